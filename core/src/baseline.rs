@@ -1,0 +1,594 @@
+//! The baseline: the desired state of the account (SPEC §2, §5) as a typed value, loaded
+//! from TOML or chosen by built-in name (`fsbp`, `seed-2024-08`).
+//!
+//! Every field has a default, so a baseline file only says what differs from `fsbp`.
+//! Unknown keys are errors that name the line; control ids and regions are checked against
+//! the catalog and the snapshot by [`Baseline::validate`], which names the closest valid one.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalog;
+
+/// Names of the built-in baselines.
+pub const BUILT_IN: [&str; 2] = ["fsbp", "seed-2024-08"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Baseline {
+    /// A name for reports.
+    pub name: String,
+    /// Where account-wide resources live (trail, key, buckets, aggregator) and where
+    /// global-resource controls are evaluated.
+    pub home_region: String,
+    pub regions: RegionFilter,
+    pub names: Names,
+    pub password_policy: PasswordPolicyTarget,
+    /// The SECURITY alternate contact (Account.1); without one it is a manual task.
+    pub security_contact: Option<SecurityContact>,
+    /// Account ids whose access findings the archive rule archives (support accounts).
+    pub trusted_principals: Vec<String>,
+    pub controls: ControlsPolicy,
+    pub features: Features,
+    /// Retention of the CloudTrail log group, in days (a valid CloudWatch Logs value).
+    pub log_retention_days: u32,
+    /// Days before log objects expire in the log bucket (the lifecycle rule of S3.13).
+    pub log_expiration_days: u32,
+    /// The address the optional notifications stack subscribes.
+    pub notification_email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegionFilter {
+    /// Only these regions (empty: every enabled region).
+    pub include: Vec<String>,
+    /// Never these regions.
+    pub exclude: Vec<String>,
+}
+
+/// Resource names. `{account_id}` and `{region}` are replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Names {
+    pub log_bucket: String,
+    pub access_log_bucket: String,
+    pub trail: String,
+    pub kms_alias: String,
+    pub config_recorder: String,
+    pub delivery_channel: String,
+    pub analyzer: String,
+    pub archive_rule: String,
+    pub trail_log_group: String,
+    pub trail_logs_role: String,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            log_bucket: "cloudtrail-logs-{account_id}".into(),
+            access_log_bucket: "s3-access-logs-{account_id}".into(),
+            trail: "cloudtrail".into(),
+            kms_alias: "alias/trail_encrypt_key".into(),
+            config_recorder: "default".into(),
+            delivery_channel: "default".into(),
+            analyzer: "swx-iam-access-analyzer".into(),
+            archive_rule: "swx-iam-access-analyzer-archiver".into(),
+            trail_log_group: "aws-cloudtrail-logs-{account_id}".into(),
+            trail_logs_role: "secure-account-cloudtrail-to-logs".into(),
+        }
+    }
+}
+
+impl Names {
+    /// Fills `{account_id}` in a name.
+    pub fn fill(template: &str, account_id: &str) -> String {
+        template.replace("{account_id}", account_id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordPolicyTarget {
+    pub minimum_password_length: u32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    pub max_password_age: u32,
+    pub password_reuse_prevention: u32,
+}
+
+impl Default for PasswordPolicyTarget {
+    fn default() -> Self {
+        PasswordPolicyTarget {
+            minimum_password_length: 14,
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: true,
+            require_lowercase_characters: true,
+            allow_users_to_change_password: true,
+            max_password_age: 90,
+            password_reuse_prevention: 24,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityContact {
+    pub name: String,
+    #[serde(default = "default_contact_title")]
+    pub title: String,
+    pub email_address: String,
+    pub phone_number: String,
+}
+
+fn default_contact_title() -> String {
+    "Security".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ControlsPolicy {
+    /// The catalog version the baseline was reviewed against.
+    pub reviewed_catalog: String,
+    /// Controls added after this date (`YYYY-MM-DD`) are "not yet reviewed" and disabled.
+    pub reviewed_through: Option<String>,
+    /// Controls the baseline disables, with the reason recorded in Security Hub.
+    pub disabled: BTreeMap<String, String>,
+}
+
+impl Default for ControlsPolicy {
+    fn default() -> Self {
+        ControlsPolicy {
+            reviewed_catalog: crate::catalog::CATALOG_VERSION.into(),
+            reviewed_through: None,
+            disabled: BTreeMap::new(),
+        }
+    }
+}
+
+/// Switches for the parts of the baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Features {
+    pub security_hub: bool,
+    pub finding_aggregator: bool,
+    pub guardduty: bool,
+    pub config: bool,
+    pub cloudtrail: bool,
+    /// CloudTrail delivery to CloudWatch Logs (CloudTrail.5).
+    pub cloudwatch_logs: bool,
+    pub access_analyzer: bool,
+    pub password_policy: bool,
+    pub ebs_encryption: bool,
+    pub snapshot_block_public_access: bool,
+    pub delete_default_vpcs: bool,
+    /// VPC block public access (EC2.172): off by default, it cuts internet access for
+    /// every VPC the customer creates later.
+    pub vpc_block_public_access: bool,
+    pub athena: bool,
+    pub s3_account_public_access_block: bool,
+    pub ssm: bool,
+    pub inspector: bool,
+    pub macie: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features {
+            security_hub: true,
+            finding_aggregator: true,
+            guardduty: true,
+            config: true,
+            cloudtrail: true,
+            cloudwatch_logs: true,
+            access_analyzer: true,
+            password_policy: true,
+            ebs_encryption: true,
+            snapshot_block_public_access: true,
+            delete_default_vpcs: true,
+            vpc_block_public_access: false,
+            athena: true,
+            s3_account_public_access_block: true,
+            ssm: true,
+            inspector: true,
+            macie: true,
+        }
+    }
+}
+
+impl Default for Baseline {
+    fn default() -> Self {
+        Baseline::fsbp()
+    }
+}
+
+/// Why a baseline could not be loaded or does not fit the catalog or the account.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BaselineError {
+    #[error("unknown built-in baseline `{name}`; the built-ins are {}", BUILT_IN.join(", "))]
+    UnknownBuiltIn { name: String },
+    #[error("invalid baseline at line {line}, column {column}: {message}")]
+    Parse {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("unknown control `{id}` in {field}{}", suggestion(.closest))]
+    UnknownControl {
+        id: String,
+        field: String,
+        closest: Option<String>,
+    },
+    #[error("unknown region `{region}` in {field}{}", suggestion(.closest))]
+    UnknownRegion {
+        region: String,
+        field: String,
+        closest: Option<String>,
+    },
+    #[error("invalid value in {field}: {message}")]
+    Invalid { field: String, message: String },
+}
+
+fn suggestion(closest: &Option<String>) -> String {
+    match closest {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+/// The candidate closest to `word`, if any is reasonably close.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c.to_string())
+}
+
+/// CloudWatch Logs' allowed retention values.
+pub const VALID_RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+impl Baseline {
+    /// The default baseline: everything in SPEC §2, targeting 100 for every reviewed control
+    /// but the human ones.
+    pub fn fsbp() -> Baseline {
+        let mut disabled = BTreeMap::new();
+        disabled.insert(
+            "EC2.172".to_string(),
+            "VPC block public access would cut internet access for every VPC created later; \
+             enable it with features.vpc_block_public_access"
+                .to_string(),
+        );
+        Baseline {
+            name: "fsbp".into(),
+            home_region: "us-east-1".into(),
+            regions: RegionFilter::default(),
+            names: Names::default(),
+            password_policy: PasswordPolicyTarget::default(),
+            security_contact: None,
+            trusted_principals: Vec::new(),
+            controls: ControlsPolicy {
+                disabled,
+                ..ControlsPolicy::default()
+            },
+            features: Features::default(),
+            log_retention_days: 365,
+            log_expiration_days: 365,
+            notification_email: None,
+        }
+    }
+
+    /// The seed's own scope (the 2024-08 service description): its services and names;
+    /// controls added after 2024-08 stay disabled as not yet reviewed.
+    pub fn seed_2024_08() -> Baseline {
+        let mut b = Baseline::fsbp();
+        b.name = "seed-2024-08".into();
+        b.home_region = "ap-northeast-1".into();
+        b.controls.reviewed_through = Some("2024-08-31".into());
+        b.controls.disabled.clear();
+        b.features = Features {
+            security_hub: true,
+            finding_aggregator: false,
+            guardduty: true,
+            config: true,
+            cloudtrail: true,
+            cloudwatch_logs: false,
+            access_analyzer: true,
+            password_policy: true,
+            ebs_encryption: true,
+            snapshot_block_public_access: false,
+            delete_default_vpcs: true,
+            vpc_block_public_access: false,
+            athena: true,
+            s3_account_public_access_block: false,
+            ssm: false,
+            inspector: false,
+            macie: false,
+        };
+        b
+    }
+
+    /// A built-in baseline by name.
+    pub fn built_in(name: &str) -> Result<Baseline, BaselineError> {
+        match name {
+            "fsbp" => Ok(Baseline::fsbp()),
+            "seed-2024-08" => Ok(Baseline::seed_2024_08()),
+            _ => Err(BaselineError::UnknownBuiltIn { name: name.into() }),
+        }
+    }
+
+    /// Parses a baseline file. Keys it does not set keep the `fsbp` defaults; a file may
+    /// start from the seed's instead with `extends = "seed-2024-08"`.
+    pub fn from_toml(text: &str) -> Result<Baseline, BaselineError> {
+        let parse_err = |e: toml::de::Error| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .unwrap_or((1, 1));
+            BaselineError::Parse {
+                line,
+                column,
+                message: e.message().trim_end_matches('.').to_string(),
+            }
+        };
+        let mut table: toml::Table = text.parse().map_err(parse_err)?;
+        let base = match table.remove("extends") {
+            None => Baseline::fsbp(),
+            Some(toml::Value::String(name)) => Baseline::built_in(&name)?,
+            Some(_) => {
+                return Err(BaselineError::Invalid {
+                    field: "extends".into(),
+                    message: "must be the name of a built-in baseline".into(),
+                });
+            }
+        };
+        // Merge the file over the chosen built-in, then parse the result with the span
+        // information of the original text for errors.
+        let mut merged = toml::Table::try_from(&base).expect("a baseline always serialises");
+        merge(&mut merged, table);
+        // Parse the user's text first on its own, so that type errors and unknown keys
+        // point at the user's lines.
+        let _: PartialCheck = toml::from_str(&strip_extends(text)).map_err(parse_err)?;
+        let b: Baseline = merged.try_into().map_err(|e: toml::de::Error| BaselineError::Parse {
+            line: 1,
+            column: 1,
+            message: e.message().to_string(),
+        })?;
+        b.check_values()?;
+        Ok(b)
+    }
+
+    fn check_values(&self) -> Result<(), BaselineError> {
+        let pp = &self.password_policy;
+        if !(6..=128).contains(&pp.minimum_password_length) {
+            return Err(BaselineError::Invalid {
+                field: "password_policy.minimum_password_length".into(),
+                message: format!("{} is outside 6..=128", pp.minimum_password_length),
+            });
+        }
+        if !(1..=24).contains(&pp.password_reuse_prevention) {
+            return Err(BaselineError::Invalid {
+                field: "password_policy.password_reuse_prevention".into(),
+                message: format!("{} is outside 1..=24", pp.password_reuse_prevention),
+            });
+        }
+        if !(1..=1095).contains(&pp.max_password_age) {
+            return Err(BaselineError::Invalid {
+                field: "password_policy.max_password_age".into(),
+                message: format!("{} is outside 1..=1095", pp.max_password_age),
+            });
+        }
+        if !VALID_RETENTION_DAYS.contains(&self.log_retention_days) {
+            return Err(BaselineError::Invalid {
+                field: "log_retention_days".into(),
+                message: format!(
+                    "{} is not a CloudWatch Logs retention value; use one of {:?}",
+                    self.log_retention_days, VALID_RETENTION_DAYS
+                ),
+            });
+        }
+        if self.log_expiration_days == 0 {
+            return Err(BaselineError::Invalid {
+                field: "log_expiration_days".into(),
+                message: "must be at least 1".into(),
+            });
+        }
+        for p in &self.trusted_principals {
+            if p.len() != 12 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(BaselineError::Invalid {
+                    field: "trusted_principals".into(),
+                    message: format!("`{p}` is not a 12-digit AWS account id"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks control ids against the catalog and regions against the regions the
+    /// account knows, naming the closest valid one.
+    pub fn validate(
+        &self,
+        catalog: &Catalog,
+        known_regions: &BTreeSet<String>,
+    ) -> Result<(), BaselineError> {
+        for id in self.controls.disabled.keys() {
+            if catalog.get(id).is_none() {
+                return Err(BaselineError::UnknownControl {
+                    id: id.clone(),
+                    field: "controls.disabled".into(),
+                    closest: closest(id, catalog.controls.iter().map(|c| c.id.as_str())),
+                });
+            }
+        }
+        let check = |region: &String, field: &str| {
+            if known_regions.contains(region) {
+                Ok(())
+            } else {
+                Err(BaselineError::UnknownRegion {
+                    region: region.clone(),
+                    field: field.into(),
+                    closest: closest(region, known_regions.iter().map(String::as_str)),
+                })
+            }
+        };
+        check(&self.home_region, "home_region")?;
+        for r in &self.regions.include {
+            check(r, "regions.include")?;
+        }
+        for r in &self.regions.exclude {
+            check(r, "regions.exclude")?;
+        }
+        Ok(())
+    }
+
+    /// Whether the baseline covers `region` (before looking at its opt-in status).
+    pub fn covers_region(&self, region: &str) -> bool {
+        (self.regions.include.is_empty() || self.regions.include.iter().any(|r| r == region))
+            && !self.regions.exclude.iter().any(|r| r == region)
+    }
+
+    /// The baseline as TOML, every default filled in (`baseline show`).
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("a baseline always serialises")
+    }
+}
+
+/// The same shape as [`Baseline`] with every field optional, to check a user's file on its
+/// own (unknown keys and wrong types, with their lines) before merging it with defaults.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct PartialCheck {
+    name: Option<String>,
+    home_region: Option<String>,
+    regions: Option<RegionFilter>,
+    names: Option<Names>,
+    password_policy: Option<PasswordPolicyTarget>,
+    security_contact: Option<SecurityContact>,
+    trusted_principals: Option<Vec<String>>,
+    controls: Option<ControlsPolicy>,
+    features: Option<Features>,
+    log_retention_days: Option<u32>,
+    log_expiration_days: Option<u32>,
+    notification_email: Option<String>,
+}
+
+/// Blanks the `extends` line (keeping line numbers) so the check sees only baseline keys.
+fn strip_extends(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.trim_start().starts_with("extends") {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Merges a file's keys over a built-in: a section (`[features]`) keeps the built-in's keys
+/// the file does not set, but a value inside it (a list, the `controls.disabled` table)
+/// replaces the built-in's value whole, so a file can drop a built-in's entry.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => {
+                for (k2, v2) in o {
+                    b.insert(k2, v2);
+                }
+            }
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_fsbp() {
+        assert_eq!(Baseline::from_toml("").unwrap(), Baseline::fsbp());
+    }
+
+    #[test]
+    fn file_overrides_defaults_and_keeps_the_rest() {
+        let b = Baseline::from_toml(
+            "home_region = \"eu-west-1\"\n[password_policy]\nminimum_password_length = 20\n",
+        )
+        .unwrap();
+        assert_eq!(b.home_region, "eu-west-1");
+        assert_eq!(b.password_policy.minimum_password_length, 20);
+        assert_eq!(b.password_policy.password_reuse_prevention, 24);
+        assert_eq!(b.names, Names::default());
+    }
+
+    #[test]
+    fn extends_seed() {
+        let b = Baseline::from_toml("extends = \"seed-2024-08\"\nname = \"mine\"\n").unwrap();
+        assert_eq!(b.name, "mine");
+        assert!(!b.features.macie);
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let err = Baseline::from_toml("name = \"x\"\n\n[features]\nmacy = true\n").unwrap_err();
+        match err {
+            BaselineError::Parse { line, message, .. } => {
+                assert_eq!(line, 4, "{message}");
+                assert!(message.contains("macy"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_type_names_its_line() {
+        let err = Baseline::from_toml("\n[password_policy]\nminimum_password_length = \"long\"\n")
+            .unwrap_err();
+        assert!(matches!(err, BaselineError::Parse { line: 3, .. }), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let err = Baseline::from_toml("log_retention_days = 100\n").unwrap_err();
+        assert!(err.to_string().contains("log_retention_days"), "{err}");
+        let err = Baseline::from_toml("trusted_principals = [\"12\"]\n").unwrap_err();
+        assert!(err.to_string().contains("12-digit"), "{err}");
+    }
+
+    #[test]
+    fn closest_suggests() {
+        assert_eq!(
+            closest("us-est-1", ["us-east-1", "eu-west-1"]),
+            Some("us-east-1".into())
+        );
+        assert_eq!(closest("zzzzzz", ["us-east-1"]), None);
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let b = Baseline::seed_2024_08();
+        assert_eq!(Baseline::from_toml(&b.to_toml()).unwrap(), b);
+    }
+}

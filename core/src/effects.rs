@@ -1,0 +1,1 @@
+//! What each action does to the account's state (being written).

@@ -1,0 +1,24 @@
+//! The pure domain of secure-account: the account snapshot, the baseline, the planner,
+//! the FSBP catalog and evaluator, and the rendering of plans.
+//!
+//! Nothing here does I/O, reads a clock or the environment, or pulls in an async runtime
+//! or an AWS crate (ARCHITECTURE.md, "Invariants"). Values in, values out.
+
+pub mod action;
+pub mod baseline;
+pub mod catalog;
+pub mod effects;
+pub mod evaluate;
+pub mod manual;
+pub mod plan;
+pub mod planner;
+pub mod render;
+pub mod snapshot;
+
+pub use action::{Action, KeyRef, Outputs, PlannedAction};
+pub use baseline::Baseline;
+pub use catalog::Catalog;
+pub use evaluate::{ControlResult, Evaluation, Score, Status, evaluate};
+pub use plan::{ManualTask, Plan, Skipped};
+pub use planner::plan;
+pub use snapshot::{AwsError, Observed, Snapshot};

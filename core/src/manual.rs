@@ -1,0 +1,83 @@
+//! Work only a person can do (root MFA, users' MFA, root access keys, the security
+//! contact when the baseline has none): listed in the plan as manual tasks, re-checked by
+//! `verify`, never faked. [`assume_done`] gives the "if every manual task were done" view
+//! that the score's `percent_if_manual_done` is computed from.
+
+use crate::plan::ManualTask;
+use crate::snapshot::{AlternateContact, MfaKind, Observed, Snapshot};
+
+/// The manual tasks the snapshot calls for, sorted.
+pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<ManualTask> {
+    let mut tasks = Vec::new();
+    if let Observed::Known(root) = &snapshot.global.root {
+        if root.mfa != MfaKind::Hardware {
+            tasks.push(ManualTask {
+                control: "IAM.6".into(),
+                instructions: "Sign in as the root user and assign a hardware MFA device \
+                               (IAM console > Security credentials > Assign MFA device); \
+                               a virtual device does not satisfy IAM.6"
+                    .into(),
+            });
+        }
+        if root.access_keys > 0 {
+            tasks.push(ManualTask {
+                control: "IAM.4".into(),
+                instructions: format!(
+                    "Delete the root user's {} access key(s) (sign in as root > Security \
+                     credentials > Access keys); use IAM roles instead",
+                    root.access_keys
+                ),
+            });
+        }
+    }
+    if let Observed::Known(users) = &snapshot.global.users {
+        for u in users {
+            if u.console_password && u.mfa_devices == 0 {
+                tasks.push(ManualTask {
+                    control: "IAM.5".into(),
+                    instructions: format!(
+                        "IAM user `{}` has a console password and no MFA: the user (or an \
+                         administrator) must assign an MFA device",
+                        u.name
+                    ),
+                });
+            }
+        }
+    }
+    if !has_contact_in_baseline {
+        if let Observed::Known(None) = &snapshot.global.security_contact {
+            tasks.push(ManualTask {
+                control: "Account.1".into(),
+                instructions: "Register a SECURITY alternate contact (Account console > \
+                               Alternate contacts), or set [security_contact] in the baseline \
+                               file and apply again"
+                    .into(),
+            });
+        }
+    }
+    tasks.sort();
+    tasks
+}
+
+/// The snapshot as it would be once every manual task is done.
+pub fn assume_done(snapshot: &Snapshot) -> Snapshot {
+    let mut s = snapshot.clone();
+    if let Observed::Known(root) = &mut s.global.root {
+        root.mfa = MfaKind::Hardware;
+        root.access_keys = 0;
+    }
+    if let Observed::Known(users) = &mut s.global.users {
+        for u in users.iter_mut().filter(|u| u.console_password) {
+            u.mfa_devices = u.mfa_devices.max(1);
+        }
+    }
+    if let Observed::Known(contact @ None) = &mut s.global.security_contact {
+        *contact = Some(AlternateContact {
+            name: "(to be registered)".into(),
+            title: "Security".into(),
+            email_address: "security@example.invalid".into(),
+            phone_number: "+00 0000".into(),
+        });
+    }
+    s
+}

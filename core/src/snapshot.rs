@@ -1,0 +1,555 @@
+//! The account's security state as one serde value: what `snapshot` reads and what the
+//! planner and the FSBP evaluator look at.
+//!
+//! Every read that can fail on its own is wrapped in [`Observed`], so that a read that
+//! failed (`AccessDenied`, a throttled call that ran out of retries) stays distinct from
+//! "absent": the planner never creates what it could not see.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the snapshot JSON. Bump on incompatible changes.
+pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
+
+/// The pseudo-region used for account-wide things (IAM, S3 account settings, contacts).
+pub const GLOBAL: &str = "global";
+
+/// An AWS error as the API returned it: the error code and the message.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AwsError {
+    pub code: String,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for AwsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// The result of reading one part of the account.
+///
+/// In JSON a known value is the value itself; a failed read is `{"read_error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Observed<T> {
+    /// The read failed: nothing is known about this part.
+    Unreadable { read_error: AwsError },
+    /// The read succeeded.
+    Known(T),
+}
+
+impl<T: Default> Default for Observed<T> {
+    fn default() -> Self {
+        Observed::Known(T::default())
+    }
+}
+
+impl<T> Observed<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Observed::Known(v) => Some(v),
+            Observed::Unreadable { .. } => None,
+        }
+    }
+    pub fn known_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Observed::Known(v) => Some(v),
+            Observed::Unreadable { .. } => None,
+        }
+    }
+    pub fn read_error(&self) -> Option<&AwsError> {
+        match self {
+            Observed::Known(_) => None,
+            Observed::Unreadable { read_error } => Some(read_error),
+        }
+    }
+    pub fn unreadable(code: &str, message: &str) -> Self {
+        Observed::Unreadable {
+            read_error: AwsError::new(code, message),
+        }
+    }
+}
+
+/// Everything the baseline and the FSBP evaluation need to know about one account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub format_version: u32,
+    pub account_id: String,
+    /// Account-wide state (IAM, S3 account settings, buckets, contacts).
+    pub global: AccountWide,
+    /// Every region the account knows of, enabled or not, by name.
+    pub regions: BTreeMap<String, RegionSnapshot>,
+}
+
+impl Snapshot {
+    /// Regions whose opt-in status lets the account use them.
+    pub fn enabled_regions(&self) -> impl Iterator<Item = (&String, &RegionSnapshot)> {
+        self.regions.iter().filter(|(_, r)| r.opt_in_status.is_enabled())
+    }
+
+    /// A stable fingerprint of the snapshot: plans computed from it carry it, and `apply`
+    /// refuses a saved plan whose fingerprint no longer matches the account.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_vec(self).expect("a snapshot always serialises");
+        let digest = Sha256::digest(&json);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{}", &hex[..32])
+    }
+
+    /// The bucket called `name`, if the bucket list was readable and holds it.
+    pub fn bucket(&self, name: &str) -> Option<&Bucket> {
+        self.global
+            .buckets
+            .known()
+            .and_then(|bs| bs.iter().find(|b| b.name == name))
+    }
+}
+
+/// A region's opt-in status, as `ec2:DescribeRegions --all-regions` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptInStatus {
+    OptInNotRequired,
+    OptedIn,
+    NotOptedIn,
+}
+
+impl OptInStatus {
+    pub fn is_enabled(self) -> bool {
+        matches!(self, OptInStatus::OptInNotRequired | OptInStatus::OptedIn)
+    }
+}
+
+/// Account-wide state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountWide {
+    /// `iam:GetAccountPasswordPolicy`; `None` when the account has none (`NoSuchEntity`).
+    pub password_policy: Observed<Option<PasswordPolicy>>,
+    /// The root user's MFA and access keys (`iam:GetAccountSummary`, credential report).
+    pub root: Observed<RootUser>,
+    pub users: Observed<Vec<IamUser>>,
+    /// Roles the baseline cares about (service-linked roles, the CloudTrail delivery role).
+    pub roles: Observed<Vec<IamRole>>,
+    /// `s3control:GetPublicAccessBlock` for the account; `None` when never set.
+    pub account_public_access_block: Observed<Option<PublicAccessBlock>>,
+    pub buckets: Observed<Vec<Bucket>>,
+    /// `account:GetAlternateContact --alternate-contact-type SECURITY`.
+    pub security_contact: Observed<Option<AlternateContact>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub minimum_password_length: u32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    /// Days; `None` means passwords never expire.
+    pub max_password_age: Option<u32>,
+    /// `None` means no reuse prevention.
+    pub password_reuse_prevention: Option<u32>,
+    pub hard_expiry: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaKind {
+    #[default]
+    None,
+    Virtual,
+    Hardware,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootUser {
+    pub mfa: MfaKind,
+    /// Number of access keys the root user has (IAM.4 wants 0).
+    pub access_keys: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IamUser {
+    pub name: String,
+    pub console_password: bool,
+    pub mfa_devices: u32,
+    pub active_access_keys: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IamRole {
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    /// Service principals the trust policy lets assume the role.
+    pub trusted_services: BTreeSet<String>,
+    /// Inline policies by name (policy documents as JSON text).
+    pub inline_policies: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub const ALL: PublicAccessBlock = PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    };
+    pub fn all(&self) -> bool {
+        *self == Self::ALL
+    }
+    /// The flag-wise OR: never turns a flag off.
+    pub fn union(&self, other: &PublicAccessBlock) -> PublicAccessBlock {
+        PublicAccessBlock {
+            block_public_acls: self.block_public_acls || other.block_public_acls,
+            ignore_public_acls: self.ignore_public_acls || other.ignore_public_acls,
+            block_public_policy: self.block_public_policy || other.block_public_policy,
+            restrict_public_buckets: self.restrict_public_buckets || other.restrict_public_buckets,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternateContact {
+    pub name: String,
+    pub title: String,
+    pub email_address: String,
+    pub phone_number: String,
+}
+
+/// An S3 general purpose bucket and the settings the FSBP S3 controls check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bucket {
+    pub name: String,
+    pub region: String,
+    pub public_access_block: Option<PublicAccessBlock>,
+    /// `BucketOwnerEnforced`, `BucketOwnerPreferred` or `ObjectWriter`; `None` when unset.
+    pub object_ownership: Option<String>,
+    /// The ACL grants read or write to everyone or to any authenticated AWS user.
+    pub public_acl: bool,
+    /// Default encryption: `AES256`, `aws:kms` or `aws:kms:dsse`; `None` when unset.
+    pub encryption: Option<String>,
+    pub kms_key_id: Option<String>,
+    /// `Enabled`, `Suspended`, or `None` when never enabled.
+    pub versioning: Option<String>,
+    /// The bucket policy (JSON text).
+    pub policy: Option<String>,
+    /// Lifecycle rules by id (JSON text of each rule).
+    pub lifecycle_rules: BTreeMap<String, String>,
+    /// Server access logging target bucket.
+    pub logging_target: Option<String>,
+    pub logging_prefix: Option<String>,
+}
+
+/// The state of one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionSnapshot {
+    pub opt_in_status: OptInStatus,
+    /// The services' state; meaningless (and defaulted) in a region that is not enabled.
+    #[serde(default)]
+    pub services: RegionServices,
+}
+
+impl RegionSnapshot {
+    pub fn disabled() -> Self {
+        RegionSnapshot {
+            opt_in_status: OptInStatus::NotOptedIn,
+            services: RegionServices::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionServices {
+    /// `securityhub:DescribeHub` and friends; `None` when Security Hub is not enabled.
+    pub security_hub: Observed<Option<SecurityHub>>,
+    /// The region's GuardDuty detector; `None` when there is none.
+    pub guardduty: Observed<Option<Detector>>,
+    pub config: Observed<ConfigService>,
+    /// Trails whose home region is this region (no shadow trails).
+    pub trails: Observed<Vec<Trail>>,
+    /// Customer managed KMS keys.
+    pub kms_keys: Observed<Vec<KmsKey>>,
+    pub log_groups: Observed<Vec<LogGroup>>,
+    pub analyzers: Observed<Vec<Analyzer>>,
+    pub ebs: Observed<Ebs>,
+    pub vpcs: Observed<Vec<Vpc>>,
+    /// VPC block public access: `off`, `block-bidirectional` or `block-ingress`.
+    pub vpc_block_public_access: Observed<VpcBlockPublicAccess>,
+    pub athena_workgroups: Observed<Vec<WorkGroup>>,
+    pub ssm: Observed<Ssm>,
+    pub inspector: Observed<Inspector>,
+    pub macie: Observed<Macie>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityHub {
+    pub auto_enable_controls: bool,
+    /// `SECURITY_CONTROL` (consolidated findings) or `STANDARD_CONTROL`.
+    pub control_finding_generator: String,
+    /// Enabled standards by ARN, with their status (`READY`, `PENDING`, `INCOMPLETE`, …).
+    pub standards: BTreeMap<String, String>,
+    /// The FSBP standard's control associations by security control id.
+    pub fsbp_controls: BTreeMap<String, ControlAssociation>,
+    /// The cross-region finding aggregator, when one is configured in this region.
+    pub finding_aggregator: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlAssociation {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Detector {
+    pub detector_id: String,
+    pub enabled: bool,
+    pub finding_publishing_frequency: String,
+    /// Features by name (`S3_DATA_EVENTS`, …) and additional configurations as
+    /// `FEATURE/ADDITIONAL` (`RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT`): enabled or not.
+    pub features: BTreeMap<String, bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigService {
+    pub recorders: Vec<ConfigRecorder>,
+    pub delivery_channels: Vec<DeliveryChannel>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigRecorder {
+    pub name: String,
+    pub role_arn: String,
+    pub all_supported: bool,
+    pub include_global_resource_types: bool,
+    /// Resource types recorded when `all_supported` is false.
+    pub resource_types: Vec<String>,
+    pub recording: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeliveryChannel {
+    pub name: String,
+    pub s3_bucket_name: String,
+    pub s3_key_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Trail {
+    pub name: String,
+    pub home_region: String,
+    pub s3_bucket_name: String,
+    pub is_multi_region_trail: bool,
+    pub include_global_service_events: bool,
+    pub log_file_validation_enabled: bool,
+    pub kms_key_id: Option<String>,
+    pub cloud_watch_logs_log_group_arn: Option<String>,
+    pub cloud_watch_logs_role_arn: Option<String>,
+    pub is_logging: bool,
+    /// Management events recorded: `All`, `ReadOnly`, `WriteOnly`, or `None` when the
+    /// event selectors exclude management events.
+    pub management_events: Option<String>,
+    /// The trail records data events.
+    pub data_events: bool,
+    pub insights: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KmsKey {
+    pub key_id: String,
+    pub arn: String,
+    pub aliases: Vec<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`.
+    pub key_state: String,
+    pub rotation_enabled: bool,
+    /// The key policy (JSON text).
+    pub policy: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogGroup {
+    pub name: String,
+    pub retention_in_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Analyzer {
+    pub name: String,
+    /// `ACCOUNT`, `ORGANIZATION`, `ACCOUNT_UNUSED_ACCESS`, …
+    pub kind: String,
+    /// `ACTIVE`, `CREATING`, `DISABLED`, `FAILED`.
+    pub status: String,
+    /// Archive rules by name: filter key to the values it must equal.
+    pub archive_rules: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ebs {
+    pub encryption_by_default: bool,
+    /// `unblocked`, `block-all-sharing` or `block-new-sharing`.
+    pub snapshot_block_public_access: String,
+    /// Snapshots owned by the account that anyone can restore (EC2.1).
+    pub public_snapshots: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcBlockPublicAccess {
+    /// `off`, `block-bidirectional` or `block-ingress`.
+    pub internet_gateway_block_mode: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub is_default: bool,
+    pub cidr_block: String,
+    pub subnets: Vec<Subnet>,
+    /// Internet gateways attached to the VPC.
+    pub internet_gateways: Vec<String>,
+    pub route_tables: Vec<RouteTable>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_interfaces: Vec<NetworkInterface>,
+    pub flow_logs: Vec<String>,
+    /// VPC endpoints by service name (`com.amazonaws.<region>.ec2`).
+    pub endpoints: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub map_public_ip_on_launch: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub main: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkAcl {
+    pub network_acl_id: String,
+    pub is_default: bool,
+    pub associated_subnets: Vec<String>,
+    /// Inbound rules that allow traffic.
+    pub ingress_allow: Vec<NetworkRule>,
+}
+
+/// One allow rule of a network ACL or a security group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkRule {
+    /// `-1` for all protocols, else `tcp`, `udp`, `icmp` or a number.
+    pub protocol: String,
+    pub from_port: Option<u16>,
+    pub to_port: Option<u16>,
+    /// CIDR (IPv4 or IPv6), or a security group id for a group reference.
+    pub source: String,
+}
+
+impl NetworkRule {
+    pub fn from_anywhere(&self) -> bool {
+        self.source == "0.0.0.0/0" || self.source == "::/0"
+    }
+    /// Whether the rule admits `port` (all protocols, or a TCP/UDP range covering it).
+    pub fn covers_port(&self, port: u16) -> bool {
+        match (self.protocol.as_str(), self.from_port, self.to_port) {
+            ("-1", _, _) | ("all", _, _) => true,
+            ("tcp" | "udp" | "6" | "17", Some(from), Some(to)) => from <= port && port <= to,
+            ("tcp" | "udp" | "6" | "17", None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub group_name: String,
+    pub ingress: Vec<NetworkRule>,
+    pub egress: Vec<NetworkRule>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub network_interface_id: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkGroup {
+    pub name: String,
+    /// `ENABLED` or `DISABLED`.
+    pub state: String,
+    pub publish_cloud_watch_metrics_enabled: bool,
+    pub output_location: Option<String>,
+    /// `SSE_S3`, `SSE_KMS` or `CSE_KMS`; `None` when results are not encrypted by default.
+    pub encryption_option: Option<String>,
+    pub enforce_work_group_configuration: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ssm {
+    /// `/ssm/documents/console/public-sharing-permission` is `Disable`.
+    pub public_sharing_blocked: bool,
+    /// `/ssm/automation/customer-script-log-destination`: `CloudWatch` or `None` when unset.
+    pub automation_log_destination: Option<String>,
+    /// Documents owned by the account that are shared publicly (SSM.4).
+    pub public_documents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Inspector {
+    pub ec2: bool,
+    pub ecr: bool,
+    pub lambda: bool,
+    pub lambda_code: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Macie {
+    pub enabled: bool,
+    pub automated_discovery: bool,
+}

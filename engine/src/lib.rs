@@ -1,0 +1,1 @@
+//! The port and the apply engine (being written).
