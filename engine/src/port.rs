@@ -1,0 +1,74 @@
+//! The port: what the apply engine needs from an account. The simulator and the AWS
+//! adapters both implement it; the engine is generic over it.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use secure_account_core::{Action, AwsError, Outputs, Snapshot};
+
+/// API calls made through a port so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallCounts {
+    /// Read calls (`Describe*`, `Get*`, `List*`), including those of `read_snapshot`.
+    pub read: u64,
+    /// Write calls, one per `execute` attempt that reached the service.
+    pub write: u64,
+}
+
+/// What executing one action produced, for later actions to refer to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionOutput {
+    /// The id of a key that `create_key` created.
+    pub created_key_id: Option<String>,
+}
+
+/// Why a port call did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PortError {
+    /// AWS answered with an error (the code decides whether the engine retries).
+    #[error("{0}")]
+    Aws(AwsError),
+    /// The process died between two calls (fault injection): the engine stops at once,
+    /// as a killed process would, and a re-run must converge.
+    #[error("interrupted: the run stopped between two calls")]
+    Crashed,
+}
+
+impl From<AwsError> for PortError {
+    fn from(e: AwsError) -> Self {
+        PortError::Aws(e)
+    }
+}
+
+/// An account the engine can read and change.
+///
+/// The futures need not be `Send`: the engine drives them on one task.
+#[allow(async_fn_in_trait)]
+pub trait Port {
+    /// Reads the account into a snapshot. Parts that could not be read are
+    /// `Observed::Unreadable` in it; only a failure to read anything at all (no credentials,
+    /// no account id) is an error.
+    async fn read_snapshot(&self) -> Result<Snapshot, PortError>;
+
+    /// Executes one action in `region` (`"global"` for account-wide ones). `outputs` holds
+    /// what earlier actions produced (created key ids). "Already in that state" answers
+    /// are success.
+    async fn execute(
+        &self,
+        region: &str,
+        action_id: &str,
+        action: &Action,
+        outputs: &Outputs,
+    ) -> Result<ActionOutput, PortError>;
+
+    /// Waits (backoff between retries). The simulator waits on virtual time.
+    async fn sleep(&self, duration: Duration);
+
+    /// Time elapsed since the port was created, on the port's clock (virtual for the
+    /// simulator).
+    fn elapsed(&self) -> Duration;
+
+    /// Calls made so far.
+    fn calls(&self) -> CallCounts;
+}
