@@ -206,7 +206,10 @@ pub enum Action {
         tags: BTreeMap<String, String>,
     },
     /// `kms:CreateAlias`. Precondition: the alias is free, the key exists.
-    CreateAlias { alias_name: String, target_key: KeyRef },
+    CreateAlias {
+        alias_name: String,
+        target_key: KeyRef,
+    },
     /// `kms:PutKeyPolicy` (policy name `default`).
     PutKeyPolicy { key: KeyRef, policy: String },
     /// `kms:EnableKeyRotation`.
@@ -261,7 +264,10 @@ pub enum Action {
 
     // ---- IAM Access Analyzer ----
     /// `access-analyzer:CreateAnalyzer` of type `ACCOUNT`.
-    CreateAnalyzer { analyzer_name: String, r#type: String },
+    CreateAnalyzer {
+        analyzer_name: String,
+        r#type: String,
+    },
     /// `access-analyzer:CreateArchiveRule`: archives findings whose filter matches.
     CreateArchiveRule {
         analyzer_name: String,
@@ -327,7 +333,9 @@ pub enum Action {
     /// `inspector2:Enable` for the account in the region, for these resource types.
     EnableInspector { resource_types: Vec<String> },
     /// `macie2:EnableMacie`.
-    EnableMacie { finding_publishing_frequency: String },
+    EnableMacie {
+        finding_publishing_frequency: String,
+    },
     /// `macie2:UpdateAutomatedDiscoveryConfiguration`.
     UpdateAutomatedDiscoveryConfiguration { status: String },
 }
@@ -372,9 +380,10 @@ impl Action {
             | PutBucketLifecycleConfiguration { .. }
             | PutBucketLogging { .. } => "s3",
             PutAccountPublicAccessBlock { .. } => "s3control",
-            CreateKey { .. } | CreateAlias { .. } | PutKeyPolicy { .. } | EnableKeyRotation { .. } => {
-                "kms"
-            }
+            CreateKey { .. }
+            | CreateAlias { .. }
+            | PutKeyPolicy { .. }
+            | EnableKeyRotation { .. } => "kms",
             CreateLogGroup { .. } | PutRetentionPolicy { .. } => "logs",
             CreateTrail { .. }
             | UpdateTrail { .. }

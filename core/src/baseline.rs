@@ -331,10 +331,7 @@ impl Baseline {
     /// start from the seed's instead with `extends = "seed-2024-08"`.
     pub fn from_toml(text: &str) -> Result<Baseline, BaselineError> {
         let parse_err = |e: toml::de::Error| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             BaselineError::Parse {
                 line,
                 column,
@@ -359,11 +356,13 @@ impl Baseline {
         // Parse the user's text first on its own, so that type errors and unknown keys
         // point at the user's lines.
         let _: PartialCheck = toml::from_str(&strip_extends(text)).map_err(parse_err)?;
-        let b: Baseline = merged.try_into().map_err(|e: toml::de::Error| BaselineError::Parse {
-            line: 1,
-            column: 1,
-            message: e.message().to_string(),
-        })?;
+        let b: Baseline = merged
+            .try_into()
+            .map_err(|e: toml::de::Error| BaselineError::Parse {
+                line: 1,
+                column: 1,
+                message: e.message().to_string(),
+            })?;
         b.check_values()?;
         Ok(b)
     }

@@ -8,7 +8,9 @@ pub const CATALOG_VERSION: &str = "2026-03";
 
 /// The FSBP standard's ARN in a region.
 pub fn fsbp_standards_arn(region: &str) -> String {
-    format!("arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0")
+    format!(
+        "arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0"
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,1 +1,784 @@
-//! What each action does to the account's state (being written).
+//! What each action does to the account's state, as one pure function over the snapshot.
+//!
+//! It is the project's single model of an operation's effect: the planner uses it to
+//! predict the score after the plan, and the simulator applies it once AWS's preconditions
+//! (which it checks itself, strictly) hold. Preconditions are not checked here.
+
+use crate::action::{Action, DetectorFeature, KeyRef, Outputs};
+use crate::catalog::{Catalog, fsbp_standards_arn};
+use crate::snapshot::{
+    AccountWide, AlternateContact, Analyzer, AwsError, Bucket, ConfigRecorder, ControlAssociation,
+    DeliveryChannel, Detector, GLOBAL, IamRole, KmsKey, LogGroup, Observed, PasswordPolicy,
+    RegionServices, SecurityHub, Snapshot, Trail, VpcBlockPublicAccess,
+};
+
+/// Makes the ids AWS would assign (key ids, detector ids).
+pub trait IdSource {
+    fn next_id(&mut self, kind: &str) -> String;
+}
+
+/// Deterministic placeholder ids for predictions: `predicted-key-1`, …
+#[derive(Debug, Default)]
+pub struct PredictedIds {
+    n: u32,
+}
+
+impl IdSource for PredictedIds {
+    fn next_id(&mut self, kind: &str) -> String {
+        self.n += 1;
+        format!("predicted-{kind}-{}", self.n)
+    }
+}
+
+/// The name AWS gives a service-linked role: `config.amazonaws.com` → `AWSServiceRoleForConfig`.
+pub fn service_linked_role_name(aws_service_name: &str) -> String {
+    let service = aws_service_name
+        .split('.')
+        .next()
+        .unwrap_or(aws_service_name);
+    let mut chars = service.chars();
+    let capitalised = match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    };
+    format!("AWSServiceRoleFor{capitalised}")
+}
+
+/// The ARN of a service-linked role.
+pub fn service_linked_role_arn(account_id: &str, aws_service_name: &str) -> String {
+    format!(
+        "arn:aws:iam::{account_id}:role/aws-service-role/{aws_service_name}/{}",
+        service_linked_role_name(aws_service_name)
+    )
+}
+
+fn not_found(what: &str) -> AwsError {
+    AwsError::new("NotFound", format!("{what} does not exist"))
+}
+
+fn unreadable(what: &str) -> AwsError {
+    AwsError::new(
+        "UnknownState",
+        format!("the state of {what} is unknown (its read failed)"),
+    )
+}
+
+fn known<'a, T>(o: &'a mut Observed<T>, what: &str) -> Result<&'a mut T, AwsError> {
+    o.known_mut().ok_or_else(|| unreadable(what))
+}
+
+/// Applies `action`'s effect in `region` (`"global"` for account-wide actions).
+///
+/// Returns the id of the key a `create_key` created.
+pub fn apply(
+    snapshot: &mut Snapshot,
+    region: &str,
+    action_id: &str,
+    action: &Action,
+    outputs: &Outputs,
+    ids: &mut dyn IdSource,
+) -> Result<Option<String>, AwsError> {
+    let account_id = snapshot.account_id.clone();
+    if region == GLOBAL {
+        apply_global(&mut snapshot.global, &account_id, action)?;
+        return Ok(None);
+    }
+    // Buckets are account-wide state with a region.
+    if let Some(result) = apply_bucket(&mut snapshot.global, region, action) {
+        result?;
+        return Ok(None);
+    }
+    let services = &mut snapshot
+        .regions
+        .get_mut(region)
+        .ok_or_else(|| {
+            AwsError::new(
+                "UnrecognizedClientException",
+                format!("unknown region `{region}`"),
+            )
+        })?
+        .services;
+    apply_regional(
+        services,
+        &account_id,
+        region,
+        action_id,
+        action,
+        outputs,
+        ids,
+    )
+}
+
+fn apply_global(
+    global: &mut AccountWide,
+    account_id: &str,
+    action: &Action,
+) -> Result<(), AwsError> {
+    match action {
+        Action::CreateServiceLinkedRole { aws_service_name } => {
+            let roles = known(&mut global.roles, "IAM roles")?;
+            let name = service_linked_role_name(aws_service_name);
+            if !roles.iter().any(|r| r.name == name) {
+                roles.push(IamRole {
+                    name,
+                    path: format!("/aws-service-role/{aws_service_name}/"),
+                    arn: service_linked_role_arn(account_id, aws_service_name),
+                    trusted_services: [aws_service_name.clone()].into(),
+                    inline_policies: Default::default(),
+                });
+            }
+        }
+        Action::CreateRole {
+            role_name,
+            assume_role_policy_document,
+        } => {
+            let roles = known(&mut global.roles, "IAM roles")?;
+            roles.push(IamRole {
+                name: role_name.clone(),
+                path: "/".into(),
+                arn: format!("arn:aws:iam::{account_id}:role/{role_name}"),
+                trusted_services: trusted_services(assume_role_policy_document),
+                inline_policies: Default::default(),
+            });
+        }
+        Action::PutRolePolicy {
+            role_name,
+            policy_name,
+            policy_document,
+        } => {
+            let roles = known(&mut global.roles, "IAM roles")?;
+            let role = roles
+                .iter_mut()
+                .find(|r| &r.name == role_name)
+                .ok_or_else(|| not_found(&format!("role `{role_name}`")))?;
+            role.inline_policies
+                .insert(policy_name.clone(), policy_document.clone());
+        }
+        Action::UpdateAccountPasswordPolicy {
+            minimum_password_length,
+            require_symbols,
+            require_numbers,
+            require_uppercase_characters,
+            require_lowercase_characters,
+            allow_users_to_change_password,
+            max_password_age,
+            password_reuse_prevention,
+            hard_expiry,
+        } => {
+            global.password_policy = Observed::Known(Some(PasswordPolicy {
+                minimum_password_length: *minimum_password_length,
+                require_symbols: *require_symbols,
+                require_numbers: *require_numbers,
+                require_uppercase_characters: *require_uppercase_characters,
+                require_lowercase_characters: *require_lowercase_characters,
+                allow_users_to_change_password: *allow_users_to_change_password,
+                max_password_age: *max_password_age,
+                password_reuse_prevention: *password_reuse_prevention,
+                hard_expiry: *hard_expiry,
+            }));
+        }
+        Action::PutAccountPublicAccessBlock { configuration } => {
+            global.account_public_access_block = Observed::Known(Some(*configuration));
+        }
+        Action::PutAlternateContact {
+            name,
+            title,
+            email_address,
+            phone_number,
+            ..
+        } => {
+            global.security_contact = Observed::Known(Some(AlternateContact {
+                name: name.clone(),
+                title: title.clone(),
+                email_address: email_address.clone(),
+                phone_number: phone_number.clone(),
+            }));
+        }
+        other => {
+            return Err(AwsError::new(
+                "InvalidAction",
+                format!("`{}` is not an account-wide action", other.name()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Bucket operations; `None` when `action` is not one.
+fn apply_bucket(
+    global: &mut AccountWide,
+    region: &str,
+    action: &Action,
+) -> Option<Result<(), AwsError>> {
+    let bucket_name = match action {
+        Action::CreateBucket { bucket }
+        | Action::PutPublicAccessBlock { bucket, .. }
+        | Action::PutBucketOwnershipControls { bucket, .. }
+        | Action::PutBucketEncryption { bucket, .. }
+        | Action::PutBucketVersioning { bucket, .. }
+        | Action::PutBucketPolicy { bucket, .. }
+        | Action::PutBucketLifecycleConfiguration { bucket, .. }
+        | Action::PutBucketLogging { bucket, .. } => bucket.clone(),
+        _ => return None,
+    };
+    Some((|| {
+        let buckets = known(&mut global.buckets, "S3 buckets")?;
+        if let Action::CreateBucket { bucket } = action {
+            if !buckets.iter().any(|b| &b.name == bucket) {
+                // New buckets since 2023: all four public access block flags, ACLs disabled,
+                // SSE-S3 default encryption.
+                buckets.push(Bucket {
+                    name: bucket.clone(),
+                    region: region.to_string(),
+                    public_access_block: Some(crate::snapshot::PublicAccessBlock::ALL),
+                    object_ownership: Some("BucketOwnerEnforced".into()),
+                    encryption: Some("AES256".into()),
+                    ..Bucket::default()
+                });
+            }
+            return Ok(());
+        }
+        let b = buckets
+            .iter_mut()
+            .find(|b| b.name == bucket_name)
+            .ok_or_else(|| not_found(&format!("bucket `{bucket_name}`")))?;
+        match action {
+            Action::PutPublicAccessBlock { configuration, .. } => {
+                b.public_access_block = Some(*configuration)
+            }
+            Action::PutBucketOwnershipControls {
+                object_ownership, ..
+            } => b.object_ownership = Some(object_ownership.clone()),
+            Action::PutBucketEncryption {
+                sse_algorithm,
+                kms_master_key_id,
+                ..
+            } => {
+                b.encryption = Some(sse_algorithm.clone());
+                b.kms_key_id = kms_master_key_id.clone();
+            }
+            Action::PutBucketVersioning { status, .. } => b.versioning = Some(status.clone()),
+            Action::PutBucketPolicy { policy, .. } => b.policy = Some(policy.clone()),
+            Action::PutBucketLifecycleConfiguration { rules, .. } => {
+                b.lifecycle_rules = rules.clone()
+            }
+            Action::PutBucketLogging {
+                target_bucket,
+                target_prefix,
+                ..
+            } => {
+                b.logging_target = Some(target_bucket.clone());
+                b.logging_prefix = Some(target_prefix.clone());
+            }
+            _ => unreachable!("matched above"),
+        }
+        Ok(())
+    })())
+}
+
+fn resolve(outputs: &Outputs, key: &KeyRef) -> Result<String, AwsError> {
+    outputs
+        .resolve(key)
+        .ok_or_else(|| AwsError::new("NotFoundException", format!("key {key:?} was not created")))
+}
+
+fn find_key<'a>(keys: &'a mut [KmsKey], id: &str) -> Result<&'a mut KmsKey, AwsError> {
+    keys.iter_mut()
+        .find(|k| k.key_id == id || k.arn == id || k.aliases.iter().any(|a| a == id))
+        .ok_or_else(|| AwsError::new("NotFoundException", format!("key `{id}` does not exist")))
+}
+
+fn set_features(detector: &mut Detector, features: &[DetectorFeature]) {
+    for f in features {
+        detector
+            .features
+            .insert(f.name.clone(), f.status == "ENABLED");
+        for (name, status) in &f.additional_configuration {
+            detector
+                .features
+                .insert(format!("{}/{}", f.name, name), status == "ENABLED");
+        }
+    }
+}
+
+fn apply_regional(
+    s: &mut RegionServices,
+    account_id: &str,
+    region: &str,
+    action_id: &str,
+    action: &Action,
+    outputs: &Outputs,
+    ids: &mut dyn IdSource,
+) -> Result<Option<String>, AwsError> {
+    match action {
+        Action::EnableSecurityHub {
+            enable_default_standards,
+            control_finding_generator,
+        } => {
+            let mut hub = SecurityHub {
+                // EnableSecurityHub turns automatic enablement of new controls on.
+                auto_enable_controls: true,
+                control_finding_generator: control_finding_generator.clone(),
+                ..SecurityHub::default()
+            };
+            if *enable_default_standards {
+                subscribe_fsbp(&mut hub, region);
+            }
+            s.security_hub = Observed::Known(Some(hub));
+        }
+        Action::UpdateSecurityHubConfiguration {
+            auto_enable_controls,
+            control_finding_generator,
+        } => {
+            let hub = hub_mut(s)?;
+            hub.auto_enable_controls = *auto_enable_controls;
+            hub.control_finding_generator = control_finding_generator.clone();
+        }
+        Action::BatchEnableStandards { standards_arn } => {
+            let hub = hub_mut(s)?;
+            if standards_arn == &fsbp_standards_arn(region) {
+                subscribe_fsbp(hub, region);
+            } else {
+                hub.standards.insert(standards_arn.clone(), "READY".into());
+            }
+        }
+        Action::BatchUpdateStandardsControlAssociations { updates, .. } => {
+            let hub = hub_mut(s)?;
+            for u in updates {
+                let enabled = u.association_status == "ENABLED";
+                hub.fsbp_controls.insert(
+                    u.security_control_id.clone(),
+                    ControlAssociation {
+                        enabled,
+                        disabled_reason: if enabled {
+                            None
+                        } else {
+                            u.updated_reason.clone()
+                        },
+                    },
+                );
+            }
+        }
+        Action::CreateFindingAggregator {
+            region_linking_mode,
+        } => hub_mut(s)?.finding_aggregator = Some(region_linking_mode.clone()),
+        Action::CreateDetector {
+            enable,
+            finding_publishing_frequency,
+            features,
+        } => {
+            let mut d = Detector {
+                detector_id: ids.next_id("detector"),
+                enabled: *enable,
+                finding_publishing_frequency: finding_publishing_frequency.clone(),
+                features: Default::default(),
+            };
+            set_features(&mut d, features);
+            s.guardduty = Observed::Known(Some(d));
+        }
+        Action::UpdateDetector {
+            detector_id,
+            enable,
+            finding_publishing_frequency,
+            features,
+        } => {
+            let d = known(&mut s.guardduty, "the GuardDuty detector")?
+                .as_mut()
+                .filter(|d| &d.detector_id == detector_id)
+                .ok_or_else(|| not_found(&format!("detector `{detector_id}`")))?;
+            d.enabled = *enable;
+            d.finding_publishing_frequency = finding_publishing_frequency.clone();
+            set_features(d, features);
+        }
+        Action::PutConfigurationRecorder {
+            name,
+            role_arn,
+            all_supported,
+            include_global_resource_types,
+        } => {
+            let config = known(&mut s.config, "AWS Config")?;
+            match config.recorders.iter_mut().find(|r| &r.name == name) {
+                Some(r) => {
+                    r.role_arn = role_arn.clone();
+                    r.all_supported = *all_supported;
+                    r.include_global_resource_types = *include_global_resource_types;
+                    if *all_supported {
+                        r.resource_types.clear();
+                    }
+                }
+                None => config.recorders.push(ConfigRecorder {
+                    name: name.clone(),
+                    role_arn: role_arn.clone(),
+                    all_supported: *all_supported,
+                    include_global_resource_types: *include_global_resource_types,
+                    resource_types: vec![],
+                    recording: false,
+                }),
+            }
+        }
+        Action::PutDeliveryChannel {
+            name,
+            s3_bucket_name,
+        } => {
+            let config = known(&mut s.config, "AWS Config")?;
+            match config
+                .delivery_channels
+                .iter_mut()
+                .find(|c| &c.name == name)
+            {
+                Some(c) => c.s3_bucket_name = s3_bucket_name.clone(),
+                None => config.delivery_channels.push(DeliveryChannel {
+                    name: name.clone(),
+                    s3_bucket_name: s3_bucket_name.clone(),
+                    s3_key_prefix: None,
+                }),
+            }
+        }
+        Action::StartConfigurationRecorder { name } => {
+            let config = known(&mut s.config, "AWS Config")?;
+            config
+                .recorders
+                .iter_mut()
+                .find(|r| &r.name == name)
+                .ok_or_else(|| not_found(&format!("configuration recorder `{name}`")))?
+                .recording = true;
+        }
+        Action::CreateKey {
+            description: _,
+            policy,
+            tags,
+        } => {
+            let keys = known(&mut s.kms_keys, "KMS keys")?;
+            let key_id = ids.next_id("key");
+            keys.push(KmsKey {
+                arn: format!("arn:aws:kms:{region}:{account_id}:key/{key_id}"),
+                key_id: key_id.clone(),
+                aliases: vec![],
+                key_state: "Enabled".into(),
+                rotation_enabled: false,
+                policy: policy.clone(),
+                tags: tags.clone(),
+            });
+            let _ = action_id;
+            return Ok(Some(key_id));
+        }
+        Action::CreateAlias {
+            alias_name,
+            target_key,
+        } => {
+            let id = resolve(outputs, target_key)?;
+            let keys = known(&mut s.kms_keys, "KMS keys")?;
+            find_key(keys, &id)?.aliases.push(alias_name.clone());
+        }
+        Action::PutKeyPolicy { key, policy } => {
+            let id = resolve(outputs, key)?;
+            let keys = known(&mut s.kms_keys, "KMS keys")?;
+            find_key(keys, &id)?.policy = policy.clone();
+        }
+        Action::EnableKeyRotation { key } => {
+            let id = resolve(outputs, key)?;
+            let keys = known(&mut s.kms_keys, "KMS keys")?;
+            find_key(keys, &id)?.rotation_enabled = true;
+        }
+        Action::CreateLogGroup { log_group_name } => {
+            let groups = known(&mut s.log_groups, "log groups")?;
+            groups.push(LogGroup {
+                name: log_group_name.clone(),
+                retention_in_days: None,
+            });
+        }
+        Action::PutRetentionPolicy {
+            log_group_name,
+            retention_in_days,
+        } => {
+            let groups = known(&mut s.log_groups, "log groups")?;
+            groups
+                .iter_mut()
+                .find(|g| &g.name == log_group_name)
+                .ok_or_else(|| not_found(&format!("log group `{log_group_name}`")))?
+                .retention_in_days = Some(*retention_in_days);
+        }
+        Action::CreateTrail {
+            name,
+            s3_bucket_name,
+            is_multi_region_trail,
+            include_global_service_events,
+            enable_log_file_validation,
+            kms_key_id,
+            cloud_watch_logs_log_group_arn,
+            cloud_watch_logs_role_arn,
+        } => {
+            let trails = known(&mut s.trails, "trails")?;
+            trails.push(Trail {
+                name: name.clone(),
+                home_region: region.to_string(),
+                s3_bucket_name: s3_bucket_name.clone(),
+                is_multi_region_trail: *is_multi_region_trail,
+                include_global_service_events: *include_global_service_events,
+                log_file_validation_enabled: *enable_log_file_validation,
+                kms_key_id: Some(kms_key_id.clone()),
+                cloud_watch_logs_log_group_arn: cloud_watch_logs_log_group_arn.clone(),
+                cloud_watch_logs_role_arn: cloud_watch_logs_role_arn.clone(),
+                is_logging: false,
+                management_events: Some("All".into()),
+                data_events: false,
+                insights: false,
+            });
+        }
+        Action::UpdateTrail {
+            name,
+            s3_bucket_name,
+            is_multi_region_trail,
+            include_global_service_events,
+            enable_log_file_validation,
+            kms_key_id,
+            cloud_watch_logs_log_group_arn,
+            cloud_watch_logs_role_arn,
+        } => {
+            let t = trail_mut(s, name)?;
+            t.s3_bucket_name = s3_bucket_name.clone();
+            t.is_multi_region_trail = *is_multi_region_trail;
+            t.include_global_service_events = *include_global_service_events;
+            t.log_file_validation_enabled = *enable_log_file_validation;
+            t.kms_key_id = Some(kms_key_id.clone());
+            if cloud_watch_logs_log_group_arn.is_some() {
+                t.cloud_watch_logs_log_group_arn = cloud_watch_logs_log_group_arn.clone();
+                t.cloud_watch_logs_role_arn = cloud_watch_logs_role_arn.clone();
+            }
+        }
+        Action::PutEventSelectors {
+            trail_name,
+            read_write_type,
+            include_management_events,
+        } => {
+            let t = trail_mut(s, trail_name)?;
+            t.management_events = include_management_events.then(|| read_write_type.clone());
+            t.data_events = false;
+        }
+        Action::StartLogging { name } => trail_mut(s, name)?.is_logging = true,
+        Action::CreateAnalyzer {
+            analyzer_name,
+            r#type,
+        } => {
+            let analyzers = known(&mut s.analyzers, "analyzers")?;
+            analyzers.push(Analyzer {
+                name: analyzer_name.clone(),
+                kind: r#type.clone(),
+                status: "ACTIVE".into(),
+                archive_rules: Default::default(),
+            });
+        }
+        Action::CreateArchiveRule {
+            analyzer_name,
+            rule_name,
+            filter,
+        }
+        | Action::UpdateArchiveRule {
+            analyzer_name,
+            rule_name,
+            filter,
+        } => {
+            let analyzers = known(&mut s.analyzers, "analyzers")?;
+            analyzers
+                .iter_mut()
+                .find(|a| &a.name == analyzer_name)
+                .ok_or_else(|| not_found(&format!("analyzer `{analyzer_name}`")))?
+                .archive_rules
+                .insert(rule_name.clone(), filter.clone());
+        }
+        Action::EnableEbsEncryptionByDefault => {
+            known(&mut s.ebs, "EBS settings")?.encryption_by_default = true
+        }
+        Action::EnableSnapshotBlockPublicAccess { state } => {
+            known(&mut s.ebs, "EBS settings")?.snapshot_block_public_access = state.clone()
+        }
+        Action::ModifyVpcBlockPublicAccessOptions {
+            internet_gateway_block_mode,
+        } => {
+            s.vpc_block_public_access = Observed::Known(VpcBlockPublicAccess {
+                internet_gateway_block_mode: internet_gateway_block_mode.clone(),
+            })
+        }
+        Action::DetachInternetGateway {
+            internet_gateway_id,
+            vpc_id,
+        } => {
+            let vpcs = known(&mut s.vpcs, "VPCs")?;
+            let vpc = vpcs
+                .iter_mut()
+                .find(|v| &v.vpc_id == vpc_id)
+                .ok_or_else(|| not_found(&format!("VPC `{vpc_id}`")))?;
+            vpc.internet_gateways.retain(|g| g != internet_gateway_id);
+        }
+        // A detached gateway is not part of any VPC: the snapshot no longer shows it.
+        Action::DeleteInternetGateway { .. } => {}
+        Action::DeleteSubnet { subnet_id } => {
+            let vpcs = known(&mut s.vpcs, "VPCs")?;
+            let vpc = vpcs
+                .iter_mut()
+                .find(|v| v.subnets.iter().any(|sn| &sn.subnet_id == subnet_id))
+                .ok_or_else(|| not_found(&format!("subnet `{subnet_id}`")))?;
+            vpc.subnets.retain(|sn| &sn.subnet_id != subnet_id);
+            for acl in &mut vpc.network_acls {
+                acl.associated_subnets.retain(|sn| sn != subnet_id);
+            }
+        }
+        Action::DeleteVpc { vpc_id } => {
+            let vpcs = known(&mut s.vpcs, "VPCs")?;
+            if !vpcs.iter().any(|v| &v.vpc_id == vpc_id) {
+                return Err(not_found(&format!("VPC `{vpc_id}`")));
+            }
+            vpcs.retain(|v| &v.vpc_id != vpc_id);
+        }
+        Action::UpdateWorkGroup {
+            work_group,
+            publish_cloud_watch_metrics_enabled,
+            encryption_option,
+        } => {
+            let groups = known(&mut s.athena_workgroups, "Athena workgroups")?;
+            let wg = groups
+                .iter_mut()
+                .find(|w| &w.name == work_group)
+                .ok_or_else(|| not_found(&format!("workgroup `{work_group}`")))?;
+            wg.publish_cloud_watch_metrics_enabled = *publish_cloud_watch_metrics_enabled;
+            if let Some(option) = encryption_option {
+                wg.encryption_option = Some(option.clone());
+            }
+        }
+        Action::UpdateServiceSetting {
+            setting_id,
+            setting_value,
+        } => {
+            let ssm = known(&mut s.ssm, "SSM settings")?;
+            match setting_id.as_str() {
+                SSM_PUBLIC_SHARING => ssm.public_sharing_blocked = setting_value == "Disable",
+                SSM_AUTOMATION_LOG => ssm.automation_log_destination = Some(setting_value.clone()),
+                other => {
+                    return Err(AwsError::new(
+                        "ServiceSettingNotFound",
+                        format!("no service setting `{other}`"),
+                    ));
+                }
+            }
+        }
+        Action::EnableInspector { resource_types } => {
+            let i = known(&mut s.inspector, "Inspector")?;
+            for t in resource_types {
+                match t.as_str() {
+                    "EC2" => i.ec2 = true,
+                    "ECR" => i.ecr = true,
+                    "LAMBDA" => i.lambda = true,
+                    "LAMBDA_CODE" => i.lambda_code = true,
+                    _ => {}
+                }
+            }
+        }
+        Action::EnableMacie { .. } => known(&mut s.macie, "Macie")?.enabled = true,
+        Action::UpdateAutomatedDiscoveryConfiguration { status } => {
+            known(&mut s.macie, "Macie")?.automated_discovery = status == "ENABLED"
+        }
+        other => {
+            return Err(AwsError::new(
+                "InvalidAction",
+                format!(
+                    "`{}` is an account-wide action, not a regional one",
+                    other.name()
+                ),
+            ));
+        }
+    }
+    Ok(None)
+}
+
+/// The SSM service setting that blocks public sharing of documents (SSM.7).
+pub const SSM_PUBLIC_SHARING: &str = "/ssm/documents/console/public-sharing-permission";
+/// The SSM service setting for the automation log destination (SSM.6).
+pub const SSM_AUTOMATION_LOG: &str = "/ssm/automation/customer-script-log-destination";
+
+fn hub_mut(s: &mut RegionServices) -> Result<&mut SecurityHub, AwsError> {
+    known(&mut s.security_hub, "Security Hub")?
+        .as_mut()
+        .ok_or_else(|| AwsError::new("InvalidAccessException", "Security Hub is not enabled"))
+}
+
+fn trail_mut<'a>(s: &'a mut RegionServices, name: &str) -> Result<&'a mut Trail, AwsError> {
+    known(&mut s.trails, "trails")?
+        .iter_mut()
+        .find(|t| t.name == name)
+        .ok_or_else(|| {
+            AwsError::new(
+                "TrailNotFoundException",
+                format!("trail `{name}` not found"),
+            )
+        })
+}
+
+/// Subscribing FSBP enables every control of the standard (those of the catalog).
+fn subscribe_fsbp(hub: &mut SecurityHub, region: &str) {
+    hub.standards
+        .insert(fsbp_standards_arn(region), "READY".into());
+    for c in Catalog::builtin().active() {
+        hub.fsbp_controls
+            .entry(c.id.clone())
+            .or_insert(ControlAssociation {
+                enabled: true,
+                disabled_reason: None,
+            });
+    }
+}
+
+/// Service principals an assume-role policy trusts.
+fn trusted_services(policy: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(policy) {
+        for st in crate::policy::statements(&v) {
+            if let Some(svc) = st.get("Principal").and_then(|p| p.get("Service")) {
+                for s in crate::policy::string_or_list(svc) {
+                    out.insert(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Predicts the snapshot after applying `actions` in dependency order.
+pub fn predict(snapshot: &Snapshot, actions: &[crate::action::PlannedAction]) -> Snapshot {
+    let mut s = snapshot.clone();
+    let mut outputs = Outputs::default();
+    let mut ids = PredictedIds::default();
+    for a in topological(actions) {
+        if let Ok(Some(key_id)) = apply(&mut s, &a.region, &a.id, &a.op, &outputs, &mut ids) {
+            outputs.key_ids.insert(a.id.clone(), key_id);
+        }
+    }
+    s
+}
+
+/// `actions` ordered so that every action comes after its dependencies (stable otherwise).
+pub fn topological(actions: &[crate::action::PlannedAction]) -> Vec<&crate::action::PlannedAction> {
+    use std::collections::BTreeSet;
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Vec::with_capacity(actions.len());
+    let ids: BTreeSet<&str> = actions.iter().map(|a| a.id.as_str()).collect();
+    let mut remaining: Vec<&crate::action::PlannedAction> = actions.iter().collect();
+    while !remaining.is_empty() {
+        let before = remaining.len();
+        remaining.retain(|a| {
+            let ready = a
+                .depends_on
+                .iter()
+                .all(|d| done.contains(d.as_str()) || !ids.contains(d.as_str()));
+            if ready {
+                done.insert(a.id.as_str());
+                out.push(*a);
+            }
+            !ready
+        });
+        if remaining.len() == before {
+            // A cycle cannot come from the planner; keep the rest in order rather than loop.
+            out.append(&mut remaining);
+        }
+    }
+    out
+}

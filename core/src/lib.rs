@@ -12,6 +12,7 @@ pub mod evaluate;
 pub mod manual;
 pub mod plan;
 pub mod planner;
+pub mod policy;
 pub mod render;
 pub mod snapshot;
 

@@ -44,16 +44,14 @@ pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<M
             }
         }
     }
-    if !has_contact_in_baseline {
-        if let Observed::Known(None) = &snapshot.global.security_contact {
-            tasks.push(ManualTask {
-                control: "Account.1".into(),
-                instructions: "Register a SECURITY alternate contact (Account console > \
+    if !has_contact_in_baseline && let Observed::Known(None) = &snapshot.global.security_contact {
+        tasks.push(ManualTask {
+            control: "Account.1".into(),
+            instructions: "Register a SECURITY alternate contact (Account console > \
                                Alternate contacts), or set [security_contact] in the baseline \
                                file and apply again"
-                    .into(),
-            });
-        }
+                .into(),
+        });
     }
     tasks.sort();
     tasks

@@ -1,1 +1,199 @@
-//! Plan rendering (being written).
+//! Rendering of plans: JSON (the versioned contract) and text for people, made from the
+//! same value. The text groups actions by region and service and ends with one summary line.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::action::PlannedAction;
+use crate::evaluate::Score;
+use crate::plan::Plan;
+use crate::snapshot::GLOBAL;
+
+/// The plan as pretty JSON (SPEC §6).
+pub fn plan_json(plan: &Plan) -> String {
+    serde_json::to_string_pretty(plan).expect("a plan always serialises")
+}
+
+/// Terminal styling, or none.
+#[derive(Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+}
+
+/// How an action reads in the text: `+` adds, `~` changes, `-` removes.
+fn marker(action: &PlannedAction) -> (&'static str, &'static str) {
+    let name = action.op.name();
+    if action.destructive {
+        ("-", "31")
+    } else if name.starts_with("create_")
+        || name.starts_with("enable_")
+        || name == "batch_enable_standards"
+    {
+        ("+", "32")
+    } else {
+        ("~", "33")
+    }
+}
+
+/// The resource an action's id names (`us-east-1/create_bucket/NAME` → `NAME`).
+fn resource(action: &PlannedAction) -> &str {
+    action.id.splitn(3, '/').nth(2).unwrap_or("")
+}
+
+/// A score as `23.53%`.
+pub fn percent(p: f64) -> String {
+    let s = format!("{p:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}%")
+}
+
+/// One line for a score: `62.5% (40 passed, 24 failed; 100% with manual tasks done)`.
+pub fn score_line(score: &Score) -> String {
+    format!(
+        "{} ({} passed, {} failed, {} no data, {} disabled; {} with manual tasks done)",
+        percent(score.percent),
+        score.passed,
+        score.failed,
+        score.no_data,
+        score.disabled,
+        percent(score.percent_if_manual_done)
+    )
+}
+
+/// The plan as text for people.
+pub fn plan_text(plan: &Plan, color: bool) -> String {
+    let st = Style { color };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        st.bold(&format!(
+            "Plan for account {} · baseline {} · home region {} · catalog {}",
+            plan.account_id, plan.baseline, plan.home_region, plan.catalog_version
+        ))
+    );
+    // Region → service → actions, account-wide first, then the home region, then the rest.
+    let mut by_region: BTreeMap<(u8, &str), BTreeMap<&str, Vec<&PlannedAction>>> = BTreeMap::new();
+    for a in &plan.actions {
+        let rank = if a.region == GLOBAL {
+            0
+        } else if a.region == plan.home_region {
+            1
+        } else {
+            2
+        };
+        by_region
+            .entry((rank, a.region.as_str()))
+            .or_default()
+            .entry(a.op.service())
+            .or_default()
+            .push(a);
+    }
+    if plan.actions.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNo changes: the account already matches the baseline."
+        );
+    }
+    for ((_, region), services) in &by_region {
+        let title = if *region == GLOBAL {
+            "account-wide".to_string()
+        } else if *region == plan.home_region {
+            format!("{region} (home)")
+        } else {
+            region.to_string()
+        };
+        let _ = writeln!(out, "\n{}", st.bold(&title));
+        for (service, actions) in services {
+            let _ = writeln!(out, "  {service}");
+            for a in actions {
+                let (m, code) = marker(a);
+                let name = a.op.name();
+                let res = resource(a);
+                let mut line = format!("    {} {name}", st.paint(code, m));
+                if !res.is_empty() {
+                    let _ = write!(line, " {res}");
+                }
+                if !a.satisfies.is_empty() {
+                    let _ = write!(
+                        line,
+                        "  {}",
+                        st.dim(&format!("→ {}", a.satisfies.join(", ")))
+                    );
+                }
+                if a.destructive {
+                    let _ = write!(line, "  {}", st.paint("31", "(destructive)"));
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    if !plan.skipped.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Skipped"));
+        for s in &plan.skipped {
+            let _ = writeln!(out, "  {} {}: {}", s.region, s.reason, s.detail);
+        }
+    }
+    if !plan.manual_tasks.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            st.bold("Manual tasks (a person must do these)")
+        );
+        for t in &plan.manual_tasks {
+            let _ = writeln!(out, "  {}: {}", t.control, t.instructions);
+        }
+    }
+    let _ = writeln!(out, "\n{}", summary_line(plan));
+    out
+}
+
+/// The one-line summary that ends the text rendering.
+pub fn summary_line(plan: &Plan) -> String {
+    let regions: std::collections::BTreeSet<&str> = plan
+        .actions
+        .iter()
+        .filter(|a| a.region != GLOBAL)
+        .map(|a| a.region.as_str())
+        .collect();
+    let destructive = plan.actions.iter().filter(|a| a.destructive).count();
+    format!(
+        "Plan: {} actions ({} destructive) in {} regions, {} skipped, {} manual tasks; FSBP score {} → {} ({} with manual tasks done)",
+        plan.actions.len(),
+        destructive,
+        regions.len(),
+        plan.skipped.len(),
+        plan.manual_tasks.len(),
+        percent(plan.score_now.percent),
+        percent(plan.score_predicted.percent),
+        percent(plan.score_predicted.percent_if_manual_done),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_trims_zeros() {
+        assert_eq!(percent(100.0), "100%");
+        assert_eq!(percent(62.5), "62.5%");
+        assert_eq!(percent(33.333), "33.33%");
+    }
+}

@@ -95,7 +95,9 @@ pub struct Snapshot {
 impl Snapshot {
     /// Regions whose opt-in status lets the account use them.
     pub fn enabled_regions(&self) -> impl Iterator<Item = (&String, &RegionSnapshot)> {
-        self.regions.iter().filter(|(_, r)| r.opt_in_status.is_enabled())
+        self.regions
+            .iter()
+            .filter(|(_, r)| r.opt_in_status.is_enabled())
     }
 
     /// A stable fingerprint of the snapshot: plans computed from it carry it, and `apply`

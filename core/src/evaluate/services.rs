@@ -1,0 +1,229 @@
+//! Regional service controls: GuardDuty (GuardDuty.1, .5–.13), Inspector (.1–.4), Macie
+//! (.1, .2), Systems Manager (SSM.4, .6, .7), Athena (Athena.4) and KMS (KMS.3, .5).
+
+use crate::snapshot::Detector;
+
+use super::policy;
+use super::{Check, Ctx, Findings};
+
+/// The GuardDuty detector feature each control requires, as keys of
+/// [`Detector::features`]: a feature name, or `FEATURE/ADDITIONAL_CONFIGURATION`. A
+/// `FEATURE/ADDITIONAL` key passes only when the feature itself is enabled too.
+///
+/// From the Config rules behind the controls: GuardDuty.5 `guardduty-eks-protection-audit-
+/// enabled` (EKS Audit Log Monitoring), .6 `guardduty-lambda-protection-enabled` (Lambda
+/// Protection), .7 `guardduty-eks-protection-runtime-enabled` ("EKS Runtime Monitoring
+/// with automated agent management"), .8 `guardduty-malware-protection-enabled` (Malware
+/// Protection for EC2), .9 `guardduty-rds-protection-enabled`, .10
+/// `guardduty-s3-protection-enabled`, .11 `guardduty-runtime-monitoring-enabled`, .12
+/// `guardduty-ecs-protection-runtime-enabled` (ECS Fargate automated agent), .13
+/// `guardduty-ec2-protection-runtime-enabled` (EC2 automated agent).
+pub const GUARDDUTY_FEATURES: &[(&str, &str)] = &[
+    ("GuardDuty.5", "EKS_AUDIT_LOGS"),
+    ("GuardDuty.6", "LAMBDA_NETWORK_LOGS"),
+    ("GuardDuty.7", "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"),
+    ("GuardDuty.8", "EBS_MALWARE_PROTECTION"),
+    ("GuardDuty.9", "RDS_LOGIN_EVENTS"),
+    ("GuardDuty.10", "S3_DATA_EVENTS"),
+    ("GuardDuty.11", "RUNTIME_MONITORING"),
+    (
+        "GuardDuty.12",
+        "RUNTIME_MONITORING/ECS_FARGATE_AGENT_MANAGEMENT",
+    ),
+    ("GuardDuty.13", "RUNTIME_MONITORING/EC2_AGENT_MANAGEMENT"),
+];
+
+/// The legacy form GuardDuty.7 also accepts: EKS Runtime Monitoring (the feature that
+/// Runtime Monitoring replaced) with its automated agent.
+const GUARDDUTY_7_LEGACY: &str = "EKS_RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT";
+
+/// The feature key is enabled on the detector (and, for `FEATURE/ADDITIONAL`, the feature).
+fn feature_enabled(detector: &Detector, key: &str) -> bool {
+    let on = |k: &str| detector.features.get(k).copied().unwrap_or(false);
+    match key.split_once('/') {
+        Some((feature, _)) => on(feature) && on(key),
+        None => on(key),
+    }
+}
+
+/// GuardDuty.1 (`guardduty-enabled-centralized`): an enabled GuardDuty detector exists in
+/// the region (a suspended detector fails).
+pub(super) fn guardduty_1(ctx: &Ctx<'_>, _: &str) -> Check {
+    match ctx.known(|s| &s.guardduty) {
+        None => Check::NoData,
+        Some(detector) => Check::single(detector.as_ref().is_some_and(|d| d.enabled), || {
+            ctx.at(match detector {
+                None => "GuardDuty has no detector",
+                Some(_) => "GuardDuty detector is suspended",
+            })
+        }),
+    }
+}
+
+/// GuardDuty.5–GuardDuty.13: the detector has the feature of [`GUARDDUTY_FEATURES`]
+/// enabled. "For a standalone account, the control fails if [the feature] is disabled for
+/// the account": without an enabled detector every feature control fails.
+pub(super) fn guardduty_feature(ctx: &Ctx<'_>, id: &str) -> Check {
+    let Some((_, key)) = GUARDDUTY_FEATURES.iter().find(|(c, _)| *c == id) else {
+        return Check::NoData;
+    };
+    let Some(detector) = ctx.known(|s| &s.guardduty) else {
+        return Check::NoData;
+    };
+    let ok = detector.as_ref().is_some_and(|d| {
+        d.enabled
+            && (feature_enabled(d, key)
+                || (id == "GuardDuty.7" && feature_enabled(d, GUARDDUTY_7_LEGACY)))
+    });
+    Check::single(ok, || ctx.at(format!("GuardDuty {key} is not enabled")))
+}
+
+/// Inspector.1–.4 (`inspector-ec2-scan-enabled`, `-ecr-`, `-lambda-code-`,
+/// `-lambda-standard-`): Amazon Inspector scans the resource type in the region.
+pub(super) fn inspector(ctx: &Ctx<'_>, id: &str) -> Check {
+    let Some(inspector) = ctx.known(|s| &s.inspector) else {
+        return Check::NoData;
+    };
+    let (on, what) = match id {
+        "Inspector.1" => (inspector.ec2, "EC2"),
+        "Inspector.2" => (inspector.ecr, "ECR"),
+        "Inspector.3" => (inspector.lambda_code, "Lambda code"),
+        "Inspector.4" => (inspector.lambda, "Lambda standard"),
+        _ => return Check::NoData,
+    };
+    Check::single(on, || {
+        ctx.at(format!("Amazon Inspector {what} scanning is off"))
+    })
+}
+
+/// Macie.1 (`macie-status-check`): Amazon Macie is enabled in the region.
+pub(super) fn macie_1(ctx: &Ctx<'_>, _: &str) -> Check {
+    match ctx.known(|s| &s.macie) {
+        None => Check::NoData,
+        Some(macie) => Check::single(macie.enabled, || ctx.at("Amazon Macie is not enabled")),
+    }
+}
+
+/// Macie.2 (`macie-auto-sensitive-data-discovery-check`): Macie automated sensitive data
+/// discovery is enabled (which needs Macie enabled).
+pub(super) fn macie_2(ctx: &Ctx<'_>, _: &str) -> Check {
+    match ctx.known(|s| &s.macie) {
+        None => Check::NoData,
+        Some(macie) => Check::single(macie.enabled && macie.automated_discovery, || {
+            ctx.at("Macie automated sensitive data discovery is off")
+        }),
+    }
+}
+
+/// SSM.4 (`ssm-document-not-public`): no SSM document owned by the account is shared
+/// publicly. (The snapshot lists public documents only, so an account without them
+/// passes.)
+pub(super) fn ssm_4(ctx: &Ctx<'_>, _: &str) -> Check {
+    let Some(ssm) = ctx.known(|s| &s.ssm) else {
+        return Check::NoData;
+    };
+    if ssm.public_documents.is_empty() {
+        Check::Passed
+    } else {
+        Check::Failed(
+            ssm.public_documents
+                .iter()
+                .map(|d| ctx.at(format!("SSM document `{d}` is public")))
+                .collect(),
+        )
+    }
+}
+
+/// SSM.6 (`ssm-automation-logging-enabled`): the service setting
+/// `/ssm/automation/customer-script-log-destination` is `CloudWatch`.
+pub(super) fn ssm_6(ctx: &Ctx<'_>, _: &str) -> Check {
+    match ctx.known(|s| &s.ssm) {
+        None => Check::NoData,
+        Some(ssm) => Check::single(
+            ssm.automation_log_destination
+                .as_deref()
+                .is_some_and(|d| d.eq_ignore_ascii_case("CloudWatch")),
+            || ctx.at("SSM Automation does not log to CloudWatch"),
+        ),
+    }
+}
+
+/// SSM.7 (`ssm-automation-block-public-sharing`): the service setting
+/// `/ssm/documents/console/public-sharing-permission` is `Disable`.
+pub(super) fn ssm_7(ctx: &Ctx<'_>, _: &str) -> Check {
+    match ctx.known(|s| &s.ssm) {
+        None => Check::NoData,
+        Some(ssm) => Check::single(ssm.public_sharing_blocked, || {
+            ctx.at("SSM document block public sharing is off")
+        }),
+    }
+}
+
+/// Athena.4 (`athena-workgroup-logging-enabled`): each workgroup in state `ENABLED`
+/// publishes query metrics to CloudWatch (`PublishCloudWatchMetricsEnabled`). Disabled
+/// workgroups are not evaluated.
+pub(super) fn athena_4(ctx: &Ctx<'_>, _: &str) -> Check {
+    let Some(workgroups) = ctx.known(|s| &s.athena_workgroups) else {
+        return Check::NoData;
+    };
+    let mut findings = Findings::default();
+    for wg in workgroups
+        .iter()
+        .filter(|w| w.state.eq_ignore_ascii_case("ENABLED"))
+    {
+        findings.test(wg.publish_cloud_watch_metrics_enabled, || {
+            ctx.at(format!(
+                "Athena workgroup `{}` does not publish CloudWatch metrics",
+                wg.name
+            ))
+        });
+    }
+    findings.finish()
+}
+
+/// KMS.3 (`kms-cmk-not-scheduled-for-deletion`): no customer managed key is scheduled for
+/// deletion.
+pub(super) fn kms_3(ctx: &Ctx<'_>, _: &str) -> Check {
+    let Some(keys) = ctx.known(|s| &s.kms_keys) else {
+        return Check::NoData;
+    };
+    let mut findings = Findings::default();
+    for key in keys {
+        findings.test(
+            !matches!(
+                key.key_state.as_str(),
+                "PendingDeletion" | "PendingReplicaDeletion"
+            ),
+            || ctx.at(format!("KMS key {} is scheduled for deletion", key.key_id)),
+        );
+    }
+    findings.finish()
+}
+
+/// KMS.5 (`kms-key-policy-no-public-access`): the key policy does not allow public access:
+/// no `Allow` statement names everyone (`*`, `{"AWS": "*"}`) without a condition that
+/// restricts it to fixed callers (`kms:CallerAccount`, `aws:PrincipalAccount`,
+/// `aws:SourceAccount`, …; "to be considered non-public, a KMS key policy must grant access
+/// only to fixed values"). A key whose policy cannot be read is not judged.
+pub(super) fn kms_5(ctx: &Ctx<'_>, _: &str) -> Check {
+    let Some(keys) = ctx.known(|s| &s.kms_keys) else {
+        return Check::NoData;
+    };
+    let mut findings = Findings::default();
+    for key in keys {
+        let Some(doc) = policy::parse(&key.policy) else {
+            findings.unknown();
+            continue;
+        };
+        let public = policy::statements(&doc)
+            .iter()
+            .any(|s| policy::allows_public(s));
+        findings.test(!public, || {
+            ctx.at(format!(
+                "KMS key {} policy allows public access",
+                key.key_id
+            ))
+        });
+    }
+    findings.finish()
+}
