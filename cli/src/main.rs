@@ -1,1 +1,86 @@
-fn main() {}
+//! `secure-account`: the command line. Glue over the core (plan, evaluate, render), the
+//! engine (apply) and the simulator; the only crate that uses `anyhow`.
+
+mod account;
+mod args;
+mod commands;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::account::{
+    Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
+};
+use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
+use crate::commands::{apply, baseline, controls, plan, snapshot, verify};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse_from(args::normalize_args(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version go to stdout and succeed; usage errors exit 1 like every
+            // other error (2 means "changes" for `plan --detailed-exitcode`).
+            return if e.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Controls(ControlsCommand::List) => controls::list(global),
+        Command::Baseline(BaselineCommand::Show) => {
+            let baseline = load_baseline(global)?;
+            if global.simulate.is_some() || global.sim_state.is_some() {
+                // With an account at hand, its regions are checked too.
+                Account::from_args(global)?
+                    .run(async |sim| validate_baseline(&baseline, &read_snapshot(sim).await?))?;
+            } else {
+                validate_baseline_controls(&baseline)?;
+            }
+            baseline::show(&baseline, global)
+        }
+        Command::Snapshot => {
+            Account::from_args(global)?.run(async |sim| snapshot::run(sim, global).await)
+        }
+        Command::Plan(args) => {
+            let account = Account::from_args(global)?;
+            // A bad baseline file is reported before the account is read.
+            let baseline = load_baseline(global)?;
+            account.run(async |sim| plan::run(sim, global, &baseline, args).await)
+        }
+        Command::Verify(args) => {
+            let account = Account::from_args(global)?;
+            let baseline = load_baseline(global)?;
+            account.run(async |sim| verify::run(sim, global, &baseline, args).await)
+        }
+        Command::Apply(args) => {
+            let account = Account::from_args(global)?;
+            let baseline = match &args.plan_file {
+                Some(_) => None,
+                None => Some(load_baseline(global)?),
+            };
+            account.run(async |sim| {
+                apply::run(sim, global, baseline.as_ref(), args, &|sim| {
+                    account.save(sim)
+                })
+                .await
+            })
+        }
+    }
+}

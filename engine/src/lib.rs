@@ -2,8 +2,20 @@
 //! through it: concurrent, dependency-ordered, retrying, keeping a ledger.
 //!
 //! No AWS SDK here: the simulator and the adapters both implement [`Port`], and the CLI and
-//! the tests reach the engine without compiling the SDK.
+//! the tests reach the engine without compiling the SDK. No async runtime either: the
+//! engine waits only through [`Port::sleep`].
 
+pub mod apply;
+pub mod fresh;
 pub mod port;
+pub mod report;
+pub mod retry;
 
+#[cfg(test)]
+mod tests;
+
+pub use apply::{ApplyOptions, InvalidPlan, ProgressEvent, apply, check_plan};
+pub use fresh::{StalePlan, check_fresh};
 pub use port::{ActionOutput, CallCounts, Port, PortError};
+pub use report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
+pub use retry::{ErrorClass, RetryPolicy, classify};

@@ -1,1 +1,669 @@
-//! The simulated AWS account (being written).
+//! An in-memory, multi-region AWS account that implements the engine's [`Port`] with AWS's
+//! semantics and error codes, fault injection, and a latency model on virtual time.
+//!
+//! A write call goes through, in order: the crash fault; the region (a region that is not
+//! enabled answers `UnrecognizedClientException`); the access-denied and throttling faults;
+//! changes still propagating (eventual consistency); AWS's preconditions (module `checks`, the
+//! strict part: the error AWS answers with when one does not hold); then the effect, made by
+//! `secure_account_core::effects::apply`; then the call waits for its rate-limit slot and
+//! its latency on tokio's clock (virtual under `start_paused`).
+//!
+//! The simulator never deletes or detaches anything by itself: a default VPC with network
+//! interfaces cannot disappear (`DependencyViolation` on `detach_internet_gateway`,
+//! `delete_subnet` and `delete_vpc`), and non-default VPCs change only through explicit
+//! actions.
+//!
+//! # Latency model ([`LatencyModel::aws_like`])
+//!
+//! | Operation | Latency | | Operation | Latency |
+//! |---|---|---|---|---|
+//! | `enable_security_hub` | 1.5 s | | `create_key` | 400 ms |
+//! | `batch_enable_standards` | 2 s | | `create_alias`, `enable_key_rotation` | 150 ms |
+//! | `batch_update_standards_control_associations` | 800 ms | | `put_key_policy` | 200 ms |
+//! | `update_security_hub_configuration` | 300 ms | | `create_log_group` | 150 ms |
+//! | `create_finding_aggregator` | 500 ms | | `put_retention_policy` | 100 ms |
+//! | `create_detector` | 600 ms | | `create_trail` | 800 ms |
+//! | `update_detector` | 400 ms | | `update_trail` | 600 ms |
+//! | `create_service_linked_role` | 400 ms | | `put_event_selectors`, `start_logging` | 300 ms |
+//! | `create_role` | 300 ms | | `create_analyzer` | 700 ms |
+//! | `put_role_policy`, `update_account_password_policy` | 150 ms | | `create_archive_rule`, `update_archive_rule` | 300 ms |
+//! | `put_configuration_recorder`, `start_configuration_recorder` | 300 ms | | `enable_ebs_encryption_by_default` | 200 ms |
+//! | `put_delivery_channel` | 500 ms | | `enable_snapshot_block_public_access` | 300 ms |
+//! | `create_bucket` | 300 ms | | `modify_vpc_block_public_access_options` | 400 ms |
+//! | `put_public_access_block`, `put_bucket_ownership_controls`, `put_bucket_encryption`, `put_bucket_versioning` | 150 ms | | `detach_internet_gateway` | 400 ms |
+//! | `put_account_public_access_block`, `put_bucket_policy`, `put_bucket_lifecycle_configuration`, `put_bucket_logging` | 200 ms | | `delete_internet_gateway`, `delete_subnet` | 300 ms |
+//! | `update_work_group`, `update_service_setting` | 200 ms | | `delete_vpc` | 500 ms |
+//! | `put_alternate_contact` | 300 ms | | `enable_inspector` | 1.5 s |
+//! | `enable_macie` | 1 s | | `update_automated_discovery_configuration` | 300 ms |
+//!
+//! Refused calls (throttled, denied, region not enabled) answer in 50 ms. Read calls take
+//! 50–120 ms by service (sts 50, s3 60, kms 60, logs 70, ssm 70, iam 80, guardduty 80,
+//! athena 80, account 80, config 90, cloudtrail 90, access analyzer 90, securityhub 100,
+//! inspector2 110, macie2 110, ec2 120); `read_snapshot` reads regions and parts
+//! concurrently and takes the preamble plus its longest chain of calls.
+//!
+//! Write rate limits, a token bucket per service and region (sustained/s, burst): ec2
+//! 5/50, securityhub 10/30, guardduty 10/20, config 5/10, cloudtrail 5/10, kms 5/10, s3
+//! 50/100, s3control 10/20, iam 10/20, logs 5/10, access analyzer 5/10, athena 5/10, ssm
+//! 5/5, account 2/5, inspector2 5/10, macie2 5/10. A call that arrives before its slot
+//! waits for it (as the SDK's client-side rate limiter would), it is not rejected.
+//!
+//! [`Port`]: secure_account_engine::Port
+
+mod checks;
+mod faults;
+mod latency;
+mod policy;
+mod reads;
+mod scenarios;
+mod state;
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use secure_account_core::effects;
+use secure_account_core::snapshot::GLOBAL;
+use secure_account_core::{Action, AwsError, Outputs, Snapshot};
+use secure_account_engine::{ActionOutput, CallCounts, Port, PortError};
+
+pub use faults::{
+    CALLER_NAME, FaultPlan, THROTTLING_CODES, access_denied_code, iam_action, throttling_code,
+};
+pub use latency::{LatencyModel, RateLimit};
+pub use reads::{part_names, read_calls};
+pub use scenarios::{
+    ACCOUNT_ID, DEFAULT_REGIONS, LIVED_IN_PUBLIC_BUCKET, LIVED_IN_TRAIL_BUCKET, OPT_IN_REGIONS,
+};
+pub use state::STATE_FORMAT_VERSION;
+
+use checks::Check;
+use state::{Hidden, Ids, SavedState};
+
+/// The built-in scenarios.
+pub const SCENARIOS: &[&str] = &["fresh", "lived-in"];
+
+/// Why a simulator could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    #[error(
+        "unknown scenario `{name}` (did you mean `{closest}`?); the scenarios are {}",
+        SCENARIOS.join(", ")
+    )]
+    UnknownScenario { name: String, closest: String },
+    #[error("invalid simulator state at line {line}, column {column}: {message}")]
+    Parse {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "simulator state has format_version {found}, this version reads {supported}; save the \
+         state again with this version"
+    )]
+    FormatVersion { found: u64, supported: u32 },
+}
+
+/// One write call as the account saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteRecord {
+    pub region: String,
+    /// The action's name (`create_trail`).
+    pub action: String,
+    pub action_id: String,
+    /// `Ok`, or the AWS error code.
+    pub outcome: Result<(), String>,
+}
+
+/// What belongs to this run rather than to the account: the fault RNG and counters, the
+/// call log, the rate limiter.
+#[derive(Debug)]
+struct Run {
+    rng: Xoshiro256PlusPlus,
+    throttles_injected: u32,
+    calls: CallCounts,
+    write_log: Vec<WriteRecord>,
+    crashed: bool,
+    rate: latency::RateLimiter,
+}
+
+impl Run {
+    fn new(seed: u64) -> Run {
+        Run {
+            rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+            throttles_injected: 0,
+            calls: CallCounts::default(),
+            write_log: Vec::new(),
+            crashed: false,
+            rate: latency::RateLimiter::default(),
+        }
+    }
+
+    /// Draws whether the next call is throttled.
+    fn throttle(&mut self, probability: f64, max: u32) -> bool {
+        if probability <= 0.0 || self.throttles_injected >= max {
+            return false;
+        }
+        let hit = self.rng.random_bool(probability.min(1.0));
+        if hit {
+            self.throttles_injected += 1;
+        }
+        hit
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    account: Snapshot,
+    hidden: Hidden,
+    run: Run,
+}
+
+/// An in-memory AWS account. See the crate documentation.
+#[derive(Debug)]
+pub struct Simulator {
+    inner: Mutex<Inner>,
+    faults: FaultPlan,
+    latency: LatencyModel,
+    start: Instant,
+}
+
+impl Simulator {
+    fn new(account: Snapshot, hidden: Hidden) -> Simulator {
+        let faults = FaultPlan::default();
+        Simulator {
+            inner: Mutex::new(Inner {
+                account: state::normalise(account),
+                hidden,
+                run: Run::new(faults.seed),
+            }),
+            faults,
+            latency: LatencyModel::zero(),
+            start: Instant::now(),
+        }
+    }
+
+    /// A built-in scenario (`fresh`, `lived-in`).
+    pub fn scenario(name: &str) -> Result<Simulator, SimError> {
+        let account = match name {
+            "fresh" => scenarios::fresh(),
+            "lived-in" => scenarios::lived_in(),
+            _ => {
+                let lower = name.to_ascii_lowercase();
+                let closest = SCENARIOS
+                    .iter()
+                    .max_by(|a, b| {
+                        strsim::jaro_winkler(&lower, a).total_cmp(&strsim::jaro_winkler(&lower, b))
+                    })
+                    .expect("there are scenarios");
+                return Err(SimError::UnknownScenario {
+                    name: name.to_string(),
+                    closest: closest.to_string(),
+                });
+            }
+        };
+        let hidden = Hidden {
+            id_salt: state::hash_str(name),
+            ..Hidden::default()
+        };
+        Ok(Simulator::new(account, hidden))
+    }
+
+    /// Any account state as the starting point. Parts that are `Unreadable` in `snapshot`
+    /// become their default (the account's truth is always known), and regions that are not
+    /// enabled lose their services.
+    pub fn from_snapshot(snapshot: Snapshot) -> Simulator {
+        let salt = state::hash_str(&snapshot.fingerprint());
+        Simulator::new(
+            snapshot,
+            Hidden {
+                id_salt: salt,
+                ..Hidden::default()
+            },
+        )
+    }
+
+    /// A state saved by [`Simulator::to_state_json`]. The fault plan, latency model and call
+    /// counters are not part of it: they belong to a run.
+    pub fn from_state_json(text: &str) -> Result<Simulator, SimError> {
+        let parse_err = |e: serde_json::Error| SimError::Parse {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
+        match value
+            .get("format_version")
+            .and_then(serde_json::Value::as_u64)
+        {
+            Some(v) if v == u64::from(STATE_FORMAT_VERSION) => {}
+            Some(found) => {
+                return Err(SimError::FormatVersion {
+                    found,
+                    supported: STATE_FORMAT_VERSION,
+                });
+            }
+            None => {
+                return Err(SimError::Parse {
+                    line: 1,
+                    column: 1,
+                    message: "missing field `format_version`".into(),
+                });
+            }
+        }
+        let saved: SavedState = serde_json::from_str(text).map_err(parse_err)?;
+        if saved.account.format_version != secure_account_core::snapshot::SNAPSHOT_FORMAT_VERSION {
+            return Err(SimError::FormatVersion {
+                found: u64::from(saved.account.format_version),
+                supported: secure_account_core::snapshot::SNAPSHOT_FORMAT_VERSION,
+            });
+        }
+        Ok(Simulator::new(saved.account, saved.hidden))
+    }
+
+    /// The full state (the account and what the snapshot does not show) as pretty JSON;
+    /// the same state always gives the same text.
+    pub fn to_state_json(&self) -> String {
+        let inner = self.lock();
+        let saved = SavedState {
+            format_version: STATE_FORMAT_VERSION,
+            account: inner.account.clone(),
+            hidden: inner.hidden.clone(),
+        };
+        serde_json::to_string_pretty(&saved).expect("the state always serialises")
+    }
+
+    /// The same account with these faults (the fault RNG restarts from the plan's seed).
+    pub fn with_faults(mut self, faults: FaultPlan) -> Simulator {
+        {
+            let inner = self.inner.get_mut().unwrap_or_else(|e| e.into_inner());
+            inner.run.rng = Xoshiro256PlusPlus::seed_from_u64(faults.seed);
+            inner.run.throttles_injected = 0;
+        }
+        self.faults = faults;
+        self
+    }
+
+    /// The same account with this latency model.
+    pub fn with_latency(mut self, latency: LatencyModel) -> Simulator {
+        self.latency = latency;
+        self
+    }
+
+    /// The account's true current state: no faults, no propagation lag.
+    pub fn account(&self) -> Snapshot {
+        self.lock().account.clone()
+    }
+
+    /// Every write call so far, in the order the account received them.
+    pub fn write_log(&self) -> Vec<WriteRecord> {
+        self.lock().run.write_log.clone()
+    }
+
+    /// The fault plan in force.
+    pub fn faults(&self) -> &FaultPlan {
+        &self.faults
+    }
+
+    /// The latency model in force.
+    pub fn latency_model(&self) -> &LatencyModel {
+        &self.latency
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn now(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.start)
+    }
+
+    /// Performs a write call on the state at once; returns its answer and how long the
+    /// caller must wait for it.
+    fn execute_now(
+        &self,
+        region: &str,
+        action_id: &str,
+        action: &Action,
+        outputs: &Outputs,
+    ) -> Result<(Result<ActionOutput, PortError>, Duration), PortError> {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        if inner.run.crashed {
+            return Err(PortError::Crashed);
+        }
+        inner.run.calls.write += 1;
+        let service = action.service();
+        let (result, rejected) = match self.decide(inner, region, action_id, action, outputs) {
+            Ok(key) => (Ok(key), false),
+            Err((e, rejected)) => (Err(e), rejected),
+        };
+        inner.run.write_log.push(WriteRecord {
+            region: region.to_string(),
+            action: action.name(),
+            action_id: action_id.to_string(),
+            outcome: result.as_ref().map(|_| ()).map_err(|e| e.code.clone()),
+        });
+        if let Some(k) = self.faults.crash_after_writes
+            && inner.run.calls.write >= k
+        {
+            inner.run.crashed = true;
+        }
+        let delay = if rejected {
+            self.latency.rejection
+        } else {
+            let wait = match self.latency.rate_limits.get(service) {
+                Some(limit) => inner.run.rate.reserve(*limit, service, region, self.now()),
+                None => Duration::ZERO,
+            };
+            wait + self.latency.write_latency(&action.name())
+        };
+        let answer = result
+            .map(|created_key_id| ActionOutput { created_key_id })
+            .map_err(PortError::Aws);
+        Ok((answer, delay))
+    }
+
+    /// The account's answer to one write call. `Err((error, rejected))`: `rejected` when
+    /// the call was refused before the service did any work.
+    fn decide(
+        &self,
+        inner: &mut Inner,
+        region: &str,
+        action_id: &str,
+        action: &Action,
+        outputs: &Outputs,
+    ) -> Result<Option<String>, (AwsError, bool)> {
+        let service = action.service();
+        let account_id = inner.account.account_id.clone();
+        check_region(&inner.account, region, action).map_err(|e| (e, true))?;
+        if self.faults.deny_actions.contains(&action.name()) {
+            return Err((
+                faults::access_denied(&account_id, service, iam_action(action)),
+                true,
+            ));
+        }
+        if inner.run.throttle(
+            self.faults.write_throttle_probability,
+            self.faults.max_throttles,
+        ) {
+            return Err((faults::throttled(service), true));
+        }
+        let check = Check {
+            account: &inner.account,
+            hidden: &inner.hidden,
+            region,
+            outputs,
+        };
+        if let Some((error, pending)) = checks::propagation_error(&check, action) {
+            for (kind, name) in pending {
+                inner.hidden.consume_propagation(kind, &name);
+            }
+            return Err((error, false));
+        }
+        checks::preconditions(&check, action).map_err(|e| (e, false))?;
+        let creates_bucket = matches!(action, Action::CreateBucket { bucket }
+            if check.account.bucket(bucket).is_none());
+        let created_key =
+            apply_effects(inner, region, action_id, action, outputs).map_err(|e| (e, false))?;
+        self.after_effects(
+            inner,
+            region,
+            action,
+            outputs,
+            created_key.as_deref(),
+            creates_bucket,
+        );
+        Ok(created_key)
+    }
+
+    /// Hidden-state bookkeeping after an action took effect.
+    fn after_effects(
+        &self,
+        inner: &mut Inner,
+        region: &str,
+        action: &Action,
+        outputs: &Outputs,
+        created_key: Option<&str>,
+        creates_bucket: bool,
+    ) {
+        match action {
+            Action::DetachInternetGateway {
+                internet_gateway_id,
+                ..
+            } => {
+                inner
+                    .hidden
+                    .detached_internet_gateways
+                    .entry(region.to_string())
+                    .or_default()
+                    .insert(internet_gateway_id.clone());
+            }
+            Action::DeleteInternetGateway {
+                internet_gateway_id,
+            } => {
+                if let Some(set) = inner.hidden.detached_internet_gateways.get_mut(region) {
+                    set.remove(internet_gateway_id);
+                    if set.is_empty() {
+                        inner.hidden.detached_internet_gateways.remove(region);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let lag = self.faults.consistency_lag;
+        if lag == 0 || (matches!(action, Action::CreateBucket { .. }) && !creates_bucket) {
+            return;
+        }
+        let check = Check {
+            account: &inner.account,
+            hidden: &inner.hidden,
+            region,
+            outputs,
+        };
+        if let Some((kind, name)) = checks::propagation_started(&check, action, created_key) {
+            inner.hidden.start_propagation(kind, &name, lag);
+        }
+    }
+
+    /// Reads the whole account at once; returns the snapshot and how long reading takes.
+    fn read_now(&self) -> Result<(Snapshot, Duration), PortError> {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        if inner.run.crashed {
+            return Err(PortError::Crashed);
+        }
+        let account_id = inner.account.account_id.clone();
+        let mut out = inner.account.clone();
+        let mut reader = Reader {
+            run: &mut inner.run,
+            faults: &self.faults,
+            latency: &self.latency,
+        };
+        let mut preamble = Duration::ZERO;
+        for service in reads::PREAMBLE {
+            let (result, attempts) = reader.call(service);
+            preamble += self.latency.read_latency(service) * attempts;
+            result.map_err(PortError::Aws)?;
+        }
+        let mut longest = Duration::ZERO;
+        for part in reads::GLOBAL_PARTS {
+            let calls = reads::global_calls(&inner.account.global, part.name);
+            let (result, time) = reader.part(&account_id, GLOBAL, part, calls);
+            longest = longest.max(time);
+            if let Err(e) = result {
+                reads::set_global_unreadable(&mut out.global, part.name, e);
+            }
+        }
+        for (name, region) in inner.account.enabled_regions() {
+            let services = &mut out
+                .regions
+                .get_mut(name)
+                .expect("the same regions")
+                .services;
+            for part in reads::REGIONAL_PARTS {
+                let calls = reads::regional_calls(&region.services, part.name);
+                let (result, time) = reader.part(&account_id, name, part, calls);
+                longest = longest.max(time);
+                if let Err(e) = result {
+                    reads::set_regional_unreadable(services, part.name, e);
+                }
+            }
+        }
+        Ok((out, preamble + longest))
+    }
+}
+
+/// Reads for one `read_snapshot`: counts calls and injects read faults.
+struct Reader<'a> {
+    run: &'a mut Run,
+    faults: &'a FaultPlan,
+    latency: &'a LatencyModel,
+}
+
+impl Reader<'_> {
+    /// One read call with the SDK's retries (3 attempts): its result and attempts made.
+    fn call(&mut self, service: &str) -> (Result<(), AwsError>, u32) {
+        for attempt in 1..=3 {
+            self.run.calls.read += 1;
+            if !self.run.throttle(
+                self.faults.read_throttle_probability,
+                self.faults.max_throttles,
+            ) {
+                return (Ok(()), attempt);
+            }
+        }
+        (Err(faults::throttled(service)), 3)
+    }
+
+    /// The calls of one part: its result and how long it takes.
+    fn part(
+        &mut self,
+        account_id: &str,
+        region: &str,
+        part: reads::Part,
+        calls: reads::Calls,
+    ) -> (Result<(), AwsError>, Duration) {
+        let latency = self.latency.read_latency(part.service);
+        if self.faults.read_denied(region, part.name) {
+            self.run.calls.read += 1;
+            let e = faults::access_denied(account_id, part.service, part.first_call);
+            return (Err(e), latency);
+        }
+        let mut extra_attempts = 0;
+        for _ in 0..calls.total() {
+            let (result, attempts) = self.call(part.service);
+            extra_attempts += attempts - 1;
+            if let Err(e) = result {
+                return (Err(e), latency * (calls.chain() + extra_attempts));
+            }
+        }
+        (Ok(()), latency * (calls.chain() + extra_attempts))
+    }
+}
+
+/// Where an action may run: account-wide services in `"global"`, the others in an enabled
+/// region of the account.
+fn check_region(account: &Snapshot, region: &str, action: &Action) -> Result<(), AwsError> {
+    let global_service = faults::is_global_service(action.service());
+    if region == GLOBAL {
+        if global_service {
+            return Ok(());
+        }
+        return Err(AwsError::new(
+            "InvalidRegion",
+            format!(
+                "`{}` is a regional action: run it in one of the account's regions, not `global`",
+                action.name()
+            ),
+        ));
+    }
+    let Some(r) = account.regions.get(region) else {
+        return Err(AwsError::new(
+            "InvalidRegion",
+            format!("the account has no region `{region}`"),
+        ));
+    };
+    if !r.opt_in_status.is_enabled() {
+        return Err(AwsError::new(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid",
+        ));
+    }
+    if global_service {
+        return Err(AwsError::new(
+            "InvalidRegion",
+            format!(
+                "`{}` is an account-wide action: run it in region `global`",
+                action.name()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The effect of an action once AWS's preconditions hold: the project's single model of
+/// it, `secure_account_core::effects::apply`, with ids from the account's counters.
+fn apply_effects(
+    inner: &mut Inner,
+    region: &str,
+    action_id: &str,
+    action: &Action,
+    outputs: &Outputs,
+) -> Result<Option<String>, AwsError> {
+    let mut ids = Ids {
+        salt: inner.hidden.id_salt,
+        counters: &mut inner.hidden.id_counters,
+    };
+    effects::apply(
+        &mut inner.account,
+        region,
+        action_id,
+        action,
+        outputs,
+        &mut ids,
+    )
+}
+
+impl Port for Simulator {
+    async fn read_snapshot(&self) -> Result<Snapshot, PortError> {
+        let (snapshot, delay) = self.read_now()?;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        Ok(snapshot)
+    }
+
+    async fn execute(
+        &self,
+        region: &str,
+        action_id: &str,
+        action: &Action,
+        outputs: &Outputs,
+    ) -> Result<ActionOutput, PortError> {
+        let (answer, delay) = self.execute_now(region, action_id, action, outputs)?;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        answer
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.now()
+    }
+
+    fn calls(&self) -> CallCounts {
+        self.lock().run.calls
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,196 @@
+//! Where the account comes from: the built-in simulator (optionally loaded from and saved
+//! to a state file), or, once the adapters exist, AWS. Also the async runtime the commands
+//! run on, and the baseline the global options select.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use secure_account_core::baseline::{BUILT_IN, closest};
+use secure_account_core::{Baseline, Catalog, Snapshot};
+use secure_account_engine::Port;
+use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, Simulator};
+
+use crate::args::GlobalArgs;
+use crate::output::write_atomic;
+
+/// The account the command works on.
+#[derive(Debug, Clone)]
+pub enum Account {
+    /// The in-memory simulator, starting from `scenario` unless `state_file` exists.
+    Simulated {
+        scenario: String,
+        state_file: Option<PathBuf>,
+        faults: Option<FaultPlan>,
+    },
+}
+
+/// The scenario names the simulator offers.
+fn scenario_names() -> Vec<&'static str> {
+    SCENARIOS.to_vec()
+}
+
+impl Account {
+    /// The account the global options point at. Without `--simulate` or `--sim-state` that
+    /// would be AWS, which this build cannot reach yet.
+    pub fn from_args(global: &GlobalArgs) -> anyhow::Result<Account> {
+        if global.simulate.is_none() && global.sim_state.is_none() {
+            bail!(
+                "reading a real AWS account is not built yet: the AWS adapters are the next \
+                 piece of work; use the built-in simulated account with `--simulate [SCENARIO]` \
+                 (scenarios: {})",
+                scenario_names().join(", ")
+            );
+        }
+        let scenario = global.simulate.clone().unwrap_or_else(|| "fresh".into());
+        let names = scenario_names();
+        if !names.contains(&scenario.as_str()) {
+            let hint = match closest(&scenario, names.iter().copied()) {
+                Some(c) => format!(" (did you mean `{c}`?)"),
+                None => String::new(),
+            };
+            bail!(
+                "unknown scenario `{scenario}`{hint}; the scenarios are {}",
+                names.join(", ")
+            );
+        }
+        let faults = match global.sim_faults.as_deref() {
+            None => None,
+            Some("transient") => Some(FaultPlan::transient(0)),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the fault plan `{path}`"))?;
+                let plan = serde_json::from_str(&text).with_context(|| {
+                    format!("`{path}` is not a fault plan (JSON with the fields of `FaultPlan`)")
+                })?;
+                Some(plan)
+            }
+        };
+        Ok(Account::Simulated {
+            scenario,
+            state_file: global.sim_state.clone(),
+            faults,
+        })
+    }
+
+    /// Opens the account and runs `f` on it, on a single-threaded runtime.
+    ///
+    /// The simulator's latency model sleeps on tokio's clock, which starts paused: tokio
+    /// skips ahead whenever every task waits, so a simulated apply finishes at once in real
+    /// time while its report shows AWS-like virtual time.
+    pub fn run<T>(
+        &self,
+        f: impl AsyncFnOnce(&Simulator) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .context("cannot start the async runtime")?;
+        runtime.block_on(async {
+            let sim = self.open()?;
+            f(&sim).await
+        })
+    }
+
+    fn open(&self) -> anyhow::Result<Simulator> {
+        let Account::Simulated {
+            scenario,
+            state_file,
+            faults,
+        } = self;
+        let sim = match state_file {
+            Some(path) if path.exists() => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!(
+                        "cannot read the simulated account from `{}`",
+                        path.display()
+                    )
+                })?;
+                Simulator::from_state_json(&text).with_context(|| {
+                    format!(
+                        "`{}` is not a simulated account saved by `--sim-state`",
+                        path.display()
+                    )
+                })?
+            }
+            _ => Simulator::scenario(scenario)
+                .with_context(|| format!("cannot start the simulated account `{scenario}`"))?,
+        };
+        let sim = sim.with_latency(LatencyModel::aws_like());
+        Ok(match faults {
+            Some(f) => sim.with_faults(f.clone()),
+            None => sim,
+        })
+    }
+
+    /// Saves the simulated account to the state file, if there is one.
+    pub fn save(&self, sim: &Simulator) -> anyhow::Result<()> {
+        let Account::Simulated { state_file, .. } = self;
+        match state_file {
+            Some(path) => write_atomic(path, &sim.to_state_json())
+                .context("cannot save the simulated account"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Reads the account, naming what failed.
+pub async fn read_snapshot(port: &impl Port) -> anyhow::Result<Snapshot> {
+    port.read_snapshot()
+        .await
+        .map_err(anyhow::Error::new)
+        .context("cannot read the account")
+}
+
+/// The baseline `--baseline`, `--region` and `--regions` select, not yet checked against
+/// an account.
+pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
+    let name = global.baseline.as_str();
+    let mut baseline = if BUILT_IN.contains(&name) {
+        Baseline::built_in(name)?
+    } else if Path::new(name).exists() {
+        let text = std::fs::read_to_string(name)
+            .with_context(|| format!("cannot read the baseline file `{name}`"))?;
+        Baseline::from_toml(&text)
+            .with_context(|| format!("cannot load the baseline file `{name}`"))?
+    } else {
+        let hint = match closest(name, BUILT_IN) {
+            Some(c) => format!(" (did you mean `{c}`?)"),
+            None => String::new(),
+        };
+        bail!(
+            "unknown baseline `{name}`{hint}: it is neither a built-in ({}) nor a file",
+            BUILT_IN.join(", ")
+        );
+    };
+    if let Some(region) = &global.region {
+        baseline.home_region = region.clone();
+    }
+    if !global.regions.is_empty() {
+        baseline.regions.include = global.regions.clone();
+    }
+    Ok(baseline)
+}
+
+/// Checks the baseline's control ids against the catalog and its regions against the
+/// regions the account knows.
+pub fn validate_baseline(baseline: &Baseline, snapshot: &Snapshot) -> anyhow::Result<()> {
+    let regions: BTreeSet<String> = snapshot.regions.keys().cloned().collect();
+    baseline
+        .validate(Catalog::builtin(), &regions)
+        .with_context(|| format!("the baseline `{}` does not fit this account", baseline.name))
+}
+
+/// Checks the baseline's control ids only (no account to know the regions from).
+pub fn validate_baseline_controls(baseline: &Baseline) -> anyhow::Result<()> {
+    // The regions the baseline names are all "known" here: only the controls are checked.
+    let regions: BTreeSet<String> = std::iter::once(&baseline.home_region)
+        .chain(&baseline.regions.include)
+        .chain(&baseline.regions.exclude)
+        .cloned()
+        .collect();
+    baseline
+        .validate(Catalog::builtin(), &regions)
+        .with_context(|| format!("the baseline `{}` is not valid", baseline.name))
+}

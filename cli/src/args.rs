@@ -1,0 +1,291 @@
+//! The command line's grammar (clap derive): global options, one variant per command.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "Turn a fresh AWS account into a secure baseline (Security Hub FSBP ~100)";
+
+const LONG_ABOUT: &str = "\
+Turn a fresh AWS account into a secure baseline that scores about 100 on Security Hub's AWS \
+Foundational Security Best Practices (FSBP).
+
+secure-account reads the account, shows exactly what it will change and why (which FSBP \
+control each change makes pass, what stays for a human), asks, applies the changes across \
+every enabled region concurrently, and proves the result by evaluating the controls again. \
+Running it again changes nothing.
+
+The AWS adapters are not built yet: run against the built-in simulated account with \
+`--simulate [SCENARIO]`, and chain commands over one simulated account with \
+`--sim-state FILE`.";
+
+const EXAMPLES: &str = "\
+Examples:
+  secure-account --simulate plan
+  secure-account --simulate lived-in --sim-state account.json apply --auto-approve
+  secure-account --sim-state account.json verify --min-score 95
+  secure-account baseline show > my-baseline.toml";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "secure-account",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = EXAMPLES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// Use a built-in simulated account instead of AWS (no credentials, no network)
+    ///
+    /// Scenarios: `fresh` (the default: a new account in the 17 default regions) and
+    /// `lived-in` (workloads in some default VPCs, an unencrypted trail, a weak password
+    /// policy, a GuardDuty detector).
+    #[arg(
+        long,
+        global = true,
+        value_name = "SCENARIO",
+        num_args = 0..=1,
+        default_missing_value = "fresh"
+    )]
+    pub simulate: Option<String>,
+
+    /// Load the simulated account from FILE if it exists (else start from the scenario),
+    /// and save it back after `apply`, so that commands can be chained
+    #[arg(long, global = true, value_name = "FILE")]
+    pub sim_state: Option<PathBuf>,
+
+    /// Inject faults into the simulated account: `transient` (some throttling and
+    /// propagation lag, as a real apply meets) or a JSON file of the simulator's fault plan
+    #[arg(long, global = true, value_name = "transient|FILE")]
+    pub sim_faults: Option<String>,
+
+    /// The baseline: a built-in name (`fsbp`, `seed-2024-08`) or a TOML file
+    #[arg(long, global = true, value_name = "NAME|FILE", default_value = "fsbp")]
+    pub baseline: String,
+
+    /// The home region (overrides the baseline's `home_region`)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Only these regions, comma-separated (overrides the baseline's `regions.include`)
+    #[arg(long, global = true, value_name = "REGION,...", value_delimiter = ',')]
+    pub regions: Vec<String>,
+
+    /// Output format on stdout; diagnostics and progress always go to stderr
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// When to colour the text output (`auto`: on a terminal, unless `NO_COLOR` is set)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the account into a snapshot (JSON with `--output json`)
+    #[command(long_about = "\
+Read the account into a snapshot: every region with its opt-in status and the state of the \
+services the baseline covers, plus account-wide settings (IAM, S3, contacts).
+
+Text output is a short per-region summary; `--output json` prints the whole snapshot, the \
+input of `plan` and of the FSBP evaluation.
+
+Example:
+  secure-account --simulate lived-in --output json snapshot > snapshot.json")]
+    Snapshot,
+
+    /// Compute and show what `apply` would change
+    #[command(long_about = "\
+Compute and show the plan: every change `apply` would make, the FSBP controls each one makes \
+pass, what is skipped and why, the tasks only a person can do, and the score now and after.
+
+Nothing is changed. Save the plan with `--out` and apply exactly that plan later with \
+`secure-account apply FILE`; it is refused if the account changed in between.
+
+Example:
+  secure-account --simulate plan --out plan.json --detailed-exitcode")]
+    Plan(PlanArgs),
+
+    /// Show the plan, ask, apply it, and verify the result
+    #[command(long_about = "\
+Show the plan, ask for confirmation, apply the changes across every region concurrently \
+(dependencies first, transient AWS errors retried), read the account again and report the \
+FSBP score before and after.
+
+With PLAN_FILE, apply a plan saved by `plan --out`; it is refused if the account changed \
+since. Exits 1 if any action failed; running `apply` again continues from where it stopped.
+
+Example:
+  secure-account --simulate --sim-state account.json apply --auto-approve")]
+    Apply(ApplyArgs),
+
+    /// Evaluate the FSBP controls now and report the score
+    #[command(long_about = "\
+Evaluate the FSBP controls against the account now: the score as Security Hub computes it, \
+the failed controls with their regions, and the manual tasks left.
+
+With `--min-score N`, exit 1 when the score is below N percent (for CI).
+
+Example:
+  secure-account --sim-state account.json verify --min-score 95")]
+    Verify(VerifyArgs),
+
+    /// Show the baseline
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+
+    /// Show the FSBP control catalog
+    #[command(subcommand)]
+    Controls(ControlsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Save the plan as JSON to FILE, for `secure-account apply FILE`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A plan saved by `plan --out` (default: plan now)
+    #[arg(value_name = "PLAN_FILE")]
+    pub plan_file: Option<PathBuf>,
+
+    /// Apply without asking for confirmation
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Actions in flight at once, across all regions
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub concurrency: u32,
+
+    /// Seed of the retry jitter, for reproducible runs
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Exit 1 when the score is below N percent
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Print the effective baseline as TOML, every default filled in
+    #[command(long_about = "\
+Print the effective baseline (the built-in or file chosen with `--baseline`, with `--region` \
+and `--regions` applied) as TOML, every default filled in. Edit it and pass it back with \
+`--baseline FILE`.
+
+Example:
+  secure-account baseline show > my-baseline.toml")]
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ControlsCommand {
+    /// List the reviewed FSBP controls: id, severity, scope, date added, status, title
+    #[command(long_about = "\
+List the project's reviewed catalog of FSBP v1.0.0 controls: id, severity, whether the \
+control is regional or on global resources, the date it joined the standard, its status and \
+its title. `--output json` prints the catalog file itself.
+
+Example:
+  secure-account controls list --output json")]
+    List,
+}
+
+/// Command names, for [`normalize_args`].
+const COMMANDS: [&str; 7] = [
+    "snapshot", "plan", "apply", "verify", "baseline", "controls", "help",
+];
+
+/// `--simulate` takes an optional value, so `secure-account --simulate plan` would read
+/// `plan` as the scenario. A command name right after a bare `--simulate` is the command:
+/// the scenario is then the default.
+pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut out: Vec<OsString> = Vec::new();
+    let mut args = args.into_iter().peekable();
+    while let Some(arg) = args.next() {
+        let bare_simulate = arg == "--simulate";
+        out.push(arg);
+        if bare_simulate
+            && args
+                .peek()
+                .and_then(|a| a.to_str())
+                .is_some_and(|a| COMMANDS.contains(&a))
+        {
+            out.pop();
+            out.push("--simulate=fresh".into());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Cli {
+        let args = normalize_args(line.split_whitespace().map(OsString::from));
+        Cli::try_parse_from(args).unwrap()
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_command_after_a_bare_simulate_is_the_command() {
+        let cli = parse("secure-account --simulate plan");
+        assert_eq!(cli.global.simulate.as_deref(), Some("fresh"));
+        assert!(matches!(cli.command, Command::Plan(_)));
+        let cli = parse("secure-account --simulate lived-in plan");
+        assert_eq!(cli.global.simulate.as_deref(), Some("lived-in"));
+        let cli = parse("secure-account plan --simulate");
+        assert_eq!(cli.global.simulate.as_deref(), Some("fresh"));
+        let cli = parse("secure-account verify --min-score 90 --simulate --output json");
+        assert_eq!(cli.global.simulate.as_deref(), Some("fresh"));
+        let cli = parse("secure-account plan");
+        assert_eq!(cli.global.simulate, None);
+    }
+
+    #[test]
+    fn regions_are_comma_separated() {
+        let cli = parse("secure-account --regions us-east-1,eu-west-1 plan");
+        assert_eq!(cli.global.regions, ["us-east-1", "eu-west-1"]);
+    }
+}

@@ -1,0 +1,221 @@
+//! `apply`: read, plan (or load a saved plan and check it is fresh), show, ask, run the
+//! engine with a progress display, read again, and report the score before and after.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use secure_account_core::{Baseline, Catalog, Plan, evaluate, render};
+use secure_account_engine::{
+    ActionStatus, ApplyOptions, ApplyReport, Port, check_fresh, check_plan,
+};
+
+use super::{percent, scope_of};
+use crate::account::{read_snapshot, validate_baseline};
+use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
+use crate::output::{BOLD, GREEN, RED, Stream, paint, print_json, print_text, use_color};
+use crate::progress::Progress;
+
+/// Runs `apply`; `save` persists the account afterwards (the simulator's state file).
+pub async fn run<P: Port>(
+    port: &P,
+    global: &GlobalArgs,
+    baseline: Option<&Baseline>,
+    args: &ApplyArgs,
+    save: &dyn Fn(&P) -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    let json = global.output == OutputFormat::Json;
+    let (plan, snapshot) = match (&args.plan_file, baseline) {
+        (Some(path), _) => {
+            let plan = load_plan(path)?;
+            let snapshot = read_snapshot(port).await?;
+            check_fresh(&plan, &snapshot)?;
+            (plan, snapshot)
+        }
+        (None, Some(baseline)) => {
+            let snapshot = read_snapshot(port).await?;
+            validate_baseline(baseline, &snapshot)?;
+            (secure_account_core::plan(&snapshot, baseline), snapshot)
+        }
+        (None, None) => bail!("no plan file and no baseline to plan from"),
+    };
+    let scope = scope_of(&plan);
+    let catalog = Catalog::builtin();
+    let score_before = evaluate(&snapshot, catalog, &scope).score;
+
+    // The plan the user approves: on stdout for people, on stderr when stdout is JSON.
+    if json {
+        eprintln!(
+            "{}",
+            render::plan_text(&plan, use_color(global.color, Stream::Stderr)).trim_end()
+        );
+    } else {
+        print_text(&render::plan_text(
+            &plan,
+            use_color(global.color, Stream::Stdout),
+        ))?;
+    }
+    if plan.has_changes() && !args.auto_approve {
+        confirm()?;
+    }
+
+    let options = ApplyOptions {
+        concurrency: args.concurrency as usize,
+        seed: args.seed,
+        ..ApplyOptions::default()
+    };
+    let stderr_color = use_color(global.color, Stream::Stderr);
+    let mut progress = Progress::new(plan.actions.len(), stderr_color);
+    let mut report =
+        secure_account_engine::apply(port, &plan, &options, &mut |e| progress.event(e)).await;
+    progress.finish();
+    save(port)?;
+
+    report.score_before = Some(score_before);
+    // After a crash the process would be gone: nothing more is read, `score_after` stays
+    // empty, and the next run starts from the state reached.
+    if !report.interrupted {
+        let after = read_snapshot(port)
+            .await
+            .context("the actions ran, but reading the account again failed")?;
+        report.score_after = Some(evaluate(&after, catalog, &scope).score);
+    }
+    // The whole command's calls: the two reads and the actions.
+    let calls = port.calls();
+    report.api_calls.read = calls.read;
+    report.api_calls.write = calls.write;
+    report.api_calls.elapsed_ms = port.elapsed().as_millis() as u64;
+
+    if json {
+        print_json(&report)?;
+    } else {
+        print_text(&summary(
+            &report,
+            &plan,
+            use_color(global.color, Stream::Stdout),
+        ))?;
+    }
+    if report.interrupted {
+        bail!(
+            "the apply was interrupted after {} action(s); run `secure-account apply` again to \
+             continue",
+            report.actions_applied
+        );
+    }
+    if !report.succeeded() {
+        bail!(
+            "{} action(s) failed and {} did not run; fix the cause shown above and run \
+             `secure-account apply` again",
+            report.actions_failed,
+            report.actions_not_run
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a plan saved by `plan --out` and checks it can be run.
+fn load_plan(path: &std::path::Path) -> anyhow::Result<Plan> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the plan file `{}`", path.display()))?;
+    let plan: Plan = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "`{}` is not a plan saved by `secure-account plan --out`",
+            path.display()
+        )
+    })?;
+    check_plan(&plan).with_context(|| format!("cannot apply the plan `{}`", path.display()))?;
+    Ok(plan)
+}
+
+/// Asks on the terminal; without one, refuses (a script must say `--auto-approve`).
+fn confirm() -> anyhow::Result<()> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "refusing to apply without confirmation: standard input is not a terminal; pass \
+             `--auto-approve` to apply the plan shown above"
+        );
+    }
+    eprint!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .context("cannot read the answer")?;
+    if answer.trim() != "yes" {
+        bail!("apply cancelled: nothing was changed");
+    }
+    Ok(())
+}
+
+/// The report for people.
+fn summary(report: &ApplyReport, plan: &Plan, color: bool) -> String {
+    let mut out = String::new();
+    let headline = if report.interrupted {
+        paint("Apply interrupted.", RED, color)
+    } else if report.succeeded() {
+        paint("Apply complete.", GREEN, color)
+    } else {
+        paint("Apply finished with failures.", RED, color)
+    };
+    let _ = writeln!(
+        out,
+        "\n{headline} {} applied, {} failed, {} not run, {} skipped.",
+        report.actions_applied,
+        report.actions_failed,
+        report.actions_not_run,
+        report.actions_skipped
+    );
+    let failed: Vec<_> = report.with_status(ActionStatus::Failed).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\n{}", paint("Failed:", BOLD, color));
+        for r in failed {
+            let why = r
+                .error
+                .as_ref()
+                .map(|e| format!("{}: {}", e.code, e.message))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {} ({} attempt(s)): {why}", r.id, r.attempts);
+        }
+    }
+    if let (Some(before), None) = (&report.score_before, &report.score_after) {
+        let _ = writeln!(
+            out,
+            "\nFSBP score before the run: {}; see `secure-account verify` for the score now",
+            percent(before.percent)
+        );
+    }
+    if let (Some(before), Some(after)) = (&report.score_before, &report.score_after) {
+        let _ = writeln!(
+            out,
+            "\nFSBP score: {} → {} ({} passed, {} failed); {} once the manual tasks are done",
+            percent(before.percent),
+            paint(&percent(after.percent), BOLD, color),
+            after.passed,
+            after.failed,
+            percent(after.percent_if_manual_done)
+        );
+    }
+    if !plan.manual_tasks.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} manual task(s) remain: {}",
+            plan.manual_tasks.len(),
+            plan.manual_tasks
+                .iter()
+                .map(|t| t.control.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let a = &report.api_calls;
+    let _ = writeln!(
+        out,
+        "API calls: {} read, {} write, {} retries; {:.1} s elapsed",
+        a.read,
+        a.write,
+        a.retries,
+        a.elapsed_ms as f64 / 1000.0
+    );
+    out
+}

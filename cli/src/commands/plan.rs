@@ -1,0 +1,42 @@
+//! `plan`: compute and show the plan; optionally save it for `apply PLAN_FILE`.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use secure_account_core::{Baseline, render};
+use secure_account_engine::Port;
+
+use crate::account::{read_snapshot, validate_baseline};
+use crate::args::{GlobalArgs, OutputFormat, PlanArgs};
+use crate::output::{Stream, print_text, use_color, write_atomic};
+
+pub async fn run(
+    port: &impl Port,
+    global: &GlobalArgs,
+    baseline: &Baseline,
+    args: &PlanArgs,
+) -> anyhow::Result<ExitCode> {
+    let snapshot = read_snapshot(port).await?;
+    validate_baseline(baseline, &snapshot)?;
+    let plan = secure_account_core::plan(&snapshot, baseline);
+    match global.output {
+        OutputFormat::Json => print_text(&render::plan_json(&plan))?,
+        OutputFormat::Text => print_text(&render::plan_text(
+            &plan,
+            use_color(global.color, Stream::Stdout),
+        ))?,
+    }
+    if let Some(path) = &args.out {
+        write_atomic(path, &render::plan_json(&plan)).context("cannot save the plan")?;
+        eprintln!(
+            "saved the plan to `{}`; apply exactly this plan with `secure-account apply {}`",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(if args.detailed_exitcode && plan.has_changes() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

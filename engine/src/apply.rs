@@ -1,0 +1,468 @@
+//! The apply engine: runs a plan's actions through a [`Port`] concurrently, each after the
+//! actions it depends on, retrying transient errors, and keeps the ledger.
+//!
+//! Everything runs on the caller's task (the port's futures need not be `Send`): a
+//! `FuturesUnordered` holds at most `concurrency` actions in flight, and a ready queue
+//! ordered by the longest chain still hanging off each action decides which goes next, so
+//! the critical path starts first. The engine never decides what to do: the plan did.
+
+use std::cell::{Cell, RefCell};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+
+use secure_account_core::plan::PLAN_FORMAT_VERSION;
+use secure_account_core::{AwsError, Outputs, Plan, PlannedAction};
+
+use crate::port::{ActionOutput, Port, PortError};
+use crate::report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
+use crate::retry::{Jitter, RetryPolicy, classify};
+
+/// How to run a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Actions in flight at once, across all regions (at least 1).
+    pub concurrency: usize,
+    /// Seed of the backoff jitter: the same seed against the same account gives the same
+    /// waits.
+    pub seed: u64,
+    pub retry: RetryPolicy,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            concurrency: 32,
+            seed: 0,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What the engine is doing, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub enum ProgressEvent<'a> {
+    /// The action's first call is about to be made.
+    Started { action: &'a PlannedAction },
+    /// Attempt `attempt` got a retryable error; the next one follows after `wait`.
+    Retrying {
+        action: &'a PlannedAction,
+        attempt: u32,
+        error: &'a AwsError,
+        wait: Duration,
+    },
+    /// The action ended (applied, failed, or not run because a dependency did not apply).
+    Finished {
+        action: &'a PlannedAction,
+        result: &'a ActionResult,
+    },
+    /// The run stopped at once (a crash between two calls); nothing else will finish.
+    Interrupted,
+}
+
+/// Why a plan cannot be run as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidPlan {
+    #[error(
+        "the plan has format version {found}, this build reads version {expected}; run \
+         `secure-account plan` again with this build"
+    )]
+    FormatVersion { found: u32, expected: u32 },
+    #[error("action id `{0}` appears more than once in the plan")]
+    DuplicateId(String),
+    #[error("action `{action}` depends on `{dependency}`, which is not in the plan")]
+    UnknownDependency { action: String, dependency: String },
+    #[error("actions {} depend on each other in a cycle", .0.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))]
+    Cycle(Vec<String>),
+}
+
+/// Checks that a plan (typically one read from a file) can be run: known format, unique
+/// ids, dependencies that exist and do not form a cycle.
+pub fn check_plan(plan: &Plan) -> Result<(), InvalidPlan> {
+    if plan.format_version != PLAN_FORMAT_VERSION {
+        return Err(InvalidPlan::FormatVersion {
+            found: plan.format_version,
+            expected: PLAN_FORMAT_VERSION,
+        });
+    }
+    let mut seen = BTreeMap::new();
+    for a in &plan.actions {
+        if seen.insert(a.id.as_str(), ()).is_some() {
+            return Err(InvalidPlan::DuplicateId(a.id.clone()));
+        }
+    }
+    let graph = Graph::new(plan);
+    if let Some((i, dep)) = graph
+        .unknown
+        .iter()
+        .enumerate()
+        .find_map(|(i, u)| Some((i, u.as_ref()?)))
+    {
+        return Err(InvalidPlan::UnknownDependency {
+            action: plan.actions[i].id.clone(),
+            dependency: dep.clone(),
+        });
+    }
+    let in_cycle: Vec<String> = graph
+        .priority
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_none())
+        .map(|(i, _)| plan.actions[i].id.clone())
+        .collect();
+    if !in_cycle.is_empty() {
+        return Err(InvalidPlan::Cycle(in_cycle));
+    }
+    Ok(())
+}
+
+/// The dependency graph of a plan, by action index.
+struct Graph {
+    deps: Vec<Vec<usize>>,
+    dependents: Vec<Vec<usize>>,
+    /// The first dependency of each action that is not in the plan.
+    unknown: Vec<Option<String>>,
+    /// Length of the longest chain of dependents starting at each action (itself
+    /// included); `None` for actions on or behind a cycle.
+    priority: Vec<Option<u32>>,
+}
+
+impl Graph {
+    fn new(plan: &Plan) -> Graph {
+        let n = plan.actions.len();
+        let mut index = BTreeMap::new();
+        for (i, a) in plan.actions.iter().enumerate() {
+            index.entry(a.id.as_str()).or_insert(i);
+        }
+        let mut deps = vec![Vec::new(); n];
+        let mut dependents = vec![Vec::new(); n];
+        let mut unknown = vec![None; n];
+        for (i, a) in plan.actions.iter().enumerate() {
+            for d in &a.depends_on {
+                match index.get(d.as_str()) {
+                    Some(&j) => {
+                        if !deps[i].contains(&j) {
+                            deps[i].push(j);
+                            dependents[j].push(i);
+                        }
+                    }
+                    None => {
+                        if unknown[i].is_none() {
+                            unknown[i] = Some(d.clone());
+                        }
+                    }
+                }
+            }
+        }
+        // Kahn's algorithm in reverse (from the sinks) gives each action its longest chain
+        // of dependents; what it never reaches sits on or behind a cycle.
+        let mut priority: Vec<Option<u32>> = vec![None; n];
+        let mut pending: Vec<usize> = dependents.iter().map(Vec::len).collect();
+        let mut queue: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+        while let Some(i) = queue.pop() {
+            let p = 1 + dependents[i]
+                .iter()
+                .map(|&d| priority[d].unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            priority[i] = Some(p);
+            for &j in &deps[i] {
+                pending[j] -= 1;
+                if pending[j] == 0 {
+                    queue.push(j);
+                }
+            }
+        }
+        Graph {
+            deps,
+            dependents,
+            unknown,
+            priority,
+        }
+    }
+}
+
+/// Shared by the in-flight actions: the progress callback and the retry counter.
+struct Shared<'p> {
+    progress: RefCell<&'p mut dyn FnMut(ProgressEvent<'_>)>,
+    retries: Cell<u64>,
+}
+
+impl Shared<'_> {
+    fn emit(&self, event: ProgressEvent<'_>) {
+        (self.progress.borrow_mut())(event);
+    }
+}
+
+/// Runs the plan's actions through `port` and returns the ledger.
+///
+/// Actions start once every action they depend on was applied; an action whose dependency
+/// failed or did not run is `not_run`, and the rest of the plan (other regions, independent
+/// actions) goes on. A [`PortError::Crashed`] stops the run at once: whatever has not
+/// finished is `not_run` and the report is `interrupted`. The scores are left for the
+/// caller to fill in.
+pub async fn apply<P: Port>(
+    port: &P,
+    plan: &Plan,
+    options: &ApplyOptions,
+    progress: &mut dyn FnMut(ProgressEvent<'_>),
+) -> ApplyReport {
+    let started_at = port.elapsed();
+    let calls_before = port.calls();
+    let n = plan.actions.len();
+    let graph = Graph::new(plan);
+    let shared = Shared {
+        progress: RefCell::new(progress),
+        retries: Cell::new(0),
+    };
+    let mut results: Vec<Option<ActionResult>> = vec![None; n];
+    let mut waiting: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
+    let mut ready = BinaryHeap::new();
+    let mut outputs = Outputs::default();
+    let mut interrupted = false;
+    let mut started = vec![false; n];
+
+    for i in 0..n {
+        if let Some(dep) = &graph.unknown[i] {
+            let detail = format!("depends on `{dep}`, which is not in the plan");
+            settle_not_run(
+                plan,
+                &graph,
+                &mut results,
+                &shared,
+                i,
+                "invalid_plan",
+                &detail,
+            );
+        }
+    }
+    for i in 0..n {
+        if results[i].is_none() && waiting[i] == 0 {
+            ready.push((graph.priority[i].unwrap_or(0), Reverse(i)));
+        }
+    }
+
+    let mut running = FuturesUnordered::new();
+    let concurrency = options.concurrency.max(1);
+    loop {
+        while running.len() < concurrency
+            && let Some((_, Reverse(i))) = ready.pop()
+        {
+            let action = &plan.actions[i];
+            started[i] = true;
+            shared.emit(ProgressEvent::Started { action });
+            running.push(run_action(
+                port,
+                i,
+                action,
+                outputs.clone(),
+                options,
+                &shared,
+            ));
+        }
+        let Some((i, outcome, attempts)) = running.next().await else {
+            break;
+        };
+        let action = &plan.actions[i];
+        match outcome {
+            Ok(output) => {
+                if let Some(key_id) = output.created_key_id {
+                    outputs.key_ids.insert(action.id.clone(), key_id);
+                }
+                let result = ledger_line(action, ActionStatus::Applied, attempts);
+                shared.emit(ProgressEvent::Finished {
+                    action,
+                    result: &result,
+                });
+                results[i] = Some(result);
+                for &d in &graph.dependents[i] {
+                    waiting[d] -= 1;
+                    if waiting[d] == 0 && results[d].is_none() {
+                        ready.push((graph.priority[d].unwrap_or(0), Reverse(d)));
+                    }
+                }
+            }
+            Err(PortError::Aws(error)) => {
+                let result = ActionResult {
+                    error: Some(error),
+                    ..ledger_line(action, ActionStatus::Failed, attempts)
+                };
+                shared.emit(ProgressEvent::Finished {
+                    action,
+                    result: &result,
+                });
+                results[i] = Some(result);
+                let detail = format!("dependency `{}` failed", action.id);
+                for &d in &graph.dependents[i] {
+                    settle_not_run(
+                        plan,
+                        &graph,
+                        &mut results,
+                        &shared,
+                        d,
+                        "dependency_failed",
+                        &detail,
+                    );
+                }
+            }
+            Err(PortError::Crashed) => {
+                interrupted = true;
+                results[i] = Some(ActionResult {
+                    reason: Some("interrupted".into()),
+                    detail: Some("the run stopped during this action".into()),
+                    ..ledger_line(action, ActionStatus::NotRun, attempts)
+                });
+                break;
+            }
+        }
+    }
+    // A crash stops the actions in flight where they are, as a killed process would.
+    drop(running);
+    if interrupted {
+        shared.emit(ProgressEvent::Interrupted);
+    }
+    for i in 0..n {
+        if results[i].is_none() {
+            let (reason, detail) = if !interrupted {
+                (
+                    "dependency_cycle",
+                    "the action depends on itself through other actions",
+                )
+            } else if started[i] {
+                (
+                    "interrupted",
+                    "the run stopped while this action was in flight: it may have taken \
+                     effect, and the next plan will show",
+                )
+            } else {
+                ("interrupted", "the run stopped before this action started")
+            };
+            let result = ActionResult {
+                reason: Some(reason.into()),
+                detail: Some(detail.into()),
+                ..ledger_line(&plan.actions[i], ActionStatus::NotRun, 0)
+            };
+            if !interrupted {
+                shared.emit(ProgressEvent::Finished {
+                    action: &plan.actions[i],
+                    result: &result,
+                });
+            }
+            results[i] = Some(result);
+        }
+    }
+
+    let mut results: Vec<ActionResult> = results.into_iter().flatten().collect();
+    results.extend(plan.skipped.iter().map(|s| ActionResult {
+        id: s.id.clone(),
+        action: None,
+        region: s.region.clone(),
+        status: ActionStatus::Skipped,
+        error: None,
+        attempts: 0,
+        reason: Some(s.reason.clone()),
+        detail: Some(s.detail.clone()),
+    }));
+    let calls = port.calls();
+    let mut report = ApplyReport {
+        format_version: REPORT_FORMAT_VERSION,
+        actions_applied: 0,
+        actions_failed: 0,
+        actions_skipped: 0,
+        actions_not_run: 0,
+        interrupted,
+        score_before: None,
+        score_after: None,
+        api_calls: ApiCalls {
+            read: calls.read.saturating_sub(calls_before.read),
+            write: calls.write.saturating_sub(calls_before.write),
+            retries: shared.retries.get(),
+            elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
+        },
+        results,
+    };
+    report.count();
+    report
+}
+
+fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> ActionResult {
+    ActionResult {
+        id: action.id.clone(),
+        action: Some(action.op.name()),
+        region: action.region.clone(),
+        status,
+        error: None,
+        attempts,
+        reason: None,
+        detail: None,
+    }
+}
+
+/// Marks action `i` and everything that depends on it, directly or not, `not_run`.
+fn settle_not_run(
+    plan: &Plan,
+    graph: &Graph,
+    results: &mut [Option<ActionResult>],
+    shared: &Shared<'_>,
+    i: usize,
+    reason: &str,
+    detail: &str,
+) {
+    let mut stack = vec![i];
+    while let Some(j) = stack.pop() {
+        if results[j].is_some() {
+            continue;
+        }
+        let action = &plan.actions[j];
+        let result = ActionResult {
+            reason: Some(reason.into()),
+            detail: Some(detail.into()),
+            ..ledger_line(action, ActionStatus::NotRun, 0)
+        };
+        shared.emit(ProgressEvent::Finished {
+            action,
+            result: &result,
+        });
+        results[j] = Some(result);
+        stack.extend(graph.dependents[j].iter().rev());
+    }
+}
+
+/// One action, with its retries. Returns its index, how it ended and the attempts made.
+async fn run_action<P: Port>(
+    port: &P,
+    index: usize,
+    action: &PlannedAction,
+    outputs: Outputs,
+    options: &ApplyOptions,
+    shared: &Shared<'_>,
+) -> (usize, Result<ActionOutput, PortError>, u32) {
+    let mut jitter = Jitter::new(options.seed, &action.id);
+    let max_attempts = options.retry.max_attempts.max(1);
+    let mut attempt = 1;
+    loop {
+        match port
+            .execute(&action.region, &action.id, &action.op, &outputs)
+            .await
+        {
+            Err(PortError::Aws(error))
+                if attempt < max_attempts && classify(&error, &action.op).is_retryable() =>
+            {
+                let wait = options.retry.backoff(attempt, &mut jitter);
+                shared.retries.set(shared.retries.get() + 1);
+                shared.emit(ProgressEvent::Retrying {
+                    action,
+                    attempt,
+                    error: &error,
+                    wait,
+                });
+                port.sleep(wait).await;
+                attempt += 1;
+            }
+            outcome => return (index, outcome, attempt),
+        }
+    }
+}

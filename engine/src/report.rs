@@ -1,0 +1,99 @@
+//! The apply report: one ledger line per action and the run's totals (SPEC §6, "apply").
+
+use serde::{Deserialize, Serialize};
+
+use secure_account_core::{AwsError, Score};
+
+/// Version of the apply report JSON. Bump on incompatible changes; adding fields is
+/// compatible.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// How an action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// AWS accepted it.
+    Applied,
+    /// AWS refused it (the error is in the result), or it kept being throttled.
+    Failed,
+    /// It never ran: a dependency failed or did not run, or the run was interrupted.
+    NotRun,
+    /// The plan decided not to do it (the reason is in the result).
+    Skipped,
+}
+
+/// The ledger line of one action (or of one `skipped[]` entry of the plan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionResult {
+    /// The action's id in the plan (or the skipped entry's id).
+    pub id: String,
+    /// The snake_case action name; absent for entries the plan skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub region: String,
+    pub status: ActionStatus,
+    /// The AWS error of the last attempt, for `failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<AwsError>,
+    /// Calls made for this action, retries included (0 when it never ran).
+    pub attempts: u32,
+    /// Why it was skipped or not run, as a snake_case code (`dependency_failed`,
+    /// `interrupted`, the plan's skip reason, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The reason for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// API calls and the time they took. [`crate::apply`] counts its own run; the CLI reports
+/// the whole command instead (the reads before and after included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiCalls {
+    pub read: u64,
+    pub write: u64,
+    /// Attempts that were repeated after a throttling or eventual-consistency error.
+    pub retries: u64,
+    /// On the port's clock (virtual time for the simulator).
+    pub elapsed_ms: u64,
+}
+
+/// What `apply` did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplyReport {
+    pub format_version: u32,
+    pub actions_applied: u32,
+    pub actions_failed: u32,
+    pub actions_skipped: u32,
+    pub actions_not_run: u32,
+    /// The run stopped before every action had its turn (a crash between two calls).
+    pub interrupted: bool,
+    /// The score before the run; the engine leaves it empty, the caller fills it in.
+    pub score_before: Option<Score>,
+    /// The score after the run, from a fresh read of the account; filled by the caller.
+    pub score_after: Option<Score>,
+    pub api_calls: ApiCalls,
+    /// In plan order: the actions, then the plan's skipped entries.
+    pub results: Vec<ActionResult>,
+}
+
+impl ApplyReport {
+    /// Whether everything that ran was applied and nothing was left out by a failure.
+    pub fn succeeded(&self) -> bool {
+        self.actions_failed == 0 && self.actions_not_run == 0 && !self.interrupted
+    }
+
+    /// Results with this status.
+    pub fn with_status(&self, status: ActionStatus) -> impl Iterator<Item = &ActionResult> {
+        self.results.iter().filter(move |r| r.status == status)
+    }
+
+    /// Recomputes the counts from the results.
+    pub(crate) fn count(&mut self) {
+        let n = |s| self.results.iter().filter(|r| r.status == s).count() as u32;
+        self.actions_applied = n(ActionStatus::Applied);
+        self.actions_failed = n(ActionStatus::Failed);
+        self.actions_skipped = n(ActionStatus::Skipped);
+        self.actions_not_run = n(ActionStatus::NotRun);
+    }
+}

@@ -1,0 +1,609 @@
+//! Engine tests against a fake port that records its calls, answers from a script and
+//! takes a fixed time per call on tokio's paused clock.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Duration;
+
+use secure_account_core::action::Action;
+use secure_account_core::evaluate::Score;
+use secure_account_core::plan::PLAN_FORMAT_VERSION;
+use secure_account_core::{AwsError, KeyRef, Outputs, Plan, PlannedAction, Skipped, Snapshot};
+use tokio::time::Instant;
+
+use crate::*;
+
+const LATENCY: Duration = Duration::from_millis(100);
+
+/// One `execute` call as the fake saw it.
+#[derive(Debug, Clone)]
+struct Call {
+    id: String,
+    outputs: Outputs,
+    start: Duration,
+    end: Duration,
+}
+
+struct FakePort {
+    start: Instant,
+    /// Answers by action id, consumed one per call; an empty script means success.
+    script: RefCell<BTreeMap<String, VecDeque<Result<ActionOutput, PortError>>>>,
+    log: RefCell<Vec<Call>>,
+    sleeps: RefCell<Vec<Duration>>,
+    in_flight: Cell<usize>,
+    max_in_flight: Cell<usize>,
+    writes: Cell<u64>,
+}
+
+impl FakePort {
+    fn new() -> FakePort {
+        FakePort {
+            start: Instant::now(),
+            script: RefCell::default(),
+            log: RefCell::default(),
+            sleeps: RefCell::default(),
+            in_flight: Cell::new(0),
+            max_in_flight: Cell::new(0),
+            writes: Cell::new(0),
+        }
+    }
+
+    /// Scripts the next answers of `id`.
+    fn answers(self, id: &str, answers: Vec<Result<ActionOutput, PortError>>) -> FakePort {
+        self.script.borrow_mut().insert(id.into(), answers.into());
+        self
+    }
+
+    fn calls_of(&self, id: &str) -> Vec<Call> {
+        self.log
+            .borrow()
+            .iter()
+            .filter(|c| c.id == id)
+            .cloned()
+            .collect()
+    }
+}
+
+impl Port for FakePort {
+    async fn read_snapshot(&self) -> Result<Snapshot, PortError> {
+        Err(PortError::Aws(AwsError::new(
+            "NotModelled",
+            "the fake has no account",
+        )))
+    }
+
+    async fn execute(
+        &self,
+        _region: &str,
+        action_id: &str,
+        action: &Action,
+        outputs: &Outputs,
+    ) -> Result<ActionOutput, PortError> {
+        let start = self.start.elapsed();
+        self.in_flight.set(self.in_flight.get() + 1);
+        self.max_in_flight
+            .set(self.max_in_flight.get().max(self.in_flight.get()));
+        tokio::time::sleep(LATENCY).await;
+        self.in_flight.set(self.in_flight.get() - 1);
+        self.writes.set(self.writes.get() + 1);
+        self.log.borrow_mut().push(Call {
+            id: action_id.into(),
+            outputs: outputs.clone(),
+            start,
+            end: self.start.elapsed(),
+        });
+        let scripted = self
+            .script
+            .borrow_mut()
+            .get_mut(action_id)
+            .and_then(VecDeque::pop_front);
+        scripted.unwrap_or_else(|| {
+            Ok(ActionOutput {
+                created_key_id: matches!(action, Action::CreateKey { .. })
+                    .then(|| format!("key-for-{action_id}")),
+            })
+        })
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.sleeps.borrow_mut().push(duration);
+        tokio::time::sleep(duration).await;
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn calls(&self) -> CallCounts {
+        CallCounts {
+            read: 0,
+            write: self.writes.get(),
+        }
+    }
+}
+
+fn aws(code: &str) -> Result<ActionOutput, PortError> {
+    Err(PortError::Aws(AwsError::new(
+        code,
+        format!("{code} message"),
+    )))
+}
+
+/// An action `id` = `<region>/<name>` that depends on `deps`.
+fn act(id: &str, deps: &[&str]) -> PlannedAction {
+    action_with(
+        id,
+        deps,
+        Action::CreateLogGroup {
+            log_group_name: id.into(),
+        },
+    )
+}
+
+fn action_with(id: &str, deps: &[&str], op: Action) -> PlannedAction {
+    PlannedAction {
+        id: id.into(),
+        op,
+        region: id.split('/').next().unwrap().into(),
+        satisfies: vec![],
+        depends_on: deps.iter().map(|d| d.to_string()).collect(),
+        destructive: false,
+    }
+}
+
+fn score() -> Score {
+    Score {
+        percent: 0.0,
+        passed: 0,
+        failed: 0,
+        no_data: 0,
+        disabled: 0,
+        percent_if_manual_done: 0.0,
+        failed_controls: vec![],
+        regions: BTreeMap::new(),
+    }
+}
+
+fn plan_of(actions: Vec<PlannedAction>) -> Plan {
+    Plan {
+        format_version: PLAN_FORMAT_VERSION,
+        account_id: "123456789012".into(),
+        home_region: "us-east-1".into(),
+        baseline: "test".into(),
+        catalog_version: "test".into(),
+        snapshot_fingerprint: "sha256:test".into(),
+        regions: vec!["us-east-1".into(), "eu-west-1".into()],
+        actions,
+        skipped: vec![],
+        manual_tasks: vec![],
+        score_now: score(),
+        score_predicted: score(),
+    }
+}
+
+async fn run(port: &FakePort, plan: &Plan, options: &ApplyOptions) -> ApplyReport {
+    apply(port, plan, options, &mut |_| {}).await
+}
+
+fn status_of(report: &ApplyReport, id: &str) -> ActionStatus {
+    report.results.iter().find(|r| r.id == id).unwrap().status
+}
+
+fn result_of<'a>(report: &'a ApplyReport, id: &str) -> &'a ActionResult {
+    report.results.iter().find(|r| r.id == id).unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn dependency_order_is_respected() {
+    let plan = plan_of(vec![
+        act("us-east-1/c", &["us-east-1/b"]),
+        act("us-east-1/b", &["us-east-1/a"]),
+        act("us-east-1/a", &[]),
+        act("us-east-1/d", &["us-east-1/a", "us-east-1/c"]),
+        act("eu-west-1/x", &[]),
+    ]);
+    let port = FakePort::new();
+    let report = run(&port, &plan, &ApplyOptions::default()).await;
+    assert_eq!(report.actions_applied, 5);
+    assert!(report.succeeded());
+    for a in &plan.actions {
+        let me = &port.calls_of(&a.id)[0];
+        for d in &a.depends_on {
+            let dep = &port.calls_of(d)[0];
+            assert!(dep.end <= me.start, "{} started before {d} ended", a.id);
+        }
+    }
+    // The chain a, b, c, d is the critical path: four calls, and the independent action
+    // runs beside it.
+    assert_eq!(report.api_calls.elapsed_ms, 400);
+    assert_eq!(report.api_calls.write, 5);
+    // Results keep plan order.
+    let ids: Vec<_> = report.results.iter().map(|r| r.id.as_str()).collect();
+    let plan_ids: Vec<_> = plan.actions.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, plan_ids);
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrency_bound_is_respected() {
+    let ids: Vec<String> = (0..100).map(|i| format!("us-east-1/a{i:03}")).collect();
+    let plan = plan_of(ids.iter().map(|id| act(id, &[])).collect());
+    let port = FakePort::new();
+    let options = ApplyOptions {
+        concurrency: 7,
+        ..ApplyOptions::default()
+    };
+    let report = run(&port, &plan, &options).await;
+    assert_eq!(report.actions_applied, 100);
+    assert_eq!(port.max_in_flight.get(), 7);
+    // ceil(100 / 7) = 15 rounds of one call each.
+    assert_eq!(report.api_calls.elapsed_ms, 1500);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_longest_chain_starts_first() {
+    // With two slots, starting the singles first would take four rounds; starting the
+    // chain first takes three.
+    let plan = plan_of(vec![
+        act("us-east-1/s1", &[]),
+        act("us-east-1/s2", &[]),
+        act("us-east-1/s3", &[]),
+        act("us-east-1/c1", &[]),
+        act("us-east-1/c2", &["us-east-1/c1"]),
+        act("us-east-1/c3", &["us-east-1/c2"]),
+    ]);
+    let port = FakePort::new();
+    let options = ApplyOptions {
+        concurrency: 2,
+        ..ApplyOptions::default()
+    };
+    let report = run(&port, &plan, &options).await;
+    assert_eq!(report.actions_applied, 6);
+    assert_eq!(report.api_calls.elapsed_ms, 300);
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_is_retried_until_success() {
+    let plan = plan_of(vec![
+        act("us-east-1/a", &[]),
+        act("us-east-1/b", &["us-east-1/a"]),
+    ]);
+    let port = FakePort::new().answers(
+        "us-east-1/a",
+        vec![aws("ThrottlingException"), aws("SlowDown")],
+    );
+    let mut retrying = vec![];
+    let report = apply(&port, &plan, &ApplyOptions::default(), &mut |e| {
+        if let ProgressEvent::Retrying { attempt, error, .. } = e {
+            retrying.push((attempt, error.code.clone()));
+        }
+    })
+    .await;
+    assert_eq!(status_of(&report, "us-east-1/a"), ActionStatus::Applied);
+    assert_eq!(status_of(&report, "us-east-1/b"), ActionStatus::Applied);
+    assert_eq!(result_of(&report, "us-east-1/a").attempts, 3);
+    assert_eq!(report.api_calls.retries, 2);
+    assert_eq!(report.api_calls.write, 4);
+    assert_eq!(
+        retrying,
+        vec![(1, "ThrottlingException".into()), (2, "SlowDown".into())]
+    );
+    assert_eq!(port.sleeps.borrow().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn eventual_consistency_is_retried() {
+    let plan = plan_of(vec![action_with(
+        "us-east-1/rotate",
+        &[],
+        Action::EnableKeyRotation {
+            key: KeyRef::Existing("k".into()),
+        },
+    )]);
+    let port = FakePort::new().answers("us-east-1/rotate", vec![aws("NotFoundException")]);
+    let report = run(&port, &plan, &ApplyOptions::default()).await;
+    assert_eq!(report.actions_applied, 1);
+    assert_eq!(report.api_calls.retries, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_are_bounded() {
+    let plan = plan_of(vec![act("us-east-1/a", &[])]);
+    let port = FakePort::new().answers("us-east-1/a", (0..20).map(|_| aws("Throttling")).collect());
+    let report = run(&port, &plan, &ApplyOptions::default()).await;
+    let a = result_of(&report, "us-east-1/a");
+    assert_eq!(a.status, ActionStatus::Failed);
+    assert_eq!(a.attempts, 8);
+    assert_eq!(a.error.as_ref().unwrap().code, "Throttling");
+    assert_eq!(report.api_calls.retries, 7);
+    // Full jitter under a cap: never more than the sum of the ceilings.
+    let total: Duration = port.sleeps.borrow().iter().sum();
+    assert!(total <= Duration::from_millis(200 + 400 + 800 + 1600 + 3200 + 6400 + 12800));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failure_stops_its_dependants_but_not_other_regions() {
+    let plan = plan_of(vec![
+        act("us-east-1/a1", &[]),
+        act("us-east-1/a2", &["us-east-1/a1"]),
+        act("us-east-1/a3", &["us-east-1/a2"]),
+        act("us-east-1/other", &[]),
+        act("eu-west-1/b1", &[]),
+        act("eu-west-1/b2", &["eu-west-1/b1"]),
+        act("eu-west-1/b3", &["eu-west-1/b2"]),
+    ]);
+    let port = FakePort::new().answers("us-east-1/a1", vec![aws("AccessDeniedException")]);
+    let mut finished = 0;
+    let report = apply(&port, &plan, &ApplyOptions::default(), &mut |e| {
+        if let ProgressEvent::Finished { .. } = e {
+            finished += 1;
+        }
+    })
+    .await;
+    assert_eq!(finished, 7, "every action reports its end");
+    let a1 = result_of(&report, "us-east-1/a1");
+    assert_eq!(a1.status, ActionStatus::Failed);
+    assert_eq!(a1.attempts, 1, "a permanent error is not retried");
+    assert_eq!(
+        a1.error,
+        Some(AwsError::new(
+            "AccessDeniedException",
+            "AccessDeniedException message"
+        ))
+    );
+    for id in ["us-east-1/a2", "us-east-1/a3"] {
+        let r = result_of(&report, id);
+        assert_eq!(r.status, ActionStatus::NotRun, "{id}");
+        assert_eq!(r.reason.as_deref(), Some("dependency_failed"));
+        assert_eq!(
+            r.detail.as_deref(),
+            Some("dependency `us-east-1/a1` failed")
+        );
+        assert_eq!(r.attempts, 0);
+        assert!(port.calls_of(id).is_empty());
+    }
+    for id in [
+        "us-east-1/other",
+        "eu-west-1/b1",
+        "eu-west-1/b2",
+        "eu-west-1/b3",
+    ] {
+        assert_eq!(status_of(&report, id), ActionStatus::Applied, "{id}");
+    }
+    assert_eq!(
+        (
+            report.actions_applied,
+            report.actions_failed,
+            report.actions_not_run
+        ),
+        (4, 1, 2)
+    );
+    assert!(!report.interrupted);
+    assert!(!report.succeeded());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_crash_interrupts_the_whole_run() {
+    let plan = plan_of(vec![
+        act("us-east-1/a1", &[]),
+        act("us-east-1/a2", &["us-east-1/a1"]),
+        act("us-east-1/a3", &["us-east-1/a2"]),
+        act("eu-west-1/b1", &[]),
+        act("eu-west-1/b2", &["eu-west-1/b1"]),
+        act("eu-west-1/b3", &["eu-west-1/b2"]),
+    ]);
+    let port = FakePort::new().answers("us-east-1/a2", vec![Err(PortError::Crashed)]);
+    let mut interrupted_events = 0;
+    let report = apply(&port, &plan, &ApplyOptions::default(), &mut |e| {
+        if let ProgressEvent::Interrupted = e {
+            interrupted_events += 1;
+        }
+    })
+    .await;
+    assert!(report.interrupted);
+    assert_eq!(interrupted_events, 1);
+    // a1 and b1 ran in the first round, a2 and b2 in the second: a2 crashed, and b2, in
+    // flight beside it, counts as not run (the fake did answer it, but a killed process
+    // would never have seen that answer).
+    assert_eq!(status_of(&report, "us-east-1/a1"), ActionStatus::Applied);
+    assert_eq!(status_of(&report, "eu-west-1/b1"), ActionStatus::Applied);
+    for id in [
+        "us-east-1/a2",
+        "us-east-1/a3",
+        "eu-west-1/b2",
+        "eu-west-1/b3",
+    ] {
+        let r = result_of(&report, id);
+        assert_eq!(r.status, ActionStatus::NotRun, "{id}");
+        assert_eq!(r.reason.as_deref(), Some("interrupted"), "{id}");
+    }
+    assert_eq!(
+        result_of(&report, "eu-west-1/b2").detail.as_deref(),
+        Some(
+            "the run stopped while this action was in flight: it may have taken effect, and \
+             the next plan will show"
+        )
+    );
+    assert_eq!(
+        result_of(&report, "us-east-1/a3").detail.as_deref(),
+        Some("the run stopped before this action started")
+    );
+    assert!(port.calls_of("us-east-1/a3").is_empty());
+    assert!(port.calls_of("eu-west-1/b3").is_empty());
+    assert_eq!(report.actions_not_run, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn created_key_ids_reach_later_actions() {
+    let plan = plan_of(vec![
+        action_with(
+            "us-east-1/create_key",
+            &[],
+            Action::CreateKey {
+                description: "trail".into(),
+                policy: "{}".into(),
+                tags: BTreeMap::new(),
+            },
+        ),
+        action_with(
+            "us-east-1/create_alias",
+            &["us-east-1/create_key"],
+            Action::CreateAlias {
+                alias_name: "alias/trail_encrypt_key".into(),
+                target_key: KeyRef::CreatedBy("us-east-1/create_key".into()),
+            },
+        ),
+    ]);
+    let port = FakePort::new();
+    let report = run(&port, &plan, &ApplyOptions::default()).await;
+    assert!(report.succeeded());
+    let alias = &port.calls_of("us-east-1/create_alias")[0];
+    assert_eq!(
+        alias
+            .outputs
+            .resolve(&KeyRef::CreatedBy("us-east-1/create_key".into())),
+        Some("key-for-us-east-1/create_key".into())
+    );
+}
+
+/// Runs 20 independent actions, each throttled twice, and returns what happened.
+async fn throttled_run(seed: u64) -> (ApplyReport, Vec<Duration>, Vec<String>) {
+    let ids: Vec<String> = (0..20).map(|i| format!("us-east-1/a{i:02}")).collect();
+    let plan = plan_of(ids.iter().map(|id| act(id, &[])).collect());
+    let port = ids.iter().fold(FakePort::new(), |p, id| {
+        p.answers(id, vec![aws("Throttling"), aws("RequestLimitExceeded")])
+    });
+    let options = ApplyOptions {
+        seed,
+        concurrency: 4,
+        ..ApplyOptions::default()
+    };
+    let report = run(&port, &plan, &options).await;
+    let sleeps = port.sleeps.borrow().clone();
+    let order = port.log.borrow().iter().map(|c| c.id.clone()).collect();
+    (report, sleeps, order)
+}
+
+#[tokio::test(start_paused = true)]
+async fn runs_are_reproducible_with_a_seed() {
+    let (r1, s1, o1) = throttled_run(42).await;
+    let (r2, s2, o2) = throttled_run(42).await;
+    let (_, s3, _) = throttled_run(43).await;
+    assert_eq!(r1, r2);
+    assert_eq!(s1, s2);
+    assert_eq!(o1, o2);
+    assert_ne!(s1, s3);
+    assert_eq!(r1.api_calls.retries, 40);
+}
+
+#[tokio::test(start_paused = true)]
+async fn skipped_entries_are_in_the_report() {
+    let mut plan = plan_of(vec![act("us-east-1/a", &[])]);
+    plan.skipped.push(Skipped {
+        id: "eu-west-1/delete_default_vpc".into(),
+        region: "eu-west-1".into(),
+        reason: "default_vpc_in_use".into(),
+        detail: "the default VPC `vpc-1` has network interfaces `eni-1`".into(),
+    });
+    let report = run(&FakePort::new(), &plan, &ApplyOptions::default()).await;
+    assert_eq!(report.actions_skipped, 1);
+    let s = result_of(&report, "eu-west-1/delete_default_vpc");
+    assert_eq!(s.status, ActionStatus::Skipped);
+    assert_eq!(s.reason.as_deref(), Some("default_vpc_in_use"));
+    assert_eq!(s.action, None);
+    assert!(report.succeeded());
+    let json = serde_json::to_value(&report).unwrap();
+    for field in [
+        "format_version",
+        "actions_applied",
+        "actions_failed",
+        "actions_skipped",
+        "actions_not_run",
+        "interrupted",
+        "score_before",
+        "score_after",
+        "results",
+    ] {
+        assert!(json.get(field).is_some(), "{field}");
+    }
+    for field in ["read", "write", "retries", "elapsed_ms"] {
+        assert!(json["api_calls"].get(field).is_some(), "{field}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_plan_makes_no_calls() {
+    let port = FakePort::new();
+    let report = run(&port, &plan_of(vec![]), &ApplyOptions::default()).await;
+    assert_eq!(report.api_calls, ApiCalls::default());
+    assert!(report.succeeded());
+}
+
+#[tokio::test(start_paused = true)]
+async fn malformed_plans_are_refused_and_never_run() {
+    let cyclic = plan_of(vec![
+        act("us-east-1/a", &["us-east-1/b"]),
+        act("us-east-1/b", &["us-east-1/a"]),
+        act("us-east-1/c", &[]),
+    ]);
+    assert_eq!(
+        check_plan(&cyclic).unwrap_err().to_string(),
+        "actions `us-east-1/a`, `us-east-1/b` depend on each other in a cycle"
+    );
+    let port = FakePort::new();
+    let report = run(&port, &cyclic, &ApplyOptions::default()).await;
+    assert_eq!(status_of(&report, "us-east-1/c"), ActionStatus::Applied);
+    assert_eq!(
+        result_of(&report, "us-east-1/a").reason.as_deref(),
+        Some("dependency_cycle")
+    );
+
+    let dangling = plan_of(vec![
+        act("us-east-1/a", &["us-east-1/ghost"]),
+        act("us-east-1/b", &["us-east-1/a"]),
+    ]);
+    assert_eq!(
+        check_plan(&dangling).unwrap_err(),
+        InvalidPlan::UnknownDependency {
+            action: "us-east-1/a".into(),
+            dependency: "us-east-1/ghost".into()
+        }
+    );
+    let report = run(&FakePort::new(), &dangling, &ApplyOptions::default()).await;
+    assert_eq!(report.actions_not_run, 2);
+
+    let dup = plan_of(vec![act("us-east-1/a", &[]), act("us-east-1/a", &[])]);
+    assert_eq!(
+        check_plan(&dup).unwrap_err(),
+        InvalidPlan::DuplicateId("us-east-1/a".into())
+    );
+    let mut old = plan_of(vec![]);
+    old.format_version = 99;
+    assert!(matches!(
+        check_plan(&old),
+        Err(InvalidPlan::FormatVersion { found: 99, .. })
+    ));
+    assert_eq!(check_plan(&plan_of(vec![act("us-east-1/a", &[])])), Ok(()));
+}
+
+#[test]
+fn a_stale_plan_is_refused() {
+    let snapshot = Snapshot {
+        format_version: 1,
+        account_id: "123456789012".into(),
+        global: Default::default(),
+        regions: BTreeMap::new(),
+    };
+    let mut plan = plan_of(vec![]);
+    plan.snapshot_fingerprint = snapshot.fingerprint();
+    assert_eq!(check_fresh(&plan, &snapshot), Ok(()));
+    plan.snapshot_fingerprint = "sha256:old".into();
+    let err = check_fresh(&plan, &snapshot).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "plan is stale: the account changed since the plan was made (fingerprint \
+             `sha256:old`, now `{}`); run `secure-account plan` again",
+            snapshot.fingerprint()
+        )
+    );
+}

@@ -1,0 +1,248 @@
+//! Fault injection: throttling, eventual consistency, access denied and crashes, seeded
+//! and reproducible, plus the error codes each service uses for them.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use secure_account_core::{Action, AwsError};
+
+/// The IAM principal the simulated operator signs requests as (it appears in
+/// `AccessDenied` messages and is checked by the KMS key policy lockout safety check).
+pub const CALLER_NAME: &str = "op";
+
+/// What goes wrong, and when. Every fault is off by default; the same plan with the same
+/// seed against the same calls gives the same faults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultPlan {
+    /// Seed of the fault RNG (a portable ChaCha8 stream).
+    pub seed: u64,
+    /// Probability that a write call is throttled (`ThrottlingException`, `Throttling`,
+    /// `RequestLimitExceeded`, `SlowDown`, `TooManyRequestsException`: the service's code).
+    pub write_throttle_probability: f64,
+    /// Probability that one read call of `read_snapshot` is throttled. Reads retry as the
+    /// SDK does (3 attempts); a part whose attempts all fail is `Observed::Unreadable`.
+    pub read_throttle_probability: f64,
+    /// At most this many throttling errors in total, so that every run terminates.
+    pub max_throttles: u32,
+    /// Eventual consistency: after `create_bucket`/`put_bucket_policy`,
+    /// `create_role`/`create_service_linked_role`/`put_role_policy` and
+    /// `create_key`/`put_key_policy`, this many calls that depend on the new resource
+    /// (`create_trail`, `update_trail`, `put_delivery_channel`,
+    /// `put_configuration_recorder`, `put_bucket_logging`) fail with the error AWS gives
+    /// while the change propagates. 0 turns it off.
+    pub consistency_lag: u32,
+    /// Action names (`create_detector`) whose calls are denied.
+    pub deny_actions: BTreeSet<String>,
+    /// Read parts whose reads are denied: a part name of the snapshot (`guardduty`,
+    /// `password_policy`, `buckets`) for every region, or `<region>/<part>` for one.
+    pub deny_reads: BTreeSet<String>,
+    /// After this many write calls, every later call fails with `PortError::Crashed` (the
+    /// state reached so far is kept).
+    pub crash_after_writes: Option<u64>,
+}
+
+impl Default for FaultPlan {
+    fn default() -> Self {
+        FaultPlan {
+            seed: 0,
+            write_throttle_probability: 0.0,
+            read_throttle_probability: 0.0,
+            max_throttles: 100,
+            consistency_lag: 0,
+            deny_actions: BTreeSet::new(),
+            deny_reads: BTreeSet::new(),
+            crash_after_writes: None,
+        }
+    }
+}
+
+impl FaultPlan {
+    /// No faults, with a seed (for plans built field by field).
+    pub fn seeded(seed: u64) -> FaultPlan {
+        FaultPlan {
+            seed,
+            ..FaultPlan::default()
+        }
+    }
+
+    /// The transient faults a real apply meets: some throttling and a propagation lag of
+    /// two calls. Every run still terminates (at most 50 throttles).
+    pub fn transient(seed: u64) -> FaultPlan {
+        FaultPlan {
+            seed,
+            write_throttle_probability: 0.1,
+            read_throttle_probability: 0.02,
+            max_throttles: 50,
+            consistency_lag: 2,
+            ..FaultPlan::default()
+        }
+    }
+
+    /// Whether reads of `part` in `region` (`"global"` for account-wide parts) are denied.
+    pub fn read_denied(&self, region: &str, part: &str) -> bool {
+        self.deny_reads.contains(part) || self.deny_reads.contains(&format!("{region}/{part}"))
+    }
+}
+
+/// The error code a service answers with when it throttles.
+pub fn throttling_code(service: &str) -> &'static str {
+    match service {
+        "ec2" => "RequestLimitExceeded",
+        "iam" | "sts" => "Throttling",
+        "s3" | "s3control" => "SlowDown",
+        "securityhub" | "guardduty" | "macie2" | "athena" | "account" => "TooManyRequestsException",
+        _ => "ThrottlingException",
+    }
+}
+
+/// Every throttling code [`throttling_code`] can return (for retry classifiers).
+pub const THROTTLING_CODES: [&str; 5] = [
+    "RequestLimitExceeded",
+    "Throttling",
+    "SlowDown",
+    "TooManyRequestsException",
+    "ThrottlingException",
+];
+
+/// The error code a service answers with when IAM denies the call.
+pub fn access_denied_code(service: &str) -> &'static str {
+    match service {
+        "ec2" => "UnauthorizedOperation",
+        "iam" | "sts" | "s3" | "s3control" => "AccessDenied",
+        _ => "AccessDeniedException",
+    }
+}
+
+/// The `AccessDenied` error for `iam_action` (`guardduty:CreateDetector`), as the service
+/// words it, naming the missing IAM action.
+pub fn access_denied(account_id: &str, service: &str, iam_action: &str) -> AwsError {
+    let caller = format!("arn:aws:iam::{account_id}:user/{CALLER_NAME}");
+    let message = match service {
+        "ec2" => format!(
+            "You are not authorized to perform this operation. User: {caller} is not \
+             authorized to perform: {iam_action} because no identity-based policy allows the \
+             {iam_action} action"
+        ),
+        _ => format!(
+            "User: {caller} is not authorized to perform: {iam_action} because no \
+             identity-based policy allows the {iam_action} action"
+        ),
+    };
+    AwsError::new(access_denied_code(service), message)
+}
+
+/// The throttling error of `service`.
+pub fn throttled(service: &str) -> AwsError {
+    let message = match service {
+        "ec2" => "Request limit exceeded.",
+        "s3" | "s3control" => "Please reduce your request rate.",
+        "securityhub" | "guardduty" | "macie2" | "athena" | "account" => "Too Many Requests",
+        _ => "Rate exceeded",
+    };
+    AwsError::new(throttling_code(service), message)
+}
+
+/// The IAM action an action needs (`securityhub:EnableSecurityHub`).
+pub fn iam_action(action: &Action) -> &'static str {
+    use Action::*;
+    match action {
+        EnableSecurityHub { .. } => "securityhub:EnableSecurityHub",
+        UpdateSecurityHubConfiguration { .. } => "securityhub:UpdateSecurityHubConfiguration",
+        BatchEnableStandards { .. } => "securityhub:BatchEnableStandards",
+        BatchUpdateStandardsControlAssociations { .. } => {
+            "securityhub:BatchUpdateStandardsControlAssociations"
+        }
+        CreateFindingAggregator { .. } => "securityhub:CreateFindingAggregator",
+        CreateDetector { .. } => "guardduty:CreateDetector",
+        UpdateDetector { .. } => "guardduty:UpdateDetector",
+        CreateServiceLinkedRole { .. } => "iam:CreateServiceLinkedRole",
+        CreateRole { .. } => "iam:CreateRole",
+        PutRolePolicy { .. } => "iam:PutRolePolicy",
+        UpdateAccountPasswordPolicy { .. } => "iam:UpdateAccountPasswordPolicy",
+        PutConfigurationRecorder { .. } => "config:PutConfigurationRecorder",
+        PutDeliveryChannel { .. } => "config:PutDeliveryChannel",
+        StartConfigurationRecorder { .. } => "config:StartConfigurationRecorder",
+        CreateBucket { .. } => "s3:CreateBucket",
+        PutPublicAccessBlock { .. } => "s3:PutBucketPublicAccessBlock",
+        PutAccountPublicAccessBlock { .. } => "s3:PutAccountPublicAccessBlock",
+        PutBucketOwnershipControls { .. } => "s3:PutBucketOwnershipControls",
+        PutBucketEncryption { .. } => "s3:PutEncryptionConfiguration",
+        PutBucketVersioning { .. } => "s3:PutBucketVersioning",
+        PutBucketPolicy { .. } => "s3:PutBucketPolicy",
+        PutBucketLifecycleConfiguration { .. } => "s3:PutLifecycleConfiguration",
+        PutBucketLogging { .. } => "s3:PutBucketLogging",
+        CreateKey { .. } => "kms:CreateKey",
+        CreateAlias { .. } => "kms:CreateAlias",
+        PutKeyPolicy { .. } => "kms:PutKeyPolicy",
+        EnableKeyRotation { .. } => "kms:EnableKeyRotation",
+        CreateLogGroup { .. } => "logs:CreateLogGroup",
+        PutRetentionPolicy { .. } => "logs:PutRetentionPolicy",
+        CreateTrail { .. } => "cloudtrail:CreateTrail",
+        UpdateTrail { .. } => "cloudtrail:UpdateTrail",
+        PutEventSelectors { .. } => "cloudtrail:PutEventSelectors",
+        StartLogging { .. } => "cloudtrail:StartLogging",
+        CreateAnalyzer { .. } => "access-analyzer:CreateAnalyzer",
+        CreateArchiveRule { .. } => "access-analyzer:CreateArchiveRule",
+        UpdateArchiveRule { .. } => "access-analyzer:UpdateArchiveRule",
+        EnableEbsEncryptionByDefault => "ec2:EnableEbsEncryptionByDefault",
+        EnableSnapshotBlockPublicAccess { .. } => "ec2:EnableSnapshotBlockPublicAccess",
+        ModifyVpcBlockPublicAccessOptions { .. } => "ec2:ModifyVpcBlockPublicAccessOptions",
+        DetachInternetGateway { .. } => "ec2:DetachInternetGateway",
+        DeleteInternetGateway { .. } => "ec2:DeleteInternetGateway",
+        DeleteSubnet { .. } => "ec2:DeleteSubnet",
+        DeleteVpc { .. } => "ec2:DeleteVpc",
+        UpdateWorkGroup { .. } => "athena:UpdateWorkGroup",
+        PutAlternateContact { .. } => "account:PutAlternateContact",
+        UpdateServiceSetting { .. } => "ssm:UpdateServiceSetting",
+        EnableInspector { .. } => "inspector2:Enable",
+        EnableMacie { .. } => "macie2:EnableMacie",
+        UpdateAutomatedDiscoveryConfiguration { .. } => {
+            "macie2:UpdateAutomatedDiscoveryConfiguration"
+        }
+    }
+}
+
+/// Whether the action's service is account-wide (IAM, S3 Control, Account): it may run in
+/// `"global"` or in any enabled region.
+pub fn is_global_service(service: &str) -> bool {
+    matches!(service, "iam" | "s3control" | "account")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denied_message_names_the_iam_action() {
+        let e = access_denied("123456789012", "guardduty", "guardduty:CreateDetector");
+        assert_eq!(e.code, "AccessDeniedException");
+        assert!(e.message.starts_with(
+            "User: arn:aws:iam::123456789012:user/op is not authorized to perform: \
+             guardduty:CreateDetector"
+        ));
+        assert_eq!(access_denied_code("ec2"), "UnauthorizedOperation");
+        assert_eq!(access_denied_code("s3"), "AccessDenied");
+    }
+
+    #[test]
+    fn throttling_codes_per_service() {
+        assert_eq!(throttling_code("ec2"), "RequestLimitExceeded");
+        assert_eq!(throttling_code("iam"), "Throttling");
+        assert_eq!(throttling_code("kms"), "ThrottlingException");
+        for s in ["ec2", "iam", "s3", "securityhub", "kms"] {
+            assert!(THROTTLING_CODES.contains(&throttling_code(s)));
+        }
+    }
+
+    #[test]
+    fn fault_plan_reads_from_json_with_defaults() {
+        let plan: FaultPlan =
+            serde_json::from_str(r#"{"seed": 7, "deny_actions": ["create_detector"]}"#).unwrap();
+        assert_eq!(plan.seed, 7);
+        assert_eq!(plan.max_throttles, 100);
+        assert!(plan.deny_actions.contains("create_detector"));
+        assert!(FaultPlan::default().crash_after_writes.is_none());
+    }
+}

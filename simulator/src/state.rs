@@ -1,0 +1,224 @@
+//! The simulated account's persistent state: the snapshot (the account's truth) and what
+//! the snapshot does not show (detached internet gateways, id counters, changes still
+//! propagating), with its JSON form.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use secure_account_core::Snapshot;
+use secure_account_core::effects::IdSource;
+use secure_account_core::snapshot::{Observed, RegionServices};
+
+/// Version of the simulator state JSON. Bump on incompatible changes.
+pub const STATE_FORMAT_VERSION: u32 = 1;
+
+/// The state JSON: `{"format_version", "account", "hidden"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedState {
+    pub format_version: u32,
+    pub account: Snapshot,
+    #[serde(default)]
+    pub hidden: Hidden,
+}
+
+/// What the account holds that a snapshot does not show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct Hidden {
+    /// Mixed into every generated id, so that a simulator started from another one's
+    /// snapshot does not hand out ids that already exist.
+    pub id_salt: u64,
+    /// Ids handed out so far, by kind (`key`, `detector`).
+    pub id_counters: BTreeMap<String, u64>,
+    /// Internet gateways detached from their VPC but not deleted, by region.
+    pub detached_internet_gateways: BTreeMap<String, BTreeSet<String>>,
+    /// Changes that have not propagated yet (eventual consistency), oldest first.
+    pub propagating: Vec<Propagating>,
+}
+
+/// What kind of resource a propagation timer is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ResourceKind {
+    /// A new bucket, by name.
+    Bucket,
+    /// A bucket's new policy, by bucket name.
+    BucketPolicy,
+    /// An IAM role, or its inline policy, by name.
+    Role,
+    /// A KMS key, or its policy, by key id.
+    Key,
+}
+
+/// A resource whose creation or policy change is not yet visible to the services that
+/// check it: the next `remaining` calls depending on it fail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Propagating {
+    pub kind: ResourceKind,
+    pub name: String,
+    pub remaining: u32,
+}
+
+impl Hidden {
+    /// Starts (or restarts) the propagation timer of a resource.
+    pub fn start_propagation(&mut self, kind: ResourceKind, name: &str, calls: u32) {
+        if calls == 0 {
+            return;
+        }
+        self.propagating
+            .retain(|p| !(p.kind == kind && p.name == name));
+        self.propagating.push(Propagating {
+            kind,
+            name: name.to_string(),
+            remaining: calls,
+        });
+    }
+
+    /// Whether the resource is still propagating. Does not consume a call.
+    pub fn is_propagating(&self, kind: ResourceKind, name: &str) -> bool {
+        self.propagating
+            .iter()
+            .any(|p| p.kind == kind && p.name == name && p.remaining > 0)
+    }
+
+    /// Counts one failed dependent call against the resource's timer.
+    pub fn consume_propagation(&mut self, kind: ResourceKind, name: &str) {
+        for p in &mut self.propagating {
+            if p.kind == kind && p.name == name {
+                p.remaining = p.remaining.saturating_sub(1);
+            }
+        }
+        self.propagating.retain(|p| p.remaining > 0);
+    }
+}
+
+/// Hands out AWS-shaped ids, deterministic for a given salt and counter.
+pub(crate) struct Ids<'a> {
+    pub salt: u64,
+    pub counters: &'a mut BTreeMap<String, u64>,
+}
+
+/// SplitMix64: a good 64-bit mix for deterministic ids.
+pub(crate) fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// FNV-1a of a string.
+pub(crate) fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A deterministic id of `kind` for `n`: a UUID for keys, 32 hex digits for detectors, and
+/// `<kind>-<17 hex digits>` (the EC2 shape) otherwise.
+pub(crate) fn make_id(kind: &str, salt: u64, n: u64) -> String {
+    let a = mix(hash_str(kind) ^ salt ^ mix(n));
+    let b = mix(a);
+    match kind {
+        "key" => format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            (b >> 52) & 0xfff,
+            b & 0xffff_ffff_ffff
+        ),
+        "detector" => format!("{a:016x}{b:016x}"),
+        _ => format!("{kind}-{:x}{a:016x}", b & 0xf),
+    }
+}
+
+impl IdSource for Ids<'_> {
+    fn next_id(&mut self, kind: &str) -> String {
+        let n = self.counters.entry(kind.to_string()).or_insert(0);
+        *n += 1;
+        make_id(kind, self.salt, *n)
+    }
+}
+
+/// Makes a snapshot fit to be the account's truth: every part `Known` (an unreadable part
+/// becomes its default), and regions that are not enabled without services.
+pub(crate) fn normalise(mut snapshot: Snapshot) -> Snapshot {
+    fn fix<T: Default>(o: &mut Observed<T>) {
+        if o.known().is_none() {
+            *o = Observed::Known(T::default());
+        }
+    }
+    let g = &mut snapshot.global;
+    fix(&mut g.password_policy);
+    fix(&mut g.root);
+    fix(&mut g.users);
+    fix(&mut g.roles);
+    fix(&mut g.account_public_access_block);
+    fix(&mut g.buckets);
+    fix(&mut g.security_contact);
+    for r in snapshot.regions.values_mut() {
+        if !r.opt_in_status.is_enabled() {
+            r.services = RegionServices::default();
+            continue;
+        }
+        let s = &mut r.services;
+        fix(&mut s.security_hub);
+        fix(&mut s.guardduty);
+        fix(&mut s.config);
+        fix(&mut s.trails);
+        fix(&mut s.kms_keys);
+        fix(&mut s.log_groups);
+        fix(&mut s.analyzers);
+        fix(&mut s.ebs);
+        fix(&mut s.vpcs);
+        fix(&mut s.vpc_block_public_access);
+        fix(&mut s.athena_workgroups);
+        fix(&mut s.ssm);
+        fix(&mut s.inspector);
+        fix(&mut s.macie);
+    }
+    snapshot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_aws_shapes_and_are_deterministic() {
+        let mut counters = BTreeMap::new();
+        let mut ids = Ids {
+            salt: 1,
+            counters: &mut counters,
+        };
+        let key = ids.next_id("key");
+        assert_eq!(key.len(), 36, "{key}");
+        assert_eq!(key.matches('-').count(), 4, "{key}");
+        let det = ids.next_id("detector");
+        assert_eq!(det.len(), 32);
+        assert!(det.bytes().all(|b| b.is_ascii_hexdigit()));
+        let vpc = ids.next_id("vpc");
+        assert!(vpc.starts_with("vpc-") && vpc.len() == 21, "{vpc}");
+        assert_ne!(ids.next_id("key"), key);
+        assert_eq!(make_id("key", 1, 1), key);
+        assert_ne!(make_id("key", 2, 1), key);
+    }
+
+    #[test]
+    fn propagation_timers_count_down() {
+        let mut h = Hidden::default();
+        h.start_propagation(ResourceKind::Bucket, "b", 2);
+        assert!(h.is_propagating(ResourceKind::Bucket, "b"));
+        assert!(!h.is_propagating(ResourceKind::Role, "b"));
+        h.consume_propagation(ResourceKind::Bucket, "b");
+        assert!(h.is_propagating(ResourceKind::Bucket, "b"));
+        h.consume_propagation(ResourceKind::Bucket, "b");
+        assert!(!h.is_propagating(ResourceKind::Bucket, "b"));
+        assert!(h.propagating.is_empty());
+    }
+}

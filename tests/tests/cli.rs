@@ -1,0 +1,438 @@
+//! The command line as a user meets it: the built `secure-account` binary run with
+//! arguments, its exit code, stdout and stderr pinned together by insta snapshots (with
+//! temporary paths and timings filtered out), plus the `--sim-state` chain that proves a
+//! second apply changes nothing.
+//!
+//! The binary lives in another package (`secure-account-cli`), so cargo does not build it
+//! for this test on its own: [`bin`] builds it once with the same cargo, profile and target
+//! directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The `secure-account` binary, built on first use.
+fn bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        // This test runs as `<target>/<profile>/deps/cli-<hash>`.
+        let exe = std::env::current_exe().expect("the test knows its own path");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("the test runs from <target>/<profile>/deps")
+            .to_path_buf();
+        let target_dir = profile_dir.parent().expect("<target>/<profile>");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut build = Command::new(cargo);
+        build
+            .args([
+                "build",
+                "--quiet",
+                "--package",
+                "secure-account-cli",
+                "--bin",
+            ])
+            .arg("secure-account")
+            .arg("--target-dir")
+            .arg(target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "building `secure-account` failed");
+        profile_dir.join(format!("secure-account{}", std::env::consts::EXE_SUFFIX))
+    })
+}
+
+/// Runs the binary in `dir` with `args`, stdin closed, colours off, a fixed width.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn run(args: &[&str]) -> Output {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Exit code, stdout and stderr as one text for a snapshot.
+fn transcript(output: &Output) -> String {
+    format!(
+        "exit: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        output
+            .status
+            .code()
+            .map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Pins a transcript, with temporary paths and timings filtered.
+macro_rules! assert_cli_snapshot {
+    ($name:expr, $output:expr) => {
+        insta::with_settings!({
+            filters => vec![
+                (r"/tmp/[^\s`]*", "[TMP]"),
+                (r"\d+\.\d s elapsed", "[ELAPSED] elapsed"),
+                (r"secure-account \d+\.\d+\.\d+", "secure-account [VERSION]"),
+            ],
+        }, {
+            insta::assert_snapshot!($name, transcript(&$output));
+        })
+    };
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", transcript(output)))
+}
+
+#[test]
+fn help_teaches() {
+    assert_cli_snapshot!("help", run(&["--help"]));
+    assert_cli_snapshot!("apply_help", run(&["apply", "--help"]));
+    assert_cli_snapshot!("plan_help", run(&["plan", "--help"]));
+}
+
+#[test]
+fn unknown_scenario_names_the_closest() {
+    assert_cli_snapshot!("unknown_scenario", run(&["--simulate", "livedin", "plan"]));
+}
+
+#[test]
+fn real_aws_is_not_built_yet() {
+    assert_cli_snapshot!("real_aws_not_built", run(&["plan"]));
+}
+
+#[test]
+fn usage_errors_exit_1() {
+    let out = run(&["plan", "--detailed"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+}
+
+#[test]
+fn bad_baseline_file_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "name = \"mine\"\n\n[features]\nmacy = true\n",
+    )
+    .unwrap();
+    assert_cli_snapshot!(
+        "bad_baseline_file",
+        run_in(
+            dir.path(),
+            &["--simulate", "--baseline", "bad.toml", "plan"]
+        )
+    );
+}
+
+#[test]
+fn unknown_baseline_name_names_the_closest() {
+    assert_cli_snapshot!(
+        "unknown_baseline_name",
+        run(&["--baseline", "fsbpp", "baseline", "show"])
+    );
+}
+
+#[test]
+fn baseline_show_prints_every_default() {
+    assert_cli_snapshot!(
+        "baseline_show_seed",
+        run(&["--baseline", "seed-2024-08", "baseline", "show"])
+    );
+}
+
+#[test]
+fn controls_list_json_is_the_catalog() {
+    let out = run(&["--output", "json", "controls", "list"]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let v = json(&out);
+    assert_eq!(v["format_version"], 1);
+    assert!(v["controls"].as_array().is_some_and(|c| c.len() > 300));
+}
+
+#[test]
+fn verify_below_min_score_fails() {
+    assert_cli_snapshot!(
+        "verify_min_score",
+        run(&["--simulate", "verify", "--min-score", "99"])
+    );
+}
+
+#[test]
+fn apply_refuses_without_a_terminal_or_auto_approve() {
+    let out = run(&["--simulate", "apply"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    assert!(
+        stderr(&out).trim_end().ends_with(
+            "error: refusing to apply without confirmation: standard input is not a terminal; \
+             pass `--auto-approve` to apply the plan shown above"
+        ),
+        "{}",
+        transcript(&out)
+    );
+}
+
+/// apply → `plan --detailed-exitcode` exits 0 → a second apply makes no write call.
+#[test]
+fn sim_state_chain_converges() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    let state = ["--sim-state", "account.json"];
+    let with_state = |rest: &[&'static str]| -> Vec<&'static str> {
+        state.iter().copied().chain(rest.iter().copied()).collect()
+    };
+
+    let first = at(&with_state(&[
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]));
+    assert_eq!(code(&first), 0, "{}", transcript(&first));
+    let report = json(&first);
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["actions_failed"], 0);
+    assert!(report["actions_applied"].as_u64().unwrap() > 0);
+    assert!(report["api_calls"]["write"].as_u64().unwrap() > 0);
+    assert!(report["api_calls"]["elapsed_ms"].as_u64().unwrap() > 0);
+    let before = report["score_before"]["percent"].as_f64().unwrap();
+    let after = report["score_after"]["percent"].as_f64().unwrap();
+    assert!(after > before, "score {before} -> {after}");
+    assert!(dir.path().join("account.json").exists());
+
+    let plan = at(&with_state(&["plan", "--detailed-exitcode"]));
+    assert_eq!(code(&plan), 0, "{}", transcript(&plan));
+    assert_cli_snapshot!("plan_after_apply", plan);
+
+    let second = at(&with_state(&[
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]));
+    assert_eq!(code(&second), 0, "{}", transcript(&second));
+    let report = json(&second);
+    assert_eq!(report["api_calls"]["write"], 0, "{}", transcript(&second));
+    assert_eq!(report["actions_applied"], 0);
+    assert_eq!(report["score_after"], report["score_before"]);
+
+    let verify = at(&with_state(&["--output", "json", "verify"]));
+    assert_eq!(code(&verify), 0, "{}", transcript(&verify));
+    let v = json(&verify);
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["score"]["percent"].as_f64().unwrap(), after);
+    for c in v["controls"].as_array().unwrap() {
+        assert!(c["id"].is_string() && c["status"].is_string() && c["regions_failed"].is_array());
+    }
+}
+
+#[test]
+fn plan_detailed_exitcode_is_2_with_changes() {
+    let out = run(&[
+        "--simulate",
+        "--output",
+        "json",
+        "plan",
+        "--detailed-exitcode",
+    ]);
+    assert_eq!(code(&out), 2, "{}", transcript(&out));
+    let plan = json(&out);
+    assert_eq!(plan["format_version"], 1);
+    assert!(!plan["actions"].as_array().unwrap().is_empty());
+}
+
+/// A saved plan applies while the account is unchanged, and is refused once it changed.
+#[test]
+fn saved_plans_are_applied_only_while_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+
+    let saved = at(&["--sim-state", "a.json", "plan", "--out", "plan.json"]);
+    assert_eq!(code(&saved), 0, "{}", transcript(&saved));
+    let applied = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "plan.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&applied), 0, "{}", transcript(&applied));
+
+    // The account has changed since `plan.json` was made.
+    let stale = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "plan.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&stale), 1, "{}", transcript(&stale));
+    let err = stderr(&stale);
+    assert!(
+        err.starts_with("error: plan is stale: the account changed since the plan was made")
+            && err.contains("run `secure-account plan` again"),
+        "{err}"
+    );
+}
+
+/// Finds the ledger line of the action whose id starts with `prefix`.
+fn result<'a>(report: &'a Value, prefix: &str) -> &'a Value {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"].as_str().unwrap().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no result for `{prefix}`"))
+}
+
+/// A refused action fails with AWS's code and message, its dependants do not run, the
+/// rest goes on, and a later run without the fault converges.
+#[test]
+fn a_denied_action_fails_honestly_and_a_rerun_converges() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    std::fs::write(
+        dir.path().join("deny.json"),
+        r#"{"deny_actions": ["create_trail"]}"#,
+    )
+    .unwrap();
+
+    let first = at(&[
+        "--sim-state",
+        "a.json",
+        "--sim-faults",
+        "deny.json",
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&first), 1, "{}", transcript(&first));
+    let report = json(&first);
+    assert_eq!(report["actions_failed"], 1);
+    let trail = result(&report, "us-east-1/create_trail");
+    assert_eq!(trail["status"], "failed");
+    assert_eq!(trail["error"]["code"], "AccessDeniedException");
+    assert!(
+        trail["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cloudtrail:CreateTrail")
+    );
+    let logging = result(&report, "us-east-1/start_logging");
+    assert_eq!(logging["status"], "not_run");
+    assert_eq!(logging["reason"], "dependency_failed");
+    assert!(
+        report["actions_applied"].as_u64().unwrap() > 100,
+        "other regions went on"
+    );
+    assert!(
+        stderr(&first).trim_end().ends_with(
+            "error: 1 action(s) failed and 1 did not run; fix the cause shown above and run \
+             `secure-account apply` again"
+        ),
+        "{}",
+        transcript(&first)
+    );
+
+    let second = at(&[
+        "--sim-state",
+        "a.json",
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&second), 0, "{}", transcript(&second));
+    assert_eq!(json(&second)["actions_failed"], 0);
+    let plan = at(&["--sim-state", "a.json", "plan", "--detailed-exitcode"]);
+    assert_eq!(code(&plan), 0, "{}", transcript(&plan));
+}
+
+/// A crash between two calls stops the run at once; the state reached is saved, and the
+/// next run finishes the job.
+#[test]
+fn a_crash_interrupts_and_a_rerun_converges() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    std::fs::write(
+        dir.path().join("crash.json"),
+        r#"{"crash_after_writes": 40}"#,
+    )
+    .unwrap();
+
+    let first = at(&[
+        "--sim-state",
+        "a.json",
+        "--sim-faults",
+        "crash.json",
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&first), 1, "{}", transcript(&first));
+    let report = json(&first);
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(report["score_after"], Value::Null);
+    assert!(report["actions_not_run"].as_u64().unwrap() > 0);
+    assert_eq!(report["api_calls"]["write"], 40);
+
+    let second = at(&[
+        "--sim-state",
+        "a.json",
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&second), 0, "{}", transcript(&second));
+    let plan = at(&["--sim-state", "a.json", "plan", "--detailed-exitcode"]);
+    assert_eq!(code(&plan), 0, "{}", transcript(&plan));
+}
+
+/// Throttling and propagation lag are retried and counted, and change nothing else.
+#[test]
+fn transient_faults_are_retried() {
+    let out = run(&[
+        "--simulate",
+        "--sim-faults",
+        "transient",
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let report = json(&out);
+    assert_eq!(report["actions_failed"], 0);
+    let retries = report["api_calls"]["retries"].as_u64().unwrap();
+    assert!(retries > 0);
+    assert_eq!(
+        report["api_calls"]["write"].as_u64().unwrap(),
+        report["actions_applied"].as_u64().unwrap() + retries,
+        "one write per attempt"
+    );
+    assert!(stderr(&out).contains("retrying "));
+}
