@@ -15,7 +15,7 @@ use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
 use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
-use crate::commands::{apply, baseline, controls, plan, snapshot, verify};
+use crate::commands::{apply, baseline, bench, controls, plan, snapshot, verify};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse_from(args::normalize_args(std::env::args_os())) {
@@ -44,6 +44,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let global = &cli.global;
     match &cli.command {
         Command::Controls(ControlsCommand::List) => controls::list(global),
+        Command::Bench(args) => bench::run(global, args),
         Command::Baseline(BaselineCommand::Show) => {
             let baseline = load_baseline(global)?;
             if global.simulate.is_some() || global.sim_state.is_some() {

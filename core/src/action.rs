@@ -240,14 +240,16 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cloud_watch_logs_role_arn: Option<String>,
     },
-    /// `cloudtrail:UpdateTrail`: converges an adopted trail of the baseline's name.
+    /// `cloudtrail:UpdateTrail`: converges an adopted trail. Fields that are `None` are not
+    /// sent and keep their value.
     UpdateTrail {
         name: String,
         s3_bucket_name: String,
         is_multi_region_trail: bool,
         include_global_service_events: bool,
         enable_log_file_validation: bool,
-        kms_key_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kms_key_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         cloud_watch_logs_log_group_arn: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -540,7 +540,9 @@ fn apply_regional(
             t.is_multi_region_trail = *is_multi_region_trail;
             t.include_global_service_events = *include_global_service_events;
             t.log_file_validation_enabled = *enable_log_file_validation;
-            t.kms_key_id = Some(kms_key_id.clone());
+            if kms_key_id.is_some() {
+                t.kms_key_id = kms_key_id.clone();
+            }
             if cloud_watch_logs_log_group_arn.is_some() {
                 t.cloud_watch_logs_log_group_arn = cloud_watch_logs_log_group_arn.clone();
                 t.cloud_watch_logs_role_arn = cloud_watch_logs_role_arn.clone();

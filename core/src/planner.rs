@@ -921,7 +921,8 @@ impl<'a> Planner<'a> {
                             is_multi_region_trail: true,
                             include_global_service_events: true,
                             enable_log_file_validation: true,
-                            kms_key_id: t.kms_key_id.clone().unwrap_or(alias_arn),
+                            // The customer's key is kept; ours only when the trail has none.
+                            kms_key_id: (needs_key && key.is_some()).then_some(alias_arn),
                             cloud_watch_logs_log_group_arn: if needs_logs { lg_arn } else { None },
                             cloud_watch_logs_role_arn: if needs_logs { role_arn } else { None },
                         },

@@ -775,7 +775,7 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
                 s3_bucket_name,
                 *is_multi_region_trail,
                 *include_global_service_events,
-                kms_key_id,
+                kms_key_id.as_deref().unwrap_or(""),
                 cloud_watch_logs_log_group_arn.as_deref(),
                 cloud_watch_logs_role_arn.as_deref(),
             )
@@ -1713,16 +1713,20 @@ pub(crate) fn propagation_error(
     match action {
         Action::CreateTrail {
             s3_bucket_name,
-            kms_key_id,
             cloud_watch_logs_role_arn,
             ..
         }
         | Action::UpdateTrail {
             s3_bucket_name,
-            kms_key_id,
             cloud_watch_logs_role_arn,
             ..
         } => {
+            // An update that sends no key keeps the trail's key and waits for none.
+            let kms_key_id = match action {
+                Action::CreateTrail { kms_key_id, .. } => kms_key_id.as_str(),
+                Action::UpdateTrail { kms_key_id, .. } => kms_key_id.as_deref().unwrap_or(""),
+                _ => "",
+            };
             let bucket_error = || {
                 AwsError::new(
                     "InsufficientS3BucketPolicyException",

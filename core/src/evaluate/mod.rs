@@ -58,12 +58,17 @@ mod fixture;
 #[cfg(test)]
 mod tests;
 
+mod regions;
+
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Control};
-use crate::snapshot::{Observed, RegionServices, Snapshot, Trail};
+use crate::snapshot::{AccountWide, Observed, RegionServices, Snapshot, Trail};
+
+pub use regions::RegionStatuses;
 
 pub use account::{
     CONFIG_SERVICE_LINKED_ROLE_SUFFIX, IAM7_MAX_PASSWORD_AGE, IAM7_MINIMUM_PASSWORD_LENGTH,
@@ -99,8 +104,8 @@ pub struct ControlResult {
     /// The aggregated status (a control fails if it fails in any region).
     pub status: Status,
     pub regions_failed: Vec<String>,
-    /// Status per region.
-    pub regions: BTreeMap<String, Status>,
+    /// Status per region (a map from the scope's regions, in region order).
+    pub regions: RegionStatuses,
     /// The failing resources, as `region: resource` lines, for people.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failing_resources: Vec<String>,
@@ -143,15 +148,12 @@ impl Evaluation {
 /// Evaluates every active control of the catalog against the snapshot (see the module
 /// documentation for the semantics).
 pub fn evaluate(snapshot: &Snapshot, catalog: &Catalog, scope: &Scope) -> Evaluation {
-    let controls = with_contexts(snapshot, catalog, scope, |contexts| {
-        // Every result's region map starts as a clone of this one (cheaper than inserting).
-        let template: BTreeMap<String, Status> = contexts
-            .iter()
-            .map(|c| (c.region.to_string(), Status::NoData))
-            .collect();
+    // The region names, shared by every result's region map.
+    let names: Arc<[String]> = scope.regions.iter().cloned().collect();
+    let controls = with_contexts(snapshot, &snapshot.global, catalog, scope, |contexts| {
         catalog
             .active()
-            .map(|control| evaluate_control(control, contexts, &template))
+            .map(|control| evaluate_control(control, contexts, &names))
             .collect::<Vec<_>>()
     });
     let mut score = score(&controls, scope);

@@ -1,0 +1,733 @@
+//! `bench`: the project's benchmark (SPEC §9) in one run.
+//!
+//! On the built-in `fresh` simulated account (17 default regions, `LatencyModel::aws_like()`,
+//! no faults) with the `fsbp` baseline it reports:
+//!
+//! - the plan's **critical path**: the longest dependency chain, each action weighted with
+//!   the latency of its write call (`LatencyModel::latency`). Rate-limit waits and read
+//!   calls are left out, so it is a lower bound no apply can beat;
+//! - the **concurrent apply** (the engine's default concurrency, or `--concurrency`) and a
+//!   **sequential apply** (concurrency 1) of that plan, each on its own fresh simulator and
+//!   runtime, timed on tokio's paused (virtual) clock around the `apply` call only, with
+//!   their write calls, read calls and retries;
+//! - their **ratios**: concurrent ÷ critical path (target ≤ 1.2), sequential ÷ concurrent
+//!   (the speed-up), and whether writes = plan actions + retries;
+//! - **CPU per plan**: the thread CPU time of `plan()` (and of `evaluate()` alone) on the
+//!   fresh snapshot, median of `--samples` runs; and of planning `--plans` different
+//!   snapshots, made deterministically from the fresh one by a cheap seeded mutation whose
+//!   own time is not counted.
+//!
+//! The virtual-time figures are deterministic; the CPU figures depend on the machine and on
+//! the build profile.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use cpu_time::ThreadTime;
+use serde::Serialize;
+
+use secure_account_core::planner::{GUARDDUTY_FEATURES, scope};
+use secure_account_core::snapshot::{
+    Detector, NetworkInterface, OptInStatus, PasswordPolicy, RegionServices,
+};
+use secure_account_core::{Baseline, Catalog, Observed, Plan, Snapshot, evaluate};
+use secure_account_engine::{ApplyOptions, Port};
+use secure_account_simulator::{LatencyModel, Simulator};
+
+use crate::account::{read_snapshot, validate_baseline};
+use crate::args::{BenchArgs, GlobalArgs, OutputFormat};
+use crate::output::{CLI_FORMAT_VERSION, print_json, print_text};
+
+/// The scenario and baseline the benchmark measures.
+pub const SCENARIO: &str = "fresh";
+pub const BASELINE: &str = "fsbp";
+/// SPEC §9: a fresh apply takes at most this many times the critical path.
+pub const TARGET_CRITICAL_PATH_RATIO: f64 = 1.2;
+/// SPEC §9: planning a fresh 17-region account takes well under a millisecond of CPU.
+const TARGET_PLAN_US: f64 = 1000.0;
+/// Snapshots planned per timed batch: generation happens between batches, off the clock.
+const BATCH: usize = 100;
+
+#[derive(Debug, Serialize)]
+struct BenchOutput {
+    format_version: u32,
+    /// `release` or `debug` (`cfg!(debug_assertions)` of this binary).
+    profile: &'static str,
+    scenario: &'static str,
+    baseline: &'static str,
+    /// Enabled regions the plan covers.
+    regions: usize,
+    plan_actions: usize,
+    critical_path: CriticalPath,
+    concurrent_apply: ApplyFigures,
+    sequential_apply: ApplyFigures,
+    ratios: Ratios,
+    cpu: CpuFigures,
+}
+
+#[derive(Debug, Serialize)]
+struct CriticalPath {
+    /// Sum of the write latencies along the longest dependency chain.
+    ms: f64,
+    /// The chain's action ids, first to last.
+    actions: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ApplyFigures {
+    concurrency: usize,
+    /// Virtual time of the `apply` call on tokio's paused clock.
+    virtual_ms: f64,
+    write_calls: u64,
+    read_calls: u64,
+    retries: u64,
+    actions_applied: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct Ratios {
+    concurrent_over_critical_path: f64,
+    concurrent_over_critical_path_target: f64,
+    concurrent_over_critical_path_met: bool,
+    sequential_over_concurrent: f64,
+    /// Whether the concurrent apply's write calls equal plan actions + retries.
+    writes_equal_actions_plus_retries: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct CpuFigures {
+    /// Thread CPU time of `plan()` on the fresh snapshot, median of `samples` runs.
+    plan_fresh_us_median: f64,
+    /// Thread CPU time of `evaluate()` alone on the fresh snapshot, median.
+    evaluate_fresh_us_median: f64,
+    samples: usize,
+    plan_fresh_target_us: f64,
+    /// Different snapshots planned one after the other on this thread.
+    plans: usize,
+    plans_total_s: f64,
+    plans_us_per_plan: f64,
+    /// Mean number of actions of those plans (a sanity check that the work varied).
+    plans_mean_actions: f64,
+    /// How many of those plans had a different set of actions than the fresh plan.
+    plans_differing_from_fresh: usize,
+}
+
+/// Runs the benchmark and prints its figures.
+pub fn run(global: &GlobalArgs, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    reject_account_options(global)?;
+    let baseline = Baseline::built_in(BASELINE)?;
+    let concurrency = args
+        .concurrency
+        .map_or(ApplyOptions::default().concurrency, |c| c as usize);
+
+    // The fresh account as a read sees it, and its plan.
+    let snapshot = on_virtual_clock(async |sim| read_snapshot(sim).await)?;
+    validate_baseline(&baseline, &snapshot)?;
+    let plan = secure_account_core::plan(&snapshot, &baseline);
+    if plan.actions.is_empty() {
+        bail!("the fresh account's plan has no actions: nothing to measure");
+    }
+
+    let critical_path = critical_path(&plan, &LatencyModel::aws_like());
+    let concurrent = virtual_apply(&plan, concurrency)?;
+    let sequential = virtual_apply(&plan, 1)?;
+
+    let critical_ms = critical_path.ms;
+    let ratio_cp = concurrent.virtual_ms / critical_ms;
+    let ratios = Ratios {
+        concurrent_over_critical_path: ratio_cp,
+        concurrent_over_critical_path_target: TARGET_CRITICAL_PATH_RATIO,
+        concurrent_over_critical_path_met: ratio_cp <= TARGET_CRITICAL_PATH_RATIO,
+        sequential_over_concurrent: sequential.virtual_ms / concurrent.virtual_ms,
+        writes_equal_actions_plus_retries: concurrent.write_calls
+            == plan.actions.len() as u64 + concurrent.retries,
+    };
+
+    let cpu = cpu_figures(
+        &snapshot,
+        &baseline,
+        &plan,
+        args.samples as usize,
+        args.plans as usize,
+    );
+
+    let out = BenchOutput {
+        format_version: CLI_FORMAT_VERSION,
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        scenario: SCENARIO,
+        baseline: BASELINE,
+        regions: plan.regions.len(),
+        plan_actions: plan.actions.len(),
+        critical_path,
+        concurrent_apply: concurrent,
+        sequential_apply: sequential,
+        ratios,
+        cpu,
+    };
+    match global.output {
+        OutputFormat::Json => print_json(&out)?,
+        OutputFormat::Text => print_text(&text(&out))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The benchmark always measures the same account: options that would pick another one are
+/// refused rather than silently ignored.
+fn reject_account_options(global: &GlobalArgs) -> anyhow::Result<()> {
+    let mut given = Vec::new();
+    if global.simulate.as_deref().is_some_and(|s| s != SCENARIO) {
+        given.push("--simulate");
+    }
+    if global.sim_state.is_some() {
+        given.push("--sim-state");
+    }
+    if global.sim_faults.is_some() {
+        given.push("--sim-faults");
+    }
+    if global.baseline != BASELINE {
+        given.push("--baseline");
+    }
+    if global.region.is_some() {
+        given.push("--region");
+    }
+    if !global.regions.is_empty() {
+        given.push("--regions");
+    }
+    if !given.is_empty() {
+        bail!(
+            "`bench` always measures the `{SCENARIO}` simulated account with the `{BASELINE}` \
+             baseline, without faults; drop {}",
+            given.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Runs `f` on a fresh `aws_like` simulator on a current-thread runtime whose clock starts
+/// paused, so waits cost no real time.
+fn on_virtual_clock<T>(f: impl AsyncFnOnce(&Simulator) -> anyhow::Result<T>) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let sim = Simulator::scenario(SCENARIO)
+            .context("cannot start the simulated account")?
+            .with_latency(LatencyModel::aws_like());
+        f(&sim).await
+    })
+}
+
+/// Applies `plan` to a fresh simulated account with `concurrency` and measures the `apply`
+/// call on virtual time.
+fn virtual_apply(plan: &Plan, concurrency: usize) -> anyhow::Result<ApplyFigures> {
+    on_virtual_clock(async |sim| {
+        let options = ApplyOptions {
+            concurrency,
+            ..ApplyOptions::default()
+        };
+        let started = tokio::time::Instant::now();
+        let report = secure_account_engine::apply(sim, plan, &options, &mut |_| {}).await;
+        let elapsed = started.elapsed();
+        if !report.succeeded() {
+            bail!(
+                "the benchmark apply (concurrency {concurrency}) did not succeed: {} failed, {} \
+                 not run",
+                report.actions_failed,
+                report.actions_not_run
+            );
+        }
+        debug_assert_eq!(
+            report.api_calls.elapsed_ms,
+            sim.elapsed().as_millis() as u64
+        );
+        Ok(ApplyFigures {
+            concurrency,
+            virtual_ms: ms(elapsed),
+            write_calls: report.api_calls.write,
+            read_calls: report.api_calls.read,
+            retries: report.api_calls.retries,
+            actions_applied: report.actions_applied,
+        })
+    })
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// The longest dependency chain of `plan`, each action weighted with the latency of its
+/// write call. Rate limits and reads are not in it.
+fn critical_path(plan: &Plan, model: &LatencyModel) -> CriticalPath {
+    let n = plan.actions.len();
+    let index: BTreeMap<&str, usize> = plan
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let deps: Vec<Vec<usize>> = plan
+        .actions
+        .iter()
+        .map(|a| {
+            a.depends_on
+                .iter()
+                .filter_map(|d| index.get(d.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    // finish[i]: the earliest an action can end if every chain before it ran back to back;
+    // computed depth-first with memoisation (the engine refuses plans with a cycle, and the
+    // planner makes none; a cycle here would only be cut, not loop).
+    let mut finish: Vec<Option<Duration>> = vec![None; n];
+    let mut via: Vec<Option<usize>> = vec![None; n];
+    let mut on_stack = vec![false; n];
+    for root in 0..n {
+        let mut stack = vec![(root, false)];
+        while let Some((i, expanded)) = stack.pop() {
+            if finish[i].is_some() {
+                continue;
+            }
+            if !expanded {
+                on_stack[i] = true;
+                stack.push((i, true));
+                for &d in &deps[i] {
+                    if finish[d].is_none() && !on_stack[d] {
+                        stack.push((d, false));
+                    }
+                }
+            } else {
+                let best = deps[i]
+                    .iter()
+                    .filter_map(|&d| finish[d].map(|f| (f, d)))
+                    .max_by_key(|&(f, d)| (f, std::cmp::Reverse(d)));
+                via[i] = best.map(|(_, d)| d);
+                finish[i] = Some(
+                    best.map_or(Duration::ZERO, |(f, _)| f) + model.latency(&plan.actions[i].op),
+                );
+                on_stack[i] = false;
+            }
+        }
+    }
+    let end = (0..n).max_by_key(|&i| (finish[i].unwrap_or_default(), std::cmp::Reverse(i)));
+    let mut chain = Vec::new();
+    let mut at = end;
+    while let Some(i) = at {
+        chain.push(plan.actions[i].id.clone());
+        at = via[i];
+    }
+    chain.reverse();
+    CriticalPath {
+        ms: ms(end.and_then(|i| finish[i]).unwrap_or_default()),
+        actions: chain,
+    }
+}
+
+/// The CPU figures: `plan()` and `evaluate()` of the fresh snapshot, then `plans` different
+/// snapshots planned in batches (their generation off the clock).
+fn cpu_figures(
+    snapshot: &Snapshot,
+    baseline: &Baseline,
+    fresh: &Plan,
+    samples: usize,
+    plans: usize,
+) -> CpuFigures {
+    let catalog = Catalog::builtin();
+    let eval_scope = scope(snapshot, baseline);
+    // Warm up caches and the allocator.
+    for _ in 0..5 {
+        black_box(secure_account_core::plan(black_box(snapshot), baseline));
+        black_box(evaluate(black_box(snapshot), catalog, &eval_scope));
+    }
+    let plan_us = median(
+        (0..samples)
+            .map(|_| {
+                let t = ThreadTime::now();
+                black_box(secure_account_core::plan(black_box(snapshot), baseline));
+                us(t.elapsed())
+            })
+            .collect(),
+    );
+    let eval_us = median(
+        (0..samples)
+            .map(|_| {
+                let t = ThreadTime::now();
+                black_box(evaluate(black_box(snapshot), catalog, &eval_scope));
+                us(t.elapsed())
+            })
+            .collect(),
+    );
+
+    let fresh_ids: Vec<&str> = fresh.actions.iter().map(|a| a.id.as_str()).collect();
+    let mut total = Duration::ZERO;
+    let mut actions = 0usize;
+    let mut differing = 0usize;
+    let mut seed = 0u64;
+    let mut done = 0;
+    while done < plans {
+        let batch: Vec<Snapshot> = (0..BATCH.min(plans - done))
+            .map(|_| {
+                seed += 1;
+                vary(snapshot, seed)
+            })
+            .collect();
+        let t = ThreadTime::now();
+        let made: Vec<Plan> = batch
+            .iter()
+            .map(|s| secure_account_core::plan(black_box(s), baseline))
+            .collect();
+        total += t.elapsed();
+        for p in &made {
+            actions += p.actions.len();
+            if !p
+                .actions
+                .iter()
+                .map(|a| a.id.as_str())
+                .eq(fresh_ids.iter().copied())
+            {
+                differing += 1;
+            }
+        }
+        done += batch.len();
+    }
+    CpuFigures {
+        plan_fresh_us_median: plan_us,
+        evaluate_fresh_us_median: eval_us,
+        samples,
+        plan_fresh_target_us: TARGET_PLAN_US,
+        plans,
+        plans_total_s: total.as_secs_f64(),
+        plans_us_per_plan: if plans == 0 {
+            0.0
+        } else {
+            us(total) / plans as f64
+        },
+        plans_mean_actions: if plans == 0 {
+            0.0
+        } else {
+            actions as f64 / plans as f64
+        },
+        plans_differing_from_fresh: differing,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// SplitMix64: a tiny deterministic generator for the snapshot variations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// True with probability `percent` / 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A different account, made deterministically from `fresh` by `seed`: some opt-in regions
+/// enabled (with a fresh region's services), some default VPCs in use, a password policy of
+/// random strength, GuardDuty detectors with random features, EBS encryption on here and
+/// there, and now and then a part that could not be read.
+fn vary(fresh: &Snapshot, seed: u64) -> Snapshot {
+    let mut rng = Rng(seed);
+    let mut s = fresh.clone();
+    let template: Option<RegionServices> =
+        s.enabled_regions().next().map(|(_, r)| r.services.clone());
+    for region in s.regions.values_mut() {
+        if !region.opt_in_status.is_enabled()
+            && rng.chance(15)
+            && let Some(t) = &template
+        {
+            region.opt_in_status = OptInStatus::OptedIn;
+            region.services = t.clone();
+        }
+    }
+    for (name, region) in s.regions.iter_mut() {
+        if !region.opt_in_status.is_enabled() {
+            continue;
+        }
+        let services = &mut region.services;
+        if rng.chance(20)
+            && let Some(vpcs) = services.vpcs.known_mut()
+            && let Some(vpc) = vpcs.iter_mut().find(|v| v.is_default)
+        {
+            vpc.network_interfaces.push(NetworkInterface {
+                network_interface_id: format!("eni-{seed:08x}{:04x}", rng.below(0xffff)),
+                description: "bench workload".into(),
+            });
+        }
+        if rng.chance(20) {
+            let mut features = BTreeMap::new();
+            for (feature, _) in GUARDDUTY_FEATURES {
+                if rng.chance(50) {
+                    features.insert((*feature).to_string(), rng.chance(50));
+                }
+            }
+            services.guardduty = Observed::Known(Some(Detector {
+                detector_id: format!("d{seed:x}{name}"),
+                enabled: rng.chance(70),
+                finding_publishing_frequency: ["SIX_HOURS", "ONE_HOUR", "FIFTEEN_MINUTES"]
+                    [rng.below(3) as usize]
+                    .into(),
+                features,
+            }));
+        }
+        if rng.chance(20)
+            && let Some(ebs) = services.ebs.known_mut()
+        {
+            ebs.encryption_by_default = true;
+        }
+        if rng.chance(3) {
+            services.config = Observed::unreadable("AccessDeniedException", "bench: denied");
+        }
+    }
+    if rng.chance(60) {
+        s.global.password_policy = Observed::Known(Some(PasswordPolicy {
+            minimum_password_length: 6 + rng.below(20) as u32,
+            require_symbols: rng.chance(50),
+            require_numbers: rng.chance(50),
+            require_uppercase_characters: rng.chance(50),
+            require_lowercase_characters: rng.chance(50),
+            allow_users_to_change_password: rng.chance(50),
+            max_password_age: rng.chance(50).then(|| 30 + rng.below(365) as u32),
+            password_reuse_prevention: rng.chance(50).then(|| 1 + rng.below(24) as u32),
+            hard_expiry: rng.chance(10),
+        }));
+    }
+    s
+}
+
+/// The text report: an aligned table with each figure, its target and whether it is met.
+fn text(o: &BenchOutput) -> String {
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "secure-account bench: `{}` simulated account ({} regions), baseline `{}`, {} plan \
+         actions",
+        o.scenario, o.regions, o.baseline, o.plan_actions
+    );
+    let profile = format!(
+        "Build profile: {}. The CPU figures are from this machine, and a debug build is many \
+         times slower than a release one (the README quotes a release run).",
+        o.profile
+    );
+    let _ = writeln!(t, "{}", wrap(&profile, 100));
+    let c = &o.concurrent_apply;
+    let q = &o.sequential_apply;
+    let r = &o.ratios;
+    let u = &o.cpu;
+    let mark = |met: bool| if met { "ok" } else { "MISSED" };
+    let rows: Vec<[String; 4]> = vec![
+        row(
+            "apply, virtual time (aws_like latencies, no faults)",
+            "",
+            "",
+            "",
+        ),
+        row(
+            "  critical path (longest dependency chain)",
+            &secs(o.critical_path.ms),
+            "",
+            "",
+        ),
+        row(
+            &format!("  concurrent apply (concurrency {})", c.concurrency),
+            &secs(c.virtual_ms),
+            "",
+            "",
+        ),
+        row(
+            &format!("  sequential apply (concurrency {})", q.concurrency),
+            &secs(q.virtual_ms),
+            "",
+            "",
+        ),
+        row(
+            "  concurrent ÷ critical path",
+            &format!("{:.3}", r.concurrent_over_critical_path),
+            &format!("≤ {}", r.concurrent_over_critical_path_target),
+            mark(r.concurrent_over_critical_path_met),
+        ),
+        row(
+            "  sequential ÷ concurrent (speed-up)",
+            &format!("{:.2}×", r.sequential_over_concurrent),
+            "",
+            "",
+        ),
+        row(
+            "  write calls, concurrent",
+            &c.write_calls.to_string(),
+            &format!("= {} actions + {} retries", o.plan_actions, c.retries),
+            mark(r.writes_equal_actions_plus_retries),
+        ),
+        row(
+            "  read calls / retries, concurrent",
+            &format!("{} / {}", c.read_calls, c.retries),
+            "",
+            "",
+        ),
+        row(
+            "  write calls / retries, sequential",
+            &format!("{} / {}", q.write_calls, q.retries),
+            "",
+            "",
+        ),
+        row("CPU (thread CPU time, one core)", "", "", ""),
+        row(
+            &format!("  plan(), fresh snapshot (median of {})", u.samples),
+            &micros(u.plan_fresh_us_median),
+            &format!("< {} ms", u.plan_fresh_target_us / 1e3),
+            mark(u.plan_fresh_us_median < u.plan_fresh_target_us),
+        ),
+        row(
+            &format!("  evaluate() alone (median of {})", u.samples),
+            &micros(u.evaluate_fresh_us_median),
+            "",
+            "",
+        ),
+        row(
+            &format!("  plan() {} different snapshots, total", u.plans),
+            &format!("{:.3} s", u.plans_total_s),
+            "seconds",
+            "",
+        ),
+        row("    per plan", &micros(u.plans_us_per_plan), "", ""),
+    ];
+    let width = |k: usize| rows.iter().map(|r| r[k].chars().count()).max().unwrap_or(0);
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    let _ = writeln!(t);
+    for [label, value, target, status] in &rows {
+        let line = if value.is_empty() {
+            label.clone()
+        } else {
+            format!(
+                "{label}{}  {}{value}  {target}{}  {status}",
+                pad(w0, label),
+                pad(w1, value),
+                pad(w2, target)
+            )
+        };
+        let _ = writeln!(t, "{}", line.trim_end());
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "critical path ({} actions): {}",
+        o.critical_path.actions.len(),
+        o.critical_path.actions.join(" → ")
+    );
+    let notes = format!(
+        "The critical path weights each action with the latency of its write call \
+         (LatencyModel::latency); rate-limit waits and read calls are excluded, so it is a \
+         lower bound. Virtual times are deterministic. CPU times are thread CPU time on this \
+         machine. The {} different snapshots vary the fresh one (opt-in regions enabled, \
+         default VPCs in use, password policies, GuardDuty detectors, EBS encryption, \
+         unreadable parts), made off the clock; {} of them planned differently from the \
+         fresh one, {:.1} actions per plan on average.",
+        u.plans, u.plans_differing_from_fresh, u.plans_mean_actions
+    );
+    let _ = writeln!(t, "{}", wrap(&notes, 100));
+    t
+}
+
+/// Wraps `text` at spaces to lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
+}
+
+fn row(label: &str, value: &str, target: &str, status: &str) -> [String; 4] {
+    [label.into(), value.into(), target.into(), status.into()]
+}
+
+fn pad(width: usize, s: &str) -> String {
+    " ".repeat(width.saturating_sub(s.chars().count()))
+}
+
+fn secs(ms: f64) -> String {
+    format!("{:.3} s", ms / 1e3)
+}
+
+fn micros(us: f64) -> String {
+    format!("{us:.1} µs")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_critical_path_is_the_heaviest_chain() {
+        let sim = Simulator::scenario(SCENARIO).unwrap();
+        let snapshot = sim.account();
+        let plan = secure_account_core::plan(&snapshot, &Baseline::built_in(BASELINE).unwrap());
+        let model = LatencyModel::aws_like();
+        let cp = critical_path(&plan, &model);
+        // The chain is a chain: each action depends on the one before it.
+        for pair in cp.actions.windows(2) {
+            let next = plan.action(&pair[1]).unwrap();
+            assert!(next.depends_on.contains(&pair[0]), "{pair:?}");
+        }
+        let sum: Duration = cp
+            .actions
+            .iter()
+            .map(|id| model.latency(&plan.action(id).unwrap().op))
+            .sum();
+        assert_eq!(ms(sum), cp.ms);
+        // No single action is longer than the whole path.
+        assert!(
+            plan.actions
+                .iter()
+                .all(|a| ms(model.latency(&a.op)) <= cp.ms)
+        );
+    }
+
+    #[test]
+    fn variations_are_deterministic_and_different() {
+        let fresh = Simulator::scenario(SCENARIO).unwrap().account();
+        assert_eq!(vary(&fresh, 7), vary(&fresh, 7));
+        assert!((1..20).any(|s| vary(&fresh, s) != fresh));
+    }
+}

@@ -1,0 +1,361 @@
+//! Property tests of the whole flow (snapshot → plan → apply → snapshot) on the simulator,
+//! over random account states and random fault schedules.
+//!
+//! Invariants (SPEC §3, §8): plans are deterministic; after an apply with finite transient
+//! faults a new plan has no action and a second apply writes nothing; the prediction is
+//! what happens; nothing destructive happens that the safety rules forbid, nothing is
+//! deleted that the plan did not plan to delete, no setting gets weaker; every failed action
+//! carries its AWS error; a crash at any point followed by a re-run converges.
+//!
+//! 256 cases per property by default; set `PROPTEST_CASES` for more. Shrunk failures are
+//! kept in `tests/proptest-regressions/` and as named tests at the bottom of this file.
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::Config;
+use secure_account_core::snapshot::{Bucket, PasswordPolicy, Snapshot};
+use secure_account_core::{Baseline, Catalog, Plan, evaluate, planner, render};
+use secure_account_engine::ActionStatus;
+use secure_account_simulator::{FaultPlan, Simulator};
+use secure_account_tests::accounts::{AccountSpec, account_spec, any_faults, transient_faults};
+use secure_account_tests::{apply, read, resource_ids};
+
+fn config() -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    Config {
+        cases,
+        max_shrink_iters: 2_000,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/properties.txt"),
+        )),
+        ..Config::default()
+    }
+}
+
+fn baseline() -> Baseline {
+    let mut b = Baseline::fsbp();
+    b.trusted_principals = vec!["111122223333".into()];
+    b
+}
+
+fn plan(s: &Snapshot) -> Plan {
+    secure_account_core::plan(s, &baseline())
+}
+
+/// Runs plan → apply on `sim`, returning the plan and the report.
+fn plan_and_apply(sim: &Simulator, seed: u64) -> (Plan, secure_account_engine::ApplyReport) {
+    let p = plan(&read(sim));
+    let report = apply(sim, &p, seed);
+    (p, report)
+}
+
+fn assert_converged(sim: &Simulator, context: &str) -> Result<(), TestCaseError> {
+    let again = plan(&read(sim));
+    prop_assert!(
+        again.actions.is_empty(),
+        "{context}: the plan after apply is not empty:\n{}",
+        render::plan_text(&again, false)
+    );
+    Ok(())
+}
+
+/// No setting of `after` is weaker than in `before`.
+fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCaseError> {
+    if let (Some(Some(b)), Some(Some(a))) = (before.global.password_policy.known(), after.global.password_policy.known()) {
+        let PasswordPolicy {
+            minimum_password_length,
+            require_symbols,
+            require_numbers,
+            require_uppercase_characters,
+            require_lowercase_characters,
+            max_password_age,
+            password_reuse_prevention,
+            hard_expiry,
+            ..
+        } = b;
+        prop_assert!(a.minimum_password_length >= *minimum_password_length);
+        prop_assert!(a.require_symbols >= *require_symbols);
+        prop_assert!(a.require_numbers >= *require_numbers);
+        prop_assert!(a.require_uppercase_characters >= *require_uppercase_characters);
+        prop_assert!(a.require_lowercase_characters >= *require_lowercase_characters);
+        prop_assert!(a.hard_expiry >= *hard_expiry);
+        if let Some(age) = max_password_age {
+            prop_assert!(a.max_password_age.is_some_and(|x| x <= *age), "max age weakened: {age} → {:?}", a.max_password_age);
+        }
+        if let Some(reuse) = password_reuse_prevention {
+            prop_assert!(a.password_reuse_prevention.is_some_and(|x| x >= *reuse));
+        }
+    }
+    if let (Some(Some(b)), Some(a)) = (
+        before.global.account_public_access_block.known(),
+        after.global.account_public_access_block.known(),
+    ) {
+        let a = a.unwrap_or_default();
+        prop_assert_eq!(a.union(b), a, "account public access block weakened");
+    }
+    let after_buckets: Vec<&Bucket> = after.global.buckets.known().into_iter().flatten().collect();
+    for b in before.global.buckets.known().into_iter().flatten() {
+        if let Some(a) = after_buckets.iter().find(|x| x.name == b.name) {
+            if let Some(bp) = b.public_access_block {
+                let ap = a.public_access_block.unwrap_or_default();
+                prop_assert_eq!(ap.union(&bp), ap, "bucket {} public access block weakened", b.name);
+            }
+            if b.encryption.is_some() {
+                prop_assert_eq!(&a.encryption, &b.encryption, "bucket {} encryption changed", b.name);
+            }
+            if b.versioning.as_deref() == Some("Enabled") {
+                prop_assert_eq!(a.versioning.as_deref(), Some("Enabled"));
+            }
+            // The customer's lifecycle rules and policy statements survive.
+            for id in b.lifecycle_rules.keys() {
+                prop_assert!(a.lifecycle_rules.contains_key(id), "lifecycle rule {id} of {} lost", b.name);
+            }
+            if let Some(policy) = &b.policy {
+                let before_doc: serde_json::Value = serde_json::from_str(policy).unwrap();
+                let after_doc: serde_json::Value = serde_json::from_str(a.policy.as_deref().unwrap_or("{}")).unwrap();
+                for st in secure_account_core::policy::statements(&before_doc) {
+                    if st.get("Sid").and_then(|s| s.as_str()).is_some_and(|s| s.starts_with("SecureAccount")) {
+                        continue;
+                    }
+                    prop_assert!(
+                        secure_account_core::policy::statements(&after_doc).contains(&st),
+                        "statement lost from the policy of {}",
+                        b.name
+                    );
+                }
+            }
+        }
+    }
+    for (region, rb) in &before.regions {
+        let Some(ra) = after.regions.get(region) else { continue };
+        let (sb, sa) = (&rb.services, &ra.services);
+        if let (Some(Some(db)), Some(Some(da))) = (sb.guardduty.known(), sa.guardduty.known()) {
+            prop_assert!(da.enabled >= db.enabled);
+            for (f, on) in &db.features {
+                if *on {
+                    prop_assert_eq!(da.features.get(f), Some(&true), "{}: detector feature {} turned off", region, f);
+                }
+            }
+        }
+        if let (Some(eb), Some(ea)) = (sb.ebs.known(), sa.ebs.known()) {
+            prop_assert!(ea.encryption_by_default >= eb.encryption_by_default);
+            if eb.snapshot_block_public_access == "block-all-sharing" {
+                prop_assert_eq!(&ea.snapshot_block_public_access, "block-all-sharing");
+            }
+        }
+        for wb in sb.athena_workgroups.known().into_iter().flatten() {
+            if let Some(wa) = sa.athena_workgroups.known().into_iter().flatten().find(|w| w.name == wb.name) {
+                if wb.encryption_option.is_some() {
+                    prop_assert_eq!(&wa.encryption_option, &wb.encryption_option, "{}: workgroup encryption changed", region);
+                }
+                prop_assert!(wa.publish_cloud_watch_metrics_enabled >= wb.publish_cloud_watch_metrics_enabled);
+            }
+        }
+        for tb in sb.trails.known().into_iter().flatten() {
+            if let Some(ta) = sa.trails.known().into_iter().flatten().find(|t| t.name == tb.name) {
+                prop_assert_eq!(&ta.s3_bucket_name, &tb.s3_bucket_name, "trail bucket changed");
+                if tb.kms_key_id.is_some() {
+                    prop_assert_eq!(&ta.kms_key_id, &tb.kms_key_id, "trail key changed");
+                }
+                prop_assert!(ta.data_events >= tb.data_events, "trail data events dropped");
+                prop_assert!(ta.is_logging >= tb.is_logging);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The safety rules of SPEC §3 between the account before and after a run of `plan`.
+fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), TestCaseError> {
+    // Nothing disappears that the plan did not plan to delete.
+    let planned: Vec<String> = plan
+        .actions
+        .iter()
+        .filter(|a| a.destructive)
+        .map(|a| serde_json::to_string(&a.op).unwrap())
+        .collect();
+    let after_ids = resource_ids(after);
+    for (id, owner) in resource_ids(before) {
+        if after_ids.contains_key(&id) {
+            continue;
+        }
+        let raw = id.rsplit(':').next().unwrap();
+        let named = |x: &str| planned.iter().any(|p| p.contains(x));
+        prop_assert!(
+            named(raw) || owner.as_deref().is_some_and(|vpc| named(vpc)),
+            "{id} disappeared but no destructive action of the plan names it or its VPC"
+        );
+    }
+    for (region, rb) in &before.regions {
+        let vpcs_after = after.regions.get(region).and_then(|r| r.services.vpcs.known());
+        for vb in rb.services.vpcs.known().into_iter().flatten() {
+            let va = vpcs_after.and_then(|v| v.iter().find(|x| x.vpc_id == vb.vpc_id));
+            if !vb.is_default {
+                // Non-default VPCs are never touched.
+                prop_assert_eq!(va, Some(vb), "{}: non-default VPC {} changed", region, &vb.vpc_id);
+            } else if !vb.network_interfaces.is_empty() {
+                // A default VPC with network interfaces is kept whole.
+                prop_assert_eq!(va, Some(vb), "{}: in-use default VPC {} changed", region, &vb.vpc_id);
+            }
+        }
+    }
+    // Destructive actions only ever target default VPCs the snapshot showed empty.
+    for a in plan.actions.iter().filter(|a| a.destructive) {
+        let vpcs = before.regions[&a.region].services.vpcs.known().expect("planned from a known list");
+        let text = serde_json::to_string(&a.op).unwrap();
+        let owner = vpcs
+            .iter()
+            .find(|v| text.contains(&v.vpc_id) || v.subnets.iter().any(|s| text.contains(&s.subnet_id)) || v.internet_gateways.iter().any(|g| text.contains(g)));
+        let owner = owner.unwrap_or_else(|| panic!("destructive action {} targets nothing the snapshot shows", a.id));
+        prop_assert!(owner.is_default && owner.network_interfaces.is_empty(), "{} targets VPC {}", a.id, owner.vpc_id);
+    }
+    assert_not_weaker(before, after)
+}
+
+fn converges_and_is_idempotent(spec: &AccountSpec, faults: FaultPlan, seed: u64) -> Result<(), TestCaseError> {
+    let before = spec.snapshot();
+    let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
+    let (p, report) = plan_and_apply(&sim, seed);
+    prop_assert_eq!(report.actions_failed, 0, "failures: {:?}", report.with_status(ActionStatus::Failed).collect::<Vec<_>>());
+    prop_assert_eq!(report.actions_not_run, 0);
+    prop_assert_eq!(report.actions_applied as usize, p.actions.len());
+    assert_converged(&sim, "after one apply")?;
+    let writes = sim.write_log().len();
+    let (second, report2) = plan_and_apply(&sim, seed);
+    prop_assert!(second.actions.is_empty());
+    prop_assert_eq!(report2.api_calls.write, 0);
+    prop_assert_eq!(sim.write_log().len(), writes, "the second apply wrote");
+    assert_safe(&before, &sim.account(), &p)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The same snapshot and baseline always give the same plan, also through JSON.
+    #[test]
+    fn plans_are_deterministic(spec in account_spec()) {
+        let s = spec.snapshot();
+        let p1 = render::plan_json(&plan(&s));
+        let p2 = render::plan_json(&plan(&s));
+        prop_assert_eq!(&p1, &p2);
+        let through_json: Snapshot = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        prop_assert_eq!(&p1, &render::plan_json(&plan(&through_json)));
+    }
+
+    /// After an apply with finite transient faults, a new plan is empty, a second apply
+    /// writes nothing, and nothing unsafe happened.
+    #[test]
+    fn apply_converges_and_is_idempotent(spec in account_spec(), faults in transient_faults(), seed in any::<u64>()) {
+        converges_and_is_idempotent(&spec, faults, seed)?;
+    }
+
+    /// Without faults, the predicted score is the score the account ends with.
+    #[test]
+    fn prediction_is_what_happens(spec in account_spec()) {
+        let before = spec.snapshot();
+        let sim = Simulator::from_snapshot(before);
+        let (p, report) = plan_and_apply(&sim, 0);
+        prop_assert!(report.succeeded(), "{:?}", report.with_status(ActionStatus::Failed).collect::<Vec<_>>());
+        let after = read(&sim);
+        let scope = planner::scope(&after, &baseline());
+        let score = evaluate(&after, Catalog::builtin(), &scope).score;
+        prop_assert_eq!(score, p.score_predicted);
+    }
+
+    /// Under any faults (denied actions, throttling, lag, a crash): the safety rules hold,
+    /// every failed action carries its AWS error, and a re-run without faults converges.
+    #[test]
+    fn any_faults_are_safe_and_a_rerun_converges(spec in account_spec(), faults in any_faults(), seed in any::<u64>()) {
+        let before = spec.snapshot();
+        let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
+        let (p, report) = plan_and_apply(&sim, seed);
+        for r in report.with_status(ActionStatus::Failed) {
+            let e = r.error.as_ref();
+            prop_assert!(e.is_some_and(|e| !e.code.is_empty() && !e.message.is_empty()), "{} failed without its AWS error", r.id);
+        }
+        let mid = sim.account();
+        assert_safe(&before, &mid, &p)?;
+        // The operator fixes the cause (no more faults) and runs again from the saved state.
+        let resumed = Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
+        let (p2, report2) = plan_and_apply(&resumed, seed);
+        prop_assert!(report2.succeeded(), "re-run failed: {:?}", report2.with_status(ActionStatus::Failed).collect::<Vec<_>>());
+        assert_safe(&mid, &resumed.account(), &p2)?;
+        assert_converged(&resumed, "after the re-run")?;
+    }
+
+    /// A crash after any number of writes, then a re-run, converges.
+    #[test]
+    fn crash_at_any_point_then_rerun_converges(spec in account_spec(), crash_after in 1u64..450, seed in any::<u64>()) {
+        let before = spec.snapshot();
+        let faults = FaultPlan { crash_after_writes: Some(crash_after), ..FaultPlan::seeded(seed) };
+        let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
+        let (p, report) = plan_and_apply(&sim, seed);
+        prop_assert_eq!(report.interrupted, (crash_after as usize) < p.actions.len());
+        let resumed = Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
+        let (_, report2) = plan_and_apply(&resumed, seed);
+        prop_assert!(report2.succeeded());
+        assert_converged(&resumed, "after a crash and a re-run")?;
+        assert_safe(&before, &resumed.account(), &p)?;
+    }
+}
+
+/// The baseline under a property-generated account: a regression anchor that the
+/// generator itself produces valid accounts the simulator accepts.
+#[test]
+fn generated_accounts_round_trip_through_the_simulator() {
+    let spec_snapshot = |spec: &AccountSpec| spec.snapshot();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..16 {
+        let spec = account_spec().new_tree(&mut runner).unwrap().current();
+        let s = spec_snapshot(&spec);
+        let sim = Simulator::from_snapshot(s.clone());
+        assert_eq!(read(&sim), s, "the simulator reads back what it was given");
+    }
+}
+
+// ---- Shrunk failures, kept as named regression tests ----
+
+/// A minimal account for regression cases: the home region only, fresh.
+fn minimal_spec() -> AccountSpec {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut spec = account_spec().new_tree(&mut runner).unwrap().current();
+    spec.regions.truncate(1);
+    let home = &mut spec.regions[0];
+    home.enis_in_default_vpc = false;
+    home.customer_sg_in_default_vpc = false;
+    home.workload_vpc = false;
+    home.detector = None;
+    home.athena = (0, false);
+    home.ebs_encryption = false;
+    home.snapshot_bpa = 0;
+    home.hub = None;
+    home.recorder = None;
+    home.analyzer = false;
+    home.ssm_blocked = false;
+    spec.password_policy = None;
+    spec.account_pab = None;
+    spec.public_bucket = false;
+    spec.log_bucket = None;
+    spec.trail = None;
+    spec.root_mfa = 0;
+    spec.users_without_mfa = 0;
+    spec.slr_exists = false;
+    spec
+}
+
+/// Shrunk from `apply_converges_and_is_idempotent`: an unencrypted single-region trail
+/// while the home region's keys could not be read. The update must not point the trail at
+/// a key the plan does not create (it got `KmsKeyNotFoundException`).
+#[test]
+fn adopted_trail_is_not_pointed_at_an_unplanned_key() {
+    let mut spec = minimal_spec();
+    spec.trail = Some((0, 0, false, false, false, false, false));
+    let faults = FaultPlan {
+        deny_reads: ["us-east-1/kms_keys".to_string()].into(),
+        ..FaultPlan::default()
+    };
+    converges_and_is_idempotent(&spec, faults, 0).unwrap();
+}
