@@ -64,8 +64,9 @@ pub struct ControlAssociationUpdate {
 /// One AWS operation with its parameters.
 ///
 /// In JSON: `{"action": "create_detector", "params": {...}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(tag = "action", content = "params", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     // ---- Security Hub ----
     /// `securityhub:EnableSecurityHub`: turns Security Hub on in the region, without the
@@ -344,16 +345,8 @@ pub enum Action {
 
 impl Action {
     /// The snake_case name (the `action` field of the plan JSON).
-    pub fn name(&self) -> String {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(m)) => m
-                .get("action")
-                .and_then(|v| v.as_str())
-                .unwrap_or("unknown")
-                .to_string(),
-            Ok(serde_json::Value::String(s)) => s,
-            _ => "unknown".to_string(),
-        }
+    pub fn name(&self) -> &'static str {
+        self.into()
     }
 
     /// The AWS service the operation belongs to, for grouping in the text rendering.
@@ -435,4 +428,32 @@ pub struct PlannedAction {
     /// Ids of actions that must have been applied first.
     pub depends_on: Vec<String>,
     pub destructive: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The name is the serde tag: the same word in plan JSON, logs and adapters.
+    #[test]
+    fn name_is_the_json_action_tag() {
+        let actions = [
+            Action::EnableEbsEncryptionByDefault,
+            Action::CreateBucket { bucket: "b".into() },
+            Action::PutAccountPublicAccessBlock {
+                configuration: PublicAccessBlock::ALL,
+            },
+            Action::UpdateAutomatedDiscoveryConfiguration {
+                status: "ENABLED".into(),
+            },
+            Action::BatchUpdateStandardsControlAssociations {
+                standards_arn: "arn".into(),
+                updates: vec![],
+            },
+        ];
+        for a in actions {
+            let json = serde_json::to_value(&a).unwrap();
+            assert_eq!(json["action"], a.name());
+        }
+    }
 }

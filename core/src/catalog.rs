@@ -1,6 +1,8 @@
 //! The project's versioned catalog of FSBP v1.0.0 controls, kept as data in
 //! `core/data/fsbp-catalog.json` and compiled in.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The version of the compiled-in catalog (the date of the research snapshot it follows).
@@ -19,6 +21,10 @@ pub struct Catalog {
     pub standard: String,
     pub source: String,
     pub controls: Vec<Control>,
+    /// Position of each control in `controls`, by id (the planner and the evaluator look
+    /// controls up in every region).
+    #[serde(skip)]
+    index: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -72,11 +78,32 @@ impl Catalog {
     }
 
     pub fn from_json(text: &str) -> Result<Catalog, serde_json::Error> {
-        serde_json::from_str(text)
+        let c: Catalog = serde_json::from_str(text)?;
+        Ok(Catalog::new(c.version, c.standard, c.source, c.controls))
+    }
+
+    pub fn new(
+        version: String,
+        standard: String,
+        source: String,
+        controls: Vec<Control>,
+    ) -> Catalog {
+        let index = controls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        Catalog {
+            version,
+            standard,
+            source,
+            controls,
+            index,
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Control> {
-        self.controls.iter().find(|c| c.id == id)
+        self.index.get(id).and_then(|&i| self.controls.get(i))
     }
 
     /// Active controls, in catalog order.

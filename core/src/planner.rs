@@ -17,8 +17,8 @@ use crate::manual;
 use crate::plan::{PLAN_FORMAT_VERSION, Plan, Skipped};
 use crate::policy;
 use crate::snapshot::{
-    Bucket, GLOBAL, KmsKey, Observed, PasswordPolicy, PublicAccessBlock, RegionServices, Snapshot,
-    Trail, Vpc,
+    Bucket, GLOBAL, KmsKey, Observed, PasswordPolicy, PublicAccessBlock, RegionServices,
+    SecurityHub, Snapshot, Trail, Vpc,
 };
 
 /// The tag that marks the trail key as the tool's, so a key created before a crash (and
@@ -98,7 +98,10 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
         home: baseline.home_region.clone(),
         regions: scope.regions.clone(),
         actions: Vec::new(),
+        action_ids: BTreeSet::new(),
         skipped: Vec::new(),
+        disabled_home: disabled_controls(catalog, baseline, true),
+        disabled_elsewhere: disabled_controls(catalog, baseline, false),
     };
     p.run();
     let Planner {
@@ -136,7 +139,13 @@ struct Planner<'a> {
     /// Enabled regions the baseline covers.
     regions: BTreeSet<String>,
     actions: Vec<PlannedAction>,
+    /// Ids of `actions`, for dependency look-ups.
+    action_ids: BTreeSet<String>,
     skipped: Vec<Skipped>,
+    /// Why each catalog control is disabled under the baseline, in the home region and
+    /// elsewhere (computed once: the planner asks for every control in every region).
+    disabled_home: BTreeMap<&'a str, String>,
+    disabled_elsewhere: BTreeMap<&'a str, String>,
 }
 
 /// What the trail section decided, for the key and bucket sections that serve it.
@@ -171,7 +180,8 @@ impl<'a> Planner<'a> {
         let slr = self.config_role();
         let regions: Vec<String> = self.ordered_regions();
         for r in &regions {
-            let services = &self.s.regions[r].services;
+            let snapshot: &'a Snapshot = self.s;
+            let services = &snapshot.regions[r].services;
             if self.b.features.config {
                 self.config(r, services, slr.clone(), buckets_ready);
             }
@@ -251,8 +261,9 @@ impl<'a> Planner<'a> {
         }
         let depends_on: Vec<String> = depends_on
             .into_iter()
-            .filter(|d| self.actions.iter().any(|a| &a.id == d))
+            .filter(|d| self.action_ids.contains(d))
             .collect();
+        self.action_ids.insert(id.clone());
         self.actions.push(PlannedAction {
             id: id.clone(),
             destructive: op.is_destructive(),
@@ -323,32 +334,24 @@ impl<'a> Planner<'a> {
 
     /// The control's disabled reason under the baseline in `region`, if it is disabled.
     fn disabled_reason(&self, control: &str, region: &str) -> Option<String> {
+        let cache = if region == self.home {
+            &self.disabled_home
+        } else {
+            &self.disabled_elsewhere
+        };
+        if let Some(reason) = cache.get(control) {
+            return Some(reason.clone());
+        }
         if let Some(reason) = self.b.controls.disabled.get(control) {
             return Some(reason.clone());
         }
-        match self.catalog.get(control) {
-            None => Some(format!(
+        if self.catalog.get(control).is_none() {
+            return Some(format!(
                 "not yet reviewed: not in the reviewed catalog {}",
                 self.catalog.version
-            )),
-            Some(c) => {
-                if let Some(through) = &self.b.controls.reviewed_through
-                    && c.added.as_str() > through.as_str()
-                {
-                    return Some(format!(
-                        "not yet reviewed: added {}, after the baseline's review ({through})",
-                        c.added
-                    ));
-                }
-                if !c.regional && region != self.home {
-                    return Some(format!(
-                        "global resource control: evaluated in the home region {} only",
-                        self.home
-                    ));
-                }
-                None
-            }
+            ));
         }
+        None
     }
 
     fn control_enabled(&self, control: &str, region: &str) -> bool {
@@ -1413,16 +1416,17 @@ impl<'a> Planner<'a> {
 
     // ---- Security Hub ----
 
-    fn security_hub(&mut self, r: &str, s: &RegionServices) {
-        let hub = match &s.security_hub {
+    fn security_hub(&mut self, r: &str, s: &'a RegionServices) {
+        let hub: Option<&SecurityHub> = match &s.security_hub {
             Observed::Unreadable { read_error } => {
                 return self.read_failed(r, "security_hub", read_error);
             }
-            Observed::Known(h) => h.clone(),
+            Observed::Known(h) => h.as_ref(),
         };
         let standard = fsbp_standards_arn(r);
         let mut enable_id = None;
-        let (auto_enable, generator, subscribed, current) = match &hub {
+        let empty = BTreeMap::new();
+        let (auto_enable, generator, subscribed, current) = match hub {
             None => {
                 enable_id = self.push(
                     r,
@@ -1434,13 +1438,13 @@ impl<'a> Planner<'a> {
                     &[],
                     vec![],
                 );
-                (true, SECURITY_CONTROL.to_string(), false, BTreeMap::new())
+                (true, SECURITY_CONTROL, false, &empty)
             }
             Some(h) => (
                 h.auto_enable_controls,
-                h.control_finding_generator.clone(),
+                h.control_finding_generator.as_str(),
                 h.standards.contains_key(&standard),
-                h.fsbp_controls.clone(),
+                &h.fsbp_controls,
             ),
         };
         if auto_enable || generator != SECURITY_CONTROL {
@@ -1456,12 +1460,7 @@ impl<'a> Planner<'a> {
             );
         }
         let mut standard_id = None;
-        let current: BTreeMap<String, bool> = if subscribed {
-            current
-                .iter()
-                .map(|(k, v)| (k.clone(), v.enabled))
-                .collect()
-        } else {
+        if !subscribed {
             standard_id = self.push(
                 r,
                 None,
@@ -1471,27 +1470,35 @@ impl<'a> Planner<'a> {
                 &[],
                 enable_id.iter().cloned().collect(),
             );
-            // Subscribing enables every control of the standard.
-            self.catalog
-                .active()
-                .map(|c| (c.id.clone(), true))
-                .collect()
+        }
+        // Each control's association now (subscribing enables every control of the
+        // standard), against what the baseline wants; live controls the catalog lacks too.
+        let now_enabled = |id: &str| -> Option<bool> {
+            if subscribed {
+                current.get(id).map(|a| a.enabled)
+            } else {
+                Some(true)
+            }
         };
-        let mut ids: BTreeSet<String> = self.catalog.active().map(|c| c.id.clone()).collect();
-        ids.extend(current.keys().cloned());
+        let ids = self.catalog.active().map(|c| c.id.as_str()).chain(
+            current
+                .keys()
+                .map(String::as_str)
+                .filter(|id| self.catalog.get(id).is_none()),
+        );
         let mut updates = vec![];
-        for id in &ids {
-            let Some(&enabled) = current.get(id) else {
+        for id in ids {
+            let Some(enabled) = now_enabled(id) else {
                 continue;
             };
             match self.disabled_reason(id, r) {
                 Some(reason) if enabled => updates.push(ControlAssociationUpdate {
-                    security_control_id: id.clone(),
+                    security_control_id: id.to_string(),
                     association_status: "DISABLED".into(),
                     updated_reason: Some(reason),
                 }),
                 None if !enabled => updates.push(ControlAssociationUpdate {
-                    security_control_id: id.clone(),
+                    security_control_id: id.to_string(),
                     association_status: "ENABLED".into(),
                     updated_reason: None,
                 }),
@@ -1513,7 +1520,7 @@ impl<'a> Planner<'a> {
         }
         if r == self.home
             && self.b.features.finding_aggregator
-            && hub.as_ref().is_none_or(|h| h.finding_aggregator.is_none())
+            && hub.is_none_or(|h| h.finding_aggregator.is_none())
         {
             self.push(
                 r,
@@ -1932,6 +1939,42 @@ impl<'a> Planner<'a> {
             );
         }
     }
+}
+
+/// Why each active catalog control is disabled under the baseline, in the home region
+/// (`home`) or elsewhere.
+fn disabled_controls<'c>(
+    catalog: &'c Catalog,
+    b: &Baseline,
+    home: bool,
+) -> BTreeMap<&'c str, String> {
+    let mut out = BTreeMap::new();
+    for c in catalog.active() {
+        let reason = if let Some(reason) = b.controls.disabled.get(&c.id) {
+            Some(reason.clone())
+        } else if let Some(through) = b
+            .controls
+            .reviewed_through
+            .as_ref()
+            .filter(|t| c.added.as_str() > t.as_str())
+        {
+            Some(format!(
+                "not yet reviewed: added {}, after the baseline's review ({through})",
+                c.added
+            ))
+        } else if !c.regional && !home {
+            Some(format!(
+                "global resource control: evaluated in the home region {} only",
+                b.home_region
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            out.insert(c.id.as_str(), reason);
+        }
+    }
+    out
 }
 
 /// The password policy to set: the baseline's, with every stronger existing value kept.

@@ -102,12 +102,26 @@ impl Snapshot {
 
     /// A stable fingerprint of the snapshot: plans computed from it carry it, and `apply`
     /// refuses a saved plan whose fingerprint no longer matches the account.
+    ///
+    /// It is the SHA-256 of the snapshot's compact JSON, which is streamed into the hash
+    /// rather than built in memory first.
     pub fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
-        let json = serde_json::to_vec(self).expect("a snapshot always serialises");
-        let digest = Sha256::digest(&json);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("sha256:{}", &hex[..32])
+        let mut writer = std::io::BufWriter::with_capacity(16 * 1024, HashWriter(Sha256::new()));
+        serde_json::to_writer(&mut writer, self).expect("a snapshot always serialises");
+        let HashWriter(hasher) = writer
+            .into_inner()
+            .unwrap_or_else(|_| unreachable!("hashing cannot fail"));
+        let digest = hasher.finalize();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(7 + 32);
+        out.push_str("sha256:");
+        // The first 16 bytes of the digest, as 32 lowercase hex digits.
+        for b in &digest[..16] {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        out
     }
 
     /// The bucket called `name`, if the bucket list was readable and holds it.
@@ -116,6 +130,20 @@ impl Snapshot {
             .buckets
             .known()
             .and_then(|bs| bs.iter().find(|b| b.name == name))
+    }
+}
+
+/// Feeds what is written to it into a hash (for [`Snapshot::fingerprint`]).
+struct HashWriter<D>(D);
+
+impl<D: sha2::Digest> std::io::Write for HashWriter<D> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -394,7 +394,7 @@ pub async fn apply<P: Port>(
 fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> ActionResult {
     ActionResult {
         id: action.id.clone(),
-        action: Some(action.op.name()),
+        action: Some(action.op.name().to_string()),
         region: action.region.clone(),
         status,
         error: None,

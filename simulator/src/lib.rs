@@ -344,7 +344,7 @@ impl Simulator {
         };
         inner.run.write_log.push(WriteRecord {
             region: region.to_string(),
-            action: action.name(),
+            action: action.name().to_string(),
             action_id: action_id.to_string(),
             outcome: result.as_ref().map(|_| ()).map_err(|e| e.code.clone()),
         });
@@ -381,7 +381,7 @@ impl Simulator {
         let service = action.service();
         let account_id = inner.account.account_id.clone();
         check_region(&inner.account, region, action).map_err(|e| (e, true))?;
-        if self.faults.deny_actions.contains(&action.name()) {
+        if self.faults.deny_actions.contains(action.name()) {
             return Err((
                 faults::access_denied(&account_id, service, iam_action(action)),
                 true,

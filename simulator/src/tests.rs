@@ -1933,7 +1933,7 @@ fn every_action_has_a_latency_and_an_iam_action() {
     assert_eq!(model.writes.len(), 49, "one latency per action");
     for action in sample_actions() {
         let name = action.name();
-        assert!(model.writes.contains_key(&name), "{name} has no latency");
+        assert!(model.writes.contains_key(name), "{name} has no latency");
         let iam = iam_action(&action);
         let (prefix, op) = iam.split_once(':').unwrap();
         assert!(

@@ -15,7 +15,13 @@ use secure_account_simulator::{FaultPlan, Simulator};
 /// The home region of the default baseline.
 pub const HOME: &str = "us-east-1";
 /// The other regions a generated account may have enabled (a few, to keep cases fast).
-pub const OTHER_REGIONS: [&str; 5] = ["eu-west-1", "ap-northeast-1", "us-west-2", "sa-east-1", "eu-central-1"];
+pub const OTHER_REGIONS: [&str; 5] = [
+    "eu-west-1",
+    "ap-northeast-1",
+    "us-west-2",
+    "sa-east-1",
+    "eu-central-1",
+];
 
 #[derive(Debug, Clone)]
 pub struct RegionSpec {
@@ -68,7 +74,15 @@ fn region_spec(name: &'static str) -> impl Strategy<Value = RegionSpec> {
         (any::<bool>(), any::<bool>()),
     )
         .prop_map(
-            move |((enis, sg, workload), detector, athena, (ebs, bpa), hub, recorder, (analyzer, ssm))| RegionSpec {
+            move |(
+                (enis, sg, workload),
+                detector,
+                athena,
+                (ebs, bpa),
+                hub,
+                recorder,
+                (analyzer, ssm),
+            )| RegionSpec {
                 name,
                 enis_in_default_vpc: enis,
                 customer_sg_in_default_vpc: sg,
@@ -127,7 +141,15 @@ pub fn account_spec() -> impl Strategy<Value = AccountSpec> {
         (0u8..3, 0u8..3, any::<bool>()),
     )
         .prop_map(
-            |(regions, password_policy, account_pab, public_bucket, log_bucket, trail, (root_mfa, users, slr))| {
+            |(
+                regions,
+                password_policy,
+                account_pab,
+                public_bucket,
+                log_bucket,
+                trail,
+                (root_mfa, users, slr),
+            )| {
                 AccountSpec {
                     regions,
                     password_policy,
@@ -240,12 +262,19 @@ impl AccountSpec {
             if let Some(ebs) = svc.ebs.known_mut() {
                 ebs.encryption_by_default = spec.ebs_encryption;
                 ebs.snapshot_block_public_access =
-                    ["unblocked", "block-new-sharing", "block-all-sharing"][spec.snapshot_bpa as usize].into();
+                    ["unblocked", "block-new-sharing", "block-all-sharing"]
+                        [spec.snapshot_bpa as usize]
+                        .into();
             }
             if let Some((auto, consolidated, subscribed)) = spec.hub {
                 let mut hub = SecurityHub {
                     auto_enable_controls: auto,
-                    control_finding_generator: if consolidated { "SECURITY_CONTROL" } else { "STANDARD_CONTROL" }.into(),
+                    control_finding_generator: if consolidated {
+                        "SECURITY_CONTROL"
+                    } else {
+                        "STANDARD_CONTROL"
+                    }
+                    .into(),
                     ..SecurityHub::default()
                 };
                 if subscribed {
@@ -267,13 +296,20 @@ impl AccountSpec {
             }
             if let Some((named_default, recording, slr)) = spec.recorder {
                 let role_arn = if slr && self.slr_exists {
-                    secure_account_core::effects::service_linked_role_arn(&account, "config.amazonaws.com")
+                    secure_account_core::effects::service_linked_role_arn(
+                        &account,
+                        "config.amazonaws.com",
+                    )
                 } else {
                     format!("arn:aws:iam::{account}:role/legacy-config-role")
                 };
                 let config = svc.config.known_mut().expect("known");
                 config.recorders.push(ConfigRecorder {
-                    name: if named_default { "default".into() } else { "legacy-recorder".into() },
+                    name: if named_default {
+                        "default".into()
+                    } else {
+                        "legacy-recorder".into()
+                    },
                     role_arn,
                     all_supported: false,
                     include_global_resource_types: false,
@@ -381,7 +417,8 @@ impl AccountSpec {
                 is_multi_region_trail: multi,
                 include_global_service_events: true,
                 log_file_validation_enabled: validation,
-                kms_key_id: encrypted.then(|| format!("arn:aws:kms:{region}:{account}:key/acme-trail-key")),
+                kms_key_id: encrypted
+                    .then(|| format!("arn:aws:kms:{region}:{account}:key/acme-trail-key")),
                 is_logging: logging,
                 management_events: Some(if data { "WriteOnly" } else { "All" }.into()),
                 data_events: data,
@@ -423,7 +460,10 @@ impl AccountSpec {
                 roles.push(IamRole {
                     name: "AWSServiceRoleForConfig".into(),
                     path: "/aws-service-role/config.amazonaws.com/".into(),
-                    arn: secure_account_core::effects::service_linked_role_arn(&account, "config.amazonaws.com"),
+                    arn: secure_account_core::effects::service_linked_role_arn(
+                        &account,
+                        "config.amazonaws.com",
+                    ),
                     trusted_services: ["config.amazonaws.com".to_string()].into(),
                     inline_policies: BTreeMap::new(),
                 });

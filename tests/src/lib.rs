@@ -32,7 +32,12 @@ pub fn apply(sim: &Simulator, plan: &Plan, seed: u64) -> ApplyReport {
         seed,
         ..ApplyOptions::default()
     };
-    block_on(secure_account_engine::apply(sim, plan, &options, &mut |_| {}))
+    block_on(secure_account_engine::apply(
+        sim,
+        plan,
+        &options,
+        &mut |_| {},
+    ))
 }
 
 /// Every resource id the safety rules care about, as `kind:region:id` strings, with the
@@ -58,7 +63,10 @@ pub fn resource_ids(s: &Snapshot) -> BTreeMap<String, Option<String>> {
                 out.insert(format!("rtb:{region}:{}", rt.route_table_id), owner.clone());
             }
             for acl in &v.network_acls {
-                out.insert(format!("acl:{region}:{}", acl.network_acl_id), owner.clone());
+                out.insert(
+                    format!("acl:{region}:{}", acl.network_acl_id),
+                    owner.clone(),
+                );
             }
             for eni in &v.network_interfaces {
                 out.insert(format!("eni:{region}:{}", eni.network_interface_id), None);

@@ -110,7 +110,10 @@ const CASES: &[&str] = &[
 ];
 
 fn action_names(plan: &Plan) -> Vec<String> {
-    plan.actions.iter().map(|a| a.op.name()).collect()
+    plan.actions
+        .iter()
+        .map(|a| a.op.name().to_string())
+        .collect()
 }
 
 #[test]

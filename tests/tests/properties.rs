@@ -16,6 +16,7 @@ use proptest::test_runner::Config;
 use secure_account_core::snapshot::{Bucket, PasswordPolicy, Snapshot};
 use secure_account_core::{Baseline, Catalog, Plan, evaluate, planner, render};
 use secure_account_engine::ActionStatus;
+use secure_account_engine::Port;
 use secure_account_simulator::{FaultPlan, Simulator};
 use secure_account_tests::accounts::{AccountSpec, account_spec, any_faults, transient_faults};
 use secure_account_tests::{apply, read, resource_ids};
@@ -29,7 +30,9 @@ fn config() -> Config {
         cases,
         max_shrink_iters: 2_000,
         failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/properties.txt"),
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/properties.txt",
+            ),
         )),
         ..Config::default()
     }
@@ -64,7 +67,10 @@ fn assert_converged(sim: &Simulator, context: &str) -> Result<(), TestCaseError>
 
 /// No setting of `after` is weaker than in `before`.
 fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCaseError> {
-    if let (Some(Some(b)), Some(Some(a))) = (before.global.password_policy.known(), after.global.password_policy.known()) {
+    if let (Some(Some(b)), Some(Some(a))) = (
+        before.global.password_policy.known(),
+        after.global.password_policy.known(),
+    ) {
         let PasswordPolicy {
             minimum_password_length,
             require_symbols,
@@ -83,7 +89,11 @@ fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCase
         prop_assert!(a.require_lowercase_characters >= *require_lowercase_characters);
         prop_assert!(a.hard_expiry >= *hard_expiry);
         if let Some(age) = max_password_age {
-            prop_assert!(a.max_password_age.is_some_and(|x| x <= *age), "max age weakened: {age} → {:?}", a.max_password_age);
+            prop_assert!(
+                a.max_password_age.is_some_and(|x| x <= *age),
+                "max age weakened: {age} → {:?}",
+                a.max_password_age
+            );
         }
         if let Some(reuse) = password_reuse_prevention {
             prop_assert!(a.password_reuse_prevention.is_some_and(|x| x >= *reuse));
@@ -101,23 +111,42 @@ fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCase
         if let Some(a) = after_buckets.iter().find(|x| x.name == b.name) {
             if let Some(bp) = b.public_access_block {
                 let ap = a.public_access_block.unwrap_or_default();
-                prop_assert_eq!(ap.union(&bp), ap, "bucket {} public access block weakened", b.name);
+                prop_assert_eq!(
+                    ap.union(&bp),
+                    ap,
+                    "bucket {} public access block weakened",
+                    b.name
+                );
             }
             if b.encryption.is_some() {
-                prop_assert_eq!(&a.encryption, &b.encryption, "bucket {} encryption changed", b.name);
+                prop_assert_eq!(
+                    &a.encryption,
+                    &b.encryption,
+                    "bucket {} encryption changed",
+                    b.name
+                );
             }
             if b.versioning.as_deref() == Some("Enabled") {
                 prop_assert_eq!(a.versioning.as_deref(), Some("Enabled"));
             }
             // The customer's lifecycle rules and policy statements survive.
             for id in b.lifecycle_rules.keys() {
-                prop_assert!(a.lifecycle_rules.contains_key(id), "lifecycle rule {id} of {} lost", b.name);
+                prop_assert!(
+                    a.lifecycle_rules.contains_key(id),
+                    "lifecycle rule {id} of {} lost",
+                    b.name
+                );
             }
             if let Some(policy) = &b.policy {
                 let before_doc: serde_json::Value = serde_json::from_str(policy).unwrap();
-                let after_doc: serde_json::Value = serde_json::from_str(a.policy.as_deref().unwrap_or("{}")).unwrap();
+                let after_doc: serde_json::Value =
+                    serde_json::from_str(a.policy.as_deref().unwrap_or("{}")).unwrap();
                 for st in secure_account_core::policy::statements(&before_doc) {
-                    if st.get("Sid").and_then(|s| s.as_str()).is_some_and(|s| s.starts_with("SecureAccount")) {
+                    if st
+                        .get("Sid")
+                        .and_then(|s| s.as_str())
+                        .is_some_and(|s| s.starts_with("SecureAccount"))
+                    {
                         continue;
                     }
                     prop_assert!(
@@ -130,13 +159,21 @@ fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCase
         }
     }
     for (region, rb) in &before.regions {
-        let Some(ra) = after.regions.get(region) else { continue };
+        let Some(ra) = after.regions.get(region) else {
+            continue;
+        };
         let (sb, sa) = (&rb.services, &ra.services);
         if let (Some(Some(db)), Some(Some(da))) = (sb.guardduty.known(), sa.guardduty.known()) {
             prop_assert!(da.enabled >= db.enabled);
             for (f, on) in &db.features {
                 if *on {
-                    prop_assert_eq!(da.features.get(f), Some(&true), "{}: detector feature {} turned off", region, f);
+                    prop_assert_eq!(
+                        da.features.get(f),
+                        Some(&true),
+                        "{}: detector feature {} turned off",
+                        region,
+                        f
+                    );
                 }
             }
         }
@@ -147,20 +184,47 @@ fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCase
             }
         }
         for wb in sb.athena_workgroups.known().into_iter().flatten() {
-            if let Some(wa) = sa.athena_workgroups.known().into_iter().flatten().find(|w| w.name == wb.name) {
+            if let Some(wa) = sa
+                .athena_workgroups
+                .known()
+                .into_iter()
+                .flatten()
+                .find(|w| w.name == wb.name)
+            {
                 if wb.encryption_option.is_some() {
-                    prop_assert_eq!(&wa.encryption_option, &wb.encryption_option, "{}: workgroup encryption changed", region);
+                    prop_assert_eq!(
+                        &wa.encryption_option,
+                        &wb.encryption_option,
+                        "{}: workgroup encryption changed",
+                        region
+                    );
                 }
-                prop_assert!(wa.publish_cloud_watch_metrics_enabled >= wb.publish_cloud_watch_metrics_enabled);
+                prop_assert!(
+                    wa.publish_cloud_watch_metrics_enabled
+                        >= wb.publish_cloud_watch_metrics_enabled
+                );
             }
         }
         for tb in sb.trails.known().into_iter().flatten() {
-            if let Some(ta) = sa.trails.known().into_iter().flatten().find(|t| t.name == tb.name) {
-                prop_assert_eq!(&ta.s3_bucket_name, &tb.s3_bucket_name, "trail bucket changed");
+            if let Some(ta) = sa
+                .trails
+                .known()
+                .into_iter()
+                .flatten()
+                .find(|t| t.name == tb.name)
+            {
+                prop_assert_eq!(
+                    &ta.s3_bucket_name,
+                    &tb.s3_bucket_name,
+                    "trail bucket changed"
+                );
                 if tb.kms_key_id.is_some() {
                     prop_assert_eq!(&ta.kms_key_id, &tb.kms_key_id, "trail key changed");
                 }
-                prop_assert!(ta.data_events >= tb.data_events, "trail data events dropped");
+                prop_assert!(
+                    ta.data_events >= tb.data_events,
+                    "trail data events dropped"
+                );
                 prop_assert!(ta.is_logging >= tb.is_logging);
             }
         }
@@ -190,36 +254,76 @@ fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), T
         );
     }
     for (region, rb) in &before.regions {
-        let vpcs_after = after.regions.get(region).and_then(|r| r.services.vpcs.known());
+        let vpcs_after = after
+            .regions
+            .get(region)
+            .and_then(|r| r.services.vpcs.known());
         for vb in rb.services.vpcs.known().into_iter().flatten() {
             let va = vpcs_after.and_then(|v| v.iter().find(|x| x.vpc_id == vb.vpc_id));
             if !vb.is_default {
                 // Non-default VPCs are never touched.
-                prop_assert_eq!(va, Some(vb), "{}: non-default VPC {} changed", region, &vb.vpc_id);
+                prop_assert_eq!(
+                    va,
+                    Some(vb),
+                    "{}: non-default VPC {} changed",
+                    region,
+                    &vb.vpc_id
+                );
             } else if !vb.network_interfaces.is_empty() {
                 // A default VPC with network interfaces is kept whole.
-                prop_assert_eq!(va, Some(vb), "{}: in-use default VPC {} changed", region, &vb.vpc_id);
+                prop_assert_eq!(
+                    va,
+                    Some(vb),
+                    "{}: in-use default VPC {} changed",
+                    region,
+                    &vb.vpc_id
+                );
             }
         }
     }
     // Destructive actions only ever target default VPCs the snapshot showed empty.
     for a in plan.actions.iter().filter(|a| a.destructive) {
-        let vpcs = before.regions[&a.region].services.vpcs.known().expect("planned from a known list");
+        let vpcs = before.regions[&a.region]
+            .services
+            .vpcs
+            .known()
+            .expect("planned from a known list");
         let text = serde_json::to_string(&a.op).unwrap();
-        let owner = vpcs
-            .iter()
-            .find(|v| text.contains(&v.vpc_id) || v.subnets.iter().any(|s| text.contains(&s.subnet_id)) || v.internet_gateways.iter().any(|g| text.contains(g)));
-        let owner = owner.unwrap_or_else(|| panic!("destructive action {} targets nothing the snapshot shows", a.id));
-        prop_assert!(owner.is_default && owner.network_interfaces.is_empty(), "{} targets VPC {}", a.id, owner.vpc_id);
+        let owner = vpcs.iter().find(|v| {
+            text.contains(&v.vpc_id)
+                || v.subnets.iter().any(|s| text.contains(&s.subnet_id))
+                || v.internet_gateways.iter().any(|g| text.contains(g))
+        });
+        let owner = owner.unwrap_or_else(|| {
+            panic!(
+                "destructive action {} targets nothing the snapshot shows",
+                a.id
+            )
+        });
+        prop_assert!(
+            owner.is_default && owner.network_interfaces.is_empty(),
+            "{} targets VPC {}",
+            a.id,
+            owner.vpc_id
+        );
     }
     assert_not_weaker(before, after)
 }
 
-fn converges_and_is_idempotent(spec: &AccountSpec, faults: FaultPlan, seed: u64) -> Result<(), TestCaseError> {
+fn converges_and_is_idempotent(
+    spec: &AccountSpec,
+    faults: FaultPlan,
+    seed: u64,
+) -> Result<(), TestCaseError> {
     let before = spec.snapshot();
     let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
     let (p, report) = plan_and_apply(&sim, seed);
-    prop_assert_eq!(report.actions_failed, 0, "failures: {:?}", report.with_status(ActionStatus::Failed).collect::<Vec<_>>());
+    prop_assert_eq!(
+        report.actions_failed,
+        0,
+        "failures: {:?}",
+        report.with_status(ActionStatus::Failed).collect::<Vec<_>>()
+    );
     prop_assert_eq!(report.actions_not_run, 0);
     prop_assert_eq!(report.actions_applied as usize, p.actions.len());
     assert_converged(&sim, "after one apply")?;
@@ -271,14 +375,22 @@ proptest! {
     fn any_faults_are_safe_and_a_rerun_converges(spec in account_spec(), faults in any_faults(), seed in any::<u64>()) {
         let before = spec.snapshot();
         let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
-        let (p, report) = plan_and_apply(&sim, seed);
-        for r in report.with_status(ActionStatus::Failed) {
-            let e = r.error.as_ref();
-            prop_assert!(e.is_some_and(|e| !e.code.is_empty() && !e.message.is_empty()), "{} failed without its AWS error", r.id);
+        // Reading can fail as a whole (the preamble throttled past its retries): then the
+        // run stops before planning, having written nothing.
+        match secure_account_tests::block_on(sim.read_snapshot()) {
+            Err(_) => prop_assert!(sim.write_log().is_empty(), "wrote without a snapshot"),
+            Ok(first) => {
+                let p = plan(&first);
+                let report = apply(&sim, &p, seed);
+                for r in report.with_status(ActionStatus::Failed) {
+                    let e = r.error.as_ref();
+                    prop_assert!(e.is_some_and(|e| !e.code.is_empty() && !e.message.is_empty()), "{} failed without its AWS error", r.id);
+                }
+                assert_safe(&before, &sim.account(), &p)?;
+            }
         }
-        let mid = sim.account();
-        assert_safe(&before, &mid, &p)?;
         // The operator fixes the cause (no more faults) and runs again from the saved state.
+        let mid = sim.account();
         let resumed = Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
         let (p2, report2) = plan_and_apply(&resumed, seed);
         prop_assert!(report2.succeeded(), "re-run failed: {:?}", report2.with_status(ActionStatus::Failed).collect::<Vec<_>>());
@@ -358,4 +470,27 @@ fn adopted_trail_is_not_pointed_at_an_unplanned_key() {
         ..FaultPlan::default()
     };
     converges_and_is_idempotent(&spec, faults, 0).unwrap();
+}
+
+/// Shrunk from `any_faults_are_safe_and_a_rerun_converges`: reads throttled past their
+/// retries make the whole snapshot fail; nothing may be written then, and a re-run converges.
+#[test]
+fn failed_snapshot_read_writes_nothing() {
+    let spec = minimal_spec();
+    let faults = FaultPlan {
+        seed: 10774584488143693176,
+        read_throttle_probability: 0.09786798370351646,
+        max_throttles: 3,
+        ..FaultPlan::default()
+    };
+    let sim = Simulator::from_snapshot(spec.snapshot()).with_faults(faults);
+    assert!(
+        secure_account_tests::block_on(sim.read_snapshot()).is_err(),
+        "this seed throttles the read preamble past its retries"
+    );
+    assert!(sim.write_log().is_empty());
+    let resumed = Simulator::from_state_json(&sim.to_state_json()).unwrap();
+    let (_, report) = plan_and_apply(&resumed, 0);
+    assert!(report.succeeded());
+    assert!(plan(&read(&resumed)).actions.is_empty());
 }

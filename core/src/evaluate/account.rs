@@ -41,7 +41,7 @@ fn is_config_service_linked_role(arn: &str, account_id: &str) -> bool {
 /// Account.1 (`security-account-information-provided`, periodic, AWS::::Account): passes
 /// when a SECURITY alternate contact is registered for the account.
 pub(super) fn account_1(ctx: &Ctx<'_>, _: &str) -> Check {
-    match ctx.snapshot.global.security_contact.known() {
+    match ctx.global.security_contact.known() {
         None => Check::NoData,
         Some(contact) => Check::single(contact.is_some(), || {
             global("account has no SECURITY alternate contact")
@@ -51,10 +51,13 @@ pub(super) fn account_1(ctx: &Ctx<'_>, _: &str) -> Check {
 
 /// IAM.4 (`iam-root-access-key-check`): passes when the root user has no access key.
 pub(super) fn iam_4(ctx: &Ctx<'_>, _: &str) -> Check {
-    match ctx.snapshot.global.root.known() {
+    match ctx.global.root.known() {
         None => Check::NoData,
         Some(root) => Check::single(root.access_keys == 0, || {
-            global(format!("root user has {} access key(s)", root.access_keys))
+            global(format_args!(
+                "root user has {} access key(s)",
+                root.access_keys
+            ))
         }),
     }
 }
@@ -63,13 +66,13 @@ pub(super) fn iam_4(ctx: &Ctx<'_>, _: &str) -> Check {
 /// console password has an MFA device. Users without a console password are outside the
 /// rule (no finding), so an account without console users has no data.
 pub(super) fn iam_5(ctx: &Ctx<'_>, _: &str) -> Check {
-    let Some(users) = ctx.snapshot.global.users.known() else {
+    let Some(users) = ctx.global.users.known() else {
         return Check::NoData;
     };
     let mut findings = Findings::default();
     for user in users.iter().filter(|u| u.console_password) {
         findings.test(user.mfa_devices > 0, || {
-            global(format!(
+            global(format_args!(
                 "IAM user `{}` has a console password and no MFA",
                 user.name
             ))
@@ -81,7 +84,7 @@ pub(super) fn iam_5(ctx: &Ctx<'_>, _: &str) -> Check {
 /// IAM.6 (`root-account-hardware-mfa-enabled`): the root user uses a hardware MFA device;
 /// a virtual device does not pass.
 pub(super) fn iam_6(ctx: &Ctx<'_>, _: &str) -> Check {
-    match ctx.snapshot.global.root.known() {
+    match ctx.global.root.known() {
         None => Check::NoData,
         Some(root) => Check::single(root.mfa == MfaKind::Hardware, || {
             global(match root.mfa {
@@ -135,13 +138,16 @@ pub fn iam_7_shortfalls(policy: &PasswordPolicy) -> Vec<String> {
 /// has a password policy requiring uppercase, lowercase, symbols and numbers, with a
 /// minimum length of at least 8. No password policy fails.
 pub(super) fn iam_7(ctx: &Ctx<'_>, _: &str) -> Check {
-    match ctx.snapshot.global.password_policy.known() {
+    match ctx.global.password_policy.known() {
         None => Check::NoData,
         Some(None) => Check::Failed(vec![global("account has no IAM password policy")]),
         Some(Some(policy)) => {
             let shortfalls = iam_7_shortfalls(policy);
             Check::single(shortfalls.is_empty(), || {
-                global(format!("IAM password policy {}", shortfalls.join(", ")))
+                global(format_args!(
+                    "IAM password policy {}",
+                    shortfalls.join(", ")
+                ))
             })
         }
     }
@@ -156,10 +162,7 @@ pub(super) fn iam_7(ctx: &Ctx<'_>, _: &str) -> Check {
 /// Every other Region of the snapshot is taken as linked to the aggregator.
 fn needs_global_types(ctx: &Ctx<'_>) -> bool {
     let aggregating_or_alone = ctx.aggregation_region.is_none_or(|r| r == ctx.region);
-    aggregating_or_alone
-        && ctx.catalog.active().any(|c| {
-            c.resource_types.iter().any(|t| t.starts_with("AWS::IAM::")) && ctx.enabled(&c.id)
-        })
+    aggregating_or_alone && ctx.iam_control_enabled()
 }
 
 /// Config.1 (custom Security Hub check, periodic, AWS::::Account): AWS Config "is enabled in
@@ -172,7 +175,7 @@ pub(super) fn config_1(ctx: &Ctx<'_>, _: &str) -> Check {
     let Some(config) = ctx.known(|s| &s.config) else {
         return Check::NoData;
     };
-    let account = ctx.snapshot.account_id.as_str();
+    let account = ctx.account_id;
     let global = needs_global_types(ctx);
     if config.recorders.iter().any(|r| {
         r.recording

@@ -41,7 +41,7 @@ pub(super) fn ec2_1(ctx: &Ctx<'_>, _: &str) -> Check {
         Check::Failed(
             ebs.public_snapshots
                 .iter()
-                .map(|id| ctx.at(format!("snapshot {id} is publicly restorable")))
+                .map(|id| ctx.at(format_args!("snapshot {id} is publicly restorable")))
                 .collect(),
         )
     }
@@ -66,7 +66,7 @@ pub(super) fn ec2_182(ctx: &Ctx<'_>, _: &str) -> Check {
         Some(ebs) => Check::single(
             ebs.snapshot_block_public_access == "block-all-sharing",
             || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "EBS snapshot block public access is `{}`, not `block-all-sharing`",
                     display_state(&ebs.snapshot_block_public_access, "unblocked")
                 ))
@@ -86,7 +86,7 @@ pub(super) fn ec2_172(ctx: &Ctx<'_>, _: &str) -> Check {
             Check::single(
                 matches!(mode, "block-bidirectional" | "block-ingress"),
                 || {
-                    ctx.at(format!(
+                    ctx.at(format_args!(
                         "VPC block public access mode is `{}`",
                         display_state(mode, "off")
                     ))
@@ -122,7 +122,7 @@ pub(super) fn ec2_2(ctx: &Ctx<'_>, _: &str) -> Check {
             .filter(|g| g.group_name == "default")
         {
             findings.test(sg.ingress.is_empty() && sg.egress.is_empty(), || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "{} default security group {} allows traffic",
                     vpc.vpc_id, sg.group_id
                 ))
@@ -137,7 +137,7 @@ pub(super) fn ec2_2(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn ec2_6(ctx: &Ctx<'_>, _: &str) -> Check {
     per_vpc(ctx, |vpc, findings| {
         findings.test(!vpc.flow_logs.is_empty(), || {
-            ctx.at(format!("{} has no flow log", vpc.vpc_id))
+            ctx.at(format_args!("{} has no flow log", vpc.vpc_id))
         });
     })
 }
@@ -159,7 +159,7 @@ pub(super) fn vpc_endpoint(ctx: &Ctx<'_>, id: &str) -> Check {
     };
     per_vpc(ctx, |vpc, findings| {
         findings.test(vpc.endpoints.iter().any(|e| serves(e)), || {
-            ctx.at(format!(
+            ctx.at(format_args!(
                 "{} has no VPC endpoint for com.amazonaws.{}.{suffix}",
                 vpc.vpc_id, ctx.region
             ))
@@ -173,7 +173,7 @@ pub(super) fn ec2_15(ctx: &Ctx<'_>, _: &str) -> Check {
     per_vpc(ctx, |vpc, findings| {
         for subnet in &vpc.subnets {
             findings.test(!subnet.map_public_ip_on_launch, || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "{} subnet {} auto-assigns public IP addresses",
                     vpc.vpc_id, subnet.subnet_id
                 ))
@@ -188,7 +188,7 @@ pub(super) fn ec2_16(ctx: &Ctx<'_>, _: &str) -> Check {
     per_vpc(ctx, |vpc, findings| {
         for acl in &vpc.network_acls {
             findings.test(!acl.associated_subnets.is_empty(), || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "{} network ACL {} is not associated with a subnet",
                     vpc.vpc_id, acl.network_acl_id
                 ))
@@ -222,7 +222,7 @@ pub(super) fn ec2_18(ctx: &Ctx<'_>, _: &str) -> Check {
                 continue;
             }
             findings.test(open.iter().all(|r| authorized(r)), || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "{} security group {} opens unauthorized ports to the internet",
                     vpc.vpc_id, sg.group_id
                 ))
@@ -248,7 +248,7 @@ pub(super) fn ec2_19(ctx: &Ctx<'_>, _: &str) -> Check {
             });
             findings.test(risky.is_none(), || {
                 let (port, source) = risky.unwrap_or((&0, ""));
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "{} security group {} allows port {port} from {source}",
                     vpc.vpc_id, sg.group_id
                 ))
@@ -269,7 +269,7 @@ pub(super) fn ec2_21(ctx: &Ctx<'_>, _: &str) -> Check {
                     && (r.covers_port(22) || r.covers_port(3389))
             });
             findings.test(!open, || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "{} network ACL {} allows SSH or RDP from the internet",
                     vpc.vpc_id, acl.network_acl_id
                 ))

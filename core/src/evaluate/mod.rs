@@ -60,10 +60,12 @@ mod tests;
 
 mod regions;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::catalog::{Catalog, Control};
 use crate::snapshot::{AccountWide, Observed, RegionServices, Snapshot, Trail};
@@ -150,12 +152,20 @@ impl Evaluation {
 pub fn evaluate(snapshot: &Snapshot, catalog: &Catalog, scope: &Scope) -> Evaluation {
     // The region names, shared by every result's region map.
     let names: Arc<[String]> = scope.regions.iter().cloned().collect();
-    let controls = with_contexts(snapshot, &snapshot.global, catalog, scope, |contexts| {
-        catalog
-            .active()
-            .map(|control| evaluate_control(control, contexts, &names))
-            .collect::<Vec<_>>()
-    });
+    let controls = with_contexts(
+        snapshot,
+        &snapshot.global,
+        catalog,
+        scope,
+        |index, contexts| {
+            index
+                .controls
+                .iter()
+                .enumerate()
+                .map(|(i, (control, check))| evaluate_control(i, control, *check, contexts, &names))
+                .collect::<Vec<_>>()
+        },
+    );
     let mut score = score(&controls, scope);
     score.percent_if_manual_done = percent_if_manual_done(snapshot, catalog, scope, &controls);
     Evaluation {
@@ -253,6 +263,61 @@ fn check_fn(id: &str) -> Option<CheckFn> {
         .copied()
 }
 
+/// What an evaluation needs to know about the catalog, by position among its active
+/// controls: built once for the compiled-in catalog, and once per evaluation for another.
+struct CatalogIndex<'c> {
+    /// The active controls, in catalog order, with their checks.
+    controls: Vec<(&'c Control, Option<CheckFn>)>,
+    /// `(id, position)` of every active control, sorted by id.
+    by_id: Vec<(&'c str, usize)>,
+    /// The positions of the controls on `AWS::IAM::*` resource types (Config.1 asks
+    /// whether one of them is enabled).
+    iam: Vec<usize>,
+}
+
+impl<'c> CatalogIndex<'c> {
+    fn new(catalog: &'c Catalog) -> Self {
+        let controls: Vec<(&Control, Option<CheckFn>)> =
+            catalog.active().map(|c| (c, check_fn(&c.id))).collect();
+        let mut by_id: Vec<(&str, usize)> = controls
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| (c.id.as_str(), i))
+            .collect();
+        by_id.sort_unstable();
+        let iam = controls
+            .iter()
+            .enumerate()
+            .filter(|(_, (c, _))| c.resource_types.iter().any(|t| t.starts_with("AWS::IAM::")))
+            .map(|(i, _)| i)
+            .collect();
+        CatalogIndex {
+            controls,
+            by_id,
+            iam,
+        }
+    }
+
+    /// Runs `f` with the index of `catalog`.
+    fn with<R>(catalog: &Catalog, f: impl FnOnce(&CatalogIndex<'_>) -> R) -> R {
+        static BUILTIN: std::sync::OnceLock<CatalogIndex<'static>> = std::sync::OnceLock::new();
+        if std::ptr::eq(catalog, Catalog::builtin()) {
+            f(BUILTIN.get_or_init(|| CatalogIndex::new(Catalog::builtin())))
+        } else {
+            f(&CatalogIndex::new(catalog))
+        }
+    }
+
+    /// The positions of the active controls called `id`.
+    fn positions<'s>(&'s self, id: &'s str) -> impl Iterator<Item = usize> + 's {
+        let start = self.by_id.partition_point(|(c, _)| *c < id);
+        self.by_id[start..]
+            .iter()
+            .take_while(move |(c, _)| *c == id)
+            .map(|(_, i)| *i)
+    }
+}
+
 /// The outcome of one control in one region, before the disabled overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Check {
@@ -308,19 +373,33 @@ impl Findings {
     }
 }
 
-/// What a check sees: the snapshot, the region it is evaluated in and that region's
-/// services, and the trails visible there.
+/// What a check sees: the account-wide data, the region it is evaluated in and that
+/// region's services, and what is computed once per evaluation (the trails visible in each
+/// region, the controls on IAM resources).
 pub(crate) struct Ctx<'a> {
-    pub snapshot: &'a Snapshot,
+    pub account_id: &'a str,
+    /// The account-wide part of the snapshot.
+    pub global: &'a AccountWide,
     pub region: &'a str,
     /// `None` when the region is missing from the snapshot or not enabled: every regional
     /// check is then `no_data`.
     pub services: Option<&'a RegionServices>,
-    /// The catalog being evaluated (Config.1 asks which controls are enabled).
-    pub catalog: &'a Catalog,
     /// The region whose Security Hub has a cross-region finding aggregator, if any.
     pub aggregation_region: Option<&'a str>,
-    trails: &'a TrailIndex<'a>,
+    /// By position among the catalog's active controls: disabled in the region's FSBP
+    /// subscription (empty when none is).
+    disabled: &'a [bool],
+    shared: &'a Shared<'a>,
+}
+
+/// What the contexts of one evaluation share, computed once (or once asked for).
+struct Shared<'a> {
+    trails: TrailIndex<'a>,
+    /// The positions of the active controls on IAM resource types.
+    iam_controls: &'a [usize],
+    /// The policy of each bucket of `global.buckets` (see [`Ctx::bucket_policy`]), parsed
+    /// when a check first asks.
+    bucket_policies: OnceCell<Vec<Option<Option<Value>>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -329,26 +408,65 @@ impl<'a> Ctx<'a> {
         self.services.map(part).and_then(Observed::known)
     }
 
-    /// The control is enabled here (not disabled in the region's FSBP subscription).
-    fn enabled(&self, id: &str) -> bool {
-        !disabled_in(self, id)
+    /// The active control at `position` is disabled in the region's FSBP subscription.
+    fn disabled(&self, position: usize) -> bool {
+        self.disabled.get(position).copied().unwrap_or(false)
     }
 
-    /// `region: what`, the form of a failing resource line.
+    /// Some active control on IAM resource types is enabled here.
+    fn iam_control_enabled(&self) -> bool {
+        self.shared.iam_controls.iter().any(|&i| !self.disabled(i))
+    }
+
+    /// The policy of the bucket at `index` in the known `global.buckets`, parsed once per
+    /// evaluation: `None` when the bucket has no policy, `Some(None)` when the policy is not
+    /// a JSON object.
+    fn bucket_policy(&self, index: usize) -> Option<Option<&'a Value>> {
+        let global = self.global;
+        let parsed = self.shared.bucket_policies.get_or_init(|| {
+            global
+                .buckets
+                .known()
+                .map(|buckets| {
+                    buckets
+                        .iter()
+                        .map(|b| b.policy.as_deref().map(policy::parse))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        parsed
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(Option::as_ref)
+    }
+
+    /// `region: what`, the form of a failing resource line (`what` may be
+    /// `format_args!(…)`, formatted straight into the line).
     fn at(&self, what: impl std::fmt::Display) -> String {
-        format!("{}: {what}", self.region)
+        line(self.region, what)
     }
 
     /// The trails evaluated in this region (see the module documentation), with their home
     /// region; `complete` is false when some region's trails were unreadable.
     fn trails(&self) -> VisibleTrails<'a> {
-        self.trails.visible(self.region, self.services)
+        self.shared.trails.visible(self.region, self.services)
     }
 }
 
 /// `global: what`, the form of a failing resource line for account-wide data.
 fn global(what: impl std::fmt::Display) -> String {
-    format!("global: {what}")
+    line("global", what)
+}
+
+/// `prefix: what`, written into one allocation.
+fn line(prefix: &str, what: impl std::fmt::Display) -> String {
+    use std::fmt::Write;
+    let mut line = String::with_capacity(prefix.len() + 80);
+    line.push_str(prefix);
+    line.push_str(": ");
+    write!(line, "{what}").expect("writing to a String cannot fail");
+    line
 }
 
 /// The multi-region trails of the whole snapshot, computed once per evaluation.
@@ -419,12 +537,15 @@ fn home_of<'a>(region: &'a str, trail: &'a Trail) -> &'a str {
 // ---------------------------------------------------------------------------------------
 // Evaluation, aggregation, score.
 
-/// Runs `f` with the evaluation contexts of the scope's regions, in region order.
+/// Runs `f` with the catalog's index and the evaluation contexts of the scope's regions,
+/// in region order. The account-wide data is `global` (the snapshot's own, or the one of
+/// [`crate::manual::assume_done`]).
 fn with_contexts<R>(
     snapshot: &Snapshot,
+    global: &AccountWide,
     catalog: &Catalog,
     scope: &Scope,
-    f: impl FnOnce(&[Ctx<'_>]) -> R,
+    f: impl FnOnce(&CatalogIndex<'_>, &[Ctx<'_>]) -> R,
 ) -> R {
     let trails = TrailIndex::new(snapshot);
     let aggregation_region = snapshot
@@ -437,97 +558,189 @@ fn with_contexts<R>(
                 .is_some_and(|hub| hub.finding_aggregator.is_some())
         })
         .map(|(name, _)| name.as_str());
-    let contexts: Vec<Ctx<'_>> = scope
-        .regions
-        .iter()
-        .map(|region| Ctx {
-            snapshot,
-            region: region.as_str(),
-            services: snapshot
-                .regions
-                .get(region)
-                .filter(|r| r.opt_in_status.is_enabled())
-                .map(|r| &r.services),
-            catalog,
-            aggregation_region,
-            trails: &trails,
-        })
-        .collect();
-    f(&contexts)
+    CatalogIndex::with(catalog, |index| {
+        let shared = Shared {
+            trails,
+            iam_controls: &index.iam,
+            bucket_policies: OnceCell::new(),
+        };
+        let services: Vec<Option<&RegionServices>> = scope
+            .regions
+            .iter()
+            .map(|region| {
+                snapshot
+                    .regions
+                    .get(region)
+                    .filter(|r| r.opt_in_status.is_enabled())
+                    .map(|r| &r.services)
+            })
+            .collect();
+        let disabled = DisabledSets::new(index, &services);
+        let contexts: Vec<Ctx<'_>> = scope
+            .regions
+            .iter()
+            .zip(&services)
+            .enumerate()
+            .map(|(i, (region, services))| Ctx {
+                account_id: snapshot.account_id.as_str(),
+                global,
+                region: region.as_str(),
+                services: *services,
+                aggregation_region,
+                disabled: disabled.of(i),
+                shared: &shared,
+            })
+            .collect();
+        f(index, &contexts)
+    })
 }
 
-/// The status of the control in each context (in context order); the failing resources
-/// are added to `failing` when given.
-fn region_statuses(
-    control: &Control,
-    contexts: &[Ctx<'_>],
-    mut failing: Option<&mut BTreeSet<String>>,
-) -> Vec<Status> {
-    let check = check_fn(&control.id);
-    contexts
-        .iter()
-        .map(|ctx| {
-            if disabled_in(ctx, &control.id) {
-                return Status::Disabled;
-            }
-            match check.map_or(Check::NoData, |f| f(ctx, &control.id)) {
-                Check::NoData => Status::NoData,
-                Check::Passed => Status::Passed,
-                Check::Failed(resources) => {
-                    if let Some(failing) = failing.as_deref_mut() {
-                        failing.extend(resources);
-                    }
-                    Status::Failed
+/// The controls disabled in each region's FSBP subscription, as flags by position among
+/// the catalog's active controls. Regions usually share one set (every region but the home
+/// region disables the same global controls), so each distinct set is resolved once.
+struct DisabledSets {
+    /// Distinct sets, as flags.
+    flags: Vec<Vec<bool>>,
+    /// For each region, its set in `flags` (`None`: nothing disabled).
+    region_set: Vec<Option<usize>>,
+}
+
+impl DisabledSets {
+    fn new(index: &CatalogIndex<'_>, services: &[Option<&RegionServices>]) -> Self {
+        let mut flags = Vec::new();
+        let mut ids_of_set: Vec<Vec<&str>> = Vec::new();
+        let region_set = services
+            .iter()
+            .map(|services| {
+                let ids: Vec<&str> = services
+                    .and_then(|s| s.security_hub.known())
+                    .and_then(Option::as_ref)
+                    .map(|hub| {
+                        hub.fsbp_controls
+                            .iter()
+                            .filter(|(_, association)| !association.enabled)
+                            .map(|(id, _)| id.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if ids.is_empty() {
+                    return None;
                 }
-            }
-        })
-        .collect()
+                if let Some(set) = ids_of_set.iter().position(|known| *known == ids) {
+                    return Some(set);
+                }
+                let mut set = vec![false; index.controls.len()];
+                for id in &ids {
+                    for i in index.positions(id) {
+                        set[i] = true;
+                    }
+                }
+                flags.push(set);
+                ids_of_set.push(ids);
+                Some(flags.len() - 1)
+            })
+            .collect();
+        DisabledSets { flags, region_set }
+    }
+
+    /// The flags of the region at `i` (empty when nothing is disabled there).
+    fn of(&self, i: usize) -> &[bool] {
+        self.region_set[i].map_or(&[], |set| &self.flags[set])
+    }
 }
 
-fn evaluate_control(
+/// The status of the control in one context; the failing resources are added to
+/// `failing` when given.
+fn region_status(
+    position: usize,
     control: &Control,
-    contexts: &[Ctx<'_>],
-    template: &BTreeMap<String, Status>,
-) -> ControlResult {
-    let mut failing = BTreeSet::new();
-    let statuses = region_statuses(control, contexts, Some(&mut failing));
-    let mut regions = template.clone();
-    for (slot, status) in regions.values_mut().zip(&statuses) {
-        *slot = *status;
+    check: Option<CheckFn>,
+    ctx: &Ctx<'_>,
+    failing: Option<&mut Vec<String>>,
+) -> Status {
+    if ctx.disabled(position) {
+        return Status::Disabled;
     }
-    let regions_failed: Vec<String> = regions
+    match check.map_or(Check::NoData, |f| f(ctx, &control.id)) {
+        Check::NoData => Status::NoData,
+        Check::Passed => Status::Passed,
+        Check::Failed(resources) => {
+            if let Some(failing) = failing {
+                failing.extend(resources);
+            }
+            Status::Failed
+        }
+    }
+}
+
+/// The result of the active control at `position`.
+fn evaluate_control(
+    position: usize,
+    control: &Control,
+    check: Option<CheckFn>,
+    contexts: &[Ctx<'_>],
+    names: &Arc<[String]>,
+) -> ControlResult {
+    let mut failing = Vec::new();
+    let statuses: Vec<Status> = contexts
         .iter()
+        .map(|ctx| region_status(position, control, check, ctx, Some(&mut failing)))
+        .collect();
+    let regions_failed: Vec<String> = names
+        .iter()
+        .zip(&statuses)
         .filter(|(_, s)| **s == Status::Failed)
         .map(|(r, _)| r.clone())
         .collect();
     ControlResult {
         id: control.id.clone(),
-        status: aggregate(statuses),
+        status: aggregate(statuses.iter().copied()),
         regions_failed,
-        regions,
-        failing_resources: failing.into_iter().collect(),
+        regions: RegionStatuses::new(Arc::clone(names), statuses),
+        failing_resources: sorted_unique(failing),
     }
+}
+
+/// The lines sorted, without duplicates (as a `BTreeSet` would give them).
+fn sorted_unique(mut lines: Vec<String>) -> Vec<String> {
+    lines.sort_unstable();
+    lines.dedup();
+    lines
 }
 
 /// The percent once every manual task is done: the controls are evaluated again on
 /// [`crate::manual::assume_done`]'s snapshot. Manual tasks only fix things (root MFA and
 /// access keys, users' MFA, the security contact), so only the controls that failed can
 /// change and only they are evaluated again. This is a second pass, never a recursion.
+///
+/// Manual tasks are account-wide: `assume_done` changes `global` only (a test holds it to
+/// that), so it is run on the account-wide part alone, and the second pass reads the
+/// regions of `snapshot` itself instead of a copy.
 fn percent_if_manual_done(
     snapshot: &Snapshot,
     catalog: &Catalog,
     scope: &Scope,
     controls: &[ControlResult],
 ) -> f64 {
-    let done = crate::manual::assume_done(snapshot);
     let now = score_of(controls);
+    if now.failed == 0 {
+        return now.percent;
+    }
+    let done = crate::manual::assume_done(&account_wide_part(snapshot));
     let (mut passed, mut failed) = (now.passed, now.failed);
-    with_contexts(&done, catalog, scope, |contexts| {
-        for (control, result) in catalog.active().zip(controls) {
+    with_contexts(snapshot, &done.global, catalog, scope, |index, contexts| {
+        for (position, ((control, check), result)) in
+            index.controls.iter().zip(controls).enumerate()
+        {
             if result.status != Status::Failed {
                 continue;
             }
-            match aggregate(region_statuses(control, contexts, None)) {
+            // Lazily: `aggregate` stops at the first region that fails.
+            match aggregate(
+                contexts
+                    .iter()
+                    .map(|ctx| region_status(position, control, *check, ctx, None)),
+            ) {
                 Status::Failed => {}
                 Status::Passed => {
                     failed -= 1;
@@ -540,30 +753,31 @@ fn percent_if_manual_done(
     percent(passed, failed)
 }
 
-/// The control is disabled in the region's FSBP subscription.
-fn disabled_in(ctx: &Ctx<'_>, id: &str) -> bool {
-    ctx.known(|s| &s.security_hub)
-        .and_then(Option::as_ref)
-        .and_then(|hub| hub.fsbp_controls.get(id))
-        .is_some_and(|association| !association.enabled)
+/// The snapshot without its regions: what [`crate::manual::assume_done`] works on.
+fn account_wide_part(snapshot: &Snapshot) -> Snapshot {
+    Snapshot {
+        format_version: snapshot.format_version,
+        account_id: snapshot.account_id.clone(),
+        global: snapshot.global.clone(),
+        regions: BTreeMap::new(),
+    }
 }
 
-/// Aggregates per-region statuses as a cross-region finding aggregator does.
+/// Aggregates per-region statuses as a cross-region finding aggregator does. A failure
+/// decides the outcome: the statuses after it are not asked for.
 fn aggregate(statuses: impl IntoIterator<Item = Status>) -> Status {
-    let (mut any, mut failed, mut passed, mut enabled) = (false, false, false, false);
+    let (mut any, mut passed, mut enabled) = (false, false, false);
     for status in statuses {
         any = true;
         match status {
-            Status::Failed => failed = true,
+            Status::Failed => return Status::Failed,
             Status::Passed => passed = true,
             Status::NoData => {}
             Status::Disabled => continue,
         }
         enabled = true;
     }
-    if failed {
-        Status::Failed
-    } else if passed {
+    if passed {
         Status::Passed
     } else if any && !enabled {
         Status::Disabled

@@ -53,12 +53,22 @@ fn bucket_region(bucket: &Bucket) -> &str {
 
 /// A check run on each bucket of the region (no bucket there: `no_data`).
 fn per_bucket(ctx: &Ctx<'_>, mut judge: impl FnMut(&Bucket, &mut Findings)) -> Check {
-    let Some(buckets) = ctx.snapshot.global.buckets.known() else {
+    per_bucket_at(ctx, |_, bucket, findings| judge(bucket, findings))
+}
+
+/// [`per_bucket`], with the bucket's position in the bucket list (for
+/// [`Ctx::bucket_policy`]).
+fn per_bucket_at(ctx: &Ctx<'_>, mut judge: impl FnMut(usize, &Bucket, &mut Findings)) -> Check {
+    let Some(buckets) = ctx.global.buckets.known() else {
         return Check::NoData;
     };
     let mut findings = Findings::default();
-    for bucket in buckets.iter().filter(|b| bucket_region(b) == ctx.region) {
-        judge(bucket, &mut findings);
+    for (i, bucket) in buckets
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| bucket_region(b) == ctx.region)
+    {
+        judge(i, bucket, &mut findings);
     }
     findings.finish()
 }
@@ -67,7 +77,7 @@ fn per_bucket(ctx: &Ctx<'_>, mut judge: impl FnMut(&Bucket, &mut Findings)) -> C
 /// block public access settings have all four flags on ("fails if any of the settings are
 /// set to false, or if any of the settings are not configured").
 pub(super) fn s3_1(ctx: &Ctx<'_>, _: &str) -> Check {
-    match ctx.snapshot.global.account_public_access_block.known() {
+    match ctx.global.account_public_access_block.known() {
         None => Check::NoData,
         Some(pab) => Check::single(pab.is_some_and(|p| p.all()), || {
             global("account-level S3 block public access is not fully on")
@@ -79,20 +89,22 @@ pub(super) fn s3_1(ctx: &Ctx<'_>, _: &str) -> Check {
 /// public access settings. The ACL is judged from `public_acl`, which does not tell read
 /// from write grants: a public ACL counts for both. ACLs are ignored when object ownership
 /// is `BucketOwnerEnforced` (ACLs disabled).
-fn public_for(bucket: &Bucket, effective: PublicAccessBlock, actions: &[&str]) -> bool {
+/// `doc` is the bucket's parsed policy (`None`: no policy, or not a JSON object).
+fn public_for(
+    bucket: &Bucket,
+    doc: Option<&Value>,
+    effective: PublicAccessBlock,
+    actions: &[&str],
+) -> bool {
     let acl_public = bucket.public_acl
         && bucket.object_ownership.as_deref() != Some("BucketOwnerEnforced")
         && !effective.ignore_public_acls;
     let policy_public = !effective.restrict_public_buckets
-        && bucket
-            .policy
-            .as_deref()
-            .and_then(policy::parse)
-            .is_some_and(|doc| {
-                policy::statements(&doc).iter().any(|s| {
-                    policy::allows_public(s) && actions.iter().any(|a| policy::covers_action(s, a))
-                })
-            });
+        && doc.is_some_and(|doc| {
+            policy::statements(doc).iter().any(|s| {
+                policy::allows_public(s) && actions.iter().any(|a| policy::covers_action(s, a))
+            })
+        });
     acl_public || policy_public
 }
 
@@ -103,20 +115,24 @@ fn public_for(bucket: &Bucket, effective: PublicAccessBlock, actions: &[&str]) -
 /// effective settings are the bucket's and the account's combined. A bucket that is public
 /// on its own settings while the account settings are unreadable cannot be judged.
 fn public_access(ctx: &Ctx<'_>, actions: &[&str], what: &str) -> Check {
-    let account = ctx.snapshot.global.account_public_access_block.known();
-    per_bucket(ctx, |bucket, findings| {
+    let account = ctx.global.account_public_access_block.known();
+    per_bucket_at(ctx, |i, bucket, findings| {
         let own = bucket.public_access_block.unwrap_or_default();
         let effective = match account {
             Some(Some(acct)) => own.union(acct),
             _ => own,
         };
-        let public = public_for(bucket, effective, actions);
+        let doc = ctx.bucket_policy(i).flatten();
+        let public = public_for(bucket, doc, effective, actions);
         if public && account.is_none() {
             findings.unknown();
             return;
         }
         findings.test(!public, || {
-            ctx.at(format!("bucket `{}` allows public {what}", bucket.name))
+            ctx.at(format_args!(
+                "bucket `{}` allows public {what}",
+                bucket.name
+            ))
         });
     })
 }
@@ -175,18 +191,14 @@ fn secure_transport_false(statement: &Value) -> bool {
 /// (`Action: s3:*`, `Principal: *`, on the bucket and its objects) when
 /// `aws:SecureTransport` is false. No policy fails.
 pub(super) fn s3_5(ctx: &Ctx<'_>, _: &str) -> Check {
-    per_bucket(ctx, |bucket, findings| {
-        let ok = bucket
-            .policy
-            .as_deref()
-            .and_then(policy::parse)
-            .is_some_and(|doc| {
-                policy::statements(&doc)
-                    .iter()
-                    .any(|s| denies_insecure_transport(s, &bucket.name))
-            });
+    per_bucket_at(ctx, |i, bucket, findings| {
+        let ok = ctx.bucket_policy(i).flatten().is_some_and(|doc| {
+            policy::statements(doc)
+                .iter()
+                .any(|s| denies_insecure_transport(s, &bucket.name))
+        });
         findings.test(ok, || {
-            ctx.at(format!(
+            ctx.at(format_args!(
                 "bucket `{}` does not deny requests without TLS (aws:SecureTransport)",
                 bucket.name
             ))
@@ -211,28 +223,28 @@ fn other_account(principal: &str, account_id: &str) -> bool {
 /// principal of another account any action of [`S3_6_BLOCKED_ACTIONS`]. The rule looks at
 /// the Principal element only and ignores conditions.
 pub(super) fn s3_6(ctx: &Ctx<'_>, _: &str) -> Check {
-    let account = ctx.snapshot.account_id.as_str();
-    per_bucket(ctx, |bucket, findings| {
-        let ok = match bucket.policy.as_deref() {
+    let account = ctx.account_id;
+    per_bucket_at(ctx, |i, bucket, findings| {
+        let ok = match ctx.bucket_policy(i) {
+            // No policy.
             None => true,
-            Some(text) => match policy::parse(text) {
-                None => {
-                    findings.unknown();
-                    return;
-                }
-                Some(doc) => !policy::statements(&doc).iter().any(|s| {
-                    policy::effect_is(s, "Allow")
-                        && policy::aws_principals(s)
-                            .iter()
-                            .any(|p| other_account(p, account))
-                        && S3_6_BLOCKED_ACTIONS
-                            .iter()
-                            .any(|a| policy::covers_action(s, a))
-                }),
-            },
+            // A policy that cannot be read.
+            Some(None) => {
+                findings.unknown();
+                return;
+            }
+            Some(Some(doc)) => !policy::statements(doc).iter().any(|s| {
+                policy::effect_is(s, "Allow")
+                    && policy::aws_principals(s)
+                        .iter()
+                        .any(|p| other_account(p, account))
+                    && S3_6_BLOCKED_ACTIONS
+                        .iter()
+                        .any(|a| policy::covers_action(s, a))
+            }),
         };
         findings.test(ok, || {
-            ctx.at(format!(
+            ctx.at(format_args!(
                 "bucket `{}` policy allows another account sensitive actions",
                 bucket.name
             ))
@@ -245,7 +257,7 @@ pub(super) fn s3_6(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn s3_8(ctx: &Ctx<'_>, _: &str) -> Check {
     per_bucket(ctx, |bucket, findings| {
         findings.test(bucket.public_access_block.is_some_and(|p| p.all()), || {
-            ctx.at(format!(
+            ctx.at(format_args!(
                 "bucket `{}` block public access is not fully on",
                 bucket.name
             ))
@@ -263,7 +275,7 @@ pub(super) fn s3_9(ctx: &Ctx<'_>, _: &str) -> Check {
                 .as_deref()
                 .is_some_and(|t| !t.is_empty()),
             || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "bucket `{}` has no server access logging",
                     bucket.name
                 ))
@@ -279,7 +291,7 @@ pub(super) fn s3_12(ctx: &Ctx<'_>, _: &str) -> Check {
         findings.test(
             bucket.object_ownership.as_deref() == Some("BucketOwnerEnforced"),
             || {
-                ctx.at(format!(
+                ctx.at(format_args!(
                     "bucket `{}` uses ACLs (ownership is not BucketOwnerEnforced)",
                     bucket.name
                 ))
@@ -304,7 +316,7 @@ pub(super) fn s3_13(ctx: &Ctx<'_>, _: &str) -> Check {
                     Err(_) => true,
                 });
         findings.test(enabled, || {
-            ctx.at(format!(
+            ctx.at(format_args!(
                 "bucket `{}` has no enabled lifecycle rule",
                 bucket.name
             ))

@@ -75,7 +75,9 @@ pub(super) fn guardduty_feature(ctx: &Ctx<'_>, id: &str) -> Check {
             && (feature_enabled(d, key)
                 || (id == "GuardDuty.7" && feature_enabled(d, GUARDDUTY_7_LEGACY)))
     });
-    Check::single(ok, || ctx.at(format!("GuardDuty {key} is not enabled")))
+    Check::single(ok, || {
+        ctx.at(format_args!("GuardDuty {key} is not enabled"))
+    })
 }
 
 /// Inspector.1–.4 (`inspector-ec2-scan-enabled`, `-ecr-`, `-lambda-code-`,
@@ -92,7 +94,7 @@ pub(super) fn inspector(ctx: &Ctx<'_>, id: &str) -> Check {
         _ => return Check::NoData,
     };
     Check::single(on, || {
-        ctx.at(format!("Amazon Inspector {what} scanning is off"))
+        ctx.at(format_args!("Amazon Inspector {what} scanning is off"))
     })
 }
 
@@ -128,7 +130,7 @@ pub(super) fn ssm_4(ctx: &Ctx<'_>, _: &str) -> Check {
         Check::Failed(
             ssm.public_documents
                 .iter()
-                .map(|d| ctx.at(format!("SSM document `{d}` is public")))
+                .map(|d| ctx.at(format_args!("SSM document `{d}` is public")))
                 .collect(),
         )
     }
@@ -172,7 +174,7 @@ pub(super) fn athena_4(ctx: &Ctx<'_>, _: &str) -> Check {
         .filter(|w| w.state.eq_ignore_ascii_case("ENABLED"))
     {
         findings.test(wg.publish_cloud_watch_metrics_enabled, || {
-            ctx.at(format!(
+            ctx.at(format_args!(
                 "Athena workgroup `{}` does not publish CloudWatch metrics",
                 wg.name
             ))
@@ -194,7 +196,12 @@ pub(super) fn kms_3(ctx: &Ctx<'_>, _: &str) -> Check {
                 key.key_state.as_str(),
                 "PendingDeletion" | "PendingReplicaDeletion"
             ),
-            || ctx.at(format!("KMS key {} is scheduled for deletion", key.key_id)),
+            || {
+                ctx.at(format_args!(
+                    "KMS key {} is scheduled for deletion",
+                    key.key_id
+                ))
+            },
         );
     }
     findings.finish()
@@ -219,7 +226,7 @@ pub(super) fn kms_5(ctx: &Ctx<'_>, _: &str) -> Check {
             .iter()
             .any(|s| policy::allows_public(s));
         findings.test(!public, || {
-            ctx.at(format!(
+            ctx.at(format_args!(
                 "KMS key {} policy allows public access",
                 key.key_id
             ))

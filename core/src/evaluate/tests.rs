@@ -13,9 +13,11 @@ use Status::{Disabled, Failed, NoData, Passed};
 /// A catalog holding only the control `id` (which must be in the built-in catalog).
 fn catalog_of(ids: &[&str]) -> Catalog {
     let builtin = Catalog::builtin();
-    Catalog {
-        controls: ids
-            .iter()
+    Catalog::new(
+        builtin.version.clone(),
+        builtin.standard.clone(),
+        builtin.source.clone(),
+        ids.iter()
             .map(|id| {
                 builtin
                     .get(id)
@@ -23,8 +25,7 @@ fn catalog_of(ids: &[&str]) -> Catalog {
                     .clone()
             })
             .collect(),
-        ..builtin.clone()
-    }
+    )
 }
 
 /// Evaluates control `id` on the fresh-account fixture after `setup`, in `REGION`.
@@ -1510,6 +1511,38 @@ fn percent_if_manual_done() {
     ebs(&mut s).encryption_by_default = false;
     let eval = evaluate(&s, Catalog::builtin(), &scope(&[REGION, OTHER]));
     assert!(eval.score.percent_if_manual_done < 100.0);
+}
+
+/// `percent_if_manual_done` runs `assume_done` on the account-wide part of the snapshot
+/// only and reads the regions from the snapshot itself: that holds while manual tasks are
+/// account-wide.
+#[test]
+fn manual_tasks_are_account_wide() {
+    let mut s = baselined();
+    known(&mut s.global.root).mfa = MfaKind::None;
+    known(&mut s.global.root).access_keys = 1;
+    s.global.security_contact = Observed::Known(None);
+    s.global.users = Observed::Known(vec![IamUser {
+        name: "bob".into(),
+        console_password: true,
+        mfa_devices: 0,
+        active_access_keys: 0,
+    }]);
+    ebs(&mut s).encryption_by_default = false;
+    for s in [snapshot(), baselined(), s] {
+        let done = crate::manual::assume_done(&s);
+        assert_eq!(done.regions, s.regions);
+        assert_eq!(done.account_id, s.account_id);
+        assert_eq!(done.format_version, s.format_version);
+        // The manual view is the score of the snapshot with the manual tasks done.
+        let scope = scope(&[REGION, OTHER]);
+        assert_eq!(
+            evaluate(&s, Catalog::builtin(), &scope)
+                .score
+                .percent_if_manual_done,
+            evaluate(&done, Catalog::builtin(), &scope).score.percent
+        );
+    }
 }
 
 #[test]
