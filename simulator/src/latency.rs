@@ -166,7 +166,7 @@ impl LatencyModel {
     /// How long a successful call of `action` takes (the bench computes the plan's critical
     /// path with it).
     pub fn latency(&self, action: &Action) -> Duration {
-        self.write_latency(&action.name())
+        self.write_latency(action.name())
     }
 
     pub(crate) fn write_latency(&self, name: &str) -> Duration {

@@ -360,7 +360,7 @@ impl Simulator {
                 Some(limit) => inner.run.rate.reserve(*limit, service, region, self.now()),
                 None => Duration::ZERO,
             };
-            wait + self.latency.write_latency(&action.name())
+            wait + self.latency.write_latency(action.name())
         };
         let answer = result
             .map(|created_key_id| ActionOutput { created_key_id })

@@ -5,45 +5,14 @@
 //! The binary lives in another package (`secure-account-cli`), so, as in `cli.rs`, [`bin`]
 //! builds it once with the same cargo, profile and target directory.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
 /// The `secure-account` binary, built on first use.
 fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        // This test runs as `<target>/<profile>/deps/bench-<hash>`.
-        let exe = std::env::current_exe().expect("the test knows its own path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("the test runs from <target>/<profile>/deps")
-            .to_path_buf();
-        let target_dir = profile_dir.parent().expect("<target>/<profile>");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build
-            .args([
-                "build",
-                "--quiet",
-                "--package",
-                "secure-account-cli",
-                "--bin",
-            ])
-            .arg("secure-account")
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "building `secure-account` failed");
-        profile_dir.join(format!("secure-account{}", std::env::consts::EXE_SUFFIX))
-    })
+    secure_account_tests::binary()
 }
 
 fn run(args: &[&str]) -> Output {
