@@ -255,6 +255,30 @@ its title. `--output json` prints the catalog file itself.
 Example:
   secure-account controls list --output json")]
     List,
+
+    /// Show how another catalog, or the account's live standard, differs from the reviewed one
+    #[command(long_about = "\
+Compare the reviewed catalog with another one: controls added (a baseline reviewed against \
+this catalog disables them as \"not yet reviewed\" until the catalog is updated and the golden \
+files reviewed), controls removed or retired, and controls whose severity, scope or title \
+changed.
+
+With `--against FILE`, the other catalog is a file (a catalog like `core/data/fsbp-catalog.json`, \
+or a JSON list of controls). Without it, the live standard is read from the account: the FSBP \
+controls Security Hub lists in the regions where the standard is subscribed. Exits 0 when \
+there is no difference, 2 when there is one (like `plan --detailed-exitcode`).
+
+Examples:
+  secure-account controls diff --against next-catalog.json
+  secure-account --sim-state account.json controls diff --output json")]
+    Diff(ControlsDiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ControlsDiffArgs {
+    /// The catalog to compare with (default: the account's live standard)
+    #[arg(long, value_name = "FILE")]
+    pub against: Option<PathBuf>,
 }
 
 /// Command names, for [`normalize_args`].

@@ -44,6 +44,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let global = &cli.global;
     match &cli.command {
         Command::Controls(ControlsCommand::List) => controls::list(global),
+        Command::Controls(ControlsCommand::Diff(args)) => match &args.against {
+            Some(path) => controls::diff_file(global, path),
+            None => {
+                Account::from_args(global)?.run(async |sim| controls::diff_live(sim, global).await)
+            }
+        },
         Command::Bench(args) => bench::run(global, args),
         Command::Baseline(BaselineCommand::Show) => {
             let baseline = load_baseline(global)?;

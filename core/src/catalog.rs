@@ -114,9 +114,168 @@ impl Catalog {
     }
 }
 
+/// How another catalog (a newer research file, or the live standard) differs from the
+/// reviewed one, over active controls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogDiff {
+    /// Active in the other catalog, not in the reviewed one: a baseline reviewed against
+    /// this catalog disables them as "not yet reviewed".
+    pub added: Vec<String>,
+    /// Active in the reviewed catalog, retired or absent in the other one.
+    pub removed: Vec<String>,
+    /// In both, with a field that differs.
+    pub changed: Vec<ControlChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlChange {
+    pub id: String,
+    pub field: String,
+    pub reviewed: String,
+    pub other: String,
+}
+
+impl CatalogDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Sorts control ids as Security Hub lists them (`EC2.2` before `EC2.10`).
+fn by_id(ids: &mut [String]) {
+    ids.sort_by_key(|id| match id.rsplit_once('.') {
+        Some((p, n)) => (p.to_ascii_lowercase(), n.parse::<u32>().unwrap_or(u32::MAX)),
+        None => (id.to_ascii_lowercase(), 0),
+    });
+}
+
+impl Catalog {
+    /// The difference between this (reviewed) catalog and `other`.
+    pub fn diff(&self, other: &Catalog) -> CatalogDiff {
+        let mut d = CatalogDiff::default();
+        for c in other.active() {
+            match self
+                .get(&c.id)
+                .filter(|r| r.status == ControlStatus::Active)
+            {
+                None => d.added.push(c.id.clone()),
+                Some(r) => {
+                    let mut field = |name: &str, a: String, b: String| {
+                        if a != b {
+                            d.changed.push(ControlChange {
+                                id: c.id.clone(),
+                                field: name.into(),
+                                reviewed: a,
+                                other: b,
+                            });
+                        }
+                    };
+                    field(
+                        "severity",
+                        format!("{:?}", r.severity).to_uppercase(),
+                        format!("{:?}", c.severity).to_uppercase(),
+                    );
+                    field("regional", r.regional.to_string(), c.regional.to_string());
+                    field("title", r.title.clone(), c.title.clone());
+                }
+            }
+        }
+        for r in self.active() {
+            if other
+                .get(&r.id)
+                .is_none_or(|c| c.status != ControlStatus::Active)
+            {
+                d.removed.push(r.id.clone());
+            }
+        }
+        by_id(&mut d.added);
+        by_id(&mut d.removed);
+        d
+    }
+
+    /// The difference between this catalog and a live standard known only by its control
+    /// ids (`securityhub:ListSecurityControlDefinitions`, or the account's associations).
+    pub fn diff_ids<'a>(&self, live: impl IntoIterator<Item = &'a str>) -> CatalogDiff {
+        let live: std::collections::BTreeSet<&str> = live.into_iter().collect();
+        let mut d = CatalogDiff::default();
+        for id in &live {
+            if self
+                .get(id)
+                .is_none_or(|c| c.status != ControlStatus::Active)
+            {
+                d.added.push(id.to_string());
+            }
+        }
+        for c in self.active() {
+            if !live.contains(c.id.as_str()) {
+                d.removed.push(c.id.clone());
+            }
+        }
+        by_id(&mut d.added);
+        by_id(&mut d.removed);
+        d
+    }
+
+    /// Reads a catalog file, or a JSON list of controls (the research file's shape).
+    pub fn from_json_or_list(text: &str) -> Result<Catalog, serde_json::Error> {
+        match serde_json::from_str::<Vec<Control>>(text) {
+            Ok(controls) => Ok(Catalog::new(
+                "unversioned".into(),
+                "aws-foundational-security-best-practices/v/1.0.0".into(),
+                "a list of controls".into(),
+                controls,
+            )),
+            Err(_) => Catalog::from_json(text),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diff_finds_added_removed_and_changed_controls() {
+        let reviewed = Catalog::builtin();
+        let mut controls = reviewed.controls.clone();
+        controls.retain(|c| c.id != "S3.1");
+        let mut new = controls[0].clone();
+        new.id = "EC2.183".into();
+        controls.push(new);
+        for c in controls.iter_mut().filter(|c| c.id == "IAM.6") {
+            c.severity = Severity::High;
+        }
+        let other = Catalog::new(
+            "next".into(),
+            reviewed.standard.clone(),
+            "test".into(),
+            controls,
+        );
+        let d = reviewed.diff(&other);
+        assert_eq!(d.added, ["EC2.183"]);
+        assert_eq!(d.removed, ["S3.1"]);
+        assert_eq!(d.changed.len(), 1);
+        assert_eq!(d.changed[0].id, "IAM.6");
+        assert!(reviewed.diff(reviewed).is_empty());
+    }
+
+    #[test]
+    fn diff_against_live_ids() {
+        let reviewed = Catalog::builtin();
+        let mut live: Vec<&str> = reviewed.active().map(|c| c.id.as_str()).collect();
+        live.retain(|id| *id != "EC2.2");
+        live.push("EC2.999");
+        let d = reviewed.diff_ids(live);
+        assert_eq!(d.added, ["EC2.999"]);
+        assert_eq!(d.removed, ["EC2.2"]);
+    }
+
+    #[test]
+    fn the_research_list_parses_as_a_catalog() {
+        let text = r#"[{"id":"X.1","title":"t","severity":"LOW","resource_types":[],"regional":true,"added":"2026-01-01","status":"active","config_rule":null,"schedule":"periodic","extra":1}]"#;
+        let c = Catalog::from_json_or_list(text).unwrap();
+        assert!(c.get("X.1").is_some());
+    }
 
     #[test]
     fn builtin_catalog_loads_and_ids_are_unique() {

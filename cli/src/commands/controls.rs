@@ -1,11 +1,18 @@
-//! `controls list`: the project's reviewed FSBP catalog.
+//! `controls list`: the project's reviewed FSBP catalog; `controls diff`: how another
+//! catalog or the live standard differs from it.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use secure_account_core::Catalog;
-use secure_account_core::catalog::{ControlStatus, Severity};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use secure_account_core::catalog::{CatalogDiff, ControlStatus, Severity};
+use secure_account_core::{Catalog, Observed};
+use secure_account_engine::Port;
+use serde::Serialize;
+
+use crate::account::read_snapshot;
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::output::{CLI_FORMAT_VERSION, print_json, print_text};
@@ -67,4 +74,109 @@ pub fn list(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The JSON of `controls diff`.
+#[derive(Debug, Serialize)]
+struct DiffOutput<'a> {
+    format_version: u32,
+    reviewed_catalog: &'a str,
+    against: &'a str,
+    #[serde(flatten)]
+    diff: &'a CatalogDiff,
+}
+
+/// `controls diff --against FILE`.
+pub fn diff_file(global: &GlobalArgs, path: &Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the catalog `{}`", path.display()))?;
+    let other = Catalog::from_json_or_list(&text).with_context(|| {
+        format!(
+            "`{}` is neither a catalog (like core/data/fsbp-catalog.json) nor a JSON list of controls",
+            path.display()
+        )
+    })?;
+    let reviewed = Catalog::builtin();
+    let label = format!("{} (catalog {})", path.display(), other.version);
+    print_diff(global, reviewed, &label, &reviewed.diff(&other))
+}
+
+/// `controls diff` against the standard the account runs.
+pub async fn diff_live(port: &impl Port, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let snapshot = read_snapshot(port).await?;
+    let mut live: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut regions = 0;
+    for (_, r) in snapshot.enabled_regions() {
+        if let Observed::Known(Some(hub)) = &r.services.security_hub {
+            if !hub.fsbp_controls.is_empty() {
+                regions += 1;
+                live.extend(hub.fsbp_controls.keys().map(String::as_str));
+            }
+        }
+    }
+    if regions == 0 {
+        bail!(
+            "the live standard cannot be read: FSBP is not subscribed in any region of the \
+             account; apply the baseline first, or compare with a file (`--against FILE`)"
+        );
+    }
+    let reviewed = Catalog::builtin();
+    let label = format!("the live standard ({regions} region(s))");
+    print_diff(global, reviewed, &label, &reviewed.diff_ids(live))
+}
+
+fn print_diff(
+    global: &GlobalArgs,
+    reviewed: &Catalog,
+    against: &str,
+    diff: &CatalogDiff,
+) -> anyhow::Result<ExitCode> {
+    match global.output {
+        OutputFormat::Json => print_json(&DiffOutput {
+            format_version: CLI_FORMAT_VERSION,
+            reviewed_catalog: &reviewed.version,
+            against,
+            diff,
+        })?,
+        OutputFormat::Text => {
+            let mut out = String::new();
+            let _ = writeln!(
+                out,
+                "Reviewed catalog {} against {against}",
+                reviewed.version
+            );
+            if diff.is_empty() {
+                let _ = writeln!(out, "No difference.");
+            }
+            if !diff.added.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Added ({}), disabled as not yet reviewed until the catalog is updated: {}",
+                    diff.added.len(),
+                    diff.added.join(", ")
+                );
+            }
+            if !diff.removed.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Removed or retired ({}): {}",
+                    diff.removed.len(),
+                    diff.removed.join(", ")
+                );
+            }
+            for c in &diff.changed {
+                let _ = writeln!(
+                    out,
+                    "Changed {} {}: {} → {}",
+                    c.id, c.field, c.reviewed, c.other
+                );
+            }
+            print_text(&out)?;
+        }
+    }
+    Ok(if diff.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
