@@ -102,6 +102,11 @@ impl Catalog {
         }
     }
 
+    /// The position of control `id` in `controls`.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
     pub fn get(&self, id: &str) -> Option<&Control> {
         self.index.get(id).and_then(|&i| self.controls.get(i))
     }

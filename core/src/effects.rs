@@ -717,15 +717,34 @@ fn trail_mut<'a>(s: &'a mut RegionServices, name: &str) -> Result<&'a mut Trail,
 
 /// Subscribing FSBP enables every control of the standard (those of the catalog).
 fn subscribe_fsbp(hub: &mut SecurityHub, region: &str) {
+    use std::collections::BTreeMap;
+    use std::sync::OnceLock;
+    // Built once: every region subscribing starts from the same associations.
+    static ALL_ENABLED: OnceLock<BTreeMap<String, ControlAssociation>> = OnceLock::new();
+    let all = ALL_ENABLED.get_or_init(|| {
+        Catalog::builtin()
+            .active()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    ControlAssociation {
+                        enabled: true,
+                        disabled_reason: None,
+                    },
+                )
+            })
+            .collect()
+    });
     hub.standards
         .insert(fsbp_standards_arn(region), "READY".into());
-    for c in Catalog::builtin().active() {
-        hub.fsbp_controls
-            .entry(c.id.clone())
-            .or_insert(ControlAssociation {
-                enabled: true,
-                disabled_reason: None,
-            });
+    if hub.fsbp_controls.is_empty() {
+        hub.fsbp_controls = all.clone();
+    } else {
+        for (id, association) in all {
+            hub.fsbp_controls
+                .entry(id.clone())
+                .or_insert_with(|| association.clone());
+        }
     }
 }
 
@@ -758,28 +777,53 @@ pub fn predict(snapshot: &Snapshot, actions: &[crate::action::PlannedAction]) ->
 }
 
 /// `actions` ordered so that every action comes after its dependencies (stable otherwise).
+///
+/// In passes over the actions not yet placed, in their order: an action is placed when
+/// every dependency that names an action of the list has been placed (earlier in the same
+/// pass counts). Dependencies outside the list are ignored; a cycle, which the planner
+/// cannot produce, leaves the rest in order.
 pub fn topological(actions: &[crate::action::PlannedAction]) -> Vec<&crate::action::PlannedAction> {
-    use std::collections::BTreeSet;
-    let mut done: BTreeSet<&str> = BTreeSet::new();
+    // Ids are resolved once, to slots (one per distinct id): a dependency is met once an
+    // action with its id is placed.
+    let mut by_id: Vec<(&str, usize)> = actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    by_id.sort_unstable();
+    let mut slot_of = vec![0usize; actions.len()];
+    let mut ids: Vec<&str> = Vec::with_capacity(by_id.len());
+    for (id, i) in by_id {
+        if ids.last() != Some(&id) {
+            ids.push(id);
+        }
+        slot_of[i] = ids.len() - 1;
+    }
+    let deps: Vec<Vec<usize>> = actions
+        .iter()
+        .map(|a| {
+            a.depends_on
+                .iter()
+                .filter_map(|d| ids.binary_search(&d.as_str()).ok())
+                .collect()
+        })
+        .collect();
+    let mut done = vec![false; ids.len()];
     let mut out = Vec::with_capacity(actions.len());
-    let ids: BTreeSet<&str> = actions.iter().map(|a| a.id.as_str()).collect();
-    let mut remaining: Vec<&crate::action::PlannedAction> = actions.iter().collect();
+    let mut remaining: Vec<usize> = (0..actions.len()).collect();
     while !remaining.is_empty() {
         let before = remaining.len();
-        remaining.retain(|a| {
-            let ready = a
-                .depends_on
-                .iter()
-                .all(|d| done.contains(d.as_str()) || !ids.contains(d.as_str()));
+        remaining.retain(|&i| {
+            let ready = deps[i].iter().all(|&slot| done[slot]);
             if ready {
-                done.insert(a.id.as_str());
-                out.push(*a);
+                done[slot_of[i]] = true;
+                out.push(&actions[i]);
             }
             !ready
         });
         if remaining.len() == before {
             // A cycle cannot come from the planner; keep the rest in order rather than loop.
-            out.append(&mut remaining);
+            out.extend(remaining.drain(..).map(|i| &actions[i]));
         }
     }
     out

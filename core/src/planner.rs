@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use crate::action::{Action, ControlAssociationUpdate, DetectorFeature, KeyRef, PlannedAction};
 use crate::baseline::{Baseline, Names};
-use crate::catalog::{Catalog, fsbp_standards_arn};
+use crate::catalog::{Catalog, ControlStatus, fsbp_standards_arn};
 use crate::effects::{self, SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING, service_linked_role_arn};
-use crate::evaluate::{Scope, evaluate};
+use crate::evaluate::{Scope, score};
 use crate::manual;
 use crate::plan::{PLAN_FORMAT_VERSION, Plan, Skipped};
 use crate::policy;
@@ -108,8 +108,8 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
         actions, skipped, ..
     } = p;
     let predicted = effects::predict(snapshot, &actions);
-    let score_now = evaluate(snapshot, catalog, &scope).score;
-    let score_predicted = evaluate(&predicted, catalog, &scope).score;
+    let score_now = score(snapshot, catalog, &scope);
+    let score_predicted = score(&predicted, catalog, &scope);
     let manual_tasks = manual::manual_tasks(&predicted, baseline.security_contact.is_some());
     let mut skipped = skipped;
     skipped.sort();
@@ -142,10 +142,11 @@ struct Planner<'a> {
     /// Ids of `actions`, for dependency look-ups.
     action_ids: BTreeSet<String>,
     skipped: Vec<Skipped>,
-    /// Why each catalog control is disabled under the baseline, in the home region and
-    /// elsewhere (computed once: the planner asks for every control in every region).
-    disabled_home: BTreeMap<&'a str, String>,
-    disabled_elsewhere: BTreeMap<&'a str, String>,
+    /// Why each catalog control (by position) is disabled under the baseline, in the home
+    /// region and elsewhere (computed once: the planner asks for every control in every
+    /// region).
+    disabled_home: Vec<Option<String>>,
+    disabled_elsewhere: Vec<Option<String>>,
 }
 
 /// What the trail section decided, for the key and bucket sections that serve it.
@@ -334,24 +335,32 @@ impl<'a> Planner<'a> {
 
     /// The control's disabled reason under the baseline in `region`, if it is disabled.
     fn disabled_reason(&self, control: &str, region: &str) -> Option<String> {
+        match self.catalog.position(control) {
+            Some(i) => self.disabled_at(i, region).cloned(),
+            None => Some(
+                self.b
+                    .controls
+                    .disabled
+                    .get(control)
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        format!(
+                            "not yet reviewed: not in the reviewed catalog {}",
+                            self.catalog.version
+                        )
+                    }),
+            ),
+        }
+    }
+
+    /// The disabled reason of the catalog's control at `position` in `region`.
+    fn disabled_at(&self, position: usize, region: &str) -> Option<&String> {
         let cache = if region == self.home {
             &self.disabled_home
         } else {
             &self.disabled_elsewhere
         };
-        if let Some(reason) = cache.get(control) {
-            return Some(reason.clone());
-        }
-        if let Some(reason) = self.b.controls.disabled.get(control) {
-            return Some(reason.clone());
-        }
-        if self.catalog.get(control).is_none() {
-            return Some(format!(
-                "not yet reviewed: not in the reviewed catalog {}",
-                self.catalog.version
-            ));
-        }
-        None
+        cache[position].as_ref()
     }
 
     fn control_enabled(&self, control: &str, region: &str) -> bool {
@@ -1480,29 +1489,33 @@ impl<'a> Planner<'a> {
                 Some(true)
             }
         };
-        let ids = self.catalog.active().map(|c| c.id.as_str()).chain(
-            current
-                .keys()
-                .map(String::as_str)
-                .filter(|id| self.catalog.get(id).is_none()),
-        );
         let mut updates = vec![];
-        for id in ids {
-            let Some(enabled) = now_enabled(id) else {
+        let mut update = |id: &str, enabled: bool, reason: Option<&String>| match reason {
+            Some(reason) if enabled => updates.push(ControlAssociationUpdate {
+                security_control_id: id.to_string(),
+                association_status: "DISABLED".into(),
+                updated_reason: Some(reason.clone()),
+            }),
+            None if !enabled => updates.push(ControlAssociationUpdate {
+                security_control_id: id.to_string(),
+                association_status: "ENABLED".into(),
+                updated_reason: None,
+            }),
+            _ => {}
+        };
+        for (i, c) in self.catalog.controls.iter().enumerate() {
+            if c.status != ControlStatus::Active {
                 continue;
-            };
-            match self.disabled_reason(id, r) {
-                Some(reason) if enabled => updates.push(ControlAssociationUpdate {
-                    security_control_id: id.to_string(),
-                    association_status: "DISABLED".into(),
-                    updated_reason: Some(reason),
-                }),
-                None if !enabled => updates.push(ControlAssociationUpdate {
-                    security_control_id: id.to_string(),
-                    association_status: "ENABLED".into(),
-                    updated_reason: None,
-                }),
-                _ => {}
+            }
+            if let Some(enabled) = now_enabled(&c.id) {
+                update(&c.id, enabled, self.disabled_at(i, r));
+            }
+        }
+        // Live controls the reviewed catalog does not know.
+        for (id, association) in current {
+            if self.catalog.position(id).is_none() {
+                let reason = self.disabled_reason(id, r);
+                update(id, association.enabled, reason.as_ref());
             }
         }
         if !updates.is_empty() {
@@ -1941,40 +1954,35 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// Why each active catalog control is disabled under the baseline, in the home region
-/// (`home`) or elsewhere.
-fn disabled_controls<'c>(
-    catalog: &'c Catalog,
-    b: &Baseline,
-    home: bool,
-) -> BTreeMap<&'c str, String> {
-    let mut out = BTreeMap::new();
-    for c in catalog.active() {
-        let reason = if let Some(reason) = b.controls.disabled.get(&c.id) {
-            Some(reason.clone())
-        } else if let Some(through) = b
-            .controls
-            .reviewed_through
-            .as_ref()
-            .filter(|t| c.added.as_str() > t.as_str())
-        {
-            Some(format!(
-                "not yet reviewed: added {}, after the baseline's review ({through})",
-                c.added
-            ))
-        } else if !c.regional && !home {
-            Some(format!(
-                "global resource control: evaluated in the home region {} only",
-                b.home_region
-            ))
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            out.insert(c.id.as_str(), reason);
-        }
-    }
-    out
+/// Why each catalog control (by position) is disabled under the baseline, in the home
+/// region (`home`) or elsewhere.
+fn disabled_controls(catalog: &Catalog, b: &Baseline, home: bool) -> Vec<Option<String>> {
+    catalog
+        .controls
+        .iter()
+        .map(|c| {
+            if let Some(reason) = b.controls.disabled.get(&c.id) {
+                Some(reason.clone())
+            } else if let Some(through) = b
+                .controls
+                .reviewed_through
+                .as_ref()
+                .filter(|t| c.added.as_str() > t.as_str())
+            {
+                Some(format!(
+                    "not yet reviewed: added {}, after the baseline's review ({through})",
+                    c.added
+                ))
+            } else if !c.regional && !home {
+                Some(format!(
+                    "global resource control: evaluated in the home region {} only",
+                    b.home_region
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// The password policy to set: the baseline's, with every stronger existing value kept.

@@ -146,7 +146,27 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
     }
     if !plan.skipped.is_empty() {
         let _ = writeln!(out, "\n{}", st.bold("Skipped"));
-        for s in &plan.skipped {
+        // Regions that are not enabled read as one line; the JSON keeps one entry each.
+        let not_enabled: Vec<&str> = plan
+            .skipped
+            .iter()
+            .filter(|s| s.reason == "region_not_enabled")
+            .map(|s| s.region.as_str())
+            .collect();
+        if !not_enabled.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} region(s) not enabled for the account (region_not_enabled): {}; enable \
+                 them in the Account console and apply again to cover them",
+                not_enabled.len(),
+                not_enabled.join(", ")
+            );
+        }
+        for s in plan
+            .skipped
+            .iter()
+            .filter(|s| s.reason != "region_not_enabled")
+        {
             let _ = writeln!(out, "  {} {}: {}", s.region, s.reason, s.detail);
         }
     }

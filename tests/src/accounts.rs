@@ -44,11 +44,13 @@ pub struct RegionSpec {
     pub ssm_blocked: bool,
 }
 
+/// A password policy: length, symbols, numbers, upper, lower, max age, reuse, hard expiry.
+pub type PolicySpec = (u32, bool, bool, bool, bool, Option<u32>, Option<u32>, bool);
+
 #[derive(Debug, Clone)]
 pub struct AccountSpec {
     pub regions: Vec<RegionSpec>,
-    /// length, symbols, numbers, upper, lower, max age, reuse, hard expiry.
-    pub password_policy: Option<(u32, bool, bool, bool, bool, Option<u32>, Option<u32>, bool)>,
+    pub password_policy: Option<PolicySpec>,
     /// Account public access block flags (4 bits), if set.
     pub account_pab: Option<u8>,
     pub public_bucket: bool,
@@ -455,19 +457,19 @@ impl AccountSpec {
                 });
             }
         }
-        if self.slr_exists {
-            if let Some(roles) = g.roles.known_mut() {
-                roles.push(IamRole {
-                    name: "AWSServiceRoleForConfig".into(),
-                    path: "/aws-service-role/config.amazonaws.com/".into(),
-                    arn: secure_account_core::effects::service_linked_role_arn(
-                        &account,
-                        "config.amazonaws.com",
-                    ),
-                    trusted_services: ["config.amazonaws.com".to_string()].into(),
-                    inline_policies: BTreeMap::new(),
-                });
-            }
+        if self.slr_exists
+            && let Some(roles) = g.roles.known_mut()
+        {
+            roles.push(IamRole {
+                name: "AWSServiceRoleForConfig".into(),
+                path: "/aws-service-role/config.amazonaws.com/".into(),
+                arn: secure_account_core::effects::service_linked_role_arn(
+                    &account,
+                    "config.amazonaws.com",
+                ),
+                trusted_services: ["config.amazonaws.com".to_string()].into(),
+                inline_policies: BTreeMap::new(),
+            });
         }
         s
     }

@@ -51,7 +51,6 @@ pub fn binary() -> &'static Path {
     })
 }
 
-
 /// Runs a future on a single-threaded runtime whose clock starts paused: the simulator's
 /// latencies and the engine's backoff pass in virtual time, instantly.
 pub fn block_on<F: Future>(f: F) -> F::Output {

@@ -249,7 +249,7 @@ fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), T
         let raw = id.rsplit(':').next().unwrap();
         let named = |x: &str| planned.iter().any(|p| p.contains(x));
         prop_assert!(
-            named(raw) || owner.as_deref().is_some_and(|vpc| named(vpc)),
+            named(raw) || owner.as_deref().is_some_and(named),
             "{id} disappeared but no destructive action of the plan names it or its VPC"
         );
     }

@@ -22,9 +22,16 @@ fn core_has_no_runtime_aws_or_http_dependency() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo tree runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let tree = String::from_utf8(out.stdout).unwrap();
-    let names: Vec<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let names: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
     assert!(names.contains(&"serde"), "the tree was read: {tree}");
     for name in &names {
         let banned = ["tokio", "hyper", "reqwest", "futures", "async-std", "mio"].contains(name)

@@ -107,11 +107,11 @@ pub async fn diff_live(port: &impl Port, global: &GlobalArgs) -> anyhow::Result<
     let mut live: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     let mut regions = 0;
     for (_, r) in snapshot.enabled_regions() {
-        if let Observed::Known(Some(hub)) = &r.services.security_hub {
-            if !hub.fsbp_controls.is_empty() {
-                regions += 1;
-                live.extend(hub.fsbp_controls.keys().map(String::as_str));
-            }
+        if let Observed::Known(Some(hub)) = &r.services.security_hub
+            && !hub.fsbp_controls.is_empty()
+        {
+            regions += 1;
+            live.extend(hub.fsbp_controls.keys().map(String::as_str));
         }
     }
     if regions == 0 {

@@ -3,7 +3,7 @@
 
 use crate::snapshot::{MfaKind, PasswordPolicy};
 
-use super::{Check, Ctx, Findings, global};
+use super::{Check, Ctx, global};
 
 /// IAM.7 as Security Hub runs it: the parameters Security Hub passes to the
 /// `iam-password-policy` rule by default ("Parameters: RequireUppercaseCharacters: true,
@@ -43,7 +43,7 @@ fn is_config_service_linked_role(arn: &str, account_id: &str) -> bool {
 pub(super) fn account_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.security_contact.known() {
         None => Check::NoData,
-        Some(contact) => Check::single(contact.is_some(), || {
+        Some(contact) => ctx.single(contact.is_some(), || {
             global("account has no SECURITY alternate contact")
         }),
     }
@@ -53,7 +53,7 @@ pub(super) fn account_1(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn iam_4(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.root.known() {
         None => Check::NoData,
-        Some(root) => Check::single(root.access_keys == 0, || {
+        Some(root) => ctx.single(root.access_keys == 0, || {
             global(format_args!(
                 "root user has {} access key(s)",
                 root.access_keys
@@ -69,7 +69,7 @@ pub(super) fn iam_5(ctx: &Ctx<'_>, _: &str) -> Check {
     let Some(users) = ctx.global.users.known() else {
         return Check::NoData;
     };
-    let mut findings = Findings::default();
+    let mut findings = ctx.findings();
     for user in users.iter().filter(|u| u.console_password) {
         findings.test(user.mfa_devices > 0, || {
             global(format_args!(
@@ -86,7 +86,7 @@ pub(super) fn iam_5(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn iam_6(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.root.known() {
         None => Check::NoData,
-        Some(root) => Check::single(root.mfa == MfaKind::Hardware, || {
+        Some(root) => ctx.single(root.mfa == MfaKind::Hardware, || {
             global(match root.mfa {
                 MfaKind::Virtual => "root user has a virtual MFA device, not a hardware one",
                 _ => "root user has no hardware MFA device",
@@ -140,10 +140,10 @@ pub fn iam_7_shortfalls(policy: &PasswordPolicy) -> Vec<String> {
 pub(super) fn iam_7(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.password_policy.known() {
         None => Check::NoData,
-        Some(None) => Check::Failed(vec![global("account has no IAM password policy")]),
+        Some(None) => ctx.failed(|| vec![global("account has no IAM password policy")]),
         Some(Some(policy)) => {
             let shortfalls = iam_7_shortfalls(policy);
-            Check::single(shortfalls.is_empty(), || {
+            ctx.single(shortfalls.is_empty(), || {
                 global(format_args!(
                     "IAM password policy {}",
                     shortfalls.join(", ")
@@ -185,7 +185,8 @@ pub(super) fn config_1(ctx: &Ctx<'_>, _: &str) -> Check {
     }) {
         return Check::Passed;
     }
-    let why = match config.recorders.first() {
+    ctx.failed(|| {
+        let why = match config.recorders.first() {
         None => "AWS Config has no configuration recorder".to_string(),
         Some(r) if !r.recording => format!("AWS Config recorder `{}` is not recording", r.name),
         Some(r) if !r.all_supported => format!(
@@ -200,6 +201,7 @@ pub(super) fn config_1(ctx: &Ctx<'_>, _: &str) -> Check {
             "AWS Config recorder `{}` does not record global IAM resources, which enabled IAM controls need here",
             r.name
         ),
-    };
-    Check::Failed(vec![ctx.at(why)])
+        };
+        vec![ctx.at(why)]
+    })
 }

@@ -38,12 +38,12 @@ pub(super) fn ec2_1(ctx: &Ctx<'_>, _: &str) -> Check {
     if ebs.public_snapshots.is_empty() {
         Check::Passed
     } else {
-        Check::Failed(
+        ctx.failed(|| {
             ebs.public_snapshots
                 .iter()
                 .map(|id| ctx.at(format_args!("snapshot {id} is publicly restorable")))
-                .collect(),
-        )
+                .collect()
+        })
     }
 }
 
@@ -51,7 +51,7 @@ pub(super) fn ec2_1(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn ec2_7(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.ebs) {
         None => Check::NoData,
-        Some(ebs) => Check::single(ebs.encryption_by_default, || {
+        Some(ebs) => ctx.single(ebs.encryption_by_default, || {
             ctx.at("EBS encryption by default is off")
         }),
     }
@@ -63,7 +63,7 @@ pub(super) fn ec2_7(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn ec2_182(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.ebs) {
         None => Check::NoData,
-        Some(ebs) => Check::single(
+        Some(ebs) => ctx.single(
             ebs.snapshot_block_public_access == "block-all-sharing",
             || {
                 ctx.at(format_args!(
@@ -83,7 +83,7 @@ pub(super) fn ec2_172(ctx: &Ctx<'_>, _: &str) -> Check {
         None => Check::NoData,
         Some(bpa) => {
             let mode = bpa.internet_gateway_block_mode.as_str();
-            Check::single(
+            ctx.single(
                 matches!(mode, "block-bidirectional" | "block-ingress"),
                 || {
                     ctx.at(format_args!(
@@ -105,7 +105,7 @@ fn per_vpc(ctx: &Ctx<'_>, mut judge: impl FnMut(&Vpc, &mut Findings)) -> Check {
     let Some(vpcs) = ctx.known(|s| &s.vpcs) else {
         return Check::NoData;
     };
-    let mut findings = Findings::default();
+    let mut findings = ctx.findings();
     for vpc in vpcs {
         judge(vpc, &mut findings);
     }

@@ -3,7 +3,7 @@
 
 use crate::snapshot::Trail;
 
-use super::{Check, Ctx, Findings};
+use super::{Check, Ctx};
 
 /// Whether the trail satisfies `multi-region-cloudtrail-enabled` as CloudTrail.1 runs it:
 /// multi-region, logging, and recording management events of both kinds (read and write).
@@ -36,9 +36,11 @@ pub(super) fn cloudtrail_1(ctx: &Ctx<'_>, _: &str) -> Check {
     } else if !visible.complete {
         Check::NoData
     } else {
-        Check::Failed(vec![ctx.at(
-            "no multi-region trail that is logging and records read and write management events",
-        )])
+        ctx.failed(|| {
+            vec![ctx.at(
+                "no multi-region trail that is logging and records read and write management events",
+            )]
+        })
     }
 }
 
@@ -48,7 +50,7 @@ fn per_trail(ctx: &Ctx<'_>, ok: impl Fn(&Trail) -> bool, what: &str) -> Check {
         return Check::NoData;
     }
     let visible = ctx.trails();
-    let mut findings = Findings::default();
+    let mut findings = ctx.findings();
     if !visible.complete {
         findings.unknown();
     }

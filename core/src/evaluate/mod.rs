@@ -41,6 +41,7 @@
 //!   region. `percent_if_manual_done` is the percent for the snapshot of
 //!   [`crate::manual::assume_done`]: a second pass (never a recursion) that re-evaluates the
 //!   controls that failed, the only ones that finishing manual tasks can change.
+//!   [`score`] computes the same score without the per-control results, for less work.
 //!
 //! Each check states, in a comment, the pass condition it implements and where it comes
 //! from (the Security Hub control reference and the AWS Config managed rule behind it).
@@ -50,6 +51,7 @@ mod account;
 mod ec2;
 mod logging;
 mod policy;
+mod regions;
 mod s3;
 mod services;
 
@@ -57,8 +59,6 @@ mod services;
 mod fixture;
 #[cfg(test)]
 mod tests;
-
-mod regions;
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,27 +152,86 @@ impl Evaluation {
 pub fn evaluate(snapshot: &Snapshot, catalog: &Catalog, scope: &Scope) -> Evaluation {
     // The region names, shared by every result's region map.
     let names: Arc<[String]> = scope.regions.iter().cloned().collect();
-    let controls = with_contexts(
-        snapshot,
-        &snapshot.global,
-        catalog,
-        scope,
-        |index, contexts| {
-            index
-                .controls
-                .iter()
-                .enumerate()
-                .map(|(i, (control, check))| evaluate_control(i, control, *check, contexts, &names))
-                .collect::<Vec<_>>()
-        },
-    );
-    let mut score = score(&controls, scope);
-    score.percent_if_manual_done = percent_if_manual_done(snapshot, catalog, scope, &controls);
+    let (controls, tally, manual) = prepare(snapshot, catalog, scope, |regions| {
+        let index = regions.index;
+        let (controls, tally) =
+            regions.with_contexts(&snapshot.global, Details::Collect, |contexts| {
+                let mut tally = Tally::new(contexts.len());
+                // The statuses of a control with no data anywhere, shared by all such results.
+                let no_data: Arc<[Status]> = vec![Status::NoData; contexts.len()].into();
+                let mut scratch = Vec::with_capacity(contexts.len());
+                let controls = index
+                    .controls
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (control, check))| {
+                        if check.is_none() && !regions.disabled.anywhere(i) {
+                            // Not modelled, enabled everywhere: no data in any region.
+                            tally.no_data += 1;
+                            return ControlResult {
+                                id: control.id.clone(),
+                                status: Status::NoData,
+                                regions_failed: Vec::new(),
+                                regions: RegionStatuses::new(
+                                    Arc::clone(&names),
+                                    Arc::clone(&no_data),
+                                ),
+                                failing_resources: Vec::new(),
+                            };
+                        }
+                        let result = evaluate_control(
+                            i,
+                            control,
+                            *check,
+                            contexts,
+                            &names,
+                            &no_data,
+                            &mut scratch,
+                        );
+                        tally.add(i, &result.id, result.status, result.regions.statuses());
+                        result
+                    })
+                    .collect::<Vec<_>>();
+                (controls, tally)
+            });
+        let manual = percent_if_manual_done(regions, &tally);
+        (controls, tally, manual)
+    });
     Evaluation {
         catalog_version: catalog.version.clone(),
         controls,
-        score,
+        score: tally.score(scope, manual),
     }
+}
+
+/// The score of the evaluation: `score(s, c, scope) == evaluate(s, c, scope).score`, for
+/// less work (no per-control results, no failing resource lines). What the planner needs.
+pub fn score(snapshot: &Snapshot, catalog: &Catalog, scope: &Scope) -> Score {
+    prepare(snapshot, catalog, scope, |regions| {
+        let index = regions.index;
+        let tally = regions.with_contexts(&snapshot.global, Details::Skip, |contexts| {
+            let mut tally = Tally::new(contexts.len());
+            let mut statuses = Vec::with_capacity(contexts.len());
+            for (i, (control, check)) in index.controls.iter().enumerate() {
+                if check.is_none() && !regions.disabled.anywhere(i) {
+                    // Not modelled, enabled everywhere: no data in any region.
+                    tally.no_data += 1;
+                    continue;
+                }
+                statuses.clear();
+                statuses.extend(
+                    contexts
+                        .iter()
+                        .map(|ctx| region_status(i, control, *check, ctx, None)),
+                );
+                let status = aggregate(statuses.iter().copied());
+                tally.add(i, &control.id, status, &statuses);
+            }
+            tally
+        });
+        let manual = percent_if_manual_done(regions, &tally);
+        tally.score(scope, manual)
+    })
 }
 
 /// Whether the evaluator models the control (others are `no_data` everywhere).
@@ -323,26 +382,28 @@ impl<'c> CatalogIndex<'c> {
 pub(crate) enum Check {
     NoData,
     Passed,
-    /// The failing resources, as full `region: what` lines.
+    /// The failing resources, as full `region: what` lines (none when the evaluation does
+    /// not collect them, see [`Details`]).
     Failed(Vec<String>),
 }
 
-impl Check {
-    /// An account-level check on one known value: passed, or failed with one resource line.
-    fn single(ok: bool, failure: impl FnOnce() -> String) -> Check {
-        if ok {
-            Check::Passed
-        } else {
-            Check::Failed(vec![failure()])
-        }
-    }
+/// Whether an evaluation collects the failing resource lines ([`evaluate`]) or only needs
+/// the statuses ([`score`], the manual view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Details {
+    Collect,
+    Skip,
 }
 
-/// Per-resource verdicts of one control in one region, folded into a [`Check`].
-#[derive(Debug, Default)]
+/// Per-resource verdicts of one control in one region, folded into a [`Check`] (made by
+/// [`Ctx::findings`]).
+#[derive(Debug)]
 pub(crate) struct Findings {
+    details: Details,
     passed: bool,
-    failed: Vec<String>,
+    failed: bool,
+    /// The failing resources, when collected.
+    lines: Vec<String>,
     /// Some resource could not be judged (its data was unreadable).
     unknown: bool,
 }
@@ -352,7 +413,10 @@ impl Findings {
         if ok {
             self.passed = true;
         } else {
-            self.failed.push(failure());
+            self.failed = true;
+            if self.details == Details::Collect {
+                self.lines.push(failure());
+            }
         }
     }
 
@@ -363,8 +427,8 @@ impl Findings {
     /// Failed when a resource failed; otherwise `no_data` when something was unreadable or
     /// nothing was evaluated; otherwise passed.
     fn finish(self) -> Check {
-        if !self.failed.is_empty() {
-            Check::Failed(self.failed)
+        if self.failed {
+            Check::Failed(self.lines)
         } else if self.unknown || !self.passed {
             Check::NoData
         } else {
@@ -389,12 +453,14 @@ pub(crate) struct Ctx<'a> {
     /// By position among the catalog's active controls: disabled in the region's FSBP
     /// subscription (empty when none is).
     disabled: &'a [bool],
+    /// Whether failing resource lines are collected.
+    details: Details,
     shared: &'a Shared<'a>,
 }
 
 /// What the contexts of one evaluation share, computed once (or once asked for).
 struct Shared<'a> {
-    trails: TrailIndex<'a>,
+    trails: &'a TrailIndex<'a>,
     /// The positions of the active controls on IAM resource types.
     iam_controls: &'a [usize],
     /// The policy of each bucket of `global.buckets` (see [`Ctx::bucket_policy`]), parsed
@@ -439,6 +505,34 @@ impl<'a> Ctx<'a> {
             .get(index)
             .and_then(Option::as_ref)
             .map(Option::as_ref)
+    }
+
+    /// An account-level check on one known value: passed, or failed with one resource line.
+    fn single(&self, ok: bool, failure: impl FnOnce() -> String) -> Check {
+        if ok {
+            Check::Passed
+        } else {
+            self.failed(|| vec![failure()])
+        }
+    }
+
+    /// Failed, with the failing resource lines (made only when they are collected).
+    fn failed(&self, lines: impl FnOnce() -> Vec<String>) -> Check {
+        Check::Failed(match self.details {
+            Details::Collect => lines(),
+            Details::Skip => Vec::new(),
+        })
+    }
+
+    /// Per-resource verdicts, to fold into a [`Check`].
+    fn findings(&self) -> Findings {
+        Findings {
+            details: self.details,
+            passed: false,
+            failed: false,
+            lines: Vec::new(),
+            unknown: false,
+        }
     }
 
     /// `region: what`, the form of a failing resource line (`what` may be
@@ -537,33 +631,29 @@ fn home_of<'a>(region: &'a str, trail: &'a Trail) -> &'a str {
 // ---------------------------------------------------------------------------------------
 // Evaluation, aggregation, score.
 
-/// Runs `f` with the catalog's index and the evaluation contexts of the scope's regions,
-/// in region order. The account-wide data is `global` (the snapshot's own, or the one of
-/// [`crate::manual::assume_done`]).
-fn with_contexts<R>(
+/// What an evaluation computes once from the catalog and the snapshot's regions, for its
+/// passes (the evaluation, then the manual view).
+struct Regions<'a> {
+    snapshot: &'a Snapshot,
+    scope: &'a Scope,
+    index: &'a CatalogIndex<'a>,
+    /// The services of each scope region, in region order (`None`: missing or not enabled).
+    services: Vec<Option<&'a RegionServices>>,
+    disabled: DisabledSets,
+    trails: TrailIndex<'a>,
+    /// The region whose Security Hub has a cross-region finding aggregator, if any.
+    aggregation_region: Option<&'a str>,
+}
+
+/// Runs `f` with what the evaluation of the snapshot's regions in the scope against the
+/// catalog needs.
+fn prepare<R>(
     snapshot: &Snapshot,
-    global: &AccountWide,
     catalog: &Catalog,
     scope: &Scope,
-    f: impl FnOnce(&CatalogIndex<'_>, &[Ctx<'_>]) -> R,
+    f: impl FnOnce(&Regions<'_>) -> R,
 ) -> R {
-    let trails = TrailIndex::new(snapshot);
-    let aggregation_region = snapshot
-        .enabled_regions()
-        .find(|(_, r)| {
-            r.services
-                .security_hub
-                .known()
-                .and_then(Option::as_ref)
-                .is_some_and(|hub| hub.finding_aggregator.is_some())
-        })
-        .map(|(name, _)| name.as_str());
     CatalogIndex::with(catalog, |index| {
-        let shared = Shared {
-            trails,
-            iam_controls: &index.iam,
-            bucket_policies: OnceCell::new(),
-        };
         let services: Vec<Option<&RegionServices>> = scope
             .regions
             .iter()
@@ -575,24 +665,62 @@ fn with_contexts<R>(
                     .map(|r| &r.services)
             })
             .collect();
-        let disabled = DisabledSets::new(index, &services);
-        let contexts: Vec<Ctx<'_>> = scope
+        let aggregation_region = snapshot
+            .enabled_regions()
+            .find(|(_, r)| {
+                r.services
+                    .security_hub
+                    .known()
+                    .and_then(Option::as_ref)
+                    .is_some_and(|hub| hub.finding_aggregator.is_some())
+            })
+            .map(|(name, _)| name.as_str());
+        f(&Regions {
+            snapshot,
+            scope,
+            index,
+            disabled: DisabledSets::new(index, &services),
+            services,
+            trails: TrailIndex::new(snapshot),
+            aggregation_region,
+        })
+    })
+}
+
+impl Regions<'_> {
+    /// Runs `f` with the evaluation contexts of the scope's regions, in region order. The
+    /// account-wide data is `global` (the snapshot's own, or the one of
+    /// [`crate::manual::assume_done`]).
+    fn with_contexts<R>(
+        &self,
+        global: &AccountWide,
+        details: Details,
+        f: impl FnOnce(&[Ctx<'_>]) -> R,
+    ) -> R {
+        let shared = Shared {
+            trails: &self.trails,
+            iam_controls: &self.index.iam,
+            bucket_policies: OnceCell::new(),
+        };
+        let contexts: Vec<Ctx<'_>> = self
+            .scope
             .regions
             .iter()
-            .zip(&services)
+            .zip(&self.services)
             .enumerate()
             .map(|(i, (region, services))| Ctx {
-                account_id: snapshot.account_id.as_str(),
+                account_id: self.snapshot.account_id.as_str(),
                 global,
                 region: region.as_str(),
                 services: *services,
-                aggregation_region,
-                disabled: disabled.of(i),
+                aggregation_region: self.aggregation_region,
+                disabled: self.disabled.of(i),
+                details,
                 shared: &shared,
             })
             .collect();
-        f(index, &contexts)
-    })
+        f(&contexts)
+    }
 }
 
 /// The controls disabled in each region's FSBP subscription, as flags by position among
@@ -603,6 +731,8 @@ struct DisabledSets {
     flags: Vec<Vec<bool>>,
     /// For each region, its set in `flags` (`None`: nothing disabled).
     region_set: Vec<Option<usize>>,
+    /// Disabled in some region (empty when nothing is disabled anywhere).
+    anywhere: Vec<bool>,
 }
 
 impl DisabledSets {
@@ -640,7 +770,26 @@ impl DisabledSets {
                 Some(flags.len() - 1)
             })
             .collect();
-        DisabledSets { flags, region_set }
+        let mut anywhere = Vec::new();
+        for set in &flags {
+            if anywhere.is_empty() {
+                anywhere = set.clone();
+            } else {
+                for (any, this) in anywhere.iter_mut().zip(set) {
+                    *any |= *this;
+                }
+            }
+        }
+        DisabledSets {
+            flags,
+            region_set,
+            anywhere,
+        }
+    }
+
+    /// The control at `position` is disabled in some region.
+    fn anywhere(&self, position: usize) -> bool {
+        self.anywhere.get(position).copied().unwrap_or(false)
     }
 
     /// The flags of the region at `i` (empty when nothing is disabled there).
@@ -673,28 +822,38 @@ fn region_status(
     }
 }
 
-/// The result of the active control at `position`.
+/// The result of the active control at `position`. `no_data` is the shared statuses of a
+/// control without data anywhere; `scratch` a buffer for the statuses.
 fn evaluate_control(
     position: usize,
     control: &Control,
     check: Option<CheckFn>,
     contexts: &[Ctx<'_>],
     names: &Arc<[String]>,
+    no_data: &Arc<[Status]>,
+    scratch: &mut Vec<Status>,
 ) -> ControlResult {
     let mut failing = Vec::new();
-    let statuses: Vec<Status> = contexts
-        .iter()
-        .map(|ctx| region_status(position, control, check, ctx, Some(&mut failing)))
-        .collect();
+    scratch.clear();
+    scratch.extend(
+        contexts
+            .iter()
+            .map(|ctx| region_status(position, control, check, ctx, Some(&mut failing))),
+    );
+    let statuses: Arc<[Status]> = if scratch.iter().all(|s| *s == Status::NoData) {
+        Arc::clone(no_data)
+    } else {
+        Arc::from(scratch.as_slice())
+    };
     let regions_failed: Vec<String> = names
         .iter()
-        .zip(&statuses)
+        .zip(scratch.iter())
         .filter(|(_, s)| **s == Status::Failed)
         .map(|(r, _)| r.clone())
         .collect();
     ControlResult {
         id: control.id.clone(),
-        status: aggregate(statuses.iter().copied()),
+        status: aggregate(scratch.iter().copied()),
         regions_failed,
         regions: RegionStatuses::new(Arc::clone(names), statuses),
         failing_resources: sorted_unique(failing),
@@ -708,6 +867,80 @@ fn sorted_unique(mut lines: Vec<String>) -> Vec<String> {
     lines
 }
 
+/// The score's figures, gathered control by control in catalog order.
+struct Tally {
+    passed: u32,
+    failed: u32,
+    no_data: u32,
+    disabled: u32,
+    failed_controls: Vec<String>,
+    /// The positions (among the active controls) of the failed controls.
+    failed_positions: Vec<usize>,
+    /// `(passed, failed)` per scope region, in region order.
+    regions: Vec<(u32, u32)>,
+}
+
+impl Tally {
+    fn new(regions: usize) -> Self {
+        Tally {
+            passed: 0,
+            failed: 0,
+            no_data: 0,
+            disabled: 0,
+            failed_controls: Vec::new(),
+            failed_positions: Vec::new(),
+            regions: vec![(0, 0); regions],
+        }
+    }
+
+    /// Counts the control at `position`: its aggregated status and its status in each
+    /// region.
+    fn add(&mut self, position: usize, id: &str, status: Status, statuses: &[Status]) {
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed => {
+                self.failed += 1;
+                self.failed_controls.push(id.to_string());
+                self.failed_positions.push(position);
+            }
+            Status::NoData => self.no_data += 1,
+            Status::Disabled => self.disabled += 1,
+        }
+        for ((passed, failed), status) in self.regions.iter_mut().zip(statuses) {
+            match status {
+                Status::Passed => *passed += 1,
+                Status::Failed => *failed += 1,
+                Status::NoData | Status::Disabled => {}
+            }
+        }
+    }
+
+    fn score(self, scope: &Scope, percent_if_manual_done: f64) -> Score {
+        Score {
+            percent: percent(self.passed, self.failed),
+            passed: self.passed,
+            failed: self.failed,
+            no_data: self.no_data,
+            disabled: self.disabled,
+            percent_if_manual_done,
+            failed_controls: self.failed_controls,
+            regions: scope
+                .regions
+                .iter()
+                .zip(self.regions)
+                .map(|(region, (passed, failed))| {
+                    let figures = RegionScore {
+                        percent: percent(passed, failed),
+                        passed,
+                        failed,
+                    };
+                    (region.clone(), figures)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The percent once every manual task is done: the controls are evaluated again on
 /// [`crate::manual::assume_done`]'s snapshot. Manual tasks only fix things (root MFA and
 /// access keys, users' MFA, the security contact), so only the controls that failed can
@@ -716,30 +949,20 @@ fn sorted_unique(mut lines: Vec<String>) -> Vec<String> {
 /// Manual tasks are account-wide: `assume_done` changes `global` only (a test holds it to
 /// that), so it is run on the account-wide part alone, and the second pass reads the
 /// regions of `snapshot` itself instead of a copy.
-fn percent_if_manual_done(
-    snapshot: &Snapshot,
-    catalog: &Catalog,
-    scope: &Scope,
-    controls: &[ControlResult],
-) -> f64 {
-    let now = score_of(controls);
-    if now.failed == 0 {
-        return now.percent;
-    }
-    let done = crate::manual::assume_done(&account_wide_part(snapshot));
+fn percent_if_manual_done(regions: &Regions<'_>, now: &Tally) -> f64 {
     let (mut passed, mut failed) = (now.passed, now.failed);
-    with_contexts(snapshot, &done.global, catalog, scope, |index, contexts| {
-        for (position, ((control, check), result)) in
-            index.controls.iter().zip(controls).enumerate()
-        {
-            if result.status != Status::Failed {
-                continue;
-            }
+    if failed == 0 {
+        return percent(passed, failed);
+    }
+    let done = crate::manual::assume_done(&account_wide_part(regions.snapshot));
+    regions.with_contexts(&done.global, Details::Skip, |contexts| {
+        for &position in &now.failed_positions {
+            let (control, check) = regions.index.controls[position];
             // Lazily: `aggregate` stops at the first region that fails.
             match aggregate(
                 contexts
                     .iter()
-                    .map(|ctx| region_status(position, control, *check, ctx, None)),
+                    .map(|ctx| region_status(position, control, check, ctx, None)),
             ) {
                 Status::Failed => {}
                 Status::Passed => {
@@ -792,59 +1015,4 @@ fn percent(passed: u32, failed: u32) -> f64 {
     }
     let exact = f64::from(passed) * 100.0 / f64::from(passed + failed);
     (exact * 100.0).round() / 100.0
-}
-
-/// The score of aggregated results, without the per-region figures and the manual view.
-fn score_of(controls: &[ControlResult]) -> Score {
-    let mut score = Score {
-        percent: 0.0,
-        passed: 0,
-        failed: 0,
-        no_data: 0,
-        disabled: 0,
-        percent_if_manual_done: 0.0,
-        failed_controls: Vec::new(),
-        regions: BTreeMap::new(),
-    };
-    for control in controls {
-        match control.status {
-            Status::Passed => score.passed += 1,
-            Status::Failed => {
-                score.failed += 1;
-                score.failed_controls.push(control.id.clone());
-            }
-            Status::NoData => score.no_data += 1,
-            Status::Disabled => score.disabled += 1,
-        }
-    }
-    score.percent = percent(score.passed, score.failed);
-    score
-}
-
-/// The full score, with the per-region figures (`percent_if_manual_done` is filled in by
-/// [`evaluate`]).
-fn score(controls: &[ControlResult], scope: &Scope) -> Score {
-    let mut score = score_of(controls);
-    // Every result's region map has the scope's regions, in the same (sorted) order.
-    let mut counts = vec![(0u32, 0u32); scope.regions.len()];
-    for control in controls {
-        for ((passed, failed), status) in counts.iter_mut().zip(control.regions.values()) {
-            match status {
-                Status::Passed => *passed += 1,
-                Status::Failed => *failed += 1,
-                Status::NoData | Status::Disabled => {}
-            }
-        }
-    }
-    for (region, (passed, failed)) in scope.regions.iter().zip(counts) {
-        score.regions.insert(
-            region.clone(),
-            RegionScore {
-                percent: percent(passed, failed),
-                passed,
-                failed,
-            },
-        );
-    }
-    score
 }

@@ -19,13 +19,13 @@ use super::Status;
 pub struct RegionStatuses {
     /// Sorted and unique.
     names: Arc<[String]>,
-    /// One per name.
-    statuses: Vec<Status>,
+    /// One per name (shared too, between the results that have the same).
+    statuses: Arc<[Status]>,
 }
 
 impl RegionStatuses {
     /// `names` sorted and unique, `statuses` one per name.
-    pub(super) fn new(names: Arc<[String]>, statuses: Vec<Status>) -> Self {
+    pub(super) fn new(names: Arc<[String]>, statuses: Arc<[Status]>) -> Self {
         debug_assert_eq!(names.len(), statuses.len());
         debug_assert!(names.windows(2).all(|w| w[0] < w[1]));
         RegionStatuses { names, statuses }
@@ -37,6 +37,11 @@ impl RegionStatuses {
             .binary_search_by(|name| name.as_str().cmp(region))
             .ok()
             .map(|i| &self.statuses[i])
+    }
+
+    /// The statuses, in region order.
+    pub(super) fn statuses(&self) -> &[Status] {
+        &self.statuses
     }
 
     pub fn contains_key(&self, region: &str) -> bool {
@@ -98,14 +103,14 @@ impl From<BTreeMap<String, Status>> for RegionStatuses {
         let (names, statuses): (Vec<String>, Vec<Status>) = map.into_iter().unzip();
         RegionStatuses {
             names: names.into(),
-            statuses,
+            statuses: statuses.into(),
         }
     }
 }
 
 impl PartialEq for RegionStatuses {
     fn eq(&self, other: &Self) -> bool {
-        self.statuses == other.statuses
+        self.statuses[..] == other.statuses[..]
             && (Arc::ptr_eq(&self.names, &other.names) || self.names == other.names)
     }
 }

@@ -62,7 +62,7 @@ fn per_bucket_at(ctx: &Ctx<'_>, mut judge: impl FnMut(usize, &Bucket, &mut Findi
     let Some(buckets) = ctx.global.buckets.known() else {
         return Check::NoData;
     };
-    let mut findings = Findings::default();
+    let mut findings = ctx.findings();
     for (i, bucket) in buckets
         .iter()
         .enumerate()
@@ -79,7 +79,7 @@ fn per_bucket_at(ctx: &Ctx<'_>, mut judge: impl FnMut(usize, &Bucket, &mut Findi
 pub(super) fn s3_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.account_public_access_block.known() {
         None => Check::NoData,
-        Some(pab) => Check::single(pab.is_some_and(|p| p.all()), || {
+        Some(pab) => ctx.single(pab.is_some_and(|p| p.all()), || {
             global("account-level S3 block public access is not fully on")
         }),
     }

@@ -4,7 +4,7 @@
 use crate::snapshot::Detector;
 
 use super::policy;
-use super::{Check, Ctx, Findings};
+use super::{Check, Ctx};
 
 /// The GuardDuty detector feature each control requires, as keys of
 /// [`Detector::features`]: a feature name, or `FEATURE/ADDITIONAL_CONFIGURATION`. A
@@ -51,7 +51,7 @@ fn feature_enabled(detector: &Detector, key: &str) -> bool {
 pub(super) fn guardduty_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.guardduty) {
         None => Check::NoData,
-        Some(detector) => Check::single(detector.as_ref().is_some_and(|d| d.enabled), || {
+        Some(detector) => ctx.single(detector.as_ref().is_some_and(|d| d.enabled), || {
             ctx.at(match detector {
                 None => "GuardDuty has no detector",
                 Some(_) => "GuardDuty detector is suspended",
@@ -75,7 +75,7 @@ pub(super) fn guardduty_feature(ctx: &Ctx<'_>, id: &str) -> Check {
             && (feature_enabled(d, key)
                 || (id == "GuardDuty.7" && feature_enabled(d, GUARDDUTY_7_LEGACY)))
     });
-    Check::single(ok, || {
+    ctx.single(ok, || {
         ctx.at(format_args!("GuardDuty {key} is not enabled"))
     })
 }
@@ -93,7 +93,7 @@ pub(super) fn inspector(ctx: &Ctx<'_>, id: &str) -> Check {
         "Inspector.4" => (inspector.lambda, "Lambda standard"),
         _ => return Check::NoData,
     };
-    Check::single(on, || {
+    ctx.single(on, || {
         ctx.at(format_args!("Amazon Inspector {what} scanning is off"))
     })
 }
@@ -102,7 +102,7 @@ pub(super) fn inspector(ctx: &Ctx<'_>, id: &str) -> Check {
 pub(super) fn macie_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.macie) {
         None => Check::NoData,
-        Some(macie) => Check::single(macie.enabled, || ctx.at("Amazon Macie is not enabled")),
+        Some(macie) => ctx.single(macie.enabled, || ctx.at("Amazon Macie is not enabled")),
     }
 }
 
@@ -111,7 +111,7 @@ pub(super) fn macie_1(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn macie_2(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.macie) {
         None => Check::NoData,
-        Some(macie) => Check::single(macie.enabled && macie.automated_discovery, || {
+        Some(macie) => ctx.single(macie.enabled && macie.automated_discovery, || {
             ctx.at("Macie automated sensitive data discovery is off")
         }),
     }
@@ -127,12 +127,12 @@ pub(super) fn ssm_4(ctx: &Ctx<'_>, _: &str) -> Check {
     if ssm.public_documents.is_empty() {
         Check::Passed
     } else {
-        Check::Failed(
+        ctx.failed(|| {
             ssm.public_documents
                 .iter()
                 .map(|d| ctx.at(format_args!("SSM document `{d}` is public")))
-                .collect(),
-        )
+                .collect()
+        })
     }
 }
 
@@ -141,7 +141,7 @@ pub(super) fn ssm_4(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn ssm_6(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.ssm) {
         None => Check::NoData,
-        Some(ssm) => Check::single(
+        Some(ssm) => ctx.single(
             ssm.automation_log_destination
                 .as_deref()
                 .is_some_and(|d| d.eq_ignore_ascii_case("CloudWatch")),
@@ -155,7 +155,7 @@ pub(super) fn ssm_6(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn ssm_7(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.ssm) {
         None => Check::NoData,
-        Some(ssm) => Check::single(ssm.public_sharing_blocked, || {
+        Some(ssm) => ctx.single(ssm.public_sharing_blocked, || {
             ctx.at("SSM document block public sharing is off")
         }),
     }
@@ -168,7 +168,7 @@ pub(super) fn athena_4(ctx: &Ctx<'_>, _: &str) -> Check {
     let Some(workgroups) = ctx.known(|s| &s.athena_workgroups) else {
         return Check::NoData;
     };
-    let mut findings = Findings::default();
+    let mut findings = ctx.findings();
     for wg in workgroups
         .iter()
         .filter(|w| w.state.eq_ignore_ascii_case("ENABLED"))
@@ -189,7 +189,7 @@ pub(super) fn kms_3(ctx: &Ctx<'_>, _: &str) -> Check {
     let Some(keys) = ctx.known(|s| &s.kms_keys) else {
         return Check::NoData;
     };
-    let mut findings = Findings::default();
+    let mut findings = ctx.findings();
     for key in keys {
         findings.test(
             !matches!(
@@ -216,7 +216,7 @@ pub(super) fn kms_5(ctx: &Ctx<'_>, _: &str) -> Check {
     let Some(keys) = ctx.known(|s| &s.kms_keys) else {
         return Check::NoData;
     };
-    let mut findings = Findings::default();
+    let mut findings = ctx.findings();
     for key in keys {
         let Some(doc) = policy::parse(&key.policy) else {
             findings.unknown();

@@ -1365,6 +1365,15 @@ fn result_with(id: &str, regions: &[(&str, Status)], status: Status) -> ControlR
     }
 }
 
+/// The score of given results (by the tally `evaluate` keeps).
+fn score_of(controls: &[ControlResult], scope: &Scope) -> Score {
+    let mut tally = Tally::new(scope.regions.len());
+    for (i, c) in controls.iter().enumerate() {
+        tally.add(i, &c.id, c.status, c.regions.statuses());
+    }
+    tally.score(scope, 0.0)
+}
+
 #[test]
 fn score_maths() {
     let controls = [
@@ -1374,7 +1383,7 @@ fn score_maths() {
         result_with("A.4", &[(REGION, NoData), (OTHER, NoData)], NoData),
         result_with("A.5", &[(REGION, Disabled), (OTHER, Disabled)], Disabled),
     ];
-    let got = score(&controls, &scope(&[REGION, OTHER]));
+    let got = score_of(&controls, &scope(&[REGION, OTHER]));
     assert_eq!(got.percent, 66.67);
     assert_eq!(
         (got.passed, got.failed, got.no_data, got.disabled),
@@ -1398,7 +1407,7 @@ fn score_maths() {
         }
     );
     // Nothing with data: 0, not NaN.
-    let got = score(&controls[3..], &scope(&[REGION]));
+    let got = score_of(&controls[3..], &scope(&[REGION]));
     assert_eq!(got.percent, 0.0);
     assert_eq!(percent(1, 2), 33.33);
     assert_eq!(percent(2, 1), 66.67);
@@ -1542,6 +1551,45 @@ fn manual_tasks_are_account_wide() {
                 .percent_if_manual_done,
             evaluate(&done, Catalog::builtin(), &scope).score.percent
         );
+    }
+}
+
+/// `score` is the score of `evaluate`, by a shorter way (no results, no failing lines).
+#[test]
+fn score_is_the_evaluation_score() {
+    let mut disabled = baselined();
+    // Disabled in one region only, and a control of another catalog.
+    let hub = |s: &mut Snapshot, region: &str| {
+        known(&mut services_in(s, region).security_hub)
+            .as_mut()
+            .expect("baselined hub")
+            .fsbp_controls
+            .insert(
+                "EC2.7".into(),
+                ControlAssociation {
+                    enabled: false,
+                    disabled_reason: Some("test".into()),
+                },
+            );
+    };
+    hub(&mut disabled, OTHER);
+    let mut failing = snapshot();
+    known(&mut failing.global.root).access_keys = 2;
+    buckets(&mut failing).push(Bucket {
+        public_acl: true,
+        ..bucket("public")
+    });
+    let custom = catalog_of(&["EC2.7", "IAM.4", "S3.2", "ACM.1"]);
+    for s in [snapshot(), baselined(), disabled, failing] {
+        for regions in [&[REGION, OTHER][..], &[REGION], &[]] {
+            let scope = scope(regions);
+            for catalog in [Catalog::builtin(), &custom] {
+                assert_eq!(
+                    score(&s, catalog, &scope),
+                    evaluate(&s, catalog, &scope).score
+                );
+            }
+        }
     }
 }
 
