@@ -286,7 +286,7 @@ pub enum Action {
 
     // ---- EC2 ----
     /// `ec2:EnableEbsEncryptionByDefault`.
-    EnableEbsEncryptionByDefault,
+    EnableEbsEncryptionByDefault {},
     /// `ec2:EnableSnapshotBlockPublicAccess`.
     EnableSnapshotBlockPublicAccess { state: String },
     /// `ec2:ModifyVpcBlockPublicAccessOptions` (only when the baseline switch is on).
@@ -387,7 +387,7 @@ impl Action {
             CreateAnalyzer { .. } | CreateArchiveRule { .. } | UpdateArchiveRule { .. } => {
                 "accessanalyzer"
             }
-            EnableEbsEncryptionByDefault
+            EnableEbsEncryptionByDefault {}
             | EnableSnapshotBlockPublicAccess { .. }
             | ModifyVpcBlockPublicAccessOptions { .. }
             | DetachInternetGateway { .. }
@@ -438,7 +438,7 @@ mod tests {
     #[test]
     fn name_is_the_json_action_tag() {
         let actions = [
-            Action::EnableEbsEncryptionByDefault,
+            Action::EnableEbsEncryptionByDefault {},
             Action::CreateBucket { bucket: "b".into() },
             Action::PutAccountPublicAccessBlock {
                 configuration: PublicAccessBlock::ALL,
@@ -454,6 +454,8 @@ mod tests {
         for a in actions {
             let json = serde_json::to_value(&a).unwrap();
             assert_eq!(json["action"], a.name());
+            // SPEC §6: every action has `params`, an object even when empty.
+            assert!(json["params"].is_object(), "{json}");
         }
     }
 }

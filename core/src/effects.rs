@@ -588,7 +588,7 @@ fn apply_regional(
                 .archive_rules
                 .insert(rule_name.clone(), filter.clone());
         }
-        Action::EnableEbsEncryptionByDefault => {
+        Action::EnableEbsEncryptionByDefault {} => {
             known(&mut s.ebs, "EBS settings")?.encryption_by_default = true
         }
         Action::EnableSnapshotBlockPublicAccess { state } => {

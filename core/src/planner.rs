@@ -1692,7 +1692,7 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 None,
-                Action::EnableEbsEncryptionByDefault,
+                Action::EnableEbsEncryptionByDefault {},
                 &["EC2.7"],
                 vec![],
             );

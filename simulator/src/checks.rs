@@ -865,7 +865,7 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         }
 
         // ---- EC2 ----
-        EnableEbsEncryptionByDefault => Ok(()),
+        EnableEbsEncryptionByDefault {} => Ok(()),
         EnableSnapshotBlockPublicAccess { state } => {
             if !matches!(state.as_str(), "block-all-sharing" | "block-new-sharing") {
                 return err(

@@ -186,7 +186,7 @@ pub fn iam_action(action: &Action) -> &'static str {
         CreateAnalyzer { .. } => "access-analyzer:CreateAnalyzer",
         CreateArchiveRule { .. } => "access-analyzer:CreateArchiveRule",
         UpdateArchiveRule { .. } => "access-analyzer:UpdateArchiveRule",
-        EnableEbsEncryptionByDefault => "ec2:EnableEbsEncryptionByDefault",
+        EnableEbsEncryptionByDefault {} => "ec2:EnableEbsEncryptionByDefault",
         EnableSnapshotBlockPublicAccess { .. } => "ec2:EnableSnapshotBlockPublicAccess",
         ModifyVpcBlockPublicAccessOptions { .. } => "ec2:ModifyVpcBlockPublicAccessOptions",
         DetachInternetGateway { .. } => "ec2:DetachInternetGateway",

@@ -258,7 +258,7 @@ mod tests {
             ms(500)
         );
         assert_eq!(
-            LatencyModel::zero().latency(&Action::EnableEbsEncryptionByDefault),
+            LatencyModel::zero().latency(&Action::EnableEbsEncryptionByDefault {}),
             Duration::ZERO
         );
     }

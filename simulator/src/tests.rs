@@ -472,7 +472,7 @@ async fn disabled_region_answers_unrecognized_client() {
     let e = h
         .code(
             "af-south-1",
-            Action::EnableEbsEncryptionByDefault,
+            Action::EnableEbsEncryptionByDefault {},
             "UnrecognizedClientException",
         )
         .await;
@@ -1519,7 +1519,7 @@ async fn non_default_security_group_blocks_vpc_deletion() {
 #[tokio::test(start_paused = true)]
 async fn ec2_settings() {
     let mut h = H::fresh();
-    h.ok(HOME, Action::EnableEbsEncryptionByDefault).await;
+    h.ok(HOME, Action::EnableEbsEncryptionByDefault {}).await;
     h.ok(
         HOME,
         Action::EnableSnapshotBlockPublicAccess {
@@ -1557,7 +1557,7 @@ async fn workload(sim: Simulator) -> Simulator {
         (HOME, put_recorder("default")),
         (HOME, put_channel(LOG_BUCKET)),
         (HOME, create_trail(TRAIL, LOG_BUCKET, "", false)),
-        (HOME, Action::EnableEbsEncryptionByDefault),
+        (HOME, Action::EnableEbsEncryptionByDefault {}),
     ];
     for (region, action) in actions {
         for _ in 0..20 {
@@ -1606,10 +1606,10 @@ async fn throttling_is_bounded() {
         "RequestLimitExceeded",
         "RequestLimitExceeded",
     ] {
-        h.code(HOME, Action::EnableEbsEncryptionByDefault, expected)
+        h.code(HOME, Action::EnableEbsEncryptionByDefault {}, expected)
             .await;
     }
-    h.ok(HOME, Action::EnableEbsEncryptionByDefault).await;
+    h.ok(HOME, Action::EnableEbsEncryptionByDefault {}).await;
     h.ok(GLOBAL, slr_config()).await;
 }
 
@@ -2074,7 +2074,7 @@ fn sample_actions() -> Vec<Action> {
             rule_name: s(),
             filter: BTreeMap::new(),
         },
-        EnableEbsEncryptionByDefault,
+        EnableEbsEncryptionByDefault {},
         EnableSnapshotBlockPublicAccess { state: s() },
         ModifyVpcBlockPublicAccessOptions {
             internet_gateway_block_mode: s(),
