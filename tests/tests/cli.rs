@@ -405,3 +405,45 @@ fn transient_faults_are_retried() {
     );
     assert!(stderr(&out).contains("retrying "));
 }
+
+#[test]
+fn controls_diff_names_new_and_removed_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut catalog: Value =
+        serde_json::from_str(include_str!("../../core/data/fsbp-catalog.json")).unwrap();
+    let controls = catalog["controls"].as_array_mut().unwrap();
+    let mut new = controls[0].clone();
+    new["id"] = "EC2.183".into();
+    controls.retain(|c| c["id"] != "S3.1");
+    controls.push(new);
+    let path = dir.path().join("next.json");
+    std::fs::write(&path, catalog.to_string()).unwrap();
+    let out = run(&[
+        "controls",
+        "diff",
+        "--against",
+        path.to_str().unwrap(),
+        "--output",
+        "json",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let diff = json(&out);
+    assert_eq!(diff["added"], serde_json::json!(["EC2.183"]));
+    assert_eq!(diff["removed"], serde_json::json!(["S3.1"]));
+    // The same catalog: no difference, exit 0.
+    let same = run(&[
+        "controls",
+        "diff",
+        "--against",
+        "../core/data/fsbp-catalog.json",
+    ]);
+    assert_eq!(code(&same), 0, "{}", stderr(&same));
+    // Without a file, the live standard of an account that has none subscribed yet.
+    let live = run(&["--simulate", "controls", "diff"]);
+    assert_eq!(code(&live), 1);
+    assert!(
+        stderr(&live).contains("--against FILE"),
+        "{}",
+        stderr(&live)
+    );
+}
