@@ -130,12 +130,14 @@ fn main() {
         hard_expiry: false,
     }));
     let buckets = s.global.buckets.known_mut().expect("known");
+    // The trail's own bucket, with the policy CloudTrail needed to log there.
     buckets.push(Bucket {
         name: "acme-audit-logs".into(),
         region: "eu-west-1".into(),
         public_access_block: Some(PublicAccessBlock::ALL),
         object_ownership: Some("BucketOwnerEnforced".into()),
         encryption: Some("AES256".into()),
+        policy: Some(r#"{"Version":"2012-10-17","Statement":[{"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::acme-audit-logs"},{"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::acme-audit-logs/AWSLogs/123456789012/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}"#.into()),
         ..Bucket::default()
     });
     buckets.push(Bucket {

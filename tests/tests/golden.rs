@@ -319,3 +319,33 @@ fn failed_reads_plan_nothing_blind() {
         );
     }
 }
+
+/// Every golden plan is not only pinned but also applies on the simulator without a
+/// failure, and the account then plans nothing more (the failed-reads case excepted: its
+/// snapshot is what a partly denied read saw, not an account).
+#[test]
+fn every_golden_plan_applies_on_the_simulator_and_converges() {
+    use secure_account_simulator::Simulator;
+    for name in CASES
+        .iter()
+        .filter(|c| **c != "failed_reads_plan_nothing_blind")
+    {
+        let case = load(name);
+        let sim = Simulator::from_snapshot(case.snapshot.clone());
+        let plan = secure_account_core::plan(&secure_account_tests::read(&sim), &case.baseline);
+        let report = secure_account_tests::apply(&sim, &plan, 0);
+        assert!(
+            report.succeeded(),
+            "{name}: {:?}",
+            report
+                .with_status(secure_account_engine::ActionStatus::Failed)
+                .collect::<Vec<_>>()
+        );
+        let again = secure_account_core::plan(&secure_account_tests::read(&sim), &case.baseline);
+        assert!(
+            again.actions.is_empty(),
+            "{name}: {}",
+            render::plan_text(&again, false)
+        );
+    }
+}
