@@ -285,6 +285,18 @@ impl<'a> Planner<'a> {
         });
     }
 
+    /// The value of a read, or `None` after recording a `read_failed` skipped entry: the
+    /// planner never acts on what it could not see.
+    fn seen<'o, T>(&mut self, region: &str, what: &str, o: &'o Observed<T>) -> Option<&'o T> {
+        match o {
+            Observed::Known(v) => Some(v),
+            Observed::Unreadable { read_error } => {
+                self.read_failed(region, what, read_error);
+                None
+            }
+        }
+    }
+
     fn read_failed(&mut self, region: &str, what: &str, e: &crate::snapshot::AwsError) {
         self.skip(
             &format!("{region}/{what}"),
@@ -447,13 +459,15 @@ impl<'a> Planner<'a> {
     }
 
     fn account_public_access_block(&mut self) {
-        let existing = match &self.s.global.account_public_access_block {
-            Observed::Unreadable { read_error } => {
-                let e = read_error.clone();
-                return self.read_failed(GLOBAL, "account_public_access_block", &e);
-            }
-            Observed::Known(v) => v.unwrap_or_default(),
+        let snapshot: &'a Snapshot = self.s;
+        let Some(v) = self.seen(
+            GLOBAL,
+            "account_public_access_block",
+            &snapshot.global.account_public_access_block,
+        ) else {
+            return;
         };
+        let existing = v.unwrap_or_default();
         let desired = existing.union(&PublicAccessBlock::ALL);
         if desired == existing {
             return;
@@ -508,14 +522,11 @@ impl<'a> Planner<'a> {
         if !(self.b.features.cloudtrail || self.b.features.config) {
             return false;
         }
-        let buckets = match &self.s.global.buckets {
-            Observed::Unreadable { read_error } => {
-                let e = read_error.clone();
-                self.read_failed(GLOBAL, "buckets", &e);
-                return false;
-            }
-            Observed::Known(b) => b.clone(),
+        let snapshot: &'a Snapshot = self.s;
+        let Some(b) = self.seen(GLOBAL, "buckets", &snapshot.global.buckets) else {
+            return false;
         };
+        let buckets = b.clone();
         let log = self.fill(&self.b.names.log_bucket);
         let access = self.fill(&self.b.names.access_log_bucket);
         if log == access {
@@ -1029,14 +1040,15 @@ impl<'a> Planner<'a> {
     /// cannot be planned.
     fn trail_key(&mut self, target: &TrailTarget) -> Option<Vec<String>> {
         let region = target.region.clone();
-        let keys: Vec<KmsKey> = match &self.s.regions[&region].services.kms_keys {
-            Observed::Unreadable { read_error } => {
-                let e = read_error.clone();
-                self.read_failed(&region, "kms_keys", &e);
-                return None;
-            }
-            Observed::Known(k) => k.clone(),
+        let snapshot: &'a Snapshot = self.s;
+        let Some(k) = self.seen(
+            &region,
+            "kms_keys",
+            &snapshot.regions[&region].services.kms_keys,
+        ) else {
+            return None;
         };
+        let keys: Vec<KmsKey> = k.clone();
         // A trail that already encrypts with the customer's own key keeps it.
         if target
             .existing
@@ -1197,22 +1209,20 @@ impl<'a> Planner<'a> {
         let role = self.fill(&self.b.names.trail_logs_role);
         let group_arn = format!("arn:aws:logs:{region}:{}:log-group:{name}:*", self.account);
         let role_arn = format!("arn:aws:iam::{}:role/{role}", self.account);
-        let groups = match &self.s.regions[&region].services.log_groups {
-            Observed::Unreadable { read_error } => {
-                let e = read_error.clone();
-                self.read_failed(&region, "log_groups", &e);
-                return None;
-            }
-            Observed::Known(g) => g.clone(),
+        let snapshot: &'a Snapshot = self.s;
+        let Some(g) = self.seen(
+            &region,
+            "log_groups",
+            &snapshot.regions[&region].services.log_groups,
+        ) else {
+            return None;
         };
-        let roles = match &self.s.global.roles {
-            Observed::Unreadable { read_error } => {
-                let e = read_error.clone();
-                self.read_failed(GLOBAL, "roles", &e);
-                return None;
-            }
-            Observed::Known(r) => r.clone(),
+        let groups = g.clone();
+        let snapshot: &'a Snapshot = self.s;
+        let Some(r) = self.seen(GLOBAL, "roles", &snapshot.global.roles) else {
+            return None;
         };
+        let roles = r.clone();
         let mut deps = vec![];
         match groups.iter().find(|g| g.name == name) {
             None => {
@@ -1347,11 +1357,8 @@ impl<'a> Planner<'a> {
         slr: Option<(String, Option<String>)>,
         buckets_ready: bool,
     ) {
-        let config = match &s.config {
-            Observed::Unreadable { read_error } => {
-                return self.read_failed(r, "config", read_error);
-            }
-            Observed::Known(c) => c,
+        let Some(config) = self.seen(r, "config", &s.config) else {
+            return;
         };
         let Some((role_arn, role_action)) = slr else {
             return self.skip(
@@ -1550,11 +1557,8 @@ impl<'a> Planner<'a> {
     // ---- GuardDuty ----
 
     fn guardduty(&mut self, r: &str, s: &RegionServices) {
-        let detector = match &s.guardduty {
-            Observed::Unreadable { read_error } => {
-                return self.read_failed(r, "guardduty", read_error);
-            }
-            Observed::Known(d) => d.clone(),
+        let Some(detector) = self.seen(r, "guardduty", &s.guardduty) else {
+            return;
         };
         let wanted: Vec<&str> = GUARDDUTY_FEATURES
             .iter()
@@ -1607,11 +1611,8 @@ impl<'a> Planner<'a> {
     // ---- IAM Access Analyzer ----
 
     fn access_analyzer(&mut self, r: &str, s: &RegionServices) {
-        let analyzers = match &s.analyzers {
-            Observed::Unreadable { read_error } => {
-                return self.read_failed(r, "analyzers", read_error);
-            }
-            Observed::Known(a) => a,
+        let Some(analyzers) = self.seen(r, "analyzers", &s.analyzers) else {
+            return;
         };
         let wanted = self.b.names.analyzer.clone();
         let existing = analyzers.iter().find(|a| a.name == wanted).or_else(|| {
@@ -1684,9 +1685,8 @@ impl<'a> Planner<'a> {
         if !(self.b.features.ebs_encryption || self.b.features.snapshot_block_public_access) {
             return;
         }
-        let ebs = match &s.ebs {
-            Observed::Unreadable { read_error } => return self.read_failed(r, "ebs", read_error),
-            Observed::Known(e) => e,
+        let Some(ebs) = self.seen(r, "ebs", &s.ebs) else {
+            return;
         };
         if self.b.features.ebs_encryption && !ebs.encryption_by_default {
             self.push(
@@ -1713,9 +1713,8 @@ impl<'a> Planner<'a> {
     }
 
     fn default_vpcs(&mut self, r: &str, s: &RegionServices) {
-        let vpcs = match &s.vpcs {
-            Observed::Unreadable { read_error } => return self.read_failed(r, "vpcs", read_error),
-            Observed::Known(v) => v,
+        let Some(vpcs) = self.seen(r, "vpcs", &s.vpcs) else {
+            return;
         };
         for vpc in vpcs.iter().filter(|v| v.is_default) {
             if !vpc.network_interfaces.is_empty() {
@@ -1825,11 +1824,8 @@ impl<'a> Planner<'a> {
     // ---- Athena, SSM, Inspector, Macie ----
 
     fn athena(&mut self, r: &str, s: &RegionServices) {
-        let groups = match &s.athena_workgroups {
-            Observed::Unreadable { read_error } => {
-                return self.read_failed(r, "athena_workgroups", read_error);
-            }
-            Observed::Known(g) => g,
+        let Some(groups) = self.seen(r, "athena_workgroups", &s.athena_workgroups) else {
+            return;
         };
         let Some(primary) = groups.iter().find(|g| g.name == "primary") else {
             return;
@@ -1856,9 +1852,8 @@ impl<'a> Planner<'a> {
     }
 
     fn ssm(&mut self, r: &str, s: &RegionServices) {
-        let ssm = match &s.ssm {
-            Observed::Unreadable { read_error } => return self.read_failed(r, "ssm", read_error),
-            Observed::Known(x) => x,
+        let Some(ssm) = self.seen(r, "ssm", &s.ssm) else {
+            return;
         };
         if !ssm.public_sharing_blocked {
             self.push(
@@ -1887,11 +1882,8 @@ impl<'a> Planner<'a> {
     }
 
     fn inspector(&mut self, r: &str, s: &RegionServices) {
-        let i = match &s.inspector {
-            Observed::Unreadable { read_error } => {
-                return self.read_failed(r, "inspector", read_error);
-            }
-            Observed::Known(x) => x,
+        let Some(i) = self.seen(r, "inspector", &s.inspector) else {
+            return;
         };
         let on = |t: &str| match t {
             "EC2" => i.ec2,
@@ -1920,9 +1912,8 @@ impl<'a> Planner<'a> {
     }
 
     fn macie(&mut self, r: &str, s: &RegionServices) {
-        let m = match &s.macie {
-            Observed::Unreadable { read_error } => return self.read_failed(r, "macie", read_error),
-            Observed::Known(x) => x,
+        let Some(m) = self.seen(r, "macie", &s.macie) else {
+            return;
         };
         let mut deps = vec![];
         if !m.enabled {
