@@ -1041,13 +1041,11 @@ impl<'a> Planner<'a> {
     fn trail_key(&mut self, target: &TrailTarget) -> Option<Vec<String>> {
         let region = target.region.clone();
         let snapshot: &'a Snapshot = self.s;
-        let Some(k) = self.seen(
+        let k = self.seen(
             &region,
             "kms_keys",
             &snapshot.regions[&region].services.kms_keys,
-        ) else {
-            return None;
-        };
+        )?;
         let keys: Vec<KmsKey> = k.clone();
         // A trail that already encrypts with the customer's own key keeps it.
         if target
@@ -1210,18 +1208,14 @@ impl<'a> Planner<'a> {
         let group_arn = format!("arn:aws:logs:{region}:{}:log-group:{name}:*", self.account);
         let role_arn = format!("arn:aws:iam::{}:role/{role}", self.account);
         let snapshot: &'a Snapshot = self.s;
-        let Some(g) = self.seen(
+        let g = self.seen(
             &region,
             "log_groups",
             &snapshot.regions[&region].services.log_groups,
-        ) else {
-            return None;
-        };
+        )?;
         let groups = g.clone();
         let snapshot: &'a Snapshot = self.s;
-        let Some(r) = self.seen(GLOBAL, "roles", &snapshot.global.roles) else {
-            return None;
-        };
+        let r = self.seen(GLOBAL, "roles", &snapshot.global.roles)?;
         let roles = r.clone();
         let mut deps = vec![];
         match groups.iter().find(|g| g.name == name) {
