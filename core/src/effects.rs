@@ -754,8 +754,8 @@ fn trusted_services(policy: &str) -> std::collections::BTreeSet<String> {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(policy) {
         for st in crate::policy::statements(&v) {
             if let Some(svc) = st.get("Principal").and_then(|p| p.get("Service")) {
-                for s in crate::policy::string_or_list(svc) {
-                    out.insert(s);
+                for s in crate::policy::strings(Some(svc)) {
+                    out.insert(s.to_string());
                 }
             }
         }

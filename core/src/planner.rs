@@ -2062,33 +2062,22 @@ fn new_bucket(name: &str, region: &str) -> Bucket {
     }
 }
 
-/// Whether a bucket is public now: a public ACL or a policy allowing everyone without a
-/// condition, not neutralised by its own public access block.
+/// Whether a bucket is public now: a public ACL, or a policy statement that allows everyone
+/// without a restricting condition (as S3.2/S3.3 judge it), not neutralised by the bucket's
+/// own public access block.
 pub fn bucket_is_public(b: &Bucket) -> bool {
     let pab = b.public_access_block.unwrap_or_default();
     let acl_public = b.public_acl && !pab.ignore_public_acls;
     let policy_public = !pab.restrict_public_buckets
-        && b.policy.as_deref().is_some_and(|text| {
-            serde_json::from_str::<Value>(text).is_ok_and(|doc| {
-                policy::statements(&doc).iter().any(|st| {
-                    st.get("Effect").and_then(Value::as_str) == Some("Allow")
-                        && st.get("Condition").is_none()
-                        && is_everyone(st.get("Principal"))
-                })
-            })
-        });
+        && b.policy
+            .as_deref()
+            .and_then(policy::parse)
+            .is_some_and(|doc| {
+                policy::statements(&doc)
+                    .iter()
+                    .any(|s| policy::allows_public(s))
+            });
     acl_public || policy_public
-}
-
-/// `"*"` or `{"AWS": "*"}` (or a list containing `*`).
-pub fn is_everyone(principal: Option<&Value>) -> bool {
-    match principal {
-        Some(Value::String(s)) => s == "*",
-        Some(Value::Object(m)) => m
-            .get("AWS")
-            .is_some_and(|v| policy::string_or_list(v).iter().any(|p| p == "*")),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

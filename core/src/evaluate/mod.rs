@@ -50,7 +50,7 @@
 mod account;
 mod ec2;
 mod logging;
-mod policy;
+
 mod regions;
 mod s3;
 mod services;
@@ -68,6 +68,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::catalog::{Catalog, Control};
+use crate::policy;
 use crate::snapshot::{AccountWide, Observed, RegionServices, Snapshot, Trail};
 
 pub use regions::RegionStatuses;

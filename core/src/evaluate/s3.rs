@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use crate::snapshot::{Bucket, PublicAccessBlock};
 
-use super::policy;
 use super::{Check, Ctx, Findings, global};
+use crate::policy;
 
 /// S3.6: the actions no other account may be allowed (`blacklistedactionpatterns` of
 /// `s3-bucket-blacklisted-actions-prohibited`, as Security Hub sets it).

@@ -3,8 +3,8 @@
 
 use crate::snapshot::Detector;
 
-use super::policy;
 use super::{Check, Ctx};
+use crate::policy;
 
 /// The GuardDuty detector feature each control requires, as keys of
 /// [`Detector::features`]: a feature name, or `FEATURE/ADDITIONAL_CONFIGURATION`. A
