@@ -226,8 +226,8 @@ pub struct BenchArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Exit 1 when the score is below N percent
-    #[arg(long, value_name = "N")]
+    /// Exit 1 when the score is below N percent (0 to 100)
+    #[arg(long, value_name = "N", value_parser = parse_percent)]
     pub min_score: Option<f64>,
 }
 
@@ -306,6 +306,18 @@ pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString>
         }
     }
     out
+}
+
+/// A percentage from 0 to 100.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..=100.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not a percentage from 0 to 100"))
+    }
 }
 
 #[cfg(test)]

@@ -90,10 +90,14 @@ pub async fn run<P: Port>(
     if json {
         print_json(&report)?;
     } else {
+        // The simulator runs on a virtual clock: say so, or a run that took a moment in
+        // real time would seem to claim seconds.
+        let simulated = global.simulate.is_some() || global.sim_state.is_some();
         print_text(&summary(
             &report,
             &plan,
             use_color(global.color, Stream::Stdout),
+            simulated,
         ))?;
     }
     if report.interrupted {
@@ -149,7 +153,7 @@ fn confirm() -> anyhow::Result<()> {
 }
 
 /// The report for people.
-fn summary(report: &ApplyReport, plan: &Plan, color: bool) -> String {
+fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> String {
     let mut out = String::new();
     let headline = if report.interrupted {
         paint("Apply interrupted.", RED, color)
@@ -211,11 +215,16 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool) -> String {
     let a = &report.api_calls;
     let _ = writeln!(
         out,
-        "API calls: {} read, {} write, {} retries; {:.1} s elapsed",
+        "API calls: {} read, {} write, {} retries; {:.1} s elapsed{}",
         a.read,
         a.write,
         a.retries,
-        a.elapsed_ms as f64 / 1000.0
+        a.elapsed_ms as f64 / 1000.0,
+        if simulated {
+            " on the simulator's clock (AWS-like latencies)"
+        } else {
+            ""
+        }
     );
     out
 }
