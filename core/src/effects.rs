@@ -52,6 +52,18 @@ pub fn service_linked_role_arn(account_id: &str, aws_service_name: &str) -> Stri
     )
 }
 
+/// The item `matches` picks, or `NotFound` naming it (`what` runs only then).
+fn find_mut<T>(
+    items: &mut [T],
+    matches: impl Fn(&T) -> bool,
+    what: impl FnOnce() -> String,
+) -> Result<&mut T, AwsError> {
+    items
+        .iter_mut()
+        .find(|item| matches(item))
+        .ok_or_else(|| not_found(&what()))
+}
+
 fn not_found(what: &str) -> AwsError {
     AwsError::new("NotFound", format!("{what} does not exist"))
 }
@@ -147,10 +159,11 @@ fn apply_global(
             policy_document,
         } => {
             let roles = known(&mut global.roles, "IAM roles")?;
-            let role = roles
-                .iter_mut()
-                .find(|r| &r.name == role_name)
-                .ok_or_else(|| not_found(&format!("role `{role_name}`")))?;
+            let role = find_mut(
+                roles,
+                |r| &r.name == role_name,
+                || format!("role `{role_name}`"),
+            )?;
             role.inline_policies
                 .insert(policy_name.clone(), policy_document.clone());
         }
@@ -238,10 +251,11 @@ fn apply_bucket(
             }
             return Ok(());
         }
-        let b = buckets
-            .iter_mut()
-            .find(|b| b.name == bucket_name)
-            .ok_or_else(|| not_found(&format!("bucket `{bucket_name}`")))?;
+        let b = find_mut(
+            buckets,
+            |b| b.name == bucket_name,
+            || format!("bucket `{bucket_name}`"),
+        )?;
         match action {
             Action::PutPublicAccessBlock { configuration, .. } => {
                 b.public_access_block = Some(*configuration)
@@ -436,12 +450,12 @@ fn apply_regional(
         }
         Action::StartConfigurationRecorder { name } => {
             let config = known(&mut s.config, "AWS Config")?;
-            config
-                .recorders
-                .iter_mut()
-                .find(|r| &r.name == name)
-                .ok_or_else(|| not_found(&format!("configuration recorder `{name}`")))?
-                .recording = true;
+            find_mut(
+                &mut config.recorders,
+                |r| &r.name == name,
+                || format!("configuration recorder `{name}`"),
+            )?
+            .recording = true;
         }
         Action::CreateKey {
             description: _,
@@ -492,11 +506,12 @@ fn apply_regional(
             retention_in_days,
         } => {
             let groups = known(&mut s.log_groups, "log groups")?;
-            groups
-                .iter_mut()
-                .find(|g| &g.name == log_group_name)
-                .ok_or_else(|| not_found(&format!("log group `{log_group_name}`")))?
-                .retention_in_days = Some(*retention_in_days);
+            find_mut(
+                groups,
+                |g| &g.name == log_group_name,
+                || format!("log group `{log_group_name}`"),
+            )?
+            .retention_in_days = Some(*retention_in_days);
         }
         Action::CreateTrail {
             name,
@@ -581,12 +596,13 @@ fn apply_regional(
             filter,
         } => {
             let analyzers = known(&mut s.analyzers, "analyzers")?;
-            analyzers
-                .iter_mut()
-                .find(|a| &a.name == analyzer_name)
-                .ok_or_else(|| not_found(&format!("analyzer `{analyzer_name}`")))?
-                .archive_rules
-                .insert(rule_name.clone(), filter.clone());
+            find_mut(
+                analyzers,
+                |a| &a.name == analyzer_name,
+                || format!("analyzer `{analyzer_name}`"),
+            )?
+            .archive_rules
+            .insert(rule_name.clone(), filter.clone());
         }
         Action::EnableEbsEncryptionByDefault {} => {
             known(&mut s.ebs, "EBS settings")?.encryption_by_default = true
@@ -606,20 +622,18 @@ fn apply_regional(
             vpc_id,
         } => {
             let vpcs = known(&mut s.vpcs, "VPCs")?;
-            let vpc = vpcs
-                .iter_mut()
-                .find(|v| &v.vpc_id == vpc_id)
-                .ok_or_else(|| not_found(&format!("VPC `{vpc_id}`")))?;
+            let vpc = find_mut(vpcs, |v| &v.vpc_id == vpc_id, || format!("VPC `{vpc_id}`"))?;
             vpc.internet_gateways.retain(|g| g != internet_gateway_id);
         }
         // A detached gateway is not part of any VPC: the snapshot no longer shows it.
         Action::DeleteInternetGateway { .. } => {}
         Action::DeleteSubnet { subnet_id } => {
             let vpcs = known(&mut s.vpcs, "VPCs")?;
-            let vpc = vpcs
-                .iter_mut()
-                .find(|v| v.subnets.iter().any(|sn| &sn.subnet_id == subnet_id))
-                .ok_or_else(|| not_found(&format!("subnet `{subnet_id}`")))?;
+            let vpc = find_mut(
+                vpcs,
+                |v| v.subnets.iter().any(|sn| &sn.subnet_id == subnet_id),
+                || format!("subnet `{subnet_id}`"),
+            )?;
             vpc.subnets.retain(|sn| &sn.subnet_id != subnet_id);
             for acl in &mut vpc.network_acls {
                 acl.associated_subnets.retain(|sn| sn != subnet_id);
@@ -638,10 +652,11 @@ fn apply_regional(
             encryption_option,
         } => {
             let groups = known(&mut s.athena_workgroups, "Athena workgroups")?;
-            let wg = groups
-                .iter_mut()
-                .find(|w| &w.name == work_group)
-                .ok_or_else(|| not_found(&format!("workgroup `{work_group}`")))?;
+            let wg = find_mut(
+                groups,
+                |w| &w.name == work_group,
+                || format!("workgroup `{work_group}`"),
+            )?;
             wg.publish_cloud_watch_metrics_enabled = *publish_cloud_watch_metrics_enabled;
             if let Some(option) = encryption_option {
                 wg.encryption_option = Some(option.clone());
