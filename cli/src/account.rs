@@ -82,10 +82,7 @@ impl Account {
         &self,
         f: impl AsyncFnOnce(&Simulator) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
+        let runtime = secure_account_simulator::virtual_clock_runtime()
             .context("cannot start the async runtime")?;
         runtime.block_on(async {
             let sim = self.open()?;

@@ -76,6 +76,16 @@ pub use faults::{
 };
 pub use latency::{LatencyModel, RateLimit};
 pub use reads::{part_names, read_calls};
+
+/// A single-threaded tokio runtime whose clock starts paused: the simulator's latencies and
+/// the engine's backoff then pass in virtual time, which tokio advances whenever every task
+/// waits, so a 17-region apply takes milliseconds of real time and reports AWS-like time.
+pub fn virtual_clock_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+}
 pub use scenarios::{
     ACCOUNT_ID, DEFAULT_REGIONS, LIVED_IN_PUBLIC_BUCKET, LIVED_IN_TRAIL_BUCKET, OPT_IN_REGIONS,
 };

@@ -54,10 +54,7 @@ pub fn binary() -> &'static Path {
 /// Runs a future on a single-threaded runtime whose clock starts paused: the simulator's
 /// latencies and the engine's backoff pass in virtual time, instantly.
 pub fn block_on<F: Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
+    secure_account_simulator::virtual_clock_runtime()
         .expect("a current-thread runtime builds")
         .block_on(f)
 }

@@ -214,10 +214,7 @@ fn reject_account_options(global: &GlobalArgs) -> anyhow::Result<()> {
 /// Runs `f` on a fresh `aws_like` simulator on a current-thread runtime whose clock starts
 /// paused, so waits cost no real time.
 fn on_virtual_clock<T>(f: impl AsyncFnOnce(&Simulator) -> anyhow::Result<T>) -> anyhow::Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
+    let runtime = secure_account_simulator::virtual_clock_runtime()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let sim = Simulator::scenario(SCENARIO)
