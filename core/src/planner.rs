@@ -1795,23 +1795,23 @@ impl<'a> Planner<'a> {
     }
 
     fn vpc_block_public_access(&mut self, r: &str, s: &RegionServices) {
-        match &s.vpc_block_public_access {
-            Observed::Unreadable { read_error } => {
-                self.read_failed(r, "vpc_block_public_access", read_error)
-            }
-            Observed::Known(b) if b.internet_gateway_block_mode == "block-bidirectional" => {}
-            Observed::Known(b) if b.internet_gateway_block_mode == "block-ingress" => {}
-            Observed::Known(_) => {
-                self.push(
-                    r,
-                    None,
-                    Action::ModifyVpcBlockPublicAccessOptions {
-                        internet_gateway_block_mode: "block-bidirectional".into(),
-                    },
-                    &["EC2.172"],
-                    vec![],
-                );
-            }
+        let Some(bpa) = self.seen(r, "vpc_block_public_access", &s.vpc_block_public_access) else {
+            return;
+        };
+        // Either blocking mode passes EC2.172; a stricter one already set is kept.
+        if !matches!(
+            bpa.internet_gateway_block_mode.as_str(),
+            "block-bidirectional" | "block-ingress"
+        ) {
+            self.push(
+                r,
+                None,
+                Action::ModifyVpcBlockPublicAccessOptions {
+                    internet_gateway_block_mode: "block-bidirectional".into(),
+                },
+                &["EC2.172"],
+                vec![],
+            );
         }
     }
 
