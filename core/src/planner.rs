@@ -2210,4 +2210,33 @@ mod tests {
                 .any(|x| x.reason == "public_bucket_in_use" && x.detail.contains("`site`"))
         );
     }
+
+    /// The switch turns on VPC block public access (EC2.172) and then no longer disables it;
+    /// a blocking mode already set is kept.
+    #[test]
+    fn vpc_block_public_access_switch() {
+        let mut b = Baseline::fsbp();
+        b.features.vpc_block_public_access = true;
+        b.controls.disabled.clear();
+        let mut s = baselined();
+        let p = plan(&s, &b);
+        let modify: Vec<_> = p
+            .actions
+            .iter()
+            .filter(|a| a.op.name() == "modify_vpc_block_public_access_options")
+            .collect();
+        assert_eq!(modify.len(), p.regions.len());
+        s.regions
+            .get_mut("us-east-1")
+            .unwrap()
+            .services
+            .vpc_block_public_access = Observed::Known(crate::snapshot::VpcBlockPublicAccess {
+            internet_gateway_block_mode: "block-ingress".into(),
+        });
+        let p = plan(&s, &b);
+        assert!(
+            p.action("us-east-1/modify_vpc_block_public_access_options")
+                .is_none()
+        );
+    }
 }
