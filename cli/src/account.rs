@@ -134,7 +134,7 @@ impl Account {
 
 /// Reads the account, naming what failed.
 pub async fn read_snapshot(port: &impl Port) -> anyhow::Result<Snapshot> {
-    port.read_snapshot()
+    secure_account_engine::read_snapshot(port, secure_account_engine::DEFAULT_READ_CONCURRENCY)
         .await
         .map_err(anyhow::Error::new)
         .context("cannot read the account")

@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod fresh;
 pub mod port;
+pub mod read;
 pub mod report;
 pub mod retry;
 
@@ -17,5 +18,6 @@ mod tests;
 pub use apply::{ApplyOptions, InvalidPlan, ProgressEvent, apply, check_plan};
 pub use fresh::{StalePlan, check_fresh};
 pub use port::{ActionOutput, CallCounts, Port, PortError};
+pub use read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
 pub use report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
 pub use retry::{ErrorClass, RetryPolicy, classify};

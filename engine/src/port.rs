@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use secure_account_core::{Action, AwsError, Outputs, Snapshot};
+use secure_account_core::{AccountInfo, Action, AwsError, Outputs, Part, PartValue, Scope};
 
 /// API calls made through a port so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallCounts {
-    /// Read calls (`Describe*`, `Get*`, `List*`), including those of `read_snapshot`.
+    /// Read calls (`Describe*`, `Get*`, `List*`), including those of reading a snapshot.
     pub read: u64,
     /// Write calls, one per `execute` attempt that reached the service.
     pub write: u64,
@@ -46,10 +46,15 @@ impl From<AwsError> for PortError {
 /// The futures need not be `Send`: the engine drives them on one task.
 #[allow(async_fn_in_trait)]
 pub trait Port {
-    /// Reads the account into a snapshot. Parts that could not be read are
-    /// `Observed::Unreadable` in it; only a failure to read anything at all (no credentials,
-    /// no account id) is an error.
-    async fn read_snapshot(&self) -> Result<Snapshot, PortError>;
+    /// Who the caller is and which regions the account has, with their opt-in status
+    /// (`sts:GetCallerIdentity`, `ec2:DescribeRegions --all-regions`). Failing here fails
+    /// the whole read: without the account id and its regions nothing else can be read.
+    async fn read_account(&self) -> Result<AccountInfo, PortError>;
+
+    /// Reads one part of the account in `scope` (the account, or one enabled region).
+    /// `Err(PortError::Aws(e))` makes that part unreadable in the snapshot, with AWS's
+    /// error; it never means "absent". [`crate::read_snapshot`] assembles the snapshot.
+    async fn read_part(&self, scope: &Scope, part: Part) -> Result<PartValue, PortError>;
 
     /// Executes one action in `region` (`"global"` for account-wide ones). `outputs` holds
     /// what earlier actions produced (created key ids). "Already in that state" answers

@@ -8,7 +8,11 @@ use std::time::Duration;
 use secure_account_core::action::Action;
 use secure_account_core::evaluate::Score;
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
-use secure_account_core::{AwsError, KeyRef, Outputs, Plan, PlannedAction, Skipped, Snapshot};
+use secure_account_core::snapshot::OptInStatus;
+use secure_account_core::{
+    AccountInfo, AwsError, KeyRef, Outputs, Part, PartValue, Plan, PlannedAction, Scope, Skipped,
+    Snapshot,
+};
 use tokio::time::Instant;
 
 use crate::*;
@@ -33,6 +37,11 @@ struct FakePort {
     in_flight: Cell<usize>,
     max_in_flight: Cell<usize>,
     writes: Cell<u64>,
+    reads: Cell<u64>,
+    /// The account `read_account`/`read_part` answer from.
+    account: RefCell<Option<Snapshot>>,
+    deny_reads: RefCell<Vec<Part>>,
+    crash_on_read: Cell<Option<Part>>,
 }
 
 impl FakePort {
@@ -45,6 +54,10 @@ impl FakePort {
             in_flight: Cell::new(0),
             max_in_flight: Cell::new(0),
             writes: Cell::new(0),
+            reads: Cell::new(0),
+            account: RefCell::new(None),
+            deny_reads: RefCell::default(),
+            crash_on_read: Cell::new(None),
         }
     }
 
@@ -65,11 +78,38 @@ impl FakePort {
 }
 
 impl Port for FakePort {
-    async fn read_snapshot(&self) -> Result<Snapshot, PortError> {
-        Err(PortError::Aws(AwsError::new(
-            "NotModelled",
-            "the fake has no account",
-        )))
+    async fn read_account(&self) -> Result<AccountInfo, PortError> {
+        match &*self.account.borrow() {
+            Some(a) => Ok(a.account_info()),
+            None => Err(PortError::Aws(AwsError::new(
+                "NotModelled",
+                "the fake has no account",
+            ))),
+        }
+    }
+
+    async fn read_part(&self, scope: &Scope, part: Part) -> Result<PartValue, PortError> {
+        self.in_flight.set(self.in_flight.get() + 1);
+        self.max_in_flight
+            .set(self.max_in_flight.get().max(self.in_flight.get()));
+        self.reads.set(self.reads.get() + 1);
+        tokio::time::sleep(LATENCY).await;
+        self.in_flight.set(self.in_flight.get() - 1);
+        if self.deny_reads.borrow().contains(&part) {
+            return Err(PortError::Aws(AwsError::new(
+                "AccessDenied",
+                format!("no {part}"),
+            )));
+        }
+        if self.crash_on_read.get() == Some(part) {
+            return Err(PortError::Crashed);
+        }
+        let account = self.account.borrow();
+        let account = account.as_ref().expect("read_account succeeded");
+        Ok(account
+            .part(scope, part)
+            .expect("the engine reads parts in their own scope")
+            .expect("the fake's account is fully known"))
     }
 
     async fn execute(
@@ -116,7 +156,7 @@ impl Port for FakePort {
 
     fn calls(&self) -> CallCounts {
         CallCounts {
-            read: 0,
+            read: self.reads.get(),
             write: self.writes.get(),
         }
     }
@@ -606,4 +646,78 @@ fn a_stale_plan_is_refused() {
             snapshot.fingerprint()
         )
     );
+}
+
+fn two_region_account() -> Snapshot {
+    Snapshot::from_account_info(&AccountInfo {
+        account_id: "123456789012".into(),
+        regions: [
+            ("us-east-1".to_string(), OptInStatus::OptInNotRequired),
+            ("eu-west-1".to_string(), OptInStatus::OptedIn),
+            ("af-south-1".to_string(), OptInStatus::NotOptedIn),
+        ]
+        .into_iter()
+        .collect(),
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn read_snapshot_reads_every_part_of_every_enabled_region_bounded() {
+    let port = FakePort::new();
+    let mut account = two_region_account();
+    account
+        .set_part(
+            &Scope::Region("eu-west-1".into()),
+            PartValue::Guardduty(Some(Default::default())),
+        )
+        .unwrap();
+    *port.account.borrow_mut() = Some(account.clone());
+    let read = read_snapshot(&port, 5).await.unwrap();
+    assert_eq!(read, account);
+    // 7 account-wide parts and 14 in each of the two enabled regions.
+    assert_eq!(port.calls().read, 7 + 2 * 14);
+    assert_eq!(port.max_in_flight.get(), 5);
+    // 35 reads of 100 ms, 5 at a time.
+    assert_eq!(port.elapsed(), LATENCY * 7);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_denied_part_is_unreadable_everywhere_it_is_read_and_the_rest_goes_on() {
+    let port = FakePort::new();
+    *port.account.borrow_mut() = Some(two_region_account());
+    port.deny_reads
+        .borrow_mut()
+        .extend([Part::Vpcs, Part::Root]);
+    let read = read_snapshot(&port, DEFAULT_READ_CONCURRENCY)
+        .await
+        .unwrap();
+    let unreadable: Vec<(String, Part)> = read
+        .unreadable_parts()
+        .into_iter()
+        .map(|(scope, part, e)| {
+            assert_eq!(e.code, "AccessDenied");
+            (scope.to_string(), part)
+        })
+        .collect();
+    assert_eq!(
+        unreadable,
+        vec![
+            ("global".to_string(), Part::Root),
+            ("eu-west-1".to_string(), Part::Vpcs),
+            ("us-east-1".to_string(), Part::Vpcs),
+        ]
+    );
+    assert!(read.global.users.known().is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_crash_or_a_failed_preamble_fails_the_whole_read() {
+    let port = FakePort::new();
+    assert!(matches!(
+        read_snapshot(&port, 8).await,
+        Err(PortError::Aws(e)) if e.code == "NotModelled"
+    ));
+    *port.account.borrow_mut() = Some(two_region_account());
+    port.crash_on_read.set(Some(Part::Macie));
+    assert_eq!(read_snapshot(&port, 8).await, Err(PortError::Crashed));
 }

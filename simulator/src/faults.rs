@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use secure_account_core::{Action, AwsError};
+use secure_account_core::{Action, AwsError, Part, Scope};
 
 /// The IAM principal the simulated operator signs requests as (it appears in
 /// `AccessDenied` messages and is checked by the KMS key policy lockout safety check).
@@ -80,9 +80,10 @@ impl FaultPlan {
         }
     }
 
-    /// Whether reads of `part` in `region` (`"global"` for account-wide parts) are denied.
-    pub fn read_denied(&self, region: &str, part: &str) -> bool {
-        self.deny_reads.contains(part) || self.deny_reads.contains(&format!("{region}/{part}"))
+    /// Whether reads of `part` in `scope` are denied.
+    pub fn read_denied(&self, scope: &Scope, part: Part) -> bool {
+        let name = part.name();
+        self.deny_reads.contains(name) || self.deny_reads.contains(&format!("{scope}/{name}"))
     }
 }
 

@@ -39,8 +39,8 @@
 //! Refused calls (throttled, denied, region not enabled) answer in 50 ms. Read calls take
 //! 50–120 ms by service (sts 50, s3 60, kms 60, logs 70, ssm 70, iam 80, guardduty 80,
 //! athena 80, account 80, config 90, cloudtrail 90, access analyzer 90, securityhub 100,
-//! inspector2 110, macie2 110, ec2 120); `read_snapshot` reads regions and parts
-//! concurrently and takes the preamble plus its longest chain of calls.
+//! inspector2 110, macie2 110, ec2 120); a part's read takes its longest chain of calls
+//! (items of a list are read concurrently), and the engine reads parts concurrently.
 //!
 //! Write rate limits, a token bucket per service and region (sustained/s, burst): ec2
 //! 5/50, securityhub 10/30, guardduty 10/20, config 5/10, cloudtrail 5/10, kms 5/10, s3
@@ -68,14 +68,16 @@ use tokio::time::Instant;
 
 use secure_account_core::effects;
 use secure_account_core::snapshot::GLOBAL;
-use secure_account_core::{Action, AwsError, Outputs, Snapshot};
+use secure_account_core::{
+    AccountInfo, Action, AwsError, Outputs, Part, PartValue, Scope, Snapshot,
+};
 use secure_account_engine::{ActionOutput, CallCounts, Port, PortError};
 
 pub use faults::{
     CALLER_NAME, FaultPlan, THROTTLING_CODES, access_denied_code, iam_action, throttling_code,
 };
 pub use latency::{LatencyModel, RateLimit};
-pub use reads::{part_names, read_calls};
+pub use reads::read_calls;
 
 /// A single-threaded tokio runtime whose clock starts paused: the simulator's latencies and
 /// the engine's backoff then pass in virtual time, which tokio advances whenever every task
@@ -480,55 +482,76 @@ impl Simulator {
         }
     }
 
-    /// Reads the whole account at once; returns the snapshot and how long reading takes.
-    fn read_now(&self) -> Result<(Snapshot, Duration), PortError> {
+    /// The preamble of a read (`sts:GetCallerIdentity`, `ec2:DescribeRegions`) at once;
+    /// returns the answer and how long it takes.
+    fn read_account_now(&self) -> Result<(AccountInfo, Duration), PortError> {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        if inner.run.crashed {
+            return Err(PortError::Crashed);
+        }
+        let mut reader = Reader {
+            run: &mut inner.run,
+            faults: &self.faults,
+            latency: &self.latency,
+        };
+        let mut delay = Duration::ZERO;
+        for service in reads::PREAMBLE {
+            let (result, attempts) = reader.call(service);
+            delay += self.latency.read_latency(service) * attempts;
+            result.map_err(PortError::Aws)?;
+        }
+        Ok((inner.account.account_info(), delay))
+    }
+
+    /// One part's read at once, from the account's true state; returns the answer and how
+    /// long its calls take.
+    fn read_part_now(
+        &self,
+        scope: &Scope,
+        part: Part,
+    ) -> Result<(Result<PartValue, AwsError>, Duration), PortError> {
         let mut guard = self.lock();
         let inner = &mut *guard;
         if inner.run.crashed {
             return Err(PortError::Crashed);
         }
         let account_id = inner.account.account_id.clone();
-        let mut out = inner.account.clone();
+        let calls = reads::calls(&inner.account, scope, part);
+        let enabled = match scope {
+            Scope::Account => true,
+            Scope::Region(r) => inner
+                .account
+                .regions
+                .get(r)
+                .is_some_and(|r| r.opt_in_status.is_enabled()),
+        };
         let mut reader = Reader {
             run: &mut inner.run,
             faults: &self.faults,
             latency: &self.latency,
         };
-        let mut preamble = Duration::ZERO;
-        for service in reads::PREAMBLE {
-            let (result, attempts) = reader.call(service);
-            preamble += self.latency.read_latency(service) * attempts;
-            result.map_err(PortError::Aws)?;
+        if !enabled {
+            reader.run.calls.read += 1;
+            let e = AwsError::new(
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid",
+            );
+            return Ok((Err(e), self.latency.rejection));
         }
-        let mut longest = Duration::ZERO;
-        for part in reads::GLOBAL_PARTS {
-            let calls = reads::global_calls(&inner.account.global, part.name);
-            let (result, time) = reader.part(&account_id, GLOBAL, part, calls);
-            longest = longest.max(time);
-            if let Err(e) = result {
-                reads::set_global_unreadable(&mut out.global, part.name, e);
-            }
-        }
-        for (name, region) in inner.account.enabled_regions() {
-            let services = &mut out
-                .regions
-                .get_mut(name)
-                .expect("the same regions")
-                .services;
-            for part in reads::REGIONAL_PARTS {
-                let calls = reads::regional_calls(&region.services, part.name);
-                let (result, time) = reader.part(&account_id, name, part, calls);
-                longest = longest.max(time);
-                if let Err(e) = result {
-                    reads::set_regional_unreadable(services, part.name, e);
-                }
-            }
-        }
-        Ok((out, preamble + longest))
+        let (result, delay) = reader.part(&account_id, scope, part, calls);
+        let answer = result.and_then(|()| match inner.account.part(scope, part) {
+            Ok(answer) => answer,
+            Err(misplaced) => Err(AwsError::new(
+                "InvalidParameterValue",
+                misplaced.to_string(),
+            )),
+        });
+        Ok((answer, delay))
     }
 }
 
-/// Reads for one `read_snapshot`: counts calls and injects read faults.
+/// Read calls: counts them and injects read faults.
 struct Reader<'a> {
     run: &'a mut Run,
     faults: &'a FaultPlan,
@@ -554,19 +577,20 @@ impl Reader<'_> {
     fn part(
         &mut self,
         account_id: &str,
-        region: &str,
-        part: reads::Part,
+        scope: &Scope,
+        part: Part,
         calls: reads::Calls,
     ) -> (Result<(), AwsError>, Duration) {
-        let latency = self.latency.read_latency(part.service);
-        if self.faults.read_denied(region, part.name) {
+        let service = part.facts().service;
+        let latency = self.latency.read_latency(service);
+        if self.faults.read_denied(scope, part) {
             self.run.calls.read += 1;
-            let e = faults::access_denied(account_id, part.service, part.first_call);
+            let e = faults::access_denied(account_id, service, part.first_call());
             return (Err(e), latency);
         }
         let mut extra_attempts = 0;
         for _ in 0..calls.total() {
-            let (result, attempts) = self.call(part.service);
+            let (result, attempts) = self.call(service);
             extra_attempts += attempts - 1;
             if let Err(e) = result {
                 return (Err(e), latency * (calls.chain() + extra_attempts));
@@ -640,12 +664,20 @@ fn apply_effects(
 }
 
 impl Port for Simulator {
-    async fn read_snapshot(&self) -> Result<Snapshot, PortError> {
-        let (snapshot, delay) = self.read_now()?;
+    async fn read_account(&self) -> Result<AccountInfo, PortError> {
+        let (info, delay) = self.read_account_now()?;
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        Ok(snapshot)
+        Ok(info)
+    }
+
+    async fn read_part(&self, scope: &Scope, part: Part) -> Result<PartValue, PortError> {
+        let (answer, delay) = self.read_part_now(scope, part)?;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        answer.map_err(PortError::Aws)
     }
 
     async fn execute(

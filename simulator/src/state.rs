@@ -6,9 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use secure_account_core::PartValue;
 use secure_account_core::Snapshot;
 use secure_account_core::effects::IdSource;
-use secure_account_core::snapshot::{Observed, RegionServices};
+use secure_account_core::part::reads_of;
+use secure_account_core::snapshot::RegionServices;
 
 /// Version of the simulator state JSON. Bump on incompatible changes.
 pub const STATE_FORMAT_VERSION: u32 = 1;
@@ -148,39 +150,17 @@ impl IdSource for Ids<'_> {
 /// Makes a snapshot fit to be the account's truth: every part `Known` (an unreadable part
 /// becomes its default), and regions that are not enabled without services.
 pub(crate) fn normalise(mut snapshot: Snapshot) -> Snapshot {
-    fn fix<T: Default>(o: &mut Observed<T>) {
-        if o.known().is_none() {
-            *o = Observed::Known(T::default());
-        }
-    }
-    let g = &mut snapshot.global;
-    fix(&mut g.password_policy);
-    fix(&mut g.root);
-    fix(&mut g.users);
-    fix(&mut g.roles);
-    fix(&mut g.account_public_access_block);
-    fix(&mut g.buckets);
-    fix(&mut g.security_contact);
     for r in snapshot.regions.values_mut() {
         if !r.opt_in_status.is_enabled() {
             r.services = RegionServices::default();
-            continue;
         }
-        let s = &mut r.services;
-        fix(&mut s.security_hub);
-        fix(&mut s.guardduty);
-        fix(&mut s.config);
-        fix(&mut s.trails);
-        fix(&mut s.kms_keys);
-        fix(&mut s.log_groups);
-        fix(&mut s.analyzers);
-        fix(&mut s.ebs);
-        fix(&mut s.vpcs);
-        fix(&mut s.vpc_block_public_access);
-        fix(&mut s.athena_workgroups);
-        fix(&mut s.ssm);
-        fix(&mut s.inspector);
-        fix(&mut s.macie);
+    }
+    for (scope, part) in reads_of(&snapshot.account_info()) {
+        if let Ok(Err(_)) = snapshot.part(&scope, part) {
+            snapshot
+                .set_part(&scope, PartValue::empty(part))
+                .expect("reads_of lists parts in their own scope");
+        }
     }
     snapshot
 }

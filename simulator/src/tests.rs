@@ -482,7 +482,12 @@ async fn disabled_region_answers_unrecognized_client() {
     );
     h.code("af-south-1", enable_hub(), "UnrecognizedClientException")
         .await;
-    let snap = h.sim.read_snapshot().await.unwrap();
+    let snap = secure_account_engine::read_snapshot(
+        &h.sim,
+        secure_account_engine::DEFAULT_READ_CONCURRENCY,
+    )
+    .await
+    .unwrap();
     let r = &snap.regions["af-south-1"];
     assert_eq!(r.opt_in_status, OptInStatus::NotOptedIn);
     assert_eq!(r.services, RegionServices::default());
@@ -1723,7 +1728,12 @@ async fn access_denied_names_the_iam_action() {
         )
         .await;
     assert!(e.message.contains("ec2:DeleteVpc"), "{e}");
-    let snap = h.sim.read_snapshot().await.unwrap();
+    let snap = secure_account_engine::read_snapshot(
+        &h.sim,
+        secure_account_engine::DEFAULT_READ_CONCURRENCY,
+    )
+    .await
+    .unwrap();
     let e = snap.regions[HOME].services.guardduty.read_error().unwrap();
     assert_eq!(e.code, "AccessDeniedException");
     assert!(e.message.contains("guardduty:ListDetectors"), "{e}");
@@ -1750,7 +1760,10 @@ async fn throttled_reads_retry_then_become_unreadable() {
         });
     // The preamble's first call (sts:GetCallerIdentity) fails its three attempts: nothing
     // can be read.
-    let snap = sim.read_snapshot().await.unwrap_err();
+    let snap =
+        secure_account_engine::read_snapshot(&sim, secure_account_engine::DEFAULT_READ_CONCURRENCY)
+            .await
+            .unwrap_err();
     assert!(
         matches!(snap, PortError::Aws(ref e) if e.code == "Throttling"),
         "{snap:?}"
@@ -1763,7 +1776,12 @@ async fn throttled_reads_retry_then_become_unreadable() {
             ..FaultPlan::seeded(5)
         });
     let snap = loop {
-        if let Ok(s) = sim.read_snapshot().await {
+        if let Ok(s) = secure_account_engine::read_snapshot(
+            &sim,
+            secure_account_engine::DEFAULT_READ_CONCURRENCY,
+        )
+        .await
+        {
             break s;
         }
     };
@@ -1792,7 +1810,15 @@ async fn crash_stops_every_later_call_and_keeps_the_state() {
     h.ok("eu-west-1", enable_hub()).await;
     let r = h.run("eu-west-2", enable_hub()).await;
     assert_eq!(r.unwrap_err(), PortError::Crashed);
-    assert_eq!(h.sim.read_snapshot().await.unwrap_err(), PortError::Crashed);
+    assert_eq!(
+        secure_account_engine::read_snapshot(
+            &h.sim,
+            secure_account_engine::DEFAULT_READ_CONCURRENCY
+        )
+        .await
+        .unwrap_err(),
+        PortError::Crashed
+    );
     assert_eq!(h.sim.write_log().len(), 2);
     assert_eq!(h.sim.calls().write, 2);
     // The state so far is kept; a new process continues from it.
@@ -1815,7 +1841,10 @@ async fn crash_stops_every_later_call_and_keeps_the_state() {
 #[tokio::test(start_paused = true)]
 async fn read_snapshot_counts_realistic_read_calls() {
     let sim = Simulator::scenario("fresh").unwrap();
-    let snap = sim.read_snapshot().await.unwrap();
+    let snap =
+        secure_account_engine::read_snapshot(&sim, secure_account_engine::DEFAULT_READ_CONCURRENCY)
+            .await
+            .unwrap();
     assert_eq!(snap, sim.account());
     let reads = sim.calls().read;
     assert_eq!(reads, read_calls(&sim.account()));
@@ -1824,7 +1853,9 @@ async fn read_snapshot_counts_realistic_read_calls() {
     assert_eq!(reads, 2 + 9 + 17 * (14 + 2 + 1 + 2 + 8 + 1 + 2));
     assert_eq!(sim.calls().write, 0);
     let lived = Simulator::scenario("lived-in").unwrap();
-    lived.read_snapshot().await.unwrap();
+    secure_account_engine::read_snapshot(&lived, secure_account_engine::DEFAULT_READ_CONCURRENCY)
+        .await
+        .unwrap();
     assert!(lived.calls().read > reads);
 }
 
@@ -1857,7 +1888,9 @@ async fn a_call_takes_its_modelled_latency_on_virtual_time() {
     assert_eq!(h.sim.elapsed() - t2, Duration::from_millis(50));
     // Reads take their longest chain: the preamble (sts 50 + ec2 120) and 9 EC2 describes.
     let t3 = h.sim.elapsed();
-    h.sim.read_snapshot().await.unwrap();
+    secure_account_engine::read_snapshot(&h.sim, secure_account_engine::DEFAULT_READ_CONCURRENCY)
+        .await
+        .unwrap();
     assert_eq!(h.sim.elapsed() - t3, Duration::from_millis(170 + 9 * 120));
     // sleep() is virtual too.
     let t4 = h.sim.elapsed();

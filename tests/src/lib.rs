@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use secure_account_core::{Plan, Snapshot};
-use secure_account_engine::{ApplyOptions, ApplyReport, Port};
+use secure_account_engine::{ApplyOptions, ApplyReport};
 use secure_account_simulator::Simulator;
 
 pub mod accounts;
@@ -61,7 +61,11 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
 
 /// Reads the account through the port (with the simulator's read faults).
 pub fn read(sim: &Simulator) -> Snapshot {
-    block_on(sim.read_snapshot()).expect("the simulator always answers a snapshot")
+    block_on(secure_account_engine::read_snapshot(
+        sim,
+        secure_account_engine::DEFAULT_READ_CONCURRENCY,
+    ))
+    .expect("the simulator always answers a snapshot")
 }
 
 /// Applies `plan` through the engine with default options and the given jitter seed.

@@ -16,7 +16,6 @@ use proptest::test_runner::Config;
 use secure_account_core::snapshot::{Bucket, PasswordPolicy, Snapshot};
 use secure_account_core::{Baseline, Catalog, Plan, evaluate, planner, render};
 use secure_account_engine::ActionStatus;
-use secure_account_engine::Port;
 use secure_account_simulator::{FaultPlan, Simulator};
 use secure_account_tests::accounts::{AccountSpec, account_spec, any_faults, transient_faults};
 use secure_account_tests::{apply, read, resource_ids};
@@ -377,7 +376,7 @@ proptest! {
         let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
         // Reading can fail as a whole (the preamble throttled past its retries): then the
         // run stops before planning, having written nothing.
-        match secure_account_tests::block_on(sim.read_snapshot()) {
+        match secure_account_tests::block_on(secure_account_engine::read_snapshot(&sim, secure_account_engine::DEFAULT_READ_CONCURRENCY)) {
             Err(_) => prop_assert!(sim.write_log().is_empty(), "wrote without a snapshot"),
             Ok(first) => {
                 let p = plan(&first);
@@ -485,7 +484,11 @@ fn failed_snapshot_read_writes_nothing() {
     };
     let sim = Simulator::from_snapshot(spec.snapshot()).with_faults(faults);
     assert!(
-        secure_account_tests::block_on(sim.read_snapshot()).is_err(),
+        secure_account_tests::block_on(secure_account_engine::read_snapshot(
+            &sim,
+            secure_account_engine::DEFAULT_READ_CONCURRENCY
+        ))
+        .is_err(),
         "this seed throttles the read preamble past its retries"
     );
     assert!(sim.write_log().is_empty());
