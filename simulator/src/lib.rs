@@ -67,15 +67,14 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use secure_account_core::effects;
+use secure_account_core::part::Reach;
 use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::{
     AccountInfo, Action, AwsError, Outputs, Part, PartValue, Scope, Snapshot,
 };
 use secure_account_engine::{ActionOutput, CallCounts, Port, PortError};
 
-pub use faults::{
-    CALLER_NAME, FaultPlan, THROTTLING_CODES, access_denied_code, iam_action, throttling_code,
-};
+pub use faults::{CALLER_NAME, FaultPlan, THROTTLING_CODES, access_denied_code, throttling_code};
 pub use latency::{LatencyModel, RateLimit};
 pub use reads::read_calls;
 
@@ -395,7 +394,7 @@ impl Simulator {
         check_region(&inner.account, region, action).map_err(|e| (e, true))?;
         if self.faults.deny_actions.contains(action.name()) {
             return Err((
-                faults::access_denied(&account_id, service, iam_action(action)),
+                faults::access_denied(&account_id, service, action.kind().iam_action()),
                 true,
             ));
         }
@@ -603,7 +602,7 @@ impl Reader<'_> {
 /// Where an action may run: account-wide services in `"global"`, the others in an enabled
 /// region of the account.
 fn check_region(account: &Snapshot, region: &str, action: &Action) -> Result<(), AwsError> {
-    let global_service = faults::is_global_service(action.service());
+    let global_service = action.facts().reach == Reach::Account;
     if region == GLOBAL {
         if global_service {
             return Ok(());

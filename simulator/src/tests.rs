@@ -1967,7 +1967,7 @@ fn every_action_has_a_latency_and_an_iam_action() {
     for action in sample_actions() {
         let name = action.name();
         assert!(model.writes.contains_key(name), "{name} has no latency");
-        let iam = iam_action(&action);
+        let iam = action.kind().iam_action();
         let (prefix, op) = iam.split_once(':').unwrap();
         assert!(
             !prefix.is_empty() && op.chars().next().unwrap().is_ascii_uppercase(),
