@@ -161,22 +161,6 @@ Example:
     /// Show the FSBP control catalog
     #[command(subcommand)]
     Controls(ControlsCommand),
-
-    /// Measure apply against the critical path, and the CPU time of planning
-    #[command(long_about = "\
-Run the project's benchmark (SPEC §9) on the built-in `fresh` simulated account (17 regions, \
-AWS-like latencies on virtual time, no faults) with the `fsbp` baseline: the plan's critical \
-path (the longest dependency chain weighted by each write call's latency; rate limits and \
-reads excluded), a concurrent and a sequential apply on virtual time with their API calls, \
-their ratios against the targets, and the CPU time of planning one fresh snapshot and N \
-different ones on this thread.
-
-The virtual-time figures are deterministic; the CPU figures depend on the machine and the \
-build profile (build with `--release` to quote them).
-
-Example:
-  secure-account bench --plans 10000 --output json")]
-    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -207,21 +191,6 @@ pub struct ApplyArgs {
     /// Seed of the retry jitter, for reproducible runs
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// How many different snapshots to plan for the CPU figure
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    pub plans: u64,
-
-    /// Actions in flight at once in the concurrent apply (default: the engine's default)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub concurrency: Option<u32>,
-
-    /// Runs whose median is the CPU time of one `plan()` and one `evaluate()`
-    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
-    pub samples: u64,
 }
 
 #[derive(Debug, Args)]
@@ -282,8 +251,8 @@ pub struct ControlsDiffArgs {
 }
 
 /// Command names, for [`normalize_args`].
-const COMMANDS: [&str; 8] = [
-    "snapshot", "plan", "apply", "verify", "baseline", "controls", "bench", "help",
+const COMMANDS: [&str; 7] = [
+    "snapshot", "plan", "apply", "verify", "baseline", "controls", "help",
 ];
 
 /// `--simulate` takes an optional value, so `secure-account --simulate plan` would read

@@ -2,7 +2,6 @@
 
 pub mod apply;
 pub mod baseline;
-pub mod bench;
 pub mod controls;
 pub mod plan;
 pub mod snapshot;

@@ -2,24 +2,18 @@
 //! arguments, its exit code, stdout and stderr pinned together by insta snapshots (with
 //! temporary paths and timings filtered out), plus the `--sim-state` chain that proves a
 //! second apply changes nothing.
-//!
-//! The binary lives in another package (`secure-account-cli`), so cargo does not build it
-//! for this test on its own: [`bin`] builds it once with the same cargo, profile and target
-//! directory.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// The `secure-account` binary, built on first use.
-fn bin() -> &'static Path {
-    secure_account_tests::binary()
-}
+/// The `secure-account` binary, built by cargo for this integration test.
+const BIN: &str = env!("CARGO_BIN_EXE_secure-account");
 
 /// Runs the binary in `dir` with `args`, stdin closed, colours off, a fixed width.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
+    Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
