@@ -44,7 +44,7 @@
 
 pub mod accounts;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
@@ -55,7 +55,7 @@ use serde::Serialize;
 
 use secure_account_core::planner::scope;
 use secure_account_core::{Baseline, Catalog, Plan, Snapshot, evaluate};
-use secure_account_engine::{ApplyOptions, Port};
+use secure_account_engine::{ApplyOptions, Planned, Port, flow};
 use secure_account_simulator::{LatencyModel, Simulator};
 
 use crate::accounts::vary;
@@ -164,17 +164,8 @@ pub fn run(options: &Options) -> anyhow::Result<BenchOutput> {
     let concurrency = options.concurrency;
 
     // The fresh account as a read sees it, and its plan.
-    let snapshot = on_virtual_clock(async |sim| {
-        sim.read_snapshot()
-            .await
-            .map_err(anyhow::Error::new)
-            .context("cannot read the account")
-    })?;
-    let regions: BTreeSet<String> = snapshot.regions.keys().cloned().collect();
-    baseline
-        .validate(Catalog::builtin(), &regions)
-        .with_context(|| format!("the baseline `{}` does not fit this account", baseline.name))?;
-    let plan = secure_account_core::plan(&snapshot, &baseline);
+    let Planned { snapshot, plan, .. } =
+        on_virtual_clock(async |sim| Ok(flow::read_and_plan(sim, &baseline).await?))?;
     if plan.actions.is_empty() {
         bail!("the fresh account's plan has no actions: nothing to measure");
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use secure_account_core::baseline::{BUILT_IN, closest};
 use secure_account_core::{Baseline, Catalog, Snapshot};
-use secure_account_engine::Port;
+use secure_account_engine::{Port, flow};
 use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, Simulator};
 
 use crate::args::GlobalArgs;
@@ -134,10 +134,7 @@ impl Account {
 
 /// Reads the account, naming what failed.
 pub async fn read_snapshot(port: &impl Port) -> anyhow::Result<Snapshot> {
-    secure_account_engine::read_snapshot(port, secure_account_engine::DEFAULT_READ_CONCURRENCY)
-        .await
-        .map_err(anyhow::Error::new)
-        .context("cannot read the account")
+    Ok(flow::read(port).await?)
 }
 
 /// The baseline `--baseline`, `--region` and `--regions` select, not yet checked against
@@ -173,10 +170,7 @@ pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
 /// Checks the baseline's control ids against the catalog and its regions against the
 /// regions the account knows.
 pub fn validate_baseline(baseline: &Baseline, snapshot: &Snapshot) -> anyhow::Result<()> {
-    let regions: BTreeSet<String> = snapshot.regions.keys().cloned().collect();
-    baseline
-        .validate(Catalog::builtin(), &regions)
-        .with_context(|| format!("the baseline `{}` does not fit this account", baseline.name))
+    Ok(flow::validate(baseline, snapshot)?)
 }
 
 /// Checks the baseline's control ids only (no account to know the regions from).

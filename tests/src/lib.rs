@@ -20,11 +20,8 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
 
 /// Reads the account through the port (with the simulator's read faults).
 pub fn read(sim: &Simulator) -> Snapshot {
-    block_on(secure_account_engine::read_snapshot(
-        sim,
-        secure_account_engine::DEFAULT_READ_CONCURRENCY,
-    ))
-    .expect("the simulator always answers a snapshot")
+    block_on(secure_account_engine::flow::read(sim))
+        .expect("the simulator always answers a snapshot")
 }
 
 /// Applies `plan` through the engine with default options and the given jitter seed.
