@@ -20,6 +20,7 @@ pub use action::{Action, KeyRef, Outputs, PlannedAction};
 pub use baseline::Baseline;
 pub use catalog::Catalog;
 pub use evaluate::{ControlResult, Evaluation, Score, Status, evaluate};
-pub use plan::{ManualTask, Plan, Skipped};
+pub use manual::ManualTask;
+pub use plan::{Plan, Skipped};
 pub use planner::plan;
 pub use snapshot::{AwsError, Observed, Snapshot};
