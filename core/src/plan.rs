@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::PlannedAction;
 use crate::evaluate::Score;
+use crate::manual::ManualTask;
 
 /// Version of the plan JSON. Bump on incompatible changes; adding fields is compatible.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
@@ -50,11 +51,4 @@ pub struct Skipped {
     pub reason: String,
     /// The reason for people, with the identifiers that explain it.
     pub detail: String,
-}
-
-/// Work only a person can do, tied to the control it makes pass.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct ManualTask {
-    pub control: String,
-    pub instructions: String,
 }

@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::fixture::*;
+use super::score::percent;
 use super::*;
 use crate::snapshot::*;
 
