@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use secure_account_core::baseline::{BUILT_IN, closest};
 use secure_account_core::{Baseline, Catalog, Snapshot};
 use secure_account_engine::Port;
-use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, Simulator};
+use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, SimError, Simulator};
 
 use crate::args::GlobalArgs;
 use crate::output::write_atomic;
@@ -43,16 +43,8 @@ impl Account {
             );
         }
         let scenario = global.simulate.clone().unwrap_or_else(|| "fresh".into());
-        let names = scenario_names();
-        if !names.contains(&scenario.as_str()) {
-            let hint = match closest(&scenario, names.iter().copied()) {
-                Some(c) => format!(" (did you mean `{c}`?)"),
-                None => String::new(),
-            };
-            bail!(
-                "unknown scenario `{scenario}`{hint}; the scenarios are {}",
-                names.join(", ")
-            );
+        if !scenario_names().contains(&scenario.as_str()) {
+            bail!("{}", SimError::unknown_scenario(&scenario));
         }
         let faults = match global.sim_faults.as_deref() {
             None => None,
