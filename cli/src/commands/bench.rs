@@ -30,7 +30,8 @@ use anyhow::{Context, bail};
 use cpu_time::ThreadTime;
 use serde::Serialize;
 
-use secure_account_core::planner::{GUARDDUTY_FEATURES, scope};
+use secure_account_core::guardduty;
+use secure_account_core::planner::scope;
 use secure_account_core::snapshot::{
     Detector, NetworkInterface, OptInStatus, PasswordPolicy, RegionServices,
 };
@@ -484,9 +485,9 @@ fn vary(fresh: &Snapshot, seed: u64) -> Snapshot {
         }
         if rng.chance(20) {
             let mut features = BTreeMap::new();
-            for (feature, _) in GUARDDUTY_FEATURES {
+            for (feature, _) in guardduty::detector_features() {
                 if rng.chance(50) {
-                    features.insert((*feature).to_string(), rng.chance(50));
+                    features.insert(feature.to_string(), rng.chance(50));
                 }
             }
             services.guardduty = Observed::Known(Some(Detector {

@@ -30,7 +30,6 @@ use crate::snapshot::{GLOBAL, Observed, Snapshot};
 pub use crate::catalog::control_sort_key;
 pub use account::merged_password_policy;
 pub use buckets::bucket_is_public;
-pub use guardduty::GUARDDUTY_FEATURES;
 
 /// The tag that marks the trail key as the tool's, so a key created before a crash (and
 /// before its alias) is adopted rather than created again.
