@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use secure_account_core::planner::GUARDDUTY_FEATURES;
+use secure_account_core::guardduty;
 use secure_account_core::snapshot::{
     Detector, NetworkInterface, OptInStatus, PasswordPolicy, RegionServices,
 };
@@ -68,9 +68,9 @@ pub fn vary(fresh: &Snapshot, seed: u64) -> Snapshot {
         }
         if rng.chance(20) {
             let mut features = BTreeMap::new();
-            for (feature, _) in GUARDDUTY_FEATURES {
+            for (feature, _) in guardduty::detector_features() {
                 if rng.chance(50) {
-                    features.insert((*feature).to_string(), rng.chance(50));
+                    features.insert(feature.to_string(), rng.chance(50));
                 }
             }
             services.guardduty = Observed::Known(Some(Detector {

@@ -12,7 +12,7 @@ use secure_account_core::{
     AccountInfo, Action, Baseline, Catalog, Outputs, Part, PartValue, Scope, Snapshot,
 };
 use secure_account_engine::{ActionOutput, CallCounts, Port, PortError, flow};
-use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, Simulator};
+use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, SimError, Simulator};
 
 use crate::args::GlobalArgs;
 use crate::output::write_atomic;
@@ -46,16 +46,8 @@ impl Account {
             );
         }
         let scenario = global.simulate.clone().unwrap_or_else(|| "fresh".into());
-        let names = scenario_names();
-        if !names.contains(&scenario.as_str()) {
-            let hint = match closest(&scenario, names.iter().copied()) {
-                Some(c) => format!(" (did you mean `{c}`?)"),
-                None => String::new(),
-            };
-            bail!(
-                "unknown scenario `{scenario}`{hint}; the scenarios are {}",
-                names.join(", ")
-            );
+        if !scenario_names().contains(&scenario.as_str()) {
+            bail!("{}", SimError::unknown_scenario(&scenario));
         }
         let faults = match global.sim_faults.as_deref() {
             None => None,

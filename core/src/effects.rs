@@ -52,6 +52,20 @@ pub fn service_linked_role_arn(account_id: &str, aws_service_name: &str) -> Stri
     )
 }
 
+/// The state of a bucket that `create_bucket` makes: AWS's defaults for new buckets since
+/// 2023 (all four public access block flags, ACLs disabled, SSE-S3 default encryption).
+/// The planner predicts with it too.
+pub fn new_bucket(name: &str, region: &str) -> Bucket {
+    Bucket {
+        name: name.into(),
+        region: region.into(),
+        public_access_block: Some(crate::snapshot::PublicAccessBlock::ALL),
+        object_ownership: Some("BucketOwnerEnforced".into()),
+        encryption: Some("AES256".into()),
+        ..Bucket::default()
+    }
+}
+
 /// The item `matches` picks, or `NotFound` naming it (`what` runs only then).
 fn find_mut<T>(
     items: &mut [T],
@@ -238,16 +252,7 @@ fn apply_bucket(
         let buckets = known(&mut global.buckets, "S3 buckets")?;
         if let Action::CreateBucket { bucket } = action {
             if !buckets.iter().any(|b| &b.name == bucket) {
-                // New buckets since 2023: all four public access block flags, ACLs disabled,
-                // SSE-S3 default encryption.
-                buckets.push(Bucket {
-                    name: bucket.clone(),
-                    region: region.to_string(),
-                    public_access_block: Some(crate::snapshot::PublicAccessBlock::ALL),
-                    object_ownership: Some("BucketOwnerEnforced".into()),
-                    encryption: Some("AES256".into()),
-                    ..Bucket::default()
-                });
+                buckets.push(new_bucket(bucket, region));
             }
             return Ok(());
         }

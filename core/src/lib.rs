@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod catalog;
 pub mod effects;
 pub mod evaluate;
+pub mod guardduty;
 pub mod manual;
 pub mod part;
 pub mod plan;

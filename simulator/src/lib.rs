@@ -102,10 +102,15 @@ pub const SCENARIOS: &[&str] = &["fresh", "lived-in"];
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SimError {
     #[error(
-        "unknown scenario `{name}` (did you mean `{closest}`?); the scenarios are {}",
+        "unknown scenario `{name}`{}; the scenarios are {}",
+        did_you_mean(.closest),
         SCENARIOS.join(", ")
     )]
-    UnknownScenario { name: String, closest: String },
+    UnknownScenario {
+        name: String,
+        /// The scenario closest to `name` ([`closest_scenario`]); empty when none is close.
+        closest: String,
+    },
     #[error("invalid simulator state at line {line}, column {column}: {message}")]
     Parse {
         line: usize,
@@ -117,6 +122,30 @@ pub enum SimError {
          state again with this version"
     )]
     FormatVersion { found: u64, supported: u32 },
+}
+
+impl SimError {
+    /// The error for a scenario name that is not one of [`SCENARIOS`], naming the closest.
+    pub fn unknown_scenario(name: &str) -> SimError {
+        SimError::UnknownScenario {
+            name: name.to_string(),
+            closest: closest_scenario(name).unwrap_or_default(),
+        }
+    }
+}
+
+/// The built-in scenario closest to `name`, if any is reasonably close.
+pub fn closest_scenario(name: &str) -> Option<String> {
+    secure_account_core::baseline::closest(name, SCENARIOS.iter().copied())
+}
+
+/// ` (did you mean `closest`?)`, or nothing when no scenario is close.
+fn did_you_mean(closest: &str) -> String {
+    if closest.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean `{closest}`?)")
+    }
 }
 
 /// One write call as the account saw it.
@@ -203,19 +232,7 @@ impl Simulator {
         let account = match name {
             "fresh" => scenarios::fresh(),
             "lived-in" => scenarios::lived_in(),
-            _ => {
-                let lower = name.to_ascii_lowercase();
-                let closest = SCENARIOS
-                    .iter()
-                    .max_by(|a, b| {
-                        strsim::jaro_winkler(&lower, a).total_cmp(&strsim::jaro_winkler(&lower, b))
-                    })
-                    .expect("there are scenarios");
-                return Err(SimError::UnknownScenario {
-                    name: name.to_string(),
-                    closest: closest.to_string(),
-                });
-            }
+            _ => return Err(SimError::unknown_scenario(name)),
         };
         let hidden = Hidden {
             id_salt: state::hash_str(name),

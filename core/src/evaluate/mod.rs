@@ -75,6 +75,7 @@ use crate::snapshot::{AccountWide, Observed, RegionServices, Snapshot, Trail};
 pub use regions::RegionStatuses;
 use score::{Tally, aggregate, percent_if_manual_done};
 
+pub use crate::guardduty::CONTROL_FEATURES as GUARDDUTY_FEATURES;
 pub use account::{
     CONFIG_SERVICE_LINKED_ROLE_SUFFIX, IAM7_MAX_PASSWORD_AGE, IAM7_MINIMUM_PASSWORD_LENGTH,
     IAM7_PASSWORD_REUSE_PREVENTION, IAM7_REQUIRE_LOWERCASE, IAM7_REQUIRE_NUMBERS,
@@ -83,7 +84,6 @@ pub use account::{
 pub use ec2::{EC2_18_AUTHORIZED_TCP_PORTS, EC2_19_HIGH_RISK_PORTS, VPC_ENDPOINT_SERVICES};
 pub use logging::satisfies_cloudtrail_1;
 pub use s3::S3_6_BLOCKED_ACTIONS;
-pub use services::GUARDDUTY_FEATURES;
 
 /// Status of a control in a region, as Security Hub reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

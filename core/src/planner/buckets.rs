@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::action::Action;
+use crate::effects;
 use crate::policy;
 use crate::snapshot::{Bucket, GLOBAL, PublicAccessBlock, Snapshot};
 
@@ -97,7 +98,7 @@ impl<'a> Planner<'a> {
                 ) {
                     deps.push(id);
                 }
-                new_bucket(name, region)
+                effects::new_bucket(name, region)
             }
         };
         let pab = current.public_access_block.unwrap_or_default();
@@ -304,18 +305,6 @@ impl<'a> Planner<'a> {
 
     fn access_bucket_statements(&self, bucket: &str, log: &str) -> Vec<Value> {
         vec![self.logging_grant(bucket, log), self.tls_only(bucket)]
-    }
-}
-
-/// The state of a bucket that `create_bucket` is about to make (AWS's defaults since 2023).
-fn new_bucket(name: &str, region: &str) -> Bucket {
-    Bucket {
-        name: name.into(),
-        region: region.into(),
-        public_access_block: Some(PublicAccessBlock::ALL),
-        object_ownership: Some("BucketOwnerEnforced".into()),
-        encryption: Some("AES256".into()),
-        ..Bucket::default()
     }
 }
 

@@ -1,34 +1,10 @@
 //! GuardDuty: the detector, its publishing frequency and its features.
 
 use crate::action::{Action, DetectorFeature};
+use crate::guardduty;
 use crate::snapshot::RegionServices;
 
 use super::{GUARDDUTY_FREQUENCY, Planner, control_sort_key};
-
-/// GuardDuty detector features (as `Detector.features` keys) and the controls that need
-/// them. A feature is enabled only when one of its controls is enabled in the baseline.
-pub const GUARDDUTY_FEATURES: &[(&str, &[&str])] = &[
-    ("S3_DATA_EVENTS", &["GuardDuty.10"]),
-    ("EKS_AUDIT_LOGS", &["GuardDuty.5"]),
-    ("EBS_MALWARE_PROTECTION", &["GuardDuty.8"]),
-    ("RDS_LOGIN_EVENTS", &["GuardDuty.9"]),
-    ("LAMBDA_NETWORK_LOGS", &["GuardDuty.6"]),
-    (
-        "RUNTIME_MONITORING",
-        &[
-            "GuardDuty.7",
-            "GuardDuty.11",
-            "GuardDuty.12",
-            "GuardDuty.13",
-        ],
-    ),
-    ("RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT", &["GuardDuty.7"]),
-    (
-        "RUNTIME_MONITORING/ECS_FARGATE_AGENT_MANAGEMENT",
-        &["GuardDuty.12"],
-    ),
-    ("RUNTIME_MONITORING/EC2_AGENT_MANAGEMENT", &["GuardDuty.13"]),
-];
 
 impl<'a> Planner<'a> {
     // ---- GuardDuty ----
@@ -37,13 +13,14 @@ impl<'a> Planner<'a> {
         let Some(detector) = self.seen(r, "guardduty", &s.guardduty) else {
             return;
         };
-        let wanted: Vec<&str> = GUARDDUTY_FEATURES
+        let table = guardduty::detector_features();
+        let wanted: Vec<&str> = table
             .iter()
             .filter(|(_, controls)| controls.iter().any(|c| self.control_enabled(c, r)))
             .map(|(f, _)| *f)
             .collect();
         let mut satisfies: Vec<&str> = vec!["GuardDuty.1"];
-        for (f, controls) in GUARDDUTY_FEATURES {
+        for (f, controls) in &table {
             if wanted.contains(f) {
                 satisfies.extend(controls.iter().copied());
             }

@@ -27,9 +27,9 @@ use crate::manual;
 use crate::plan::{PLAN_FORMAT_VERSION, Plan, Skipped};
 use crate::snapshot::{GLOBAL, Observed, Snapshot};
 
+pub use crate::catalog::control_sort_key;
 pub use account::merged_password_policy;
 pub use buckets::bucket_is_public;
-pub use guardduty::GUARDDUTY_FEATURES;
 
 /// The tag that marks the trail key as the tool's, so a key created before a crash (and
 /// before its alias) is adopted rather than created again.
@@ -375,12 +375,4 @@ fn disabled_controls(catalog: &Catalog, b: &Baseline, home: bool) -> Vec<Option<
             }
         })
         .collect()
-}
-
-/// Sorts control ids as the catalog does (`EC2.2` before `EC2.10`).
-pub fn control_sort_key(id: &str) -> (String, u32) {
-    match id.rsplit_once('.') {
-        Some((p, n)) => (p.to_ascii_lowercase(), n.parse().unwrap_or(u32::MAX)),
-        None => (id.to_ascii_lowercase(), 0),
-    }
 }
