@@ -3,6 +3,7 @@
 
 use crate::action::Action;
 use crate::baseline::Baseline;
+use crate::plan::SkipReason;
 use crate::snapshot::{GLOBAL, Observed, PasswordPolicy, PublicAccessBlock, Snapshot};
 
 use super::{Planner, bucket_is_public};
@@ -60,7 +61,7 @@ impl<'a> Planner<'a> {
                         self.skip(
                             "global/put_alternate_contact",
                             GLOBAL,
-                            "security_contact_kept",
+                            SkipReason::SecurityContactKept,
                             format!(
                                 "the account already has a SECURITY contact (`{}`); it is kept",
                                 existing.email_address
@@ -93,7 +94,7 @@ impl<'a> Planner<'a> {
                 return self.skip(
                     "global/put_account_public_access_block",
                     GLOBAL,
-                    "read_failed",
+                    SkipReason::ReadFailed,
                     "the bucket list could not be read, so it is unknown whether blocking \
                      public access account-wide would cut off a public bucket"
                         .into(),
@@ -109,7 +110,7 @@ impl<'a> Planner<'a> {
             return self.skip(
                 "global/put_account_public_access_block",
                 GLOBAL,
-                "public_bucket_in_use",
+                SkipReason::PublicBucketInUse,
                 format!(
                     "blocking public access account-wide would cut off the public bucket(s) {}; \
                      make them private (or serve them through CloudFront) and apply again",

@@ -1,5 +1,6 @@
 //! The log bucket and the access-log bucket: settings, policies, lifecycle and logging.
 
+use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
 use crate::action::Action;
@@ -29,7 +30,7 @@ impl<'a> Planner<'a> {
             self.skip(
                 "global/buckets",
                 GLOBAL,
-                "invalid_names",
+                SkipReason::InvalidNames,
                 "the log bucket and the access-log bucket have the same name; a bucket must \
                  not log to itself"
                     .into(),
@@ -190,7 +191,7 @@ impl<'a> Planner<'a> {
                     self.skip(
                         &format!("{region}/put_bucket_policy/{name}"),
                         region,
-                        "policy_unreadable",
+                        SkipReason::PolicyUnreadable,
                         format!("the policy of bucket `{name}` could not be merged ({e}); fix it by hand"),
                     );
                     return false;

@@ -2,6 +2,7 @@
 
 use crate::action::Action;
 use crate::effects::service_linked_role_arn;
+use crate::plan::SkipReason;
 use crate::snapshot::{GLOBAL, Observed, RegionServices};
 
 use super::Planner;
@@ -54,7 +55,7 @@ impl<'a> Planner<'a> {
             return self.skip(
                 &format!("{r}/put_configuration_recorder"),
                 r,
-                "role_unknown",
+                SkipReason::RoleUnknown,
                 "the Config service-linked role could not be read; the recorder is not planned"
                     .into(),
             );
@@ -89,7 +90,7 @@ impl<'a> Planner<'a> {
                 return self.skip(
                     &format!("{r}/put_delivery_channel"),
                     r,
-                    "log_bucket_unavailable",
+                    SkipReason::LogBucketUnavailable,
                     "the log bucket cannot be planned, so no delivery channel is created".into(),
                 );
             }

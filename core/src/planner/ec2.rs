@@ -1,6 +1,7 @@
 //! EC2: EBS encryption and snapshot public access, default VPCs, VPC block public access.
 
 use crate::action::Action;
+use crate::plan::SkipReason;
 use crate::snapshot::{InternetGatewayBlockMode, RegionServices, Vpc};
 
 use super::Planner;
@@ -59,7 +60,7 @@ impl<'a> Planner<'a> {
                 self.skip(
                     &format!("{r}/delete_vpc/{}", vpc.vpc_id),
                     r,
-                    "default_vpc_in_use",
+                    SkipReason::DefaultVpcInUse,
                     format!(
                         "default VPC `{}` has network interfaces {}; it is kept",
                         vpc.vpc_id,
@@ -73,7 +74,7 @@ impl<'a> Planner<'a> {
                 self.skip(
                     &format!("{r}/delete_vpc/{}", vpc.vpc_id),
                     r,
-                    "default_vpc_has_customer_resources",
+                    SkipReason::DefaultVpcHasCustomerResources,
                     format!(
                         "default VPC `{}` holds resources the tool did not create ({}); it is kept",
                         vpc.vpc_id,

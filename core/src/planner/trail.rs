@@ -1,5 +1,6 @@
 //! CloudTrail: the trail, its KMS key, its log group and delivery role.
 
+use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
 use crate::action::{Action, KeyRef};
@@ -57,7 +58,7 @@ impl<'a> Planner<'a> {
             return self.skip(
                 &format!("{}/trail/{}", target.region, target.name),
                 &target.region.clone(),
-                "trail_region_not_covered",
+                SkipReason::TrailRegionNotCovered,
                 format!(
                     "trail `{}` lives in `{}`, which the baseline does not cover",
                     target.name, target.region
@@ -93,7 +94,7 @@ impl<'a> Planner<'a> {
                     return self.skip(
                         &format!("{region}/create_trail/{}", target.name),
                         &region,
-                        "log_bucket_unavailable",
+                        SkipReason::LogBucketUnavailable,
                         "the log bucket cannot be planned, so the trail is not created".into(),
                     );
                 }
@@ -101,7 +102,7 @@ impl<'a> Planner<'a> {
                     return self.skip(
                         &format!("{region}/create_trail/{}", target.name),
                         &region,
-                        "trail_key_unavailable",
+                        SkipReason::TrailKeyUnavailable,
                         "the trail's KMS key cannot be planned, so the trail is not created".into(),
                     );
                 }
@@ -171,7 +172,7 @@ impl<'a> Planner<'a> {
                 self.skip(
                     &format!("{region}/put_event_selectors/{}", t.name),
                     &region,
-                    "trail_has_data_events",
+                    SkipReason::TrailHasDataEvents,
                     format!(
                         "trail `{}` records data events; replacing its event selectors to \
                              record all management events would drop them: add read+write \
@@ -272,7 +273,7 @@ impl<'a> Planner<'a> {
                     self.skip(
                         &format!("{region}/kms_key/{alias}"),
                         &region,
-                        "key_not_enabled",
+                        SkipReason::KeyNotEnabled,
                         format!(
                             "key `{}` behind `{alias}` is {}: cancel its deletion or enable it \
                              (kms:CancelKeyDeletion, kms:EnableKey) and apply again",
@@ -373,7 +374,7 @@ impl<'a> Planner<'a> {
                     self.skip(
                         &format!("{region}/put_key_policy/{alias}"),
                         region,
-                        "policy_unreadable",
+                        SkipReason::PolicyUnreadable,
                         format!("the policy of key `{}` could not be merged ({e})", k.key_id),
                     );
                     return None;
