@@ -3,6 +3,7 @@
 
 use crate::action::Action;
 use crate::baseline::Baseline;
+use crate::part::Part;
 use crate::plan::SkipReason;
 use crate::snapshot::{GLOBAL, Observed, PasswordPolicy, PublicAccessBlock, Snapshot};
 
@@ -16,7 +17,7 @@ impl<'a> Planner<'a> {
             match &self.s.global.password_policy {
                 Observed::Unreadable { read_error } => {
                     let e = read_error.clone();
-                    self.read_failed(GLOBAL, "password_policy", &e)
+                    self.read_failed(GLOBAL, Part::PasswordPolicy, &e)
                 }
                 Observed::Known(existing) => {
                     let merged = merged_password_policy(existing.as_ref(), self.b);
@@ -39,7 +40,7 @@ impl<'a> Planner<'a> {
             match &self.s.global.security_contact {
                 Observed::Unreadable { read_error } => {
                     let e = read_error.clone();
-                    self.read_failed(GLOBAL, "security_contact", &e)
+                    self.read_failed(GLOBAL, Part::SecurityContact, &e)
                 }
                 Observed::Known(None) => {
                     self.push(
@@ -77,7 +78,7 @@ impl<'a> Planner<'a> {
         let snapshot: &'a Snapshot = self.s;
         let Some(v) = self.seen(
             GLOBAL,
-            "account_public_access_block",
+            Part::AccountPublicAccessBlock,
             &snapshot.global.account_public_access_block,
         ) else {
             return;

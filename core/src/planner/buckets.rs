@@ -1,5 +1,6 @@
 //! The log bucket and the access-log bucket: settings, policies, lifecycle and logging.
 
+use crate::part::Part;
 use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
@@ -20,7 +21,7 @@ impl<'a> Planner<'a> {
             return false;
         }
         let snapshot: &'a Snapshot = self.s;
-        let Some(b) = self.seen(GLOBAL, "buckets", &snapshot.global.buckets) else {
+        let Some(b) = self.seen(GLOBAL, Part::Buckets, &snapshot.global.buckets) else {
             return false;
         };
         let buckets = b.clone();

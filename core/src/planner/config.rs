@@ -2,6 +2,7 @@
 
 use crate::action::Action;
 use crate::effects::service_linked_role_arn;
+use crate::part::Part;
 use crate::plan::SkipReason;
 use crate::snapshot::{GLOBAL, Observed, RegionServices};
 
@@ -19,7 +20,7 @@ impl<'a> Planner<'a> {
         match &self.s.global.roles {
             Observed::Unreadable { read_error } => {
                 let e = read_error.clone();
-                self.read_failed(GLOBAL, "roles", &e);
+                self.read_failed(GLOBAL, Part::Roles, &e);
                 None
             }
             Observed::Known(roles) => {
@@ -48,7 +49,7 @@ impl<'a> Planner<'a> {
         slr: Option<(String, Option<String>)>,
         buckets_ready: bool,
     ) {
-        let Some(config) = self.seen(r, "config", &s.config) else {
+        let Some(config) = self.seen(r, Part::Config, &s.config) else {
             return;
         };
         let Some((role_arn, role_action)) = slr else {

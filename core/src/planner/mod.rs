@@ -24,6 +24,7 @@ use crate::catalog::Catalog;
 use crate::effects;
 use crate::evaluate::{Scope, score};
 use crate::manual;
+use crate::part::Part;
 use crate::plan::{PLAN_FORMAT_VERSION, Plan, SkipReason, Skipped};
 use crate::snapshot::{GLOBAL, Observed, Snapshot};
 
@@ -249,7 +250,7 @@ impl<'a> Planner<'a> {
 
     /// The value of a read, or `None` after recording a `read_failed` skipped entry: the
     /// planner never acts on what it could not see.
-    fn seen<'o, T>(&mut self, region: &str, what: &str, o: &'o Observed<T>) -> Option<&'o T> {
+    fn seen<'o, T>(&mut self, region: &str, what: Part, o: &'o Observed<T>) -> Option<&'o T> {
         match o {
             Observed::Known(v) => Some(v),
             Observed::Unreadable { read_error } => {
@@ -259,7 +260,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn read_failed(&mut self, region: &str, what: &str, e: &crate::snapshot::AwsError) {
+    fn read_failed(&mut self, region: &str, what: Part, e: &crate::snapshot::AwsError) {
         self.skip(
             &format!("{region}/{what}"),
             region,

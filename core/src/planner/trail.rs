@@ -1,5 +1,6 @@
 //! CloudTrail: the trail, its KMS key, its log group and delivery role.
 
+use crate::part::Part;
 use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
@@ -27,7 +28,7 @@ impl<'a> Planner<'a> {
             match &self.s.regions[&r].services.trails {
                 Observed::Unreadable { read_error } => {
                     let e = read_error.clone();
-                    self.read_failed(&r, "trails", &e);
+                    self.read_failed(&r, Part::Trails, &e);
                     return;
                 }
                 Observed::Known(ts) => all.extend(ts.iter().cloned()),
@@ -246,7 +247,7 @@ impl<'a> Planner<'a> {
         let snapshot: &'a Snapshot = self.s;
         let k = self.seen(
             &region,
-            "kms_keys",
+            Part::KmsKeys,
             &snapshot.regions[&region].services.kms_keys,
         )?;
         let keys: Vec<KmsKey> = k.clone();
@@ -413,12 +414,12 @@ impl<'a> Planner<'a> {
         let snapshot: &'a Snapshot = self.s;
         let g = self.seen(
             &region,
-            "log_groups",
+            Part::LogGroups,
             &snapshot.regions[&region].services.log_groups,
         )?;
         let groups = g.clone();
         let snapshot: &'a Snapshot = self.s;
-        let r = self.seen(GLOBAL, "roles", &snapshot.global.roles)?;
+        let r = self.seen(GLOBAL, Part::Roles, &snapshot.global.roles)?;
         let roles = r.clone();
         let mut deps = vec![];
         match groups.iter().find(|g| g.name == name) {
