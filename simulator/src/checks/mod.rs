@@ -9,6 +9,7 @@ mod cloudtrail;
 mod config;
 mod ec2;
 mod guardduty;
+mod hidden;
 mod iam;
 mod kms;
 mod logs;
@@ -26,6 +27,8 @@ use secure_account_core::snapshot::{
     Vpc,
 };
 use secure_account_core::{Action, AwsError, Outputs, Snapshot};
+
+pub(crate) use hidden::record_hidden_state;
 
 use crate::faults::CALLER_NAME;
 use crate::policy::{self, Principal, Request};
