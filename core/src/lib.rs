@@ -7,6 +7,7 @@
 pub mod action;
 pub mod baseline;
 pub mod catalog;
+pub mod cost;
 pub mod effects;
 pub mod evaluate;
 pub mod guardduty;

@@ -759,6 +759,7 @@ fn macie_1_2() {
             services(s).macie = Observed::Known(Macie {
                 enabled,
                 automated_discovery,
+                ..Macie::default()
             })
         }
     };
