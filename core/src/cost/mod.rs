@@ -21,7 +21,7 @@ pub use model::{Assumed, CostModel, Price, PriceTable, Prices, Range, Usage, rou
 use crate::baseline::{Baseline, Names};
 use crate::catalog::{Catalog, fsbp_standards_arn};
 use crate::evaluate::Score;
-use crate::snapshot::{GLOBAL, Snapshot, Trail};
+use crate::snapshot::{GLOBAL, KeyState, Snapshot, Trail};
 
 /// Version of the `cost --output json` document.
 pub const COST_FORMAT_VERSION: u32 = 1;
@@ -496,7 +496,10 @@ impl<'a> Estimator<'a> {
             let Some(keys) = rs.services.kms_keys.known() else {
                 continue;
             };
-            for k in keys.iter().filter(|k| k.key_state != "PendingDeletion") {
+            for k in keys
+                .iter()
+                .filter(|k| k.key_state != KeyState::PendingDeletion)
+            {
                 let name = k.aliases.first().unwrap_or(&k.key_id);
                 // Each of the first two rotations adds a key version billed like a key.
                 let versions = if k.rotation_enabled {

@@ -284,7 +284,7 @@ fn logging_account() -> Snapshot {
     services(&mut s).kms_keys = Observed::Known(vec![KmsKey {
         key_id: "k".into(),
         aliases: vec!["alias/trail_encrypt_key".into()],
-        key_state: "Enabled".into(),
+        key_state: KeyState::Enabled,
         rotation_enabled: true,
         ..KmsKey::default()
     }]);

@@ -1,11 +1,13 @@
 //! The log bucket and the access-log bucket: settings, policies, lifecycle and logging.
 
+use crate::part::Part;
+use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
 use crate::action::Action;
 use crate::effects;
 use crate::policy;
-use crate::snapshot::{Bucket, GLOBAL, PublicAccessBlock, Snapshot};
+use crate::snapshot::{Bucket, GLOBAL, PublicAccessBlock, Snapshot, VersioningStatus};
 
 use super::{LIFECYCLE_RULE_ID, Planner};
 
@@ -19,7 +21,7 @@ impl<'a> Planner<'a> {
             return false;
         }
         let snapshot: &'a Snapshot = self.s;
-        let Some(b) = self.seen(GLOBAL, "buckets", &snapshot.global.buckets) else {
+        let Some(b) = self.seen(GLOBAL, Part::Buckets, &snapshot.global.buckets) else {
             return false;
         };
         let buckets = b.clone();
@@ -29,7 +31,7 @@ impl<'a> Planner<'a> {
             self.skip(
                 "global/buckets",
                 GLOBAL,
-                "invalid_names",
+                SkipReason::InvalidNames,
                 "the log bucket and the access-log bucket have the same name; a bucket must \
                  not log to itself"
                     .into(),
@@ -140,13 +142,13 @@ impl<'a> Planner<'a> {
                 deps.clone(),
             );
         }
-        if current.versioning.as_deref() != Some("Enabled") {
+        if current.versioning != Some(VersioningStatus::Enabled) {
             self.push(
                 region,
                 Some(name),
                 Action::PutBucketVersioning {
                     bucket: name.into(),
-                    status: "Enabled".into(),
+                    status: VersioningStatus::Enabled,
                 },
                 &[],
                 deps.clone(),
@@ -190,7 +192,7 @@ impl<'a> Planner<'a> {
                     self.skip(
                         &format!("{region}/put_bucket_policy/{name}"),
                         region,
-                        "policy_unreadable",
+                        SkipReason::PolicyUnreadable,
                         format!("the policy of bucket `{name}` could not be merged ({e}); fix it by hand"),
                     );
                     return false;

@@ -64,11 +64,6 @@ pub(super) fn bucket_settings(c: &Check<'_>, b: &Bucket, action: &Action) -> Res
         {
             return malformed();
         }
-        Action::PutBucketVersioning { status, .. }
-            if !matches!(status.as_str(), "Enabled" | "Suspended") =>
-        {
-            return malformed();
-        }
         Action::PutBucketEncryption {
             sse_algorithm,
             kms_master_key_id,
@@ -173,7 +168,52 @@ pub(super) fn bucket_settings(c: &Check<'_>, b: &Bucket, action: &Action) -> Res
                 );
             }
         }
-        _ => {}
+        Action::EnableSecurityHub { .. }
+        | Action::UpdateSecurityHubConfiguration { .. }
+        | Action::BatchEnableStandards { .. }
+        | Action::BatchUpdateStandardsControlAssociations { .. }
+        | Action::CreateFindingAggregator { .. }
+        | Action::CreateDetector { .. }
+        | Action::UpdateDetector { .. }
+        | Action::CreateServiceLinkedRole { .. }
+        | Action::CreateRole { .. }
+        | Action::PutRolePolicy { .. }
+        | Action::UpdateAccountPasswordPolicy { .. }
+        | Action::PutConfigurationRecorder { .. }
+        | Action::PutDeliveryChannel { .. }
+        | Action::StartConfigurationRecorder { .. }
+        | Action::CreateBucket { .. }
+        | Action::PutPublicAccessBlock { .. }
+        | Action::PutAccountPublicAccessBlock { .. }
+        | Action::PutBucketOwnershipControls { .. }
+        | Action::PutBucketVersioning { .. }
+        | Action::PutBucketLifecycleConfiguration { .. }
+        | Action::CreateKey { .. }
+        | Action::CreateAlias { .. }
+        | Action::PutKeyPolicy { .. }
+        | Action::EnableKeyRotation { .. }
+        | Action::CreateLogGroup { .. }
+        | Action::PutRetentionPolicy { .. }
+        | Action::CreateTrail { .. }
+        | Action::UpdateTrail { .. }
+        | Action::PutEventSelectors { .. }
+        | Action::StartLogging { .. }
+        | Action::CreateAnalyzer { .. }
+        | Action::CreateArchiveRule { .. }
+        | Action::UpdateArchiveRule { .. }
+        | Action::EnableEbsEncryptionByDefault {}
+        | Action::EnableSnapshotBlockPublicAccess { .. }
+        | Action::ModifyVpcBlockPublicAccessOptions { .. }
+        | Action::DetachInternetGateway { .. }
+        | Action::DeleteInternetGateway { .. }
+        | Action::DeleteSubnet { .. }
+        | Action::DeleteVpc { .. }
+        | Action::UpdateWorkGroup { .. }
+        | Action::PutAlternateContact { .. }
+        | Action::UpdateServiceSetting { .. }
+        | Action::EnableInspector { .. }
+        | Action::EnableMacie { .. }
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
     }
     Ok(())
 }
