@@ -243,7 +243,8 @@ fn apply_global(
         | Action::UpdateServiceSetting { .. }
         | Action::EnableInspector { .. }
         | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. }) => {
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. }
+        | Action::UpdateClassificationScope { .. }) => {
             return Err(AwsError::new(
                 "InvalidAction",
                 format!("`{}` is not an account-wide action", other.name()),
@@ -353,7 +354,8 @@ fn apply_bucket(
         | Action::UpdateServiceSetting { .. }
         | Action::EnableInspector { .. }
         | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => return None,
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. }
+        | Action::UpdateClassificationScope { .. } => return None,
     };
     Some((|| {
         let buckets = known(&mut global.buckets, "S3 buckets")?;
@@ -770,6 +772,15 @@ fn apply_regional(
         Action::EnableMacie { .. } => known(&mut s.macie, "Macie")?.enabled = true,
         Action::UpdateAutomatedDiscoveryConfiguration { status } => {
             known(&mut s.macie, "Macie")?.automated_discovery = status == "ENABLED"
+        }
+        Action::UpdateClassificationScope {
+            exclude_bucket_names,
+        } => {
+            let m = known(&mut s.macie, "Macie")?;
+            m.excluded_buckets
+                .extend(exclude_bucket_names.iter().cloned());
+            m.excluded_buckets.sort();
+            m.excluded_buckets.dedup();
         }
         other @ (Action::CreateServiceLinkedRole { .. }
         | Action::CreateRole { .. }

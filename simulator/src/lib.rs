@@ -528,7 +528,8 @@ impl Simulator {
             | Action::UpdateServiceSetting { .. }
             | Action::EnableInspector { .. }
             | Action::EnableMacie { .. }
-            | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
+            | Action::UpdateAutomatedDiscoveryConfiguration { .. }
+            | Action::UpdateClassificationScope { .. } => {}
         }
         let lag = self.faults.consistency_lag;
         if lag == 0 || (matches!(action, Action::CreateBucket { .. }) && !creates_bucket) {
