@@ -50,6 +50,10 @@
 //!
 //! [`Port`]: secure_account_engine::Port
 
+// A new variant of `Action`, `Part` or any other enum of ours must be a compile error
+// wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
+#![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
+
 mod checks;
 mod faults;
 mod latency;
