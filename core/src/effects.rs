@@ -633,6 +633,16 @@ pub fn apply(
             let s = regional(snapshot, region, action)?;
             known(&mut s.macie, "Macie")?.automated_discovery = status == "ENABLED"
         }
+        Action::UpdateClassificationScope {
+            exclude_bucket_names,
+        } => {
+            let s = regional(snapshot, region, action)?;
+            let m = known(&mut s.macie, "Macie")?;
+            m.excluded_buckets
+                .extend(exclude_bucket_names.iter().cloned());
+            m.excluded_buckets.sort();
+            m.excluded_buckets.dedup();
+        }
     }
     Ok(None)
 }

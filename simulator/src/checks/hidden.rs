@@ -74,6 +74,7 @@ pub(crate) fn record_hidden_state(hidden: &mut Hidden, region: &str, action: &Ac
         | Action::UpdateServiceSetting { .. }
         | Action::EnableInspector { .. }
         | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. }
+        | Action::UpdateClassificationScope { .. } => {}
     }
 }

@@ -460,5 +460,8 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         UpdateAutomatedDiscoveryConfiguration { status } => {
             services::update_automated_discovery_configuration(c, status)
         }
+        UpdateClassificationScope {
+            exclude_bucket_names,
+        } => services::update_classification_scope(c, exclude_bucket_names),
     }
 }
