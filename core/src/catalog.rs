@@ -64,6 +64,39 @@ pub struct Control {
     pub schedule: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_to: Option<String>,
+    /// The regions that offer the control, when not every region does
+    /// (`core/data/regional-availability.json`); `None`: every region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_in: Option<Vec<String>>,
+}
+
+impl Control {
+    /// Whether `region` offers the control (Security Hub has it there).
+    pub fn offered_in(&self, region: &str) -> bool {
+        self.offered_in
+            .as_ref()
+            .is_none_or(|regions| regions.iter().any(|r| r == region))
+    }
+
+    /// A control on a global resource offered everywhere (IAM): Security Hub evaluates it
+    /// in every region where it is enabled, so the baseline keeps it in the home region.
+    /// Controls offered in one region only (CloudFront, Route 53, WAF Classic global) are
+    /// not: disabling them there leaves them evaluated nowhere.
+    pub fn kept_in_home_region_only(&self) -> bool {
+        !self.regional && self.offered_in.is_none()
+    }
+}
+
+/// Where controls are offered, when not everywhere: `core/data/regional-availability.json`.
+#[derive(Debug, Clone, Deserialize)]
+struct RegionalAvailability {
+    controls: Vec<AvailabilityGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct AvailabilityGroup {
+    ids: Vec<String>,
+    regions: Vec<String>,
 }
 
 impl Catalog {
@@ -72,8 +105,20 @@ impl Catalog {
         use std::sync::OnceLock;
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            Catalog::from_json(include_str!("../data/fsbp-catalog.json"))
-                .expect("the compiled-in catalog parses")
+            let mut catalog = Catalog::from_json(include_str!("../data/fsbp-catalog.json"))
+                .expect("the compiled-in catalog parses");
+            let availability: RegionalAvailability =
+                serde_json::from_str(include_str!("../data/regional-availability.json"))
+                    .expect("the compiled-in regional availability parses");
+            for group in availability.controls {
+                for id in &group.ids {
+                    let i = catalog
+                        .position(id)
+                        .unwrap_or_else(|| panic!("regional availability names `{id}`"));
+                    catalog.controls[i].offered_in = Some(group.regions.clone());
+                }
+            }
+            catalog
         })
     }
 

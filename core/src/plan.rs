@@ -27,6 +27,10 @@ pub struct Plan {
     pub actions: Vec<PlannedAction>,
     pub skipped: Vec<Skipped>,
     pub manual_tasks: Vec<ManualTask>,
+    /// What the plan decided that is worth saying although it changes nothing (why a
+    /// control stays enabled outside the home region, …). Absent when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub score_now: Score,
     pub score_predicted: Score,
     /// The monthly cost of the account now and after the plan, and the change (`cost`

@@ -169,6 +169,12 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
             let _ = writeln!(out, "  {} {}: {}", s.region, s.reason, s.detail);
         }
     }
+    if !plan.notes.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Notes"));
+        for n in &plan.notes {
+            let _ = writeln!(out, "  {n}");
+        }
+    }
     if !plan.manual_tasks.is_empty() {
         let _ = writeln!(
             out,

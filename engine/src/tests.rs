@@ -216,6 +216,7 @@ fn plan_of(actions: Vec<PlannedAction>) -> Plan {
         actions,
         skipped: vec![],
         manual_tasks: vec![],
+        notes: vec![],
         score_now: score(),
         score_predicted: score(),
         monthly_cost: None,

@@ -810,6 +810,10 @@ fn region_status(
     ctx: &Ctx<'_>,
     failing: Option<&mut Vec<String>>,
 ) -> Status {
+    // A region that does not offer the control reports nothing for it.
+    if !control.offered_in(ctx.region) {
+        return Status::NoData;
+    }
     if ctx.disabled(position) {
         return Status::Disabled;
     }
