@@ -427,7 +427,7 @@ fn notes(catalog: &Catalog, b: &Baseline, regions: &BTreeSet<String>) -> Vec<Str
     for c in catalog.active() {
         if let Some(offered) = &c.offered_in
             && !c.regional
-            && b.controls.disabled.get(&c.id).is_none()
+            && !b.controls.disabled.contains_key(&c.id)
         {
             for r in offered {
                 if *r != b.home_region && regions.contains(r) {
