@@ -70,9 +70,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "transient|FILE")]
     pub sim_faults: Option<String>,
 
-    /// The baseline: a built-in name (`fsbp`, `seed-2024-08`) or a TOML file
-    #[arg(long, global = true, value_name = "NAME|FILE", default_value = "fsbp")]
-    pub baseline: String,
+    /// The baseline: a built-in name (`fsbp`, `seed-2024-08`) or a TOML file [default: fsbp;
+    /// with `apply PLAN_FILE`, the baseline the plan names]
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub baseline: Option<String>,
 
     /// The home region (overrides the baseline's `home_region`)
     #[arg(long, global = true, value_name = "REGION")]

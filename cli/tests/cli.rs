@@ -259,6 +259,125 @@ fn saved_plans_are_applied_only_while_fresh() {
     );
 }
 
+/// A saved plan is not trusted input: a plan file edited to trust another account is
+/// refused with the first difference, and nothing changes; flags that contradict the plan
+/// file and a plan from another account are errors that say so.
+#[test]
+fn a_tampered_saved_plan_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    let saved = at(&["--sim-state", "a.json", "plan", "--out", "plan.json"]);
+    assert_eq!(code(&saved), 0, "{}", transcript(&saved));
+    // Make the state file exist, so that "changes nothing" can be checked byte for byte.
+    let snap = at(&["--sim-state", "a.json", "snapshot"]);
+    assert_eq!(code(&snap), 0, "{}", transcript(&snap));
+    let text = std::fs::read_to_string(dir.path().join("plan.json")).unwrap();
+    let mut plan: Value = serde_json::from_str(&text).unwrap();
+    let role = plan["actions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["action"] == "create_role")
+        .unwrap();
+    role["params"]["assume_role_policy_document"] = Value::String(
+        r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"}}],"Version":"2012-10-17"}"#.into(),
+    );
+    std::fs::write(dir.path().join("tampered.json"), plan.to_string()).unwrap();
+    let before = std::fs::read(dir.path().join("a.json")).ok();
+
+    let refused = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "tampered.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&refused), 1, "{}", transcript(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains("refusing the saved plan")
+            && err.contains("global/create_role/secure-account-cloudtrail-to-logs")
+            && err.contains("assume_role_policy_document")
+            && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("a.json")).ok(), before);
+
+    // Flags that contradict the plan file.
+    for flags in [
+        &["--baseline", "seed-2024-08"][..],
+        &["--region", "eu-west-1"][..],
+        &["--regions", "us-east-1"][..],
+    ] {
+        let mut args = vec!["--sim-state", "a.json"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&["apply", "plan.json", "--auto-approve"]);
+        let out = at(&args);
+        assert_eq!(code(&out), 1, "{}", transcript(&out));
+        assert!(
+            stderr(&out).contains("contradicts the plan file"),
+            "{}",
+            transcript(&out)
+        );
+    }
+
+    // A plan from another account says so.
+    plan = serde_json::from_str(&text).unwrap();
+    plan["account_id"] = Value::String("210987654321".into());
+    std::fs::write(dir.path().join("other.json"), plan.to_string()).unwrap();
+    let other = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "other.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&other), 1, "{}", transcript(&other));
+    assert!(
+        stderr(&other).contains("the plan was made for account 210987654321"),
+        "{}",
+        transcript(&other)
+    );
+    assert_eq!(std::fs::read(dir.path().join("a.json")).ok(), before);
+
+    // The untouched plan still applies.
+    let applied = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "plan.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&applied), 0, "{}", transcript(&applied));
+}
+
+/// A home region the account has not enabled is an error naming the enabled regions.
+#[test]
+fn a_home_region_not_enabled_is_refused_naming_the_enabled_ones() {
+    let out = run(&["--simulate", "--region", "af-south-1", "plan"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the home region `af-south-1` is not enabled for this account")
+            && err.contains("us-east-1"),
+        "{err}"
+    );
+}
+
+/// Audit logs that would expire within days are refused with the reason.
+#[test]
+fn a_log_expiration_of_one_day_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.toml"), "log_expiration_days = 1\n").unwrap();
+    let out = run_in(dir.path(), &["--simulate", "--baseline", "b.toml", "plan"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("log_expiration_days") && err.contains("audit logs"),
+        "{err}"
+    );
+}
+
 /// Finds the ledger line of the action whose id starts with `prefix`.
 fn result<'a>(report: &'a Value, prefix: &str) -> &'a Value {
     report["results"]

@@ -210,6 +210,7 @@ fn plan_of(actions: Vec<PlannedAction>) -> Plan {
         account_id: "123456789012".into(),
         home_region: "us-east-1".into(),
         baseline: "test".into(),
+        baseline_hash: "sha256:test".into(),
         catalog_version: "test".into(),
         snapshot_fingerprint: "sha256:test".into(),
         regions: vec!["us-east-1".into(), "eu-west-1".into()],

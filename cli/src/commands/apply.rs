@@ -10,6 +10,7 @@ use secure_account_core::{Baseline, Plan, render};
 use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, Port, check_plan, flow};
 
 use super::percent;
+use crate::account::baseline_for_plan;
 use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
 use crate::output::{BOLD, GREEN, RED, Stream, paint, print_json, print_text, use_color};
 use crate::progress::Progress;
@@ -24,7 +25,11 @@ pub async fn run<P: Port>(
 ) -> anyhow::Result<ExitCode> {
     let json = global.output == OutputFormat::Json;
     let planned = match (&args.plan_file, baseline) {
-        (Some(path), _) => flow::read_for_saved_plan(port, load_plan(path)?).await?,
+        (Some(path), _) => {
+            let saved = load_plan(path)?;
+            let baseline = baseline_for_plan(global, &saved)?;
+            flow::read_for_saved_plan(port, saved, &baseline).await?
+        }
         (None, Some(baseline)) => flow::read_and_plan(port, baseline).await?,
         (None, None) => bail!("no plan file and no baseline to plan from"),
     };
