@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::part::Reach;
-use crate::snapshot::PublicAccessBlock;
+use crate::snapshot::{
+    InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
+};
 
 /// A reference to a KMS key: one that exists, or one that an earlier action of the plan
 /// creates (its id is only known once that action ran).
@@ -152,17 +154,7 @@ pub enum Action {
     },
     /// `iam:UpdateAccountPasswordPolicy`: the whole policy (the call replaces every field;
     /// the planner already merged it with the stronger existing values).
-    UpdateAccountPasswordPolicy {
-        minimum_password_length: u32,
-        require_symbols: bool,
-        require_numbers: bool,
-        require_uppercase_characters: bool,
-        require_lowercase_characters: bool,
-        allow_users_to_change_password: bool,
-        max_password_age: Option<u32>,
-        password_reuse_prevention: Option<u32>,
-        hard_expiry: bool,
-    },
+    UpdateAccountPasswordPolicy(PasswordPolicy),
 
     // ---- AWS Config ----
     /// `config:PutConfigurationRecorder`: creates or updates the recorder.
@@ -206,7 +198,10 @@ pub enum Action {
         kms_master_key_id: Option<String>,
     },
     /// `s3:PutBucketVersioning`.
-    PutBucketVersioning { bucket: String, status: String },
+    PutBucketVersioning {
+        bucket: String,
+        status: VersioningStatus,
+    },
     /// `s3:PutBucketPolicy`: replaces the policy; the planner merged the existing
     /// statements in. Precondition: the bucket exists.
     PutBucketPolicy { bucket: String, policy: String },
@@ -315,7 +310,9 @@ pub enum Action {
     /// `ec2:EnableSnapshotBlockPublicAccess`.
     EnableSnapshotBlockPublicAccess { state: String },
     /// `ec2:ModifyVpcBlockPublicAccessOptions` (only when the baseline switch is on).
-    ModifyVpcBlockPublicAccessOptions { internet_gateway_block_mode: String },
+    ModifyVpcBlockPublicAccessOptions {
+        internet_gateway_block_mode: InternetGatewayBlockMode,
+    },
     /// `ec2:DetachInternetGateway` from a default VPC. Precondition: the snapshot showed
     /// the VPC without network interfaces.
     DetachInternetGateway {

@@ -8,7 +8,7 @@ use crate::action::{Action, DetectorFeature, KeyRef, Outputs};
 use crate::catalog::{Catalog, fsbp_standards_arn};
 use crate::snapshot::{
     AccountWide, AlternateContact, Analyzer, AwsError, Bucket, ConfigRecorder, ControlAssociation,
-    DeliveryChannel, Detector, GLOBAL, IamRole, KmsKey, LogGroup, Observed, PasswordPolicy,
+    DeliveryChannel, Detector, GLOBAL, IamRole, KeyState, KmsKey, LogGroup, Observed,
     RegionServices, SecurityHub, Snapshot, Trail, VpcBlockPublicAccess,
 };
 
@@ -181,28 +181,8 @@ fn apply_global(
             role.inline_policies
                 .insert(policy_name.clone(), policy_document.clone());
         }
-        Action::UpdateAccountPasswordPolicy {
-            minimum_password_length,
-            require_symbols,
-            require_numbers,
-            require_uppercase_characters,
-            require_lowercase_characters,
-            allow_users_to_change_password,
-            max_password_age,
-            password_reuse_prevention,
-            hard_expiry,
-        } => {
-            global.password_policy = Observed::Known(Some(PasswordPolicy {
-                minimum_password_length: *minimum_password_length,
-                require_symbols: *require_symbols,
-                require_numbers: *require_numbers,
-                require_uppercase_characters: *require_uppercase_characters,
-                require_lowercase_characters: *require_lowercase_characters,
-                allow_users_to_change_password: *allow_users_to_change_password,
-                max_password_age: *max_password_age,
-                password_reuse_prevention: *password_reuse_prevention,
-                hard_expiry: *hard_expiry,
-            }));
+        Action::UpdateAccountPasswordPolicy(policy) => {
+            global.password_policy = Observed::Known(Some(policy.clone()));
         }
         Action::PutAccountPublicAccessBlock { configuration } => {
             global.account_public_access_block = Observed::Known(Some(*configuration));
@@ -276,7 +256,7 @@ fn apply_bucket(
                 b.encryption = Some(sse_algorithm.clone());
                 b.kms_key_id = kms_master_key_id.clone();
             }
-            Action::PutBucketVersioning { status, .. } => b.versioning = Some(status.clone()),
+            Action::PutBucketVersioning { status, .. } => b.versioning = Some(*status),
             Action::PutBucketPolicy { policy, .. } => b.policy = Some(policy.clone()),
             Action::PutBucketLifecycleConfiguration { rules, .. } => {
                 b.lifecycle_rules = rules.clone()
@@ -473,7 +453,7 @@ fn apply_regional(
                 arn: format!("arn:aws:kms:{region}:{account_id}:key/{key_id}"),
                 key_id: key_id.clone(),
                 aliases: vec![],
-                key_state: "Enabled".into(),
+                key_state: KeyState::Enabled,
                 rotation_enabled: false,
                 policy: policy.clone(),
                 tags: tags.clone(),
@@ -619,7 +599,7 @@ fn apply_regional(
             internet_gateway_block_mode,
         } => {
             s.vpc_block_public_access = Observed::Known(VpcBlockPublicAccess {
-                internet_gateway_block_mode: internet_gateway_block_mode.clone(),
+                internet_gateway_block_mode: *internet_gateway_block_mode,
             })
         }
         Action::DetachInternetGateway {

@@ -8,7 +8,10 @@ use serde_json::json;
 
 use secure_account_core::action::{ControlAssociationUpdate, DetectorFeature, KeyRef};
 use secure_account_core::catalog::fsbp_standards_arn;
-use secure_account_core::snapshot::{OptInStatus, PublicAccessBlock, RegionServices};
+use secure_account_core::snapshot::{
+    InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices,
+    VersioningStatus,
+};
 use secure_account_core::{Action, AwsError, Observed, Outputs, Snapshot};
 use secure_account_engine::{ActionOutput, Port, PortError};
 
@@ -671,7 +674,7 @@ async fn iam_errors() {
     .await;
     h.code(
         GLOBAL,
-        Action::UpdateAccountPasswordPolicy {
+        Action::UpdateAccountPasswordPolicy(PasswordPolicy {
             minimum_password_length: 14,
             require_symbols: true,
             require_numbers: true,
@@ -681,7 +684,7 @@ async fn iam_errors() {
             max_password_age: Some(90),
             password_reuse_prevention: Some(25),
             hard_expiry: false,
-        },
+        }),
         "ValidationError",
     )
     .await;
@@ -805,7 +808,7 @@ async fn s3_bucket_errors() {
         HOME,
         Action::PutBucketVersioning {
             bucket: "missing-bucket".into(),
-            status: "Enabled".into(),
+            status: VersioningStatus::Enabled,
         },
         "NoSuchBucket",
     )
@@ -2014,7 +2017,7 @@ fn sample_actions() -> Vec<Action> {
             policy_name: s(),
             policy_document: s(),
         },
-        UpdateAccountPasswordPolicy {
+        UpdateAccountPasswordPolicy(PasswordPolicy {
             minimum_password_length: 14,
             require_symbols: true,
             require_numbers: true,
@@ -2024,7 +2027,7 @@ fn sample_actions() -> Vec<Action> {
             max_password_age: None,
             password_reuse_prevention: None,
             hard_expiry: false,
-        },
+        }),
         put_recorder("x"),
         put_channel("x"),
         StartConfigurationRecorder { name: s() },
@@ -2047,7 +2050,7 @@ fn sample_actions() -> Vec<Action> {
         },
         PutBucketVersioning {
             bucket: s(),
-            status: s(),
+            status: VersioningStatus::Enabled,
         },
         put_policy("x", s()),
         PutBucketLifecycleConfiguration {
@@ -2110,7 +2113,7 @@ fn sample_actions() -> Vec<Action> {
         EnableEbsEncryptionByDefault {},
         EnableSnapshotBlockPublicAccess { state: s() },
         ModifyVpcBlockPublicAccessOptions {
-            internet_gateway_block_mode: s(),
+            internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
         },
         DetachInternetGateway {
             internet_gateway_id: s(),

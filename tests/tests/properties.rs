@@ -13,7 +13,7 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::Config;
-use secure_account_core::snapshot::{Bucket, PasswordPolicy, Snapshot};
+use secure_account_core::snapshot::{Bucket, PasswordPolicy, Snapshot, VersioningStatus};
 use secure_account_core::{Baseline, Catalog, Plan, evaluate, planner, render};
 use secure_account_engine::ActionStatus;
 use secure_account_simulator::{FaultPlan, Simulator};
@@ -134,8 +134,8 @@ fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCase
                     b.name
                 );
             }
-            if b.versioning.as_deref() == Some("Enabled") {
-                prop_assert_eq!(a.versioning.as_deref(), Some("Enabled"));
+            if b.versioning == Some(VersioningStatus::Enabled) {
+                prop_assert_eq!(a.versioning, Some(VersioningStatus::Enabled));
             }
             // The customer's lifecycle rules and policy statements survive.
             for id in b.lifecycle_rules.keys() {

@@ -165,18 +165,12 @@ pub(super) fn kms_3(ctx: &Ctx<'_>, _: &str) -> Check {
     };
     let mut findings = ctx.findings();
     for key in keys {
-        findings.test(
-            !matches!(
-                key.key_state.as_str(),
-                "PendingDeletion" | "PendingReplicaDeletion"
-            ),
-            || {
-                ctx.at(format_args!(
-                    "KMS key {} is scheduled for deletion",
-                    key.key_id
-                ))
-            },
-        );
+        findings.test(!key.key_state.pending_deletion(), || {
+            ctx.at(format_args!(
+                "KMS key {} is scheduled for deletion",
+                key.key_id
+            ))
+        });
     }
     findings.finish()
 }

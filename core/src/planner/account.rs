@@ -23,18 +23,7 @@ impl<'a> Planner<'a> {
                         self.push(
                             GLOBAL,
                             None,
-                            Action::UpdateAccountPasswordPolicy {
-                                minimum_password_length: merged.minimum_password_length,
-                                require_symbols: merged.require_symbols,
-                                require_numbers: merged.require_numbers,
-                                require_uppercase_characters: merged.require_uppercase_characters,
-                                require_lowercase_characters: merged.require_lowercase_characters,
-                                allow_users_to_change_password: merged
-                                    .allow_users_to_change_password,
-                                max_password_age: merged.max_password_age,
-                                password_reuse_prevention: merged.password_reuse_prevention,
-                                hard_expiry: merged.hard_expiry,
-                            },
+                            Action::UpdateAccountPasswordPolicy(merged),
                             &["IAM.7"],
                             vec![],
                         );

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use crate::action::Action;
 use crate::effects;
 use crate::policy;
-use crate::snapshot::{Bucket, GLOBAL, PublicAccessBlock, Snapshot};
+use crate::snapshot::{Bucket, GLOBAL, PublicAccessBlock, Snapshot, VersioningStatus};
 
 use super::{LIFECYCLE_RULE_ID, Planner};
 
@@ -140,13 +140,13 @@ impl<'a> Planner<'a> {
                 deps.clone(),
             );
         }
-        if current.versioning.as_deref() != Some("Enabled") {
+        if current.versioning != Some(VersioningStatus::Enabled) {
             self.push(
                 region,
                 Some(name),
                 Action::PutBucketVersioning {
                     bucket: name.into(),
-                    status: "Enabled".into(),
+                    status: VersioningStatus::Enabled,
                 },
                 &[],
                 deps.clone(),

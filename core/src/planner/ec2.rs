@@ -1,7 +1,7 @@
 //! EC2: EBS encryption and snapshot public access, default VPCs, VPC block public access.
 
 use crate::action::Action;
-use crate::snapshot::{RegionServices, Vpc};
+use crate::snapshot::{InternetGatewayBlockMode, RegionServices, Vpc};
 
 use super::Planner;
 
@@ -138,15 +138,12 @@ impl<'a> Planner<'a> {
             return;
         };
         // Either blocking mode passes EC2.172; a stricter one already set is kept.
-        if !matches!(
-            bpa.internet_gateway_block_mode.as_str(),
-            "block-bidirectional" | "block-ingress"
-        ) {
+        if !bpa.internet_gateway_block_mode.blocks() {
             self.push(
                 r,
                 None,
                 Action::ModifyVpcBlockPublicAccessOptions {
-                    internet_gateway_block_mode: "block-bidirectional".into(),
+                    internet_gateway_block_mode: InternetGatewayBlockMode::BlockBidirectional,
                 },
                 &["EC2.172"],
                 vec![],

@@ -1,7 +1,7 @@
 //! Unit tests of the planner.
 
 use super::*;
-use crate::snapshot::{Bucket, ControlAssociation, PasswordPolicy};
+use crate::snapshot::{Bucket, ControlAssociation, InternetGatewayBlockMode, PasswordPolicy};
 
 fn baselined() -> Snapshot {
     serde_json::from_str(include_str!(
@@ -147,7 +147,7 @@ fn vpc_block_public_access_switch() {
         .unwrap()
         .services
         .vpc_block_public_access = Observed::Known(crate::snapshot::VpcBlockPublicAccess {
-        internet_gateway_block_mode: "block-ingress".into(),
+        internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
     });
     let p = plan(&s, &b);
     assert!(

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::action::{Action, KeyRef};
 use crate::policy;
-use crate::snapshot::{GLOBAL, KmsKey, Observed, Snapshot, Trail};
+use crate::snapshot::{GLOBAL, KeyState, KmsKey, Observed, Snapshot, Trail};
 
 use super::{KEY_PURPOSE_TAG, Planner, TRAIL_LOGS_POLICY};
 
@@ -261,14 +261,14 @@ impl<'a> Planner<'a> {
         let statements = self.key_statements(&region, &target.name);
         let by_alias = keys.iter().find(|k| k.aliases.contains(&alias));
         let orphan = keys.iter().find(|k| {
-            k.key_state == "Enabled"
+            k.key_state == KeyState::Enabled
                 && k.tags.get(KEY_PURPOSE_TAG.0).map(String::as_str) == Some(KEY_PURPOSE_TAG.1)
         });
         let mut deps = vec![];
         let key_ref;
         match (by_alias, orphan) {
             (Some(k), _) => {
-                if k.key_state != "Enabled" {
+                if k.key_state != KeyState::Enabled {
                     self.skip(
                         &format!("{region}/kms_key/{alias}"),
                         &region,

@@ -180,10 +180,14 @@ pub(super) fn trail_settings(
                 ),
             );
         };
-        if key.key_state != "Enabled" {
+        if key.key_state != KeyState::Enabled {
             return err(
                 "KmsException",
-                format!("KMS key {} is {}", key.arn, key.key_state.to_lowercase()),
+                format!(
+                    "KMS key {} is {}",
+                    key.arn,
+                    key.key_state.as_str().to_lowercase()
+                ),
             );
         }
         let encrypt_ok = policy::allows(

@@ -13,25 +13,6 @@ pub(super) fn enable_snapshot_block_public_access(state: &str) -> Result<(), Aws
     Ok(())
 }
 
-/// `modify_vpc_block_public_access_options`.
-pub(super) fn modify_vpc_block_public_access_options(
-    internet_gateway_block_mode: &str,
-) -> Result<(), AwsError> {
-    if !matches!(
-        internet_gateway_block_mode,
-        "off" | "block-bidirectional" | "block-ingress"
-    ) {
-        return err(
-            "InvalidParameterValue",
-            format!(
-                "Value ({internet_gateway_block_mode}) for parameter \
-                     InternetGatewayBlockMode is invalid."
-            ),
-        );
-    }
-    Ok(())
-}
-
 /// `detach_internet_gateway`.
 pub(super) fn detach_internet_gateway(
     c: &Check<'_>,

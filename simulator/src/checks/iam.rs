@@ -60,11 +60,13 @@ pub(super) fn put_role_policy(
 }
 
 /// `update_account_password_policy`.
-pub(super) fn update_account_password_policy(
-    minimum_password_length: &u32,
-    max_password_age: &Option<u32>,
-    password_reuse_prevention: &Option<u32>,
-) -> Result<(), AwsError> {
+pub(super) fn update_account_password_policy(policy: &PasswordPolicy) -> Result<(), AwsError> {
+    let PasswordPolicy {
+        minimum_password_length,
+        max_password_age,
+        password_reuse_prevention,
+        ..
+    } = policy;
     let bad = |field: &str, value: u32, min: u32, max: u32| {
         err(
             "ValidationError",

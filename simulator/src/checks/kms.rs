@@ -107,17 +107,22 @@ pub(super) fn key_policy(c: &Check<'_>, text: &str) -> Result<(), AwsError> {
 }
 
 pub(super) fn key_usable(key: &KmsKey, must_be_enabled: bool) -> Result<(), AwsError> {
-    let ok = match key.key_state.as_str() {
-        "Enabled" => true,
-        "Disabled" => !must_be_enabled,
-        _ => false,
+    let ok = match key.key_state {
+        KeyState::Enabled => true,
+        KeyState::Disabled => !must_be_enabled,
+        KeyState::Creating
+        | KeyState::PendingDeletion
+        | KeyState::PendingImport
+        | KeyState::PendingReplicaDeletion
+        | KeyState::Unavailable
+        | KeyState::Updating => false,
     };
     if ok {
         Ok(())
     } else {
         err(
             "KMSInvalidStateException",
-            format!("{} is {}", key.arn, key.key_state.to_lowercase()),
+            format!("{} is {}", key.arn, key.key_state.as_str().to_lowercase()),
         )
     }
 }

@@ -22,7 +22,8 @@ use secure_account_core::effects::{
     SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING, service_linked_role_name,
 };
 use secure_account_core::snapshot::{
-    Bucket, IamRole, KmsKey, PublicAccessBlock, RegionServices, Trail, Vpc,
+    Bucket, IamRole, KeyState, KmsKey, PasswordPolicy, PublicAccessBlock, RegionServices, Trail,
+    Vpc,
 };
 use secure_account_core::{Action, AwsError, Outputs, Snapshot};
 
@@ -301,16 +302,7 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
             policy_name,
             policy_document,
         } => iam::put_role_policy(c, role_name, policy_name, policy_document),
-        UpdateAccountPasswordPolicy {
-            minimum_password_length,
-            max_password_age,
-            password_reuse_prevention,
-            ..
-        } => iam::update_account_password_policy(
-            minimum_password_length,
-            max_password_age,
-            password_reuse_prevention,
-        ),
+        UpdateAccountPasswordPolicy(policy) => iam::update_account_password_policy(policy),
 
         // ---- AWS Config ----
         PutConfigurationRecorder { name, role_arn, .. } => {
@@ -416,9 +408,10 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         EnableSnapshotBlockPublicAccess { state } => {
             ec2::enable_snapshot_block_public_access(state)
         }
+        // Every mode the type can hold is one AWS accepts.
         ModifyVpcBlockPublicAccessOptions {
-            internet_gateway_block_mode,
-        } => ec2::modify_vpc_block_public_access_options(internet_gateway_block_mode),
+            internet_gateway_block_mode: _,
+        } => Ok(()),
         DetachInternetGateway {
             internet_gateway_id,
             vpc_id,
