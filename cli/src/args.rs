@@ -199,6 +199,10 @@ pub struct VerifyArgs {
     /// Exit 1 when the score is below N percent (0 to 100)
     #[arg(long, value_name = "N", value_parser = parse_percent)]
     pub min_score: Option<f64>,
+
+    /// Let `--min-score` pass on an incomplete score (parts of the account unreadable)
+    #[arg(long, requires = "min_score")]
+    pub allow_incomplete: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -364,6 +364,57 @@ fn a_home_region_not_enabled_is_refused_naming_the_enabled_ones() {
     );
 }
 
+/// A score computed with parts unreadable is incomplete: the JSON says so with the parts,
+/// the manual tasks that could not be checked are listed as unknown, and `--min-score`
+/// fails on it unless `--allow-incomplete` is given.
+#[test]
+fn an_incomplete_read_never_passes_min_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    std::fs::write(
+        dir.path().join("deny.json"),
+        r#"{"deny_reads": ["root", "security_contact"]}"#,
+    )
+    .unwrap();
+    let base = ["--simulate", "--sim-faults", "deny.json"];
+    let verify = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        at(&args)
+    };
+    let out = verify(&["--output", "json", "verify", "--min-score", "0"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let v = json(&out);
+    assert_eq!(v["score"]["incomplete"], true, "{v}");
+    assert_eq!(
+        v["score"]["unread_parts"],
+        serde_json::json!(["global/root", "global/security_contact"])
+    );
+    let unknown: Vec<&str> = v["manual_tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["unknown"] == true)
+        .map(|t| t["control"].as_str().unwrap())
+        .collect();
+    assert_eq!(unknown, ["Account.1", "IAM.4", "IAM.6"]);
+    assert!(
+        stderr(&out).contains("the FSBP score is incomplete"),
+        "{}",
+        transcript(&out)
+    );
+
+    let text = verify(&["verify"]);
+    assert_eq!(code(&text), 0, "{}", transcript(&text));
+    assert!(
+        String::from_utf8_lossy(&text.stdout).starts_with("INCOMPLETE SCORE: 2 part(s)"),
+        "{}",
+        transcript(&text)
+    );
+    let allowed = verify(&["verify", "--min-score", "0", "--allow-incomplete"]);
+    assert_eq!(code(&allowed), 0, "{}", transcript(&allowed));
+}
+
 /// Audit logs that would expire within days are refused with the reason.
 #[test]
 fn a_log_expiration_of_one_day_is_refused() {

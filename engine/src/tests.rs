@@ -201,6 +201,8 @@ fn score() -> Score {
         percent_if_manual_done: 0.0,
         failed_controls: vec![],
         regions: BTreeMap::new(),
+        incomplete: false,
+        unread_parts: vec![],
     }
 }
 

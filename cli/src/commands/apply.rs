@@ -169,12 +169,13 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> S
     if let (Some(before), Some(after)) = (&report.score_before, &report.score_after) {
         let _ = writeln!(
             out,
-            "\nFSBP score: {} → {} ({} passed, {} failed); {} once the manual tasks are done",
+            "\nFSBP score: {} → {} ({} passed, {} failed); {} once the manual tasks are done{}",
             percent(before.percent),
             paint(&percent(after.percent), BOLD, color),
             after.passed,
             after.failed,
-            percent(after.percent_if_manual_done)
+            percent(after.percent_if_manual_done),
+            render::incomplete_note(after)
         );
     }
     if !plan.manual_tasks.is_empty() {
