@@ -24,6 +24,6 @@ pub use catalog::Catalog;
 pub use evaluate::{ControlResult, Evaluation, Score, Status, evaluate};
 pub use manual::ManualTask;
 pub use part::{AccountInfo, Part, PartValue, Scope};
-pub use plan::{Plan, Skipped};
+pub use plan::{Plan, SkipReason, Skipped};
 pub use planner::plan;
 pub use snapshot::{AwsError, Observed, Snapshot};

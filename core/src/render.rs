@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::action::PlannedAction;
 use crate::evaluate::Score;
-use crate::plan::Plan;
+use crate::plan::{Plan, SkipReason};
 use crate::snapshot::GLOBAL;
 
 /// The plan as pretty JSON (SPEC §6).
@@ -150,7 +150,7 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
         let not_enabled: Vec<&str> = plan
             .skipped
             .iter()
-            .filter(|s| s.reason == "region_not_enabled")
+            .filter(|s| s.reason == SkipReason::RegionNotEnabled)
             .map(|s| s.region.as_str())
             .collect();
         if !not_enabled.is_empty() {
@@ -165,7 +165,7 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
         for s in plan
             .skipped
             .iter()
-            .filter(|s| s.reason != "region_not_enabled")
+            .filter(|s| s.reason != SkipReason::RegionNotEnabled)
         {
             let _ = writeln!(out, "  {} {}: {}", s.region, s.reason, s.detail);
         }

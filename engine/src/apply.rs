@@ -366,7 +366,7 @@ pub async fn apply<P: Port>(
         status: ActionStatus::Skipped,
         error: None,
         attempts: 0,
-        reason: Some(s.reason.clone()),
+        reason: Some(s.reason.code().to_string()),
         detail: Some(s.detail.clone()),
     }));
     let calls = port.calls();

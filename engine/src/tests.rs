@@ -544,7 +544,7 @@ async fn skipped_entries_are_in_the_report() {
     plan.skipped.push(Skipped {
         id: "eu-west-1/delete_default_vpc".into(),
         region: "eu-west-1".into(),
-        reason: "default_vpc_in_use".into(),
+        reason: secure_account_core::SkipReason::DefaultVpcInUse,
         detail: "the default VPC `vpc-1` has network interfaces `eni-1`".into(),
     });
     let report = run(&FakePort::new(), &plan, &ApplyOptions::default()).await;

@@ -3,6 +3,8 @@
 
 use crate::action::Action;
 use crate::baseline::Baseline;
+use crate::part::Part;
+use crate::plan::SkipReason;
 use crate::snapshot::{GLOBAL, Observed, PasswordPolicy, PublicAccessBlock, Snapshot};
 
 use super::{Planner, bucket_is_public};
@@ -15,7 +17,7 @@ impl<'a> Planner<'a> {
             match &self.s.global.password_policy {
                 Observed::Unreadable { read_error } => {
                     let e = read_error.clone();
-                    self.read_failed(GLOBAL, "password_policy", &e)
+                    self.read_failed(GLOBAL, Part::PasswordPolicy, &e)
                 }
                 Observed::Known(existing) => {
                     let merged = merged_password_policy(existing.as_ref(), self.b);
@@ -38,7 +40,7 @@ impl<'a> Planner<'a> {
             match &self.s.global.security_contact {
                 Observed::Unreadable { read_error } => {
                     let e = read_error.clone();
-                    self.read_failed(GLOBAL, "security_contact", &e)
+                    self.read_failed(GLOBAL, Part::SecurityContact, &e)
                 }
                 Observed::Known(None) => {
                     self.push(
@@ -60,7 +62,7 @@ impl<'a> Planner<'a> {
                         self.skip(
                             "global/put_alternate_contact",
                             GLOBAL,
-                            "security_contact_kept",
+                            SkipReason::SecurityContactKept,
                             format!(
                                 "the account already has a SECURITY contact (`{}`); it is kept",
                                 existing.email_address
@@ -76,7 +78,7 @@ impl<'a> Planner<'a> {
         let snapshot: &'a Snapshot = self.s;
         let Some(v) = self.seen(
             GLOBAL,
-            "account_public_access_block",
+            Part::AccountPublicAccessBlock,
             &snapshot.global.account_public_access_block,
         ) else {
             return;
@@ -93,7 +95,7 @@ impl<'a> Planner<'a> {
                 return self.skip(
                     "global/put_account_public_access_block",
                     GLOBAL,
-                    "read_failed",
+                    SkipReason::ReadFailed,
                     "the bucket list could not be read, so it is unknown whether blocking \
                      public access account-wide would cut off a public bucket"
                         .into(),
@@ -109,7 +111,7 @@ impl<'a> Planner<'a> {
             return self.skip(
                 "global/put_account_public_access_block",
                 GLOBAL,
-                "public_bucket_in_use",
+                SkipReason::PublicBucketInUse,
                 format!(
                     "blocking public access account-wide would cut off the public bucket(s) {}; \
                      make them private (or serve them through CloudFront) and apply again",

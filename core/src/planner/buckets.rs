@@ -1,5 +1,7 @@
 //! The log bucket and the access-log bucket: settings, policies, lifecycle and logging.
 
+use crate::part::Part;
+use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
 use crate::action::Action;
@@ -19,7 +21,7 @@ impl<'a> Planner<'a> {
             return false;
         }
         let snapshot: &'a Snapshot = self.s;
-        let Some(b) = self.seen(GLOBAL, "buckets", &snapshot.global.buckets) else {
+        let Some(b) = self.seen(GLOBAL, Part::Buckets, &snapshot.global.buckets) else {
             return false;
         };
         let buckets = b.clone();
@@ -29,7 +31,7 @@ impl<'a> Planner<'a> {
             self.skip(
                 "global/buckets",
                 GLOBAL,
-                "invalid_names",
+                SkipReason::InvalidNames,
                 "the log bucket and the access-log bucket have the same name; a bucket must \
                  not log to itself"
                     .into(),
@@ -190,7 +192,7 @@ impl<'a> Planner<'a> {
                     self.skip(
                         &format!("{region}/put_bucket_policy/{name}"),
                         region,
-                        "policy_unreadable",
+                        SkipReason::PolicyUnreadable,
                         format!("the policy of bucket `{name}` could not be merged ({e}); fix it by hand"),
                     );
                     return false;

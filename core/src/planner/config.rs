@@ -2,6 +2,8 @@
 
 use crate::action::Action;
 use crate::effects::service_linked_role_arn;
+use crate::part::Part;
+use crate::plan::SkipReason;
 use crate::snapshot::{GLOBAL, Observed, RegionServices};
 
 use super::Planner;
@@ -18,7 +20,7 @@ impl<'a> Planner<'a> {
         match &self.s.global.roles {
             Observed::Unreadable { read_error } => {
                 let e = read_error.clone();
-                self.read_failed(GLOBAL, "roles", &e);
+                self.read_failed(GLOBAL, Part::Roles, &e);
                 None
             }
             Observed::Known(roles) => {
@@ -47,14 +49,14 @@ impl<'a> Planner<'a> {
         slr: Option<(String, Option<String>)>,
         buckets_ready: bool,
     ) {
-        let Some(config) = self.seen(r, "config", &s.config) else {
+        let Some(config) = self.seen(r, Part::Config, &s.config) else {
             return;
         };
         let Some((role_arn, role_action)) = slr else {
             return self.skip(
                 &format!("{r}/put_configuration_recorder"),
                 r,
-                "role_unknown",
+                SkipReason::RoleUnknown,
                 "the Config service-linked role could not be read; the recorder is not planned"
                     .into(),
             );
@@ -89,7 +91,7 @@ impl<'a> Planner<'a> {
                 return self.skip(
                     &format!("{r}/put_delivery_channel"),
                     r,
-                    "log_bucket_unavailable",
+                    SkipReason::LogBucketUnavailable,
                     "the log bucket cannot be planned, so no delivery channel is created".into(),
                 );
             }

@@ -1,6 +1,8 @@
 //! EC2: EBS encryption and snapshot public access, default VPCs, VPC block public access.
 
 use crate::action::Action;
+use crate::part::Part;
+use crate::plan::SkipReason;
 use crate::snapshot::{InternetGatewayBlockMode, RegionServices, Vpc};
 
 use super::Planner;
@@ -18,7 +20,7 @@ impl<'a> Planner<'a> {
         if !(self.b.features.ebs_encryption || self.b.features.snapshot_block_public_access) {
             return;
         }
-        let Some(ebs) = self.seen(r, "ebs", &s.ebs) else {
+        let Some(ebs) = self.seen(r, Part::Ebs, &s.ebs) else {
             return;
         };
         if self.b.features.ebs_encryption && !ebs.encryption_by_default {
@@ -46,7 +48,7 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn default_vpcs(&mut self, r: &str, s: &RegionServices) {
-        let Some(vpcs) = self.seen(r, "vpcs", &s.vpcs) else {
+        let Some(vpcs) = self.seen(r, Part::Vpcs, &s.vpcs) else {
             return;
         };
         for vpc in vpcs.iter().filter(|v| v.is_default) {
@@ -59,7 +61,7 @@ impl<'a> Planner<'a> {
                 self.skip(
                     &format!("{r}/delete_vpc/{}", vpc.vpc_id),
                     r,
-                    "default_vpc_in_use",
+                    SkipReason::DefaultVpcInUse,
                     format!(
                         "default VPC `{}` has network interfaces {}; it is kept",
                         vpc.vpc_id,
@@ -73,7 +75,7 @@ impl<'a> Planner<'a> {
                 self.skip(
                     &format!("{r}/delete_vpc/{}", vpc.vpc_id),
                     r,
-                    "default_vpc_has_customer_resources",
+                    SkipReason::DefaultVpcHasCustomerResources,
                     format!(
                         "default VPC `{}` holds resources the tool did not create ({}); it is kept",
                         vpc.vpc_id,
@@ -134,7 +136,7 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn vpc_block_public_access(&mut self, r: &str, s: &RegionServices) {
-        let Some(bpa) = self.seen(r, "vpc_block_public_access", &s.vpc_block_public_access) else {
+        let Some(bpa) = self.seen(r, Part::VpcBlockPublicAccess, &s.vpc_block_public_access) else {
             return;
         };
         // Either blocking mode passes EC2.172; a stricter one already set is kept.

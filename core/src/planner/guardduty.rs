@@ -2,6 +2,7 @@
 
 use crate::action::{Action, DetectorFeature};
 use crate::guardduty;
+use crate::part::Part;
 use crate::snapshot::RegionServices;
 
 use super::{GUARDDUTY_FREQUENCY, Planner, control_sort_key};
@@ -10,7 +11,7 @@ impl<'a> Planner<'a> {
     // ---- GuardDuty ----
 
     pub(super) fn guardduty(&mut self, r: &str, s: &RegionServices) {
-        let Some(detector) = self.seen(r, "guardduty", &s.guardduty) else {
+        let Some(detector) = self.seen(r, Part::Guardduty, &s.guardduty) else {
             return;
         };
         let table = guardduty::detector_features();

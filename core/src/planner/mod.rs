@@ -24,7 +24,8 @@ use crate::catalog::Catalog;
 use crate::effects;
 use crate::evaluate::{Scope, score};
 use crate::manual;
-use crate::plan::{PLAN_FORMAT_VERSION, Plan, Skipped};
+use crate::part::Part;
+use crate::plan::{PLAN_FORMAT_VERSION, Plan, SkipReason, Skipped};
 use crate::snapshot::{GLOBAL, Observed, Snapshot};
 
 pub use crate::catalog::control_sort_key;
@@ -128,7 +129,7 @@ impl<'a> Planner<'a> {
             self.skip(
                 &format!("{}/home_region", self.home),
                 &self.home.clone(),
-                "home_region_not_enabled",
+                SkipReason::HomeRegionNotEnabled,
                 format!(
                     "the home region `{}` is not an enabled region of the account: the trail, \
                      key, log buckets and aggregator are not planned",
@@ -215,7 +216,7 @@ impl<'a> Planner<'a> {
             self.skip(
                 &id,
                 region,
-                "controls_disabled",
+                SkipReason::ControlsDisabled,
                 format!(
                     "`{name}` only serves {}, which the baseline disables",
                     satisfies.join(", ")
@@ -239,18 +240,18 @@ impl<'a> Planner<'a> {
         Some(id)
     }
 
-    fn skip(&mut self, id: &str, region: &str, reason: &str, detail: String) {
+    fn skip(&mut self, id: &str, region: &str, reason: SkipReason, detail: String) {
         self.skipped.push(Skipped {
             id: id.to_string(),
             region: region.to_string(),
-            reason: reason.to_string(),
+            reason,
             detail,
         });
     }
 
     /// The value of a read, or `None` after recording a `read_failed` skipped entry: the
     /// planner never acts on what it could not see.
-    fn seen<'o, T>(&mut self, region: &str, what: &str, o: &'o Observed<T>) -> Option<&'o T> {
+    fn seen<'o, T>(&mut self, region: &str, what: Part, o: &'o Observed<T>) -> Option<&'o T> {
         match o {
             Observed::Known(v) => Some(v),
             Observed::Unreadable { read_error } => {
@@ -260,11 +261,11 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn read_failed(&mut self, region: &str, what: &str, e: &crate::snapshot::AwsError) {
+    fn read_failed(&mut self, region: &str, what: Part, e: &crate::snapshot::AwsError) {
         self.skip(
             &format!("{region}/{what}"),
             region,
-            "read_failed",
+            SkipReason::ReadFailed,
             format!(
                 "could not read {what} ({}: {}); nothing planned for it",
                 e.code, e.message
@@ -273,7 +274,7 @@ impl<'a> Planner<'a> {
     }
 
     fn region_notes(&mut self) {
-        let notes: Vec<(String, &'static str, String)> = self
+        let notes: Vec<(String, SkipReason, String)> = self
             .s
             .regions
             .iter()
@@ -282,7 +283,7 @@ impl<'a> Planner<'a> {
                     if r.opt_in_status.is_enabled() {
                         Some((
                             name.clone(),
-                            "region_excluded",
+                            SkipReason::RegionExcluded,
                             format!("region `{name}` is excluded by the baseline"),
                         ))
                     } else {
@@ -291,7 +292,7 @@ impl<'a> Planner<'a> {
                 } else if !r.opt_in_status.is_enabled() {
                     Some((
                         name.clone(),
-                        "region_not_enabled",
+                        SkipReason::RegionNotEnabled,
                         format!(
                             "region `{name}` is not enabled for the account (opt-in status \
                              not-opted-in); enable it in the Account console and apply again \

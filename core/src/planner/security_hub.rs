@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::action::{Action, ControlAssociationUpdate};
 use crate::catalog::{ControlStatus, fsbp_standards_arn};
+use crate::part::Part;
 use crate::snapshot::{Observed, RegionServices, SecurityHub};
 
 use super::Planner;
@@ -17,7 +18,7 @@ impl<'a> Planner<'a> {
     pub(super) fn security_hub(&mut self, r: &str, s: &'a RegionServices) {
         let hub: Option<&SecurityHub> = match &s.security_hub {
             Observed::Unreadable { read_error } => {
-                return self.read_failed(r, "security_hub", read_error);
+                return self.read_failed(r, Part::SecurityHub, read_error);
             }
             Observed::Known(h) => h.as_ref(),
         };

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::action::Action;
 use crate::effects::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING};
+use crate::part::Part;
 use crate::snapshot::RegionServices;
 
 use super::{GUARDDUTY_FREQUENCY, Planner};
@@ -20,7 +21,7 @@ impl<'a> Planner<'a> {
     // ---- IAM Access Analyzer ----
 
     pub(super) fn access_analyzer(&mut self, r: &str, s: &RegionServices) {
-        let Some(analyzers) = self.seen(r, "analyzers", &s.analyzers) else {
+        let Some(analyzers) = self.seen(r, Part::Analyzers, &s.analyzers) else {
             return;
         };
         let wanted = self.b.names.analyzer.clone();
@@ -91,7 +92,7 @@ impl<'a> Planner<'a> {
     // ---- Athena, SSM, Inspector, Macie ----
 
     pub(super) fn athena(&mut self, r: &str, s: &RegionServices) {
-        let Some(groups) = self.seen(r, "athena_workgroups", &s.athena_workgroups) else {
+        let Some(groups) = self.seen(r, Part::AthenaWorkgroups, &s.athena_workgroups) else {
             return;
         };
         let Some(primary) = groups.iter().find(|g| g.name == "primary") else {
@@ -119,7 +120,7 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn ssm(&mut self, r: &str, s: &RegionServices) {
-        let Some(ssm) = self.seen(r, "ssm", &s.ssm) else {
+        let Some(ssm) = self.seen(r, Part::Ssm, &s.ssm) else {
             return;
         };
         if !ssm.public_sharing_blocked {
@@ -149,7 +150,7 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn inspector(&mut self, r: &str, s: &RegionServices) {
-        let Some(i) = self.seen(r, "inspector", &s.inspector) else {
+        let Some(i) = self.seen(r, Part::Inspector, &s.inspector) else {
             return;
         };
         let on = |t: &str| match t {
@@ -179,7 +180,7 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn macie(&mut self, r: &str, s: &RegionServices) {
-        let Some(m) = self.seen(r, "macie", &s.macie) else {
+        let Some(m) = self.seen(r, Part::Macie, &s.macie) else {
             return;
         };
         let mut deps = vec![];

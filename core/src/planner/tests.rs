@@ -123,7 +123,7 @@ fn a_public_bucket_blocks_the_account_public_access_block() {
     assert!(
         p.skipped
             .iter()
-            .any(|x| x.reason == "public_bucket_in_use" && x.detail.contains("`site`"))
+            .any(|x| x.reason == SkipReason::PublicBucketInUse && x.detail.contains("`site`"))
     );
 }
 

@@ -1,5 +1,7 @@
 //! CloudTrail: the trail, its KMS key, its log group and delivery role.
 
+use crate::part::Part;
+use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
 use crate::action::{Action, KeyRef};
@@ -26,7 +28,7 @@ impl<'a> Planner<'a> {
             match &self.s.regions[&r].services.trails {
                 Observed::Unreadable { read_error } => {
                     let e = read_error.clone();
-                    self.read_failed(&r, "trails", &e);
+                    self.read_failed(&r, Part::Trails, &e);
                     return;
                 }
                 Observed::Known(ts) => all.extend(ts.iter().cloned()),
@@ -57,7 +59,7 @@ impl<'a> Planner<'a> {
             return self.skip(
                 &format!("{}/trail/{}", target.region, target.name),
                 &target.region.clone(),
-                "trail_region_not_covered",
+                SkipReason::TrailRegionNotCovered,
                 format!(
                     "trail `{}` lives in `{}`, which the baseline does not cover",
                     target.name, target.region
@@ -93,7 +95,7 @@ impl<'a> Planner<'a> {
                     return self.skip(
                         &format!("{region}/create_trail/{}", target.name),
                         &region,
-                        "log_bucket_unavailable",
+                        SkipReason::LogBucketUnavailable,
                         "the log bucket cannot be planned, so the trail is not created".into(),
                     );
                 }
@@ -101,7 +103,7 @@ impl<'a> Planner<'a> {
                     return self.skip(
                         &format!("{region}/create_trail/{}", target.name),
                         &region,
-                        "trail_key_unavailable",
+                        SkipReason::TrailKeyUnavailable,
                         "the trail's KMS key cannot be planned, so the trail is not created".into(),
                     );
                 }
@@ -171,7 +173,7 @@ impl<'a> Planner<'a> {
                 self.skip(
                     &format!("{region}/put_event_selectors/{}", t.name),
                     &region,
-                    "trail_has_data_events",
+                    SkipReason::TrailHasDataEvents,
                     format!(
                         "trail `{}` records data events; replacing its event selectors to \
                              record all management events would drop them: add read+write \
@@ -245,7 +247,7 @@ impl<'a> Planner<'a> {
         let snapshot: &'a Snapshot = self.s;
         let k = self.seen(
             &region,
-            "kms_keys",
+            Part::KmsKeys,
             &snapshot.regions[&region].services.kms_keys,
         )?;
         let keys: Vec<KmsKey> = k.clone();
@@ -272,7 +274,7 @@ impl<'a> Planner<'a> {
                     self.skip(
                         &format!("{region}/kms_key/{alias}"),
                         &region,
-                        "key_not_enabled",
+                        SkipReason::KeyNotEnabled,
                         format!(
                             "key `{}` behind `{alias}` is {}: cancel its deletion or enable it \
                              (kms:CancelKeyDeletion, kms:EnableKey) and apply again",
@@ -373,7 +375,7 @@ impl<'a> Planner<'a> {
                     self.skip(
                         &format!("{region}/put_key_policy/{alias}"),
                         region,
-                        "policy_unreadable",
+                        SkipReason::PolicyUnreadable,
                         format!("the policy of key `{}` could not be merged ({e})", k.key_id),
                     );
                     return None;
@@ -412,12 +414,12 @@ impl<'a> Planner<'a> {
         let snapshot: &'a Snapshot = self.s;
         let g = self.seen(
             &region,
-            "log_groups",
+            Part::LogGroups,
             &snapshot.regions[&region].services.log_groups,
         )?;
         let groups = g.clone();
         let snapshot: &'a Snapshot = self.s;
-        let r = self.seen(GLOBAL, "roles", &snapshot.global.roles)?;
+        let r = self.seen(GLOBAL, Part::Roles, &snapshot.global.roles)?;
         let roles = r.clone();
         let mut deps = vec![];
         match groups.iter().find(|g| g.name == name) {
