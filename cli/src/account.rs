@@ -52,12 +52,22 @@ impl Account {
         let faults = match global.sim_faults.as_deref() {
             None => None,
             Some("transient") => Some(FaultPlan::transient(0)),
+            Some(t) if t.starts_with("transient:") => {
+                let seed = &t["transient:".len()..];
+                let seed = seed.parse().with_context(|| {
+                    format!("`--sim-faults {t}`: the seed `{seed}` is not a whole number")
+                })?;
+                Some(FaultPlan::transient(seed))
+            }
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read the fault plan `{path}`"))?;
-                let plan = serde_json::from_str(&text).with_context(|| {
+                let plan: FaultPlan = serde_json::from_str(&text).with_context(|| {
                     format!("`{path}` is not a fault plan (JSON with the fields of `FaultPlan`)")
                 })?;
+                if let Err(e) = plan.validate() {
+                    bail!("the fault plan `{path}` is not valid: {e}");
+                }
                 Some(plan)
             }
         };
@@ -76,10 +86,43 @@ impl Account {
     pub fn run<T>(&self, f: impl AsyncFnOnce(&Backend) -> anyhow::Result<T>) -> anyhow::Result<T> {
         let runtime = secure_account_simulator::virtual_clock_runtime()
             .context("cannot start the async runtime")?;
+        // The state file is locked for the whole command: a second run waits for it.
+        let _lock = self.lock()?;
         runtime.block_on(async {
             let backend = Backend::Simulated(self.open()?);
             f(&backend).await
         })
+    }
+
+    /// Locks the state file (through a lock file beside it) for the duration of the
+    /// command; waits, saying so, while another command holds it.
+    fn lock(&self) -> anyhow::Result<Option<std::fs::File>> {
+        let Account::Simulated { state_file, .. } = self;
+        let Some(path) = state_file else {
+            return Ok(None);
+        };
+        let lock_path = crate::interrupt::lock_path(path);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot create the lock file `{}`", lock_path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!(
+                    "waiting for another secure-account command that is using `{}` to finish…",
+                    path.display()
+                );
+                file.lock()
+                    .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock `{}`", lock_path.display()));
+            }
+        }
+        Ok(Some(file))
     }
 
     fn open(&self) -> anyhow::Result<Simulator> {

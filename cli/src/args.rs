@@ -65,9 +65,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub sim_state: Option<PathBuf>,
 
-    /// Inject faults into the simulated account: `transient` (some throttling and
+    /// Inject faults into the simulated account: `transient[:SEED]` (some throttling and
     /// propagation lag, as a real apply meets) or a JSON file of the simulator's fault plan
-    #[arg(long, global = true, value_name = "transient|FILE")]
+    #[arg(long, global = true, value_name = "transient[:SEED]|FILE")]
     pub sim_faults: Option<String>,
 
     /// The baseline: a built-in name (`fsbp`, `seed-2024-08`) or a TOML file [default: fsbp;

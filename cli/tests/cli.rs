@@ -415,6 +415,128 @@ fn an_incomplete_read_never_passes_min_score() {
     assert_eq!(code(&allowed), 0, "{}", transcript(&allowed));
 }
 
+/// Spawns the binary in `dir` with stderr piped, and waits for its first stderr line.
+fn spawn_and_wait_for_stderr(dir: &Path, args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
+}
+
+/// The state file is locked for the whole command: a second run waits for the first
+/// instead of losing its changes; Ctrl-C while it waits exits 130 and leaves no temporary
+/// file behind.
+#[test]
+fn the_state_file_is_locked_and_interrupts_leave_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = std::fs::File::create(dir.path().join(".a.json.lock")).unwrap();
+    lock.lock().unwrap();
+    let args = ["--sim-state", "a.json", "apply", "--auto-approve"];
+
+    let (child, line) = spawn_and_wait_for_stderr(dir.path(), &args);
+    assert!(
+        line.starts_with("waiting for another secure-account command"),
+        "{line}"
+    );
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", transcript(&out));
+    assert!(!dir.path().join("a.json").exists());
+
+    let (child, line) = spawn_and_wait_for_stderr(dir.path(), &args);
+    assert!(line.starts_with("waiting for another"), "{line}");
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A fault file with a probability outside 0–1 or an unknown part is refused;
+/// `--sim-faults transient:SEED` takes a seed.
+#[test]
+fn fault_files_are_validated_and_transient_takes_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    for (file, text, expected) in [
+        (
+            "p.json",
+            r#"{"write_throttle_probability": 1.5}"#,
+            "between 0 and 1",
+        ),
+        (
+            "r.json",
+            r#"{"deny_reads": ["us-east-1/gardduty"]}"#,
+            "names no part",
+        ),
+    ] {
+        std::fs::write(dir.path().join(file), text).unwrap();
+        let out = at(&["--simulate", "--sim-faults", file, "plan"]);
+        assert_eq!(code(&out), 1, "{}", transcript(&out));
+        assert!(stderr(&out).contains(expected), "{}", transcript(&out));
+    }
+    let seeded = |seed: &str| {
+        let out = at(&[
+            "--simulate",
+            "--sim-faults",
+            &format!("transient:{seed}"),
+            "--output",
+            "json",
+            "apply",
+            "--auto-approve",
+        ]);
+        assert_eq!(code(&out), 0, "{}", transcript(&out));
+        json(&out)["api_calls"]["retries"].clone()
+    };
+    assert_eq!(seeded("7"), seeded("7"));
+    let bad = at(&["--simulate", "--sim-faults", "transient:x", "plan"]);
+    assert_eq!(code(&bad), 1, "{}", transcript(&bad));
+}
+
+/// A state file with two buckets of one name is a clear error, not a plan with duplicate
+/// action ids.
+#[test]
+fn a_state_file_with_duplicate_ids_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    let made = at(&["--sim-state", "a.json", "apply", "--auto-approve"]);
+    assert_eq!(code(&made), 0, "{}", transcript(&made));
+    let path = dir.path().join("a.json");
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let buckets = state["account"]["global"]["buckets"]
+        .as_array_mut()
+        .unwrap();
+    let first = buckets[0].clone();
+    buckets.push(first);
+    std::fs::write(&path, state.to_string()).unwrap();
+    let out = at(&["--sim-state", "a.json", "plan"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains("two buckets have the id"),
+        "{}",
+        transcript(&out)
+    );
+}
+
 /// Audit logs that would expire within days are refused with the reason.
 #[test]
 fn a_log_expiration_of_one_day_is_refused() {

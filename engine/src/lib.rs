@@ -6,6 +6,7 @@
 //! engine waits only through [`Port::sleep`].
 
 pub mod apply;
+pub mod cancel;
 pub mod flow;
 pub mod fresh;
 pub mod port;
@@ -17,6 +18,7 @@ pub mod retry;
 mod tests;
 
 pub use apply::{ApplyOptions, InvalidPlan, ProgressEvent, apply, check_plan};
+pub use cancel::Cancel;
 pub use flow::{FlowError, Planned};
 pub use fresh::{StalePlan, check_fresh};
 pub use port::{ActionOutput, CallCounts, Port, PortError};

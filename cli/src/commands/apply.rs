@@ -12,6 +12,7 @@ use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, Port, check
 use super::percent;
 use crate::account::baseline_for_plan;
 use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
+use crate::interrupt;
 use crate::output::{BOLD, GREEN, RED, Stream, paint, print_json, print_text, use_color};
 use crate::progress::Progress;
 
@@ -54,14 +55,18 @@ pub async fn run<P: Port>(
     let options = ApplyOptions {
         concurrency: args.concurrency as usize,
         seed: args.seed,
+        cancel: Some(interrupt::cancel()),
         ..ApplyOptions::default()
     };
+    // From here to the save, Ctrl-C interrupts the apply instead of exiting.
+    let applying = interrupt::Applying::start();
     let stderr_color = use_color(global.color, Stream::Stderr);
     let mut progress = Progress::new(plan.actions.len(), stderr_color);
     let report = flow::apply_and_verify(port, &planned, &options, &mut |e| progress.event(e)).await;
     progress.finish();
     // Whatever the read after the apply gave, what the apply changed is kept.
     save(port)?;
+    drop(applying);
     let report = report?;
 
     if json {
@@ -76,6 +81,14 @@ pub async fn run<P: Port>(
             use_color(global.color, Stream::Stdout),
             simulated,
         ))?;
+    }
+    if interrupt::interrupted() {
+        eprintln!(
+            "error: interrupted (Ctrl-C) after {} action(s) applied; {} did not run; run \
+             `secure-account apply` again to continue",
+            report.actions_applied, report.actions_not_run
+        );
+        return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
     }
     if report.interrupted {
         bail!(
