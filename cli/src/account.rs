@@ -191,7 +191,7 @@ impl Port for Backend {
 
     async fn execute(
         &self,
-        region: &str,
+        region: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::part::Reach;
+use crate::part::{Reach, Scope};
 use crate::snapshot::{
     InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
 };
@@ -609,7 +609,7 @@ pub struct PlannedAction {
     #[serde(flatten)]
     pub op: Action,
     /// The region, or `"global"` for account-wide operations.
-    pub region: String,
+    pub region: Scope,
     /// FSBP control ids this action helps make pass.
     pub satisfies: Vec<String>,
     /// Ids of actions that must have been applied first.
@@ -624,7 +624,7 @@ struct PlannedActionFile {
     id: String,
     #[serde(flatten)]
     op: Action,
-    region: String,
+    region: Scope,
     satisfies: Vec<String>,
     depends_on: Vec<String>,
     #[serde(default, rename = "destructive")]

@@ -769,7 +769,8 @@ pub fn predict(snapshot: &Snapshot, actions: &[crate::action::PlannedAction]) ->
     let mut outputs = Outputs::default();
     let mut ids = PredictedIds::default();
     for a in topological(actions) {
-        if let Ok(Some(key_id)) = apply(&mut s, &a.region, &a.id, &a.op, &outputs, &mut ids) {
+        if let Ok(Some(key_id)) = apply(&mut s, a.region.as_str(), &a.id, &a.op, &outputs, &mut ids)
+        {
             outputs.key_ids.insert(a.id.clone(), key_id);
         }
     }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use crate::action::PlannedAction;
 use crate::evaluate::Score;
+use crate::part::Scope;
 use crate::plan::{Plan, SkipReason};
 use crate::snapshot::GLOBAL;
 
@@ -91,12 +92,10 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
     // Region → service → actions, account-wide first, then the home region, then the rest.
     let mut by_region: BTreeMap<(u8, &str), BTreeMap<&str, Vec<&PlannedAction>>> = BTreeMap::new();
     for a in &plan.actions {
-        let rank = if a.region == GLOBAL {
-            0
-        } else if a.region == plan.home_region {
-            1
-        } else {
-            2
+        let rank = match &a.region {
+            Scope::Account => 0,
+            Scope::Region(r) if *r == plan.home_region => 1,
+            Scope::Region(_) => 2,
         };
         by_region
             .entry((rank, a.region.as_str()))
@@ -189,8 +188,7 @@ pub fn summary_line(plan: &Plan) -> String {
     let regions: std::collections::BTreeSet<&str> = plan
         .actions
         .iter()
-        .filter(|a| a.region != GLOBAL)
-        .map(|a| a.region.as_str())
+        .filter_map(|a| a.region.region())
         .collect();
     let destructive = plan.actions.iter().filter(|a| a.destructive).count();
     format!(

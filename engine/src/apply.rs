@@ -432,7 +432,7 @@ fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> A
     ActionResult {
         id: action.id.clone(),
         action: Some(action.op.name().to_string()),
-        region: action.region.clone(),
+        region: action.region.to_string(),
         status,
         error: None,
         attempts,

@@ -114,7 +114,7 @@ impl Port for FakePort {
 
     async fn execute(
         &self,
-        _region: &str,
+        _region: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,

@@ -68,7 +68,6 @@ use tokio::time::Instant;
 
 use secure_account_core::effects;
 use secure_account_core::part::Reach;
-use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::{
     AccountInfo, Action, AwsError, Outputs, Part, PartValue, Scope, Snapshot,
 };
@@ -357,7 +356,7 @@ impl Simulator {
     /// caller must wait for it.
     fn execute_now(
         &self,
-        region: &str,
+        scope: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,
@@ -369,7 +368,8 @@ impl Simulator {
         }
         inner.run.calls.write += 1;
         let service = action.service();
-        let (result, rejected) = match self.decide(inner, region, action_id, action, outputs) {
+        let region = scope.as_str();
+        let (result, rejected) = match self.decide(inner, scope, action_id, action, outputs) {
             Ok(key) => (Ok(key), false),
             Err((e, rejected)) => (Err(e), rejected),
         };
@@ -404,14 +404,15 @@ impl Simulator {
     fn decide(
         &self,
         inner: &mut Inner,
-        region: &str,
+        scope: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,
     ) -> Result<Option<String>, (AwsError, bool)> {
         let service = action.service();
         let account_id = inner.account.account_id.clone();
-        check_region(&inner.account, region, action).map_err(|e| (e, true))?;
+        check_region(&inner.account, scope, action).map_err(|e| (e, true))?;
+        let region = scope.as_str();
         if self.faults.deny_actions.contains(action.name()) {
             return Err((
                 faults::access_denied(&account_id, service, action.kind().iam_action()),
@@ -621,20 +622,22 @@ impl Reader<'_> {
 
 /// Where an action may run: account-wide services in `"global"`, the others in an enabled
 /// region of the account.
-fn check_region(account: &Snapshot, region: &str, action: &Action) -> Result<(), AwsError> {
+fn check_region(account: &Snapshot, scope: &Scope, action: &Action) -> Result<(), AwsError> {
     let global_service = action.facts().reach == Reach::Account;
-    if region == GLOBAL {
-        if global_service {
-            return Ok(());
+    let region = match scope {
+        Scope::Account if global_service => return Ok(()),
+        Scope::Account => {
+            return Err(AwsError::new(
+                "InvalidRegion",
+                format!(
+                    "`{}` is a regional action: run it in one of the account's regions, not \
+                     `global`",
+                    action.name()
+                ),
+            ));
         }
-        return Err(AwsError::new(
-            "InvalidRegion",
-            format!(
-                "`{}` is a regional action: run it in one of the account's regions, not `global`",
-                action.name()
-            ),
-        ));
-    }
+        Scope::Region(region) => region,
+    };
     let Some(r) = account.regions.get(region) else {
         return Err(AwsError::new(
             "InvalidRegion",
@@ -701,7 +704,7 @@ impl Port for Simulator {
 
     async fn execute(
         &self,
-        region: &str,
+        region: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use secure_account_core::action::{ControlAssociationUpdate, DetectorFeature, KeyRef};
 use secure_account_core::catalog::fsbp_standards_arn;
+use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::snapshot::{
     InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices,
     VersioningStatus,
@@ -45,7 +46,10 @@ impl H {
     async fn run(&mut self, region: &str, action: Action) -> Result<ActionOutput, PortError> {
         self.n += 1;
         let id = format!("{region}/{}/{}", action.name(), self.n);
-        let r = self.sim.execute(region, &id, &action, &self.outputs).await;
+        let r = self
+            .sim
+            .execute(&region.into(), &id, &action, &self.outputs)
+            .await;
         if let Ok(ActionOutput {
             created_key_id: Some(key),
         }) = &r
@@ -1930,7 +1934,7 @@ async fn rate_limits_queue_concurrent_calls() {
         let sim = &sim;
         let outputs = &outputs;
         async move {
-            sim.execute(HOME, &format!("d{i}"), a, outputs)
+            sim.execute(&HOME.into(), &format!("d{i}"), a, outputs)
                 .await
                 .unwrap();
             sim.elapsed()
@@ -1951,7 +1955,7 @@ async fn rate_limits_queue_concurrent_calls() {
         .subnet_id
         .clone();
     sim.execute(
-        "eu-west-1",
+        &"eu-west-1".into(),
         "eu",
         &Action::DeleteSubnet {
             subnet_id: eu_subnet,

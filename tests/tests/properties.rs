@@ -291,7 +291,7 @@ fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), T
     }
     // Destructive actions only ever target default VPCs the snapshot showed empty.
     for a in plan.actions.iter().filter(|a| a.destructive) {
-        let vpcs = before.regions[&a.region]
+        let vpcs = before.regions[a.region.as_str()]
             .services
             .vpcs
             .known()

@@ -233,7 +233,7 @@ impl<'a> Planner<'a> {
             id: id.clone(),
             destructive: op.is_destructive(),
             op,
-            region: region.to_string(),
+            region: crate::part::Scope::parse(region),
             satisfies: satisfies.iter().map(|s| s.to_string()).collect(),
             depends_on,
         });
