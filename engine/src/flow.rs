@@ -184,6 +184,16 @@ pub fn baseline_of(saved: &Plan, baseline: &Baseline) -> Baseline {
     b
 }
 
+/// Whether `score` satisfies a minimum score: never when it is incomplete (parts of the
+/// account unreadable) unless `allow_incomplete`.
+pub fn meets_min_score(
+    score: &secure_account_core::evaluate::Score,
+    min: f64,
+    allow_incomplete: bool,
+) -> bool {
+    (!score.incomplete || allow_incomplete) && score.percent >= min
+}
+
 /// The evaluation scope a plan was made for: its home region and regions.
 pub fn scope_of(plan: &Plan) -> EvaluationScope {
     EvaluationScope {

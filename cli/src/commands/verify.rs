@@ -10,7 +10,7 @@ use secure_account_core::evaluate::{Score, Status};
 use secure_account_core::manual::manual_tasks;
 use secure_account_core::planner::scope;
 use secure_account_core::{Baseline, Catalog, ManualTask, evaluate};
-use secure_account_engine::Port;
+use secure_account_engine::{Port, flow};
 
 use super::percent;
 use crate::account::{read_snapshot, validate_baseline};
@@ -138,7 +138,7 @@ pub async fn run(
         );
     }
     if let Some(min) = args.min_score
-        && score.percent < min
+        && !flow::meets_min_score(score, min, args.allow_incomplete)
     {
         bail!(
             "the FSBP score {} is below the minimum {}: {} points short; failed controls: {}",
