@@ -201,7 +201,49 @@ fn apply_global(
                 phone_number: phone_number.clone(),
             }));
         }
-        other => {
+        other @ (Action::EnableSecurityHub { .. }
+        | Action::UpdateSecurityHubConfiguration { .. }
+        | Action::BatchEnableStandards { .. }
+        | Action::BatchUpdateStandardsControlAssociations { .. }
+        | Action::CreateFindingAggregator { .. }
+        | Action::CreateDetector { .. }
+        | Action::UpdateDetector { .. }
+        | Action::PutConfigurationRecorder { .. }
+        | Action::PutDeliveryChannel { .. }
+        | Action::StartConfigurationRecorder { .. }
+        | Action::CreateBucket { .. }
+        | Action::PutPublicAccessBlock { .. }
+        | Action::PutBucketOwnershipControls { .. }
+        | Action::PutBucketEncryption { .. }
+        | Action::PutBucketVersioning { .. }
+        | Action::PutBucketPolicy { .. }
+        | Action::PutBucketLifecycleConfiguration { .. }
+        | Action::PutBucketLogging { .. }
+        | Action::CreateKey { .. }
+        | Action::CreateAlias { .. }
+        | Action::PutKeyPolicy { .. }
+        | Action::EnableKeyRotation { .. }
+        | Action::CreateLogGroup { .. }
+        | Action::PutRetentionPolicy { .. }
+        | Action::CreateTrail { .. }
+        | Action::UpdateTrail { .. }
+        | Action::PutEventSelectors { .. }
+        | Action::StartLogging { .. }
+        | Action::CreateAnalyzer { .. }
+        | Action::CreateArchiveRule { .. }
+        | Action::UpdateArchiveRule { .. }
+        | Action::EnableEbsEncryptionByDefault {}
+        | Action::EnableSnapshotBlockPublicAccess { .. }
+        | Action::ModifyVpcBlockPublicAccessOptions { .. }
+        | Action::DetachInternetGateway { .. }
+        | Action::DeleteInternetGateway { .. }
+        | Action::DeleteSubnet { .. }
+        | Action::DeleteVpc { .. }
+        | Action::UpdateWorkGroup { .. }
+        | Action::UpdateServiceSetting { .. }
+        | Action::EnableInspector { .. }
+        | Action::EnableMacie { .. }
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. }) => {
             return Err(AwsError::new(
                 "InvalidAction",
                 format!("`{}` is not an account-wide action", other.name()),
@@ -217,60 +259,110 @@ fn apply_bucket(
     region: &str,
     action: &Action,
 ) -> Option<Result<(), AwsError>> {
-    let bucket_name = match action {
-        Action::CreateBucket { bucket }
-        | Action::PutPublicAccessBlock { bucket, .. }
-        | Action::PutBucketOwnershipControls { bucket, .. }
-        | Action::PutBucketEncryption { bucket, .. }
-        | Action::PutBucketVersioning { bucket, .. }
-        | Action::PutBucketPolicy { bucket, .. }
-        | Action::PutBucketLifecycleConfiguration { bucket, .. }
-        | Action::PutBucketLogging { bucket, .. } => bucket.clone(),
-        _ => return None,
+    type Update<'a> = Box<dyn FnOnce(&mut Bucket) + 'a>;
+    let (bucket_name, update): (&String, Update<'_>) = match action {
+        Action::CreateBucket { bucket } => {
+            return Some(known(&mut global.buckets, "S3 buckets").map(|buckets| {
+                if !buckets.iter().any(|b| &b.name == bucket) {
+                    buckets.push(new_bucket(bucket, region));
+                }
+            }));
+        }
+        Action::PutPublicAccessBlock {
+            bucket,
+            configuration,
+        } => (
+            bucket,
+            Box::new(|b| b.public_access_block = Some(*configuration)),
+        ),
+        Action::PutBucketOwnershipControls {
+            bucket,
+            object_ownership,
+        } => (
+            bucket,
+            Box::new(|b| b.object_ownership = Some(object_ownership.clone())),
+        ),
+        Action::PutBucketEncryption {
+            bucket,
+            sse_algorithm,
+            kms_master_key_id,
+        } => (
+            bucket,
+            Box::new(|b| {
+                b.encryption = Some(sse_algorithm.clone());
+                b.kms_key_id = kms_master_key_id.clone();
+            }),
+        ),
+        Action::PutBucketVersioning { bucket, status } => {
+            (bucket, Box::new(|b| b.versioning = Some(*status)))
+        }
+        Action::PutBucketPolicy { bucket, policy } => {
+            (bucket, Box::new(|b| b.policy = Some(policy.clone())))
+        }
+        Action::PutBucketLifecycleConfiguration { bucket, rules } => {
+            (bucket, Box::new(|b| b.lifecycle_rules = rules.clone()))
+        }
+        Action::PutBucketLogging {
+            bucket,
+            target_bucket,
+            target_prefix,
+        } => (
+            bucket,
+            Box::new(|b| {
+                b.logging_target = Some(target_bucket.clone());
+                b.logging_prefix = Some(target_prefix.clone());
+            }),
+        ),
+        Action::EnableSecurityHub { .. }
+        | Action::UpdateSecurityHubConfiguration { .. }
+        | Action::BatchEnableStandards { .. }
+        | Action::BatchUpdateStandardsControlAssociations { .. }
+        | Action::CreateFindingAggregator { .. }
+        | Action::CreateDetector { .. }
+        | Action::UpdateDetector { .. }
+        | Action::CreateServiceLinkedRole { .. }
+        | Action::CreateRole { .. }
+        | Action::PutRolePolicy { .. }
+        | Action::UpdateAccountPasswordPolicy { .. }
+        | Action::PutConfigurationRecorder { .. }
+        | Action::PutDeliveryChannel { .. }
+        | Action::StartConfigurationRecorder { .. }
+        | Action::PutAccountPublicAccessBlock { .. }
+        | Action::CreateKey { .. }
+        | Action::CreateAlias { .. }
+        | Action::PutKeyPolicy { .. }
+        | Action::EnableKeyRotation { .. }
+        | Action::CreateLogGroup { .. }
+        | Action::PutRetentionPolicy { .. }
+        | Action::CreateTrail { .. }
+        | Action::UpdateTrail { .. }
+        | Action::PutEventSelectors { .. }
+        | Action::StartLogging { .. }
+        | Action::CreateAnalyzer { .. }
+        | Action::CreateArchiveRule { .. }
+        | Action::UpdateArchiveRule { .. }
+        | Action::EnableEbsEncryptionByDefault {}
+        | Action::EnableSnapshotBlockPublicAccess { .. }
+        | Action::ModifyVpcBlockPublicAccessOptions { .. }
+        | Action::DetachInternetGateway { .. }
+        | Action::DeleteInternetGateway { .. }
+        | Action::DeleteSubnet { .. }
+        | Action::DeleteVpc { .. }
+        | Action::UpdateWorkGroup { .. }
+        | Action::PutAlternateContact { .. }
+        | Action::UpdateServiceSetting { .. }
+        | Action::EnableInspector { .. }
+        | Action::EnableMacie { .. }
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => return None,
     };
     Some((|| {
         let buckets = known(&mut global.buckets, "S3 buckets")?;
-        if let Action::CreateBucket { bucket } = action {
-            if !buckets.iter().any(|b| &b.name == bucket) {
-                buckets.push(new_bucket(bucket, region));
-            }
-            return Ok(());
-        }
         let b = find_mut(
             buckets,
-            |b| b.name == bucket_name,
+            |b| &b.name == bucket_name,
             || format!("bucket `{bucket_name}`"),
         )?;
-        match action {
-            Action::PutPublicAccessBlock { configuration, .. } => {
-                b.public_access_block = Some(*configuration)
-            }
-            Action::PutBucketOwnershipControls {
-                object_ownership, ..
-            } => b.object_ownership = Some(object_ownership.clone()),
-            Action::PutBucketEncryption {
-                sse_algorithm,
-                kms_master_key_id,
-                ..
-            } => {
-                b.encryption = Some(sse_algorithm.clone());
-                b.kms_key_id = kms_master_key_id.clone();
-            }
-            Action::PutBucketVersioning { status, .. } => b.versioning = Some(*status),
-            Action::PutBucketPolicy { policy, .. } => b.policy = Some(policy.clone()),
-            Action::PutBucketLifecycleConfiguration { rules, .. } => {
-                b.lifecycle_rules = rules.clone()
-            }
-            Action::PutBucketLogging {
-                target_bucket,
-                target_prefix,
-                ..
-            } => {
-                b.logging_target = Some(target_bucket.clone());
-                b.logging_prefix = Some(target_prefix.clone());
-            }
-            _ => unreachable!("matched above"),
-        }
+        update(b);
         Ok(())
     })())
 }
@@ -679,7 +771,20 @@ fn apply_regional(
         Action::UpdateAutomatedDiscoveryConfiguration { status } => {
             known(&mut s.macie, "Macie")?.automated_discovery = status == "ENABLED"
         }
-        other => {
+        other @ (Action::CreateServiceLinkedRole { .. }
+        | Action::CreateRole { .. }
+        | Action::PutRolePolicy { .. }
+        | Action::UpdateAccountPasswordPolicy { .. }
+        | Action::CreateBucket { .. }
+        | Action::PutPublicAccessBlock { .. }
+        | Action::PutAccountPublicAccessBlock { .. }
+        | Action::PutBucketOwnershipControls { .. }
+        | Action::PutBucketEncryption { .. }
+        | Action::PutBucketVersioning { .. }
+        | Action::PutBucketPolicy { .. }
+        | Action::PutBucketLifecycleConfiguration { .. }
+        | Action::PutBucketLogging { .. }
+        | Action::PutAlternateContact { .. }) => {
             return Err(AwsError::new(
                 "InvalidAction",
                 format!(

@@ -4,6 +4,10 @@
 //! Nothing here does I/O, reads a clock or the environment, or pulls in an async runtime
 //! or an AWS crate (ARCHITECTURE.md, "Invariants"). Values in, values out.
 
+// A new variant of `Action`, `Part` or any other enum of ours must be a compile error
+// wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
+#![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
+
 pub mod action;
 pub mod baseline;
 pub mod catalog;

@@ -5,6 +5,10 @@
 //! the tests reach the engine without compiling the SDK. No async runtime either: the
 //! engine waits only through [`Port::sleep`].
 
+// A new variant of `Action`, `Part` or any other enum of ours must be a compile error
+// wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
+#![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
+
 pub mod apply;
 pub mod cancel;
 pub mod flow;

@@ -50,6 +50,10 @@
 //!
 //! [`Port`]: secure_account_engine::Port
 
+// A new variant of `Action`, `Part` or any other enum of ours must be a compile error
+// wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
+#![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
+
 mod checks;
 mod faults;
 mod latency;
@@ -485,7 +489,53 @@ impl Simulator {
                     }
                 }
             }
-            _ => {}
+            Action::EnableSecurityHub { .. }
+            | Action::UpdateSecurityHubConfiguration { .. }
+            | Action::BatchEnableStandards { .. }
+            | Action::BatchUpdateStandardsControlAssociations { .. }
+            | Action::CreateFindingAggregator { .. }
+            | Action::CreateDetector { .. }
+            | Action::UpdateDetector { .. }
+            | Action::CreateServiceLinkedRole { .. }
+            | Action::CreateRole { .. }
+            | Action::PutRolePolicy { .. }
+            | Action::UpdateAccountPasswordPolicy { .. }
+            | Action::PutConfigurationRecorder { .. }
+            | Action::PutDeliveryChannel { .. }
+            | Action::StartConfigurationRecorder { .. }
+            | Action::CreateBucket { .. }
+            | Action::PutPublicAccessBlock { .. }
+            | Action::PutAccountPublicAccessBlock { .. }
+            | Action::PutBucketOwnershipControls { .. }
+            | Action::PutBucketEncryption { .. }
+            | Action::PutBucketVersioning { .. }
+            | Action::PutBucketPolicy { .. }
+            | Action::PutBucketLifecycleConfiguration { .. }
+            | Action::PutBucketLogging { .. }
+            | Action::CreateKey { .. }
+            | Action::CreateAlias { .. }
+            | Action::PutKeyPolicy { .. }
+            | Action::EnableKeyRotation { .. }
+            | Action::CreateLogGroup { .. }
+            | Action::PutRetentionPolicy { .. }
+            | Action::CreateTrail { .. }
+            | Action::UpdateTrail { .. }
+            | Action::PutEventSelectors { .. }
+            | Action::StartLogging { .. }
+            | Action::CreateAnalyzer { .. }
+            | Action::CreateArchiveRule { .. }
+            | Action::UpdateArchiveRule { .. }
+            | Action::EnableEbsEncryptionByDefault {}
+            | Action::EnableSnapshotBlockPublicAccess { .. }
+            | Action::ModifyVpcBlockPublicAccessOptions { .. }
+            | Action::DeleteSubnet { .. }
+            | Action::DeleteVpc { .. }
+            | Action::UpdateWorkGroup { .. }
+            | Action::PutAlternateContact { .. }
+            | Action::UpdateServiceSetting { .. }
+            | Action::EnableInspector { .. }
+            | Action::EnableMacie { .. }
+            | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
         }
         let lag = self.faults.consistency_lag;
         if lag == 0 || (matches!(action, Action::CreateBucket { .. }) && !creates_bucket) {

@@ -29,10 +29,12 @@ pub(crate) fn propagation_error(
             ..
         } => {
             // An update that sends no key keeps the trail's key and waits for none.
-            let kms_key_id = match action {
-                Action::CreateTrail { kms_key_id, .. } => kms_key_id.as_str(),
-                Action::UpdateTrail { kms_key_id, .. } => kms_key_id.as_deref().unwrap_or(""),
-                _ => "",
+            let kms_key_id = if let Action::CreateTrail { kms_key_id, .. } = action {
+                kms_key_id.as_str()
+            } else if let Action::UpdateTrail { kms_key_id, .. } = action {
+                kms_key_id.as_deref().unwrap_or("")
+            } else {
+                ""
             };
             let bucket_error = || {
                 AwsError::new(
@@ -116,7 +118,50 @@ pub(crate) fn propagation_error(
             dep(Bucket, target_bucket, target_error());
             dep(BucketPolicy, target_bucket, target_error());
         }
-        _ => {}
+        Action::EnableSecurityHub { .. }
+        | Action::UpdateSecurityHubConfiguration { .. }
+        | Action::BatchEnableStandards { .. }
+        | Action::BatchUpdateStandardsControlAssociations { .. }
+        | Action::CreateFindingAggregator { .. }
+        | Action::CreateDetector { .. }
+        | Action::UpdateDetector { .. }
+        | Action::CreateServiceLinkedRole { .. }
+        | Action::CreateRole { .. }
+        | Action::PutRolePolicy { .. }
+        | Action::UpdateAccountPasswordPolicy { .. }
+        | Action::StartConfigurationRecorder { .. }
+        | Action::CreateBucket { .. }
+        | Action::PutPublicAccessBlock { .. }
+        | Action::PutAccountPublicAccessBlock { .. }
+        | Action::PutBucketOwnershipControls { .. }
+        | Action::PutBucketEncryption { .. }
+        | Action::PutBucketVersioning { .. }
+        | Action::PutBucketPolicy { .. }
+        | Action::PutBucketLifecycleConfiguration { .. }
+        | Action::CreateKey { .. }
+        | Action::CreateAlias { .. }
+        | Action::PutKeyPolicy { .. }
+        | Action::EnableKeyRotation { .. }
+        | Action::CreateLogGroup { .. }
+        | Action::PutRetentionPolicy { .. }
+        | Action::PutEventSelectors { .. }
+        | Action::StartLogging { .. }
+        | Action::CreateAnalyzer { .. }
+        | Action::CreateArchiveRule { .. }
+        | Action::UpdateArchiveRule { .. }
+        | Action::EnableEbsEncryptionByDefault {}
+        | Action::EnableSnapshotBlockPublicAccess { .. }
+        | Action::ModifyVpcBlockPublicAccessOptions { .. }
+        | Action::DetachInternetGateway { .. }
+        | Action::DeleteInternetGateway { .. }
+        | Action::DeleteSubnet { .. }
+        | Action::DeleteVpc { .. }
+        | Action::UpdateWorkGroup { .. }
+        | Action::PutAlternateContact { .. }
+        | Action::UpdateServiceSetting { .. }
+        | Action::EnableInspector { .. }
+        | Action::EnableMacie { .. }
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
     }
     let error = deps.first()?.1.clone();
     Some((error, deps.into_iter().map(|(r, _)| r).collect()))
@@ -147,6 +192,47 @@ pub(crate) fn propagation_started(
             .resolve(key)
             .and_then(|id| c.key_by_id(&id).map(|k| k.key_id.clone()))
             .map(|id| (ResourceKind::Key, id)),
-        _ => None,
+        Action::EnableSecurityHub { .. }
+        | Action::UpdateSecurityHubConfiguration { .. }
+        | Action::BatchEnableStandards { .. }
+        | Action::BatchUpdateStandardsControlAssociations { .. }
+        | Action::CreateFindingAggregator { .. }
+        | Action::CreateDetector { .. }
+        | Action::UpdateDetector { .. }
+        | Action::UpdateAccountPasswordPolicy { .. }
+        | Action::PutConfigurationRecorder { .. }
+        | Action::PutDeliveryChannel { .. }
+        | Action::StartConfigurationRecorder { .. }
+        | Action::PutPublicAccessBlock { .. }
+        | Action::PutAccountPublicAccessBlock { .. }
+        | Action::PutBucketOwnershipControls { .. }
+        | Action::PutBucketEncryption { .. }
+        | Action::PutBucketVersioning { .. }
+        | Action::PutBucketLifecycleConfiguration { .. }
+        | Action::PutBucketLogging { .. }
+        | Action::CreateAlias { .. }
+        | Action::EnableKeyRotation { .. }
+        | Action::CreateLogGroup { .. }
+        | Action::PutRetentionPolicy { .. }
+        | Action::CreateTrail { .. }
+        | Action::UpdateTrail { .. }
+        | Action::PutEventSelectors { .. }
+        | Action::StartLogging { .. }
+        | Action::CreateAnalyzer { .. }
+        | Action::CreateArchiveRule { .. }
+        | Action::UpdateArchiveRule { .. }
+        | Action::EnableEbsEncryptionByDefault {}
+        | Action::EnableSnapshotBlockPublicAccess { .. }
+        | Action::ModifyVpcBlockPublicAccessOptions { .. }
+        | Action::DetachInternetGateway { .. }
+        | Action::DeleteInternetGateway { .. }
+        | Action::DeleteSubnet { .. }
+        | Action::DeleteVpc { .. }
+        | Action::UpdateWorkGroup { .. }
+        | Action::PutAlternateContact { .. }
+        | Action::UpdateServiceSetting { .. }
+        | Action::EnableInspector { .. }
+        | Action::EnableMacie { .. }
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => None,
     }
 }

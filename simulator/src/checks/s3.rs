@@ -64,11 +64,6 @@ pub(super) fn bucket_settings(c: &Check<'_>, b: &Bucket, action: &Action) -> Res
         {
             return malformed();
         }
-        Action::PutBucketVersioning { status, .. }
-            if !matches!(status.as_str(), "Enabled" | "Suspended") =>
-        {
-            return malformed();
-        }
         Action::PutBucketEncryption {
             sse_algorithm,
             kms_master_key_id,
@@ -101,21 +96,11 @@ pub(super) fn bucket_settings(c: &Check<'_>, b: &Bucket, action: &Action) -> Res
             let own = format!("arn:aws:s3:::{bucket}");
             let foreign = doc
                 .get("Statement")
-                .map(|st| match st {
-                    serde_json::Value::Array(items) => items.iter().collect::<Vec<_>>(),
-                    other => vec![other],
-                })
+                .map(json_list)
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|s| s.get("Resource"))
-                .flat_map(|r| match r {
-                    serde_json::Value::String(s) => vec![s.clone()],
-                    serde_json::Value::Array(items) => items
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect(),
-                    _ => vec![],
-                })
+                .flat_map(json_strings)
                 .find(|r| !(r == &own || r.starts_with(&format!("{own}/"))));
             if let Some(r) = foreign {
                 return err(
@@ -173,7 +158,80 @@ pub(super) fn bucket_settings(c: &Check<'_>, b: &Bucket, action: &Action) -> Res
                 );
             }
         }
-        _ => {}
+        Action::EnableSecurityHub { .. }
+        | Action::UpdateSecurityHubConfiguration { .. }
+        | Action::BatchEnableStandards { .. }
+        | Action::BatchUpdateStandardsControlAssociations { .. }
+        | Action::CreateFindingAggregator { .. }
+        | Action::CreateDetector { .. }
+        | Action::UpdateDetector { .. }
+        | Action::CreateServiceLinkedRole { .. }
+        | Action::CreateRole { .. }
+        | Action::PutRolePolicy { .. }
+        | Action::UpdateAccountPasswordPolicy { .. }
+        | Action::PutConfigurationRecorder { .. }
+        | Action::PutDeliveryChannel { .. }
+        | Action::StartConfigurationRecorder { .. }
+        | Action::CreateBucket { .. }
+        | Action::PutPublicAccessBlock { .. }
+        | Action::PutAccountPublicAccessBlock { .. }
+        | Action::PutBucketOwnershipControls { .. }
+        | Action::PutBucketVersioning { .. }
+        | Action::PutBucketLifecycleConfiguration { .. }
+        | Action::CreateKey { .. }
+        | Action::CreateAlias { .. }
+        | Action::PutKeyPolicy { .. }
+        | Action::EnableKeyRotation { .. }
+        | Action::CreateLogGroup { .. }
+        | Action::PutRetentionPolicy { .. }
+        | Action::CreateTrail { .. }
+        | Action::UpdateTrail { .. }
+        | Action::PutEventSelectors { .. }
+        | Action::StartLogging { .. }
+        | Action::CreateAnalyzer { .. }
+        | Action::CreateArchiveRule { .. }
+        | Action::UpdateArchiveRule { .. }
+        | Action::EnableEbsEncryptionByDefault {}
+        | Action::EnableSnapshotBlockPublicAccess { .. }
+        | Action::ModifyVpcBlockPublicAccessOptions { .. }
+        | Action::DetachInternetGateway { .. }
+        | Action::DeleteInternetGateway { .. }
+        | Action::DeleteSubnet { .. }
+        | Action::DeleteVpc { .. }
+        | Action::UpdateWorkGroup { .. }
+        | Action::PutAlternateContact { .. }
+        | Action::UpdateServiceSetting { .. }
+        | Action::EnableInspector { .. }
+        | Action::EnableMacie { .. }
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
     }
     Ok(())
+}
+
+/// A JSON value that may be one item or a list of them, as a list.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "JSON values, not a closed set of ours"
+)]
+fn json_list(v: &serde_json::Value) -> Vec<&serde_json::Value> {
+    match v {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    }
+}
+
+/// A JSON string or list of strings, as strings; anything else is none.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "JSON values, not a closed set of ours"
+)]
+fn json_strings(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => vec![],
+    }
 }
