@@ -30,28 +30,42 @@ fn state() -> &'static Interrupts {
     })
 }
 
-/// Installs the Ctrl-C handler (once, at start).
+/// Installs the Ctrl-C handler (once, at start): a thread that waits for SIGINT. Without
+/// Unix signals, Ctrl-C keeps its default (the process stops at once).
+#[cfg(unix)]
 pub fn install() {
-    let result = ctrlc::set_handler(|| {
-        let s = state();
-        let level = s.cancel.interrupt();
-        if !s.applying.load(Ordering::SeqCst) || level >= 3 {
-            // Wait for a write in progress to finish (its temporary file renamed).
-            let _guard = s.writing.lock();
-            eprintln!("\ninterrupted");
-            std::process::exit(i32::from(EXIT_INTERRUPTED));
+    match signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT]) {
+        Ok(mut signals) => {
+            std::thread::spawn(move || {
+                for _ in signals.forever() {
+                    on_interrupt();
+                }
+            });
         }
-        if level == 1 {
-            eprintln!(
-                "\nInterrupted: starting nothing new and waiting for the calls in flight to \
-                 finish; press Ctrl-C again to stop at once"
-            );
-        } else {
-            eprintln!("\nStopping at once: the calls in flight are abandoned");
-        }
-    });
-    if let Err(e) = result {
-        eprintln!("warning: cannot handle Ctrl-C ({e}); an interrupt will stop at once");
+        Err(e) => eprintln!("warning: cannot handle Ctrl-C ({e}); an interrupt will stop at once"),
+    }
+}
+
+#[cfg(not(unix))]
+pub fn install() {}
+
+#[cfg_attr(not(unix), allow(dead_code))]
+fn on_interrupt() {
+    let s = state();
+    let level = s.cancel.interrupt();
+    if !s.applying.load(Ordering::SeqCst) || level >= 3 {
+        // Wait for a write in progress to finish (its temporary file renamed).
+        let _guard = s.writing.lock();
+        eprintln!("\ninterrupted");
+        std::process::exit(i32::from(EXIT_INTERRUPTED));
+    }
+    if level == 1 {
+        eprintln!(
+            "\nInterrupted: starting nothing new and waiting for the calls in flight to \
+             finish; press Ctrl-C again to stop at once"
+        );
+    } else {
+        eprintln!("\nStopping at once: the calls in flight are abandoned");
     }
 }
 

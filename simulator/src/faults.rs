@@ -145,43 +145,6 @@ pub fn throttled(service: &str) -> AwsError {
     AwsError::new(throttling_code(service), message)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn denied_message_names_the_iam_action() {
-        let e = access_denied("123456789012", "guardduty", "guardduty:CreateDetector");
-        assert_eq!(e.code, "AccessDeniedException");
-        assert!(e.message.starts_with(
-            "User: arn:aws:iam::123456789012:user/op is not authorized to perform: \
-             guardduty:CreateDetector"
-        ));
-        assert_eq!(access_denied_code("ec2"), "UnauthorizedOperation");
-        assert_eq!(access_denied_code("s3"), "AccessDenied");
-    }
-
-    #[test]
-    fn throttling_codes_per_service() {
-        assert_eq!(throttling_code("ec2"), "RequestLimitExceeded");
-        assert_eq!(throttling_code("iam"), "Throttling");
-        assert_eq!(throttling_code("kms"), "ThrottlingException");
-        for s in ["ec2", "iam", "s3", "securityhub", "kms"] {
-            assert!(THROTTLING_CODES.contains(&throttling_code(s)));
-        }
-    }
-
-    #[test]
-    fn fault_plan_reads_from_json_with_defaults() {
-        let plan: FaultPlan =
-            serde_json::from_str(r#"{"seed": 7, "deny_actions": ["create_detector"]}"#).unwrap();
-        assert_eq!(plan.seed, 7);
-        assert_eq!(plan.max_throttles, 100);
-        assert!(plan.deny_actions.contains("create_detector"));
-        assert!(FaultPlan::default().crash_after_writes.is_none());
-    }
-}
-
 impl FaultPlan {
     /// Checks a fault plan read from a file: probabilities within 0–1 and read parts that
     /// the snapshot has (`guardduty`, or `<region>/guardduty`).
@@ -217,5 +180,42 @@ impl FaultPlan {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denied_message_names_the_iam_action() {
+        let e = access_denied("123456789012", "guardduty", "guardduty:CreateDetector");
+        assert_eq!(e.code, "AccessDeniedException");
+        assert!(e.message.starts_with(
+            "User: arn:aws:iam::123456789012:user/op is not authorized to perform: \
+             guardduty:CreateDetector"
+        ));
+        assert_eq!(access_denied_code("ec2"), "UnauthorizedOperation");
+        assert_eq!(access_denied_code("s3"), "AccessDenied");
+    }
+
+    #[test]
+    fn throttling_codes_per_service() {
+        assert_eq!(throttling_code("ec2"), "RequestLimitExceeded");
+        assert_eq!(throttling_code("iam"), "Throttling");
+        assert_eq!(throttling_code("kms"), "ThrottlingException");
+        for s in ["ec2", "iam", "s3", "securityhub", "kms"] {
+            assert!(THROTTLING_CODES.contains(&throttling_code(s)));
+        }
+    }
+
+    #[test]
+    fn fault_plan_reads_from_json_with_defaults() {
+        let plan: FaultPlan =
+            serde_json::from_str(r#"{"seed": 7, "deny_actions": ["create_detector"]}"#).unwrap();
+        assert_eq!(plan.seed, 7);
+        assert_eq!(plan.max_throttles, 100);
+        assert!(plan.deny_actions.contains("create_detector"));
+        assert!(FaultPlan::default().crash_after_writes.is_none());
     }
 }

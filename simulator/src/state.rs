@@ -165,44 +165,6 @@ pub(crate) fn normalise(mut snapshot: Snapshot) -> Snapshot {
     snapshot
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_have_aws_shapes_and_are_deterministic() {
-        let mut counters = BTreeMap::new();
-        let mut ids = Ids {
-            salt: 1,
-            counters: &mut counters,
-        };
-        let key = ids.next_id("key");
-        assert_eq!(key.len(), 36, "{key}");
-        assert_eq!(key.matches('-').count(), 4, "{key}");
-        let det = ids.next_id("detector");
-        assert_eq!(det.len(), 32);
-        assert!(det.bytes().all(|b| b.is_ascii_hexdigit()));
-        let vpc = ids.next_id("vpc");
-        assert!(vpc.starts_with("vpc-") && vpc.len() == 21, "{vpc}");
-        assert_ne!(ids.next_id("key"), key);
-        assert_eq!(make_id("key", 1, 1), key);
-        assert_ne!(make_id("key", 2, 1), key);
-    }
-
-    #[test]
-    fn propagation_timers_count_down() {
-        let mut h = Hidden::default();
-        h.start_propagation(ResourceKind::Bucket, "b", 2);
-        assert!(h.is_propagating(ResourceKind::Bucket, "b"));
-        assert!(!h.is_propagating(ResourceKind::Role, "b"));
-        h.consume_propagation(ResourceKind::Bucket, "b");
-        assert!(h.is_propagating(ResourceKind::Bucket, "b"));
-        h.consume_propagation(ResourceKind::Bucket, "b");
-        assert!(!h.is_propagating(ResourceKind::Bucket, "b"));
-        assert!(h.propagating.is_empty());
-    }
-}
-
 /// Checks a loaded state: no two resources under one id, nothing placed in or referring to
 /// a region the account does not have. A clear error, rather than a plan with duplicate
 /// action ids.
@@ -287,4 +249,42 @@ pub(crate) fn validate(account: &Snapshot, hidden: &Hidden) -> Result<(), String
         region_known(region, "a detached internet gateway")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_aws_shapes_and_are_deterministic() {
+        let mut counters = BTreeMap::new();
+        let mut ids = Ids {
+            salt: 1,
+            counters: &mut counters,
+        };
+        let key = ids.next_id("key");
+        assert_eq!(key.len(), 36, "{key}");
+        assert_eq!(key.matches('-').count(), 4, "{key}");
+        let det = ids.next_id("detector");
+        assert_eq!(det.len(), 32);
+        assert!(det.bytes().all(|b| b.is_ascii_hexdigit()));
+        let vpc = ids.next_id("vpc");
+        assert!(vpc.starts_with("vpc-") && vpc.len() == 21, "{vpc}");
+        assert_ne!(ids.next_id("key"), key);
+        assert_eq!(make_id("key", 1, 1), key);
+        assert_ne!(make_id("key", 2, 1), key);
+    }
+
+    #[test]
+    fn propagation_timers_count_down() {
+        let mut h = Hidden::default();
+        h.start_propagation(ResourceKind::Bucket, "b", 2);
+        assert!(h.is_propagating(ResourceKind::Bucket, "b"));
+        assert!(!h.is_propagating(ResourceKind::Role, "b"));
+        h.consume_propagation(ResourceKind::Bucket, "b");
+        assert!(h.is_propagating(ResourceKind::Bucket, "b"));
+        h.consume_propagation(ResourceKind::Bucket, "b");
+        assert!(!h.is_propagating(ResourceKind::Bucket, "b"));
+        assert!(h.propagating.is_empty());
+    }
 }
