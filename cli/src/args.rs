@@ -155,6 +155,24 @@ Example:
   secure-account --sim-state account.json verify --min-score 95")]
     Verify(VerifyArgs),
 
+    /// Estimate the baseline's monthly cost for this account, itemised
+    #[command(long_about = "\
+Estimate what the account costs a month once the baseline is applied: every paid item per \
+service and region (Security Hub checks, Config items, GuardDuty analysis, KMS keys and \
+requests, CloudWatch Logs, the log buckets' requests and storage, Inspector, Macie), as low / \
+typical / high for an account without workloads, with the assumption behind each and what \
+workloads add. Also the cost now, what the plan adds, and what each paid feature the baseline \
+may decline (features.macie_automated_discovery, features.guardduty_runtime_monitoring, \
+features.inspector_lambda_code) adds when on.
+
+Prices come from the dated price table compiled in (core/data/prices.json; its date is \
+printed). `--output json` prints `items[]` (service, region or `global`, monthly_usd low / \
+typical / high, assumption), `total` and `prices_as_of`.
+
+Example:
+  secure-account --simulate cost --output json")]
+    Cost,
+
     /// Show the baseline
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -256,8 +274,8 @@ pub struct ControlsDiffArgs {
 }
 
 /// Command names, for [`normalize_args`].
-const COMMANDS: [&str; 7] = [
-    "snapshot", "plan", "apply", "verify", "baseline", "controls", "help",
+const COMMANDS: [&str; 8] = [
+    "snapshot", "plan", "apply", "verify", "cost", "baseline", "controls", "help",
 ];
 
 /// `--simulate` takes an optional value, so `secure-account --simulate plan` would read

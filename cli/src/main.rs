@@ -16,7 +16,7 @@ use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
 use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
-use crate::commands::{apply, baseline, controls, plan, snapshot, verify};
+use crate::commands::{apply, baseline, controls, cost, plan, snapshot, verify};
 
 /// Planning and evaluating allocate many small strings and maps. Measured on the 2-core dev
 /// machine (release, fresh 17-region plan, median): 1.17 ms with the system allocator
@@ -78,6 +78,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             // A bad baseline file is reported before the account is read.
             let baseline = load_baseline(global)?;
             account.run(async |sim| plan::run(sim, global, &baseline, args).await)
+        }
+        Command::Cost => {
+            let account = Account::from_args(global)?;
+            let baseline = load_baseline(global)?;
+            account.run(async |sim| cost::run(sim, global, &baseline).await)
         }
         Command::Verify(args) => {
             let account = Account::from_args(global)?;

@@ -363,6 +363,10 @@ pub enum Action {
     },
     /// `macie2:UpdateAutomatedDiscoveryConfiguration`.
     UpdateAutomatedDiscoveryConfiguration { status: String },
+    /// `macie2:UpdateClassificationScope` (the scope `macie2:ListClassificationScopes`
+    /// names), adding these buckets to the exclusions of automated discovery (operation
+    /// `ADD`: the customer's own exclusions stay).
+    UpdateClassificationScope { exclude_bucket_names: Vec<String> },
 }
 
 impl Action {
@@ -582,6 +586,15 @@ impl ActionKind {
                 Regional,
                 KEEP,
             ),
+            K::UpdateClassificationScope => (
+                "macie2",
+                &[
+                    "macie2:UpdateClassificationScope",
+                    "macie2:ListClassificationScopes",
+                ],
+                Regional,
+                KEEP,
+            ),
         };
         ActionFacts {
             service,
@@ -664,7 +677,7 @@ mod tests {
             assert!(names.insert(kind.name()));
             assert_eq!(kind.name().parse::<ActionKind>().unwrap(), kind);
         }
-        assert_eq!(names.len(), 49);
+        assert_eq!(names.len(), 50);
         let destructive: Vec<_> = ActionKind::all()
             .filter(|k| k.facts().destructive)
             .map(ActionKind::name)

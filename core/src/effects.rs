@@ -95,7 +95,8 @@ fn known<'a, T>(o: &'a mut Observed<T>, what: &str) -> Result<&'a mut T, AwsErro
 
 /// Applies `action`'s effect in `region` (`"global"` for account-wide actions).
 ///
-/// Returns the id of the key a `create_key` created.
+/// Returns the id of the key a `create_key` created. One arm per action: a new action is a
+/// compile error here until its effect is written.
 pub fn apply(
     snapshot: &mut Snapshot,
     region: &str,
@@ -105,43 +106,11 @@ pub fn apply(
     ids: &mut dyn IdSource,
 ) -> Result<Option<String>, AwsError> {
     let account_id = snapshot.account_id.clone();
-    if region == GLOBAL {
-        apply_global(&mut snapshot.global, &account_id, action)?;
-        return Ok(None);
-    }
-    // Buckets are account-wide state with a region.
-    if let Some(result) = apply_bucket(&mut snapshot.global, region, action) {
-        result?;
-        return Ok(None);
-    }
-    let services = &mut snapshot
-        .regions
-        .get_mut(region)
-        .ok_or_else(|| {
-            AwsError::new(
-                "UnrecognizedClientException",
-                format!("unknown region `{region}`"),
-            )
-        })?
-        .services;
-    apply_regional(
-        services,
-        &account_id,
-        region,
-        action_id,
-        action,
-        outputs,
-        ids,
-    )
-}
-
-fn apply_global(
-    global: &mut AccountWide,
-    account_id: &str,
-    action: &Action,
-) -> Result<(), AwsError> {
+    let account_id = account_id.as_str();
     match action {
+        // ---- account-wide ----
         Action::CreateServiceLinkedRole { aws_service_name } => {
+            let global = account_wide(snapshot, region, action)?;
             let roles = known(&mut global.roles, "IAM roles")?;
             let name = service_linked_role_name(aws_service_name);
             if !roles.iter().any(|r| r.name == name) {
@@ -158,6 +127,7 @@ fn apply_global(
             role_name,
             assume_role_policy_document,
         } => {
+            let global = account_wide(snapshot, region, action)?;
             let roles = known(&mut global.roles, "IAM roles")?;
             roles.push(IamRole {
                 name: role_name.clone(),
@@ -172,6 +142,7 @@ fn apply_global(
             policy_name,
             policy_document,
         } => {
+            let global = account_wide(snapshot, region, action)?;
             let roles = known(&mut global.roles, "IAM roles")?;
             let role = find_mut(
                 roles,
@@ -182,9 +153,11 @@ fn apply_global(
                 .insert(policy_name.clone(), policy_document.clone());
         }
         Action::UpdateAccountPasswordPolicy(policy) => {
+            let global = account_wide(snapshot, region, action)?;
             global.password_policy = Observed::Known(Some(policy.clone()));
         }
         Action::PutAccountPublicAccessBlock { configuration } => {
+            let global = account_wide(snapshot, region, action)?;
             global.account_public_access_block = Observed::Known(Some(*configuration));
         }
         Action::PutAlternateContact {
@@ -194,6 +167,7 @@ fn apply_global(
             phone_number,
             ..
         } => {
+            let global = account_wide(snapshot, region, action)?;
             global.security_contact = Observed::Known(Some(AlternateContact {
                 name: name.clone(),
                 title: title.clone(),
@@ -201,211 +175,59 @@ fn apply_global(
                 phone_number: phone_number.clone(),
             }));
         }
-        other @ (Action::EnableSecurityHub { .. }
-        | Action::UpdateSecurityHubConfiguration { .. }
-        | Action::BatchEnableStandards { .. }
-        | Action::BatchUpdateStandardsControlAssociations { .. }
-        | Action::CreateFindingAggregator { .. }
-        | Action::CreateDetector { .. }
-        | Action::UpdateDetector { .. }
-        | Action::PutConfigurationRecorder { .. }
-        | Action::PutDeliveryChannel { .. }
-        | Action::StartConfigurationRecorder { .. }
-        | Action::CreateBucket { .. }
-        | Action::PutPublicAccessBlock { .. }
-        | Action::PutBucketOwnershipControls { .. }
-        | Action::PutBucketEncryption { .. }
-        | Action::PutBucketVersioning { .. }
-        | Action::PutBucketPolicy { .. }
-        | Action::PutBucketLifecycleConfiguration { .. }
-        | Action::PutBucketLogging { .. }
-        | Action::CreateKey { .. }
-        | Action::CreateAlias { .. }
-        | Action::PutKeyPolicy { .. }
-        | Action::EnableKeyRotation { .. }
-        | Action::CreateLogGroup { .. }
-        | Action::PutRetentionPolicy { .. }
-        | Action::CreateTrail { .. }
-        | Action::UpdateTrail { .. }
-        | Action::PutEventSelectors { .. }
-        | Action::StartLogging { .. }
-        | Action::CreateAnalyzer { .. }
-        | Action::CreateArchiveRule { .. }
-        | Action::UpdateArchiveRule { .. }
-        | Action::EnableEbsEncryptionByDefault {}
-        | Action::EnableSnapshotBlockPublicAccess { .. }
-        | Action::ModifyVpcBlockPublicAccessOptions { .. }
-        | Action::DetachInternetGateway { .. }
-        | Action::DeleteInternetGateway { .. }
-        | Action::DeleteSubnet { .. }
-        | Action::DeleteVpc { .. }
-        | Action::UpdateWorkGroup { .. }
-        | Action::UpdateServiceSetting { .. }
-        | Action::EnableInspector { .. }
-        | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. }) => {
-            return Err(AwsError::new(
-                "InvalidAction",
-                format!("`{}` is not an account-wide action", other.name()),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Bucket operations; `None` when `action` is not one.
-fn apply_bucket(
-    global: &mut AccountWide,
-    region: &str,
-    action: &Action,
-) -> Option<Result<(), AwsError>> {
-    type Update<'a> = Box<dyn FnOnce(&mut Bucket) + 'a>;
-    let (bucket_name, update): (&String, Update<'_>) = match action {
+        // ---- buckets ----
         Action::CreateBucket { bucket } => {
-            return Some(known(&mut global.buckets, "S3 buckets").map(|buckets| {
-                if !buckets.iter().any(|b| &b.name == bucket) {
-                    buckets.push(new_bucket(bucket, region));
-                }
-            }));
+            let buckets = bucket_list(snapshot, region, action)?;
+            if !buckets.iter().any(|b| &b.name == bucket) {
+                buckets.push(new_bucket(bucket, region));
+            }
         }
         Action::PutPublicAccessBlock {
             bucket,
             configuration,
-        } => (
-            bucket,
-            Box::new(|b| b.public_access_block = Some(*configuration)),
-        ),
+        } => {
+            bucket_mut(snapshot, region, action, bucket)?.public_access_block = Some(*configuration)
+        }
         Action::PutBucketOwnershipControls {
             bucket,
             object_ownership,
-        } => (
-            bucket,
-            Box::new(|b| b.object_ownership = Some(object_ownership.clone())),
-        ),
+        } => {
+            bucket_mut(snapshot, region, action, bucket)?.object_ownership =
+                Some(object_ownership.clone())
+        }
         Action::PutBucketEncryption {
             bucket,
             sse_algorithm,
             kms_master_key_id,
-        } => (
-            bucket,
-            Box::new(|b| {
-                b.encryption = Some(sse_algorithm.clone());
-                b.kms_key_id = kms_master_key_id.clone();
-            }),
-        ),
+        } => {
+            let b = bucket_mut(snapshot, region, action, bucket)?;
+            b.encryption = Some(sse_algorithm.clone());
+            b.kms_key_id = kms_master_key_id.clone();
+        }
         Action::PutBucketVersioning { bucket, status } => {
-            (bucket, Box::new(|b| b.versioning = Some(*status)))
+            bucket_mut(snapshot, region, action, bucket)?.versioning = Some(*status)
         }
         Action::PutBucketPolicy { bucket, policy } => {
-            (bucket, Box::new(|b| b.policy = Some(policy.clone())))
+            bucket_mut(snapshot, region, action, bucket)?.policy = Some(policy.clone())
         }
         Action::PutBucketLifecycleConfiguration { bucket, rules } => {
-            (bucket, Box::new(|b| b.lifecycle_rules = rules.clone()))
+            bucket_mut(snapshot, region, action, bucket)?.lifecycle_rules = rules.clone()
         }
         Action::PutBucketLogging {
             bucket,
             target_bucket,
             target_prefix,
-        } => (
-            bucket,
-            Box::new(|b| {
-                b.logging_target = Some(target_bucket.clone());
-                b.logging_prefix = Some(target_prefix.clone());
-            }),
-        ),
-        Action::EnableSecurityHub { .. }
-        | Action::UpdateSecurityHubConfiguration { .. }
-        | Action::BatchEnableStandards { .. }
-        | Action::BatchUpdateStandardsControlAssociations { .. }
-        | Action::CreateFindingAggregator { .. }
-        | Action::CreateDetector { .. }
-        | Action::UpdateDetector { .. }
-        | Action::CreateServiceLinkedRole { .. }
-        | Action::CreateRole { .. }
-        | Action::PutRolePolicy { .. }
-        | Action::UpdateAccountPasswordPolicy { .. }
-        | Action::PutConfigurationRecorder { .. }
-        | Action::PutDeliveryChannel { .. }
-        | Action::StartConfigurationRecorder { .. }
-        | Action::PutAccountPublicAccessBlock { .. }
-        | Action::CreateKey { .. }
-        | Action::CreateAlias { .. }
-        | Action::PutKeyPolicy { .. }
-        | Action::EnableKeyRotation { .. }
-        | Action::CreateLogGroup { .. }
-        | Action::PutRetentionPolicy { .. }
-        | Action::CreateTrail { .. }
-        | Action::UpdateTrail { .. }
-        | Action::PutEventSelectors { .. }
-        | Action::StartLogging { .. }
-        | Action::CreateAnalyzer { .. }
-        | Action::CreateArchiveRule { .. }
-        | Action::UpdateArchiveRule { .. }
-        | Action::EnableEbsEncryptionByDefault {}
-        | Action::EnableSnapshotBlockPublicAccess { .. }
-        | Action::ModifyVpcBlockPublicAccessOptions { .. }
-        | Action::DetachInternetGateway { .. }
-        | Action::DeleteInternetGateway { .. }
-        | Action::DeleteSubnet { .. }
-        | Action::DeleteVpc { .. }
-        | Action::UpdateWorkGroup { .. }
-        | Action::PutAlternateContact { .. }
-        | Action::UpdateServiceSetting { .. }
-        | Action::EnableInspector { .. }
-        | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => return None,
-    };
-    Some((|| {
-        let buckets = known(&mut global.buckets, "S3 buckets")?;
-        let b = find_mut(
-            buckets,
-            |b| &b.name == bucket_name,
-            || format!("bucket `{bucket_name}`"),
-        )?;
-        update(b);
-        Ok(())
-    })())
-}
-
-fn resolve(outputs: &Outputs, key: &KeyRef) -> Result<String, AwsError> {
-    outputs
-        .resolve(key)
-        .ok_or_else(|| AwsError::new("NotFoundException", format!("key {key:?} was not created")))
-}
-
-fn find_key<'a>(keys: &'a mut [KmsKey], id: &str) -> Result<&'a mut KmsKey, AwsError> {
-    keys.iter_mut()
-        .find(|k| k.key_id == id || k.arn == id || k.aliases.iter().any(|a| a == id))
-        .ok_or_else(|| AwsError::new("NotFoundException", format!("key `{id}` does not exist")))
-}
-
-fn set_features(detector: &mut Detector, features: &[DetectorFeature]) {
-    for f in features {
-        detector
-            .features
-            .insert(f.name.clone(), f.status == "ENABLED");
-        for (name, status) in &f.additional_configuration {
-            detector
-                .features
-                .insert(format!("{}/{}", f.name, name), status == "ENABLED");
+        } => {
+            let b = bucket_mut(snapshot, region, action, bucket)?;
+            b.logging_target = Some(target_bucket.clone());
+            b.logging_prefix = Some(target_prefix.clone());
         }
-    }
-}
-
-fn apply_regional(
-    s: &mut RegionServices,
-    account_id: &str,
-    region: &str,
-    action_id: &str,
-    action: &Action,
-    outputs: &Outputs,
-    ids: &mut dyn IdSource,
-) -> Result<Option<String>, AwsError> {
-    match action {
+        // ---- regional ----
         Action::EnableSecurityHub {
             enable_default_standards,
             control_finding_generator,
         } => {
+            let s = regional(snapshot, region, action)?;
             let mut hub = SecurityHub {
                 // EnableSecurityHub turns automatic enablement of new controls on.
                 auto_enable_controls: true,
@@ -421,11 +243,13 @@ fn apply_regional(
             auto_enable_controls,
             control_finding_generator,
         } => {
+            let s = regional(snapshot, region, action)?;
             let hub = hub_mut(s)?;
             hub.auto_enable_controls = *auto_enable_controls;
             hub.control_finding_generator = control_finding_generator.clone();
         }
         Action::BatchEnableStandards { standards_arn } => {
+            let s = regional(snapshot, region, action)?;
             let hub = hub_mut(s)?;
             if standards_arn == &fsbp_standards_arn(region) {
                 subscribe_fsbp(hub, region);
@@ -434,6 +258,7 @@ fn apply_regional(
             }
         }
         Action::BatchUpdateStandardsControlAssociations { updates, .. } => {
+            let s = regional(snapshot, region, action)?;
             let hub = hub_mut(s)?;
             for u in updates {
                 let enabled = u.association_status == "ENABLED";
@@ -452,12 +277,16 @@ fn apply_regional(
         }
         Action::CreateFindingAggregator {
             region_linking_mode,
-        } => hub_mut(s)?.finding_aggregator = Some(region_linking_mode.clone()),
+        } => {
+            let s = regional(snapshot, region, action)?;
+            hub_mut(s)?.finding_aggregator = Some(region_linking_mode.clone());
+        }
         Action::CreateDetector {
             enable,
             finding_publishing_frequency,
             features,
         } => {
+            let s = regional(snapshot, region, action)?;
             let mut d = Detector {
                 detector_id: ids.next_id("detector"),
                 enabled: *enable,
@@ -473,6 +302,7 @@ fn apply_regional(
             finding_publishing_frequency,
             features,
         } => {
+            let s = regional(snapshot, region, action)?;
             let d = known(&mut s.guardduty, "the GuardDuty detector")?
                 .as_mut()
                 .filter(|d| &d.detector_id == detector_id)
@@ -487,6 +317,7 @@ fn apply_regional(
             all_supported,
             include_global_resource_types,
         } => {
+            let s = regional(snapshot, region, action)?;
             let config = known(&mut s.config, "AWS Config")?;
             match config.recorders.iter_mut().find(|r| &r.name == name) {
                 Some(r) => {
@@ -511,6 +342,7 @@ fn apply_regional(
             name,
             s3_bucket_name,
         } => {
+            let s = regional(snapshot, region, action)?;
             let config = known(&mut s.config, "AWS Config")?;
             match config
                 .delivery_channels
@@ -526,6 +358,7 @@ fn apply_regional(
             }
         }
         Action::StartConfigurationRecorder { name } => {
+            let s = regional(snapshot, region, action)?;
             let config = known(&mut s.config, "AWS Config")?;
             find_mut(
                 &mut config.recorders,
@@ -539,6 +372,7 @@ fn apply_regional(
             policy,
             tags,
         } => {
+            let s = regional(snapshot, region, action)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             let key_id = ids.next_id("key");
             keys.push(KmsKey {
@@ -557,21 +391,25 @@ fn apply_regional(
             alias_name,
             target_key,
         } => {
+            let s = regional(snapshot, region, action)?;
             let id = resolve(outputs, target_key)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             find_key(keys, &id)?.aliases.push(alias_name.clone());
         }
         Action::PutKeyPolicy { key, policy } => {
+            let s = regional(snapshot, region, action)?;
             let id = resolve(outputs, key)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             find_key(keys, &id)?.policy = policy.clone();
         }
         Action::EnableKeyRotation { key } => {
+            let s = regional(snapshot, region, action)?;
             let id = resolve(outputs, key)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             find_key(keys, &id)?.rotation_enabled = true;
         }
         Action::CreateLogGroup { log_group_name } => {
+            let s = regional(snapshot, region, action)?;
             let groups = known(&mut s.log_groups, "log groups")?;
             groups.push(LogGroup {
                 name: log_group_name.clone(),
@@ -582,6 +420,7 @@ fn apply_regional(
             log_group_name,
             retention_in_days,
         } => {
+            let s = regional(snapshot, region, action)?;
             let groups = known(&mut s.log_groups, "log groups")?;
             find_mut(
                 groups,
@@ -600,6 +439,7 @@ fn apply_regional(
             cloud_watch_logs_log_group_arn,
             cloud_watch_logs_role_arn,
         } => {
+            let s = regional(snapshot, region, action)?;
             let trails = known(&mut s.trails, "trails")?;
             trails.push(Trail {
                 name: name.clone(),
@@ -627,6 +467,7 @@ fn apply_regional(
             cloud_watch_logs_log_group_arn,
             cloud_watch_logs_role_arn,
         } => {
+            let s = regional(snapshot, region, action)?;
             let t = trail_mut(s, name)?;
             t.s3_bucket_name = s3_bucket_name.clone();
             t.is_multi_region_trail = *is_multi_region_trail;
@@ -645,15 +486,20 @@ fn apply_regional(
             read_write_type,
             include_management_events,
         } => {
+            let s = regional(snapshot, region, action)?;
             let t = trail_mut(s, trail_name)?;
             t.management_events = include_management_events.then(|| read_write_type.clone());
             t.data_events = false;
         }
-        Action::StartLogging { name } => trail_mut(s, name)?.is_logging = true,
+        Action::StartLogging { name } => {
+            let s = regional(snapshot, region, action)?;
+            trail_mut(s, name)?.is_logging = true;
+        }
         Action::CreateAnalyzer {
             analyzer_name,
             r#type,
         } => {
+            let s = regional(snapshot, region, action)?;
             let analyzers = known(&mut s.analyzers, "analyzers")?;
             analyzers.push(Analyzer {
                 name: analyzer_name.clone(),
@@ -672,6 +518,7 @@ fn apply_regional(
             rule_name,
             filter,
         } => {
+            let s = regional(snapshot, region, action)?;
             let analyzers = known(&mut s.analyzers, "analyzers")?;
             find_mut(
                 analyzers,
@@ -682,14 +529,17 @@ fn apply_regional(
             .insert(rule_name.clone(), filter.clone());
         }
         Action::EnableEbsEncryptionByDefault {} => {
+            let s = regional(snapshot, region, action)?;
             known(&mut s.ebs, "EBS settings")?.encryption_by_default = true
         }
         Action::EnableSnapshotBlockPublicAccess { state } => {
+            let s = regional(snapshot, region, action)?;
             known(&mut s.ebs, "EBS settings")?.snapshot_block_public_access = state.clone()
         }
         Action::ModifyVpcBlockPublicAccessOptions {
             internet_gateway_block_mode,
         } => {
+            let s = regional(snapshot, region, action)?;
             s.vpc_block_public_access = Observed::Known(VpcBlockPublicAccess {
                 internet_gateway_block_mode: *internet_gateway_block_mode,
             })
@@ -698,13 +548,17 @@ fn apply_regional(
             internet_gateway_id,
             vpc_id,
         } => {
+            let s = regional(snapshot, region, action)?;
             let vpcs = known(&mut s.vpcs, "VPCs")?;
             let vpc = find_mut(vpcs, |v| &v.vpc_id == vpc_id, || format!("VPC `{vpc_id}`"))?;
             vpc.internet_gateways.retain(|g| g != internet_gateway_id);
         }
         // A detached gateway is not part of any VPC: the snapshot no longer shows it.
-        Action::DeleteInternetGateway { .. } => {}
+        Action::DeleteInternetGateway { .. } => {
+            let _ = regional(snapshot, region, action)?;
+        }
         Action::DeleteSubnet { subnet_id } => {
+            let s = regional(snapshot, region, action)?;
             let vpcs = known(&mut s.vpcs, "VPCs")?;
             let vpc = find_mut(
                 vpcs,
@@ -717,6 +571,7 @@ fn apply_regional(
             }
         }
         Action::DeleteVpc { vpc_id } => {
+            let s = regional(snapshot, region, action)?;
             let vpcs = known(&mut s.vpcs, "VPCs")?;
             if !vpcs.iter().any(|v| &v.vpc_id == vpc_id) {
                 return Err(not_found(&format!("VPC `{vpc_id}`")));
@@ -728,6 +583,7 @@ fn apply_regional(
             publish_cloud_watch_metrics_enabled,
             encryption_option,
         } => {
+            let s = regional(snapshot, region, action)?;
             let groups = known(&mut s.athena_workgroups, "Athena workgroups")?;
             let wg = find_mut(
                 groups,
@@ -743,6 +599,7 @@ fn apply_regional(
             setting_id,
             setting_value,
         } => {
+            let s = regional(snapshot, region, action)?;
             let ssm = known(&mut s.ssm, "SSM settings")?;
             match setting_id.as_str() {
                 SSM_PUBLIC_SHARING => ssm.public_sharing_blocked = setting_value == "Disable",
@@ -756,6 +613,7 @@ fn apply_regional(
             }
         }
         Action::EnableInspector { resource_types } => {
+            let s = regional(snapshot, region, action)?;
             let i = known(&mut s.inspector, "Inspector")?;
             for t in resource_types {
                 match t.as_str() {
@@ -767,34 +625,125 @@ fn apply_regional(
                 }
             }
         }
-        Action::EnableMacie { .. } => known(&mut s.macie, "Macie")?.enabled = true,
+        Action::EnableMacie { .. } => {
+            let s = regional(snapshot, region, action)?;
+            known(&mut s.macie, "Macie")?.enabled = true;
+        }
         Action::UpdateAutomatedDiscoveryConfiguration { status } => {
+            let s = regional(snapshot, region, action)?;
             known(&mut s.macie, "Macie")?.automated_discovery = status == "ENABLED"
         }
-        other @ (Action::CreateServiceLinkedRole { .. }
-        | Action::CreateRole { .. }
-        | Action::PutRolePolicy { .. }
-        | Action::UpdateAccountPasswordPolicy { .. }
-        | Action::CreateBucket { .. }
-        | Action::PutPublicAccessBlock { .. }
-        | Action::PutAccountPublicAccessBlock { .. }
-        | Action::PutBucketOwnershipControls { .. }
-        | Action::PutBucketEncryption { .. }
-        | Action::PutBucketVersioning { .. }
-        | Action::PutBucketPolicy { .. }
-        | Action::PutBucketLifecycleConfiguration { .. }
-        | Action::PutBucketLogging { .. }
-        | Action::PutAlternateContact { .. }) => {
-            return Err(AwsError::new(
-                "InvalidAction",
-                format!(
-                    "`{}` is an account-wide action, not a regional one",
-                    other.name()
-                ),
-            ));
+        Action::UpdateClassificationScope {
+            exclude_bucket_names,
+        } => {
+            let s = regional(snapshot, region, action)?;
+            let m = known(&mut s.macie, "Macie")?;
+            m.excluded_buckets
+                .extend(exclude_bucket_names.iter().cloned());
+            m.excluded_buckets.sort();
+            m.excluded_buckets.dedup();
         }
     }
     Ok(None)
+}
+
+/// The account-wide state, for an action that must run in `"global"`.
+fn account_wide<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+) -> Result<&'s mut AccountWide, AwsError> {
+    if region == GLOBAL {
+        Ok(&mut snapshot.global)
+    } else {
+        Err(AwsError::new(
+            "InvalidAction",
+            format!(
+                "`{}` is an account-wide action, not a regional one",
+                action.name()
+            ),
+        ))
+    }
+}
+
+/// The services of `region`, for a regional action.
+fn regional<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+) -> Result<&'s mut RegionServices, AwsError> {
+    if region == GLOBAL {
+        return Err(not_account_wide(action));
+    }
+    Ok(&mut snapshot
+        .regions
+        .get_mut(region)
+        .ok_or_else(|| {
+            AwsError::new(
+                "UnrecognizedClientException",
+                format!("unknown region `{region}`"),
+            )
+        })?
+        .services)
+}
+
+fn not_account_wide(action: &Action) -> AwsError {
+    AwsError::new(
+        "InvalidAction",
+        format!("`{}` is not an account-wide action", action.name()),
+    )
+}
+
+/// The account's buckets, for a bucket action (buckets are account-wide state with a
+/// region; their operations run in a region).
+fn bucket_list<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+) -> Result<&'s mut Vec<Bucket>, AwsError> {
+    if region == GLOBAL {
+        return Err(not_account_wide(action));
+    }
+    known(&mut snapshot.global.buckets, "S3 buckets")
+}
+
+/// The bucket `name`, for an action that changes it.
+fn bucket_mut<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+    name: &str,
+) -> Result<&'s mut Bucket, AwsError> {
+    find_mut(
+        bucket_list(snapshot, region, action)?,
+        |b| b.name == name,
+        || format!("bucket `{name}`"),
+    )
+}
+
+fn resolve(outputs: &Outputs, key: &KeyRef) -> Result<String, AwsError> {
+    outputs
+        .resolve(key)
+        .ok_or_else(|| AwsError::new("NotFoundException", format!("key {key:?} was not created")))
+}
+
+fn find_key<'a>(keys: &'a mut [KmsKey], id: &str) -> Result<&'a mut KmsKey, AwsError> {
+    keys.iter_mut()
+        .find(|k| k.key_id == id || k.arn == id || k.aliases.iter().any(|a| a == id))
+        .ok_or_else(|| AwsError::new("NotFoundException", format!("key `{id}` does not exist")))
+}
+
+fn set_features(detector: &mut Detector, features: &[DetectorFeature]) {
+    for f in features {
+        detector
+            .features
+            .insert(f.name.clone(), f.status == "ENABLED");
+        for (name, status) in &f.additional_configuration {
+            detector
+                .features
+                .insert(format!("{}/{}", f.name, name), status == "ENABLED");
+        }
+    }
 }
 
 /// The SSM service setting that blocks public sharing of documents (SSM.7).

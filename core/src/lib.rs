@@ -11,6 +11,7 @@
 pub mod action;
 pub mod baseline;
 pub mod catalog;
+pub mod cost;
 pub mod effects;
 pub mod evaluate;
 pub mod guardduty;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::action::PlannedAction;
+use crate::cost::PlanCost;
 use crate::evaluate::Score;
 use crate::manual::ManualTask;
 
@@ -32,6 +33,10 @@ pub struct Plan {
     pub manual_tasks: Vec<ManualTask>,
     pub score_now: Score,
     pub score_predicted: Score,
+    /// The monthly cost of the account now and after the plan, and the change (`cost`
+    /// itemises it). Absent in plans saved before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost: Option<PlanCost>,
 }
 
 impl Plan {
@@ -97,6 +102,9 @@ pub enum SkipReason {
     ReadFailed,
     /// The baseline's home region is not enabled for the account.
     HomeRegionNotEnabled,
+    /// A paid feature the baseline declines: the controls it serves are disabled with its
+    /// reason.
+    FeatureDeclined,
 }
 
 impl SkipReason {

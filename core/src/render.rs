@@ -191,8 +191,17 @@ pub fn summary_line(plan: &Plan) -> String {
         .filter_map(|a| a.region.region())
         .collect();
     let destructive = plan.actions.iter().filter(|a| a.destructive).count();
+    let cost = match &plan.monthly_cost {
+        Some(c) => format!(
+            "; cost {} USD/month (low {}, high {}; `cost` itemises it)",
+            signed_usd(c.change.typical),
+            signed_usd(c.change.low),
+            signed_usd(c.change.high)
+        ),
+        None => String::new(),
+    };
     format!(
-        "Plan: {} actions ({} destructive) in {} regions, {} skipped, {} manual tasks; FSBP score {} → {} ({} with manual tasks done)",
+        "Plan: {} actions ({} destructive) in {} regions, {} skipped, {} manual tasks; FSBP score {} → {} ({} with manual tasks done){cost}",
         plan.actions.len(),
         destructive,
         regions.len(),
@@ -225,6 +234,17 @@ pub fn incomplete_note(score: &Score) -> String {
         "; INCOMPLETE: {} part(s) of the account could not be read ({parts})",
         score.unread_parts.len()
     )
+}
+
+/// A monthly cost change as `+37.49`, `-1.20` or `±0.00`.
+pub fn signed_usd(v: f64) -> String {
+    if v.abs() < 0.005 {
+        "±0.00".to_string()
+    } else if v > 0.0 {
+        format!("+{v:.2}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 #[cfg(test)]

@@ -701,4 +701,7 @@ pub struct Inspector {
 pub struct Macie {
     pub enabled: bool,
     pub automated_discovery: bool,
+    /// Buckets excluded from automated discovery (its classification scope).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded_buckets: Vec<String>,
 }

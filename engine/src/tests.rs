@@ -221,6 +221,7 @@ fn plan_of(actions: Vec<PlannedAction>) -> Plan {
         manual_tasks: vec![],
         score_now: score(),
         score_predicted: score(),
+        monthly_cost: None,
     }
 }
 

@@ -86,6 +86,7 @@ fn aws_write_ms(kind: ActionKind) -> u64 {
         K::EnableInspector => 1500,
         K::EnableMacie => 1000,
         K::UpdateAutomatedDiscoveryConfiguration => 300,
+        K::UpdateClassificationScope => 300,
     }
 }
 

@@ -467,76 +467,7 @@ impl Simulator {
         created_key: Option<&str>,
         creates_bucket: bool,
     ) {
-        match action {
-            Action::DetachInternetGateway {
-                internet_gateway_id,
-                ..
-            } => {
-                inner
-                    .hidden
-                    .detached_internet_gateways
-                    .entry(region.to_string())
-                    .or_default()
-                    .insert(internet_gateway_id.clone());
-            }
-            Action::DeleteInternetGateway {
-                internet_gateway_id,
-            } => {
-                if let Some(set) = inner.hidden.detached_internet_gateways.get_mut(region) {
-                    set.remove(internet_gateway_id);
-                    if set.is_empty() {
-                        inner.hidden.detached_internet_gateways.remove(region);
-                    }
-                }
-            }
-            Action::EnableSecurityHub { .. }
-            | Action::UpdateSecurityHubConfiguration { .. }
-            | Action::BatchEnableStandards { .. }
-            | Action::BatchUpdateStandardsControlAssociations { .. }
-            | Action::CreateFindingAggregator { .. }
-            | Action::CreateDetector { .. }
-            | Action::UpdateDetector { .. }
-            | Action::CreateServiceLinkedRole { .. }
-            | Action::CreateRole { .. }
-            | Action::PutRolePolicy { .. }
-            | Action::UpdateAccountPasswordPolicy { .. }
-            | Action::PutConfigurationRecorder { .. }
-            | Action::PutDeliveryChannel { .. }
-            | Action::StartConfigurationRecorder { .. }
-            | Action::CreateBucket { .. }
-            | Action::PutPublicAccessBlock { .. }
-            | Action::PutAccountPublicAccessBlock { .. }
-            | Action::PutBucketOwnershipControls { .. }
-            | Action::PutBucketEncryption { .. }
-            | Action::PutBucketVersioning { .. }
-            | Action::PutBucketPolicy { .. }
-            | Action::PutBucketLifecycleConfiguration { .. }
-            | Action::PutBucketLogging { .. }
-            | Action::CreateKey { .. }
-            | Action::CreateAlias { .. }
-            | Action::PutKeyPolicy { .. }
-            | Action::EnableKeyRotation { .. }
-            | Action::CreateLogGroup { .. }
-            | Action::PutRetentionPolicy { .. }
-            | Action::CreateTrail { .. }
-            | Action::UpdateTrail { .. }
-            | Action::PutEventSelectors { .. }
-            | Action::StartLogging { .. }
-            | Action::CreateAnalyzer { .. }
-            | Action::CreateArchiveRule { .. }
-            | Action::UpdateArchiveRule { .. }
-            | Action::EnableEbsEncryptionByDefault {}
-            | Action::EnableSnapshotBlockPublicAccess { .. }
-            | Action::ModifyVpcBlockPublicAccessOptions { .. }
-            | Action::DeleteSubnet { .. }
-            | Action::DeleteVpc { .. }
-            | Action::UpdateWorkGroup { .. }
-            | Action::PutAlternateContact { .. }
-            | Action::UpdateServiceSetting { .. }
-            | Action::EnableInspector { .. }
-            | Action::EnableMacie { .. }
-            | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
-        }
+        checks::record_hidden_state(&mut inner.hidden, region, action);
         let lag = self.faults.consistency_lag;
         if lag == 0 || (matches!(action, Action::CreateBucket { .. }) && !creates_bucket) {
             return;

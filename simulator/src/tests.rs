@@ -1087,12 +1087,17 @@ async fn logs_athena_macie_ssm_errors() {
     };
     h.code(HOME, discovery.clone(), "AccessDeniedException")
         .await;
+    let scope = Action::UpdateClassificationScope {
+        exclude_bucket_names: vec!["cloudtrail-logs-123456789012".into()],
+    };
+    h.code(HOME, scope.clone(), "AccessDeniedException").await;
     let macie = Action::EnableMacie {
         finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
     };
     h.ok(HOME, macie.clone()).await;
     h.code(HOME, macie, "ConflictException").await;
     h.ok(HOME, discovery).await;
+    h.ok(HOME, scope).await;
     h.code(
         HOME,
         Action::UpdateServiceSetting {
@@ -1970,7 +1975,7 @@ async fn rate_limits_queue_concurrent_calls() {
 #[test]
 fn every_action_has_a_latency_and_an_iam_action() {
     let model = LatencyModel::aws_like();
-    assert_eq!(model.writes.len(), 49, "one latency per action");
+    assert_eq!(model.writes.len(), 50, "one latency per action");
     for action in sample_actions() {
         let name = action.name();
         assert!(model.writes.contains_key(name), "{name} has no latency");
@@ -1982,7 +1987,7 @@ fn every_action_has_a_latency_and_an_iam_action() {
         );
         assert!(model.rate_limits.contains_key(action.service()), "{name}");
     }
-    assert_eq!(sample_actions().len(), 49);
+    assert_eq!(sample_actions().len(), 50);
 }
 
 /// One action of every kind.
@@ -2151,6 +2156,9 @@ fn sample_actions() -> Vec<Action> {
             finding_publishing_frequency: s(),
         },
         UpdateAutomatedDiscoveryConfiguration { status: s() },
+        UpdateClassificationScope {
+            exclude_bucket_names: vec![s()],
+        },
     ]
 }
 

@@ -273,6 +273,12 @@ fn seed_2024_08_baseline() {
         text.contains("EC2.182") && text.contains("not yet reviewed"),
         "{text}"
     );
+    // What the seed never set up is a decided exception, so it keeps its promise.
+    assert!(
+        text.contains("Inspector.1") && text.contains("outside the 2024-08 service's scope"),
+        "{text}"
+    );
+    assert_eq!(plan.score_predicted.percent_if_manual_done, 100.0);
 }
 
 #[test]

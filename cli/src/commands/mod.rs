@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod baseline;
 pub mod controls;
+pub mod cost;
 pub mod plan;
 pub mod snapshot;
 pub mod verify;

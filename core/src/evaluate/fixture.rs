@@ -363,6 +363,7 @@ fn baseline_region(services: &mut RegionServices, home: bool) {
     services.macie = Observed::Known(Macie {
         enabled: true,
         automated_discovery: true,
+        ..Macie::default()
     });
 }
 

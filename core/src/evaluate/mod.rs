@@ -57,7 +57,7 @@ mod score;
 mod services;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 

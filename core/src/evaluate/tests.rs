@@ -760,6 +760,7 @@ fn macie_1_2() {
             services(s).macie = Observed::Known(Macie {
                 enabled,
                 automated_discovery,
+                ..Macie::default()
             })
         }
     };

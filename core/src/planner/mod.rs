@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 use crate::action::{Action, PlannedAction};
 use crate::baseline::{Baseline, Names};
 use crate::catalog::Catalog;
+use crate::cost;
 use crate::effects;
 use crate::evaluate::{Scope, score};
 use crate::manual;
@@ -82,6 +83,11 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
     let score_now = score(snapshot, catalog, &scope);
     let score_predicted = score(&predicted, catalog, &scope);
     let manual_tasks = manual::manual_tasks(&predicted, baseline.security_contact.is_some());
+    let model = cost::CostModel::builtin();
+    let monthly_cost = cost::plan_cost(
+        &cost::estimate(snapshot, baseline, &score_now, model),
+        &cost::estimate(&predicted, baseline, &score_predicted, model),
+    );
     let mut skipped = skipped;
     skipped.sort();
     skipped.dedup();
@@ -99,6 +105,7 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
         manual_tasks,
         score_now,
         score_predicted,
+        monthly_cost: Some(monthly_cost),
     }
 }
 
@@ -124,6 +131,7 @@ struct Planner<'a> {
 impl<'a> Planner<'a> {
     fn run(&mut self) {
         self.region_notes();
+        self.declined_features();
         let home_ok = self.regions.contains(&self.home);
         if !home_ok {
             self.skip(
@@ -309,6 +317,32 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// One entry for each paid feature the baseline declines, naming the controls it
+    /// disables (those no other reason disables first).
+    fn declined_features(&mut self) {
+        let home = self.home.clone();
+        for sw in crate::baseline::PAID_SWITCHES {
+            if (sw.get)(&self.b.features) {
+                continue;
+            }
+            let controls: Vec<&str> = sw
+                .controls
+                .iter()
+                .copied()
+                .filter(|c| self.disabled_reason(c, &home).as_deref() == Some(sw.reason))
+                .collect();
+            if controls.is_empty() {
+                continue;
+            }
+            self.skip(
+                &format!("{GLOBAL}/features.{}", sw.key),
+                GLOBAL,
+                SkipReason::FeatureDeclined,
+                format!("{} disabled: {}", controls.join(", "), sw.reason),
+            );
+        }
+    }
+
     /// The control's disabled reason under the baseline in `region`, if it is disabled.
     fn disabled_reason(&self, control: &str, region: &str) -> Option<String> {
         match self.catalog.position(control) {
@@ -367,6 +401,8 @@ fn disabled_controls(catalog: &Catalog, b: &Baseline, home: bool) -> Vec<Option<
                     "not yet reviewed: added {}, after the baseline's review ({through})",
                     c.added
                 ))
+            } else if let Some(reason) = b.features.declined_reason(&c.id) {
+                Some(reason.to_string())
             } else if !c.regional && !home {
                 Some(format!(
                     "global resource control: evaluated in the home region {} only",

@@ -199,16 +199,39 @@ impl<'a> Planner<'a> {
                 return;
             }
         }
+        let mut discovery = m.automated_discovery;
         if !m.automated_discovery {
-            self.push(
-                r,
-                None,
-                Action::UpdateAutomatedDiscoveryConfiguration {
-                    status: "ENABLED".into(),
-                },
-                &["Macie.2"],
-                deps,
-            );
+            discovery = self
+                .push(
+                    r,
+                    None,
+                    Action::UpdateAutomatedDiscoveryConfiguration {
+                        status: "ENABLED".into(),
+                    },
+                    &["Macie.2"],
+                    deps.clone(),
+                )
+                .is_some();
+        }
+        // The tool's log buckets hold KMS-encrypted logs Macie cannot read yet bills for:
+        // keep them out of automated discovery's scope (where they live, the home region).
+        if discovery && r == self.home {
+            let exclude: Vec<String> = [&self.b.names.log_bucket, &self.b.names.access_log_bucket]
+                .into_iter()
+                .map(|n| self.fill(n))
+                .filter(|n| !m.excluded_buckets.contains(n))
+                .collect();
+            if !exclude.is_empty() {
+                self.push(
+                    r,
+                    None,
+                    Action::UpdateClassificationScope {
+                        exclude_bucket_names: exclude,
+                    },
+                    &[],
+                    deps,
+                );
+            }
         }
     }
 }

@@ -155,3 +155,60 @@ fn vpc_block_public_access_switch() {
             .is_none()
     );
 }
+
+/// Each declined paid feature disables exactly its controls, with its reason, says so in
+/// the plan, and leaves the rest of the service's controls and features alone.
+#[test]
+fn a_declined_paid_feature_disables_only_its_controls() {
+    let s = baselined();
+    for sw in crate::baseline::PAID_SWITCHES {
+        let mut b = Baseline::fsbp();
+        (sw.set)(&mut b.features, false);
+        let p = plan(&s, &b);
+        let declined: Vec<_> = p
+            .skipped
+            .iter()
+            .filter(|k| k.reason == crate::plan::SkipReason::FeatureDeclined)
+            .collect();
+        assert_eq!(declined.len(), 1, "{}: {:?}", sw.key, p.skipped);
+        assert!(declined[0].id.ends_with(sw.key), "{}", declined[0].id);
+        for c in sw.controls {
+            assert!(declined[0].detail.contains(c), "{}", declined[0].detail);
+        }
+        // Every region disables exactly the switch's controls, with its reason.
+        let mut regions = 0;
+        for a in &p.actions {
+            if let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &a.op {
+                regions += 1;
+                let mut ids: Vec<&str> = updates
+                    .iter()
+                    .map(|u| u.security_control_id.as_str())
+                    .collect();
+                ids.sort();
+                let mut want = sw.controls.to_vec();
+                want.sort();
+                assert_eq!(ids, want, "{}", a.id);
+                assert!(updates.iter().all(|u| u.association_status == "DISABLED"
+                    && u.updated_reason.as_deref() == Some(sw.reason)));
+            }
+        }
+        assert_eq!(regions, p.regions.len(), "{}", sw.key);
+        // Nothing is enabled for them, and the score stays at 100 with manual tasks done.
+        assert!(
+            p.score_predicted.percent_if_manual_done == 100.0,
+            "{}: {:?}",
+            sw.key,
+            p.score_predicted.failed_controls
+        );
+        // It costs less (or as much) without the feature.
+        let after = p.monthly_cost.as_ref().unwrap().after;
+        let with = plan(&s, &Baseline::fsbp()).monthly_cost.unwrap().after;
+        assert!(after.typical <= with.typical, "{}", sw.key);
+    }
+    // The fsbp baseline declines none of them.
+    assert!(
+        crate::baseline::PAID_SWITCHES
+            .iter()
+            .all(|sw| (sw.get)(&Baseline::fsbp().features))
+    );
+}

@@ -9,6 +9,7 @@ mod cloudtrail;
 mod config;
 mod ec2;
 mod guardduty;
+mod hidden;
 mod iam;
 mod kms;
 mod logs;
@@ -26,6 +27,8 @@ use secure_account_core::snapshot::{
     Vpc,
 };
 use secure_account_core::{Action, AwsError, Outputs, Snapshot};
+
+pub(crate) use hidden::record_hidden_state;
 
 use crate::faults::CALLER_NAME;
 use crate::policy::{self, Principal, Request};
@@ -457,5 +460,8 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         UpdateAutomatedDiscoveryConfiguration { status } => {
             services::update_automated_discovery_configuration(c, status)
         }
+        UpdateClassificationScope {
+            exclude_bucket_names,
+        } => services::update_classification_scope(c, exclude_bucket_names),
     }
 }

@@ -161,7 +161,8 @@ pub(crate) fn propagation_error(
         | Action::UpdateServiceSetting { .. }
         | Action::EnableInspector { .. }
         | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. }
+        | Action::UpdateClassificationScope { .. } => {}
     }
     let error = deps.first()?.1.clone();
     Some((error, deps.into_iter().map(|(r, _)| r).collect()))
@@ -233,6 +234,7 @@ pub(crate) fn propagation_started(
         | Action::UpdateServiceSetting { .. }
         | Action::EnableInspector { .. }
         | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => None,
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. }
+        | Action::UpdateClassificationScope { .. } => None,
     }
 }

@@ -203,7 +203,8 @@ pub(super) fn bucket_settings(c: &Check<'_>, b: &Bucket, action: &Action) -> Res
         | Action::UpdateServiceSetting { .. }
         | Action::EnableInspector { .. }
         | Action::EnableMacie { .. }
-        | Action::UpdateAutomatedDiscoveryConfiguration { .. } => {}
+        | Action::UpdateAutomatedDiscoveryConfiguration { .. }
+        | Action::UpdateClassificationScope { .. } => {}
     }
     Ok(())
 }

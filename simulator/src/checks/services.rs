@@ -132,6 +132,27 @@ pub(super) fn enable_macie(
 }
 
 /// `update_automated_discovery_configuration`.
+/// `UpdateClassificationScope`: Macie must be on; a bucket name must be a valid one.
+pub(super) fn update_classification_scope(
+    c: &Check<'_>,
+    exclude_bucket_names: &[String],
+) -> Result<(), AwsError> {
+    if !c
+        .services()
+        .and_then(|s| s.macie.known())
+        .is_some_and(|m| m.enabled)
+    {
+        return err("AccessDeniedException", "Macie is not enabled.");
+    }
+    if let Some(bad) = exclude_bucket_names
+        .iter()
+        .find(|b| b.is_empty() || b.len() > 63)
+    {
+        return err("ValidationException", format!("Invalid bucket name {bad}"));
+    }
+    Ok(())
+}
+
 pub(super) fn update_automated_discovery_configuration(
     c: &Check<'_>,
     status: &str,
