@@ -65,14 +65,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub sim_state: Option<PathBuf>,
 
-    /// Inject faults into the simulated account: `transient` (some throttling and
+    /// Inject faults into the simulated account: `transient[:SEED]` (some throttling and
     /// propagation lag, as a real apply meets) or a JSON file of the simulator's fault plan
-    #[arg(long, global = true, value_name = "transient|FILE")]
+    #[arg(long, global = true, value_name = "transient[:SEED]|FILE")]
     pub sim_faults: Option<String>,
 
-    /// The baseline: a built-in name (`fsbp`, `seed-2024-08`) or a TOML file
-    #[arg(long, global = true, value_name = "NAME|FILE", default_value = "fsbp")]
-    pub baseline: String,
+    /// The baseline: a built-in name (`fsbp`, `seed-2024-08`) or a TOML file [default: fsbp;
+    /// with `apply PLAN_FILE`, the baseline the plan names]
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub baseline: Option<String>,
 
     /// The home region (overrides the baseline's `home_region`)
     #[arg(long, global = true, value_name = "REGION")]
@@ -216,6 +217,10 @@ pub struct VerifyArgs {
     /// Exit 1 when the score is below N percent (0 to 100)
     #[arg(long, value_name = "N", value_parser = parse_percent)]
     pub min_score: Option<f64>,
+
+    /// Let `--min-score` pass on an incomplete score (parts of the account unreadable)
+    #[arg(long, requires = "min_score")]
+    pub allow_incomplete: bool,
 }
 
 #[derive(Debug, Subcommand)]

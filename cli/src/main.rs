@@ -4,6 +4,7 @@
 mod account;
 mod args;
 mod commands;
+mod interrupt;
 mod output;
 mod progress;
 
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    interrupt::install();
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {

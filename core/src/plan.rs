@@ -18,6 +18,10 @@ pub struct Plan {
     pub home_region: String,
     /// The baseline's name.
     pub baseline: String,
+    /// The hash of the baseline's content other than its regions
+    /// ([`crate::Baseline::content_hash`]): `apply PLAN` recomputes the plan from the
+    /// baseline the plan names and refuses it when this no longer matches.
+    pub baseline_hash: String,
     pub catalog_version: String,
     /// Fingerprint of the snapshot the plan was computed from; `apply` refuses the plan when
     /// the account no longer matches it.

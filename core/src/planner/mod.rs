@@ -97,6 +97,7 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
         account_id: snapshot.account_id.clone(),
         home_region: baseline.home_region.clone(),
         baseline: baseline.name.clone(),
+        baseline_hash: baseline.content_hash(),
         catalog_version: catalog.version.clone(),
         snapshot_fingerprint: snapshot.fingerprint(),
         regions: scope.regions.into_iter().collect(),
