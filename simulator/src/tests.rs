@@ -10,8 +10,8 @@ use secure_account_core::action::{ControlAssociationUpdate, DetectorFeature, Key
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::snapshot::{
-    InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices,
-    VersioningStatus,
+    Criterion, InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock,
+    RegionServices, VersioningStatus,
 };
 use secure_account_core::{Action, AwsError, Observed, Outputs, Snapshot};
 use secure_account_engine::{ActionOutput, Port, PortError};
@@ -1343,7 +1343,7 @@ async fn access_analyzer_errors() {
         rule_name: "r".into(),
         filter: filter
             .iter()
-            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+            .map(|(k, v)| (k.to_string(), Criterion::eq(vec![v.to_string()])))
             .collect(),
     };
     h.code(
@@ -1370,9 +1370,29 @@ async fn access_analyzer_errors() {
         Action::UpdateArchiveRule {
             analyzer_name: "a".into(),
             rule_name: "missing".into(),
-            filter: BTreeMap::from([("principal.AWS".into(), vec!["1".into()])]),
+            filter: BTreeMap::from([("principal.AWS".into(), Criterion::eq(vec!["1".into()]))]),
         },
         "ResourceNotFoundException",
+    )
+    .await;
+    // AWS's Criterion: at most 20 values, and at least one condition.
+    let with = |c: Criterion| Action::UpdateArchiveRule {
+        analyzer_name: "a".into(),
+        rule_name: "r".into(),
+        filter: BTreeMap::from([("principal.AWS".into(), c)]),
+    };
+    let many: Vec<String> = (0..21).map(|i| format!("{:012}", i)).collect();
+    h.code(HOME, with(Criterion::eq(many)), "ValidationException")
+        .await;
+    h.code(HOME, with(Criterion::default()), "ValidationException")
+        .await;
+    h.ok(
+        HOME,
+        with(Criterion {
+            neq: Some(vec!["111122223333".into()]),
+            exists: Some(true),
+            ..Criterion::default()
+        }),
     )
     .await;
 }
