@@ -661,6 +661,10 @@ pub struct SecurityGroup {
 pub struct NetworkInterface {
     pub network_interface_id: String,
     pub description: String,
+    /// The subnet the interface is in (`DescribeNetworkInterfaces` `SubnetId`); `None`
+    /// when not known, which counts as "any subnet of its VPC".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1490,7 +1490,12 @@ async fn a_default_vpc_with_interfaces_never_disappears() {
             "DependencyViolation",
         )
         .await;
-        for s in &v.subnets {
+        // The subnets that hold an interface (EC2 lets their siblings go).
+        for s in v.subnets.iter().filter(|s| {
+            v.network_interfaces
+                .iter()
+                .any(|e| e.subnet_id.as_deref().is_none_or(|id| id == s.subnet_id))
+        }) {
             h.code(
                 region,
                 Action::DeleteSubnet {
@@ -2232,4 +2237,61 @@ async fn create_bucket_needs_the_location_constraint_of_its_region() {
     h.ok("eu-west-1", with("b-1", Some("eu-west-1"))).await;
     h.ok("us-east-1", with("b-2", None)).await;
     assert_eq!(h.sim.account().bucket("b-1").unwrap().region, "eu-west-1");
+}
+
+/// EC2 refuses `DeleteSubnet` only for the subnet that holds a network interface, not its
+/// siblings (research note, "EC2 and VPC"); an interface whose subnet is unknown blocks
+/// every subnet of its VPC.
+#[tokio::test(start_paused = true)]
+async fn delete_subnet_is_refused_only_where_an_interface_is() {
+    let region = "eu-west-3";
+    let mut account = Simulator::scenario("fresh").unwrap().account();
+    let vpc = account
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .vpcs
+        .known_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|v| v.is_default)
+        .unwrap();
+    let busy = vpc.subnets[0].subnet_id.clone();
+    let free = vpc.subnets[1].subnet_id.clone();
+    vpc.network_interfaces
+        .push(secure_account_core::snapshot::NetworkInterface {
+            network_interface_id: "eni-1".into(),
+            description: "Primary network interface".into(),
+            subnet_id: Some(busy.clone()),
+        });
+    let mut h = H::new(Simulator::from_snapshot(account.clone()));
+    h.code(
+        region,
+        Action::DeleteSubnet { subnet_id: busy },
+        "DependencyViolation",
+    )
+    .await;
+    h.ok(region, Action::DeleteSubnet { subnet_id: free }).await;
+    // Where the interface is not known, every subnet of its VPC is refused.
+    let vpc = account
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .vpcs
+        .known_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|v| v.is_default)
+        .unwrap();
+    vpc.network_interfaces[0].subnet_id = None;
+    let last = vpc.subnets[2].subnet_id.clone();
+    let mut h = H::new(Simulator::from_snapshot(account));
+    h.code(
+        region,
+        Action::DeleteSubnet { subnet_id: last },
+        "DependencyViolation",
+    )
+    .await;
 }
