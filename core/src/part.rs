@@ -198,11 +198,7 @@ impl Part {
                 Part::Root => (
                     Account,
                     "iam",
-                    &[
-                        "iam:GetAccountSummary",
-                        "iam:GenerateCredentialReport",
-                        "iam:GetCredentialReport",
-                    ],
+                    &["iam:GetAccountSummary", "iam:ListVirtualMFADevices"],
                 ),
                 Part::Users => (
                     Account,
@@ -245,8 +241,9 @@ impl Part {
                     &[
                         "securityhub:DescribeHub",
                         "securityhub:GetEnabledStandards",
+                        "securityhub:DescribeStandardsControls",
                         "securityhub:ListFindingAggregators",
-                        "securityhub:ListStandardsControlAssociations",
+                        "securityhub:GetFindingAggregator",
                     ],
                 ),
                 Part::Guardduty => (
@@ -301,7 +298,6 @@ impl Part {
                         "ec2:GetEbsEncryptionByDefault",
                         "ec2:GetSnapshotBlockPublicAccessState",
                         "ec2:DescribeSnapshots",
-                        "ec2:DescribeSnapshotAttribute",
                     ],
                 ),
                 Part::Vpcs => (
