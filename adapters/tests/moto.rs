@@ -298,6 +298,126 @@ async fn round_trip_a_lived_in_account() {
         .await
         .unwrap();
 
+    // What the other reads look at, so that their per-item calls run on moto too: a
+    // console user with an access key, a role with an inline policy, the Config
+    // service-linked role, a key with an alias and rotation, a log group with retention,
+    // a Config recorder and channel, the security contact, Security Hub on.
+    let iam = aws_sdk_iam::Client::new(&config);
+    iam.create_user().user_name("alice").send().await.unwrap();
+    iam.create_login_profile()
+        .user_name("alice")
+        .password("Correct-Horse-9")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("trail-logs")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    iam.put_role_policy()
+        .role_name("trail-logs")
+        .policy_name("to-logs")
+        .policy_document(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    iam.create_service_linked_role()
+        .aws_service_name("config.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    let kms = aws_sdk_kms::Client::new(&config);
+    let key = kms
+        .create_key()
+        .description("customer key")
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .key_id()
+        .to_string();
+    kms.create_alias()
+        .alias_name("alias/customer")
+        .target_key_id(&key)
+        .send()
+        .await
+        .unwrap();
+    kms.enable_key_rotation().key_id(&key).send().await.unwrap();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    logs.create_log_group()
+        .log_group_name("app")
+        .send()
+        .await
+        .unwrap();
+    logs.put_retention_policy()
+        .log_group_name("app")
+        .retention_in_days(30)
+        .send()
+        .await
+        .unwrap();
+    let cfg = aws_sdk_config::Client::new(&config);
+    cfg.put_configuration_recorder()
+        .configuration_recorder(
+            aws_sdk_config::types::ConfigurationRecorder::builder()
+                .name("default")
+                .role_arn(format!(
+                    "arn:aws:iam::{account_id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+                ))
+                .recording_group(
+                    aws_sdk_config::types::RecordingGroup::builder()
+                        .all_supported(true)
+                        .include_global_resource_types(true)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    cfg.put_delivery_channel()
+        .delivery_channel(
+            aws_sdk_config::types::DeliveryChannel::builder()
+                .name("default")
+                .s3_bucket_name(&trail_bucket)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    cfg.start_configuration_recorder()
+        .configuration_recorder_name("default")
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_account::Client::new(&config)
+        .put_alternate_contact()
+        .alternate_contact_type(aws_sdk_account::types::AlternateContactType::Security)
+        .name("Security team")
+        .title("Security")
+        .email_address("security@example.com")
+        .phone_number("+1-555-0100")
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_securityhub::Client::new(&config)
+        .enable_security_hub()
+        .enable_default_standards(false)
+        .send()
+        .await
+        .unwrap();
+
     // Read it back.
     let port = adapters(&config, &endpoint);
     let snapshot = read_snapshot(&port, DEFAULT_READ_CONCURRENCY)
@@ -358,6 +478,79 @@ async fn round_trip_a_lived_in_account() {
         "{site:#?}"
     );
     assert!(buckets.iter().any(|b| b.name == trail_bucket));
+
+    let users = snapshot.global.users.known().expect("users readable");
+    assert_eq!(
+        users,
+        &[secure_account_core::snapshot::IamUser {
+            name: "alice".into(),
+            console_password: true,
+            mfa_devices: 0,
+            active_access_keys: 1,
+        }]
+    );
+    let roles = snapshot.global.roles.known().expect("roles readable");
+    let trail_role = roles.iter().find(|r| r.name == "trail-logs").unwrap();
+    assert!(
+        trail_role
+            .trusted_services
+            .contains("cloudtrail.amazonaws.com")
+    );
+    assert_eq!(
+        trail_role
+            .inline_policies
+            .get("to-logs")
+            .map(String::as_str),
+        Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}"#
+        )
+    );
+    // moto spells it `AWSServiceRoleForconfig`: found by its path and service.
+    assert!(
+        roles
+            .iter()
+            .any(|r| r.path == "/aws-service-role/config.amazonaws.com/"
+                && r.trusted_services.contains("config.amazonaws.com")),
+        "{roles:#?}"
+    );
+    let keys = home.kms_keys.known().expect("keys readable");
+    let k = keys.iter().find(|k| k.key_id == key).unwrap();
+    assert_eq!(k.aliases, ["alias/customer"]);
+    assert!(k.rotation_enabled);
+    assert_eq!(k.key_state, "Enabled");
+    assert!(k.policy.contains("kms:*"), "{}", k.policy);
+    let groups = home.log_groups.known().expect("log groups readable");
+    assert!(
+        groups
+            .iter()
+            .any(|g| g.name == "app" && g.retention_in_days == Some(30))
+    );
+    let config_service = home.config.known().expect("config readable");
+    assert_eq!(config_service.recorders.len(), 1);
+    assert!(config_service.recorders[0].recording && config_service.recorders[0].all_supported);
+    assert_eq!(
+        config_service.delivery_channels[0].s3_bucket_name,
+        trail_bucket
+    );
+    assert_eq!(
+        snapshot
+            .global
+            .security_contact
+            .known()
+            .and_then(Option::as_ref)
+            .map(|c| c.email_address.as_str()),
+        Some("security@example.com")
+    );
+    // moto enables Security Hub but has none of its standards APIs.
+    let hub = home
+        .security_hub
+        .read_error()
+        .expect("moto lacks GetEnabledStandards");
+    assert_eq!(hub.code, "NotImplemented", "{hub}");
+    assert!(
+        hub.message.contains("securityhub:GetEnabledStandards"),
+        "{hub}"
+    );
 
     // The plan keeps the in-use default VPC and the stronger password policy, and does
     // not block public access account-wide while the site bucket is public.
