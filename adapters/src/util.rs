@@ -12,12 +12,12 @@ pub fn url_decoded(s: &str) -> String {
         .unwrap_or_else(|_| s.to_string())
 }
 
-/// A policy document as compact JSON (serde_json's spelling, the one the planner writes
-/// with), so that a document compares equal whatever whitespace AWS kept; text that is
-/// not JSON is kept as it is.
+/// A policy document as the planner writes one (compact, keys sorted:
+/// `core::policy::to_text`), so that a document compares equal whatever whitespace and key
+/// order AWS kept; text that is not JSON is kept as it is.
 pub fn normalize_json(s: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(s) {
-        Ok(v) => v.to_string(),
+        Ok(v) => secure_account_core::policy::to_text(&v),
         Err(_) => s.to_string(),
     }
 }
@@ -33,12 +33,9 @@ mod tests {
             r#"{"Version": "2012-10-17"}"#
         );
         assert_eq!(url_decoded("%ZZ"), "%ZZ");
-        assert_eq!(normalize_json("{ \"b\": [ 1,\n 2 ] }"), r#"{"b":[1,2]}"#);
-        let two = normalize_json("{ \"b\": 1,\n \"a\": [ 2 ] }");
-        assert!(!two.contains(' '));
         assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&two).unwrap(),
-            serde_json::json!({"a": [2], "b": 1})
+            normalize_json("{ \"b\": 1,\n \"a\": [ 2, 1 ] }"),
+            r#"{"a":[2,1],"b":1}"#
         );
         assert_eq!(normalize_json("not json"), "not json");
     }

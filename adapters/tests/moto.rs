@@ -502,7 +502,7 @@ async fn round_trip_a_lived_in_account() {
             .get("to-logs")
             .map(String::as_str),
         Some(
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}"#
+            r#"{"Statement":[{"Action":"logs:PutLogEvents","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}"#
         )
     );
     // moto spells it `AWSServiceRoleForconfig`: found by its path and service.

@@ -670,7 +670,7 @@ impl<'a> Planner<'a> {
                 Some(name),
                 Action::PutBucketLifecycleConfiguration {
                     bucket: name.into(),
-                    rules: [(LIFECYCLE_RULE_ID.to_string(), rule.to_string())].into(),
+                    rules: [(LIFECYCLE_RULE_ID.to_string(), policy::to_text(&rule))].into(),
                 },
                 &["S3.13"],
                 deps.clone(),
@@ -1101,7 +1101,9 @@ impl<'a> Planner<'a> {
                 self.converge_key(&region, &k, &key_ref, &statements, &mut deps)?;
             }
             (None, None) => {
-                let policy = json!({"Version": "2012-10-17", "Id": "secure-account-trail-key", "Statement": statements}).to_string();
+                let policy = policy::to_text(
+                    &json!({"Version": "2012-10-17", "Id": "secure-account-trail-key", "Statement": statements}),
+                );
                 let create = self.push(
                     &region,
                     Some(&alias),
@@ -1256,7 +1258,7 @@ impl<'a> Planner<'a> {
             }
             Some(_) => {}
         }
-        let policy_doc = json!({
+        let policy_doc = policy::to_text(&json!({
             "Version": "2012-10-17",
             "Statement": [{
                 "Sid": "CloudTrailDeliversToLogGroup",
@@ -1264,12 +1266,11 @@ impl<'a> Planner<'a> {
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                 "Resource": format!("arn:aws:logs:{region}:{}:log-group:{name}:log-stream:*", self.account)
             }]
-        })
-        .to_string();
+        }));
         let existing_role = roles.iter().find(|r| r.name == role);
         let mut role_deps = vec![];
         if existing_role.is_none() {
-            let trust = json!({
+            let trust = policy::to_text(&json!({
                 "Version": "2012-10-17",
                 "Statement": [{
                     "Effect": "Allow",
@@ -1277,8 +1278,7 @@ impl<'a> Planner<'a> {
                     "Action": "sts:AssumeRole",
                     "Condition": {"StringEquals": {"aws:SourceAccount": self.account}}
                 }]
-            })
-            .to_string();
+            }));
             if let Some(id) = self.push(
                 GLOBAL,
                 Some(&role),

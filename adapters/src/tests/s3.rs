@@ -314,11 +314,9 @@ async fn buckets_paginate_locate_and_map_every_setting() {
         Some("arn:aws:kms:eu-west-1:123456789012:key/k1")
     );
     assert_eq!(full.versioning.as_deref(), Some("Suspended"));
-    let policy = full.policy.as_deref().unwrap();
-    assert!(!policy.contains(' '), "compact: {policy}");
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(policy).unwrap(),
-        serde_json::json!({"Version": "2012-10-17", "Statement": []})
+        full.policy.as_deref(),
+        Some(r#"{"Statement":[],"Version":"2012-10-17"}"#)
     );
     let rule: serde_json::Value =
         serde_json::from_str(full.lifecycle_rules.get("expire").unwrap()).unwrap();
