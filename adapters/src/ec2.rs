@@ -7,8 +7,8 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction};
 use secure_account_core::AwsError;
 use secure_account_core::snapshot::{
-    Ebs, NetworkAcl, NetworkInterface, NetworkRule, OptInStatus, RouteTable, SecurityGroup, Subnet,
-    Vpc, VpcBlockPublicAccess,
+    Ebs, InternetGatewayBlockMode, NetworkAcl, NetworkInterface, NetworkRule, OptInStatus,
+    RouteTable, SecurityGroup, Subnet, Vpc, VpcBlockPublicAccess,
 };
 
 use crate::error::aws;
@@ -110,13 +110,26 @@ pub async fn read_vpc_block_public_access(ec2: &Client) -> Result<VpcBlockPublic
         internet_gateway_block_mode: igw_block_mode(
             out.vpc_block_public_access_options()
                 .and_then(|o| o.internet_gateway_block_mode()),
-        ),
+        )?,
     })
 }
 
-/// The internet gateway block mode as the snapshot keeps it (`off` when not reported).
-pub fn igw_block_mode(m: Option<&aws_sdk_ec2::types::InternetGatewayBlockMode>) -> String {
-    m.map_or("off", |m| m.as_str()).to_string()
+/// The internet gateway block mode as the snapshot keeps it (`off` when not reported). A
+/// mode this version does not know makes the read fail rather than guess.
+pub fn igw_block_mode(
+    m: Option<&aws_sdk_ec2::types::InternetGatewayBlockMode>,
+) -> Result<InternetGatewayBlockMode, AwsError> {
+    use aws_sdk_ec2::types::InternetGatewayBlockMode as Sdk;
+    match m {
+        None | Some(Sdk::Off) => Ok(InternetGatewayBlockMode::Off),
+        Some(Sdk::BlockBidirectional) => Ok(InternetGatewayBlockMode::BlockBidirectional),
+        Some(Sdk::BlockIngress) => Ok(InternetGatewayBlockMode::BlockIngress),
+        Some(other) => Err(crate::error::unknown_value(
+            "ec2:DescribeVpcBlockPublicAccessOptions",
+            "InternetGatewayBlockMode",
+            other.as_str(),
+        )),
+    }
 }
 
 /// Every VPC of the region with its subnets, gateways, route tables, network ACLs,

@@ -79,6 +79,15 @@ where
     name_action(e, iam_action)
 }
 
+/// An answer with a value this version does not model (a new enum value): the part is
+/// unreadable rather than guessed.
+pub fn unknown_value(iam_action: &str, field: &str, value: &str) -> AwsError {
+    AwsError::new(
+        "UnknownValue",
+        format!("{iam_action}: `{field}` is `{value}`, which this version does not know"),
+    )
+}
+
 /// Adds the IAM action to an access-denied message that does not name it.
 pub fn name_action(mut e: AwsError, iam_action: &str) -> AwsError {
     if is_access_denied(&e) && !e.message.contains(iam_action) {

@@ -8,7 +8,7 @@ use aws_sdk_kms::error::ProvideErrorMetadata;
 use aws_sdk_kms::types::KeyManagerType;
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::snapshot::KmsKey;
+use secure_account_core::snapshot::{KeyState, KmsKey};
 
 use crate::error::aws;
 use crate::util::{ITEM_CONCURRENCY, normalize_json};
@@ -98,7 +98,7 @@ pub async fn read_keys(kms: &Client) -> Result<Vec<KmsKey>, AwsError> {
                 key_id: id,
                 arn: meta.arn().unwrap_or_default().to_string(),
                 aliases,
-                key_state: key_state(meta.key_state()),
+                key_state: key_state(meta.key_state())?,
                 rotation_enabled,
                 policy: policy.policy().map(normalize_json).unwrap_or_default(),
                 tags: tags
@@ -115,7 +115,32 @@ pub async fn read_keys(kms: &Client) -> Result<Vec<KmsKey>, AwsError> {
     Ok(keys)
 }
 
-/// The key state as the snapshot keeps it.
-pub fn key_state(s: Option<&aws_sdk_kms::types::KeyState>) -> String {
-    s.map_or("", |s| s.as_str()).to_string()
+/// The key state as the snapshot keeps it. A state this version does not know makes the
+/// read fail rather than guess.
+pub fn key_state(s: Option<&aws_sdk_kms::types::KeyState>) -> Result<KeyState, AwsError> {
+    use aws_sdk_kms::types::KeyState as Sdk;
+    Ok(match s {
+        Some(Sdk::Creating) => KeyState::Creating,
+        Some(Sdk::Enabled) => KeyState::Enabled,
+        Some(Sdk::Disabled) => KeyState::Disabled,
+        Some(Sdk::PendingDeletion) => KeyState::PendingDeletion,
+        Some(Sdk::PendingImport) => KeyState::PendingImport,
+        Some(Sdk::PendingReplicaDeletion) => KeyState::PendingReplicaDeletion,
+        Some(Sdk::Unavailable) => KeyState::Unavailable,
+        Some(Sdk::Updating) => KeyState::Updating,
+        Some(other) => {
+            return Err(crate::error::unknown_value(
+                "kms:DescribeKey",
+                "KeyState",
+                other.as_str(),
+            ));
+        }
+        None => {
+            return Err(crate::error::unknown_value(
+                "kms:DescribeKey",
+                "KeyState",
+                "",
+            ));
+        }
+    })
 }

@@ -8,7 +8,8 @@ use secure_account_core::snapshot::Macie;
 
 use crate::error::aws;
 
-/// `macie2:GetMacieSession`, then `macie2:GetAutomatedDiscoveryConfiguration` when Macie
+/// `macie2:GetMacieSession`, then `macie2:GetAutomatedDiscoveryConfiguration` and its
+/// classification scope (`macie2:GetClassificationScope`: the buckets left out) when Macie
 /// is on. Macie answers `AccessDeniedException` "Macie is not enabled" for an account
 /// where it is off: that is "off", not a missing permission.
 pub async fn read_macie(macie: &Client) -> Result<Macie, AwsError> {
@@ -30,8 +31,23 @@ pub async fn read_macie(macie: &Client) -> Result<Macie, AwsError> {
         .send()
         .await
         .map_err(aws("macie2:GetAutomatedDiscoveryConfiguration"))?;
+    let mut excluded_buckets = match discovery.classification_scope_id() {
+        None => vec![],
+        Some(id) => macie
+            .get_classification_scope()
+            .id(id)
+            .send()
+            .await
+            .map_err(aws("macie2:GetClassificationScope"))?
+            .s3()
+            .and_then(|s| s.excludes())
+            .map(|e| e.bucket_names().to_vec())
+            .unwrap_or_default(),
+    };
+    excluded_buckets.sort();
     Ok(Macie {
         enabled: true,
         automated_discovery: discovery.status() == Some(&AutomatedDiscoveryStatus::Enabled),
+        excluded_buckets,
     })
 }

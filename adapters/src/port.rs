@@ -100,7 +100,7 @@ impl Port for AwsAccount {
 
     async fn execute(
         &self,
-        region: &str,
+        region: &Scope,
         action_id: &str,
         action: &Action,
         _outputs: &Outputs,

@@ -7,7 +7,7 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{LifecycleRule, Type};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::snapshot::{Bucket, PublicAccessBlock};
+use secure_account_core::snapshot::{Bucket, PublicAccessBlock, VersioningStatus};
 use serde_json::{Map, Value, json};
 
 use crate::error::aws;
@@ -213,21 +213,35 @@ async fn encryption(
     }
 }
 
-async fn versioning(s3: &aws_sdk_s3::Client, name: &str) -> Result<Option<String>, AwsError> {
+async fn versioning(
+    s3: &aws_sdk_s3::Client,
+    name: &str,
+) -> Result<Option<VersioningStatus>, AwsError> {
     let out = s3
         .get_bucket_versioning()
         .bucket(name)
         .send()
         .await
         .map_err(aws("s3:GetBucketVersioning"))?;
-    Ok(versioning_status(out.status()))
+    versioning_status(out.status())
 }
 
-/// The bucket's versioning status as the snapshot keeps it (`None`: never enabled).
+/// The bucket's versioning status as the snapshot keeps it (`None`: never enabled). A
+/// status this version does not know makes the read fail rather than guess.
 pub fn versioning_status(
     status: Option<&aws_sdk_s3::types::BucketVersioningStatus>,
-) -> Option<String> {
-    status.map(|s| s.as_str().to_string())
+) -> Result<Option<VersioningStatus>, AwsError> {
+    use aws_sdk_s3::types::BucketVersioningStatus as Sdk;
+    match status {
+        None => Ok(None),
+        Some(Sdk::Enabled) => Ok(Some(VersioningStatus::Enabled)),
+        Some(Sdk::Suspended) => Ok(Some(VersioningStatus::Suspended)),
+        Some(other) => Err(crate::error::unknown_value(
+            "s3:GetBucketVersioning",
+            "Status",
+            other.as_str(),
+        )),
+    }
 }
 
 async fn policy(s3: &aws_sdk_s3::Client, name: &str) -> Result<Option<String>, AwsError> {

@@ -4,12 +4,15 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use secure_account_core::baseline::{BUILT_IN, closest};
-use secure_account_core::{Baseline, Catalog, Snapshot};
-use secure_account_engine::Port;
-use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, Simulator};
+use secure_account_core::{
+    AccountInfo, Action, Baseline, Catalog, Outputs, Part, PartValue, Scope, Snapshot,
+};
+use secure_account_engine::{ActionOutput, CallCounts, Port, PortError, flow};
+use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, SimError, Simulator};
 
 use crate::args::GlobalArgs;
 use crate::output::write_atomic;
@@ -43,16 +46,8 @@ impl Account {
             );
         }
         let scenario = global.simulate.clone().unwrap_or_else(|| "fresh".into());
-        let names = scenario_names();
-        if !names.contains(&scenario.as_str()) {
-            let hint = match closest(&scenario, names.iter().copied()) {
-                Some(c) => format!(" (did you mean `{c}`?)"),
-                None => String::new(),
-            };
-            bail!(
-                "unknown scenario `{scenario}`{hint}; the scenarios are {}",
-                names.join(", ")
-            );
+        if !scenario_names().contains(&scenario.as_str()) {
+            bail!("{}", SimError::unknown_scenario(&scenario));
         }
         let faults = match global.sim_faults.as_deref() {
             None => None,
@@ -78,15 +73,12 @@ impl Account {
     /// The simulator's latency model sleeps on tokio's clock, which starts paused: tokio
     /// skips ahead whenever every task waits, so a simulated apply finishes at once in real
     /// time while its report shows AWS-like virtual time.
-    pub fn run<T>(
-        &self,
-        f: impl AsyncFnOnce(&Simulator) -> anyhow::Result<T>,
-    ) -> anyhow::Result<T> {
+    pub fn run<T>(&self, f: impl AsyncFnOnce(&Backend) -> anyhow::Result<T>) -> anyhow::Result<T> {
         let runtime = secure_account_simulator::virtual_clock_runtime()
             .context("cannot start the async runtime")?;
         runtime.block_on(async {
-            let sim = self.open()?;
-            f(&sim).await
+            let backend = Backend::Simulated(self.open()?);
+            f(&backend).await
         })
     }
 
@@ -122,8 +114,9 @@ impl Account {
     }
 
     /// Saves the simulated account to the state file, if there is one.
-    pub fn save(&self, sim: &Simulator) -> anyhow::Result<()> {
+    pub fn save(&self, backend: &Backend) -> anyhow::Result<()> {
         let Account::Simulated { state_file, .. } = self;
+        let Backend::Simulated(sim) = backend;
         match state_file {
             Some(path) => write_atomic(path, &sim.to_state_json())
                 .context("cannot save the simulated account"),
@@ -132,12 +125,61 @@ impl Account {
     }
 }
 
+/// The one account the commands talk to, whichever it is: every command is written once
+/// against the [`Port`] it implements. Each variant runs on the clock that fits it (the
+/// simulator on tokio's paused, virtual clock).
+#[derive(Debug)]
+pub enum Backend {
+    Simulated(Simulator),
+}
+
+impl Port for Backend {
+    async fn read_account(&self) -> Result<AccountInfo, PortError> {
+        match self {
+            Backend::Simulated(sim) => sim.read_account().await,
+        }
+    }
+
+    async fn read_part(&self, scope: &Scope, part: Part) -> Result<PartValue, PortError> {
+        match self {
+            Backend::Simulated(sim) => sim.read_part(scope, part).await,
+        }
+    }
+
+    async fn execute(
+        &self,
+        region: &Scope,
+        action_id: &str,
+        action: &Action,
+        outputs: &Outputs,
+    ) -> Result<ActionOutput, PortError> {
+        match self {
+            Backend::Simulated(sim) => sim.execute(region, action_id, action, outputs).await,
+        }
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        match self {
+            Backend::Simulated(sim) => sim.sleep(duration).await,
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        match self {
+            Backend::Simulated(sim) => sim.elapsed(),
+        }
+    }
+
+    fn calls(&self) -> CallCounts {
+        match self {
+            Backend::Simulated(sim) => sim.calls(),
+        }
+    }
+}
+
 /// Reads the account, naming what failed.
 pub async fn read_snapshot(port: &impl Port) -> anyhow::Result<Snapshot> {
-    secure_account_engine::read_snapshot(port, secure_account_engine::DEFAULT_READ_CONCURRENCY)
-        .await
-        .map_err(anyhow::Error::new)
-        .context("cannot read the account")
+    Ok(flow::read(port).await?)
 }
 
 /// The baseline `--baseline`, `--region` and `--regions` select, not yet checked against
@@ -173,10 +215,7 @@ pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
 /// Checks the baseline's control ids against the catalog and its regions against the
 /// regions the account knows.
 pub fn validate_baseline(baseline: &Baseline, snapshot: &Snapshot) -> anyhow::Result<()> {
-    let regions: BTreeSet<String> = snapshot.regions.keys().cloned().collect();
-    baseline
-        .validate(Catalog::builtin(), &regions)
-        .with_context(|| format!("the baseline `{}` does not fit this account", baseline.name))
+    Ok(flow::validate(baseline, snapshot)?)
 }
 
 /// Checks the baseline's control ids only (no account to know the regions from).

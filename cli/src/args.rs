@@ -154,6 +154,24 @@ Example:
   secure-account --sim-state account.json verify --min-score 95")]
     Verify(VerifyArgs),
 
+    /// Estimate the baseline's monthly cost for this account, itemised
+    #[command(long_about = "\
+Estimate what the account costs a month once the baseline is applied: every paid item per \
+service and region (Security Hub checks, Config items, GuardDuty analysis, KMS keys and \
+requests, CloudWatch Logs, the log buckets' requests and storage, Inspector, Macie), as low / \
+typical / high for an account without workloads, with the assumption behind each and what \
+workloads add. Also the cost now, what the plan adds, and what each paid feature the baseline \
+may decline (features.macie_automated_discovery, features.guardduty_runtime_monitoring, \
+features.inspector_lambda_code) adds when on.
+
+Prices come from the dated price table compiled in (core/data/prices.json; its date is \
+printed). `--output json` prints `items[]` (service, region or `global`, monthly_usd low / \
+typical / high, assumption), `total` and `prices_as_of`.
+
+Example:
+  secure-account --simulate cost --output json")]
+    Cost,
+
     /// Show the baseline
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -161,22 +179,6 @@ Example:
     /// Show the FSBP control catalog
     #[command(subcommand)]
     Controls(ControlsCommand),
-
-    /// Measure apply against the critical path, and the CPU time of planning
-    #[command(long_about = "\
-Run the project's benchmark (SPEC §9) on the built-in `fresh` simulated account (17 regions, \
-AWS-like latencies on virtual time, no faults) with the `fsbp` baseline: the plan's critical \
-path (the longest dependency chain weighted by each write call's latency; rate limits and \
-reads excluded), a concurrent and a sequential apply on virtual time with their API calls, \
-their ratios against the targets, and the CPU time of planning one fresh snapshot and N \
-different ones on this thread.
-
-The virtual-time figures are deterministic; the CPU figures depend on the machine and the \
-build profile (build with `--release` to quote them).
-
-Example:
-  secure-account bench --plans 10000 --output json")]
-    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -207,21 +209,6 @@ pub struct ApplyArgs {
     /// Seed of the retry jitter, for reproducible runs
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// How many different snapshots to plan for the CPU figure
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    pub plans: u64,
-
-    /// Actions in flight at once in the concurrent apply (default: the engine's default)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub concurrency: Option<u32>,
-
-    /// Runs whose median is the CPU time of one `plan()` and one `evaluate()`
-    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
-    pub samples: u64,
 }
 
 #[derive(Debug, Args)]
@@ -283,7 +270,7 @@ pub struct ControlsDiffArgs {
 
 /// Command names, for [`normalize_args`].
 const COMMANDS: [&str; 8] = [
-    "snapshot", "plan", "apply", "verify", "baseline", "controls", "bench", "help",
+    "snapshot", "plan", "apply", "verify", "cost", "baseline", "controls", "help",
 ];
 
 /// `--simulate` takes an optional value, so `secure-account --simulate plan` would read

@@ -15,11 +15,12 @@ use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
 use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
-use crate::commands::{apply, baseline, bench, controls, plan, snapshot, verify};
+use crate::commands::{apply, baseline, controls, cost, plan, snapshot, verify};
 
 /// Planning and evaluating allocate many small strings and maps. Measured on the 2-core dev
 /// machine (release, fresh 17-region plan, median): 1.17 ms with the system allocator
-/// (`core/examples/plan_timing`), 0.75 ms with mimalloc (`secure-account bench`).
+/// (`core/examples/plan_timing`), 0.75 ms with mimalloc (`secure-account-bench`, which uses
+/// it too).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -56,7 +57,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 Account::from_args(global)?.run(async |sim| controls::diff_live(sim, global).await)
             }
         },
-        Command::Bench(args) => bench::run(global, args),
         Command::Baseline(BaselineCommand::Show) => {
             let baseline = load_baseline(global)?;
             if global.simulate.is_some() || global.sim_state.is_some() {
@@ -76,6 +76,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             // A bad baseline file is reported before the account is read.
             let baseline = load_baseline(global)?;
             account.run(async |sim| plan::run(sim, global, &baseline, args).await)
+        }
+        Command::Cost => {
+            let account = Account::from_args(global)?;
+            let baseline = load_baseline(global)?;
+            account.run(async |sim| cost::run(sim, global, &baseline).await)
         }
         Command::Verify(args) => {
             let account = Account::from_args(global)?;

@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::snapshot::PublicAccessBlock;
+use crate::part::{Reach, Scope};
+use crate::snapshot::{
+    InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
+};
 
 /// A reference to a KMS key: one that exists, or one that an earlier action of the plan
 /// creates (its id is only known once that action ran).
@@ -64,9 +67,33 @@ pub struct ControlAssociationUpdate {
 /// One AWS operation with its parameters.
 ///
 /// In JSON: `{"action": "create_detector", "params": {...}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumDiscriminants,
+)]
 #[serde(tag = "action", content = "params", rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[strum_discriminants(
+    name(ActionKind),
+    derive(
+        PartialOrd,
+        Ord,
+        Hash,
+        Serialize,
+        Deserialize,
+        strum::EnumIter,
+        strum::IntoStaticStr,
+        strum::EnumString
+    ),
+    serde(rename_all = "snake_case"),
+    strum(serialize_all = "snake_case")
+)]
 pub enum Action {
     // ---- Security Hub ----
     /// `securityhub:EnableSecurityHub`: turns Security Hub on in the region, without the
@@ -127,17 +154,7 @@ pub enum Action {
     },
     /// `iam:UpdateAccountPasswordPolicy`: the whole policy (the call replaces every field;
     /// the planner already merged it with the stronger existing values).
-    UpdateAccountPasswordPolicy {
-        minimum_password_length: u32,
-        require_symbols: bool,
-        require_numbers: bool,
-        require_uppercase_characters: bool,
-        require_lowercase_characters: bool,
-        allow_users_to_change_password: bool,
-        max_password_age: Option<u32>,
-        password_reuse_prevention: Option<u32>,
-        hard_expiry: bool,
-    },
+    UpdateAccountPasswordPolicy(PasswordPolicy),
 
     // ---- AWS Config ----
     /// `config:PutConfigurationRecorder`: creates or updates the recorder.
@@ -181,7 +198,10 @@ pub enum Action {
         kms_master_key_id: Option<String>,
     },
     /// `s3:PutBucketVersioning`.
-    PutBucketVersioning { bucket: String, status: String },
+    PutBucketVersioning {
+        bucket: String,
+        status: VersioningStatus,
+    },
     /// `s3:PutBucketPolicy`: replaces the policy; the planner merged the existing
     /// statements in. Precondition: the bucket exists.
     PutBucketPolicy { bucket: String, policy: String },
@@ -290,7 +310,9 @@ pub enum Action {
     /// `ec2:EnableSnapshotBlockPublicAccess`.
     EnableSnapshotBlockPublicAccess { state: String },
     /// `ec2:ModifyVpcBlockPublicAccessOptions` (only when the baseline switch is on).
-    ModifyVpcBlockPublicAccessOptions { internet_gateway_block_mode: String },
+    ModifyVpcBlockPublicAccessOptions {
+        internet_gateway_block_mode: InternetGatewayBlockMode,
+    },
     /// `ec2:DetachInternetGateway` from a default VPC. Precondition: the snapshot showed
     /// the VPC without network interfaces.
     DetachInternetGateway {
@@ -341,6 +363,10 @@ pub enum Action {
     },
     /// `macie2:UpdateAutomatedDiscoveryConfiguration`.
     UpdateAutomatedDiscoveryConfiguration { status: String },
+    /// `macie2:UpdateClassificationScope` (the scope `macie2:ListClassificationScopes`
+    /// names), adding these buckets to the exclusions of automated discovery (operation
+    /// `ADD`: the customer's own exclusions stay).
+    UpdateClassificationScope { exclude_bucket_names: Vec<String> },
 }
 
 impl Action {
@@ -349,90 +375,339 @@ impl Action {
         self.into()
     }
 
-    /// The AWS service the operation belongs to, for grouping in the text rendering.
+    /// The action's kind: the variant without its parameters.
+    pub fn kind(&self) -> ActionKind {
+        self.into()
+    }
+
+    /// The action's row of facts.
+    pub fn facts(&self) -> ActionFacts {
+        self.kind().facts()
+    }
+
+    /// The AWS service the operation belongs to (`securityhub`, `s3control`).
     pub fn service(&self) -> &'static str {
-        use Action::*;
-        match self {
-            EnableSecurityHub { .. }
-            | UpdateSecurityHubConfiguration { .. }
-            | BatchEnableStandards { .. }
-            | BatchUpdateStandardsControlAssociations { .. }
-            | CreateFindingAggregator { .. } => "securityhub",
-            CreateDetector { .. } | UpdateDetector { .. } => "guardduty",
-            CreateServiceLinkedRole { .. }
-            | CreateRole { .. }
-            | PutRolePolicy { .. }
-            | UpdateAccountPasswordPolicy { .. } => "iam",
-            PutConfigurationRecorder { .. }
-            | PutDeliveryChannel { .. }
-            | StartConfigurationRecorder { .. } => "config",
-            CreateBucket { .. }
-            | PutPublicAccessBlock { .. }
-            | PutBucketOwnershipControls { .. }
-            | PutBucketEncryption { .. }
-            | PutBucketVersioning { .. }
-            | PutBucketPolicy { .. }
-            | PutBucketLifecycleConfiguration { .. }
-            | PutBucketLogging { .. } => "s3",
-            PutAccountPublicAccessBlock { .. } => "s3control",
-            CreateKey { .. }
-            | CreateAlias { .. }
-            | PutKeyPolicy { .. }
-            | EnableKeyRotation { .. } => "kms",
-            CreateLogGroup { .. } | PutRetentionPolicy { .. } => "logs",
-            CreateTrail { .. }
-            | UpdateTrail { .. }
-            | PutEventSelectors { .. }
-            | StartLogging { .. } => "cloudtrail",
-            CreateAnalyzer { .. } | CreateArchiveRule { .. } | UpdateArchiveRule { .. } => {
-                "accessanalyzer"
-            }
-            EnableEbsEncryptionByDefault {}
-            | EnableSnapshotBlockPublicAccess { .. }
-            | ModifyVpcBlockPublicAccessOptions { .. }
-            | DetachInternetGateway { .. }
-            | DeleteInternetGateway { .. }
-            | DeleteSubnet { .. }
-            | DeleteVpc { .. } => "ec2",
-            UpdateWorkGroup { .. } => "athena",
-            PutAlternateContact { .. } => "account",
-            UpdateServiceSetting { .. } => "ssm",
-            EnableInspector { .. } => "inspector2",
-            EnableMacie { .. } | UpdateAutomatedDiscoveryConfiguration { .. } => "macie2",
-        }
+        self.facts().service
     }
 
     /// Whether the action deletes or detaches something.
     pub fn is_destructive(&self) -> bool {
-        matches!(
-            self,
-            Action::DetachInternetGateway { .. }
-                | Action::DeleteInternetGateway { .. }
-                | Action::DeleteSubnet { .. }
-                | Action::DeleteVpc { .. }
-        )
+        self.facts().destructive
+    }
+}
+
+/// One row of facts about an action kind: what the adapters call, what IAM must allow,
+/// where it runs and whether it destroys something. Every consumer (the simulator's
+/// access checks and region rules, the text rendering's grouping, `iam-policy`, the
+/// adapters) reads this one table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionFacts {
+    /// The AWS service (`Action::service` spelling: `iam`, `s3control`, `accessanalyzer`).
+    pub service: &'static str,
+    /// The IAM actions the call needs; the first is the operation's own, named when access
+    /// is denied; the others are what the service does on the caller's behalf
+    /// (`iam:PassRole`, creating its service-linked role).
+    pub iam_actions: &'static [&'static str],
+    /// Account-wide operations (IAM, S3 Control, Account) run once, in `"global"`.
+    pub reach: Reach,
+    /// Deletes or detaches something.
+    pub destructive: bool,
+}
+
+const SLR: &str = "iam:CreateServiceLinkedRole";
+
+impl ActionKind {
+    /// Every kind, in declaration order.
+    pub fn all() -> impl Iterator<Item = ActionKind> {
+        <ActionKind as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The snake_case name.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The table: one row per kind.
+    pub fn facts(self) -> ActionFacts {
+        use ActionKind as K;
+        use Reach::{Account, Regional};
+        const KEEP: bool = false;
+        const DESTROY: bool = true;
+        let (service, iam_actions, reach, destructive): (
+            &'static str,
+            &'static [&'static str],
+            Reach,
+            bool,
+        ) = match self {
+            K::EnableSecurityHub => (
+                "securityhub",
+                &["securityhub:EnableSecurityHub", SLR],
+                Regional,
+                KEEP,
+            ),
+            K::UpdateSecurityHubConfiguration => (
+                "securityhub",
+                &["securityhub:UpdateSecurityHubConfiguration"],
+                Regional,
+                KEEP,
+            ),
+            K::BatchEnableStandards => (
+                "securityhub",
+                &["securityhub:BatchEnableStandards"],
+                Regional,
+                KEEP,
+            ),
+            K::BatchUpdateStandardsControlAssociations => (
+                "securityhub",
+                &["securityhub:BatchUpdateStandardsControlAssociations"],
+                Regional,
+                KEEP,
+            ),
+            K::CreateFindingAggregator => (
+                "securityhub",
+                &["securityhub:CreateFindingAggregator"],
+                Regional,
+                KEEP,
+            ),
+            K::CreateDetector => (
+                "guardduty",
+                &["guardduty:CreateDetector", SLR],
+                Regional,
+                KEEP,
+            ),
+            K::UpdateDetector => ("guardduty", &["guardduty:UpdateDetector"], Regional, KEEP),
+            K::CreateServiceLinkedRole => ("iam", &[SLR], Account, KEEP),
+            K::CreateRole => ("iam", &["iam:CreateRole", "iam:TagRole"], Account, KEEP),
+            K::PutRolePolicy => ("iam", &["iam:PutRolePolicy"], Account, KEEP),
+            K::UpdateAccountPasswordPolicy => {
+                ("iam", &["iam:UpdateAccountPasswordPolicy"], Account, KEEP)
+            }
+            K::PutConfigurationRecorder => (
+                "config",
+                &["config:PutConfigurationRecorder", "iam:PassRole"],
+                Regional,
+                KEEP,
+            ),
+            K::PutDeliveryChannel => ("config", &["config:PutDeliveryChannel"], Regional, KEEP),
+            K::StartConfigurationRecorder => (
+                "config",
+                &["config:StartConfigurationRecorder"],
+                Regional,
+                KEEP,
+            ),
+            K::CreateBucket => ("s3", &["s3:CreateBucket"], Regional, KEEP),
+            K::PutPublicAccessBlock => ("s3", &["s3:PutBucketPublicAccessBlock"], Regional, KEEP),
+            K::PutAccountPublicAccessBlock => (
+                "s3control",
+                &["s3:PutAccountPublicAccessBlock"],
+                Account,
+                KEEP,
+            ),
+            K::PutBucketOwnershipControls => {
+                ("s3", &["s3:PutBucketOwnershipControls"], Regional, KEEP)
+            }
+            K::PutBucketEncryption => ("s3", &["s3:PutEncryptionConfiguration"], Regional, KEEP),
+            K::PutBucketVersioning => ("s3", &["s3:PutBucketVersioning"], Regional, KEEP),
+            K::PutBucketPolicy => ("s3", &["s3:PutBucketPolicy"], Regional, KEEP),
+            K::PutBucketLifecycleConfiguration => {
+                ("s3", &["s3:PutLifecycleConfiguration"], Regional, KEEP)
+            }
+            K::PutBucketLogging => ("s3", &["s3:PutBucketLogging"], Regional, KEEP),
+            K::CreateKey => ("kms", &["kms:CreateKey", "kms:TagResource"], Regional, KEEP),
+            K::CreateAlias => ("kms", &["kms:CreateAlias"], Regional, KEEP),
+            K::PutKeyPolicy => ("kms", &["kms:PutKeyPolicy"], Regional, KEEP),
+            K::EnableKeyRotation => ("kms", &["kms:EnableKeyRotation"], Regional, KEEP),
+            K::CreateLogGroup => ("logs", &["logs:CreateLogGroup"], Regional, KEEP),
+            K::PutRetentionPolicy => ("logs", &["logs:PutRetentionPolicy"], Regional, KEEP),
+            K::CreateTrail => (
+                "cloudtrail",
+                &["cloudtrail:CreateTrail", "iam:PassRole"],
+                Regional,
+                KEEP,
+            ),
+            K::UpdateTrail => (
+                "cloudtrail",
+                &["cloudtrail:UpdateTrail", "iam:PassRole"],
+                Regional,
+                KEEP,
+            ),
+            K::PutEventSelectors => (
+                "cloudtrail",
+                &["cloudtrail:PutEventSelectors"],
+                Regional,
+                KEEP,
+            ),
+            K::StartLogging => ("cloudtrail", &["cloudtrail:StartLogging"], Regional, KEEP),
+            K::CreateAnalyzer => (
+                "accessanalyzer",
+                &["access-analyzer:CreateAnalyzer", SLR],
+                Regional,
+                KEEP,
+            ),
+            K::CreateArchiveRule => (
+                "accessanalyzer",
+                &["access-analyzer:CreateArchiveRule"],
+                Regional,
+                KEEP,
+            ),
+            K::UpdateArchiveRule => (
+                "accessanalyzer",
+                &["access-analyzer:UpdateArchiveRule"],
+                Regional,
+                KEEP,
+            ),
+            K::EnableEbsEncryptionByDefault => {
+                ("ec2", &["ec2:EnableEbsEncryptionByDefault"], Regional, KEEP)
+            }
+            K::EnableSnapshotBlockPublicAccess => (
+                "ec2",
+                &["ec2:EnableSnapshotBlockPublicAccess"],
+                Regional,
+                KEEP,
+            ),
+            K::ModifyVpcBlockPublicAccessOptions => (
+                "ec2",
+                &["ec2:ModifyVpcBlockPublicAccessOptions"],
+                Regional,
+                KEEP,
+            ),
+            K::DetachInternetGateway => ("ec2", &["ec2:DetachInternetGateway"], Regional, DESTROY),
+            K::DeleteInternetGateway => ("ec2", &["ec2:DeleteInternetGateway"], Regional, DESTROY),
+            K::DeleteSubnet => ("ec2", &["ec2:DeleteSubnet"], Regional, DESTROY),
+            K::DeleteVpc => ("ec2", &["ec2:DeleteVpc"], Regional, DESTROY),
+            K::UpdateWorkGroup => ("athena", &["athena:UpdateWorkGroup"], Regional, KEEP),
+            K::PutAlternateContact => ("account", &["account:PutAlternateContact"], Account, KEEP),
+            K::UpdateServiceSetting => ("ssm", &["ssm:UpdateServiceSetting"], Regional, KEEP),
+            K::EnableInspector => ("inspector2", &["inspector2:Enable", SLR], Regional, KEEP),
+            K::EnableMacie => ("macie2", &["macie2:EnableMacie", SLR], Regional, KEEP),
+            K::UpdateAutomatedDiscoveryConfiguration => (
+                "macie2",
+                &["macie2:UpdateAutomatedDiscoveryConfiguration"],
+                Regional,
+                KEEP,
+            ),
+            K::UpdateClassificationScope => (
+                "macie2",
+                &[
+                    "macie2:UpdateClassificationScope",
+                    "macie2:ListClassificationScopes",
+                ],
+                Regional,
+                KEEP,
+            ),
+        };
+        ActionFacts {
+            service,
+            iam_actions,
+            reach,
+            destructive,
+        }
+    }
+
+    /// The IAM action of the operation itself (`guardduty:CreateDetector`).
+    pub fn iam_action(self) -> &'static str {
+        self.facts().iam_actions[0]
     }
 }
 
 /// An action as the plan holds it: where it runs, why, and after what.
+///
+/// Read from a file, `destructive` is recomputed from the action: a saved plan cannot
+/// make a destructive action look harmless.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "PlannedActionFile")]
 pub struct PlannedAction {
     /// Unique within the plan, stable across runs: `<region>/<action>[/<resource>]`.
     pub id: String,
     #[serde(flatten)]
     pub op: Action,
     /// The region, or `"global"` for account-wide operations.
-    pub region: String,
+    pub region: Scope,
     /// FSBP control ids this action helps make pass.
     pub satisfies: Vec<String>,
     /// Ids of actions that must have been applied first.
     pub depends_on: Vec<String>,
+    /// Whether the action deletes or detaches something (from [`ActionKind::facts`]).
     pub destructive: bool,
+}
+
+/// A planned action as a file holds it, before `destructive` is recomputed.
+#[derive(Deserialize)]
+struct PlannedActionFile {
+    id: String,
+    #[serde(flatten)]
+    op: Action,
+    region: Scope,
+    satisfies: Vec<String>,
+    depends_on: Vec<String>,
+    #[serde(default, rename = "destructive")]
+    _destructive_in_file: bool,
+}
+
+impl From<PlannedActionFile> for PlannedAction {
+    fn from(f: PlannedActionFile) -> PlannedAction {
+        PlannedAction {
+            destructive: f.op.is_destructive(),
+            id: f.id,
+            op: f.op,
+            region: f.region,
+            satisfies: f.satisfies,
+            depends_on: f.depends_on,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_a_row_and_its_name_round_trips() {
+        let mut names = std::collections::BTreeSet::new();
+        for kind in ActionKind::all() {
+            let f = kind.facts();
+            assert!(!f.service.is_empty());
+            let (prefix, _) = kind.iam_action().split_once(':').unwrap();
+            assert!(
+                [f.service, "s3", "access-analyzer"].contains(&prefix),
+                "{}: {}",
+                kind.name(),
+                kind.iam_action()
+            );
+            assert!(names.insert(kind.name()));
+            assert_eq!(kind.name().parse::<ActionKind>().unwrap(), kind);
+        }
+        assert_eq!(names.len(), 50);
+        let destructive: Vec<_> = ActionKind::all()
+            .filter(|k| k.facts().destructive)
+            .map(ActionKind::name)
+            .collect();
+        assert_eq!(
+            destructive,
+            [
+                "detach_internet_gateway",
+                "delete_internet_gateway",
+                "delete_subnet",
+                "delete_vpc"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_saved_destructive_flag_is_recomputed_from_the_action() {
+        let json = r#"{"id": "us-east-1/delete_vpc/vpc-1", "action": "delete_vpc",
+            "params": {"vpc_id": "vpc-1"}, "region": "us-east-1", "satisfies": [],
+            "depends_on": [], "destructive": false}"#;
+        let a: PlannedAction = serde_json::from_str(json).unwrap();
+        assert!(a.destructive, "a file cannot hide a destructive action");
+        let json = json.replace("\"destructive\": false", "\"destructive\": true");
+        let json = json
+            .replace("delete_vpc\",", "create_bucket\",")
+            .replace("{\"vpc_id\": \"vpc-1\"}", "{\"bucket\": \"b\"}");
+        let a: PlannedAction = serde_json::from_str(&json).unwrap();
+        assert!(!a.destructive);
+        assert_eq!(serde_json::to_value(&a).unwrap()["destructive"], false);
+    }
 
     /// The name is the serde tag: the same word in plan JSON, logs and adapters.
     #[test]

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 
+/// The reason the `seed-2024-08` baseline gives for the controls of what the seed never set up.
+pub const SEED_OUT_OF_SCOPE: &str = "outside the 2024-08 service's scope";
+
 /// Names of the built-in baselines.
 pub const BUILT_IN: [&str; 2] = ["fsbp", "seed-2024-08"];
 
@@ -175,6 +178,72 @@ pub struct Features {
     pub ssm: bool,
     pub inspector: bool,
     pub macie: bool,
+    /// Macie automated sensitive data discovery (Macie.2); off disables Macie.2 with the
+    /// reason of [`PAID_SWITCHES`].
+    pub macie_automated_discovery: bool,
+    /// GuardDuty Runtime Monitoring and its automated agent management (GuardDuty.7, .11,
+    /// .12, .13); off disables those controls with the reason of [`PAID_SWITCHES`].
+    pub guardduty_runtime_monitoring: bool,
+    /// Inspector Lambda code scanning (Inspector.3); off disables Inspector.3 with the
+    /// reason of [`PAID_SWITCHES`].
+    pub inspector_lambda_code: bool,
+}
+
+/// A paid feature a cost-conscious provider may decline: the `[features]` key, the
+/// controls it serves, and the reason recorded in Security Hub when it is off.
+pub struct PaidSwitch {
+    pub key: &'static str,
+    pub controls: &'static [&'static str],
+    pub reason: &'static str,
+    pub get: fn(&Features) -> bool,
+    pub set: fn(&mut Features, bool),
+}
+
+/// The paid features the baseline may decline, each disabling only the controls that need
+/// it. `fsbp` keeps them on (it targets 100); `cost` shows what each one costs.
+pub const PAID_SWITCHES: &[PaidSwitch] = &[
+    PaidSwitch {
+        key: "macie_automated_discovery",
+        controls: &["Macie.2"],
+        reason: "declined paid feature (features.macie_automated_discovery = false): automated \
+                 discovery bills every object in the buckets in scope and the data it samples, \
+                 and an account without workloads holds only the tool's KMS-encrypted logs, \
+                 which Macie cannot read",
+        get: |f| f.macie_automated_discovery,
+        set: |f, on| f.macie_automated_discovery = on,
+    },
+    PaidSwitch {
+        key: "guardduty_runtime_monitoring",
+        controls: &[
+            "GuardDuty.7",
+            "GuardDuty.11",
+            "GuardDuty.12",
+            "GuardDuty.13",
+        ],
+        reason: "declined paid feature (features.guardduty_runtime_monitoring = false): Runtime \
+                 Monitoring bills per vCPU of every instance, cluster and task, and its agent \
+                 management installs an agent and a VPC endpoint into the customer's workloads",
+        get: |f| f.guardduty_runtime_monitoring,
+        set: |f, on| f.guardduty_runtime_monitoring = on,
+    },
+    PaidSwitch {
+        key: "inspector_lambda_code",
+        controls: &["Inspector.3"],
+        reason: "declined paid feature (features.inspector_lambda_code = false): Lambda code \
+                 scanning bills per function a month on top of standard Lambda scanning",
+        get: |f| f.inspector_lambda_code,
+        set: |f, on| f.inspector_lambda_code = on,
+    },
+];
+
+impl Features {
+    /// Why `control` is disabled by a declined paid feature, if it is.
+    pub fn declined_reason(&self, control: &str) -> Option<&'static str> {
+        PAID_SWITCHES
+            .iter()
+            .find(|s| !(s.get)(self) && s.controls.contains(&control))
+            .map(|s| s.reason)
+    }
 }
 
 impl Default for Features {
@@ -197,6 +266,9 @@ impl Default for Features {
             ssm: true,
             inspector: true,
             macie: true,
+            macie_automated_discovery: true,
+            guardduty_runtime_monitoring: true,
+            inspector_lambda_code: true,
         }
     }
 }
@@ -296,6 +368,29 @@ impl Baseline {
         b.home_region = "ap-northeast-1".into();
         b.controls.reviewed_through = Some("2024-08-31".into());
         b.controls.disabled.clear();
+        // What the seed never set up: the controls those services would satisfy are
+        // decided exceptions, so the seed's own promise ("100 or near 100") holds. SSM.6
+        // and SSM.7 (the SSM settings) joined FSBP in 2025-07: they are disabled as not yet
+        // reviewed, the more precise reason.
+        for (controls, service) in [
+            (
+                &["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"][..],
+                "Amazon Inspector",
+            ),
+            (&["Macie.1", "Macie.2"][..], "Amazon Macie"),
+            (
+                &["CloudTrail.5"][..],
+                "CloudTrail delivery to CloudWatch Logs",
+            ),
+            (&["S3.1"][..], "the account-wide S3 block public access"),
+        ] {
+            for c in controls {
+                b.controls.disabled.insert(
+                    c.to_string(),
+                    format!("{SEED_OUT_OF_SCOPE}: it never set up {service}"),
+                );
+            }
+        }
         b.features = Features {
             security_hub: true,
             finding_aggregator: false,
@@ -314,6 +409,9 @@ impl Baseline {
             ssm: false,
             inspector: false,
             macie: false,
+            macie_automated_discovery: false,
+            guardduty_runtime_monitoring: false,
+            inspector_lambda_code: false,
         };
         b
     }

@@ -146,12 +146,17 @@ impl CatalogDiff {
     }
 }
 
-/// Sorts control ids as Security Hub lists them (`EC2.2` before `EC2.10`).
-fn by_id(ids: &mut [String]) {
-    ids.sort_by_key(|id| match id.rsplit_once('.') {
+/// The key that sorts control ids as Security Hub lists them (`EC2.2` before `EC2.10`).
+pub fn control_sort_key(id: &str) -> (String, u32) {
+    match id.rsplit_once('.') {
         Some((p, n)) => (p.to_ascii_lowercase(), n.parse::<u32>().unwrap_or(u32::MAX)),
         None => (id.to_ascii_lowercase(), 0),
-    });
+    }
+}
+
+/// Sorts control ids as Security Hub lists them (`EC2.2` before `EC2.10`).
+fn by_id(ids: &mut [String]) {
+    ids.sort_by_key(|id| control_sort_key(id));
 }
 
 impl Catalog {

@@ -8,7 +8,7 @@ use crate::action::{Action, DetectorFeature, KeyRef, Outputs};
 use crate::catalog::{Catalog, fsbp_standards_arn};
 use crate::snapshot::{
     AccountWide, AlternateContact, Analyzer, AwsError, Bucket, ConfigRecorder, ControlAssociation,
-    DeliveryChannel, Detector, GLOBAL, IamRole, KmsKey, LogGroup, Observed, PasswordPolicy,
+    DeliveryChannel, Detector, GLOBAL, IamRole, KeyState, KmsKey, LogGroup, Observed,
     RegionServices, SecurityHub, Snapshot, Trail, VpcBlockPublicAccess,
 };
 
@@ -52,6 +52,20 @@ pub fn service_linked_role_arn(account_id: &str, aws_service_name: &str) -> Stri
     )
 }
 
+/// The state of a bucket that `create_bucket` makes: AWS's defaults for new buckets since
+/// 2023 (all four public access block flags, ACLs disabled, SSE-S3 default encryption).
+/// The planner predicts with it too.
+pub fn new_bucket(name: &str, region: &str) -> Bucket {
+    Bucket {
+        name: name.into(),
+        region: region.into(),
+        public_access_block: Some(crate::snapshot::PublicAccessBlock::ALL),
+        object_ownership: Some("BucketOwnerEnforced".into()),
+        encryption: Some("AES256".into()),
+        ..Bucket::default()
+    }
+}
+
 /// The item `matches` picks, or `NotFound` naming it (`what` runs only then).
 fn find_mut<T>(
     items: &mut [T],
@@ -81,7 +95,8 @@ fn known<'a, T>(o: &'a mut Observed<T>, what: &str) -> Result<&'a mut T, AwsErro
 
 /// Applies `action`'s effect in `region` (`"global"` for account-wide actions).
 ///
-/// Returns the id of the key a `create_key` created.
+/// Returns the id of the key a `create_key` created. One arm per action: a new action is a
+/// compile error here until its effect is written.
 pub fn apply(
     snapshot: &mut Snapshot,
     region: &str,
@@ -91,43 +106,11 @@ pub fn apply(
     ids: &mut dyn IdSource,
 ) -> Result<Option<String>, AwsError> {
     let account_id = snapshot.account_id.clone();
-    if region == GLOBAL {
-        apply_global(&mut snapshot.global, &account_id, action)?;
-        return Ok(None);
-    }
-    // Buckets are account-wide state with a region.
-    if let Some(result) = apply_bucket(&mut snapshot.global, region, action) {
-        result?;
-        return Ok(None);
-    }
-    let services = &mut snapshot
-        .regions
-        .get_mut(region)
-        .ok_or_else(|| {
-            AwsError::new(
-                "UnrecognizedClientException",
-                format!("unknown region `{region}`"),
-            )
-        })?
-        .services;
-    apply_regional(
-        services,
-        &account_id,
-        region,
-        action_id,
-        action,
-        outputs,
-        ids,
-    )
-}
-
-fn apply_global(
-    global: &mut AccountWide,
-    account_id: &str,
-    action: &Action,
-) -> Result<(), AwsError> {
+    let account_id = account_id.as_str();
     match action {
+        // ---- account-wide ----
         Action::CreateServiceLinkedRole { aws_service_name } => {
+            let global = account_wide(snapshot, region, action)?;
             let roles = known(&mut global.roles, "IAM roles")?;
             let name = service_linked_role_name(aws_service_name);
             if !roles.iter().any(|r| r.name == name) {
@@ -144,6 +127,7 @@ fn apply_global(
             role_name,
             assume_role_policy_document,
         } => {
+            let global = account_wide(snapshot, region, action)?;
             let roles = known(&mut global.roles, "IAM roles")?;
             roles.push(IamRole {
                 name: role_name.clone(),
@@ -158,6 +142,7 @@ fn apply_global(
             policy_name,
             policy_document,
         } => {
+            let global = account_wide(snapshot, region, action)?;
             let roles = known(&mut global.roles, "IAM roles")?;
             let role = find_mut(
                 roles,
@@ -167,30 +152,12 @@ fn apply_global(
             role.inline_policies
                 .insert(policy_name.clone(), policy_document.clone());
         }
-        Action::UpdateAccountPasswordPolicy {
-            minimum_password_length,
-            require_symbols,
-            require_numbers,
-            require_uppercase_characters,
-            require_lowercase_characters,
-            allow_users_to_change_password,
-            max_password_age,
-            password_reuse_prevention,
-            hard_expiry,
-        } => {
-            global.password_policy = Observed::Known(Some(PasswordPolicy {
-                minimum_password_length: *minimum_password_length,
-                require_symbols: *require_symbols,
-                require_numbers: *require_numbers,
-                require_uppercase_characters: *require_uppercase_characters,
-                require_lowercase_characters: *require_lowercase_characters,
-                allow_users_to_change_password: *allow_users_to_change_password,
-                max_password_age: *max_password_age,
-                password_reuse_prevention: *password_reuse_prevention,
-                hard_expiry: *hard_expiry,
-            }));
+        Action::UpdateAccountPasswordPolicy(policy) => {
+            let global = account_wide(snapshot, region, action)?;
+            global.password_policy = Observed::Known(Some(policy.clone()));
         }
         Action::PutAccountPublicAccessBlock { configuration } => {
+            let global = account_wide(snapshot, region, action)?;
             global.account_public_access_block = Observed::Known(Some(*configuration));
         }
         Action::PutAlternateContact {
@@ -200,6 +167,7 @@ fn apply_global(
             phone_number,
             ..
         } => {
+            let global = account_wide(snapshot, region, action)?;
             global.security_contact = Observed::Known(Some(AlternateContact {
                 name: name.clone(),
                 title: title.clone(),
@@ -207,128 +175,59 @@ fn apply_global(
                 phone_number: phone_number.clone(),
             }));
         }
-        other => {
-            return Err(AwsError::new(
-                "InvalidAction",
-                format!("`{}` is not an account-wide action", other.name()),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Bucket operations; `None` when `action` is not one.
-fn apply_bucket(
-    global: &mut AccountWide,
-    region: &str,
-    action: &Action,
-) -> Option<Result<(), AwsError>> {
-    let bucket_name = match action {
-        Action::CreateBucket { bucket }
-        | Action::PutPublicAccessBlock { bucket, .. }
-        | Action::PutBucketOwnershipControls { bucket, .. }
-        | Action::PutBucketEncryption { bucket, .. }
-        | Action::PutBucketVersioning { bucket, .. }
-        | Action::PutBucketPolicy { bucket, .. }
-        | Action::PutBucketLifecycleConfiguration { bucket, .. }
-        | Action::PutBucketLogging { bucket, .. } => bucket.clone(),
-        _ => return None,
-    };
-    Some((|| {
-        let buckets = known(&mut global.buckets, "S3 buckets")?;
-        if let Action::CreateBucket { bucket } = action {
+        // ---- buckets ----
+        Action::CreateBucket { bucket } => {
+            let buckets = bucket_list(snapshot, region, action)?;
             if !buckets.iter().any(|b| &b.name == bucket) {
-                // New buckets since 2023: all four public access block flags, ACLs disabled,
-                // SSE-S3 default encryption.
-                buckets.push(Bucket {
-                    name: bucket.clone(),
-                    region: region.to_string(),
-                    public_access_block: Some(crate::snapshot::PublicAccessBlock::ALL),
-                    object_ownership: Some("BucketOwnerEnforced".into()),
-                    encryption: Some("AES256".into()),
-                    ..Bucket::default()
-                });
+                buckets.push(new_bucket(bucket, region));
             }
-            return Ok(());
         }
-        let b = find_mut(
-            buckets,
-            |b| b.name == bucket_name,
-            || format!("bucket `{bucket_name}`"),
-        )?;
-        match action {
-            Action::PutPublicAccessBlock { configuration, .. } => {
-                b.public_access_block = Some(*configuration)
-            }
-            Action::PutBucketOwnershipControls {
-                object_ownership, ..
-            } => b.object_ownership = Some(object_ownership.clone()),
-            Action::PutBucketEncryption {
-                sse_algorithm,
-                kms_master_key_id,
-                ..
-            } => {
-                b.encryption = Some(sse_algorithm.clone());
-                b.kms_key_id = kms_master_key_id.clone();
-            }
-            Action::PutBucketVersioning { status, .. } => b.versioning = Some(status.clone()),
-            Action::PutBucketPolicy { policy, .. } => b.policy = Some(policy.clone()),
-            Action::PutBucketLifecycleConfiguration { rules, .. } => {
-                b.lifecycle_rules = rules.clone()
-            }
-            Action::PutBucketLogging {
-                target_bucket,
-                target_prefix,
-                ..
-            } => {
-                b.logging_target = Some(target_bucket.clone());
-                b.logging_prefix = Some(target_prefix.clone());
-            }
-            _ => unreachable!("matched above"),
+        Action::PutPublicAccessBlock {
+            bucket,
+            configuration,
+        } => {
+            bucket_mut(snapshot, region, action, bucket)?.public_access_block = Some(*configuration)
         }
-        Ok(())
-    })())
-}
-
-fn resolve(outputs: &Outputs, key: &KeyRef) -> Result<String, AwsError> {
-    outputs
-        .resolve(key)
-        .ok_or_else(|| AwsError::new("NotFoundException", format!("key {key:?} was not created")))
-}
-
-fn find_key<'a>(keys: &'a mut [KmsKey], id: &str) -> Result<&'a mut KmsKey, AwsError> {
-    keys.iter_mut()
-        .find(|k| k.key_id == id || k.arn == id || k.aliases.iter().any(|a| a == id))
-        .ok_or_else(|| AwsError::new("NotFoundException", format!("key `{id}` does not exist")))
-}
-
-fn set_features(detector: &mut Detector, features: &[DetectorFeature]) {
-    for f in features {
-        detector
-            .features
-            .insert(f.name.clone(), f.status == "ENABLED");
-        for (name, status) in &f.additional_configuration {
-            detector
-                .features
-                .insert(format!("{}/{}", f.name, name), status == "ENABLED");
+        Action::PutBucketOwnershipControls {
+            bucket,
+            object_ownership,
+        } => {
+            bucket_mut(snapshot, region, action, bucket)?.object_ownership =
+                Some(object_ownership.clone())
         }
-    }
-}
-
-fn apply_regional(
-    s: &mut RegionServices,
-    account_id: &str,
-    region: &str,
-    action_id: &str,
-    action: &Action,
-    outputs: &Outputs,
-    ids: &mut dyn IdSource,
-) -> Result<Option<String>, AwsError> {
-    match action {
+        Action::PutBucketEncryption {
+            bucket,
+            sse_algorithm,
+            kms_master_key_id,
+        } => {
+            let b = bucket_mut(snapshot, region, action, bucket)?;
+            b.encryption = Some(sse_algorithm.clone());
+            b.kms_key_id = kms_master_key_id.clone();
+        }
+        Action::PutBucketVersioning { bucket, status } => {
+            bucket_mut(snapshot, region, action, bucket)?.versioning = Some(*status)
+        }
+        Action::PutBucketPolicy { bucket, policy } => {
+            bucket_mut(snapshot, region, action, bucket)?.policy = Some(policy.clone())
+        }
+        Action::PutBucketLifecycleConfiguration { bucket, rules } => {
+            bucket_mut(snapshot, region, action, bucket)?.lifecycle_rules = rules.clone()
+        }
+        Action::PutBucketLogging {
+            bucket,
+            target_bucket,
+            target_prefix,
+        } => {
+            let b = bucket_mut(snapshot, region, action, bucket)?;
+            b.logging_target = Some(target_bucket.clone());
+            b.logging_prefix = Some(target_prefix.clone());
+        }
+        // ---- regional ----
         Action::EnableSecurityHub {
             enable_default_standards,
             control_finding_generator,
         } => {
+            let s = regional(snapshot, region, action)?;
             let mut hub = SecurityHub {
                 // EnableSecurityHub turns automatic enablement of new controls on.
                 auto_enable_controls: true,
@@ -344,11 +243,13 @@ fn apply_regional(
             auto_enable_controls,
             control_finding_generator,
         } => {
+            let s = regional(snapshot, region, action)?;
             let hub = hub_mut(s)?;
             hub.auto_enable_controls = *auto_enable_controls;
             hub.control_finding_generator = control_finding_generator.clone();
         }
         Action::BatchEnableStandards { standards_arn } => {
+            let s = regional(snapshot, region, action)?;
             let hub = hub_mut(s)?;
             if standards_arn == &fsbp_standards_arn(region) {
                 subscribe_fsbp(hub, region);
@@ -357,6 +258,7 @@ fn apply_regional(
             }
         }
         Action::BatchUpdateStandardsControlAssociations { updates, .. } => {
+            let s = regional(snapshot, region, action)?;
             let hub = hub_mut(s)?;
             for u in updates {
                 let enabled = u.association_status == "ENABLED";
@@ -375,12 +277,16 @@ fn apply_regional(
         }
         Action::CreateFindingAggregator {
             region_linking_mode,
-        } => hub_mut(s)?.finding_aggregator = Some(region_linking_mode.clone()),
+        } => {
+            let s = regional(snapshot, region, action)?;
+            hub_mut(s)?.finding_aggregator = Some(region_linking_mode.clone());
+        }
         Action::CreateDetector {
             enable,
             finding_publishing_frequency,
             features,
         } => {
+            let s = regional(snapshot, region, action)?;
             let mut d = Detector {
                 detector_id: ids.next_id("detector"),
                 enabled: *enable,
@@ -396,6 +302,7 @@ fn apply_regional(
             finding_publishing_frequency,
             features,
         } => {
+            let s = regional(snapshot, region, action)?;
             let d = known(&mut s.guardduty, "the GuardDuty detector")?
                 .as_mut()
                 .filter(|d| &d.detector_id == detector_id)
@@ -410,6 +317,7 @@ fn apply_regional(
             all_supported,
             include_global_resource_types,
         } => {
+            let s = regional(snapshot, region, action)?;
             let config = known(&mut s.config, "AWS Config")?;
             match config.recorders.iter_mut().find(|r| &r.name == name) {
                 Some(r) => {
@@ -434,6 +342,7 @@ fn apply_regional(
             name,
             s3_bucket_name,
         } => {
+            let s = regional(snapshot, region, action)?;
             let config = known(&mut s.config, "AWS Config")?;
             match config
                 .delivery_channels
@@ -449,6 +358,7 @@ fn apply_regional(
             }
         }
         Action::StartConfigurationRecorder { name } => {
+            let s = regional(snapshot, region, action)?;
             let config = known(&mut s.config, "AWS Config")?;
             find_mut(
                 &mut config.recorders,
@@ -462,13 +372,14 @@ fn apply_regional(
             policy,
             tags,
         } => {
+            let s = regional(snapshot, region, action)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             let key_id = ids.next_id("key");
             keys.push(KmsKey {
                 arn: format!("arn:aws:kms:{region}:{account_id}:key/{key_id}"),
                 key_id: key_id.clone(),
                 aliases: vec![],
-                key_state: "Enabled".into(),
+                key_state: KeyState::Enabled,
                 rotation_enabled: false,
                 policy: policy.clone(),
                 tags: tags.clone(),
@@ -480,21 +391,25 @@ fn apply_regional(
             alias_name,
             target_key,
         } => {
+            let s = regional(snapshot, region, action)?;
             let id = resolve(outputs, target_key)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             find_key(keys, &id)?.aliases.push(alias_name.clone());
         }
         Action::PutKeyPolicy { key, policy } => {
+            let s = regional(snapshot, region, action)?;
             let id = resolve(outputs, key)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             find_key(keys, &id)?.policy = policy.clone();
         }
         Action::EnableKeyRotation { key } => {
+            let s = regional(snapshot, region, action)?;
             let id = resolve(outputs, key)?;
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             find_key(keys, &id)?.rotation_enabled = true;
         }
         Action::CreateLogGroup { log_group_name } => {
+            let s = regional(snapshot, region, action)?;
             let groups = known(&mut s.log_groups, "log groups")?;
             groups.push(LogGroup {
                 name: log_group_name.clone(),
@@ -505,6 +420,7 @@ fn apply_regional(
             log_group_name,
             retention_in_days,
         } => {
+            let s = regional(snapshot, region, action)?;
             let groups = known(&mut s.log_groups, "log groups")?;
             find_mut(
                 groups,
@@ -523,6 +439,7 @@ fn apply_regional(
             cloud_watch_logs_log_group_arn,
             cloud_watch_logs_role_arn,
         } => {
+            let s = regional(snapshot, region, action)?;
             let trails = known(&mut s.trails, "trails")?;
             trails.push(Trail {
                 name: name.clone(),
@@ -550,6 +467,7 @@ fn apply_regional(
             cloud_watch_logs_log_group_arn,
             cloud_watch_logs_role_arn,
         } => {
+            let s = regional(snapshot, region, action)?;
             let t = trail_mut(s, name)?;
             t.s3_bucket_name = s3_bucket_name.clone();
             t.is_multi_region_trail = *is_multi_region_trail;
@@ -568,15 +486,20 @@ fn apply_regional(
             read_write_type,
             include_management_events,
         } => {
+            let s = regional(snapshot, region, action)?;
             let t = trail_mut(s, trail_name)?;
             t.management_events = include_management_events.then(|| read_write_type.clone());
             t.data_events = false;
         }
-        Action::StartLogging { name } => trail_mut(s, name)?.is_logging = true,
+        Action::StartLogging { name } => {
+            let s = regional(snapshot, region, action)?;
+            trail_mut(s, name)?.is_logging = true;
+        }
         Action::CreateAnalyzer {
             analyzer_name,
             r#type,
         } => {
+            let s = regional(snapshot, region, action)?;
             let analyzers = known(&mut s.analyzers, "analyzers")?;
             analyzers.push(Analyzer {
                 name: analyzer_name.clone(),
@@ -595,6 +518,7 @@ fn apply_regional(
             rule_name,
             filter,
         } => {
+            let s = regional(snapshot, region, action)?;
             let analyzers = known(&mut s.analyzers, "analyzers")?;
             find_mut(
                 analyzers,
@@ -605,29 +529,36 @@ fn apply_regional(
             .insert(rule_name.clone(), filter.clone());
         }
         Action::EnableEbsEncryptionByDefault {} => {
+            let s = regional(snapshot, region, action)?;
             known(&mut s.ebs, "EBS settings")?.encryption_by_default = true
         }
         Action::EnableSnapshotBlockPublicAccess { state } => {
+            let s = regional(snapshot, region, action)?;
             known(&mut s.ebs, "EBS settings")?.snapshot_block_public_access = state.clone()
         }
         Action::ModifyVpcBlockPublicAccessOptions {
             internet_gateway_block_mode,
         } => {
+            let s = regional(snapshot, region, action)?;
             s.vpc_block_public_access = Observed::Known(VpcBlockPublicAccess {
-                internet_gateway_block_mode: internet_gateway_block_mode.clone(),
+                internet_gateway_block_mode: *internet_gateway_block_mode,
             })
         }
         Action::DetachInternetGateway {
             internet_gateway_id,
             vpc_id,
         } => {
+            let s = regional(snapshot, region, action)?;
             let vpcs = known(&mut s.vpcs, "VPCs")?;
             let vpc = find_mut(vpcs, |v| &v.vpc_id == vpc_id, || format!("VPC `{vpc_id}`"))?;
             vpc.internet_gateways.retain(|g| g != internet_gateway_id);
         }
         // A detached gateway is not part of any VPC: the snapshot no longer shows it.
-        Action::DeleteInternetGateway { .. } => {}
+        Action::DeleteInternetGateway { .. } => {
+            let _ = regional(snapshot, region, action)?;
+        }
         Action::DeleteSubnet { subnet_id } => {
+            let s = regional(snapshot, region, action)?;
             let vpcs = known(&mut s.vpcs, "VPCs")?;
             let vpc = find_mut(
                 vpcs,
@@ -640,6 +571,7 @@ fn apply_regional(
             }
         }
         Action::DeleteVpc { vpc_id } => {
+            let s = regional(snapshot, region, action)?;
             let vpcs = known(&mut s.vpcs, "VPCs")?;
             if !vpcs.iter().any(|v| &v.vpc_id == vpc_id) {
                 return Err(not_found(&format!("VPC `{vpc_id}`")));
@@ -651,6 +583,7 @@ fn apply_regional(
             publish_cloud_watch_metrics_enabled,
             encryption_option,
         } => {
+            let s = regional(snapshot, region, action)?;
             let groups = known(&mut s.athena_workgroups, "Athena workgroups")?;
             let wg = find_mut(
                 groups,
@@ -666,6 +599,7 @@ fn apply_regional(
             setting_id,
             setting_value,
         } => {
+            let s = regional(snapshot, region, action)?;
             let ssm = known(&mut s.ssm, "SSM settings")?;
             match setting_id.as_str() {
                 SSM_PUBLIC_SHARING => ssm.public_sharing_blocked = setting_value == "Disable",
@@ -679,6 +613,7 @@ fn apply_regional(
             }
         }
         Action::EnableInspector { resource_types } => {
+            let s = regional(snapshot, region, action)?;
             let i = known(&mut s.inspector, "Inspector")?;
             for t in resource_types {
                 match t.as_str() {
@@ -690,21 +625,125 @@ fn apply_regional(
                 }
             }
         }
-        Action::EnableMacie { .. } => known(&mut s.macie, "Macie")?.enabled = true,
+        Action::EnableMacie { .. } => {
+            let s = regional(snapshot, region, action)?;
+            known(&mut s.macie, "Macie")?.enabled = true;
+        }
         Action::UpdateAutomatedDiscoveryConfiguration { status } => {
+            let s = regional(snapshot, region, action)?;
             known(&mut s.macie, "Macie")?.automated_discovery = status == "ENABLED"
         }
-        other => {
-            return Err(AwsError::new(
-                "InvalidAction",
-                format!(
-                    "`{}` is an account-wide action, not a regional one",
-                    other.name()
-                ),
-            ));
+        Action::UpdateClassificationScope {
+            exclude_bucket_names,
+        } => {
+            let s = regional(snapshot, region, action)?;
+            let m = known(&mut s.macie, "Macie")?;
+            m.excluded_buckets
+                .extend(exclude_bucket_names.iter().cloned());
+            m.excluded_buckets.sort();
+            m.excluded_buckets.dedup();
         }
     }
     Ok(None)
+}
+
+/// The account-wide state, for an action that must run in `"global"`.
+fn account_wide<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+) -> Result<&'s mut AccountWide, AwsError> {
+    if region == GLOBAL {
+        Ok(&mut snapshot.global)
+    } else {
+        Err(AwsError::new(
+            "InvalidAction",
+            format!(
+                "`{}` is an account-wide action, not a regional one",
+                action.name()
+            ),
+        ))
+    }
+}
+
+/// The services of `region`, for a regional action.
+fn regional<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+) -> Result<&'s mut RegionServices, AwsError> {
+    if region == GLOBAL {
+        return Err(not_account_wide(action));
+    }
+    Ok(&mut snapshot
+        .regions
+        .get_mut(region)
+        .ok_or_else(|| {
+            AwsError::new(
+                "UnrecognizedClientException",
+                format!("unknown region `{region}`"),
+            )
+        })?
+        .services)
+}
+
+fn not_account_wide(action: &Action) -> AwsError {
+    AwsError::new(
+        "InvalidAction",
+        format!("`{}` is not an account-wide action", action.name()),
+    )
+}
+
+/// The account's buckets, for a bucket action (buckets are account-wide state with a
+/// region; their operations run in a region).
+fn bucket_list<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+) -> Result<&'s mut Vec<Bucket>, AwsError> {
+    if region == GLOBAL {
+        return Err(not_account_wide(action));
+    }
+    known(&mut snapshot.global.buckets, "S3 buckets")
+}
+
+/// The bucket `name`, for an action that changes it.
+fn bucket_mut<'s>(
+    snapshot: &'s mut Snapshot,
+    region: &str,
+    action: &Action,
+    name: &str,
+) -> Result<&'s mut Bucket, AwsError> {
+    find_mut(
+        bucket_list(snapshot, region, action)?,
+        |b| b.name == name,
+        || format!("bucket `{name}`"),
+    )
+}
+
+fn resolve(outputs: &Outputs, key: &KeyRef) -> Result<String, AwsError> {
+    outputs
+        .resolve(key)
+        .ok_or_else(|| AwsError::new("NotFoundException", format!("key {key:?} was not created")))
+}
+
+fn find_key<'a>(keys: &'a mut [KmsKey], id: &str) -> Result<&'a mut KmsKey, AwsError> {
+    keys.iter_mut()
+        .find(|k| k.key_id == id || k.arn == id || k.aliases.iter().any(|a| a == id))
+        .ok_or_else(|| AwsError::new("NotFoundException", format!("key `{id}` does not exist")))
+}
+
+fn set_features(detector: &mut Detector, features: &[DetectorFeature]) {
+    for f in features {
+        detector
+            .features
+            .insert(f.name.clone(), f.status == "ENABLED");
+        for (name, status) in &f.additional_configuration {
+            detector
+                .features
+                .insert(format!("{}/{}", f.name, name), status == "ENABLED");
+        }
+    }
 }
 
 /// The SSM service setting that blocks public sharing of documents (SSM.7).
@@ -784,7 +823,8 @@ pub fn predict(snapshot: &Snapshot, actions: &[crate::action::PlannedAction]) ->
     let mut outputs = Outputs::default();
     let mut ids = PredictedIds::default();
     for a in topological(actions) {
-        if let Ok(Some(key_id)) = apply(&mut s, &a.region, &a.id, &a.op, &outputs, &mut ids) {
+        if let Ok(Some(key_id)) = apply(&mut s, a.region.as_str(), &a.id, &a.op, &outputs, &mut ids)
+        {
             outputs.key_ids.insert(a.id.clone(), key_id);
         }
     }

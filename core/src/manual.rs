@@ -3,8 +3,16 @@
 //! `verify`, never faked. [`assume_done`] gives the "if every manual task were done" view
 //! that the score's `percent_if_manual_done` is computed from.
 
-use crate::plan::ManualTask;
+use serde::{Deserialize, Serialize};
+
 use crate::snapshot::{AlternateContact, MfaKind, Observed, Snapshot};
+
+/// Work only a person can do, tied to the control it makes pass.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ManualTask {
+    pub control: String,
+    pub instructions: String,
+}
 
 /// The manual tasks the snapshot calls for, sorted.
 pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<ManualTask> {

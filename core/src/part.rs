@@ -54,6 +54,24 @@ impl Scope {
     }
 }
 
+impl From<&str> for Scope {
+    fn from(s: &str) -> Scope {
+        Scope::parse(s)
+    }
+}
+
+impl PartialEq<str> for Scope {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Scope {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -345,6 +363,7 @@ impl Part {
                     &[
                         "macie2:GetMacieSession",
                         "macie2:GetAutomatedDiscoveryConfiguration",
+                        "macie2:GetClassificationScope",
                     ],
                 ),
             };

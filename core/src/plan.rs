@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::action::PlannedAction;
+use crate::cost::PlanCost;
 use crate::evaluate::Score;
+use crate::manual::ManualTask;
 
 /// Version of the plan JSON. Bump on incompatible changes; adding fields is compatible.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
@@ -27,6 +29,10 @@ pub struct Plan {
     pub manual_tasks: Vec<ManualTask>,
     pub score_now: Score,
     pub score_predicted: Score,
+    /// The monthly cost of the account now and after the plan, and the change (`cost`
+    /// itemises it). Absent in plans saved before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost: Option<PlanCost>,
 }
 
 impl Plan {
@@ -40,21 +46,78 @@ impl Plan {
     }
 }
 
+/// Why the plan leaves something the baseline wants undone.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SkipReason {
+    /// A SECURITY contact exists and differs from the baseline's: it is the customer's and kept.
+    SecurityContactKept,
+    /// A bucket is public on purpose: blocking public access account-wide would break it.
+    PublicBucketInUse,
+    /// The baseline's resource names are not valid AWS names.
+    InvalidNames,
+    /// An existing policy could not be parsed, so it cannot be merged safely.
+    PolicyUnreadable,
+    /// A role the plan needs could not be found or read.
+    RoleUnknown,
+    /// The log bucket cannot be created or adopted.
+    LogBucketUnavailable,
+    /// A default VPC has network interfaces: it is kept.
+    DefaultVpcInUse,
+    /// A default VPC holds something besides its defaults: it is kept.
+    DefaultVpcHasCustomerResources,
+    /// Controls the baseline disables, with their reasons.
+    ControlsDisabled,
+    /// The baseline excludes the region.
+    RegionExcluded,
+    /// The region is not enabled for the account (opt-in).
+    RegionNotEnabled,
+    /// The trail's home region is outside the plan's regions.
+    TrailRegionNotCovered,
+    /// The trail's KMS key cannot be created or adopted.
+    TrailKeyUnavailable,
+    /// The adopted trail records data events, which a selector update would drop.
+    TrailHasDataEvents,
+    /// The key the trail uses is not enabled.
+    KeyNotEnabled,
+    /// A read failed: nothing that depends on it is planned.
+    ReadFailed,
+    /// The baseline's home region is not enabled for the account.
+    HomeRegionNotEnabled,
+    /// A paid feature the baseline declines: the controls it serves are disabled with its
+    /// reason.
+    FeatureDeclined,
+}
+
+impl SkipReason {
+    /// The snake_case code (the `reason` field of the plan JSON).
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// Something the baseline wants that the plan does not do, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Skipped {
     /// What was skipped: `<region>/<what>`.
     pub id: String,
     pub region: String,
-    /// A snake_case reason code (`default_vpc_in_use`, `region_not_enabled`, `read_failed`, …).
-    pub reason: String,
+    /// Why, as a snake_case code in JSON (`default_vpc_in_use`, `read_failed`, …).
+    pub reason: SkipReason,
     /// The reason for people, with the identifiers that explain it.
     pub detail: String,
-}
-
-/// Work only a person can do, tied to the control it makes pass.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct ManualTask {
-    pub control: String,
-    pub instructions: String,
 }

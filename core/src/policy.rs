@@ -42,7 +42,9 @@ pub fn to_text(value: &Value) -> String {
                 }
                 out.push(']');
             }
-            scalar => out.push_str(&scalar.to_string()),
+            scalar @ (Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)) => {
+                out.push_str(&scalar.to_string())
+            }
         }
     }
     let mut out = String::new();

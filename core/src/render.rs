@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use crate::action::PlannedAction;
 use crate::evaluate::Score;
-use crate::plan::Plan;
+use crate::part::Scope;
+use crate::plan::{Plan, SkipReason};
 use crate::snapshot::GLOBAL;
 
 /// The plan as pretty JSON (SPEC §6).
@@ -91,12 +92,10 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
     // Region → service → actions, account-wide first, then the home region, then the rest.
     let mut by_region: BTreeMap<(u8, &str), BTreeMap<&str, Vec<&PlannedAction>>> = BTreeMap::new();
     for a in &plan.actions {
-        let rank = if a.region == GLOBAL {
-            0
-        } else if a.region == plan.home_region {
-            1
-        } else {
-            2
+        let rank = match &a.region {
+            Scope::Account => 0,
+            Scope::Region(r) if *r == plan.home_region => 1,
+            Scope::Region(_) => 2,
         };
         by_region
             .entry((rank, a.region.as_str()))
@@ -150,7 +149,7 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
         let not_enabled: Vec<&str> = plan
             .skipped
             .iter()
-            .filter(|s| s.reason == "region_not_enabled")
+            .filter(|s| s.reason == SkipReason::RegionNotEnabled)
             .map(|s| s.region.as_str())
             .collect();
         if !not_enabled.is_empty() {
@@ -165,7 +164,7 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
         for s in plan
             .skipped
             .iter()
-            .filter(|s| s.reason != "region_not_enabled")
+            .filter(|s| s.reason != SkipReason::RegionNotEnabled)
         {
             let _ = writeln!(out, "  {} {}: {}", s.region, s.reason, s.detail);
         }
@@ -189,12 +188,20 @@ pub fn summary_line(plan: &Plan) -> String {
     let regions: std::collections::BTreeSet<&str> = plan
         .actions
         .iter()
-        .filter(|a| a.region != GLOBAL)
-        .map(|a| a.region.as_str())
+        .filter_map(|a| a.region.region())
         .collect();
     let destructive = plan.actions.iter().filter(|a| a.destructive).count();
+    let cost = match &plan.monthly_cost {
+        Some(c) => format!(
+            "; cost {} USD/month (low {}, high {}; `cost` itemises it)",
+            signed_usd(c.change.typical),
+            signed_usd(c.change.low),
+            signed_usd(c.change.high)
+        ),
+        None => String::new(),
+    };
     format!(
-        "Plan: {} actions ({} destructive) in {} regions, {} skipped, {} manual tasks; FSBP score {} → {} ({} with manual tasks done)",
+        "Plan: {} actions ({} destructive) in {} regions, {} skipped, {} manual tasks; FSBP score {} → {} ({} with manual tasks done){cost}",
         plan.actions.len(),
         destructive,
         regions.len(),
@@ -204,6 +211,17 @@ pub fn summary_line(plan: &Plan) -> String {
         percent(plan.score_predicted.percent),
         percent(plan.score_predicted.percent_if_manual_done),
     )
+}
+
+/// A monthly cost change as `+37.49`, `-1.20` or `±0.00`.
+pub fn signed_usd(v: f64) -> String {
+    if v.abs() < 0.005 {
+        "±0.00".to_string()
+    } else if v > 0.0 {
+        format!("+{v:.2}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 #[cfg(test)]

@@ -281,8 +281,8 @@ pub struct Bucket {
     /// Default encryption: `AES256`, `aws:kms` or `aws:kms:dsse`; `None` when unset.
     pub encryption: Option<String>,
     pub kms_key_id: Option<String>,
-    /// `Enabled`, `Suspended`, or `None` when never enabled.
-    pub versioning: Option<String>,
+    /// `None` when versioning was never enabled.
+    pub versioning: Option<VersioningStatus>,
     /// The bucket policy (JSON text).
     pub policy: Option<String>,
     /// Lifecycle rules by id (JSON text of each rule).
@@ -420,8 +420,7 @@ pub struct KmsKey {
     pub key_id: String,
     pub arn: String,
     pub aliases: Vec<String>,
-    /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`.
-    pub key_state: String,
+    pub key_state: KeyState,
     pub rotation_enabled: bool,
     /// The key policy (JSON text).
     pub policy: String,
@@ -459,9 +458,123 @@ pub struct Ebs {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VpcBlockPublicAccess {
-    /// `off`, `block-bidirectional` or `block-ingress`.
-    pub internet_gateway_block_mode: String,
+    pub internet_gateway_block_mode: InternetGatewayBlockMode,
 }
+
+/// `ec2:ModifyVpcBlockPublicAccessOptions`' `InternetGatewayBlockMode`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum InternetGatewayBlockMode {
+    /// Snapshots of earlier versions wrote an unset mode as `""`.
+    #[default]
+    #[serde(alias = "")]
+    Off,
+    BlockBidirectional,
+    BlockIngress,
+}
+
+impl InternetGatewayBlockMode {
+    /// AWS's spelling (`block-bidirectional`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Either blocking mode (EC2.172 passes with both).
+    pub fn blocks(self) -> bool {
+        match self {
+            InternetGatewayBlockMode::Off => false,
+            InternetGatewayBlockMode::BlockBidirectional
+            | InternetGatewayBlockMode::BlockIngress => true,
+        }
+    }
+}
+
+/// An S3 bucket's versioning status (`s3:GetBucketVersioning`); a bucket that never had
+/// versioning has none.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, strum::IntoStaticStr,
+)]
+pub enum VersioningStatus {
+    Enabled,
+    Suspended,
+}
+
+impl VersioningStatus {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A KMS key's state (`kms:DescribeKey` `KeyMetadata.KeyState`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+pub enum KeyState {
+    Creating,
+    #[default]
+    Enabled,
+    Disabled,
+    PendingDeletion,
+    PendingImport,
+    PendingReplicaDeletion,
+    Unavailable,
+    Updating,
+}
+
+impl KeyState {
+    /// AWS's spelling (`PendingDeletion`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Scheduled for deletion (KMS.3 fails).
+    pub fn pending_deletion(self) -> bool {
+        match self {
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => true,
+            KeyState::Creating
+            | KeyState::Enabled
+            | KeyState::Disabled
+            | KeyState::PendingImport
+            | KeyState::Unavailable
+            | KeyState::Updating => false,
+        }
+    }
+}
+
+macro_rules! display_as_str {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+display_as_str!(InternetGatewayBlockMode, VersioningStatus, KeyState);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -582,4 +695,7 @@ pub struct Inspector {
 pub struct Macie {
     pub enabled: bool,
     pub automated_discovery: bool,
+    /// Buckets excluded from automated discovery (its classification scope).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded_buckets: Vec<String>,
 }

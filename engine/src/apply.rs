@@ -366,7 +366,7 @@ pub async fn apply<P: Port>(
         status: ActionStatus::Skipped,
         error: None,
         attempts: 0,
-        reason: Some(s.reason.clone()),
+        reason: Some(s.reason.code().to_string()),
         detail: Some(s.detail.clone()),
     }));
     let calls = port.calls();
@@ -395,7 +395,7 @@ fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> A
     ActionResult {
         id: action.id.clone(),
         action: Some(action.op.name().to_string()),
-        region: action.region.clone(),
+        region: action.region.to_string(),
         status,
         error: None,
         attempts,

@@ -5,7 +5,12 @@
 //! the tests reach the engine without compiling the SDK. No async runtime either: the
 //! engine waits only through [`Port::sleep`].
 
+// A new variant of `Action`, `Part` or any other enum of ours must be a compile error
+// wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
+#![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
+
 pub mod apply;
+pub mod flow;
 pub mod fresh;
 pub mod port;
 pub mod read;
@@ -16,6 +21,7 @@ pub mod retry;
 mod tests;
 
 pub use apply::{ApplyOptions, InvalidPlan, ProgressEvent, apply, check_plan};
+pub use flow::{FlowError, Planned};
 pub use fresh::{StalePlan, check_fresh};
 pub use port::{ActionOutput, CallCounts, Port, PortError};
 pub use read::{DEFAULT_READ_CONCURRENCY, read_snapshot};

@@ -61,7 +61,7 @@ pub trait Port {
     /// are success.
     async fn execute(
         &self,
-        region: &str,
+        region: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,

@@ -134,7 +134,7 @@ mod tests {
     fn s3() -> Action {
         Action::PutBucketVersioning {
             bucket: "b".into(),
-            status: "Enabled".into(),
+            status: secure_account_core::snapshot::VersioningStatus::Enabled,
         }
     }
 

@@ -114,7 +114,7 @@ impl Port for FakePort {
 
     async fn execute(
         &self,
-        _region: &str,
+        _region: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,
@@ -218,6 +218,7 @@ fn plan_of(actions: Vec<PlannedAction>) -> Plan {
         manual_tasks: vec![],
         score_now: score(),
         score_predicted: score(),
+        monthly_cost: None,
     }
 }
 
@@ -541,7 +542,7 @@ async fn skipped_entries_are_in_the_report() {
     plan.skipped.push(Skipped {
         id: "eu-west-1/delete_default_vpc".into(),
         region: "eu-west-1".into(),
-        reason: "default_vpc_in_use".into(),
+        reason: secure_account_core::SkipReason::DefaultVpcInUse,
         detail: "the default VPC `vpc-1` has network interfaces `eni-1`".into(),
     });
     let report = run(&FakePort::new(), &plan, &ApplyOptions::default()).await;

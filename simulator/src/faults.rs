@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use secure_account_core::{Action, AwsError, Part, Scope};
+use secure_account_core::{AwsError, Part, Scope};
 
 /// The IAM principal the simulated operator signs requests as (it appears in
 /// `AccessDenied` messages and is checked by the KMS key policy lockout safety check).
@@ -143,72 +143,6 @@ pub fn throttled(service: &str) -> AwsError {
         _ => "Rate exceeded",
     };
     AwsError::new(throttling_code(service), message)
-}
-
-/// The IAM action an action needs (`securityhub:EnableSecurityHub`).
-pub fn iam_action(action: &Action) -> &'static str {
-    use Action::*;
-    match action {
-        EnableSecurityHub { .. } => "securityhub:EnableSecurityHub",
-        UpdateSecurityHubConfiguration { .. } => "securityhub:UpdateSecurityHubConfiguration",
-        BatchEnableStandards { .. } => "securityhub:BatchEnableStandards",
-        BatchUpdateStandardsControlAssociations { .. } => {
-            "securityhub:BatchUpdateStandardsControlAssociations"
-        }
-        CreateFindingAggregator { .. } => "securityhub:CreateFindingAggregator",
-        CreateDetector { .. } => "guardduty:CreateDetector",
-        UpdateDetector { .. } => "guardduty:UpdateDetector",
-        CreateServiceLinkedRole { .. } => "iam:CreateServiceLinkedRole",
-        CreateRole { .. } => "iam:CreateRole",
-        PutRolePolicy { .. } => "iam:PutRolePolicy",
-        UpdateAccountPasswordPolicy { .. } => "iam:UpdateAccountPasswordPolicy",
-        PutConfigurationRecorder { .. } => "config:PutConfigurationRecorder",
-        PutDeliveryChannel { .. } => "config:PutDeliveryChannel",
-        StartConfigurationRecorder { .. } => "config:StartConfigurationRecorder",
-        CreateBucket { .. } => "s3:CreateBucket",
-        PutPublicAccessBlock { .. } => "s3:PutBucketPublicAccessBlock",
-        PutAccountPublicAccessBlock { .. } => "s3:PutAccountPublicAccessBlock",
-        PutBucketOwnershipControls { .. } => "s3:PutBucketOwnershipControls",
-        PutBucketEncryption { .. } => "s3:PutEncryptionConfiguration",
-        PutBucketVersioning { .. } => "s3:PutBucketVersioning",
-        PutBucketPolicy { .. } => "s3:PutBucketPolicy",
-        PutBucketLifecycleConfiguration { .. } => "s3:PutLifecycleConfiguration",
-        PutBucketLogging { .. } => "s3:PutBucketLogging",
-        CreateKey { .. } => "kms:CreateKey",
-        CreateAlias { .. } => "kms:CreateAlias",
-        PutKeyPolicy { .. } => "kms:PutKeyPolicy",
-        EnableKeyRotation { .. } => "kms:EnableKeyRotation",
-        CreateLogGroup { .. } => "logs:CreateLogGroup",
-        PutRetentionPolicy { .. } => "logs:PutRetentionPolicy",
-        CreateTrail { .. } => "cloudtrail:CreateTrail",
-        UpdateTrail { .. } => "cloudtrail:UpdateTrail",
-        PutEventSelectors { .. } => "cloudtrail:PutEventSelectors",
-        StartLogging { .. } => "cloudtrail:StartLogging",
-        CreateAnalyzer { .. } => "access-analyzer:CreateAnalyzer",
-        CreateArchiveRule { .. } => "access-analyzer:CreateArchiveRule",
-        UpdateArchiveRule { .. } => "access-analyzer:UpdateArchiveRule",
-        EnableEbsEncryptionByDefault {} => "ec2:EnableEbsEncryptionByDefault",
-        EnableSnapshotBlockPublicAccess { .. } => "ec2:EnableSnapshotBlockPublicAccess",
-        ModifyVpcBlockPublicAccessOptions { .. } => "ec2:ModifyVpcBlockPublicAccessOptions",
-        DetachInternetGateway { .. } => "ec2:DetachInternetGateway",
-        DeleteInternetGateway { .. } => "ec2:DeleteInternetGateway",
-        DeleteSubnet { .. } => "ec2:DeleteSubnet",
-        DeleteVpc { .. } => "ec2:DeleteVpc",
-        UpdateWorkGroup { .. } => "athena:UpdateWorkGroup",
-        PutAlternateContact { .. } => "account:PutAlternateContact",
-        UpdateServiceSetting { .. } => "ssm:UpdateServiceSetting",
-        EnableInspector { .. } => "inspector2:Enable",
-        EnableMacie { .. } => "macie2:EnableMacie",
-        UpdateAutomatedDiscoveryConfiguration { .. } => {
-            "macie2:UpdateAutomatedDiscoveryConfiguration"
-        }
-    }
-}
-
-/// Whether the action's service is account-wide (IAM, S3 Control, Account): it may run in
-/// `"global"` or in any enabled region.
-pub fn is_global_service(service: &str) -> bool {
-    matches!(service, "iam" | "s3control" | "account")
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use secure_account_core::Action;
+use secure_account_core::action::ActionKind;
 
 /// A sustained rate with a burst, as a token bucket: `burst` calls may go at once, then one
 /// every `1 / per_second`.
@@ -32,6 +33,63 @@ pub struct LatencyModel {
     pub rate_limits: BTreeMap<String, RateLimit>,
 }
 
+/// AWS-like latency of a write call of `kind`, in milliseconds (crate documentation).
+fn aws_write_ms(kind: ActionKind) -> u64 {
+    use ActionKind as K;
+    match kind {
+        K::EnableSecurityHub => 1500,
+        K::UpdateSecurityHubConfiguration => 300,
+        K::BatchEnableStandards => 2000,
+        K::BatchUpdateStandardsControlAssociations => 800,
+        K::CreateFindingAggregator => 500,
+        K::CreateDetector => 600,
+        K::UpdateDetector => 400,
+        K::CreateServiceLinkedRole => 400,
+        K::CreateRole => 300,
+        K::PutRolePolicy => 150,
+        K::UpdateAccountPasswordPolicy => 150,
+        K::PutConfigurationRecorder => 300,
+        K::PutDeliveryChannel => 500,
+        K::StartConfigurationRecorder => 300,
+        K::CreateBucket => 300,
+        K::PutPublicAccessBlock => 150,
+        K::PutAccountPublicAccessBlock => 200,
+        K::PutBucketOwnershipControls => 150,
+        K::PutBucketEncryption => 150,
+        K::PutBucketVersioning => 150,
+        K::PutBucketPolicy => 200,
+        K::PutBucketLifecycleConfiguration => 200,
+        K::PutBucketLogging => 200,
+        K::CreateKey => 400,
+        K::CreateAlias => 150,
+        K::PutKeyPolicy => 200,
+        K::EnableKeyRotation => 150,
+        K::CreateLogGroup => 150,
+        K::PutRetentionPolicy => 100,
+        K::CreateTrail => 800,
+        K::UpdateTrail => 600,
+        K::PutEventSelectors => 300,
+        K::StartLogging => 300,
+        K::CreateAnalyzer => 700,
+        K::CreateArchiveRule => 300,
+        K::UpdateArchiveRule => 300,
+        K::EnableEbsEncryptionByDefault => 200,
+        K::EnableSnapshotBlockPublicAccess => 300,
+        K::ModifyVpcBlockPublicAccessOptions => 400,
+        K::DetachInternetGateway => 400,
+        K::DeleteInternetGateway => 300,
+        K::DeleteSubnet => 300,
+        K::DeleteVpc => 500,
+        K::UpdateWorkGroup => 200,
+        K::PutAlternateContact => 300,
+        K::UpdateServiceSetting => 200,
+        K::EnableInspector => 1500,
+        K::EnableMacie => 1000,
+        K::UpdateAutomatedDiscoveryConfiguration => 300,
+        K::UpdateClassificationScope => 300,
+    }
+}
+
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
@@ -51,57 +109,6 @@ impl LatencyModel {
 
     /// Latencies and limits measured to be typical of AWS (see the crate documentation).
     pub fn aws_like() -> LatencyModel {
-        let writes: &[(&str, u64)] = &[
-            ("enable_security_hub", 1500),
-            ("update_security_hub_configuration", 300),
-            ("batch_enable_standards", 2000),
-            ("batch_update_standards_control_associations", 800),
-            ("create_finding_aggregator", 500),
-            ("create_detector", 600),
-            ("update_detector", 400),
-            ("create_service_linked_role", 400),
-            ("create_role", 300),
-            ("put_role_policy", 150),
-            ("update_account_password_policy", 150),
-            ("put_configuration_recorder", 300),
-            ("put_delivery_channel", 500),
-            ("start_configuration_recorder", 300),
-            ("create_bucket", 300),
-            ("put_public_access_block", 150),
-            ("put_account_public_access_block", 200),
-            ("put_bucket_ownership_controls", 150),
-            ("put_bucket_encryption", 150),
-            ("put_bucket_versioning", 150),
-            ("put_bucket_policy", 200),
-            ("put_bucket_lifecycle_configuration", 200),
-            ("put_bucket_logging", 200),
-            ("create_key", 400),
-            ("create_alias", 150),
-            ("put_key_policy", 200),
-            ("enable_key_rotation", 150),
-            ("create_log_group", 150),
-            ("put_retention_policy", 100),
-            ("create_trail", 800),
-            ("update_trail", 600),
-            ("put_event_selectors", 300),
-            ("start_logging", 300),
-            ("create_analyzer", 700),
-            ("create_archive_rule", 300),
-            ("update_archive_rule", 300),
-            ("enable_ebs_encryption_by_default", 200),
-            ("enable_snapshot_block_public_access", 300),
-            ("modify_vpc_block_public_access_options", 400),
-            ("detach_internet_gateway", 400),
-            ("delete_internet_gateway", 300),
-            ("delete_subnet", 300),
-            ("delete_vpc", 500),
-            ("update_work_group", 200),
-            ("put_alternate_contact", 300),
-            ("update_service_setting", 200),
-            ("enable_inspector", 1500),
-            ("enable_macie", 1000),
-            ("update_automated_discovery_configuration", 300),
-        ];
         let reads: &[(&str, u64)] = &[
             ("iam", 80),
             ("sts", 50),
@@ -140,9 +147,8 @@ impl LatencyModel {
             ("macie2", 5.0, 10),
         ];
         LatencyModel {
-            writes: writes
-                .iter()
-                .map(|(k, v)| (k.to_string(), ms(*v)))
+            writes: ActionKind::all()
+                .map(|k| (k.name().to_string(), ms(aws_write_ms(k))))
                 .collect(),
             default_write: ms(300),
             reads: reads.iter().map(|(k, v)| (k.to_string(), ms(*v))).collect(),

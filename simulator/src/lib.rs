@@ -50,6 +50,10 @@
 //!
 //! [`Port`]: secure_account_engine::Port
 
+// A new variant of `Action`, `Part` or any other enum of ours must be a compile error
+// wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
+#![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
+
 mod checks;
 mod faults;
 mod latency;
@@ -67,15 +71,13 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use secure_account_core::effects;
-use secure_account_core::snapshot::GLOBAL;
+use secure_account_core::part::Reach;
 use secure_account_core::{
     AccountInfo, Action, AwsError, Outputs, Part, PartValue, Scope, Snapshot,
 };
 use secure_account_engine::{ActionOutput, CallCounts, Port, PortError};
 
-pub use faults::{
-    CALLER_NAME, FaultPlan, THROTTLING_CODES, access_denied_code, iam_action, throttling_code,
-};
+pub use faults::{CALLER_NAME, FaultPlan, THROTTLING_CODES, access_denied_code, throttling_code};
 pub use latency::{LatencyModel, RateLimit};
 pub use reads::read_calls;
 
@@ -103,10 +105,15 @@ pub const SCENARIOS: &[&str] = &["fresh", "lived-in"];
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SimError {
     #[error(
-        "unknown scenario `{name}` (did you mean `{closest}`?); the scenarios are {}",
+        "unknown scenario `{name}`{}; the scenarios are {}",
+        did_you_mean(.closest),
         SCENARIOS.join(", ")
     )]
-    UnknownScenario { name: String, closest: String },
+    UnknownScenario {
+        name: String,
+        /// The scenario closest to `name` ([`closest_scenario`]); empty when none is close.
+        closest: String,
+    },
     #[error("invalid simulator state at line {line}, column {column}: {message}")]
     Parse {
         line: usize,
@@ -118,6 +125,30 @@ pub enum SimError {
          state again with this version"
     )]
     FormatVersion { found: u64, supported: u32 },
+}
+
+impl SimError {
+    /// The error for a scenario name that is not one of [`SCENARIOS`], naming the closest.
+    pub fn unknown_scenario(name: &str) -> SimError {
+        SimError::UnknownScenario {
+            name: name.to_string(),
+            closest: closest_scenario(name).unwrap_or_default(),
+        }
+    }
+}
+
+/// The built-in scenario closest to `name`, if any is reasonably close.
+pub fn closest_scenario(name: &str) -> Option<String> {
+    secure_account_core::baseline::closest(name, SCENARIOS.iter().copied())
+}
+
+/// ` (did you mean `closest`?)`, or nothing when no scenario is close.
+fn did_you_mean(closest: &str) -> String {
+    if closest.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean `{closest}`?)")
+    }
 }
 
 /// One write call as the account saw it.
@@ -204,19 +235,7 @@ impl Simulator {
         let account = match name {
             "fresh" => scenarios::fresh(),
             "lived-in" => scenarios::lived_in(),
-            _ => {
-                let lower = name.to_ascii_lowercase();
-                let closest = SCENARIOS
-                    .iter()
-                    .max_by(|a, b| {
-                        strsim::jaro_winkler(&lower, a).total_cmp(&strsim::jaro_winkler(&lower, b))
-                    })
-                    .expect("there are scenarios");
-                return Err(SimError::UnknownScenario {
-                    name: name.to_string(),
-                    closest: closest.to_string(),
-                });
-            }
+            _ => return Err(SimError::unknown_scenario(name)),
         };
         let hidden = Hidden {
             id_salt: state::hash_str(name),
@@ -338,7 +357,7 @@ impl Simulator {
     /// caller must wait for it.
     fn execute_now(
         &self,
-        region: &str,
+        scope: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,
@@ -350,7 +369,8 @@ impl Simulator {
         }
         inner.run.calls.write += 1;
         let service = action.service();
-        let (result, rejected) = match self.decide(inner, region, action_id, action, outputs) {
+        let region = scope.as_str();
+        let (result, rejected) = match self.decide(inner, scope, action_id, action, outputs) {
             Ok(key) => (Ok(key), false),
             Err((e, rejected)) => (Err(e), rejected),
         };
@@ -385,17 +405,18 @@ impl Simulator {
     fn decide(
         &self,
         inner: &mut Inner,
-        region: &str,
+        scope: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,
     ) -> Result<Option<String>, (AwsError, bool)> {
         let service = action.service();
         let account_id = inner.account.account_id.clone();
-        check_region(&inner.account, region, action).map_err(|e| (e, true))?;
+        check_region(&inner.account, scope, action).map_err(|e| (e, true))?;
+        let region = scope.as_str();
         if self.faults.deny_actions.contains(action.name()) {
             return Err((
-                faults::access_denied(&account_id, service, iam_action(action)),
+                faults::access_denied(&account_id, service, action.kind().iam_action()),
                 true,
             ));
         }
@@ -443,30 +464,7 @@ impl Simulator {
         created_key: Option<&str>,
         creates_bucket: bool,
     ) {
-        match action {
-            Action::DetachInternetGateway {
-                internet_gateway_id,
-                ..
-            } => {
-                inner
-                    .hidden
-                    .detached_internet_gateways
-                    .entry(region.to_string())
-                    .or_default()
-                    .insert(internet_gateway_id.clone());
-            }
-            Action::DeleteInternetGateway {
-                internet_gateway_id,
-            } => {
-                if let Some(set) = inner.hidden.detached_internet_gateways.get_mut(region) {
-                    set.remove(internet_gateway_id);
-                    if set.is_empty() {
-                        inner.hidden.detached_internet_gateways.remove(region);
-                    }
-                }
-            }
-            _ => {}
-        }
+        checks::record_hidden_state(&mut inner.hidden, region, action);
         let lag = self.faults.consistency_lag;
         if lag == 0 || (matches!(action, Action::CreateBucket { .. }) && !creates_bucket) {
             return;
@@ -602,20 +600,22 @@ impl Reader<'_> {
 
 /// Where an action may run: account-wide services in `"global"`, the others in an enabled
 /// region of the account.
-fn check_region(account: &Snapshot, region: &str, action: &Action) -> Result<(), AwsError> {
-    let global_service = faults::is_global_service(action.service());
-    if region == GLOBAL {
-        if global_service {
-            return Ok(());
+fn check_region(account: &Snapshot, scope: &Scope, action: &Action) -> Result<(), AwsError> {
+    let global_service = action.facts().reach == Reach::Account;
+    let region = match scope {
+        Scope::Account if global_service => return Ok(()),
+        Scope::Account => {
+            return Err(AwsError::new(
+                "InvalidRegion",
+                format!(
+                    "`{}` is a regional action: run it in one of the account's regions, not \
+                     `global`",
+                    action.name()
+                ),
+            ));
         }
-        return Err(AwsError::new(
-            "InvalidRegion",
-            format!(
-                "`{}` is a regional action: run it in one of the account's regions, not `global`",
-                action.name()
-            ),
-        ));
-    }
+        Scope::Region(region) => region,
+    };
     let Some(r) = account.regions.get(region) else {
         return Err(AwsError::new(
             "InvalidRegion",
@@ -682,7 +682,7 @@ impl Port for Simulator {
 
     async fn execute(
         &self,
-        region: &str,
+        region: &Scope,
         action_id: &str,
         action: &Action,
         outputs: &Outputs,

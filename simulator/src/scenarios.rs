@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use secure_account_core::snapshot::{
     AccountWide, Analyzer, Bucket, ConfigService, Detector, Ebs, IamRole, IamUser, Inspector,
-    KmsKey, LogGroup, Macie, NetworkAcl, NetworkInterface, NetworkRule, OptInStatus,
-    PasswordPolicy, PublicAccessBlock, RegionServices, RegionSnapshot, RootUser, RouteTable,
-    SNAPSHOT_FORMAT_VERSION, SecurityGroup, Ssm, Subnet, Trail, Vpc, VpcBlockPublicAccess,
-    WorkGroup,
+    InternetGatewayBlockMode, KeyState, KmsKey, LogGroup, Macie, NetworkAcl, NetworkInterface,
+    NetworkRule, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices, RegionSnapshot,
+    RootUser, RouteTable, SNAPSHOT_FORMAT_VERSION, SecurityGroup, Ssm, Subnet, Trail, Vpc,
+    VpcBlockPublicAccess, WorkGroup,
 };
 use secure_account_core::{Observed, Snapshot};
 
@@ -128,7 +128,7 @@ fn fresh_region(region: &str, azs: u32) -> RegionServices {
         }),
         vpcs: Observed::Known(vec![vpc(region, 1, "172.31.0.0/16", true, azs)]),
         vpc_block_public_access: Observed::Known(VpcBlockPublicAccess {
-            internet_gateway_block_mode: "off".into(),
+            internet_gateway_block_mode: InternetGatewayBlockMode::Off,
         }),
         athena_workgroups: Observed::Known(vec![WorkGroup {
             name: "primary".into(),
@@ -399,7 +399,7 @@ pub fn lived_in() -> Snapshot {
         arn: format!("arn:aws:kms:{home}:{ACCOUNT_ID}:key/{key_id}"),
         key_id,
         aliases: vec!["alias/app-data".into()],
-        key_state: "Enabled".into(),
+        key_state: KeyState::Enabled,
         rotation_enabled: false,
         policy: pretty(&key_policy),
         tags: BTreeMap::from([("team".to_string(), "app".to_string())]),

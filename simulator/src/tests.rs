@@ -8,7 +8,11 @@ use serde_json::json;
 
 use secure_account_core::action::{ControlAssociationUpdate, DetectorFeature, KeyRef};
 use secure_account_core::catalog::fsbp_standards_arn;
-use secure_account_core::snapshot::{OptInStatus, PublicAccessBlock, RegionServices};
+use secure_account_core::snapshot::GLOBAL;
+use secure_account_core::snapshot::{
+    InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices,
+    VersioningStatus,
+};
 use secure_account_core::{Action, AwsError, Observed, Outputs, Snapshot};
 use secure_account_engine::{ActionOutput, Port, PortError};
 
@@ -42,7 +46,10 @@ impl H {
     async fn run(&mut self, region: &str, action: Action) -> Result<ActionOutput, PortError> {
         self.n += 1;
         let id = format!("{region}/{}/{}", action.name(), self.n);
-        let r = self.sim.execute(region, &id, &action, &self.outputs).await;
+        let r = self
+            .sim
+            .execute(&region.into(), &id, &action, &self.outputs)
+            .await;
         if let Ok(ActionOutput {
             created_key_id: Some(key),
         }) = &r
@@ -671,7 +678,7 @@ async fn iam_errors() {
     .await;
     h.code(
         GLOBAL,
-        Action::UpdateAccountPasswordPolicy {
+        Action::UpdateAccountPasswordPolicy(PasswordPolicy {
             minimum_password_length: 14,
             require_symbols: true,
             require_numbers: true,
@@ -681,7 +688,7 @@ async fn iam_errors() {
             max_password_age: Some(90),
             password_reuse_prevention: Some(25),
             hard_expiry: false,
-        },
+        }),
         "ValidationError",
     )
     .await;
@@ -805,7 +812,7 @@ async fn s3_bucket_errors() {
         HOME,
         Action::PutBucketVersioning {
             bucket: "missing-bucket".into(),
-            status: "Enabled".into(),
+            status: VersioningStatus::Enabled,
         },
         "NoSuchBucket",
     )
@@ -1080,12 +1087,17 @@ async fn logs_athena_macie_ssm_errors() {
     };
     h.code(HOME, discovery.clone(), "AccessDeniedException")
         .await;
+    let scope = Action::UpdateClassificationScope {
+        exclude_bucket_names: vec!["cloudtrail-logs-123456789012".into()],
+    };
+    h.code(HOME, scope.clone(), "AccessDeniedException").await;
     let macie = Action::EnableMacie {
         finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
     };
     h.ok(HOME, macie.clone()).await;
     h.code(HOME, macie, "ConflictException").await;
     h.ok(HOME, discovery).await;
+    h.ok(HOME, scope).await;
     h.code(
         HOME,
         Action::UpdateServiceSetting {
@@ -1927,7 +1939,7 @@ async fn rate_limits_queue_concurrent_calls() {
         let sim = &sim;
         let outputs = &outputs;
         async move {
-            sim.execute(HOME, &format!("d{i}"), a, outputs)
+            sim.execute(&HOME.into(), &format!("d{i}"), a, outputs)
                 .await
                 .unwrap();
             sim.elapsed()
@@ -1948,7 +1960,7 @@ async fn rate_limits_queue_concurrent_calls() {
         .subnet_id
         .clone();
     sim.execute(
-        "eu-west-1",
+        &"eu-west-1".into(),
         "eu",
         &Action::DeleteSubnet {
             subnet_id: eu_subnet,
@@ -1963,11 +1975,11 @@ async fn rate_limits_queue_concurrent_calls() {
 #[test]
 fn every_action_has_a_latency_and_an_iam_action() {
     let model = LatencyModel::aws_like();
-    assert_eq!(model.writes.len(), 49, "one latency per action");
+    assert_eq!(model.writes.len(), 50, "one latency per action");
     for action in sample_actions() {
         let name = action.name();
         assert!(model.writes.contains_key(name), "{name} has no latency");
-        let iam = iam_action(&action);
+        let iam = action.kind().iam_action();
         let (prefix, op) = iam.split_once(':').unwrap();
         assert!(
             !prefix.is_empty() && op.chars().next().unwrap().is_ascii_uppercase(),
@@ -1975,7 +1987,7 @@ fn every_action_has_a_latency_and_an_iam_action() {
         );
         assert!(model.rate_limits.contains_key(action.service()), "{name}");
     }
-    assert_eq!(sample_actions().len(), 49);
+    assert_eq!(sample_actions().len(), 50);
 }
 
 /// One action of every kind.
@@ -2014,7 +2026,7 @@ fn sample_actions() -> Vec<Action> {
             policy_name: s(),
             policy_document: s(),
         },
-        UpdateAccountPasswordPolicy {
+        UpdateAccountPasswordPolicy(PasswordPolicy {
             minimum_password_length: 14,
             require_symbols: true,
             require_numbers: true,
@@ -2024,7 +2036,7 @@ fn sample_actions() -> Vec<Action> {
             max_password_age: None,
             password_reuse_prevention: None,
             hard_expiry: false,
-        },
+        }),
         put_recorder("x"),
         put_channel("x"),
         StartConfigurationRecorder { name: s() },
@@ -2047,7 +2059,7 @@ fn sample_actions() -> Vec<Action> {
         },
         PutBucketVersioning {
             bucket: s(),
-            status: s(),
+            status: VersioningStatus::Enabled,
         },
         put_policy("x", s()),
         PutBucketLifecycleConfiguration {
@@ -2110,7 +2122,7 @@ fn sample_actions() -> Vec<Action> {
         EnableEbsEncryptionByDefault {},
         EnableSnapshotBlockPublicAccess { state: s() },
         ModifyVpcBlockPublicAccessOptions {
-            internet_gateway_block_mode: s(),
+            internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
         },
         DetachInternetGateway {
             internet_gateway_id: s(),
@@ -2144,6 +2156,9 @@ fn sample_actions() -> Vec<Action> {
             finding_publishing_frequency: s(),
         },
         UpdateAutomatedDiscoveryConfiguration { status: s() },
+        UpdateClassificationScope {
+            exclude_bucket_names: vec![s()],
+        },
     ]
 }
 

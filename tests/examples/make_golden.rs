@@ -146,7 +146,7 @@ fn main() {
         public_access_block: None,
         object_ownership: Some("ObjectWriter".into()),
         encryption: None,
-        versioning: Some("Suspended".into()),
+        versioning: Some(VersioningStatus::Suspended),
         policy: Some(r#"{"Version":"2012-10-17","Statement":[{"Sid":"PartnerRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::cloudtrail-logs-123456789012/*"}]}"#.into()),
         ..Bucket::default()
     });

@@ -396,7 +396,11 @@ impl AccountSpec {
                 public_access_block: Some(pab(bits)),
                 object_ownership: Some(["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"][own as usize].into()),
                 encryption: None,
-                versioning: [None, Some("Suspended"), Some("Enabled")][ver as usize].map(str::to_string),
+                versioning: [
+                    None,
+                    Some(VersioningStatus::Suspended),
+                    Some(VersioningStatus::Enabled),
+                ][ver as usize],
                 policy: foreign.then(|| {
                     format!(
                         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"AuditorRead","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::210987654321:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::{name}/*"}}]}}"#
@@ -434,7 +438,7 @@ impl AccountSpec {
                     key_id: "acme-trail-key".into(),
                     arn: format!("arn:aws:kms:{region}:{account}:key/acme-trail-key"),
                     aliases: vec!["alias/acme-trail".into()],
-                    key_state: "Enabled".into(),
+                    key_state: KeyState::Enabled,
                     rotation_enabled: true,
                     policy: format!(
                         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Root","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}},{{"Sid":"CloudTrail","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*"}}]}}"#

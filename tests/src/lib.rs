@@ -3,53 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
 
 use secure_account_core::{Plan, Snapshot};
 use secure_account_engine::{ApplyOptions, ApplyReport};
 use secure_account_simulator::Simulator;
 
 pub mod accounts;
-
-/// The `secure-account` binary, built on first use.
-///
-/// It lives in another package (`secure-account-cli`), so cargo does not build it for the
-/// tests of this one: this builds it once with the same cargo, profile and target directory.
-pub fn binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        // A test runs as `<target>/<profile>/deps/<name>-<hash>`.
-        let exe = std::env::current_exe().expect("the test knows its own path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("the test runs from <target>/<profile>/deps")
-            .to_path_buf();
-        let target_dir = profile_dir.parent().expect("<target>/<profile>");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build
-            .args([
-                "build",
-                "--quiet",
-                "--package",
-                "secure-account-cli",
-                "--bin",
-            ])
-            .arg("secure-account")
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "building `secure-account` failed");
-        profile_dir.join(format!("secure-account{}", std::env::consts::EXE_SUFFIX))
-    })
-}
 
 /// Runs a future on a single-threaded runtime whose clock starts paused: the simulator's
 /// latencies and the engine's backoff pass in virtual time, instantly.
@@ -61,11 +20,8 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
 
 /// Reads the account through the port (with the simulator's read faults).
 pub fn read(sim: &Simulator) -> Snapshot {
-    block_on(secure_account_engine::read_snapshot(
-        sim,
-        secure_account_engine::DEFAULT_READ_CONCURRENCY,
-    ))
-    .expect("the simulator always answers a snapshot")
+    block_on(secure_account_engine::flow::read(sim))
+        .expect("the simulator always answers a snapshot")
 }
 
 /// Applies `plan` through the engine with default options and the given jitter seed.

@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use secure_account_core::{Baseline, Catalog, Plan, Snapshot, Status, evaluate, planner, render};
+use secure_account_core::{
+    Baseline, Catalog, Plan, SkipReason, Snapshot, Status, evaluate, planner, render,
+};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden")
@@ -189,7 +191,7 @@ fn default_vpc_in_use_is_kept() {
     let us = plan
         .skipped
         .iter()
-        .find(|s| s.region == "us-east-1" && s.reason == "default_vpc_in_use")
+        .find(|s| s.region == "us-east-1" && s.reason == SkipReason::DefaultVpcInUse)
         .unwrap();
     assert!(
         us.detail.contains("eni-0a11c0ffee0000001") && us.detail.contains("eni-0a11c0ffee0000002"),
@@ -258,7 +260,7 @@ fn opt_in_region_not_enabled() {
     assert!(
         plan.skipped
             .iter()
-            .any(|s| s.region == "me-south-1" && s.reason == "region_not_enabled")
+            .any(|s| s.region == "me-south-1" && s.reason == SkipReason::RegionNotEnabled)
     );
 }
 
@@ -287,6 +289,12 @@ fn seed_2024_08_baseline() {
         text.contains("EC2.182") && text.contains("not yet reviewed"),
         "{text}"
     );
+    // What the seed never set up is a decided exception, so it keeps its promise.
+    assert!(
+        text.contains("Inspector.1") && text.contains("outside the 2024-08 service's scope"),
+        "{text}"
+    );
+    assert_eq!(plan.score_predicted.percent_if_manual_done, 100.0);
 }
 
 #[test]
@@ -328,9 +336,9 @@ fn failed_reads_plan_nothing_blind() {
         ("ap-south-1", "security_hub"),
     ] {
         assert!(
-            plan.skipped
-                .iter()
-                .any(|s| s.region == region && s.reason == "read_failed" && s.id.ends_with(what)),
+            plan.skipped.iter().any(|s| s.region == region
+                && s.reason == SkipReason::ReadFailed
+                && s.id.ends_with(what)),
             "no read_failed entry for {region}/{what}"
         );
     }

@@ -133,8 +133,15 @@ async fn vpc_block_public_access_mode() {
             .await
             .unwrap()
             .internet_gateway_block_mode,
-        "block-ingress"
+        snap::InternetGatewayBlockMode::BlockIngress
     );
+    assert_eq!(
+        igw_block_mode(None).unwrap(),
+        snap::InternetGatewayBlockMode::Off
+    );
+    let e = igw_block_mode(Some(&InternetGatewayBlockMode::from("block-everything"))).unwrap_err();
+    assert_eq!(e.code, "UnknownValue");
+    assert!(e.message.contains("block-everything"), "{e}");
 }
 
 #[tokio::test]

@@ -612,14 +612,14 @@ async fn kms_customer_keys_with_aliases_rotation_policy_and_tags() {
             key_id: "k-cust".into(),
             arn: "arn:aws:kms:us-east-1:123456789012:key/k-cust".into(),
             aliases: vec!["alias/trail".into()],
-            key_state: "Enabled".into(),
+            key_state: snap::KeyState::Enabled,
             rotation_enabled: true,
             policy: r#"{"Version":"2012-10-17"}"#.into(),
             tags: BTreeMap::from([("owner".to_string(), "secure-account".to_string())]),
         }
     );
     assert_eq!(got[0].key_id, "k-asym");
-    assert_eq!(got[0].key_state, "Disabled");
+    assert_eq!(got[0].key_state, snap::KeyState::Disabled);
     assert!(!got[0].rotation_enabled);
 }
 
@@ -903,10 +903,14 @@ async fn inspector_scan_types() {
 async fn macie_off_on_and_discovery() {
     use aws_sdk_macie2::Client;
     use aws_sdk_macie2::operation::get_automated_discovery_configuration::GetAutomatedDiscoveryConfigurationOutput;
+    use aws_sdk_macie2::operation::get_classification_scope::GetClassificationScopeOutput;
     use aws_sdk_macie2::operation::get_macie_session::{
         GetMacieSessionError, GetMacieSessionOutput,
     };
-    use aws_sdk_macie2::types::{AutomatedDiscoveryStatus, MacieStatus};
+    use aws_sdk_macie2::types::{
+        AutomatedDiscoveryStatus, MacieStatus, S3ClassificationScope,
+        S3ClassificationScopeExclusion,
+    };
     let off = mock!(Client::get_macie_session).then_error(|| {
         GetMacieSessionError::generic(meta("AccessDeniedException", "Macie is not enabled."))
     });
@@ -936,14 +940,30 @@ async fn macie_off_on_and_discovery() {
     let discovery = mock!(Client::get_automated_discovery_configuration).then_output(|| {
         GetAutomatedDiscoveryConfigurationOutput::builder()
             .status(AutomatedDiscoveryStatus::Enabled)
+            .classification_scope_id("scope-1")
             .build()
     });
-    let c = mock_client!(aws_sdk_macie2, [&on, &discovery]);
+    let scope = mock!(Client::get_classification_scope)
+        .match_requests(|r| r.id() == Some("scope-1"))
+        .then_output(|| {
+            GetClassificationScopeOutput::builder()
+                .s3(S3ClassificationScope::builder()
+                    .excludes(
+                        S3ClassificationScopeExclusion::builder()
+                            .bucket_names("logs-b")
+                            .bucket_names("logs-a")
+                            .build(),
+                    )
+                    .build())
+                .build()
+        });
+    let c = mock_client!(aws_sdk_macie2, [&on, &discovery, &scope]);
     assert_eq!(
         crate::macie::read_macie(&c).await.unwrap(),
         snap::Macie {
             enabled: true,
-            automated_discovery: true
+            automated_discovery: true,
+            excluded_buckets: vec!["logs-a".into(), "logs-b".into()],
         }
     );
 }

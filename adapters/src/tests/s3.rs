@@ -313,7 +313,10 @@ async fn buckets_paginate_locate_and_map_every_setting() {
         full.kms_key_id.as_deref(),
         Some("arn:aws:kms:eu-west-1:123456789012:key/k1")
     );
-    assert_eq!(full.versioning.as_deref(), Some("Suspended"));
+    assert_eq!(
+        full.versioning,
+        Some(secure_account_core::snapshot::VersioningStatus::Suspended)
+    );
     assert_eq!(
         full.policy.as_deref(),
         Some(r#"{"Statement":[],"Version":"2012-10-17"}"#)

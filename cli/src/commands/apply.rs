@@ -6,13 +6,10 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use secure_account_core::{Baseline, Catalog, Plan, evaluate, render};
-use secure_account_engine::{
-    ActionStatus, ApplyOptions, ApplyReport, Port, check_fresh, check_plan,
-};
+use secure_account_core::{Baseline, Plan, render};
+use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, Port, check_plan, flow};
 
-use super::{percent, scope_of};
-use crate::account::{read_snapshot, validate_baseline};
+use super::percent;
 use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
 use crate::output::{BOLD, GREEN, RED, Stream, paint, print_json, print_text, use_color};
 use crate::progress::Progress;
@@ -26,33 +23,22 @@ pub async fn run<P: Port>(
     save: &dyn Fn(&P) -> anyhow::Result<()>,
 ) -> anyhow::Result<ExitCode> {
     let json = global.output == OutputFormat::Json;
-    let (plan, snapshot) = match (&args.plan_file, baseline) {
-        (Some(path), _) => {
-            let plan = load_plan(path)?;
-            let snapshot = read_snapshot(port).await?;
-            check_fresh(&plan, &snapshot)?;
-            (plan, snapshot)
-        }
-        (None, Some(baseline)) => {
-            let snapshot = read_snapshot(port).await?;
-            validate_baseline(baseline, &snapshot)?;
-            (secure_account_core::plan(&snapshot, baseline), snapshot)
-        }
+    let planned = match (&args.plan_file, baseline) {
+        (Some(path), _) => flow::read_for_saved_plan(port, load_plan(path)?).await?,
+        (None, Some(baseline)) => flow::read_and_plan(port, baseline).await?,
         (None, None) => bail!("no plan file and no baseline to plan from"),
     };
-    let scope = scope_of(&plan);
-    let catalog = Catalog::builtin();
-    let score_before = evaluate(&snapshot, catalog, &scope).score;
+    let plan = &planned.plan;
 
     // The plan the user approves: on stdout for people, on stderr when stdout is JSON.
     if json {
         eprintln!(
             "{}",
-            render::plan_text(&plan, use_color(global.color, Stream::Stderr)).trim_end()
+            render::plan_text(plan, use_color(global.color, Stream::Stderr)).trim_end()
         );
     } else {
         print_text(&render::plan_text(
-            &plan,
+            plan,
             use_color(global.color, Stream::Stdout),
         ))?;
     }
@@ -67,25 +53,11 @@ pub async fn run<P: Port>(
     };
     let stderr_color = use_color(global.color, Stream::Stderr);
     let mut progress = Progress::new(plan.actions.len(), stderr_color);
-    let mut report =
-        secure_account_engine::apply(port, &plan, &options, &mut |e| progress.event(e)).await;
+    let report = flow::apply_and_verify(port, &planned, &options, &mut |e| progress.event(e)).await;
     progress.finish();
+    // Whatever the read after the apply gave, what the apply changed is kept.
     save(port)?;
-
-    report.score_before = Some(score_before);
-    // After a crash the process would be gone: nothing more is read, `score_after` stays
-    // empty, and the next run starts from the state reached.
-    if !report.interrupted {
-        let after = read_snapshot(port)
-            .await
-            .context("the actions ran, but reading the account again failed")?;
-        report.score_after = Some(evaluate(&after, catalog, &scope).score);
-    }
-    // The whole command's calls: the two reads and the actions.
-    let calls = port.calls();
-    report.api_calls.read = calls.read;
-    report.api_calls.write = calls.write;
-    report.api_calls.elapsed_ms = port.elapsed().as_millis() as u64;
+    let report = report?;
 
     if json {
         print_json(&report)?;
@@ -95,7 +67,7 @@ pub async fn run<P: Port>(
         let simulated = global.simulate.is_some() || global.sim_state.is_some();
         print_text(&summary(
             &report,
-            &plan,
+            plan,
             use_color(global.color, Stream::Stdout),
             simulated,
         ))?;

@@ -89,7 +89,7 @@ pub(super) fn iam_6(ctx: &Ctx<'_>, _: &str) -> Check {
         Some(root) => ctx.single(root.mfa == MfaKind::Hardware, || {
             global(match root.mfa {
                 MfaKind::Virtual => "root user has a virtual MFA device, not a hardware one",
-                _ => "root user has no hardware MFA device",
+                MfaKind::None | MfaKind::Hardware => "root user has no hardware MFA device",
             })
         }),
     }

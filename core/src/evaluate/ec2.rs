@@ -83,15 +83,12 @@ pub(super) fn ec2_172(ctx: &Ctx<'_>, _: &str) -> Check {
         None => Check::NoData,
         Some(bpa) => {
             let mode = bpa.internet_gateway_block_mode.as_str();
-            ctx.single(
-                matches!(mode, "block-bidirectional" | "block-ingress"),
-                || {
-                    ctx.at(format_args!(
-                        "VPC block public access mode is `{}`",
-                        display_state(mode, "off")
-                    ))
-                },
-            )
+            ctx.single(bpa.internet_gateway_block_mode.blocks(), || {
+                ctx.at(format_args!(
+                    "VPC block public access mode is `{}`",
+                    display_state(mode, "off")
+                ))
+            })
         }
     }
 }

@@ -188,7 +188,7 @@ pub fn bucket(name: &str) -> Bucket {
         public_acl: false,
         encryption: Some("aws:kms".into()),
         kms_key_id: Some("key-1".into()),
-        versioning: Some("Enabled".into()),
+        versioning: Some(VersioningStatus::Enabled),
         policy: Some(tls_only_policy(name)),
         lifecycle_rules: BTreeMap::from([(
             "expire".to_string(),
@@ -281,7 +281,7 @@ pub fn kms_key(id: &str) -> KmsKey {
         key_id: id.into(),
         arn: format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"),
         aliases: vec!["alias/trail_encrypt_key".into()],
-        key_state: "Enabled".into(),
+        key_state: KeyState::Enabled,
         rotation_enabled: true,
         policy: key_policy(None),
         tags: BTreeMap::new(),
@@ -346,7 +346,7 @@ fn baseline_region(services: &mut RegionServices, home: bool) {
         public_snapshots: vec![],
     });
     services.vpc_block_public_access = Observed::Known(VpcBlockPublicAccess {
-        internet_gateway_block_mode: "block-ingress".into(),
+        internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
     });
     services.athena_workgroups = Observed::Known(vec![workgroup("primary", true)]);
     services.ssm = Observed::Known(Ssm {
@@ -363,6 +363,7 @@ fn baseline_region(services: &mut RegionServices, home: bool) {
     services.macie = Observed::Known(Macie {
         enabled: true,
         automated_discovery: true,
+        ..Macie::default()
     });
 }
 

@@ -163,6 +163,10 @@ fn denies_insecure_transport(statement: &Value, bucket: &str) -> bool {
         && secure_transport_false(statement)
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "JSON values, not a closed set of ours"
+)]
 fn secure_transport_false(statement: &Value) -> bool {
     let Some(Value::Object(operators)) = statement.get("Condition") else {
         return false;

@@ -1,37 +1,11 @@
 //! Regional service controls: GuardDuty (GuardDuty.1, .5–.13), Inspector (.1–.4), Macie
 //! (.1, .2), Systems Manager (SSM.4, .6, .7), Athena (Athena.4) and KMS (KMS.3, .5).
 
+use crate::guardduty::CONTROL_FEATURES;
 use crate::snapshot::Detector;
 
 use super::{Check, Ctx};
 use crate::policy;
-
-/// The GuardDuty detector feature each control requires, as keys of
-/// [`Detector::features`]: a feature name, or `FEATURE/ADDITIONAL_CONFIGURATION`. A
-/// `FEATURE/ADDITIONAL` key passes only when the feature itself is enabled too.
-///
-/// From the Config rules behind the controls: GuardDuty.5 `guardduty-eks-protection-audit-
-/// enabled` (EKS Audit Log Monitoring), .6 `guardduty-lambda-protection-enabled` (Lambda
-/// Protection), .7 `guardduty-eks-protection-runtime-enabled` ("EKS Runtime Monitoring
-/// with automated agent management"), .8 `guardduty-malware-protection-enabled` (Malware
-/// Protection for EC2), .9 `guardduty-rds-protection-enabled`, .10
-/// `guardduty-s3-protection-enabled`, .11 `guardduty-runtime-monitoring-enabled`, .12
-/// `guardduty-ecs-protection-runtime-enabled` (ECS Fargate automated agent), .13
-/// `guardduty-ec2-protection-runtime-enabled` (EC2 automated agent).
-pub const GUARDDUTY_FEATURES: &[(&str, &str)] = &[
-    ("GuardDuty.5", "EKS_AUDIT_LOGS"),
-    ("GuardDuty.6", "LAMBDA_NETWORK_LOGS"),
-    ("GuardDuty.7", "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"),
-    ("GuardDuty.8", "EBS_MALWARE_PROTECTION"),
-    ("GuardDuty.9", "RDS_LOGIN_EVENTS"),
-    ("GuardDuty.10", "S3_DATA_EVENTS"),
-    ("GuardDuty.11", "RUNTIME_MONITORING"),
-    (
-        "GuardDuty.12",
-        "RUNTIME_MONITORING/ECS_FARGATE_AGENT_MANAGEMENT",
-    ),
-    ("GuardDuty.13", "RUNTIME_MONITORING/EC2_AGENT_MANAGEMENT"),
-];
 
 /// The legacy form GuardDuty.7 also accepts: EKS Runtime Monitoring (the feature that
 /// Runtime Monitoring replaced) with its automated agent.
@@ -60,11 +34,11 @@ pub(super) fn guardduty_1(ctx: &Ctx<'_>, _: &str) -> Check {
     }
 }
 
-/// GuardDuty.5–GuardDuty.13: the detector has the feature of [`GUARDDUTY_FEATURES`]
+/// GuardDuty.5–GuardDuty.13: the detector has the feature of [`CONTROL_FEATURES`]
 /// enabled. "For a standalone account, the control fails if [the feature] is disabled for
 /// the account": without an enabled detector every feature control fails.
 pub(super) fn guardduty_feature(ctx: &Ctx<'_>, id: &str) -> Check {
-    let Some((_, key)) = GUARDDUTY_FEATURES.iter().find(|(c, _)| *c == id) else {
+    let Some((_, key)) = CONTROL_FEATURES.iter().find(|(c, _)| *c == id) else {
         return Check::NoData;
     };
     let Some(detector) = ctx.known(|s| &s.guardduty) else {
@@ -191,18 +165,12 @@ pub(super) fn kms_3(ctx: &Ctx<'_>, _: &str) -> Check {
     };
     let mut findings = ctx.findings();
     for key in keys {
-        findings.test(
-            !matches!(
-                key.key_state.as_str(),
-                "PendingDeletion" | "PendingReplicaDeletion"
-            ),
-            || {
-                ctx.at(format_args!(
-                    "KMS key {} is scheduled for deletion",
-                    key.key_id
-                ))
-            },
-        );
+        findings.test(!key.key_state.pending_deletion(), || {
+            ctx.at(format_args!(
+                "KMS key {} is scheduled for deletion",
+                key.key_id
+            ))
+        });
     }
     findings.finish()
 }

@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::fixture::*;
+use super::score::percent;
 use super::*;
 use crate::snapshot::*;
 
@@ -422,7 +423,8 @@ fn ec2_182_snapshot_block_public_access() {
 fn ec2_172_vpc_block_public_access() {
     let mode = |m: &'static str| {
         move |s: &mut Snapshot| {
-            known(&mut services(s).vpc_block_public_access).internet_gateway_block_mode = m.into()
+            known(&mut services(s).vpc_block_public_access).internet_gateway_block_mode =
+                serde_json::from_value(json!(m)).unwrap()
         }
     };
     check("EC2.172", mode("block-bidirectional"), Passed);
@@ -758,6 +760,7 @@ fn macie_1_2() {
             services(s).macie = Observed::Known(Macie {
                 enabled,
                 automated_discovery,
+                ..Macie::default()
             })
         }
     };
@@ -831,7 +834,7 @@ fn kms_3_keys_not_pending_deletion() {
     check(
         "KMS.3",
         keys(vec![KmsKey {
-            key_state: "PendingDeletion".into(),
+            key_state: KeyState::PendingDeletion,
             ..kms_key("k")
         }]),
         Failed,

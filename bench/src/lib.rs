@@ -1,4 +1,5 @@
-//! `bench`: the project's benchmark (SPEC §9) in one run.
+//! `secure-account-bench`: the project's benchmark (SPEC §9) in one run, as a library the
+//! `secure-account-bench` binary drives (`cargo run --release -p secure-account-bench`).
 //!
 //! On the built-in `fresh` simulated account (17 default regions, `LatencyModel::aws_like()`,
 //! no faults) with the `fsbp` baseline it reports:
@@ -14,37 +15,56 @@
 //!   (the speed-up), and whether writes = plan actions + retries;
 //! - **CPU per plan**: the thread CPU time of `plan()` (and of `evaluate()` alone) on the
 //!   fresh snapshot, median of `--samples` runs; and of planning `--plans` different
-//!   snapshots, made deterministically from the fresh one by a cheap seeded mutation whose
-//!   own time is not counted.
+//!   snapshots, made deterministically from the fresh one by [`accounts::vary`] (a cheap
+//!   seeded mutation whose own time is not counted).
 //!
 //! The virtual-time figures are deterministic; the CPU figures depend on the machine and on
-//! the build profile.
+//! the build profile. The account, baseline and fault schedule are fixed: the benchmark
+//! takes no option that would pick another one.
+//!
+//! # JSON output (`--output json`, `format_version` 1)
+//!
+//! [`BenchOutput`] serialised; field names are stable within a `format_version`:
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `format_version` | 1 |
+//! | `profile` | `release` or `debug` (the binary's `debug_assertions`) |
+//! | `scenario`, `baseline` | `fresh`, `fsbp` |
+//! | `regions`, `plan_actions` | enabled regions the plan covers; its actions |
+//! | `critical_path.ms`, `critical_path.actions` | the chain's write latencies summed (ms), and its action ids |
+//! | `concurrent_apply`, `sequential_apply` | `concurrency`, `virtual_ms`, `write_calls`, `read_calls`, `retries`, `actions_applied` |
+//! | `ratios.concurrent_over_critical_path` (`_target`, `_met`) | concurrent ÷ critical path, against 1.2 |
+//! | `ratios.sequential_over_concurrent` | the speed-up of concurrency |
+//! | `ratios.writes_equal_actions_plus_retries` | concurrent writes = actions + retries |
+//! | `cpu.plan_fresh_us_median`, `cpu.evaluate_fresh_us_median` | µs of thread CPU, median of `cpu.samples` |
+//! | `cpu.plan_fresh_target_us` | 1000 |
+//! | `cpu.plans`, `cpu.plans_total_s`, `cpu.plans_us_per_plan` | the N different accounts planned (10,000 by default): total s and µs each |
+//! | `cpu.plans_mean_actions`, `cpu.plans_differing_from_fresh` | sanity checks that the work varied |
+
+pub mod accounts;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use cpu_time::ThreadTime;
 use serde::Serialize;
 
-use secure_account_core::planner::{GUARDDUTY_FEATURES, scope};
-use secure_account_core::snapshot::{
-    Detector, NetworkInterface, OptInStatus, PasswordPolicy, RegionServices,
-};
-use secure_account_core::{Baseline, Catalog, Observed, Plan, Snapshot, evaluate};
-use secure_account_engine::{ApplyOptions, Port};
+use secure_account_core::planner::scope;
+use secure_account_core::{Baseline, Catalog, Plan, Snapshot, evaluate};
+use secure_account_engine::{ApplyOptions, Planned, Port, flow};
 use secure_account_simulator::{LatencyModel, Simulator};
 
-use crate::account::{read_snapshot, validate_baseline};
-use crate::args::{BenchArgs, GlobalArgs, OutputFormat};
-use crate::output::{CLI_FORMAT_VERSION, print_json, print_text};
+use crate::accounts::vary;
 
 /// The scenario and baseline the benchmark measures.
 pub const SCENARIO: &str = "fresh";
 pub const BASELINE: &str = "fsbp";
+/// Version of the JSON document; bumped when a field changes meaning or disappears.
+pub const FORMAT_VERSION: u32 = 1;
 /// SPEC §9: a fresh apply takes at most this many times the critical path.
 pub const TARGET_CRITICAL_PATH_RATIO: f64 = 1.2;
 /// SPEC §9: planning a fresh 17-region account takes well under a millisecond of CPU.
@@ -52,82 +72,100 @@ const TARGET_PLAN_US: f64 = 1000.0;
 /// Snapshots planned per timed batch: generation happens between batches, off the clock.
 const BATCH: usize = 100;
 
+/// What to measure: the knobs of the `secure-account-bench` binary.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// How many different snapshots to plan for the CPU figure.
+    pub plans: usize,
+    /// Actions in flight at once in the concurrent apply.
+    pub concurrency: usize,
+    /// Runs whose median is the CPU time of one `plan()` and one `evaluate()`.
+    pub samples: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            plans: 10_000,
+            concurrency: ApplyOptions::default().concurrency,
+            samples: 200,
+        }
+    }
+}
+
+/// Every figure of one run: the `--output json` document.
 #[derive(Debug, Serialize)]
-struct BenchOutput {
-    format_version: u32,
+pub struct BenchOutput {
+    pub format_version: u32,
     /// `release` or `debug` (`cfg!(debug_assertions)` of this binary).
-    profile: &'static str,
-    scenario: &'static str,
-    baseline: &'static str,
+    pub profile: &'static str,
+    pub scenario: &'static str,
+    pub baseline: &'static str,
     /// Enabled regions the plan covers.
-    regions: usize,
-    plan_actions: usize,
-    critical_path: CriticalPath,
-    concurrent_apply: ApplyFigures,
-    sequential_apply: ApplyFigures,
-    ratios: Ratios,
-    cpu: CpuFigures,
+    pub regions: usize,
+    pub plan_actions: usize,
+    pub critical_path: CriticalPath,
+    pub concurrent_apply: ApplyFigures,
+    pub sequential_apply: ApplyFigures,
+    pub ratios: Ratios,
+    pub cpu: CpuFigures,
 }
 
 #[derive(Debug, Serialize)]
-struct CriticalPath {
+pub struct CriticalPath {
     /// Sum of the write latencies along the longest dependency chain.
-    ms: f64,
+    pub ms: f64,
     /// The chain's action ids, first to last.
-    actions: Vec<String>,
+    pub actions: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
-struct ApplyFigures {
-    concurrency: usize,
+pub struct ApplyFigures {
+    pub concurrency: usize,
     /// Virtual time of the `apply` call on tokio's paused clock.
-    virtual_ms: f64,
-    write_calls: u64,
-    read_calls: u64,
-    retries: u64,
-    actions_applied: u32,
+    pub virtual_ms: f64,
+    pub write_calls: u64,
+    pub read_calls: u64,
+    pub retries: u64,
+    pub actions_applied: u32,
 }
 
 #[derive(Debug, Serialize)]
-struct Ratios {
-    concurrent_over_critical_path: f64,
-    concurrent_over_critical_path_target: f64,
-    concurrent_over_critical_path_met: bool,
-    sequential_over_concurrent: f64,
+pub struct Ratios {
+    pub concurrent_over_critical_path: f64,
+    pub concurrent_over_critical_path_target: f64,
+    pub concurrent_over_critical_path_met: bool,
+    pub sequential_over_concurrent: f64,
     /// Whether the concurrent apply's write calls equal plan actions + retries.
-    writes_equal_actions_plus_retries: bool,
+    pub writes_equal_actions_plus_retries: bool,
 }
 
 #[derive(Debug, Serialize)]
-struct CpuFigures {
+pub struct CpuFigures {
     /// Thread CPU time of `plan()` on the fresh snapshot, median of `samples` runs.
-    plan_fresh_us_median: f64,
+    pub plan_fresh_us_median: f64,
     /// Thread CPU time of `evaluate()` alone on the fresh snapshot, median.
-    evaluate_fresh_us_median: f64,
-    samples: usize,
-    plan_fresh_target_us: f64,
+    pub evaluate_fresh_us_median: f64,
+    pub samples: usize,
+    pub plan_fresh_target_us: f64,
     /// Different snapshots planned one after the other on this thread.
-    plans: usize,
-    plans_total_s: f64,
-    plans_us_per_plan: f64,
+    pub plans: usize,
+    pub plans_total_s: f64,
+    pub plans_us_per_plan: f64,
     /// Mean number of actions of those plans (a sanity check that the work varied).
-    plans_mean_actions: f64,
+    pub plans_mean_actions: f64,
     /// How many of those plans had a different set of actions than the fresh plan.
-    plans_differing_from_fresh: usize,
+    pub plans_differing_from_fresh: usize,
 }
 
-/// Runs the benchmark and prints its figures.
-pub fn run(global: &GlobalArgs, args: &BenchArgs) -> anyhow::Result<ExitCode> {
-    reject_account_options(global)?;
+/// Runs the benchmark and returns its figures.
+pub fn run(options: &Options) -> anyhow::Result<BenchOutput> {
     let baseline = Baseline::built_in(BASELINE)?;
-    let concurrency = args
-        .concurrency
-        .map_or(ApplyOptions::default().concurrency, |c| c as usize);
+    let concurrency = options.concurrency;
 
     // The fresh account as a read sees it, and its plan.
-    let snapshot = on_virtual_clock(async |sim| read_snapshot(sim).await)?;
-    validate_baseline(&baseline, &snapshot)?;
-    let plan = secure_account_core::plan(&snapshot, &baseline);
+    let Planned { snapshot, plan, .. } =
+        on_virtual_clock(async |sim| Ok(flow::read_and_plan(sim, &baseline).await?))?;
     if plan.actions.is_empty() {
         bail!("the fresh account's plan has no actions: nothing to measure");
     }
@@ -147,16 +185,10 @@ pub fn run(global: &GlobalArgs, args: &BenchArgs) -> anyhow::Result<ExitCode> {
             == plan.actions.len() as u64 + concurrent.retries,
     };
 
-    let cpu = cpu_figures(
-        &snapshot,
-        &baseline,
-        &plan,
-        args.samples as usize,
-        args.plans as usize,
-    );
+    let cpu = cpu_figures(&snapshot, &baseline, &plan, options.samples, options.plans);
 
-    let out = BenchOutput {
-        format_version: CLI_FORMAT_VERSION,
+    Ok(BenchOutput {
+        format_version: FORMAT_VERSION,
         profile: if cfg!(debug_assertions) {
             "debug"
         } else {
@@ -171,44 +203,7 @@ pub fn run(global: &GlobalArgs, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         sequential_apply: sequential,
         ratios,
         cpu,
-    };
-    match global.output {
-        OutputFormat::Json => print_json(&out)?,
-        OutputFormat::Text => print_text(&text(&out))?,
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The benchmark always measures the same account: options that would pick another one are
-/// refused rather than silently ignored.
-fn reject_account_options(global: &GlobalArgs) -> anyhow::Result<()> {
-    let mut given = Vec::new();
-    if global.simulate.as_deref().is_some_and(|s| s != SCENARIO) {
-        given.push("--simulate");
-    }
-    if global.sim_state.is_some() {
-        given.push("--sim-state");
-    }
-    if global.sim_faults.is_some() {
-        given.push("--sim-faults");
-    }
-    if global.baseline != BASELINE {
-        given.push("--baseline");
-    }
-    if global.region.is_some() {
-        given.push("--region");
-    }
-    if !global.regions.is_empty() {
-        given.push("--regions");
-    }
-    if !given.is_empty() {
-        bail!(
-            "`bench` always measures the `{SCENARIO}` simulated account with the `{BASELINE}` \
-             baseline, without faults; drop {}",
-            given.join(", ")
-        );
-    }
-    Ok(())
+    })
 }
 
 /// Runs `f` on a fresh `aws_like` simulator on a current-thread runtime whose clock starts
@@ -430,105 +425,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator for the snapshot variations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// True with probability `percent` / 100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// A different account, made deterministically from `fresh` by `seed`: some opt-in regions
-/// enabled (with a fresh region's services), some default VPCs in use, a password policy of
-/// random strength, GuardDuty detectors with random features, EBS encryption on here and
-/// there, and now and then a part that could not be read.
-fn vary(fresh: &Snapshot, seed: u64) -> Snapshot {
-    let mut rng = Rng(seed);
-    let mut s = fresh.clone();
-    let template: Option<RegionServices> =
-        s.enabled_regions().next().map(|(_, r)| r.services.clone());
-    for region in s.regions.values_mut() {
-        if !region.opt_in_status.is_enabled()
-            && rng.chance(15)
-            && let Some(t) = &template
-        {
-            region.opt_in_status = OptInStatus::OptedIn;
-            region.services = t.clone();
-        }
-    }
-    for (name, region) in s.regions.iter_mut() {
-        if !region.opt_in_status.is_enabled() {
-            continue;
-        }
-        let services = &mut region.services;
-        if rng.chance(20)
-            && let Some(vpcs) = services.vpcs.known_mut()
-            && let Some(vpc) = vpcs.iter_mut().find(|v| v.is_default)
-        {
-            vpc.network_interfaces.push(NetworkInterface {
-                network_interface_id: format!("eni-{seed:08x}{:04x}", rng.below(0xffff)),
-                description: "bench workload".into(),
-            });
-        }
-        if rng.chance(20) {
-            let mut features = BTreeMap::new();
-            for (feature, _) in GUARDDUTY_FEATURES {
-                if rng.chance(50) {
-                    features.insert((*feature).to_string(), rng.chance(50));
-                }
-            }
-            services.guardduty = Observed::Known(Some(Detector {
-                detector_id: format!("d{seed:x}{name}"),
-                enabled: rng.chance(70),
-                finding_publishing_frequency: ["SIX_HOURS", "ONE_HOUR", "FIFTEEN_MINUTES"]
-                    [rng.below(3) as usize]
-                    .into(),
-                features,
-            }));
-        }
-        if rng.chance(20)
-            && let Some(ebs) = services.ebs.known_mut()
-        {
-            ebs.encryption_by_default = true;
-        }
-        if rng.chance(3) {
-            services.config = Observed::unreadable("AccessDeniedException", "bench: denied");
-        }
-    }
-    if rng.chance(60) {
-        s.global.password_policy = Observed::Known(Some(PasswordPolicy {
-            minimum_password_length: 6 + rng.below(20) as u32,
-            require_symbols: rng.chance(50),
-            require_numbers: rng.chance(50),
-            require_uppercase_characters: rng.chance(50),
-            require_lowercase_characters: rng.chance(50),
-            allow_users_to_change_password: rng.chance(50),
-            max_password_age: rng.chance(50).then(|| 30 + rng.below(365) as u32),
-            password_reuse_prevention: rng.chance(50).then(|| 1 + rng.below(24) as u32),
-            hard_expiry: rng.chance(10),
-        }));
-    }
-    s
-}
-
 /// The text report: an aligned table with each figure, its target and whether it is met.
-fn text(o: &BenchOutput) -> String {
+pub fn text(o: &BenchOutput) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "secure-account bench: `{}` simulated account ({} regions), baseline `{}`, {} plan \
+        "secure-account-bench: `{}` simulated account ({} regions), baseline `{}`, {} plan \
          actions",
         o.scenario, o.regions, o.baseline, o.plan_actions
     );
@@ -719,12 +621,5 @@ mod tests {
                 .iter()
                 .all(|a| ms(model.latency(&a.op)) <= cp.ms)
         );
-    }
-
-    #[test]
-    fn variations_are_deterministic_and_different() {
-        let fresh = Simulator::scenario(SCENARIO).unwrap().account();
-        assert_eq!(vary(&fresh, 7), vary(&fresh, 7));
-        assert!((1..20).any(|s| vary(&fresh, s) != fresh));
     }
 }

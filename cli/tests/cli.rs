@@ -2,24 +2,18 @@
 //! arguments, its exit code, stdout and stderr pinned together by insta snapshots (with
 //! temporary paths and timings filtered out), plus the `--sim-state` chain that proves a
 //! second apply changes nothing.
-//!
-//! The binary lives in another package (`secure-account-cli`), so cargo does not build it
-//! for this test on its own: [`bin`] builds it once with the same cargo, profile and target
-//! directory.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// The `secure-account` binary, built on first use.
-fn bin() -> &'static Path {
-    secure_account_tests::binary()
-}
+/// The `secure-account` binary, built by cargo for this integration test.
+const BIN: &str = env!("CARGO_BIN_EXE_secure-account");
 
 /// Runs the binary in `dir` with `args`, stdin closed, colours off, a fixed width.
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
+    Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -446,4 +440,37 @@ fn controls_diff_names_new_and_removed_controls() {
         "{}",
         stderr(&live)
     );
+}
+
+/// `cost` on the fresh simulated account: a readable table (pinned), and JSON with items
+/// (service, region, monthly_usd low/typical/high, assumption), a total that is their sum,
+/// and the price table's date; `plan` carries the same change.
+#[test]
+fn cost_itemises_the_baseline_with_its_assumptions() {
+    assert_cli_snapshot!("cost_fresh", run(&["--simulate", "cost"]));
+    let out = run(&["--simulate", "--output", "json", "cost"]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let cost = json(&out);
+    assert_eq!(cost["format_version"], 1);
+    assert!(cost["prices_as_of"].as_str().unwrap().len() == 10);
+    let items = cost["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    let mut sum = [0.0f64; 3];
+    for i in items {
+        assert!(i["service"].is_string() && i["region"].is_string(), "{i}");
+        assert!(!i["assumption"].as_str().unwrap().is_empty(), "{i}");
+        for (k, s) in ["low", "typical", "high"].iter().zip(sum.iter_mut()) {
+            *s += i["monthly_usd"][k].as_f64().unwrap();
+        }
+    }
+    for (k, s) in ["low", "typical", "high"].iter().zip(sum) {
+        let total = cost["total"][k].as_f64().unwrap();
+        assert!((total - s).abs() < 0.005, "{k}: total {total}, items {s}");
+    }
+    assert!(cost["total"]["low"].as_f64() <= cost["total"]["typical"].as_f64());
+    assert!(cost["total"]["typical"].as_f64() <= cost["total"]["high"].as_f64());
+    // The plan's cost change is what `cost` says the plan adds.
+    let plan = json(&run(&["--simulate", "--output", "json", "plan"]));
+    assert_eq!(plan["monthly_cost"]["change"], cost["plan_change"]);
+    assert_eq!(cost["switches"].as_array().unwrap().len(), 3);
 }

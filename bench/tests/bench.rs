@@ -1,22 +1,16 @@
-//! `secure-account bench` (SPEC §9) in a quick mode, through the built binary: the
+//! `secure-account-bench` (SPEC §9) in a quick mode, through the built binary: the
 //! deterministic figures (virtual time, API calls) against their targets, and the JSON
 //! shape. The CPU figures depend on the machine and are only checked to be present.
-//!
-//! The binary lives in another package (`secure-account-cli`), so, as in `cli.rs`, [`bin`]
-//! builds it once with the same cargo, profile and target directory.
 
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// The `secure-account` binary, built on first use.
-fn bin() -> &'static Path {
-    secure_account_tests::binary()
-}
+/// The benchmark binary, built by cargo for this integration test.
+const BIN: &str = env!("CARGO_BIN_EXE_secure-account-bench");
 
 fn run(args: &[&str]) -> Output {
-    Command::new(bin())
+    Command::new(BIN)
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
@@ -26,7 +20,7 @@ fn run(args: &[&str]) -> Output {
 }
 
 /// A quick run: few plans and samples (the debug planner takes tens of milliseconds).
-const QUICK: &[&str] = &["bench", "--plans", "20", "--samples", "5"];
+const QUICK: &[&str] = &["--plans", "20", "--samples", "5"];
 
 fn bench_json(extra: &[&str]) -> Value {
     let mut args = QUICK.to_vec();
@@ -136,7 +130,7 @@ fn the_virtual_time_figures_are_deterministic_and_follow_concurrency() {
 
 #[test]
 fn the_text_report_is_a_table_with_targets() {
-    let out = run(&["bench", "--plans", "2", "--samples", "1"]);
+    let out = run(&["--plans", "2", "--samples", "1"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for needle in [
@@ -159,9 +153,10 @@ fn the_text_report_is_a_table_with_targets() {
 }
 
 #[test]
-fn the_benchmark_refuses_options_that_pick_another_account() {
-    let out = run(&["--sim-faults", "transient", "bench"]);
+fn the_benchmark_takes_no_option_that_picks_another_account() {
+    // The account, baseline and faults are fixed: the CLI's account options do not exist here.
+    let out = run(&["--sim-faults", "transient"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("drop --sim-faults"), "{err}");
+    assert!(err.contains("unexpected argument '--sim-faults'"), "{err}");
 }

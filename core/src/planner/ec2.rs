@@ -1,0 +1,180 @@
+//! EC2: EBS encryption and snapshot public access, default VPCs, VPC block public access.
+
+use crate::action::Action;
+use crate::part::Part;
+use crate::plan::SkipReason;
+use crate::snapshot::{InternetGatewayBlockMode, RegionServices, Vpc};
+
+use super::Planner;
+
+/// Controls that deleting a default VPC makes pass (they evaluate the VPC's own resources).
+const DEFAULT_VPC_CONTROLS: &[&str] = &[
+    "EC2.2", "EC2.6", "EC2.10", "EC2.15", "EC2.16", "EC2.21", "EC2.55", "EC2.56", "EC2.57",
+    "EC2.58", "EC2.60",
+];
+
+impl<'a> Planner<'a> {
+    // ---- EC2 ----
+
+    pub(super) fn ebs(&mut self, r: &str, s: &RegionServices) {
+        if !(self.b.features.ebs_encryption || self.b.features.snapshot_block_public_access) {
+            return;
+        }
+        let Some(ebs) = self.seen(r, Part::Ebs, &s.ebs) else {
+            return;
+        };
+        if self.b.features.ebs_encryption && !ebs.encryption_by_default {
+            self.push(
+                r,
+                None,
+                Action::EnableEbsEncryptionByDefault {},
+                &["EC2.7"],
+                vec![],
+            );
+        }
+        if self.b.features.snapshot_block_public_access
+            && ebs.snapshot_block_public_access != "block-all-sharing"
+        {
+            self.push(
+                r,
+                None,
+                Action::EnableSnapshotBlockPublicAccess {
+                    state: "block-all-sharing".into(),
+                },
+                &["EC2.182"],
+                vec![],
+            );
+        }
+    }
+
+    pub(super) fn default_vpcs(&mut self, r: &str, s: &RegionServices) {
+        let Some(vpcs) = self.seen(r, Part::Vpcs, &s.vpcs) else {
+            return;
+        };
+        for vpc in vpcs.iter().filter(|v| v.is_default) {
+            if !vpc.network_interfaces.is_empty() {
+                let enis: Vec<String> = vpc
+                    .network_interfaces
+                    .iter()
+                    .map(|e| format!("`{}`", e.network_interface_id))
+                    .collect();
+                self.skip(
+                    &format!("{r}/delete_vpc/{}", vpc.vpc_id),
+                    r,
+                    SkipReason::DefaultVpcInUse,
+                    format!(
+                        "default VPC `{}` has network interfaces {}; it is kept",
+                        vpc.vpc_id,
+                        enis.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let extra = customer_resources(vpc);
+            if !extra.is_empty() {
+                self.skip(
+                    &format!("{r}/delete_vpc/{}", vpc.vpc_id),
+                    r,
+                    SkipReason::DefaultVpcHasCustomerResources,
+                    format!(
+                        "default VPC `{}` holds resources the tool did not create ({}); it is kept",
+                        vpc.vpc_id,
+                        extra.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let mut deps = vec![];
+            for igw in &vpc.internet_gateways {
+                if let Some(detach) = self.push(
+                    r,
+                    Some(igw),
+                    Action::DetachInternetGateway {
+                        internet_gateway_id: igw.clone(),
+                        vpc_id: vpc.vpc_id.clone(),
+                    },
+                    &[],
+                    vec![],
+                ) {
+                    deps.push(detach.clone());
+                    if let Some(del) = self.push(
+                        r,
+                        Some(igw),
+                        Action::DeleteInternetGateway {
+                            internet_gateway_id: igw.clone(),
+                        },
+                        &[],
+                        vec![detach],
+                    ) {
+                        deps.push(del);
+                    }
+                }
+            }
+            for subnet in &vpc.subnets {
+                if let Some(id) = self.push(
+                    r,
+                    Some(&subnet.subnet_id),
+                    Action::DeleteSubnet {
+                        subnet_id: subnet.subnet_id.clone(),
+                    },
+                    &["EC2.15"],
+                    vec![],
+                ) {
+                    deps.push(id);
+                }
+            }
+            self.push(
+                r,
+                Some(&vpc.vpc_id),
+                Action::DeleteVpc {
+                    vpc_id: vpc.vpc_id.clone(),
+                },
+                DEFAULT_VPC_CONTROLS,
+                deps,
+            );
+        }
+    }
+
+    pub(super) fn vpc_block_public_access(&mut self, r: &str, s: &RegionServices) {
+        let Some(bpa) = self.seen(r, Part::VpcBlockPublicAccess, &s.vpc_block_public_access) else {
+            return;
+        };
+        // Either blocking mode passes EC2.172; a stricter one already set is kept.
+        if !bpa.internet_gateway_block_mode.blocks() {
+            self.push(
+                r,
+                None,
+                Action::ModifyVpcBlockPublicAccessOptions {
+                    internet_gateway_block_mode: InternetGatewayBlockMode::BlockBidirectional,
+                },
+                &["EC2.172"],
+                vec![],
+            );
+        }
+    }
+}
+
+/// What a default VPC holds besides its defaults (a reason to keep it).
+fn customer_resources(vpc: &Vpc) -> Vec<String> {
+    let mut out = vec![];
+    for sg in vpc
+        .security_groups
+        .iter()
+        .filter(|g| g.group_name != "default")
+    {
+        out.push(format!("security group `{}`", sg.group_id));
+    }
+    for rt in vpc.route_tables.iter().filter(|t| !t.main) {
+        out.push(format!("route table `{}`", rt.route_table_id));
+    }
+    for acl in vpc.network_acls.iter().filter(|a| !a.is_default) {
+        out.push(format!("network ACL `{}`", acl.network_acl_id));
+    }
+    for ep in &vpc.endpoints {
+        out.push(format!("endpoint `{ep}`"));
+    }
+    for fl in &vpc.flow_logs {
+        out.push(format!("flow log `{fl}`"));
+    }
+    out
+}

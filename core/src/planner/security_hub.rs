@@ -1,0 +1,139 @@
+//! Security Hub: the hub, its configuration, the FSBP standard, control associations and
+//! the finding aggregator.
+
+use std::collections::BTreeMap;
+
+use crate::action::{Action, ControlAssociationUpdate};
+use crate::catalog::{ControlStatus, fsbp_standards_arn};
+use crate::part::Part;
+use crate::snapshot::{Observed, RegionServices, SecurityHub};
+
+use super::Planner;
+
+const SECURITY_CONTROL: &str = "SECURITY_CONTROL";
+
+impl<'a> Planner<'a> {
+    // ---- Security Hub ----
+
+    pub(super) fn security_hub(&mut self, r: &str, s: &'a RegionServices) {
+        let hub: Option<&SecurityHub> = match &s.security_hub {
+            Observed::Unreadable { read_error } => {
+                return self.read_failed(r, Part::SecurityHub, read_error);
+            }
+            Observed::Known(h) => h.as_ref(),
+        };
+        let standard = fsbp_standards_arn(r);
+        let mut enable_id = None;
+        let empty = BTreeMap::new();
+        let (auto_enable, generator, subscribed, current) = match hub {
+            None => {
+                enable_id = self.push(
+                    r,
+                    None,
+                    Action::EnableSecurityHub {
+                        enable_default_standards: false,
+                        control_finding_generator: SECURITY_CONTROL.into(),
+                    },
+                    &[],
+                    vec![],
+                );
+                (true, SECURITY_CONTROL, false, &empty)
+            }
+            Some(h) => (
+                h.auto_enable_controls,
+                h.control_finding_generator.as_str(),
+                h.standards.contains_key(&standard),
+                &h.fsbp_controls,
+            ),
+        };
+        if auto_enable || generator != SECURITY_CONTROL {
+            self.push(
+                r,
+                None,
+                Action::UpdateSecurityHubConfiguration {
+                    auto_enable_controls: false,
+                    control_finding_generator: SECURITY_CONTROL.into(),
+                },
+                &[],
+                enable_id.iter().cloned().collect(),
+            );
+        }
+        let mut standard_id = None;
+        if !subscribed {
+            standard_id = self.push(
+                r,
+                None,
+                Action::BatchEnableStandards {
+                    standards_arn: standard.clone(),
+                },
+                &[],
+                enable_id.iter().cloned().collect(),
+            );
+        }
+        // Each control's association now (subscribing enables every control of the
+        // standard), against what the baseline wants; live controls the catalog lacks too.
+        let now_enabled = |id: &str| -> Option<bool> {
+            if subscribed {
+                current.get(id).map(|a| a.enabled)
+            } else {
+                Some(true)
+            }
+        };
+        let mut updates = vec![];
+        let mut update = |id: &str, enabled: bool, reason: Option<&String>| match reason {
+            Some(reason) if enabled => updates.push(ControlAssociationUpdate {
+                security_control_id: id.to_string(),
+                association_status: "DISABLED".into(),
+                updated_reason: Some(reason.clone()),
+            }),
+            None if !enabled => updates.push(ControlAssociationUpdate {
+                security_control_id: id.to_string(),
+                association_status: "ENABLED".into(),
+                updated_reason: None,
+            }),
+            _ => {}
+        };
+        for (i, c) in self.catalog.controls.iter().enumerate() {
+            if c.status != ControlStatus::Active {
+                continue;
+            }
+            if let Some(enabled) = now_enabled(&c.id) {
+                update(&c.id, enabled, self.disabled_at(i, r));
+            }
+        }
+        // Live controls the reviewed catalog does not know.
+        for (id, association) in current {
+            if self.catalog.position(id).is_none() {
+                let reason = self.disabled_reason(id, r);
+                update(id, association.enabled, reason.as_ref());
+            }
+        }
+        if !updates.is_empty() {
+            updates.sort();
+            self.push(
+                r,
+                None,
+                Action::BatchUpdateStandardsControlAssociations {
+                    standards_arn: standard,
+                    updates,
+                },
+                &[],
+                standard_id.iter().cloned().collect(),
+            );
+        }
+        if r == self.home
+            && self.b.features.finding_aggregator
+            && hub.is_none_or(|h| h.finding_aggregator.is_none())
+        {
+            self.push(
+                r,
+                None,
+                Action::CreateFindingAggregator {
+                    region_linking_mode: "ALL_REGIONS".into(),
+                },
+                &[],
+                enable_id.iter().cloned().collect(),
+            );
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Unit tests of the planner.
+
+use super::*;
+use crate::snapshot::{Bucket, ControlAssociation, InternetGatewayBlockMode, PasswordPolicy};
+
+fn baselined() -> Snapshot {
+    serde_json::from_str(include_str!(
+        "../../../golden/fully_baselined_account/snapshot.json"
+    ))
+    .expect("the golden snapshot parses")
+}
+
+#[test]
+fn a_baselined_account_plans_nothing() {
+    assert!(plan(&baselined(), &Baseline::fsbp()).actions.is_empty());
+}
+
+/// SPEC §4 and the seed's rule: a control the live standard gained after the review
+/// is disabled with reason "not yet reviewed".
+#[test]
+fn live_controls_outside_the_catalog_are_disabled_as_not_yet_reviewed() {
+    let mut s = baselined();
+    let hub = s
+        .regions
+        .get_mut("eu-west-1")
+        .unwrap()
+        .services
+        .security_hub
+        .known_mut()
+        .unwrap()
+        .as_mut()
+        .unwrap();
+    hub.fsbp_controls.insert(
+        "EC2.999".into(),
+        ControlAssociation {
+            enabled: true,
+            disabled_reason: None,
+        },
+    );
+    let p = plan(&s, &Baseline::fsbp());
+    assert_eq!(p.actions.len(), 1, "{:?}", p.actions);
+    let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &p.actions[0].op else {
+        panic!("{:?}", p.actions[0]);
+    };
+    assert_eq!(updates.len(), 1);
+    assert_eq!(updates[0].security_control_id, "EC2.999");
+    assert_eq!(updates[0].association_status, "DISABLED");
+    assert!(
+        updates[0]
+            .updated_reason
+            .as_deref()
+            .unwrap()
+            .starts_with("not yet reviewed")
+    );
+}
+
+/// A control the customer disabled that the baseline wants is enabled again.
+#[test]
+fn controls_disabled_outside_the_baseline_are_enabled_again() {
+    let mut s = baselined();
+    let hub = s
+        .regions
+        .get_mut("us-east-1")
+        .unwrap()
+        .services
+        .security_hub
+        .known_mut()
+        .unwrap()
+        .as_mut()
+        .unwrap();
+    hub.fsbp_controls.get_mut("S3.5").unwrap().enabled = false;
+    let p = plan(&s, &Baseline::fsbp());
+    let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &p.actions[0].op else {
+        panic!("{:?}", p.actions);
+    };
+    assert_eq!(updates[0].security_control_id, "S3.5");
+    assert_eq!(updates[0].association_status, "ENABLED");
+}
+
+#[test]
+fn password_policy_merge_keeps_every_stronger_value() {
+    let b = Baseline::fsbp();
+    let strong = PasswordPolicy {
+        minimum_password_length: 30,
+        require_symbols: true,
+        require_numbers: true,
+        require_uppercase_characters: true,
+        require_lowercase_characters: true,
+        allow_users_to_change_password: true,
+        max_password_age: Some(30),
+        password_reuse_prevention: Some(24),
+        hard_expiry: true,
+    };
+    assert_eq!(merged_password_policy(Some(&strong), &b), strong);
+    let weak = PasswordPolicy {
+        minimum_password_length: 8,
+        max_password_age: None,
+        ..PasswordPolicy::default()
+    };
+    let m = merged_password_policy(Some(&weak), &b);
+    assert_eq!(m.minimum_password_length, 14);
+    assert_eq!(m.max_password_age, Some(90));
+    assert_eq!(m.password_reuse_prevention, Some(24));
+    assert!(m.require_symbols && !m.hard_expiry);
+}
+
+#[test]
+fn a_public_bucket_blocks_the_account_public_access_block() {
+    let mut s = baselined();
+    s.global.account_public_access_block = Observed::Known(None);
+    s.global.buckets.known_mut().unwrap().push(Bucket {
+        name: "site".into(),
+        region: "us-east-1".into(),
+        policy: Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}"#.into()),
+        ..Bucket::default()
+    });
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(
+        p.actions
+            .iter()
+            .all(|a| a.op.name() != "put_account_public_access_block")
+    );
+    assert!(
+        p.skipped
+            .iter()
+            .any(|x| x.reason == SkipReason::PublicBucketInUse && x.detail.contains("`site`"))
+    );
+}
+
+/// The switch turns on VPC block public access (EC2.172) and then no longer disables it;
+/// a blocking mode already set is kept.
+#[test]
+fn vpc_block_public_access_switch() {
+    let mut b = Baseline::fsbp();
+    b.features.vpc_block_public_access = true;
+    b.controls.disabled.clear();
+    let mut s = baselined();
+    let p = plan(&s, &b);
+    let modify: Vec<_> = p
+        .actions
+        .iter()
+        .filter(|a| a.op.name() == "modify_vpc_block_public_access_options")
+        .collect();
+    assert_eq!(modify.len(), p.regions.len());
+    s.regions
+        .get_mut("us-east-1")
+        .unwrap()
+        .services
+        .vpc_block_public_access = Observed::Known(crate::snapshot::VpcBlockPublicAccess {
+        internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
+    });
+    let p = plan(&s, &b);
+    assert!(
+        p.action("us-east-1/modify_vpc_block_public_access_options")
+            .is_none()
+    );
+}
+
+/// Each declined paid feature disables exactly its controls, with its reason, says so in
+/// the plan, and leaves the rest of the service's controls and features alone.
+#[test]
+fn a_declined_paid_feature_disables_only_its_controls() {
+    let s = baselined();
+    for sw in crate::baseline::PAID_SWITCHES {
+        let mut b = Baseline::fsbp();
+        (sw.set)(&mut b.features, false);
+        let p = plan(&s, &b);
+        let declined: Vec<_> = p
+            .skipped
+            .iter()
+            .filter(|k| k.reason == crate::plan::SkipReason::FeatureDeclined)
+            .collect();
+        assert_eq!(declined.len(), 1, "{}: {:?}", sw.key, p.skipped);
+        assert!(declined[0].id.ends_with(sw.key), "{}", declined[0].id);
+        for c in sw.controls {
+            assert!(declined[0].detail.contains(c), "{}", declined[0].detail);
+        }
+        // Every region disables exactly the switch's controls, with its reason.
+        let mut regions = 0;
+        for a in &p.actions {
+            if let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &a.op {
+                regions += 1;
+                let mut ids: Vec<&str> = updates
+                    .iter()
+                    .map(|u| u.security_control_id.as_str())
+                    .collect();
+                ids.sort();
+                let mut want = sw.controls.to_vec();
+                want.sort();
+                assert_eq!(ids, want, "{}", a.id);
+                assert!(updates.iter().all(|u| u.association_status == "DISABLED"
+                    && u.updated_reason.as_deref() == Some(sw.reason)));
+            }
+        }
+        assert_eq!(regions, p.regions.len(), "{}", sw.key);
+        // Nothing is enabled for them, and the score stays at 100 with manual tasks done.
+        assert!(
+            p.score_predicted.percent_if_manual_done == 100.0,
+            "{}: {:?}",
+            sw.key,
+            p.score_predicted.failed_controls
+        );
+        // It costs less (or as much) without the feature.
+        let after = p.monthly_cost.as_ref().unwrap().after;
+        let with = plan(&s, &Baseline::fsbp()).monthly_cost.unwrap().after;
+        assert!(after.typical <= with.typical, "{}", sw.key);
+    }
+    // The fsbp baseline declines none of them.
+    assert!(
+        crate::baseline::PAID_SWITCHES
+            .iter()
+            .all(|sw| (sw.get)(&Baseline::fsbp().features))
+    );
+}

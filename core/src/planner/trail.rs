@@ -1,0 +1,521 @@
+//! CloudTrail: the trail, its KMS key, its log group and delivery role.
+
+use crate::part::Part;
+use crate::plan::SkipReason;
+use serde_json::{Value, json};
+
+use crate::action::{Action, KeyRef};
+use crate::policy;
+use crate::snapshot::{GLOBAL, KeyState, KmsKey, Observed, Snapshot, Trail};
+
+use super::{KEY_PURPOSE_TAG, Planner, TRAIL_LOGS_POLICY};
+
+/// What the trail section decided, for the key and bucket sections that serve it.
+struct TrailTarget {
+    region: String,
+    name: String,
+    /// The trail exists already (adopted).
+    existing: Option<Trail>,
+}
+
+impl<'a> Planner<'a> {
+    // ---- CloudTrail, its key and its log group ----
+
+    pub(super) fn trail(&mut self, buckets_ready: bool) {
+        // Every region's trail list must be known: a trail anywhere could be the one to adopt.
+        let mut all: Vec<Trail> = vec![];
+        for r in self.regions.clone() {
+            match &self.s.regions[&r].services.trails {
+                Observed::Unreadable { read_error } => {
+                    let e = read_error.clone();
+                    self.read_failed(&r, Part::Trails, &e);
+                    return;
+                }
+                Observed::Known(ts) => all.extend(ts.iter().cloned()),
+            }
+        }
+        all.sort_by(|a, b| (&a.home_region, &a.name).cmp(&(&b.home_region, &b.name)));
+        let wanted = self.b.names.trail.clone();
+        // Adopt rather than add: a second trail bills every management event again.
+        let adopted = all
+            .iter()
+            .find(|t| t.name == wanted)
+            .or_else(|| all.iter().find(|t| t.is_multi_region_trail))
+            .or_else(|| all.first())
+            .cloned();
+        let target = match &adopted {
+            Some(t) => TrailTarget {
+                region: t.home_region.clone(),
+                name: t.name.clone(),
+                existing: Some(t.clone()),
+            },
+            None => TrailTarget {
+                region: self.home.clone(),
+                name: wanted,
+                existing: None,
+            },
+        };
+        if !self.regions.contains(&target.region) {
+            return self.skip(
+                &format!("{}/trail/{}", target.region, target.name),
+                &target.region.clone(),
+                SkipReason::TrailRegionNotCovered,
+                format!(
+                    "trail `{}` lives in `{}`, which the baseline does not cover",
+                    target.name, target.region
+                ),
+            );
+        }
+        let key = self.trail_key(&target);
+        let logs = if self.b.features.cloudwatch_logs {
+            self.trail_log_group(&target)
+        } else {
+            None
+        };
+        let alias_arn = format!(
+            "arn:aws:kms:{}:{}:{}",
+            target.region, self.account, self.b.names.kms_alias
+        );
+        let log_bucket = self.fill(&self.b.names.log_bucket);
+        let region = target.region.clone();
+        let mut deps: Vec<String> = vec![
+            format!("{}/create_bucket/{log_bucket}", self.home),
+            format!("{}/put_bucket_policy/{log_bucket}", self.home),
+        ];
+        let key_deps = key.clone().unwrap_or_default();
+        deps.extend(key_deps);
+        let (lg_arn, role_arn, log_deps) = match &logs {
+            Some((a, r, d)) => (Some(a.clone()), Some(r.clone()), d.clone()),
+            None => (None, None, vec![]),
+        };
+        deps.extend(log_deps);
+        let trail_id = match &target.existing {
+            None => {
+                if !buckets_ready {
+                    return self.skip(
+                        &format!("{region}/create_trail/{}", target.name),
+                        &region,
+                        SkipReason::LogBucketUnavailable,
+                        "the log bucket cannot be planned, so the trail is not created".into(),
+                    );
+                }
+                if key.is_none() {
+                    return self.skip(
+                        &format!("{region}/create_trail/{}", target.name),
+                        &region,
+                        SkipReason::TrailKeyUnavailable,
+                        "the trail's KMS key cannot be planned, so the trail is not created".into(),
+                    );
+                }
+                self.push(
+                    &region,
+                    Some(&target.name),
+                    Action::CreateTrail {
+                        name: target.name.clone(),
+                        s3_bucket_name: log_bucket,
+                        is_multi_region_trail: true,
+                        include_global_service_events: true,
+                        enable_log_file_validation: true,
+                        kms_key_id: alias_arn,
+                        cloud_watch_logs_log_group_arn: lg_arn,
+                        cloud_watch_logs_role_arn: role_arn,
+                    },
+                    &[
+                        "CloudTrail.1",
+                        "CloudTrail.2",
+                        "CloudTrail.4",
+                        "CloudTrail.5",
+                    ],
+                    deps,
+                )
+            }
+            Some(t) => {
+                let needs_key = t.kms_key_id.is_none();
+                let needs_logs = logs.is_some() && t.cloud_watch_logs_log_group_arn.is_none();
+                let differs = !t.is_multi_region_trail
+                    || !t.include_global_service_events
+                    || !t.log_file_validation_enabled
+                    || (needs_key && key.is_some())
+                    || needs_logs;
+                if differs {
+                    self.push(
+                        &region,
+                        Some(&t.name),
+                        Action::UpdateTrail {
+                            name: t.name.clone(),
+                            // The customer's bucket is kept: their log pipeline reads it.
+                            s3_bucket_name: t.s3_bucket_name.clone(),
+                            is_multi_region_trail: true,
+                            include_global_service_events: true,
+                            enable_log_file_validation: true,
+                            // The customer's key is kept; ours only when the trail has none.
+                            kms_key_id: (needs_key && key.is_some()).then_some(alias_arn),
+                            cloud_watch_logs_log_group_arn: if needs_logs { lg_arn } else { None },
+                            cloud_watch_logs_role_arn: if needs_logs { role_arn } else { None },
+                        },
+                        &[
+                            "CloudTrail.1",
+                            "CloudTrail.2",
+                            "CloudTrail.4",
+                            "CloudTrail.5",
+                        ],
+                        deps,
+                    )
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(t) = &target.existing
+            && t.management_events.as_deref() != Some("All")
+        {
+            if t.data_events {
+                self.skip(
+                    &format!("{region}/put_event_selectors/{}", t.name),
+                    &region,
+                    SkipReason::TrailHasDataEvents,
+                    format!(
+                        "trail `{}` records data events; replacing its event selectors to \
+                             record all management events would drop them: add read+write \
+                             management events to its selectors by hand",
+                        t.name
+                    ),
+                );
+            } else {
+                self.push(
+                    &region,
+                    Some(&t.name),
+                    Action::PutEventSelectors {
+                        trail_name: t.name.clone(),
+                        read_write_type: "All".into(),
+                        include_management_events: true,
+                    },
+                    &["CloudTrail.1"],
+                    trail_id.iter().cloned().collect(),
+                );
+            }
+        }
+        if !target.existing.as_ref().is_some_and(|t| t.is_logging) {
+            self.push(
+                &region,
+                Some(&target.name),
+                Action::StartLogging {
+                    name: target.name.clone(),
+                },
+                &["CloudTrail.1"],
+                trail_id.iter().cloned().collect(),
+            );
+        }
+    }
+
+    /// The key statements: the account root administers the key; CloudTrail may encrypt
+    /// only for this account's trails (`kms:EncryptionContext:aws:cloudtrail:arn`).
+    fn key_statements(&self, region: &str, trail_name: &str) -> Vec<Value> {
+        vec![
+            json!({
+                "Sid": "SecureAccountRootAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{}:root", self.account)},
+                "Action": "kms:*",
+                "Resource": "*"
+            }),
+            json!({
+                "Sid": "SecureAccountCloudTrailEncrypt",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceArn": self.trail_arn(region, trail_name)},
+                    "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": format!("arn:aws:cloudtrail:*:{}:trail/*", self.account)}
+                }
+            }),
+            json!({
+                "Sid": "SecureAccountCloudTrailDescribeKey",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "kms:DescribeKey",
+                "Resource": "*"
+            }),
+        ]
+    }
+
+    /// Plans the trail key; returns the actions the trail waits for, or `None` when the key
+    /// cannot be planned.
+    fn trail_key(&mut self, target: &TrailTarget) -> Option<Vec<String>> {
+        let region = target.region.clone();
+        let snapshot: &'a Snapshot = self.s;
+        let k = self.seen(
+            &region,
+            Part::KmsKeys,
+            &snapshot.regions[&region].services.kms_keys,
+        )?;
+        let keys: Vec<KmsKey> = k.clone();
+        // A trail that already encrypts with the customer's own key keeps it.
+        if target
+            .existing
+            .as_ref()
+            .is_some_and(|t| t.kms_key_id.is_some())
+        {
+            return Some(vec![]);
+        }
+        let alias = self.b.names.kms_alias.clone();
+        let statements = self.key_statements(&region, &target.name);
+        let by_alias = keys.iter().find(|k| k.aliases.contains(&alias));
+        let orphan = keys.iter().find(|k| {
+            k.key_state == KeyState::Enabled
+                && k.tags.get(KEY_PURPOSE_TAG.0).map(String::as_str) == Some(KEY_PURPOSE_TAG.1)
+        });
+        let mut deps = vec![];
+        let key_ref;
+        match (by_alias, orphan) {
+            (Some(k), _) => {
+                if k.key_state != KeyState::Enabled {
+                    self.skip(
+                        &format!("{region}/kms_key/{alias}"),
+                        &region,
+                        SkipReason::KeyNotEnabled,
+                        format!(
+                            "key `{}` behind `{alias}` is {}: cancel its deletion or enable it \
+                             (kms:CancelKeyDeletion, kms:EnableKey) and apply again",
+                            k.key_id, k.key_state
+                        ),
+                    );
+                    return None;
+                }
+                key_ref = KeyRef::Existing(k.key_id.clone());
+                let k = k.clone();
+                self.converge_key(&region, &k, &key_ref, &statements, &mut deps)?;
+            }
+            (None, Some(k)) => {
+                key_ref = KeyRef::Existing(k.key_id.clone());
+                let k = k.clone();
+                if let Some(id) = self.push(
+                    &region,
+                    Some(&alias),
+                    Action::CreateAlias {
+                        alias_name: alias.clone(),
+                        target_key: key_ref.clone(),
+                    },
+                    &[],
+                    vec![],
+                ) {
+                    deps.push(id);
+                }
+                self.converge_key(&region, &k, &key_ref, &statements, &mut deps)?;
+            }
+            (None, None) => {
+                let policy = policy::to_text(
+                    &json!({"Version": "2012-10-17", "Id": "secure-account-trail-key", "Statement": statements}),
+                );
+                let create = self.push(
+                    &region,
+                    Some(&alias),
+                    Action::CreateKey {
+                        description: "CloudTrail log encryption (secure-account)".into(),
+                        policy,
+                        tags: [(KEY_PURPOSE_TAG.0.to_string(), KEY_PURPOSE_TAG.1.to_string())]
+                            .into(),
+                    },
+                    &["CloudTrail.2"],
+                    vec![],
+                )?;
+                key_ref = KeyRef::CreatedBy(create.clone());
+                deps.push(create.clone());
+                if let Some(id) = self.push(
+                    &region,
+                    Some(&alias),
+                    Action::CreateAlias {
+                        alias_name: alias.clone(),
+                        target_key: key_ref.clone(),
+                    },
+                    &[],
+                    vec![create.clone()],
+                ) {
+                    deps.push(id);
+                }
+                self.push(
+                    &region,
+                    Some(&alias),
+                    Action::EnableKeyRotation {
+                        key: key_ref.clone(),
+                    },
+                    &[],
+                    vec![create],
+                );
+            }
+        }
+        Some(deps)
+    }
+
+    fn converge_key(
+        &mut self,
+        region: &str,
+        k: &KmsKey,
+        key_ref: &KeyRef,
+        statements: &[Value],
+        deps: &mut Vec<String>,
+    ) -> Option<()> {
+        let alias = self.b.names.kms_alias.clone();
+        if !policy::contains_all(Some(&k.policy), statements) {
+            match policy::merge(Some(&k.policy), statements) {
+                Ok((merged, _)) => {
+                    if let Some(id) = self.push(
+                        region,
+                        Some(&alias),
+                        Action::PutKeyPolicy {
+                            key: key_ref.clone(),
+                            policy: merged,
+                        },
+                        &[],
+                        vec![],
+                    ) {
+                        deps.push(id);
+                    }
+                }
+                Err(e) => {
+                    self.skip(
+                        &format!("{region}/put_key_policy/{alias}"),
+                        region,
+                        SkipReason::PolicyUnreadable,
+                        format!("the policy of key `{}` could not be merged ({e})", k.key_id),
+                    );
+                    return None;
+                }
+            }
+        }
+        if !k.rotation_enabled {
+            self.push(
+                region,
+                Some(&alias),
+                Action::EnableKeyRotation {
+                    key: key_ref.clone(),
+                },
+                &[],
+                vec![],
+            );
+        }
+        Some(())
+    }
+
+    /// Plans the log group and the delivery role; returns the group ARN, the role ARN and
+    /// the actions the trail waits for.
+    fn trail_log_group(&mut self, target: &TrailTarget) -> Option<(String, String, Vec<String>)> {
+        if target
+            .existing
+            .as_ref()
+            .is_some_and(|t| t.cloud_watch_logs_log_group_arn.is_some())
+        {
+            return None;
+        }
+        let region = target.region.clone();
+        let name = self.fill(&self.b.names.trail_log_group);
+        let role = self.fill(&self.b.names.trail_logs_role);
+        let group_arn = format!("arn:aws:logs:{region}:{}:log-group:{name}:*", self.account);
+        let role_arn = format!("arn:aws:iam::{}:role/{role}", self.account);
+        let snapshot: &'a Snapshot = self.s;
+        let g = self.seen(
+            &region,
+            Part::LogGroups,
+            &snapshot.regions[&region].services.log_groups,
+        )?;
+        let groups = g.clone();
+        let snapshot: &'a Snapshot = self.s;
+        let r = self.seen(GLOBAL, Part::Roles, &snapshot.global.roles)?;
+        let roles = r.clone();
+        let mut deps = vec![];
+        match groups.iter().find(|g| g.name == name) {
+            None => {
+                if let Some(id) = self.push(
+                    &region,
+                    Some(&name),
+                    Action::CreateLogGroup {
+                        log_group_name: name.clone(),
+                    },
+                    &["CloudTrail.5"],
+                    vec![],
+                ) {
+                    deps.push(id.clone());
+                    self.push(
+                        &region,
+                        Some(&name),
+                        Action::PutRetentionPolicy {
+                            log_group_name: name.clone(),
+                            retention_in_days: self.b.log_retention_days,
+                        },
+                        &[],
+                        vec![id],
+                    );
+                }
+            }
+            Some(g) if g.retention_in_days.is_none() => {
+                self.push(
+                    &region,
+                    Some(&name),
+                    Action::PutRetentionPolicy {
+                        log_group_name: name.clone(),
+                        retention_in_days: self.b.log_retention_days,
+                    },
+                    &[],
+                    vec![],
+                );
+            }
+            Some(_) => {}
+        }
+        let policy_doc = policy::to_text(&json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "CloudTrailDeliversToLogGroup",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": format!("arn:aws:logs:{region}:{}:log-group:{name}:log-stream:*", self.account)
+            }]
+        }));
+        let existing_role = roles.iter().find(|r| r.name == role);
+        let mut role_deps = vec![];
+        if existing_role.is_none() {
+            let trust = policy::to_text(&json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": self.account}}
+                }]
+            }));
+            if let Some(id) = self.push(
+                GLOBAL,
+                Some(&role),
+                Action::CreateRole {
+                    role_name: role.clone(),
+                    assume_role_policy_document: trust,
+                },
+                &["CloudTrail.5"],
+                vec![],
+            ) {
+                role_deps.push(id.clone());
+                deps.push(id);
+            }
+        }
+        if existing_role.and_then(|r| r.inline_policies.get(TRAIL_LOGS_POLICY)) != Some(&policy_doc)
+            && let Some(id) = self.push(
+                GLOBAL,
+                Some(&role),
+                Action::PutRolePolicy {
+                    role_name: role.clone(),
+                    policy_name: TRAIL_LOGS_POLICY.into(),
+                    policy_document: policy_doc,
+                },
+                &["CloudTrail.5"],
+                role_deps,
+            )
+        {
+            deps.push(id);
+        }
+        Some((group_arn, role_arn, deps))
+    }
+
+    fn trail_arn(&self, region: &str, name: &str) -> String {
+        format!("arn:aws:cloudtrail:{region}:{}:trail/{name}", self.account)
+    }
+}

@@ -1,0 +1,136 @@
+//! The flow, written once: read → plan → apply → read → evaluate. The CLI, the tests and
+//! the benchmark all go through these functions, whatever the port.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use secure_account_core::baseline::BaselineError;
+use secure_account_core::evaluate::Scope as EvaluationScope;
+use secure_account_core::{Baseline, Catalog, Plan, Snapshot, evaluate};
+
+use crate::apply::{ApplyOptions, ProgressEvent, apply};
+use crate::fresh::{StalePlan, check_fresh};
+use crate::port::{CallCounts, Port, PortError};
+use crate::read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
+use crate::report::ApplyReport;
+
+/// Why a step of the flow could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error("cannot read the account")]
+    Read(#[source] PortError),
+    #[error("the baseline `{name}` does not fit this account")]
+    Baseline {
+        name: String,
+        #[source]
+        source: BaselineError,
+    },
+    #[error(transparent)]
+    Stale(#[from] StalePlan),
+    #[error("the actions ran, but reading the account again failed")]
+    ReadAfter(#[source] PortError),
+}
+
+/// An account as read, and the plan computed from it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub snapshot: Snapshot,
+    pub plan: Plan,
+    /// The port's calls and clock when the flow started (before the first read), so that
+    /// the report counts the calls and time of this flow alone.
+    pub started: (CallCounts, Duration),
+}
+
+/// Reads the account.
+pub async fn read<P: Port>(port: &P) -> Result<Snapshot, FlowError> {
+    read_snapshot(port, DEFAULT_READ_CONCURRENCY)
+        .await
+        .map_err(FlowError::Read)
+}
+
+/// Checks the baseline's control ids against the catalog and its regions against the
+/// regions the account knows.
+pub fn validate(baseline: &Baseline, snapshot: &Snapshot) -> Result<(), FlowError> {
+    let regions: BTreeSet<String> = snapshot.regions.keys().cloned().collect();
+    baseline
+        .validate(Catalog::builtin(), &regions)
+        .map_err(|source| FlowError::Baseline {
+            name: baseline.name.clone(),
+            source,
+        })
+}
+
+/// Reads the account and plans `baseline` for it.
+pub async fn read_and_plan<P: Port>(port: &P, baseline: &Baseline) -> Result<Planned, FlowError> {
+    let started = (port.calls(), port.elapsed());
+    let snapshot = read(port).await?;
+    validate(baseline, &snapshot)?;
+    let plan = secure_account_core::plan(&snapshot, baseline);
+    Ok(Planned {
+        snapshot,
+        plan,
+        started,
+    })
+}
+
+/// Reads the account and checks that a saved plan was made from exactly this state.
+pub async fn read_for_saved_plan<P: Port>(port: &P, plan: Plan) -> Result<Planned, FlowError> {
+    let started = (port.calls(), port.elapsed());
+    let snapshot = read(port).await?;
+    check_fresh(&plan, &snapshot)?;
+    Ok(Planned {
+        snapshot,
+        plan,
+        started,
+    })
+}
+
+/// The evaluation scope a plan was made for: its home region and regions.
+pub fn scope_of(plan: &Plan) -> EvaluationScope {
+    EvaluationScope {
+        home_region: plan.home_region.clone(),
+        regions: plan.regions.iter().cloned().collect(),
+    }
+}
+
+/// Applies the plan, then (unless the run was interrupted) reads the account again, and
+/// reports the score before and after with the calls of the whole flow.
+///
+/// The report's `api_calls` count the whole flow: both reads and the writes. After an
+/// interruption (during the apply or the read after it) the process would be gone:
+/// `score_after` stays empty, and the next run starts from the state reached.
+pub async fn apply_and_verify<P: Port>(
+    port: &P,
+    planned: &Planned,
+    options: &ApplyOptions,
+    on_event: &mut dyn FnMut(ProgressEvent<'_>),
+) -> Result<ApplyReport, FlowError> {
+    let scope = scope_of(&planned.plan);
+    let catalog = Catalog::builtin();
+    let mut report = apply(port, &planned.plan, options, on_event).await;
+    report.score_before = Some(evaluate(&planned.snapshot, catalog, &scope).score);
+    if !report.interrupted {
+        match read_snapshot(port, DEFAULT_READ_CONCURRENCY).await {
+            Ok(after) => report.score_after = Some(evaluate(&after, catalog, &scope).score),
+            Err(PortError::Crashed) => report.interrupted = true,
+            Err(e) => return Err(FlowError::ReadAfter(e)),
+        }
+    }
+    let (calls_then, time_then) = planned.started;
+    let calls = port.calls();
+    report.api_calls.read = calls.read - calls_then.read;
+    report.api_calls.write = calls.write - calls_then.write;
+    report.api_calls.elapsed_ms = (port.elapsed() - time_then).as_millis() as u64;
+    Ok(report)
+}
+
+/// The whole flow without a person in it: read, plan, apply, read, evaluate.
+pub async fn converge<P: Port>(
+    port: &P,
+    baseline: &Baseline,
+    options: &ApplyOptions,
+) -> Result<(Planned, ApplyReport), FlowError> {
+    let planned = read_and_plan(port, baseline).await?;
+    let report = apply_and_verify(port, &planned, options, &mut |_| {}).await?;
+    Ok((planned, report))
+}

@@ -1,0 +1,154 @@
+//! Security Hub: the hub, its configuration, standards, control associations and the
+//! finding aggregator.
+
+use secure_account_core::action::ControlAssociationUpdate;
+
+use super::*;
+
+/// `enable_security_hub`.
+pub(super) fn enable_security_hub(
+    c: &Check<'_>,
+    control_finding_generator: &str,
+) -> Result<(), AwsError> {
+    if hub(c).is_some() {
+        return err(
+            "ResourceConflictException",
+            format!(
+                "Account {} is already subscribed to Security Hub",
+                c.account_id()
+            ),
+        );
+    }
+    finding_generator(control_finding_generator)
+}
+
+/// `update_security_hub_configuration`.
+pub(super) fn update_security_hub_configuration(
+    c: &Check<'_>,
+    control_finding_generator: &str,
+) -> Result<(), AwsError> {
+    require_hub(c)?;
+    finding_generator(control_finding_generator)
+}
+
+/// `batch_enable_standards`.
+pub(super) fn batch_enable_standards(c: &Check<'_>, standards_arn: &str) -> Result<(), AwsError> {
+    require_hub(c)?;
+    let regional = format!("arn:aws:securityhub:{}::standards/", c.region);
+    if !(standards_arn.starts_with(&regional)
+        || standards_arn.starts_with("arn:aws:securityhub:::ruleset/"))
+    {
+        return err(
+            "InvalidInputException",
+            format!(
+                "Invalid standards ARN {standards_arn} for region {}",
+                c.region
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// `batch_update_standards_control_associations`.
+pub(super) fn batch_update_standards_control_associations(
+    c: &Check<'_>,
+    standards_arn: &str,
+    updates: &[ControlAssociationUpdate],
+) -> Result<(), AwsError> {
+    let hub = require_hub(c)?;
+    if updates.is_empty() {
+        return err(
+            "InvalidInputException",
+            "StandardsControlAssociationUpdates must not be empty",
+        );
+    }
+    // AWS answers 200 with UnprocessedAssociationUpdates; the adapter turns the first
+    // unprocessed update into the call's error, with the update's error code.
+    if !hub.standards.contains_key(standards_arn) {
+        return err(
+            "RESOURCE_NOT_FOUND",
+            format!("The standard {standards_arn} is not enabled in this account"),
+        );
+    }
+    for u in updates {
+        if !matches!(u.association_status.as_str(), "ENABLED" | "DISABLED") {
+            return err(
+                "InvalidInputException",
+                format!("Invalid AssociationStatus {}", u.association_status),
+            );
+        }
+        if !hub.fsbp_controls.is_empty() && !hub.fsbp_controls.contains_key(&u.security_control_id)
+        {
+            return err(
+                "RESOURCE_NOT_FOUND",
+                format!(
+                    "Control {} is not associated with the standard {standards_arn}",
+                    u.security_control_id
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `create_finding_aggregator`.
+pub(super) fn create_finding_aggregator(
+    c: &Check<'_>,
+    region_linking_mode: &str,
+) -> Result<(), AwsError> {
+    require_hub(c)?;
+    let existing = c.account.enabled_regions().find(|(_, r)| {
+        r.services
+            .security_hub
+            .known()
+            .and_then(Option::as_ref)
+            .is_some_and(|h| h.finding_aggregator.is_some())
+    });
+    if let Some((region, _)) = existing {
+        return err(
+            "ResourceConflictException",
+            format!("A finding aggregator already exists in region {region}"),
+        );
+    }
+    if !matches!(
+        region_linking_mode,
+        "ALL_REGIONS" | "ALL_REGIONS_EXCEPT_SPECIFIED" | "SPECIFIED_REGIONS" | "NO_REGIONS"
+    ) {
+        return err(
+            "InvalidInputException",
+            format!("Invalid RegionLinkingMode {region_linking_mode}"),
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn hub<'a>(c: &'a Check<'_>) -> Option<&'a secure_account_core::snapshot::SecurityHub> {
+    c.services()
+        .and_then(|s| s.security_hub.known())
+        .and_then(Option::as_ref)
+}
+
+pub(super) fn require_hub<'a>(
+    c: &'a Check<'_>,
+) -> Result<&'a secure_account_core::snapshot::SecurityHub, AwsError> {
+    hub(c).ok_or_else(|| {
+        AwsError::new(
+            "InvalidAccessException",
+            format!(
+                "Account {} is not subscribed to AWS Security Hub",
+                c.account_id()
+            ),
+        )
+    })
+}
+
+pub(super) fn finding_generator(value: &str) -> Result<(), AwsError> {
+    if matches!(value, "SECURITY_CONTROL" | "STANDARD_CONTROL") {
+        Ok(())
+    } else {
+        err(
+            "InvalidInputException",
+            format!("Invalid ControlFindingGenerator {value}"),
+        )
+    }
+}
