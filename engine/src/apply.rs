@@ -17,6 +17,7 @@ use futures::stream::FuturesUnordered;
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
 use secure_account_core::{AwsError, Outputs, Plan, PlannedAction};
 
+use crate::cancel::Cancel;
 use crate::port::{ActionOutput, Port, PortError};
 use crate::report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
 use crate::retry::{Jitter, RetryPolicy, classify};
@@ -33,6 +34,9 @@ pub struct ApplyOptions {
     /// waits.
     pub seed: u64,
     pub retry: RetryPolicy,
+    /// Interrupts (Ctrl-C): on the first, nothing new starts and the calls in flight
+    /// finish; on the second, the run stops at once. The report is then `interrupted`.
+    pub cancel: Option<Cancel>,
 }
 
 impl Default for ApplyOptions {
@@ -41,6 +45,7 @@ impl Default for ApplyOptions {
             concurrency: 64,
             seed: 0,
             retry: RetryPolicy::default(),
+            cancel: None,
         }
     }
 }
@@ -225,7 +230,7 @@ pub async fn apply<P: Port>(
     let mut waiting: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
     let mut ready = BinaryHeap::new();
     let mut outputs = Outputs::default();
-    let mut interrupted = false;
+    let interrupted;
     let mut started = vec![false; n];
 
     for i in 0..n {
@@ -250,8 +255,10 @@ pub async fn apply<P: Port>(
 
     let mut running = FuturesUnordered::new();
     let concurrency = options.concurrency.max(1);
+    let cancel = options.cancel.as_ref();
     loop {
         while running.len() < concurrency
+            && !cancel.is_some_and(Cancel::stopping)
             && let Some((_, Reverse(i))) = ready.pop()
         {
             let action = &plan.actions[i];
@@ -266,8 +273,31 @@ pub async fn apply<P: Port>(
                 &shared,
             ));
         }
-        let Some((i, outcome, attempts)) = running.next().await else {
-            break;
+        let next = std::future::poll_fn(|cx| {
+            if let Some(c) = cancel
+                && c.poll_stop_now(cx).is_ready()
+            {
+                return std::task::Poll::Ready(Next::StopNow);
+            }
+            running.poll_next_unpin(cx).map(|o| match o {
+                Some(done) => Next::Done(done),
+                None => Next::Empty,
+            })
+        })
+        .await;
+        let (i, outcome, attempts) = match next {
+            Next::Done(done) => done,
+            Next::Empty => {
+                // Nothing in flight: either the plan is done, or an interrupt stopped new
+                // actions from starting and the last call in flight has finished.
+                interrupted =
+                    cancel.is_some_and(Cancel::stopping) && results.iter().any(Option::is_none);
+                break;
+            }
+            Next::StopNow => {
+                interrupted = true;
+                break;
+            }
         };
         let action = &plan.actions[i];
         match outcome {
@@ -389,6 +419,13 @@ pub async fn apply<P: Port>(
     };
     report.count();
     report
+}
+
+/// What the apply loop wakes up to.
+enum Next<T> {
+    Done(T),
+    Empty,
+    StopNow,
 }
 
 fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> ActionResult {

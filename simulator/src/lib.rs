@@ -125,6 +125,8 @@ pub enum SimError {
          state again with this version"
     )]
     FormatVersion { found: u64, supported: u32 },
+    #[error("invalid simulator state: {0}")]
+    Invalid(String),
 }
 
 impl SimError {
@@ -293,6 +295,7 @@ impl Simulator {
                 supported: secure_account_core::snapshot::SNAPSHOT_FORMAT_VERSION,
             });
         }
+        state::validate(&saved.account, &saved.hidden).map_err(SimError::Invalid)?;
         Ok(Simulator::new(saved.account, saved.hidden))
     }
 
@@ -439,7 +442,7 @@ impl Simulator {
             return Err((error, false));
         }
         checks::preconditions(&check, action).map_err(|e| (e, false))?;
-        let creates_bucket = matches!(action, Action::CreateBucket { bucket }
+        let creates_bucket = matches!(action, Action::CreateBucket { bucket, .. }
             if check.account.bucket(bucket).is_none());
         let created_key =
             apply_effects(inner, region, action_id, action, outputs).map_err(|e| (e, false))?;
