@@ -1,6 +1,240 @@
-//! The AWS adapters: discovery (AWS → snapshot) and execution (action → SDK call) over the
-//! AWS SDK for Rust, implementing the engine's port.
+//! The AWS adapters: discovery (AWS → snapshot parts) over the AWS SDK for Rust,
+//! implementing the engine's port for a real account (or an AWS-compatible endpoint such
+//! as moto).
 //!
-//! Not built yet: the adapters are the next piece of work after the simulated flow (see
-//! ARCHITECTURE.md). Until then `secure-account` runs against the built-in simulator only,
-//! and says so when asked for a real account.
+//! One read function per snapshot part, in one file per service (`iam.rs`, `s3.rs`, …).
+//! Each paginates everything, maps the fields the snapshot keeps, and turns an SDK error
+//! into the `AwsError` (AWS's code and message) that makes the part unreadable. Changing
+//! the account through the SDK comes later: `execute` answers `NotImplemented`.
+
+pub mod accessanalyzer;
+pub mod account;
+pub mod athena;
+pub mod clients;
+pub mod cloudtrail;
+pub mod config;
+pub mod ec2;
+pub mod error;
+pub mod guardduty;
+pub mod iam;
+pub mod inspector;
+pub mod kms;
+pub mod logs;
+pub mod macie;
+mod port;
+pub mod s3;
+pub mod securityhub;
+pub mod ssm;
+mod util;
+
+#[cfg(test)]
+mod tests;
+
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+
+pub use clients::Clients;
+
+/// Where the account is: the options of the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsConfig {
+    /// A named profile of the shared config files (`--profile`); else `AWS_PROFILE` or the
+    /// default chain.
+    pub profile: Option<String>,
+    /// The home region (`--region`): account-wide reads go there.
+    pub region: String,
+    /// An AWS-compatible endpoint for every client (`--endpoint-url`, moto in tests).
+    pub endpoint_url: Option<String>,
+}
+
+/// How the SDK retries and waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadTuning {
+    /// Attempts per call, the first included (1: no retry).
+    pub max_attempts: u32,
+    /// Adaptive retry: a client-side rate limiter slows down after throttling answers.
+    pub adaptive: bool,
+    /// How long one attempt may take.
+    pub attempt_timeout: Duration,
+    /// How long one call may take, retries included.
+    pub operation_timeout: Duration,
+}
+
+impl Default for ReadTuning {
+    fn default() -> Self {
+        ReadTuning {
+            max_attempts: 5,
+            adaptive: true,
+            attempt_timeout: Duration::from_secs(20),
+            operation_timeout: Duration::from_secs(90),
+        }
+    }
+}
+
+impl ReadTuning {
+    /// The defaults, with the attempts of `AWS_MAX_ATTEMPTS` when it is set (as every AWS
+    /// SDK honours it; `AWS_MAX_ATTEMPTS=1` makes reads against an emulator fail fast on
+    /// what it does not implement).
+    pub fn from_env() -> Self {
+        let mut t = ReadTuning::default();
+        if let Some(n) = std::env::var("AWS_MAX_ATTEMPTS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|n| *n >= 1)
+        {
+            t.max_attempts = n;
+        }
+        t
+    }
+
+    /// For tests against an emulator: no retry, short timeouts.
+    pub fn no_retry() -> Self {
+        ReadTuning {
+            max_attempts: 1,
+            adaptive: false,
+            attempt_timeout: Duration::from_secs(10),
+            operation_timeout: Duration::from_secs(20),
+        }
+    }
+
+    fn retry_config(&self) -> RetryConfig {
+        if self.max_attempts <= 1 {
+            return RetryConfig::disabled();
+        }
+        let base = if self.adaptive {
+            RetryConfig::adaptive()
+        } else {
+            RetryConfig::standard()
+        };
+        base.with_max_attempts(self.max_attempts)
+    }
+
+    fn timeout_config(&self) -> TimeoutConfig {
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(self.attempt_timeout)
+            .operation_timeout(self.operation_timeout)
+            .build()
+    }
+}
+
+/// Why the account could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The credential chain found nothing usable.
+    #[error(
+        "no AWS credentials found ({reason}); provide them with a profile (`--profile NAME` or \
+         `AWS_PROFILE=NAME`; run `aws sso login --profile NAME` first for an SSO profile), or \
+         with the environment variables `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (plus \
+         `AWS_SESSION_TOKEN` for temporary credentials); or use the built-in simulated account \
+         with `--simulate`"
+    )]
+    NoCredentials { reason: String },
+}
+
+/// A real AWS account (or an AWS-compatible endpoint) read through the SDK.
+#[derive(Debug)]
+pub struct AwsAccount {
+    clients: Clients,
+    started: Instant,
+    account_id: tokio::sync::OnceCell<String>,
+    only_regions: Option<std::collections::BTreeSet<String>>,
+}
+
+impl AwsAccount {
+    /// Opens the account the credential chain points at, with the retry settings of
+    /// [`ReadTuning::from_env`]. Fails when there are no credentials.
+    pub async fn connect(cfg: AwsConfig) -> Result<AwsAccount, ConnectError> {
+        Self::connect_with(cfg, ReadTuning::from_env()).await
+    }
+
+    /// [`AwsAccount::connect`] with explicit retry settings.
+    pub async fn connect_with(
+        cfg: AwsConfig,
+        tuning: ReadTuning,
+    ) -> Result<AwsAccount, ConnectError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(cfg.region.clone()))
+            .retry_config(tuning.retry_config())
+            .timeout_config(tuning.timeout_config());
+        if let Some(p) = &cfg.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(url) = &cfg.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let sdk = loader.load().await;
+        let provider = sdk
+            .credentials_provider()
+            .ok_or_else(|| ConnectError::NoCredentials {
+                reason: "no credential provider is configured".into(),
+            })?;
+        // Only whether credentials resolve is checked here; they are never printed.
+        if let Err(e) = provider.provide_credentials().await {
+            return Err(ConnectError::NoCredentials {
+                reason: DisplayErrorContext(&e).to_string(),
+            });
+        }
+        Ok(Self::from_sdk_config(sdk, cfg.endpoint_url, cfg.region))
+    }
+
+    /// The account of an `SdkConfig` built by the caller (tests: static credentials, retry
+    /// and timeouts of their own). `endpoint_url` must be the one the config sends to, if
+    /// any: S3 and S3 Control need it for their addressing.
+    pub fn from_sdk_config(
+        sdk: SdkConfig,
+        endpoint_url: Option<String>,
+        home_region: String,
+    ) -> AwsAccount {
+        AwsAccount {
+            clients: Clients::new(sdk, endpoint_url, home_region),
+            started: Instant::now(),
+            account_id: tokio::sync::OnceCell::new(),
+            only_regions: None,
+        }
+    }
+
+    /// Reads only `regions` (a non-empty list): the snapshot then knows only these, as if
+    /// the account had no others. For `--regions`, and for tests that do not want every
+    /// region of the account read.
+    pub fn with_regions(mut self, regions: impl IntoIterator<Item = String>) -> AwsAccount {
+        let set: std::collections::BTreeSet<String> = regions.into_iter().collect();
+        self.only_regions = (!set.is_empty()).then_some(set);
+        self
+    }
+
+    /// The regions [`AwsAccount::with_regions`] limits the read to, if any.
+    pub fn only_regions(&self) -> Option<&std::collections::BTreeSet<String>> {
+        self.only_regions.as_ref()
+    }
+
+    /// The SDK clients of this account.
+    pub fn clients(&self) -> &Clients {
+        &self.clients
+    }
+
+    /// Requests sent so far (each attempt, retries included).
+    pub fn read_calls(&self) -> u64 {
+        self.clients.calls()
+    }
+
+    /// Time since the account was opened.
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// The account id (`sts:GetCallerIdentity`, asked once).
+    pub async fn account_id(&self) -> Result<String, secure_account_core::AwsError> {
+        self.account_id
+            .get_or_try_init(|| async {
+                ec2::read_account_id(&self.clients.sts(self.clients.home_region())).await
+            })
+            .await
+            .cloned()
+    }
+}

@@ -26,6 +26,13 @@ pub enum Account {
         state_file: Option<PathBuf>,
         faults: Option<FaultPlan>,
     },
+    /// A real AWS account (or an AWS-compatible endpoint), read through the SDK; only
+    /// `regions` when the list is not empty.
+    #[cfg(feature = "aws")]
+    Aws {
+        config: secure_account_adapters::AwsConfig,
+        regions: Vec<String>,
+    },
 }
 
 /// The scenario names the simulator offers.
@@ -34,15 +41,17 @@ fn scenario_names() -> Vec<&'static str> {
 }
 
 impl Account {
-    /// The account the global options point at. Without `--simulate` or `--sim-state` that
-    /// would be AWS, which this build cannot reach yet.
+    /// The account the global options point at: the simulator with `--simulate` or
+    /// `--sim-state`, else AWS through the credential chain.
     pub fn from_args(global: &GlobalArgs) -> anyhow::Result<Account> {
-        if global.simulate.is_none() && global.sim_state.is_none() {
+        let simulated = global.simulate.is_some() || global.sim_state.is_some();
+        if !simulated {
+            return Self::aws(global);
+        }
+        if global.profile.is_some() || global.endpoint_url.is_some() {
             bail!(
-                "reading a real AWS account is not built yet: the AWS adapters are the next \
-                 piece of work; use the built-in simulated account with `--simulate [SCENARIO]` \
-                 (scenarios: {})",
-                scenario_names().join(", ")
+                "`--profile` and `--endpoint-url` choose an AWS account; they cannot be combined \
+                 with the simulated account of `--simulate` or `--sim-state`"
             );
         }
         let scenario = global.simulate.clone().unwrap_or_else(|| "fresh".into());
@@ -78,26 +87,99 @@ impl Account {
         })
     }
 
+    #[cfg(feature = "aws")]
+    fn aws(global: &GlobalArgs) -> anyhow::Result<Account> {
+        // The home region: `--region`, the environment as the AWS CLI reads it, else the
+        // baseline's.
+        let region = match global.region.clone().or_else(|| {
+            ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|r| !r.is_empty()))
+        }) {
+            Some(r) => r,
+            None => load_baseline(global)?.home_region,
+        };
+        Ok(Account::Aws {
+            config: secure_account_adapters::AwsConfig {
+                profile: global.profile.clone(),
+                region,
+                endpoint_url: global.endpoint_url.clone(),
+            },
+            regions: global.regions.clone(),
+        })
+    }
+
+    #[cfg(not(feature = "aws"))]
+    fn aws(_: &GlobalArgs) -> anyhow::Result<Account> {
+        bail!(
+            "this build of secure-account has no AWS support (built without the `aws` \
+             feature); use the built-in simulated account with `--simulate [SCENARIO]` \
+             (scenarios: {})",
+            scenario_names().join(", ")
+        )
+    }
+
+    /// Whether this is a real AWS account (which this version reads but does not change).
+    pub fn is_aws(&self) -> bool {
+        match self {
+            Account::Simulated { .. } => false,
+            #[cfg(feature = "aws")]
+            Account::Aws { .. } => true,
+        }
+    }
+
     /// Opens the account and runs `f` on it, on a single-threaded runtime.
     ///
     /// The simulator's latency model sleeps on tokio's clock, which starts paused: tokio
     /// skips ahead whenever every task waits, so a simulated apply finishes at once in real
     /// time while its report shows AWS-like virtual time.
     pub fn run<T>(&self, f: impl AsyncFnOnce(&Backend) -> anyhow::Result<T>) -> anyhow::Result<T> {
-        let runtime = secure_account_simulator::virtual_clock_runtime()
-            .context("cannot start the async runtime")?;
-        // The state file is locked for the whole command: a second run waits for it.
-        let _lock = self.lock()?;
-        runtime.block_on(async {
-            let backend = Backend::Simulated(self.open()?);
-            f(&backend).await
-        })
+        match self {
+            Account::Simulated { .. } => {
+                let runtime = secure_account_simulator::virtual_clock_runtime()
+                    .context("cannot start the async runtime")?;
+                // The state file is locked for the whole command: a second run waits for it.
+                let _lock = self.lock()?;
+                runtime.block_on(async {
+                    let backend = Backend::Simulated(self.open()?);
+                    f(&backend).await
+                })
+            }
+            // AWS runs on the real clock: on the paused one, SDK timeouts would fire while
+            // a request is on the wire.
+            #[cfg(feature = "aws")]
+            Account::Aws { config, regions } => {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .context("cannot start the async runtime")?;
+                runtime.block_on(async {
+                    let aws = secure_account_adapters::AwsAccount::connect(config.clone())
+                        .await
+                        .context("cannot open the AWS account")?
+                        .with_regions(regions.iter().cloned());
+                    let backend = Backend::Aws(aws);
+                    let result = f(&backend).await;
+                    let calls = backend.calls();
+                    eprintln!(
+                        "{} AWS read calls in {:.1} s",
+                        calls.read,
+                        backend.elapsed().as_secs_f64()
+                    );
+                    result
+                })
+            }
+        }
     }
 
     /// Locks the state file (through a lock file beside it) for the duration of the
     /// command; waits, saying so, while another command holds it.
     fn lock(&self) -> anyhow::Result<Option<std::fs::File>> {
-        let Account::Simulated { state_file, .. } = self;
+        let state_file = match self {
+            Account::Simulated { state_file, .. } => state_file,
+            #[cfg(feature = "aws")]
+            Account::Aws { .. } => return Ok(None),
+        };
         let Some(path) = state_file else {
             return Ok(None);
         };
@@ -126,11 +208,15 @@ impl Account {
     }
 
     fn open(&self) -> anyhow::Result<Simulator> {
-        let Account::Simulated {
-            scenario,
-            state_file,
-            faults,
-        } = self;
+        let (scenario, state_file, faults) = match self {
+            Account::Simulated {
+                scenario,
+                state_file,
+                faults,
+            } => (scenario, state_file, faults),
+            #[cfg(feature = "aws")]
+            Account::Aws { .. } => bail!("an AWS account is not a simulated one"),
+        };
         let sim = match state_file {
             Some(path) if path.exists() => {
                 let text = std::fs::read_to_string(path).with_context(|| {
@@ -158,8 +244,11 @@ impl Account {
 
     /// Saves the simulated account to the state file, if there is one.
     pub fn save(&self, backend: &Backend) -> anyhow::Result<()> {
-        let Account::Simulated { state_file, .. } = self;
-        let Backend::Simulated(sim) = backend;
+        let (state_file, sim) = match (self, backend) {
+            (Account::Simulated { state_file, .. }, Backend::Simulated(sim)) => (state_file, sim),
+            #[cfg(feature = "aws")]
+            _ => return Ok(()),
+        };
         match state_file {
             Some(path) => write_atomic(path, &sim.to_state_json())
                 .context("cannot save the simulated account"),
@@ -174,18 +263,24 @@ impl Account {
 #[derive(Debug)]
 pub enum Backend {
     Simulated(Simulator),
+    #[cfg(feature = "aws")]
+    Aws(secure_account_adapters::AwsAccount),
 }
 
 impl Port for Backend {
     async fn read_account(&self) -> Result<AccountInfo, PortError> {
         match self {
             Backend::Simulated(sim) => sim.read_account().await,
+            #[cfg(feature = "aws")]
+            Backend::Aws(aws) => aws.read_account().await,
         }
     }
 
     async fn read_part(&self, scope: &Scope, part: Part) -> Result<PartValue, PortError> {
         match self {
             Backend::Simulated(sim) => sim.read_part(scope, part).await,
+            #[cfg(feature = "aws")]
+            Backend::Aws(aws) => aws.read_part(scope, part).await,
         }
     }
 
@@ -198,24 +293,32 @@ impl Port for Backend {
     ) -> Result<ActionOutput, PortError> {
         match self {
             Backend::Simulated(sim) => sim.execute(region, action_id, action, outputs).await,
+            #[cfg(feature = "aws")]
+            Backend::Aws(aws) => aws.execute(region, action_id, action, outputs).await,
         }
     }
 
     async fn sleep(&self, duration: Duration) {
         match self {
             Backend::Simulated(sim) => sim.sleep(duration).await,
+            #[cfg(feature = "aws")]
+            Backend::Aws(aws) => aws.sleep(duration).await,
         }
     }
 
     fn elapsed(&self) -> Duration {
         match self {
             Backend::Simulated(sim) => sim.elapsed(),
+            #[cfg(feature = "aws")]
+            Backend::Aws(aws) => aws.elapsed(),
         }
     }
 
     fn calls(&self) -> CallCounts {
         match self {
             Backend::Simulated(sim) => sim.calls(),
+            #[cfg(feature = "aws")]
+            Backend::Aws(aws) => aws.calls(),
         }
     }
 }

@@ -16,9 +16,10 @@ control each change makes pass, what stays for a human), asks, applies the chang
 every enabled region concurrently, and proves the result by evaluating the controls again. \
 Running it again changes nothing.
 
-The AWS adapters are not built yet: run against the built-in simulated account with \
-`--simulate [SCENARIO]`, and chain commands over one simulated account with \
-`--sim-state FILE`.";
+Without `--simulate`, it reads the AWS account the credential chain points at (`--profile`, \
+the environment, SSO, instance roles); changing a real account is not built yet, so `apply` \
+runs on the built-in simulated account (`--simulate [SCENARIO]`, chained over one account \
+with `--sim-state FILE`).";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -78,6 +79,15 @@ pub struct GlobalArgs {
     /// The home region (overrides the baseline's `home_region`)
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// The AWS profile to read the account with (default: `AWS_PROFILE`, the environment,
+    /// SSO, instance roles)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Send every AWS call to this endpoint instead of AWS (an emulator such as moto)
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 
     /// Only these regions, comma-separated (overrides the baseline's `regions.include`)
     #[arg(long, global = true, value_name = "REGION,...", value_delimiter = ',')]

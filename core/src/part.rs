@@ -216,11 +216,7 @@ impl Part {
                 Part::Root => (
                     Account,
                     "iam",
-                    &[
-                        "iam:GetAccountSummary",
-                        "iam:GenerateCredentialReport",
-                        "iam:GetCredentialReport",
-                    ],
+                    &["iam:GetAccountSummary", "iam:ListVirtualMFADevices"],
                 ),
                 Part::Users => (
                     Account,
@@ -263,8 +259,9 @@ impl Part {
                     &[
                         "securityhub:DescribeHub",
                         "securityhub:GetEnabledStandards",
+                        "securityhub:DescribeStandardsControls",
                         "securityhub:ListFindingAggregators",
-                        "securityhub:ListStandardsControlAssociations",
+                        "securityhub:GetFindingAggregator",
                     ],
                 ),
                 Part::Guardduty => (
@@ -319,7 +316,6 @@ impl Part {
                         "ec2:GetEbsEncryptionByDefault",
                         "ec2:GetSnapshotBlockPublicAccessState",
                         "ec2:DescribeSnapshots",
-                        "ec2:DescribeSnapshotAttribute",
                     ],
                 ),
                 Part::Vpcs => (
@@ -367,6 +363,7 @@ impl Part {
                     &[
                         "macie2:GetMacieSession",
                         "macie2:GetAutomatedDiscoveryConfiguration",
+                        "macie2:GetClassificationScope",
                     ],
                 ),
             };

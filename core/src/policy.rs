@@ -8,6 +8,50 @@
 
 use serde_json::{Value, json};
 
+/// A JSON document as text: compact, with the keys of every object sorted.
+///
+/// Every document the planner writes goes through here, never through `Value`'s own
+/// `to_string`: that keeps keys in insertion order when some crate of the build turns on
+/// serde_json's `preserve_order` (the AWS SDK's test utilities do, so `cargo test
+/// --workspace` has it on and a plain build has it off), and a plan must not depend on
+/// which crates were built alongside `core`.
+pub fn to_text(value: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(&map[k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            scalar @ (Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)) => {
+                out.push_str(&scalar.to_string())
+            }
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
 /// A parsed policy document; `None` when the text is not a JSON object.
 pub fn parse(text: &str) -> Option<Value> {
     serde_json::from_str::<Value>(text)
@@ -202,7 +246,7 @@ pub fn merge(existing: Option<&str>, ours: &[Value]) -> Result<(String, bool), U
         obj.entry("Version").or_insert_with(|| json!("2012-10-17"));
     }
     let changed = existing_value.as_ref() != Some(&doc);
-    Ok((doc.to_string(), changed))
+    Ok((to_text(&doc), changed))
 }
 
 /// Whether every statement of `ours` is in the policy text, by `Sid` and content.
@@ -219,6 +263,17 @@ pub fn contains_all(existing: Option<&str>, ours: &[Value]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn documents_are_written_with_sorted_keys_whatever_the_map_order() {
+        let doc = json!({"Version": "2012-10-17", "Statement": [{"Sid": "b", "Effect": "Allow", "Action": ["s3:b", "s3:a"]}], "Id": "x\"y"});
+        assert_eq!(
+            to_text(&doc),
+            r#"{"Id":"x\"y","Statement":[{"Action":["s3:b","s3:a"],"Effect":"Allow","Sid":"b"}],"Version":"2012-10-17"}"#
+        );
+        assert_eq!(serde_json::from_str::<Value>(&to_text(&doc)).unwrap(), doc);
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -57,7 +57,23 @@ fn evaluation_json(case: &Case) -> serde_json::Value {
             })
         })
         .collect();
-    serde_json::json!({ "score": e.score, "controls": controls })
+    sorted(serde_json::json!({ "score": e.score, "controls": controls }))
+}
+
+/// `v` with every object's keys in sorted order, whichever order serde_json's maps keep
+/// in this build (`cargo test --workspace` turns on its `preserve_order` through the AWS
+/// SDK's test utilities).
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// Pins the plan JSON, the plan text and the evaluation of one case; returns the plan.

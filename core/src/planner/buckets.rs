@@ -169,7 +169,7 @@ impl<'a> Planner<'a> {
                 Some(name),
                 Action::PutBucketLifecycleConfiguration {
                     bucket: name.into(),
-                    rules: [(LIFECYCLE_RULE_ID.to_string(), rule.to_string())].into(),
+                    rules: [(LIFECYCLE_RULE_ID.to_string(), policy::to_text(&rule))].into(),
                 },
                 &["S3.13"],
                 deps.clone(),

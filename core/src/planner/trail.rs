@@ -305,7 +305,9 @@ impl<'a> Planner<'a> {
                 self.converge_key(&region, &k, &key_ref, &statements, &mut deps)?;
             }
             (None, None) => {
-                let policy = json!({"Version": "2012-10-17", "Id": "secure-account-trail-key", "Statement": statements}).to_string();
+                let policy = policy::to_text(
+                    &json!({"Version": "2012-10-17", "Id": "secure-account-trail-key", "Statement": statements}),
+                );
                 let create = self.push(
                     &region,
                     Some(&alias),
@@ -460,7 +462,7 @@ impl<'a> Planner<'a> {
             }
             Some(_) => {}
         }
-        let policy_doc = json!({
+        let policy_doc = policy::to_text(&json!({
             "Version": "2012-10-17",
             "Statement": [{
                 "Sid": "CloudTrailDeliversToLogGroup",
@@ -468,8 +470,7 @@ impl<'a> Planner<'a> {
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                 "Resource": format!("arn:aws:logs:{region}:{}:log-group:{name}:log-stream:*", self.account)
             }]
-        })
-        .to_string();
+        }));
         let existing_role = roles.iter().find(|r| r.name == role);
         let mut role_deps = vec![];
         if existing_role.is_none() {
@@ -478,15 +479,14 @@ impl<'a> Planner<'a> {
             // No source shows CloudTrail presenting aws:SourceAccount or aws:SourceArn
             // when it assumes the role, and a condition it does not satisfy would make
             // every CreateTrail fail (shared/research/aws-behaviour.md).
-            let trust = json!({
+            let trust = policy::to_text(&json!({
                 "Version": "2012-10-17",
                 "Statement": [{
                     "Effect": "Allow",
                     "Principal": {"Service": "cloudtrail.amazonaws.com"},
                     "Action": "sts:AssumeRole"
                 }]
-            })
-            .to_string();
+            }));
             if let Some(id) = self.push(
                 GLOBAL,
                 Some(&role),

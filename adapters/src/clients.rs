@@ -1,0 +1,152 @@
+//! The SDK clients: one shared `SdkConfig` (credentials, retry, timeouts, endpoint), a
+//! client per service and region on demand, and the interceptor that counts read calls.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use aws_config::SdkConfig;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+/// Counts every request sent (each attempt, retries included).
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter(Arc<AtomicU64>);
+
+impl CallCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "SecureAccountCallCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// S3 Control puts the account id in front of the host (`{account}.s3-control...`), which
+/// cannot resolve for an IP endpoint such as moto's `127.0.0.1`, and this SDK version has
+/// no switch to turn the host prefix off. With an endpoint URL, S3 Control goes to exactly
+/// that URL instead.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+/// Builds the SDK clients for one account.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    sdk: SdkConfig,
+    endpoint_url: Option<String>,
+    counter: CallCounter,
+    home_region: String,
+}
+
+macro_rules! regional_client {
+    ($(#[$doc:meta])* $name:ident, $krate:ident) => {
+        $(#[$doc])*
+        pub fn $name(&self, region: &str) -> $krate::Client {
+            $krate::Client::from_conf(
+                $krate::config::Builder::from(&self.sdk)
+                    .region($krate::config::Region::new(region.to_string()))
+                    .interceptor(self.counter.clone())
+                    .build(),
+            )
+        }
+    };
+}
+
+impl Clients {
+    pub fn new(sdk: SdkConfig, endpoint_url: Option<String>, home_region: String) -> Self {
+        Clients {
+            sdk,
+            endpoint_url,
+            counter: CallCounter::default(),
+            home_region,
+        }
+    }
+
+    /// Requests sent so far by every client built here.
+    pub fn calls(&self) -> u64 {
+        self.counter.get()
+    }
+
+    pub fn home_region(&self) -> &str {
+        &self.home_region
+    }
+
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
+    regional_client!(sts, aws_sdk_sts);
+    regional_client!(ec2, aws_sdk_ec2);
+    regional_client!(
+        /// IAM is global; the region only picks the partition.
+        iam,
+        aws_sdk_iam
+    );
+    regional_client!(
+        /// The Account API is served from us-east-1 in the `aws` partition.
+        account,
+        aws_sdk_account
+    );
+    regional_client!(securityhub, aws_sdk_securityhub);
+    regional_client!(guardduty, aws_sdk_guardduty);
+    regional_client!(config, aws_sdk_config);
+    regional_client!(cloudtrail, aws_sdk_cloudtrail);
+    regional_client!(kms, aws_sdk_kms);
+    regional_client!(logs, aws_sdk_cloudwatchlogs);
+    regional_client!(accessanalyzer, aws_sdk_accessanalyzer);
+    regional_client!(athena, aws_sdk_athena);
+    regional_client!(ssm, aws_sdk_ssm);
+    regional_client!(inspector2, aws_sdk_inspector2);
+    regional_client!(macie2, aws_sdk_macie2);
+
+    /// S3 in `region`; path-style addressing when an endpoint URL is set (a bucket name
+    /// in front of `localhost` does not resolve).
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let mut b = aws_sdk_s3::config::Builder::from(&self.sdk)
+            .region(aws_sdk_s3::config::Region::new(region.to_string()))
+            .interceptor(self.counter.clone());
+        if self.endpoint_url.is_some() {
+            b = b.force_path_style(true);
+        }
+        aws_sdk_s3::Client::from_conf(b.build())
+    }
+
+    /// S3 Control in `region`, going to the endpoint URL as it is when one is set.
+    pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
+        let mut b = aws_sdk_s3control::config::Builder::from(&self.sdk)
+            .region(aws_sdk_s3control::config::Region::new(region.to_string()))
+            .interceptor(self.counter.clone());
+        if let Some(url) = &self.endpoint_url {
+            b = b.endpoint_resolver(FixedEndpoint(url.clone()));
+        }
+        aws_sdk_s3control::Client::from_conf(b.build())
+    }
+}

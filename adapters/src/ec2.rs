@@ -1,0 +1,391 @@
+//! EC2 reads: the account's regions, and per region EBS settings, VPCs with everything in
+//! them, and VPC block public access. Plus STS for the account id.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction};
+use secure_account_core::AwsError;
+use secure_account_core::snapshot::{
+    Ebs, InternetGatewayBlockMode, NetworkAcl, NetworkInterface, NetworkRule, OptInStatus,
+    RouteTable, SecurityGroup, Subnet, Vpc, VpcBlockPublicAccess,
+};
+
+use crate::error::aws;
+
+/// `sts:GetCallerIdentity`: the account id of the credentials.
+pub async fn read_account_id(sts: &aws_sdk_sts::Client) -> Result<String, AwsError> {
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(aws("sts:GetCallerIdentity"))?;
+    out.account()
+        .map(str::to_string)
+        .ok_or_else(|| AwsError::new("UnparsableResponse", "GetCallerIdentity named no account"))
+}
+
+/// `ec2:DescribeRegions --all-regions`: every region the account knows, with its opt-in
+/// status.
+pub async fn read_regions(ec2: &Client) -> Result<BTreeMap<String, OptInStatus>, AwsError> {
+    let out = ec2
+        .describe_regions()
+        .all_regions(true)
+        .send()
+        .await
+        .map_err(aws("ec2:DescribeRegions"))?;
+    Ok(out
+        .regions()
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.region_name()?.to_string(),
+                opt_in_status(r.opt_in_status()),
+            ))
+        })
+        .collect())
+}
+
+/// A region's opt-in status; a missing one (older endpoints) means no opt-in is needed.
+pub fn opt_in_status(s: Option<&str>) -> OptInStatus {
+    match s {
+        Some("opted-in") => OptInStatus::OptedIn,
+        Some("not-opted-in") => OptInStatus::NotOptedIn,
+        _ => OptInStatus::OptInNotRequired,
+    }
+}
+
+/// `ec2:GetEbsEncryptionByDefault`, `ec2:GetSnapshotBlockPublicAccessState` and the
+/// account's snapshots that anyone may restore (`ec2:DescribeSnapshots` owner self,
+/// restorable by all).
+pub async fn read_ebs(ec2: &Client) -> Result<Ebs, AwsError> {
+    let encryption = ec2
+        .get_ebs_encryption_by_default()
+        .send()
+        .await
+        .map_err(aws("ec2:GetEbsEncryptionByDefault"))?;
+    let block = ec2
+        .get_snapshot_block_public_access_state()
+        .send()
+        .await
+        .map_err(aws("ec2:GetSnapshotBlockPublicAccessState"))?;
+    let snapshots: Vec<_> = ec2
+        .describe_snapshots()
+        .owner_ids("self")
+        .restorable_by_user_ids("all")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(aws("ec2:DescribeSnapshots"))?;
+    let mut public_snapshots: Vec<String> = snapshots
+        .iter()
+        .filter_map(|s| s.snapshot_id().map(str::to_string))
+        .collect();
+    public_snapshots.sort();
+    Ok(Ebs {
+        encryption_by_default: encryption.ebs_encryption_by_default().unwrap_or(false),
+        snapshot_block_public_access: snapshot_block_state(block.state()),
+        public_snapshots,
+    })
+}
+
+/// The snapshot block public access state as the snapshot keeps it (`unblocked` when
+/// not reported).
+pub fn snapshot_block_state(
+    s: Option<&aws_sdk_ec2::types::SnapshotBlockPublicAccessState>,
+) -> String {
+    s.map_or("unblocked", |s| s.as_str()).to_string()
+}
+
+/// `ec2:DescribeVpcBlockPublicAccessOptions`.
+pub async fn read_vpc_block_public_access(ec2: &Client) -> Result<VpcBlockPublicAccess, AwsError> {
+    let out = ec2
+        .describe_vpc_block_public_access_options()
+        .send()
+        .await
+        .map_err(aws("ec2:DescribeVpcBlockPublicAccessOptions"))?;
+    Ok(VpcBlockPublicAccess {
+        internet_gateway_block_mode: igw_block_mode(
+            out.vpc_block_public_access_options()
+                .and_then(|o| o.internet_gateway_block_mode()),
+        )?,
+    })
+}
+
+/// The internet gateway block mode as the snapshot keeps it (`off` when not reported). A
+/// mode this version does not know makes the read fail rather than guess.
+pub fn igw_block_mode(
+    m: Option<&aws_sdk_ec2::types::InternetGatewayBlockMode>,
+) -> Result<InternetGatewayBlockMode, AwsError> {
+    use aws_sdk_ec2::types::InternetGatewayBlockMode as Sdk;
+    match m {
+        None | Some(Sdk::Off) => Ok(InternetGatewayBlockMode::Off),
+        Some(Sdk::BlockBidirectional) => Ok(InternetGatewayBlockMode::BlockBidirectional),
+        Some(Sdk::BlockIngress) => Ok(InternetGatewayBlockMode::BlockIngress),
+        Some(other) => Err(crate::error::unknown_value(
+            "ec2:DescribeVpcBlockPublicAccessOptions",
+            "InternetGatewayBlockMode",
+            other.as_str(),
+        )),
+    }
+}
+
+/// Every VPC of the region with its subnets, gateways, route tables, network ACLs,
+/// security groups, network interfaces, flow logs and endpoints: nine region-wide
+/// describes, grouped by VPC.
+pub async fn read_vpcs(ec2: &Client) -> Result<Vec<Vpc>, AwsError> {
+    let (vpcs, subnets, igws, tables, acls) = futures::try_join!(
+        async {
+            ec2.describe_vpcs()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeVpcs"))
+        },
+        async {
+            ec2.describe_subnets()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeSubnets"))
+        },
+        async {
+            ec2.describe_internet_gateways()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeInternetGateways"))
+        },
+        async {
+            ec2.describe_route_tables()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeRouteTables"))
+        },
+        async {
+            ec2.describe_network_acls()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeNetworkAcls"))
+        },
+    )?;
+    let (groups, interfaces, flow_logs, endpoints) = futures::try_join!(
+        async {
+            ec2.describe_security_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeSecurityGroups"))
+        },
+        async {
+            ec2.describe_network_interfaces()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeNetworkInterfaces"))
+        },
+        async {
+            ec2.describe_flow_logs()
+                .filter(
+                    Filter::builder()
+                        .name("resource-type")
+                        .values("VPC")
+                        .build(),
+                )
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeFlowLogs"))
+        },
+        async {
+            ec2.describe_vpc_endpoints()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("ec2:DescribeVpcEndpoints"))
+        },
+    )?;
+
+    let mut by_id: BTreeMap<String, Vpc> = vpcs
+        .iter()
+        .filter_map(|v| {
+            let id = v.vpc_id()?.to_string();
+            Some((
+                id.clone(),
+                Vpc {
+                    vpc_id: id,
+                    is_default: v.is_default().unwrap_or(false),
+                    cidr_block: v.cidr_block().unwrap_or_default().to_string(),
+                    ..Vpc::default()
+                },
+            ))
+        })
+        .collect();
+    for s in &subnets {
+        if let (Some(vpc), Some(id)) = (s.vpc_id().and_then(|v| by_id.get_mut(v)), s.subnet_id()) {
+            vpc.subnets.push(Subnet {
+                subnet_id: id.to_string(),
+                map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+            });
+        }
+    }
+    for g in &igws {
+        for a in g.attachments() {
+            if let (Some(vpc), Some(id)) = (
+                a.vpc_id().and_then(|v| by_id.get_mut(v)),
+                g.internet_gateway_id(),
+            ) {
+                vpc.internet_gateways.push(id.to_string());
+            }
+        }
+    }
+    for t in &tables {
+        if let (Some(vpc), Some(id)) = (
+            t.vpc_id().and_then(|v| by_id.get_mut(v)),
+            t.route_table_id(),
+        ) {
+            vpc.route_tables.push(RouteTable {
+                route_table_id: id.to_string(),
+                main: t.associations().iter().any(|a| a.main() == Some(true)),
+            });
+        }
+    }
+    for a in &acls {
+        if let (Some(vpc), Some(id)) = (
+            a.vpc_id().and_then(|v| by_id.get_mut(v)),
+            a.network_acl_id(),
+        ) {
+            let mut associated: Vec<String> = a
+                .associations()
+                .iter()
+                .filter_map(|x| x.subnet_id().map(str::to_string))
+                .collect();
+            associated.sort();
+            vpc.network_acls.push(NetworkAcl {
+                network_acl_id: id.to_string(),
+                is_default: a.is_default().unwrap_or(false),
+                associated_subnets: associated,
+                ingress_allow: a
+                    .entries()
+                    .iter()
+                    .filter(|e| {
+                        e.egress() == Some(false) && e.rule_action() == Some(&RuleAction::Allow)
+                    })
+                    .map(|e| NetworkRule {
+                        protocol: e.protocol().unwrap_or("-1").to_string(),
+                        from_port: e.port_range().and_then(|p| port(p.from())),
+                        to_port: e.port_range().and_then(|p| port(p.to())),
+                        source: e
+                            .cidr_block()
+                            .or(e.ipv6_cidr_block())
+                            .unwrap_or_default()
+                            .to_string(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    for g in &groups {
+        if let (Some(vpc), Some(id)) = (g.vpc_id().and_then(|v| by_id.get_mut(v)), g.group_id()) {
+            vpc.security_groups.push(SecurityGroup {
+                group_id: id.to_string(),
+                group_name: g.group_name().unwrap_or_default().to_string(),
+                ingress: g.ip_permissions().iter().flat_map(rules).collect(),
+                egress: g.ip_permissions_egress().iter().flat_map(rules).collect(),
+            });
+        }
+    }
+    for n in &interfaces {
+        if let (Some(vpc), Some(id)) = (
+            n.vpc_id().and_then(|v| by_id.get_mut(v)),
+            n.network_interface_id(),
+        ) {
+            vpc.network_interfaces.push(NetworkInterface {
+                network_interface_id: id.to_string(),
+                description: n.description().unwrap_or_default().to_string(),
+            });
+        }
+    }
+    for f in &flow_logs {
+        if let (Some(vpc), Some(id)) = (
+            f.resource_id().and_then(|v| by_id.get_mut(v)),
+            f.flow_log_id(),
+        ) {
+            vpc.flow_logs.push(id.to_string());
+        }
+    }
+    for e in &endpoints {
+        if let (Some(vpc), Some(name)) =
+            (e.vpc_id().and_then(|v| by_id.get_mut(v)), e.service_name())
+        {
+            vpc.endpoints.push(name.to_string());
+        }
+    }
+    let mut out: Vec<Vpc> = by_id.into_values().collect();
+    for v in &mut out {
+        v.subnets.sort_by(|a, b| a.subnet_id.cmp(&b.subnet_id));
+        v.internet_gateways.sort();
+        v.route_tables
+            .sort_by(|a, b| a.route_table_id.cmp(&b.route_table_id));
+        v.network_acls
+            .sort_by(|a, b| a.network_acl_id.cmp(&b.network_acl_id));
+        v.security_groups
+            .sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        v.network_interfaces
+            .sort_by(|a, b| a.network_interface_id.cmp(&b.network_interface_id));
+        v.flow_logs.sort();
+        v.endpoints.sort();
+    }
+    Ok(out)
+}
+
+/// A port of an EC2 rule; `-1` and out-of-range values mean "all", `None`.
+fn port(p: Option<i32>) -> Option<u16> {
+    p.and_then(|p| u16::try_from(p).ok())
+}
+
+/// One allow rule per source (IPv4 range, IPv6 range, security group, prefix list) of a
+/// security group permission.
+pub fn rules(p: &IpPermission) -> Vec<NetworkRule> {
+    let protocol = p.ip_protocol().unwrap_or("-1").to_string();
+    let rule = |source: &str| NetworkRule {
+        protocol: protocol.clone(),
+        from_port: port(p.from_port()),
+        to_port: port(p.to_port()),
+        source: source.to_string(),
+    };
+    p.ip_ranges()
+        .iter()
+        .filter_map(|r| r.cidr_ip())
+        .chain(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6()))
+        .chain(p.user_id_group_pairs().iter().filter_map(|g| g.group_id()))
+        .chain(
+            p.prefix_list_ids()
+                .iter()
+                .filter_map(|l| l.prefix_list_id()),
+        )
+        .map(rule)
+        .collect()
+}

@@ -1,0 +1,146 @@
+//! KMS: the region's customer managed keys with aliases, rotation, policy and tags
+//! (regional).
+
+use std::collections::BTreeMap;
+
+use aws_sdk_kms::Client;
+use aws_sdk_kms::error::ProvideErrorMetadata;
+use aws_sdk_kms::types::KeyManagerType;
+use futures::{StreamExt, TryStreamExt};
+use secure_account_core::AwsError;
+use secure_account_core::snapshot::{KeyState, KmsKey};
+
+use crate::error::aws;
+use crate::util::{ITEM_CONCURRENCY, normalize_json};
+
+/// `kms:ListKeys` and `kms:ListAliases`, then per key `kms:DescribeKey` (AWS managed keys
+/// are left out), `kms:GetKeyRotationStatus`, `kms:GetKeyPolicy` and
+/// `kms:ListResourceTags`.
+pub async fn read_keys(kms: &Client) -> Result<Vec<KmsKey>, AwsError> {
+    let (keys, aliases) = futures::try_join!(
+        async {
+            kms.list_keys()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("kms:ListKeys"))
+        },
+        async {
+            kms.list_aliases()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("kms:ListAliases"))
+        },
+    )?;
+    let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in &aliases {
+        if let (Some(target), Some(name)) = (a.target_key_id(), a.alias_name()) {
+            by_key
+                .entry(target.to_string())
+                .or_default()
+                .push(name.to_string());
+        }
+    }
+    let by_key = &by_key;
+    let keys: Vec<Option<KmsKey>> = futures::stream::iter(keys)
+        .filter_map(|k| async move { k.key_id().map(str::to_string) })
+        .map(|id| async move {
+            let described = kms
+                .describe_key()
+                .key_id(&id)
+                .send()
+                .await
+                .map_err(aws("kms:DescribeKey"))?;
+            let Some(meta) = described.key_metadata() else {
+                return Ok(None);
+            };
+            if meta.key_manager() == Some(&KeyManagerType::Aws) {
+                return Ok(None);
+            }
+            // Rotation is not offered for asymmetric, HMAC and imported keys, and cannot
+            // be read from a key pending deletion: those count as not rotating.
+            let rotation_enabled = match kms.get_key_rotation_status().key_id(&id).send().await {
+                Ok(out) => out.key_rotation_enabled(),
+                Err(e)
+                    if matches!(
+                        e.code(),
+                        Some("UnsupportedOperationException" | "KMSInvalidStateException")
+                    ) =>
+                {
+                    false
+                }
+                Err(e) => return Err(aws("kms:GetKeyRotationStatus")(e)),
+            };
+            let policy = kms
+                .get_key_policy()
+                .key_id(&id)
+                .policy_name("default")
+                .send()
+                .await
+                .map_err(aws("kms:GetKeyPolicy"))?;
+            let tags: Vec<_> = kms
+                .list_resource_tags()
+                .key_id(&id)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws("kms:ListResourceTags"))?;
+            let mut aliases = by_key.get(&id).cloned().unwrap_or_default();
+            aliases.sort();
+            Ok::<_, AwsError>(Some(KmsKey {
+                key_id: id,
+                arn: meta.arn().unwrap_or_default().to_string(),
+                aliases,
+                key_state: key_state(meta.key_state())?,
+                rotation_enabled,
+                policy: policy.policy().map(normalize_json).unwrap_or_default(),
+                tags: tags
+                    .iter()
+                    .map(|t| (t.tag_key().to_string(), t.tag_value().to_string()))
+                    .collect(),
+            }))
+        })
+        .buffered(ITEM_CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut keys: Vec<KmsKey> = keys.into_iter().flatten().collect();
+    keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+    Ok(keys)
+}
+
+/// The key state as the snapshot keeps it. A state this version does not know makes the
+/// read fail rather than guess.
+pub fn key_state(s: Option<&aws_sdk_kms::types::KeyState>) -> Result<KeyState, AwsError> {
+    use aws_sdk_kms::types::KeyState as Sdk;
+    Ok(match s {
+        Some(Sdk::Creating) => KeyState::Creating,
+        Some(Sdk::Enabled) => KeyState::Enabled,
+        Some(Sdk::Disabled) => KeyState::Disabled,
+        Some(Sdk::PendingDeletion) => KeyState::PendingDeletion,
+        Some(Sdk::PendingImport) => KeyState::PendingImport,
+        Some(Sdk::PendingReplicaDeletion) => KeyState::PendingReplicaDeletion,
+        Some(Sdk::Unavailable) => KeyState::Unavailable,
+        Some(Sdk::Updating) => KeyState::Updating,
+        Some(other) => {
+            return Err(crate::error::unknown_value(
+                "kms:DescribeKey",
+                "KeyState",
+                other.as_str(),
+            ));
+        }
+        None => {
+            return Err(crate::error::unknown_value(
+                "kms:DescribeKey",
+                "KeyState",
+                "",
+            ));
+        }
+    })
+}

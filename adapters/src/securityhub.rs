@@ -1,0 +1,118 @@
+//! Security Hub: the hub, its standards, the FSBP control associations and the finding
+//! aggregator (regional).
+
+use std::collections::BTreeMap;
+
+use aws_sdk_securityhub::Client;
+use aws_sdk_securityhub::types::ControlStatus;
+use secure_account_core::AwsError;
+use secure_account_core::snapshot::{ControlAssociation, SecurityHub};
+
+use crate::error::aws;
+
+/// The part of the FSBP standard's ARN that does not depend on the region.
+const FSBP: &str = ":standards/aws-foundational-security-best-practices/v/1.0.0";
+
+/// `securityhub:DescribeHub` (`None` when Security Hub is off: `InvalidAccessException`),
+/// `securityhub:GetEnabledStandards`, `securityhub:DescribeStandardsControls` of the FSBP
+/// subscription, and `securityhub:ListFindingAggregators` (with
+/// `securityhub:GetFindingAggregator` for one whose home is `region`).
+pub async fn read_security_hub(
+    hub: &Client,
+    region: &str,
+) -> Result<Option<SecurityHub>, AwsError> {
+    let described = match hub.describe_hub().send().await {
+        Ok(out) => out,
+        Err(e) => {
+            // Matched after mapping: the code may come from an answer the SDK could not
+            // parse (moto answers this JSON service in XML).
+            let e = aws("securityhub:DescribeHub")(e);
+            if e.code == "InvalidAccessException" {
+                return Ok(None);
+            }
+            return Err(e);
+        }
+    };
+    let subscriptions: Vec<_> = hub
+        .get_enabled_standards()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(aws("securityhub:GetEnabledStandards"))?;
+    let standards: BTreeMap<String, String> = subscriptions
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.standards_arn()?.to_string(),
+                s.standards_status().map_or("", |s| s.as_str()).to_string(),
+            ))
+        })
+        .collect();
+    let mut fsbp_controls = BTreeMap::new();
+    if let Some(sub) = subscriptions
+        .iter()
+        .find(|s| s.standards_arn().is_some_and(|a| a.ends_with(FSBP)))
+        .and_then(|s| s.standards_subscription_arn())
+    {
+        let controls: Vec<_> = hub
+            .describe_standards_controls()
+            .standards_subscription_arn(sub)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(aws("securityhub:DescribeStandardsControls"))?;
+        for c in controls {
+            if let Some(id) = c.control_id() {
+                let enabled = c.control_status() == Some(&ControlStatus::Enabled);
+                fsbp_controls.insert(
+                    id.to_string(),
+                    ControlAssociation {
+                        enabled,
+                        disabled_reason: if enabled {
+                            None
+                        } else {
+                            c.disabled_reason().map(str::to_string)
+                        },
+                    },
+                );
+            }
+        }
+    }
+    let aggregators: Vec<_> = hub
+        .list_finding_aggregators()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(aws("securityhub:ListFindingAggregators"))?;
+    let mut finding_aggregator = None;
+    // The ARN names the aggregation region: `arn:aws:securityhub:<region>:<account>:…`.
+    if let Some(arn) = aggregators
+        .iter()
+        .filter_map(|a| a.finding_aggregator_arn())
+        .find(|arn| arn.split(':').nth(3) == Some(region))
+    {
+        let got = hub
+            .get_finding_aggregator()
+            .finding_aggregator_arn(arn)
+            .send()
+            .await
+            .map_err(aws("securityhub:GetFindingAggregator"))?;
+        finding_aggregator = got.region_linking_mode().map(str::to_string);
+    }
+    Ok(Some(SecurityHub {
+        auto_enable_controls: described.auto_enable_controls().unwrap_or(true),
+        control_finding_generator: described
+            .control_finding_generator()
+            .map_or("", |g| g.as_str())
+            .to_string(),
+        standards,
+        fsbp_controls,
+        finding_aggregator,
+    }))
+}

@@ -1,0 +1,205 @@
+//! Error classes (access denied, an operation the endpoint lacks, throttling), the call
+//! counter, and the agreement of the IAM actions the reads name with the part table.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use aws_sdk_iam::Client;
+use aws_sdk_iam::operation::get_account_password_policy::{
+    GetAccountPasswordPolicyError, GetAccountPasswordPolicyOutput,
+};
+use aws_smithy_mocks::{mock, mock_client};
+use aws_smithy_types::retry::RetryConfig;
+use secure_account_core::Part;
+use secure_account_core::part::PREAMBLE_IAM_ACTIONS;
+
+use super::{http, meta};
+use crate::clients::CallCounter;
+use crate::iam::read_password_policy;
+
+#[tokio::test]
+async fn an_error_page_without_code_is_not_implemented_with_the_servers_words() {
+    // moto's answer for an operation it lacks (HTTP 500, a Werkzeug page).
+    let rule = mock!(Client::get_account_password_policy).then_http_response(|| {
+        http(
+            500,
+            "<!doctype html><html><title>500 Internal Server Error</title><p>NotImplementedError: \
+             The get_account_password_policy action has not been implemented</p></html>",
+        )
+    });
+    let iam = mock_client!(aws_sdk_iam, [&rule]);
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(e.code, "NotImplemented");
+    assert!(
+        e.message.starts_with(
+            "iam:GetAccountPasswordPolicy: the endpoint does not serve this operation (HTTP 500"
+        ),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("has not been implemented"),
+        "{}",
+        e.message
+    );
+
+    // A REST service's 404 page.
+    let rule = mock!(Client::get_account_password_policy)
+        .then_http_response(|| http(404, "<html><h1>Not Found</h1></html>"));
+    let iam = mock_client!(aws_sdk_iam, [&rule]);
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(e.code, "NotImplemented");
+    assert!(e.message.contains("Not Found"), "{}", e.message);
+
+    // Any other status without a code.
+    let rule =
+        mock!(Client::get_account_password_policy).then_http_response(|| http(502, "bad gateway"));
+    let iam = mock_client!(aws_sdk_iam, [&rule]);
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(e.code, "HttpError");
+    assert!(e.message.contains("HTTP 502"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn an_error_in_an_unexpected_shape_keeps_its_code() {
+    // An XML error for a JSON service (moto's Security Hub), and a JSON one with `__type`.
+    let rule = mock!(Client::get_account_password_policy).then_http_response(|| {
+        http(
+            400,
+            "<ErrorResponse><Error><Code>InvalidAccessException</Code><Message>not \
+             subscribed</Message></Error></ErrorResponse>",
+        )
+    });
+    let iam = mock_client!(aws_sdk_iam, [&rule]);
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("InvalidAccessException", "not subscribed")
+    );
+    let rule = mock!(Client::get_account_password_policy).then_http_response(|| {
+        http(
+            400,
+            r#"{"__type": "com.amazonaws#AccessDeniedException", "message": "no"}"#,
+        )
+    });
+    let iam = mock_client!(aws_sdk_iam, [&rule]);
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(e.code, "AccessDeniedException");
+    assert_eq!(e.message, "no (needs `iam:GetAccountPasswordPolicy`)");
+}
+
+#[tokio::test]
+async fn an_answer_the_sdk_cannot_read_is_unparsable() {
+    let rule = mock!(Client::get_account_password_policy)
+        .then_http_response(|| http(200, "<ListBucketResult>not this</ListBucketResult>"));
+    let iam = mock_client!(aws_sdk_iam, [&rule]);
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(e.code, "UnparsableResponse", "{e}");
+}
+
+fn policy_output() -> GetAccountPasswordPolicyOutput {
+    GetAccountPasswordPolicyOutput::builder()
+        .password_policy(
+            aws_sdk_iam::types::PasswordPolicy::builder()
+                .minimum_password_length(14)
+                .build(),
+        )
+        .build()
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_is_retried_and_every_attempt_counted() {
+    let rule = mock!(Client::get_account_password_policy)
+        .sequence()
+        .error(|| GetAccountPasswordPolicyError::generic(meta("Throttling", "Rate exceeded")))
+        .times(2)
+        .output(policy_output)
+        .build();
+    let counter = CallCounter::default();
+    let c = counter.clone();
+    let iam = mock_client!(
+        aws_sdk_iam,
+        aws_smithy_mocks::RuleMode::Sequential,
+        [&rule],
+        move |b| b
+            .retry_config(RetryConfig::adaptive().with_max_attempts(5))
+            .interceptor(c.clone())
+    );
+    let p = read_password_policy(&iam).await.unwrap().unwrap();
+    assert_eq!(p.minimum_password_length, 14);
+    assert_eq!(rule.num_calls(), 3);
+    assert_eq!(counter.get(), 3, "every attempt is a read call");
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_that_never_ends_is_the_last_error() {
+    let rule = mock!(Client::get_account_password_policy)
+        .sequence()
+        .error(|| GetAccountPasswordPolicyError::generic(meta("Throttling", "Rate exceeded")))
+        .repeatedly()
+        .build();
+    let iam = mock_client!(
+        aws_sdk_iam,
+        aws_smithy_mocks::RuleMode::Sequential,
+        [&rule],
+        |b| b.retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_max_backoff(Duration::from_millis(5))
+        )
+    );
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(e.code, "Throttling");
+    assert_eq!(e.message, "Rate exceeded");
+    assert_eq!(rule.num_calls(), 3);
+}
+
+/// The IAM actions the reads name (`aws("service:Action")` in the sources).
+fn actions_in_sources() -> BTreeSet<String> {
+    let sources = [
+        include_str!("../accessanalyzer.rs"),
+        include_str!("../account.rs"),
+        include_str!("../athena.rs"),
+        include_str!("../cloudtrail.rs"),
+        include_str!("../config.rs"),
+        include_str!("../ec2.rs"),
+        include_str!("../guardduty.rs"),
+        include_str!("../iam.rs"),
+        include_str!("../inspector.rs"),
+        include_str!("../kms.rs"),
+        include_str!("../logs.rs"),
+        include_str!("../macie.rs"),
+        include_str!("../s3.rs"),
+        include_str!("../securityhub.rs"),
+        include_str!("../ssm.rs"),
+    ];
+    let mut out = BTreeSet::new();
+    for src in sources {
+        for piece in src.split("aws(\"").skip(1) {
+            if let Some(end) = piece.find('"') {
+                out.insert(piece[..end].to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_part_table_lists_exactly_the_actions_the_reads_need() {
+    let used = actions_in_sources();
+    let table: BTreeSet<String> = Part::all()
+        .flat_map(|p| p.facts().iam_actions.iter())
+        .chain(PREAMBLE_IAM_ACTIONS.iter())
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(
+        used.difference(&table).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "actions the reads need but the part table does not list"
+    );
+    assert_eq!(
+        table.difference(&used).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "actions the part table lists but no read uses"
+    );
+}
