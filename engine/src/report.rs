@@ -48,12 +48,20 @@ pub struct ActionResult {
 
 /// API calls and the time they took. [`crate::apply`] counts its own run; the CLI reports
 /// the whole command instead (the reads before and after included).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiCalls {
     pub read: u64,
     pub write: u64,
-    /// Attempts that were repeated after a throttling or eventual-consistency error.
+    /// Attempts that were repeated after a retryable error (throttling, propagation, …).
     pub retries: u64,
+    /// The same retries by class of error (`throttling`, `role_propagation`,
+    /// `resource_propagation`, `standard_not_ready`, `bucket_conflict`, `vpc_dependency`).
+    #[serde(default)]
+    pub retries_by_class: std::collections::BTreeMap<String, u64>,
+    /// Reads made while waiting for Security Hub standards to become ready, and the time
+    /// waited between them.
+    #[serde(default)]
+    pub standard_wait: crate::wait::StandardWait,
     /// On the port's clock (virtual time for the simulator).
     pub elapsed_ms: u64,
 }
