@@ -384,6 +384,7 @@ pub async fn apply<P: Port>(
         attempts: 0,
         reason: Some(s.reason.code().to_string()),
         detail: Some(s.detail.clone()),
+        round: 1,
     }));
     let calls = port.calls();
     let mut report = ApplyReport {
@@ -409,6 +410,8 @@ pub async fn apply<P: Port>(
             elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
         },
         results,
+        rounds: Vec::new(),
+        converged: None,
     };
     report.count();
     report
@@ -424,6 +427,7 @@ fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> A
         attempts,
         reason: None,
         detail: None,
+        round: 1,
     }
 }
 

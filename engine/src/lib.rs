@@ -26,6 +26,8 @@ pub use flow::{FlowError, Planned};
 pub use fresh::{StalePlan, check_fresh};
 pub use port::{ActionOutput, CallCounts, Port, PortError, Unprocessed};
 pub use read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
-pub use report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
+pub use report::{
+    ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION, RoundReport,
+};
 pub use retry::{ErrorClass, RetryBudget, RetryPolicy, classify};
 pub use wait::{ReadinessWait, StandardWait, wait_for_standard};
