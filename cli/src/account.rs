@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use secure_account_core::baseline::{BUILT_IN, closest};
 use secure_account_core::{
-    AccountInfo, Action, Baseline, Catalog, Outputs, Part, PartValue, Scope, Snapshot,
+    AccountInfo, Action, Baseline, Catalog, Outputs, Part, PartValue, Plan, Scope, Snapshot,
 };
 use secure_account_engine::{ActionOutput, CallCounts, Port, PortError, flow};
 use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, SimError, Simulator};
@@ -52,12 +52,22 @@ impl Account {
         let faults = match global.sim_faults.as_deref() {
             None => None,
             Some("transient") => Some(FaultPlan::transient(0)),
+            Some(t) if t.starts_with("transient:") => {
+                let seed = &t["transient:".len()..];
+                let seed = seed.parse().with_context(|| {
+                    format!("`--sim-faults {t}`: the seed `{seed}` is not a whole number")
+                })?;
+                Some(FaultPlan::transient(seed))
+            }
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read the fault plan `{path}`"))?;
-                let plan = serde_json::from_str(&text).with_context(|| {
+                let plan: FaultPlan = serde_json::from_str(&text).with_context(|| {
                     format!("`{path}` is not a fault plan (JSON with the fields of `FaultPlan`)")
                 })?;
+                if let Err(e) = plan.validate() {
+                    bail!("the fault plan `{path}` is not valid: {e}");
+                }
                 Some(plan)
             }
         };
@@ -76,10 +86,43 @@ impl Account {
     pub fn run<T>(&self, f: impl AsyncFnOnce(&Backend) -> anyhow::Result<T>) -> anyhow::Result<T> {
         let runtime = secure_account_simulator::virtual_clock_runtime()
             .context("cannot start the async runtime")?;
+        // The state file is locked for the whole command: a second run waits for it.
+        let _lock = self.lock()?;
         runtime.block_on(async {
             let backend = Backend::Simulated(self.open()?);
             f(&backend).await
         })
+    }
+
+    /// Locks the state file (through a lock file beside it) for the duration of the
+    /// command; waits, saying so, while another command holds it.
+    fn lock(&self) -> anyhow::Result<Option<std::fs::File>> {
+        let Account::Simulated { state_file, .. } = self;
+        let Some(path) = state_file else {
+            return Ok(None);
+        };
+        let lock_path = crate::interrupt::lock_path(path);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot create the lock file `{}`", lock_path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!(
+                    "waiting for another secure-account command that is using `{}` to finish…",
+                    path.display()
+                );
+                file.lock()
+                    .with_context(|| format!("cannot lock `{}`", lock_path.display()))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock `{}`", lock_path.display()));
+            }
+        }
+        Ok(Some(file))
     }
 
     fn open(&self) -> anyhow::Result<Simulator> {
@@ -185,8 +228,66 @@ pub async fn read_snapshot(port: &impl Port) -> anyhow::Result<Snapshot> {
 /// The baseline `--baseline`, `--region` and `--regions` select, not yet checked against
 /// an account.
 pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
-    let name = global.baseline.as_str();
-    let mut baseline = if BUILT_IN.contains(&name) {
+    let mut baseline = load_named_baseline(global.baseline.as_deref().unwrap_or("fsbp"))?;
+    if let Some(region) = &global.region {
+        baseline.home_region = region.clone();
+    }
+    if !global.regions.is_empty() {
+        baseline.regions.include = global.regions.clone();
+    }
+    Ok(baseline)
+}
+
+/// The baseline a saved plan names, loaded as it is now (the engine checks its content
+/// hash). `--baseline`, `--region` and `--regions`, when given, must agree with the plan.
+pub fn baseline_for_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Baseline> {
+    if let Some(region) = &global.region
+        && *region != plan.home_region
+    {
+        bail!(
+            "`--region {region}` contradicts the plan file, made for home region `{}`; drop \
+             `--region` or run `secure-account plan` again",
+            plan.home_region
+        );
+    }
+    if !global.regions.is_empty() {
+        let given: BTreeSet<&String> = global.regions.iter().collect();
+        let planned: BTreeSet<&String> = plan.regions.iter().collect();
+        if given != planned {
+            bail!(
+                "`--regions {}` contradicts the plan file, made for the regions {}; drop \
+                 `--regions` or run `secure-account plan` again",
+                global.regions.join(","),
+                plan.regions.join(",")
+            );
+        }
+    }
+    match global.baseline.as_deref() {
+        Some(name) => {
+            let baseline = load_named_baseline(name)?;
+            if baseline.name != plan.baseline {
+                bail!(
+                    "`--baseline {name}` contradicts the plan file, made with the baseline \
+                     `{}`; drop `--baseline` or run `secure-account plan` again",
+                    plan.baseline
+                );
+            }
+            Ok(baseline)
+        }
+        None if BUILT_IN.contains(&plan.baseline.as_str()) => {
+            Ok(Baseline::built_in(&plan.baseline)?)
+        }
+        None => bail!(
+            "the plan file was made with the baseline `{}`, which is not a built-in: pass its \
+             file with `--baseline FILE`",
+            plan.baseline
+        ),
+    }
+}
+
+/// A built-in baseline by name, or a baseline file.
+fn load_named_baseline(name: &str) -> anyhow::Result<Baseline> {
+    Ok(if BUILT_IN.contains(&name) {
         Baseline::built_in(name)?
     } else if Path::new(name).exists() {
         let text = std::fs::read_to_string(name)
@@ -202,14 +303,7 @@ pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
             "unknown baseline `{name}`{hint}: it is neither a built-in ({}) nor a file",
             BUILT_IN.join(", ")
         );
-    };
-    if let Some(region) = &global.region {
-        baseline.home_region = region.clone();
-    }
-    if !global.regions.is_empty() {
-        baseline.regions.include = global.regions.clone();
-    }
-    Ok(baseline)
+    })
 }
 
 /// Checks the baseline's control ids against the catalog and its regions against the

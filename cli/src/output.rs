@@ -72,6 +72,8 @@ pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
+    // Ctrl-C waits for the write to finish: the temporary file never outlives the process.
+    let _writing = crate::interrupt::writing();
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(contents.as_bytes())?;

@@ -259,6 +259,298 @@ fn saved_plans_are_applied_only_while_fresh() {
     );
 }
 
+/// A saved plan is not trusted input: a plan file edited to trust another account is
+/// refused with the first difference, and nothing changes; flags that contradict the plan
+/// file and a plan from another account are errors that say so.
+#[test]
+fn a_tampered_saved_plan_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    let saved = at(&["--sim-state", "a.json", "plan", "--out", "plan.json"]);
+    assert_eq!(code(&saved), 0, "{}", transcript(&saved));
+    // Make the state file exist, so that "changes nothing" can be checked byte for byte.
+    let snap = at(&["--sim-state", "a.json", "snapshot"]);
+    assert_eq!(code(&snap), 0, "{}", transcript(&snap));
+    let text = std::fs::read_to_string(dir.path().join("plan.json")).unwrap();
+    let mut plan: Value = serde_json::from_str(&text).unwrap();
+    let role = plan["actions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["action"] == "create_role")
+        .unwrap();
+    role["params"]["assume_role_policy_document"] = Value::String(
+        r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"}}],"Version":"2012-10-17"}"#.into(),
+    );
+    std::fs::write(dir.path().join("tampered.json"), plan.to_string()).unwrap();
+    let before = std::fs::read(dir.path().join("a.json")).ok();
+
+    let refused = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "tampered.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&refused), 1, "{}", transcript(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains("refusing the saved plan")
+            && err.contains("global/create_role/secure-account-cloudtrail-to-logs")
+            && err.contains("assume_role_policy_document")
+            && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("a.json")).ok(), before);
+
+    // Flags that contradict the plan file.
+    for flags in [
+        &["--baseline", "seed-2024-08"][..],
+        &["--region", "eu-west-1"][..],
+        &["--regions", "us-east-1"][..],
+    ] {
+        let mut args = vec!["--sim-state", "a.json"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&["apply", "plan.json", "--auto-approve"]);
+        let out = at(&args);
+        assert_eq!(code(&out), 1, "{}", transcript(&out));
+        assert!(
+            stderr(&out).contains("contradicts the plan file"),
+            "{}",
+            transcript(&out)
+        );
+    }
+
+    // A plan from another account says so.
+    plan = serde_json::from_str(&text).unwrap();
+    plan["account_id"] = Value::String("210987654321".into());
+    std::fs::write(dir.path().join("other.json"), plan.to_string()).unwrap();
+    let other = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "other.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&other), 1, "{}", transcript(&other));
+    assert!(
+        stderr(&other).contains("the plan was made for account 210987654321"),
+        "{}",
+        transcript(&other)
+    );
+    assert_eq!(std::fs::read(dir.path().join("a.json")).ok(), before);
+
+    // The untouched plan still applies.
+    let applied = at(&[
+        "--sim-state",
+        "a.json",
+        "apply",
+        "plan.json",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&applied), 0, "{}", transcript(&applied));
+}
+
+/// A home region the account has not enabled is an error naming the enabled regions.
+#[test]
+fn a_home_region_not_enabled_is_refused_naming_the_enabled_ones() {
+    let out = run(&["--simulate", "--region", "af-south-1", "plan"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the home region `af-south-1` is not enabled for this account")
+            && err.contains("us-east-1"),
+        "{err}"
+    );
+}
+
+/// A score computed with parts unreadable is incomplete: the JSON says so with the parts,
+/// the manual tasks that could not be checked are listed as unknown, and `--min-score`
+/// fails on it unless `--allow-incomplete` is given.
+#[test]
+fn an_incomplete_read_never_passes_min_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    std::fs::write(
+        dir.path().join("deny.json"),
+        r#"{"deny_reads": ["root", "security_contact"]}"#,
+    )
+    .unwrap();
+    let base = ["--simulate", "--sim-faults", "deny.json"];
+    let verify = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        at(&args)
+    };
+    let out = verify(&["--output", "json", "verify", "--min-score", "0"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let v = json(&out);
+    assert_eq!(v["score"]["incomplete"], true, "{v}");
+    assert_eq!(
+        v["score"]["unread_parts"],
+        serde_json::json!(["global/root", "global/security_contact"])
+    );
+    let unknown: Vec<&str> = v["manual_tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["unknown"] == true)
+        .map(|t| t["control"].as_str().unwrap())
+        .collect();
+    assert_eq!(unknown, ["Account.1", "IAM.4", "IAM.6"]);
+    assert!(
+        stderr(&out).contains("the FSBP score is incomplete"),
+        "{}",
+        transcript(&out)
+    );
+
+    let text = verify(&["verify"]);
+    assert_eq!(code(&text), 0, "{}", transcript(&text));
+    assert!(
+        String::from_utf8_lossy(&text.stdout).starts_with("INCOMPLETE SCORE: 2 part(s)"),
+        "{}",
+        transcript(&text)
+    );
+    let allowed = verify(&["verify", "--min-score", "0", "--allow-incomplete"]);
+    assert_eq!(code(&allowed), 0, "{}", transcript(&allowed));
+}
+
+/// Spawns the binary in `dir` with stderr piped, and waits for its first stderr line.
+fn spawn_and_wait_for_stderr(dir: &Path, args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
+}
+
+/// The state file is locked for the whole command: a second run waits for the first
+/// instead of losing its changes; Ctrl-C while it waits exits 130 and leaves no temporary
+/// file behind.
+#[test]
+fn the_state_file_is_locked_and_interrupts_leave_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let lock = std::fs::File::create(dir.path().join(".a.json.lock")).unwrap();
+    lock.lock().unwrap();
+    let args = ["--sim-state", "a.json", "apply", "--auto-approve"];
+
+    let (child, line) = spawn_and_wait_for_stderr(dir.path(), &args);
+    assert!(
+        line.starts_with("waiting for another secure-account command"),
+        "{line}"
+    );
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", transcript(&out));
+    assert!(!dir.path().join("a.json").exists());
+
+    let (child, line) = spawn_and_wait_for_stderr(dir.path(), &args);
+    assert!(line.starts_with("waiting for another"), "{line}");
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A fault file with a probability outside 0–1 or an unknown part is refused;
+/// `--sim-faults transient:SEED` takes a seed.
+#[test]
+fn fault_files_are_validated_and_transient_takes_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    for (file, text, expected) in [
+        (
+            "p.json",
+            r#"{"write_throttle_probability": 1.5}"#,
+            "between 0 and 1",
+        ),
+        (
+            "r.json",
+            r#"{"deny_reads": ["us-east-1/gardduty"]}"#,
+            "names no part",
+        ),
+    ] {
+        std::fs::write(dir.path().join(file), text).unwrap();
+        let out = at(&["--simulate", "--sim-faults", file, "plan"]);
+        assert_eq!(code(&out), 1, "{}", transcript(&out));
+        assert!(stderr(&out).contains(expected), "{}", transcript(&out));
+    }
+    let seeded = |seed: &str| {
+        let out = at(&[
+            "--simulate",
+            "--sim-faults",
+            &format!("transient:{seed}"),
+            "--output",
+            "json",
+            "apply",
+            "--auto-approve",
+        ]);
+        assert_eq!(code(&out), 0, "{}", transcript(&out));
+        json(&out)["api_calls"]["retries"].clone()
+    };
+    assert_eq!(seeded("7"), seeded("7"));
+    let bad = at(&["--simulate", "--sim-faults", "transient:x", "plan"]);
+    assert_eq!(code(&bad), 1, "{}", transcript(&bad));
+}
+
+/// A state file with two buckets of one name is a clear error, not a plan with duplicate
+/// action ids.
+#[test]
+fn a_state_file_with_duplicate_ids_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    let made = at(&["--sim-state", "a.json", "apply", "--auto-approve"]);
+    assert_eq!(code(&made), 0, "{}", transcript(&made));
+    let path = dir.path().join("a.json");
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let buckets = state["account"]["global"]["buckets"]
+        .as_array_mut()
+        .unwrap();
+    let first = buckets[0].clone();
+    buckets.push(first);
+    std::fs::write(&path, state.to_string()).unwrap();
+    let out = at(&["--sim-state", "a.json", "plan"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains("two buckets have the id"),
+        "{}",
+        transcript(&out)
+    );
+}
+
+/// Audit logs that would expire within days are refused with the reason.
+#[test]
+fn a_log_expiration_of_one_day_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.toml"), "log_expiration_days = 1\n").unwrap();
+    let out = run_in(dir.path(), &["--simulate", "--baseline", "b.toml", "plan"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("log_expiration_days") && err.contains("audit logs"),
+        "{err}"
+    );
+}
+
 /// Finds the ledger line of the action whose id starts with `prefix`.
 fn result<'a>(report: &'a Value, prefix: &str) -> &'a Value {
     report["results"]
@@ -473,4 +765,53 @@ fn cost_itemises_the_baseline_with_its_assumptions() {
     let plan = json(&run(&["--simulate", "--output", "json", "plan"]));
     assert_eq!(plan["monthly_cost"]["change"], cost["plan_change"]);
     assert_eq!(cost["switches"].as_array().unwrap().len(), 3);
+}
+
+/// Issue 7, item 6: `controls diff --write FILE` saves the live standard as a catalog
+/// file for review: the reviewed catalog plus the live controls it lacks, as placeholders
+/// that say so; the saved file then diffs like any catalog file.
+#[test]
+fn controls_diff_writes_the_live_standard_as_a_catalog_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("account.json");
+    let state = state.to_str().unwrap();
+    let applied = run(&[
+        "--simulate",
+        "--sim-state",
+        state,
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&applied), 0, "{}", transcript(&applied));
+    // AWS adds a control to the standard after the catalog was reviewed.
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
+    saved["account"]["regions"]["eu-west-1"]["services"]["security_hub"]["fsbp_controls"]["EC2.999"] =
+        serde_json::json!({"enabled": true});
+    std::fs::write(state, saved.to_string()).unwrap();
+    let out = dir.path().join("next-catalog.json");
+    let out_s = out.to_str().unwrap();
+    let diff = run(&["--sim-state", state, "controls", "diff", "--write", out_s]);
+    assert_eq!(code(&diff), 2, "{}", transcript(&diff));
+    assert!(
+        transcript(&diff).contains("EC2.999"),
+        "{}",
+        transcript(&diff)
+    );
+    assert!(stderr(&diff).contains("wrote catalog"), "{}", stderr(&diff));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let new = written["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "EC2.999")
+        .expect("the live control is in the written catalog");
+    assert!(
+        new["title"].as_str().unwrap().starts_with("NOT REVIEWED"),
+        "{new}"
+    );
+    assert!(written["version"].as_str().unwrap().ends_with("+live"));
+    // The written file is a catalog: diffing against it names the new control.
+    let again = run(&["controls", "diff", "--against", out_s, "--output", "json"]);
+    assert_eq!(code(&again), 2, "{}", transcript(&again));
+    assert_eq!(json(&again)["added"], serde_json::json!(["EC2.999"]));
 }

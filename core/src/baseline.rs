@@ -17,6 +17,10 @@ pub const SEED_OUT_OF_SCOPE: &str = "outside the 2024-08 service's scope";
 /// Names of the built-in baselines.
 pub const BUILT_IN: [&str; 2] = ["fsbp", "seed-2024-08"];
 
+/// The shortest life of an audit log object in the log bucket: CloudTrail's own event
+/// history keeps 90 days, and logs that expire sooner would leave nothing to investigate.
+pub const MIN_LOG_EXPIRATION_DAYS: u32 = 90;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Baseline {
@@ -494,10 +498,15 @@ impl Baseline {
                 ),
             });
         }
-        if self.log_expiration_days == 0 {
+        if self.log_expiration_days < MIN_LOG_EXPIRATION_DAYS {
             return Err(BaselineError::Invalid {
                 field: "log_expiration_days".into(),
-                message: "must be at least 1".into(),
+                message: format!(
+                    "{} days would delete the audit logs (CloudTrail, Config) before anyone \
+                     looks at them; keep them at least {MIN_LOG_EXPIRATION_DAYS} days, as \
+                     long as CloudTrail's own event history (365 is the default)",
+                    self.log_expiration_days
+                ),
             });
         }
         for p in &self.trusted_principals {
@@ -509,6 +518,16 @@ impl Baseline {
             }
         }
         Ok(())
+    }
+
+    /// The hash of everything in the baseline but its regions (`home_region` and
+    /// `regions`, which a plan records on its own): a saved plan carries it, and `apply`
+    /// refuses the plan when the baseline it names no longer hashes the same.
+    pub fn content_hash(&self) -> String {
+        let mut b = self.clone();
+        b.home_region = String::new();
+        b.regions = RegionFilter::default();
+        crate::snapshot::sha256_of(&b)
     }
 
     /// Checks control ids against the catalog and regions against the regions the
@@ -657,6 +676,27 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn audit_logs_that_expire_within_days_are_refused_with_the_reason() {
+        let err = Baseline::from_toml("log_expiration_days = 1\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("log_expiration_days"), "{text}");
+        assert!(text.contains("audit logs"), "{text}");
+        assert!(Baseline::from_toml("log_expiration_days = 90\n").is_ok());
+    }
+
+    #[test]
+    fn the_content_hash_ignores_regions_and_sees_everything_else() {
+        let a = Baseline::fsbp();
+        let mut b = a.clone();
+        b.home_region = "eu-west-1".into();
+        b.regions.include = vec!["eu-west-1".into()];
+        assert_eq!(a.content_hash(), b.content_hash());
+        b.names.trail = "other".into();
+        assert_ne!(a.content_hash(), b.content_hash());
+        assert_ne!(a.content_hash(), Baseline::seed_2024_08().content_hash());
     }
 
     #[test]

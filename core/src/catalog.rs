@@ -64,6 +64,39 @@ pub struct Control {
     pub schedule: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_to: Option<String>,
+    /// The regions that offer the control, when not every region does
+    /// (`core/data/regional-availability.json`); `None`: every region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_in: Option<Vec<String>>,
+}
+
+impl Control {
+    /// Whether `region` offers the control (Security Hub has it there).
+    pub fn offered_in(&self, region: &str) -> bool {
+        self.offered_in
+            .as_ref()
+            .is_none_or(|regions| regions.iter().any(|r| r == region))
+    }
+
+    /// A control on a global resource offered everywhere (IAM): Security Hub evaluates it
+    /// in every region where it is enabled, so the baseline keeps it in the home region.
+    /// Controls offered in one region only (CloudFront, Route 53, WAF Classic global) are
+    /// not: disabling them there leaves them evaluated nowhere.
+    pub fn kept_in_home_region_only(&self) -> bool {
+        !self.regional && self.offered_in.is_none()
+    }
+}
+
+/// Where controls are offered, when not everywhere: `core/data/regional-availability.json`.
+#[derive(Debug, Clone, Deserialize)]
+struct RegionalAvailability {
+    controls: Vec<AvailabilityGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct AvailabilityGroup {
+    ids: Vec<String>,
+    regions: Vec<String>,
 }
 
 impl Catalog {
@@ -72,8 +105,20 @@ impl Catalog {
         use std::sync::OnceLock;
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            Catalog::from_json(include_str!("../data/fsbp-catalog.json"))
-                .expect("the compiled-in catalog parses")
+            let mut catalog = Catalog::from_json(include_str!("../data/fsbp-catalog.json"))
+                .expect("the compiled-in catalog parses");
+            let availability: RegionalAvailability =
+                serde_json::from_str(include_str!("../data/regional-availability.json"))
+                    .expect("the compiled-in regional availability parses");
+            for group in availability.controls {
+                for id in &group.ids {
+                    let i = catalog
+                        .position(id)
+                        .unwrap_or_else(|| panic!("regional availability names `{id}`"));
+                    catalog.controls[i].offered_in = Some(group.regions.clone());
+                }
+            }
+            catalog
         })
     }
 
@@ -224,6 +269,50 @@ impl Catalog {
         by_id(&mut d.added);
         by_id(&mut d.removed);
         d
+    }
+
+    /// This catalog with the live standard's controls it lacks added, for review
+    /// (`controls diff --write`): each added control is a placeholder that names itself and
+    /// says what to fill in from the AWS controls reference before it is relied on.
+    pub fn with_live_controls<'a>(&self, live: impl IntoIterator<Item = &'a str>) -> Catalog {
+        let mut controls = self.controls.clone();
+        for id in live {
+            if self.get(id).is_none() {
+                controls.push(Control {
+                    id: id.to_string(),
+                    title: "NOT REVIEWED: in the live standard, not in the reviewed catalog; fill \
+                            in title, severity, resource types, scope, date added and rule from \
+                            the Security Hub controls reference"
+                        .into(),
+                    severity: Severity::Medium,
+                    resource_types: Vec::new(),
+                    regional: true,
+                    added: "unknown".into(),
+                    status: ControlStatus::Active,
+                    config_rule: None,
+                    schedule: "unknown".into(),
+                    renamed_to: None,
+                    offered_in: None,
+                });
+            }
+        }
+        controls.sort_by_key(|c| control_sort_key(&c.id));
+        Catalog::new(
+            format!("{}+live", self.version),
+            self.standard.clone(),
+            format!(
+                "{}; controls added from the account's live standard",
+                self.source
+            ),
+            controls,
+        )
+    }
+
+    /// The catalog file's JSON (the shape of `core/data/fsbp-catalog.json`).
+    pub fn to_file_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a catalog always serialises");
+        text.push('\n');
+        text
     }
 
     /// Reads a catalog file, or a JSON list of controls (the research file's shape).

@@ -791,13 +791,18 @@ fn subscribe_fsbp(hub: &mut SecurityHub, region: &str) {
     });
     hub.standards
         .insert(fsbp_standards_arn(region), "READY".into());
-    if hub.fsbp_controls.is_empty() {
+    // Only the controls the region offers (core/data/regional-availability.json).
+    let catalog = Catalog::builtin();
+    let offered = |id: &str| catalog.get(id).is_none_or(|c| c.offered_in(region));
+    if hub.fsbp_controls.is_empty() && catalog.controls.iter().all(|c| c.offered_in(region)) {
         hub.fsbp_controls = all.clone();
     } else {
         for (id, association) in all {
-            hub.fsbp_controls
-                .entry(id.clone())
-                .or_insert_with(|| association.clone());
+            if offered(id) {
+                hub.fsbp_controls
+                    .entry(id.clone())
+                    .or_insert_with(|| association.clone());
+            }
         }
     }
 }

@@ -12,11 +12,48 @@ use crate::snapshot::{AlternateContact, MfaKind, Observed, Snapshot};
 pub struct ManualTask {
     pub control: String,
     pub instructions: String,
+    /// The part this task depends on could not be read: whether it is still to do is
+    /// unknown (it is listed so that an incomplete read does not hide it).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unknown: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A task whose part could not be read.
+fn unknown(control: &str, what: &str, error: &crate::snapshot::AwsError) -> ManualTask {
+    ManualTask {
+        control: control.into(),
+        instructions: format!(
+            "unknown: {what} could not be read ({}); check it by hand, or give the tool \
+             read access and run `secure-account verify` again",
+            error.code
+        ),
+        unknown: true,
+    }
 }
 
 /// The manual tasks the snapshot calls for, sorted.
 pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<ManualTask> {
     let mut tasks = Vec::new();
+    if let Observed::Unreadable { read_error } = &snapshot.global.root {
+        tasks.push(unknown("IAM.6", "the root user's MFA", read_error));
+        tasks.push(unknown("IAM.4", "the root user's access keys", read_error));
+    }
+    if let Observed::Unreadable { read_error } = &snapshot.global.users {
+        tasks.push(unknown("IAM.5", "the IAM users' MFA", read_error));
+    }
+    if !has_contact_in_baseline
+        && let Observed::Unreadable { read_error } = &snapshot.global.security_contact
+    {
+        tasks.push(unknown(
+            "Account.1",
+            "the SECURITY alternate contact",
+            read_error,
+        ));
+    }
     if let Observed::Known(root) = &snapshot.global.root {
         if root.mfa != MfaKind::Hardware {
             tasks.push(ManualTask {
@@ -25,6 +62,7 @@ pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<M
                                (IAM console > Security credentials > Assign MFA device); \
                                a virtual device does not satisfy IAM.6"
                     .into(),
+                unknown: false,
             });
         }
         if root.access_keys > 0 {
@@ -35,6 +73,7 @@ pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<M
                      credentials > Access keys); use IAM roles instead",
                     root.access_keys
                 ),
+                unknown: false,
             });
         }
     }
@@ -48,6 +87,7 @@ pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<M
                          administrator) must assign an MFA device",
                         u.name
                     ),
+                    unknown: false,
                 });
             }
         }
@@ -59,6 +99,7 @@ pub fn manual_tasks(snapshot: &Snapshot, has_contact_in_baseline: bool) -> Vec<M
                                Alternate contacts), or set [security_contact] in the baseline \
                                file and apply again"
                 .into(),
+            unknown: false,
         });
     }
     tasks.sort();

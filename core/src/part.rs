@@ -750,19 +750,89 @@ impl Snapshot {
         })
     }
 
+    /// The error `part` in `scope` answered when it could not be read, `None` when it was
+    /// read. Unlike [`Snapshot::part`] nothing is cloned.
+    pub fn read_error(&self, scope: &Scope, part: Part) -> Result<Option<&AwsError>, Misplaced> {
+        fn err<T>(o: &Observed<T>) -> Option<&AwsError> {
+            match o {
+                Observed::Known(_) => None,
+                Observed::Unreadable { read_error } => Some(read_error),
+            }
+        }
+        let misplaced = || Misplaced {
+            part,
+            scope: scope.clone(),
+        };
+        if part.reach() == Reach::Account {
+            Self::check_account(scope, part)?;
+        }
+        let services = match scope {
+            Scope::Region(r) => Some(&self.regions.get(r).ok_or_else(misplaced)?.services),
+            Scope::Account => None,
+        };
+        let s = || services.ok_or_else(misplaced);
+        let g = &self.global;
+        Ok(match part {
+            Part::PasswordPolicy => err(&g.password_policy),
+            Part::Root => err(&g.root),
+            Part::Users => err(&g.users),
+            Part::Roles => err(&g.roles),
+            Part::AccountPublicAccessBlock => err(&g.account_public_access_block),
+            Part::Buckets => err(&g.buckets),
+            Part::SecurityContact => err(&g.security_contact),
+            Part::SecurityHub => err(&s()?.security_hub),
+            Part::Guardduty => err(&s()?.guardduty),
+            Part::Config => err(&s()?.config),
+            Part::Trails => err(&s()?.trails),
+            Part::KmsKeys => err(&s()?.kms_keys),
+            Part::LogGroups => err(&s()?.log_groups),
+            Part::Analyzers => err(&s()?.analyzers),
+            Part::Ebs => err(&s()?.ebs),
+            Part::Vpcs => err(&s()?.vpcs),
+            Part::VpcBlockPublicAccess => err(&s()?.vpc_block_public_access),
+            Part::AthenaWorkgroups => err(&s()?.athena_workgroups),
+            Part::Ssm => err(&s()?.ssm),
+            Part::Inspector => err(&s()?.inspector),
+            Part::Macie => err(&s()?.macie),
+        })
+    }
+
     /// The parts this snapshot could not read, with their scope and error.
     pub fn unreadable_parts(&self) -> Vec<(Scope, Part, AwsError)> {
         let mut out = Vec::new();
         for p in Part::ACCOUNT {
-            if let Ok(Err(e)) = self.part(&Scope::Account, p) {
-                out.push((Scope::Account, p, e));
+            if let Ok(Some(e)) = self.read_error(&Scope::Account, p) {
+                out.push((Scope::Account, p, e.clone()));
             }
         }
         for (name, _) in self.enabled_regions() {
             let scope = Scope::Region(name.clone());
             for p in Part::REGIONAL {
-                if let Ok(Err(e)) = self.part(&scope, p) {
-                    out.push((scope.clone(), p, e));
+                if let Ok(Some(e)) = self.read_error(&scope, p) {
+                    out.push((scope.clone(), p, e.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The parts an evaluation over `regions` could not see, as `<scope>/<part>`: the
+    /// account-wide ones, then those of each of `regions`. Empty when the read was complete.
+    pub fn unread_parts_in<'a>(
+        &self,
+        regions: impl IntoIterator<Item = &'a String>,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in Part::ACCOUNT {
+            if let Ok(Some(_)) = self.read_error(&Scope::Account, p) {
+                out.push(format!("{}/{p}", Scope::Account));
+            }
+        }
+        for r in regions {
+            let scope = Scope::Region(r.clone());
+            for p in Part::REGIONAL {
+                if let Ok(Some(_)) = self.read_error(&scope, p) {
+                    out.push(format!("{r}/{p}"));
                 }
             }
         }

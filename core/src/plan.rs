@@ -18,6 +18,10 @@ pub struct Plan {
     pub home_region: String,
     /// The baseline's name.
     pub baseline: String,
+    /// The hash of the baseline's content other than its regions
+    /// ([`crate::Baseline::content_hash`]): `apply PLAN` recomputes the plan from the
+    /// baseline the plan names and refuses it when this no longer matches.
+    pub baseline_hash: String,
     pub catalog_version: String,
     /// Fingerprint of the snapshot the plan was computed from; `apply` refuses the plan when
     /// the account no longer matches it.
@@ -27,6 +31,10 @@ pub struct Plan {
     pub actions: Vec<PlannedAction>,
     pub skipped: Vec<Skipped>,
     pub manual_tasks: Vec<ManualTask>,
+    /// What the plan decided that is worth saying although it changes nothing (why a
+    /// control stays enabled outside the home region, …). Absent when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub score_now: Score,
     pub score_predicted: Score,
     /// The monthly cost of the account now and after the plan, and the change (`cost`

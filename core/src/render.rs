@@ -169,6 +169,12 @@ pub fn plan_text(plan: &Plan, color: bool) -> String {
             let _ = writeln!(out, "  {} {}: {}", s.region, s.reason, s.detail);
         }
     }
+    if !plan.notes.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Notes"));
+        for n in &plan.notes {
+            let _ = writeln!(out, "  {n}");
+        }
+    }
     if !plan.manual_tasks.is_empty() {
         let _ = writeln!(
             out,
@@ -210,6 +216,29 @@ pub fn summary_line(plan: &Plan) -> String {
         percent(plan.score_now.percent),
         percent(plan.score_predicted.percent),
         percent(plan.score_predicted.percent_if_manual_done),
+    ) + &incomplete_note(&plan.score_now)
+}
+
+/// `""`, or for a score computed while parts could not be read, a note that says so and
+/// names them (the first five, then how many more).
+pub fn incomplete_note(score: &Score) -> String {
+    if !score.incomplete {
+        return String::new();
+    }
+    const SHOWN: usize = 5;
+    let mut parts = score
+        .unread_parts
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if score.unread_parts.len() > SHOWN {
+        parts.push_str(&format!(" and {} more", score.unread_parts.len() - SHOWN));
+    }
+    format!(
+        "; INCOMPLETE: {} part(s) of the account could not be read ({parts})",
+        score.unread_parts.len()
     )
 }
 

@@ -106,22 +106,7 @@ impl Snapshot {
     /// It is the SHA-256 of the snapshot's compact JSON, which is streamed into the hash
     /// rather than built in memory first.
     pub fn fingerprint(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let mut writer = std::io::BufWriter::with_capacity(16 * 1024, HashWriter(Sha256::new()));
-        serde_json::to_writer(&mut writer, self).expect("a snapshot always serialises");
-        let HashWriter(hasher) = writer
-            .into_inner()
-            .unwrap_or_else(|_| unreachable!("hashing cannot fail"));
-        let digest = hasher.finalize();
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(7 + 32);
-        out.push_str("sha256:");
-        // The first 16 bytes of the digest, as 32 lowercase hex digits.
-        for b in &digest[..16] {
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
-        out
+        sha256_of(self)
     }
 
     /// The bucket called `name`, if the bucket list was readable and holds it.
@@ -133,7 +118,28 @@ impl Snapshot {
     }
 }
 
-/// Feeds what is written to it into a hash (for [`Snapshot::fingerprint`]).
+/// `sha256:` and the first 16 bytes of the SHA-256 of `value`'s compact JSON, streamed into
+/// the hash rather than built in memory first.
+pub(crate) fn sha256_of<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    use sha2::{Digest, Sha256};
+    let mut writer = std::io::BufWriter::with_capacity(16 * 1024, HashWriter(Sha256::new()));
+    serde_json::to_writer(&mut writer, value).expect("the value always serialises");
+    let HashWriter(hasher) = writer
+        .into_inner()
+        .unwrap_or_else(|_| unreachable!("hashing cannot fail"));
+    let digest = hasher.finalize();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(7 + 32);
+    out.push_str("sha256:");
+    // The first 16 bytes of the digest, as 32 lowercase hex digits.
+    for b in &digest[..16] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+/// Feeds what is written to it into a hash (for [`sha256_of`]).
 struct HashWriter<D>(D);
 
 impl<D: sha2::Digest> std::io::Write for HashWriter<D> {

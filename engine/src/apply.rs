@@ -17,6 +17,7 @@ use futures::stream::FuturesUnordered;
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
 use secure_account_core::{Action, AwsError, Outputs, Plan, PlannedAction};
 
+use crate::cancel::Cancel;
 use crate::port::{ActionOutput, Port, PortError};
 use crate::report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
 use crate::retry::{ErrorClass, Jitter, RetryPolicy, classify};
@@ -37,6 +38,9 @@ pub struct ApplyOptions {
     pub retry: RetryPolicy,
     /// How long and how often to read while a Security Hub standard becomes ready.
     pub readiness: ReadinessWait,
+    /// Interrupts (Ctrl-C): on the first, nothing new starts and the calls in flight
+    /// finish; on the second, the run stops at once. The report is then `interrupted`.
+    pub cancel: Option<Cancel>,
 }
 
 impl Default for ApplyOptions {
@@ -46,6 +50,7 @@ impl Default for ApplyOptions {
             seed: 0,
             retry: RetryPolicy::default(),
             readiness: ReadinessWait::default(),
+            cancel: None,
         }
     }
 }
@@ -238,7 +243,7 @@ pub async fn apply<P: Port>(
     let mut waiting: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
     let mut ready = BinaryHeap::new();
     let mut outputs = Outputs::default();
-    let mut interrupted = false;
+    let interrupted;
     let mut started = vec![false; n];
 
     for i in 0..n {
@@ -263,8 +268,10 @@ pub async fn apply<P: Port>(
 
     let mut running = FuturesUnordered::new();
     let concurrency = options.concurrency.max(1);
+    let cancel = options.cancel.as_ref();
     loop {
         while running.len() < concurrency
+            && !cancel.is_some_and(Cancel::stopping)
             && let Some((_, Reverse(i))) = ready.pop()
         {
             let action = &plan.actions[i];
@@ -279,8 +286,31 @@ pub async fn apply<P: Port>(
                 &shared,
             ));
         }
-        let Some((i, outcome, attempts)) = running.next().await else {
-            break;
+        let next = std::future::poll_fn(|cx| {
+            if let Some(c) = cancel
+                && c.poll_stop_now(cx).is_ready()
+            {
+                return std::task::Poll::Ready(Next::StopNow);
+            }
+            running.poll_next_unpin(cx).map(|o| match o {
+                Some(done) => Next::Done(done),
+                None => Next::Empty,
+            })
+        })
+        .await;
+        let (i, outcome, attempts) = match next {
+            Next::Done(done) => done,
+            Next::Empty => {
+                // Nothing in flight: either the plan is done, or an interrupt stopped new
+                // actions from starting and the last call in flight has finished.
+                interrupted =
+                    cancel.is_some_and(Cancel::stopping) && results.iter().any(Option::is_none);
+                break;
+            }
+            Next::StopNow => {
+                interrupted = true;
+                break;
+            }
         };
         let action = &plan.actions[i];
         match outcome {
@@ -415,6 +445,13 @@ pub async fn apply<P: Port>(
     };
     report.count();
     report
+}
+
+/// What the apply loop wakes up to.
+enum Next<T> {
+    Done(T),
+    Empty,
+    StopNow,
 }
 
 fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> ActionResult {
@@ -558,8 +595,13 @@ async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOu
     } else {
         None
     };
+    // Or the reviewed catalog's regional availability says so already.
+    let catalog = secure_account_core::Catalog::builtin();
+    let region = action.region.as_str();
     let (absent, failed): (Vec<_>, Vec<_>) = output.unprocessed.iter().partition(|u| {
-        u.error.code == "NOT_FOUND" && live.as_ref().is_some_and(|l| !l.contains_key(&u.id))
+        u.error.code == "NOT_FOUND"
+            && (catalog.get(&u.id).is_some_and(|c| !c.offered_in(region))
+                || live.as_ref().is_some_and(|l| !l.contains_key(&u.id)))
     });
     let note = (!absent.is_empty()).then(|| {
         format!(

@@ -9,7 +9,7 @@ use secure_account_core::evaluate::Scope as EvaluationScope;
 use secure_account_core::{Baseline, Catalog, Plan, Snapshot, evaluate};
 
 use crate::apply::{ApplyOptions, ProgressEvent, apply};
-use crate::fresh::{StalePlan, check_fresh};
+use crate::fresh::{StalePlan, check_fresh, first_difference};
 use crate::port::{CallCounts, Port, PortError};
 use crate::read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
 use crate::report::ApplyReport;
@@ -25,8 +25,44 @@ pub enum FlowError {
         #[source]
         source: BaselineError,
     },
+    #[error(
+        "the home region `{region}` is not enabled for this account; enabled regions: {}",
+        .enabled.join(", ")
+    )]
+    HomeRegionNotEnabled {
+        region: String,
+        enabled: Vec<String>,
+    },
     #[error(transparent)]
     Stale(#[from] StalePlan),
+    #[error(
+        "the plan was made for account {planned}, but these credentials reach account \
+         {current}; run `secure-account plan` against account {current}"
+    )]
+    OtherAccount { planned: String, current: String },
+    #[error(
+        "the plan was made with catalog {planned}, this build has catalog {current}; run \
+         `secure-account plan` again"
+    )]
+    CatalogChanged { planned: String, current: String },
+    #[error(
+        "the baseline `{name}` changed since the plan was made (hash `{planned}`, now \
+         `{current}`); run `secure-account plan` again"
+    )]
+    BaselineChanged {
+        name: String,
+        planned: String,
+        current: String,
+    },
+    #[error(
+        "refusing the saved plan: it is not the plan the account and the baseline `{baseline}` \
+         give now ({difference}); nothing was changed. A plan file is not trusted input: run \
+         `secure-account plan` again"
+    )]
+    NotThePlan {
+        baseline: String,
+        difference: String,
+    },
     #[error("the actions ran, but reading the account again failed")]
     ReadAfter(#[source] PortError),
 }
@@ -50,6 +86,9 @@ pub async fn read<P: Port>(port: &P) -> Result<Snapshot, FlowError> {
 
 /// Checks the baseline's control ids against the catalog and its regions against the
 /// regions the account knows.
+///
+/// A home region the account knows but has not enabled is an error naming the enabled
+/// regions: everything account-wide would otherwise be planned nowhere.
 pub fn validate(baseline: &Baseline, snapshot: &Snapshot) -> Result<(), FlowError> {
     let regions: BTreeSet<String> = snapshot.regions.keys().cloned().collect();
     baseline
@@ -57,7 +96,20 @@ pub fn validate(baseline: &Baseline, snapshot: &Snapshot) -> Result<(), FlowErro
         .map_err(|source| FlowError::Baseline {
             name: baseline.name.clone(),
             source,
-        })
+        })?;
+    if !snapshot
+        .enabled_regions()
+        .any(|(name, _)| *name == baseline.home_region)
+    {
+        return Err(FlowError::HomeRegionNotEnabled {
+            region: baseline.home_region.clone(),
+            enabled: snapshot
+                .enabled_regions()
+                .map(|(name, _)| name.clone())
+                .collect(),
+        });
+    }
+    Ok(())
 }
 
 /// Reads the account and plans `baseline` for it.
@@ -73,16 +125,73 @@ pub async fn read_and_plan<P: Port>(port: &P, baseline: &Baseline) -> Result<Pla
     })
 }
 
-/// Reads the account and checks that a saved plan was made from exactly this state.
-pub async fn read_for_saved_plan<P: Port>(port: &P, plan: Plan) -> Result<Planned, FlowError> {
+/// Reads the account and checks that a saved plan is the plan the account and `baseline`
+/// (the baseline the plan names) give now: same account, catalog, baseline content,
+/// account state, and the same actions with the same parameters. A plan file is not
+/// trusted input: anything else is refused before any change, and what runs is the plan
+/// computed now.
+pub async fn read_for_saved_plan<P: Port>(
+    port: &P,
+    saved: Plan,
+    baseline: &Baseline,
+) -> Result<Planned, FlowError> {
     let started = (port.calls(), port.elapsed());
     let snapshot = read(port).await?;
-    check_fresh(&plan, &snapshot)?;
+    if snapshot.account_id != saved.account_id {
+        return Err(FlowError::OtherAccount {
+            planned: saved.account_id,
+            current: snapshot.account_id,
+        });
+    }
+    let catalog = Catalog::builtin();
+    if saved.catalog_version != catalog.version {
+        return Err(FlowError::CatalogChanged {
+            planned: saved.catalog_version,
+            current: catalog.version.clone(),
+        });
+    }
+    let current = baseline.content_hash();
+    if saved.baseline != baseline.name || saved.baseline_hash != current {
+        return Err(FlowError::BaselineChanged {
+            name: saved.baseline,
+            planned: saved.baseline_hash,
+            current,
+        });
+    }
+    check_fresh(&saved, &snapshot)?;
+    let baseline = baseline_of(&saved, baseline);
+    validate(&baseline, &snapshot)?;
+    let plan = secure_account_core::plan(&snapshot, &baseline);
+    if let Some(difference) = first_difference(&saved, &plan) {
+        return Err(FlowError::NotThePlan {
+            baseline: baseline.name,
+            difference,
+        });
+    }
     Ok(Planned {
         snapshot,
         plan,
         started,
     })
+}
+
+/// `baseline` with the home region and the regions a saved plan records.
+pub fn baseline_of(saved: &Plan, baseline: &Baseline) -> Baseline {
+    let mut b = baseline.clone();
+    b.home_region = saved.home_region.clone();
+    b.regions.include = saved.regions.clone();
+    b.regions.exclude.clear();
+    b
+}
+
+/// Whether `score` satisfies a minimum score: never when it is incomplete (parts of the
+/// account unreadable) unless `allow_incomplete`.
+pub fn meets_min_score(
+    score: &secure_account_core::evaluate::Score,
+    min: f64,
+    allow_incomplete: bool,
+) -> bool {
+    (!score.incomplete || allow_incomplete) && score.percent >= min
 }
 
 /// The evaluation scope a plan was made for: its home region and regions.

@@ -10,6 +10,7 @@
 #![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
 
 pub mod apply;
+pub mod cancel;
 pub mod flow;
 pub mod fresh;
 pub mod port;
@@ -22,6 +23,7 @@ pub mod wait;
 mod tests;
 
 pub use apply::{ApplyOptions, InvalidPlan, ProgressEvent, apply, check_plan};
+pub use cancel::Cancel;
 pub use flow::{FlowError, Planned};
 pub use fresh::{StalePlan, check_fresh};
 pub use port::{ActionOutput, CallCounts, Port, PortError, Unprocessed};

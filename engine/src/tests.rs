@@ -202,6 +202,8 @@ fn score() -> Score {
         percent_if_manual_done: 0.0,
         failed_controls: vec![],
         regions: BTreeMap::new(),
+        incomplete: false,
+        unread_parts: vec![],
     }
 }
 
@@ -211,12 +213,14 @@ fn plan_of(actions: Vec<PlannedAction>) -> Plan {
         account_id: "123456789012".into(),
         home_region: "us-east-1".into(),
         baseline: "test".into(),
+        baseline_hash: "sha256:test".into(),
         catalog_version: "test".into(),
         snapshot_fingerprint: "sha256:test".into(),
         regions: vec!["us-east-1".into(), "eu-west-1".into()],
         actions,
         skipped: vec![],
         manual_tasks: vec![],
+        notes: vec![],
         score_now: score(),
         score_predicted: score(),
         monthly_cost: None,
@@ -722,4 +726,80 @@ async fn a_crash_or_a_failed_preamble_fails_the_whole_read() {
     *port.account.borrow_mut() = Some(two_region_account());
     port.crash_on_read.set(Some(Part::Macie));
     assert_eq!(read_snapshot(&port, 8).await, Err(PortError::Crashed));
+}
+
+/// The first interrupt starts nothing new and lets the call in flight finish; what did not
+/// start is `not_run` and the report is `interrupted`.
+#[tokio::test(start_paused = true)]
+async fn a_first_interrupt_lets_calls_in_flight_finish_and_starts_nothing_new() {
+    let plan = plan_of(vec![
+        act("us-east-1/a", &[]),
+        act("us-east-1/b", &["us-east-1/a"]),
+        act("eu-west-1/c", &[]),
+    ]);
+    let cancel = Cancel::new();
+    let options = ApplyOptions {
+        concurrency: 1,
+        cancel: Some(cancel.clone()),
+        ..ApplyOptions::default()
+    };
+    let port = FakePort::new();
+    let mut started = Vec::new();
+    let report = apply(&port, &plan, &options, &mut |e| {
+        if let ProgressEvent::Started { action } = e {
+            started.push(action.id.clone());
+            cancel.interrupt();
+        }
+    })
+    .await;
+    assert_eq!(started.len(), 1, "{started:?}");
+    assert!(report.interrupted);
+    assert_eq!(report.actions_applied, 1);
+    assert_eq!(status_of(&report, &started[0]), ActionStatus::Applied);
+    assert_eq!(report.actions_not_run, 2);
+    assert!(
+        report
+            .results
+            .iter()
+            .filter(|r| r.status == ActionStatus::NotRun)
+            .all(|r| r.detail.as_deref() == Some("the run stopped before this action started"))
+    );
+}
+
+/// A second interrupt stops at once: the call in flight is abandoned.
+#[tokio::test(start_paused = true)]
+async fn a_second_interrupt_stops_at_once() {
+    let plan = plan_of(vec![act("us-east-1/a", &[]), act("eu-west-1/c", &[])]);
+    let cancel = Cancel::new();
+    let options = ApplyOptions {
+        cancel: Some(cancel.clone()),
+        ..ApplyOptions::default()
+    };
+    let port = FakePort::new();
+    let report = apply(&port, &plan, &options, &mut |e| {
+        if let ProgressEvent::Started { .. } = e {
+            cancel.interrupt();
+            cancel.interrupt();
+        }
+    })
+    .await;
+    assert!(report.interrupted);
+    assert_eq!(report.actions_applied, 0);
+    assert_eq!(report.actions_not_run, 2);
+}
+
+/// Without an interrupt, a cancellation signal changes nothing.
+#[tokio::test(start_paused = true)]
+async fn an_unused_cancellation_signal_changes_nothing() {
+    let plan = plan_of(vec![
+        act("us-east-1/a", &[]),
+        act("us-east-1/b", &["us-east-1/a"]),
+    ]);
+    let options = ApplyOptions {
+        cancel: Some(Cancel::new()),
+        ..ApplyOptions::default()
+    };
+    let report = run(&FakePort::new(), &plan, &options).await;
+    assert!(!report.interrupted);
+    assert_eq!(report.actions_applied, 2);
 }

@@ -167,6 +167,44 @@ pub fn throttled(service: &str) -> AwsError {
     AwsError::new(throttling_code(service), message)
 }
 
+impl FaultPlan {
+    /// Checks a fault plan read from a file: probabilities within 0–1 and read parts that
+    /// the snapshot has (`guardduty`, or `<region>/guardduty`).
+    pub fn validate(&self) -> Result<(), String> {
+        for (field, p) in [
+            (
+                "write_throttle_probability",
+                self.write_throttle_probability,
+            ),
+            ("read_throttle_probability", self.read_throttle_probability),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("{field} is {p}: a probability is between 0 and 1"));
+            }
+        }
+        for entry in &self.deny_reads {
+            let name = entry.rsplit('/').next().unwrap_or(entry);
+            if Part::from_name(name).is_none() {
+                let names: Vec<&str> = Part::ACCOUNT
+                    .iter()
+                    .chain(Part::REGIONAL.iter())
+                    .map(|p| p.name())
+                    .collect();
+                return Err(format!(
+                    "deny_reads: `{entry}` names no part of the snapshot; the parts are {}",
+                    names.join(", ")
+                ));
+            }
+        }
+        for name in &self.deny_actions {
+            if !secure_account_core::action::ActionKind::all().any(|k| k.name() == name) {
+                return Err(format!("deny_actions: `{name}` is not an action"));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

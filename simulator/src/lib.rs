@@ -127,6 +127,8 @@ pub enum SimError {
          state again with this version"
     )]
     FormatVersion { found: u64, supported: u32 },
+    #[error("invalid simulator state: {0}")]
+    Invalid(String),
 }
 
 impl SimError {
@@ -308,6 +310,7 @@ impl Simulator {
                 supported: secure_account_core::snapshot::SNAPSHOT_FORMAT_VERSION,
             });
         }
+        state::validate(&saved.account, &saved.hidden).map_err(SimError::Invalid)?;
         Ok(Simulator::new(saved.account, saved.hidden))
     }
 

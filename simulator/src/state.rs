@@ -197,6 +197,92 @@ pub(crate) fn normalise(mut snapshot: Snapshot) -> Snapshot {
     snapshot
 }
 
+/// Checks a loaded state: no two resources under one id, nothing placed in or referring to
+/// a region the account does not have. A clear error, rather than a plan with duplicate
+/// action ids.
+pub(crate) fn validate(account: &Snapshot, hidden: &Hidden) -> Result<(), String> {
+    fn unique<'a>(what: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+        let mut seen = BTreeSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                return Err(format!("two {what} have the id `{id}`"));
+            }
+        }
+        Ok(())
+    }
+    let region_known = |r: &str, what: &str| {
+        if account.regions.contains_key(r) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} refers to the region `{r}`, which the account does not have"
+            ))
+        }
+    };
+    let g = &account.global;
+    if let Some(buckets) = g.buckets.known() {
+        unique("buckets", buckets.iter().map(|b| b.name.as_str()))?;
+        for b in buckets {
+            region_known(&b.region, &format!("bucket `{}`", b.name))?;
+        }
+    }
+    if let Some(roles) = g.roles.known() {
+        unique("roles", roles.iter().map(|r| r.name.as_str()))?;
+    }
+    for (region, r) in &account.regions {
+        let s = &r.services;
+        let within = |what: &str| format!("{what} in {region}");
+        if let Some(trails) = s.trails.known() {
+            unique(&within("trails"), trails.iter().map(|t| t.name.as_str()))?;
+            for t in trails {
+                if t.home_region != *region {
+                    return Err(format!(
+                        "trail `{}` is listed in {region} but its home region is `{}`",
+                        t.name, t.home_region
+                    ));
+                }
+            }
+        }
+        if let Some(keys) = s.kms_keys.known() {
+            unique(&within("KMS keys"), keys.iter().map(|k| k.key_id.as_str()))?;
+            unique(
+                &within("KMS aliases"),
+                keys.iter()
+                    .flat_map(|k| k.aliases.iter().map(String::as_str)),
+            )?;
+        }
+        if let Some(groups) = s.log_groups.known() {
+            unique(
+                &within("log groups"),
+                groups.iter().map(|l| l.name.as_str()),
+            )?;
+        }
+        if let Some(analyzers) = s.analyzers.known() {
+            unique(
+                &within("analyzers"),
+                analyzers.iter().map(|a| a.name.as_str()),
+            )?;
+        }
+        if let Some(vpcs) = s.vpcs.known() {
+            unique(&within("VPCs"), vpcs.iter().map(|v| v.vpc_id.as_str()))?;
+            unique(
+                &within("subnets"),
+                vpcs.iter()
+                    .flat_map(|v| v.subnets.iter().map(|n| n.subnet_id.as_str())),
+            )?;
+            unique(
+                &within("internet gateways"),
+                vpcs.iter()
+                    .flat_map(|v| v.internet_gateways.iter().map(String::as_str)),
+            )?;
+        }
+    }
+    for region in hidden.detached_internet_gateways.keys() {
+        region_known(region, "a detached internet gateway")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,24 +7,36 @@
 //! deleted that the plan did not plan to delete, no setting gets weaker; every failed action
 //! carries its AWS error; a crash at any point followed by a re-run converges.
 //!
-//! 256 cases per property by default; set `PROPTEST_CASES` for more. Shrunk failures are
-//! kept in `tests/proptest-regressions/` and as named tests at the bottom of this file.
+//! Also: a saved plan that was tampered with is refused and changes nothing; an incomplete
+//! read (any `Part` denied) never satisfies a minimum score.
+//!
+//! Each property has its own number of cases (more for the cheap ones), together over
+//! 10,000 per run; `PROPTEST_CASES` sets one number for all. When every property has run,
+//! the suite prints one line with the total number of cases generated and its time.
+//! Shrunk failures are kept in `tests/proptest-regressions/` and as named tests at the
+//! bottom of this file.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::Config;
 use secure_account_core::snapshot::{Bucket, PasswordPolicy, Snapshot, VersioningStatus};
-use secure_account_core::{Baseline, Catalog, Plan, evaluate, planner, render};
-use secure_account_engine::ActionStatus;
+use secure_account_core::{
+    AwsError, Baseline, Catalog, Part, Plan, Scope, evaluate, planner, render,
+};
+use secure_account_engine::{ActionStatus, flow};
 use secure_account_simulator::{FaultPlan, Simulator};
 use secure_account_tests::accounts::{AccountSpec, account_spec, any_faults, transient_faults};
 use secure_account_tests::{apply, read, resource_ids};
 
-fn config() -> Config {
+fn config(default_cases: u32) -> Config {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
+        .unwrap_or(default_cases);
     Config {
         cases,
         max_shrink_iters: 2_000,
@@ -34,6 +46,35 @@ fn config() -> Config {
             ),
         )),
         ..Config::default()
+    }
+}
+
+/// The properties below, for the closing line.
+const PROPERTIES: usize = 7;
+static CASES: AtomicU64 = AtomicU64::new(0);
+static FINISHED: AtomicUsize = AtomicUsize::new(0);
+
+fn started() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+/// Counts one generated case (a run of a property's body).
+fn case() {
+    started();
+    CASES.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Marks a property finished; the last one prints the total. Written to stderr directly,
+/// past the test harness's capture, so that `cargo test` and `.ci/run` show it.
+fn finished() {
+    if FINISHED.fetch_add(1, Ordering::SeqCst) + 1 == PROPERTIES {
+        let line = format!(
+            "property tests: {} cases generated in {:.1} s\n",
+            CASES.load(Ordering::SeqCst),
+            started().elapsed().as_secs_f64()
+        );
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     }
 }
 
@@ -343,85 +384,244 @@ fn converges_and_is_idempotent(
     assert_safe(&before, &sim.account(), &p)
 }
 
-proptest! {
-    #![proptest_config(config())]
+/// Runs `body` as a property of `cases` cases, counting them, then marks it finished.
+fn property<S: Strategy>(
+    cases: u32,
+    strategy: S,
+    body: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let mut runner = proptest::test_runner::TestRunner::new(config(cases));
+    let result = runner.run(&strategy, |v| {
+        case();
+        body(v)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    finished();
+}
 
-    /// The same snapshot and baseline always give the same plan, also through JSON.
-    #[test]
-    fn plans_are_deterministic(spec in account_spec()) {
+/// The same snapshot and baseline always give the same plan, also through JSON.
+#[test]
+fn plans_are_deterministic() {
+    property(3_000, account_spec(), |spec| {
         let s = spec.snapshot();
         let p1 = render::plan_json(&plan(&s));
         let p2 = render::plan_json(&plan(&s));
         prop_assert_eq!(&p1, &p2);
-        let through_json: Snapshot = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        let through_json: Snapshot =
+            serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
         prop_assert_eq!(&p1, &render::plan_json(&plan(&through_json)));
-    }
+        Ok(())
+    });
+}
 
-    /// After an apply with finite transient faults, a new plan is empty, a second apply
-    /// writes nothing, and nothing unsafe happened.
-    #[test]
-    fn apply_converges_and_is_idempotent(spec in account_spec(), faults in transient_faults(), seed in any::<u64>()) {
-        converges_and_is_idempotent(&spec, faults, seed)?;
-    }
+/// After an apply with finite transient faults, a new plan is empty, a second apply
+/// writes nothing, and nothing unsafe happened.
+#[test]
+fn apply_converges_and_is_idempotent() {
+    property(
+        1_200,
+        (account_spec(), transient_faults(), any::<u64>()),
+        |(spec, faults, seed)| converges_and_is_idempotent(&spec, faults, seed),
+    );
+}
 
-    /// Without faults, the predicted score is the score the account ends with.
-    #[test]
-    fn prediction_is_what_happens(spec in account_spec()) {
+/// Without faults, the predicted score is the score the account ends with.
+#[test]
+fn prediction_is_what_happens() {
+    property(1_000, account_spec(), |spec| {
         let before = spec.snapshot();
         let sim = Simulator::from_snapshot(before);
         let (p, report) = plan_and_apply(&sim, 0);
-        prop_assert!(report.succeeded(), "{:?}", report.with_status(ActionStatus::Failed).collect::<Vec<_>>());
+        prop_assert!(
+            report.succeeded(),
+            "{:?}",
+            report.with_status(ActionStatus::Failed).collect::<Vec<_>>()
+        );
         let after = read(&sim);
         let scope = planner::scope(&after, &baseline());
         let score = evaluate(&after, Catalog::builtin(), &scope).score;
         prop_assert_eq!(score, p.score_predicted);
-    }
+        Ok(())
+    });
+}
 
-    /// Under any faults (denied actions, throttling, lag, a crash): the safety rules hold,
-    /// every failed action carries its AWS error, and a re-run without faults converges.
-    #[test]
-    fn any_faults_are_safe_and_a_rerun_converges(spec in account_spec(), faults in any_faults(), seed in any::<u64>()) {
-        let before = spec.snapshot();
-        let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
-        // Reading can fail as a whole (the preamble throttled past its retries): then the
-        // run stops before planning, having written nothing.
-        match secure_account_tests::block_on(secure_account_engine::flow::read(&sim)) {
-            Err(_) => prop_assert!(sim.write_log().is_empty(), "wrote without a snapshot"),
-            Ok(first) => {
-                let p = plan(&first);
-                let report = apply(&sim, &p, seed);
-                for r in report.with_status(ActionStatus::Failed) {
-                    let e = r.error.as_ref();
-                    prop_assert!(e.is_some_and(|e| !e.code.is_empty() && !e.message.is_empty()), "{} failed without its AWS error", r.id);
+/// Under any faults (denied actions, throttling, lag, a crash): the safety rules hold,
+/// every failed action carries its AWS error, and a re-run without faults converges.
+#[test]
+fn any_faults_are_safe_and_a_rerun_converges() {
+    property(
+        1_200,
+        (account_spec(), any_faults(), any::<u64>()),
+        |(spec, faults, seed)| {
+            let before = spec.snapshot();
+            let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
+            // Reading can fail as a whole (the preamble throttled past its retries): then
+            // the run stops before planning, having written nothing.
+            match secure_account_tests::block_on(secure_account_engine::flow::read(&sim)) {
+                Err(_) => prop_assert!(sim.write_log().is_empty(), "wrote without a snapshot"),
+                Ok(first) => {
+                    let p = plan(&first);
+                    let report = apply(&sim, &p, seed);
+                    for r in report.with_status(ActionStatus::Failed) {
+                        let e = r.error.as_ref();
+                        prop_assert!(
+                            e.is_some_and(|e| !e.code.is_empty() && !e.message.is_empty()),
+                            "{} failed without its AWS error",
+                            r.id
+                        );
+                    }
+                    assert_safe(&before, &sim.account(), &p)?;
                 }
-                assert_safe(&before, &sim.account(), &p)?;
             }
-        }
-        // The operator fixes the cause (no more faults) and runs again from the saved state.
-        let mid = sim.account();
-        let resumed = Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
-        let (p2, report2) = plan_and_apply(&resumed, seed);
-        prop_assert!(report2.succeeded(), "re-run failed: {:?}", report2.with_status(ActionStatus::Failed).collect::<Vec<_>>());
-        assert_safe(&mid, &resumed.account(), &p2)?;
-        assert_converged(&resumed, "after the re-run")?;
-    }
+            // The operator fixes the cause (no more faults) and runs again from the saved
+            // state.
+            let mid = sim.account();
+            let resumed =
+                Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
+            let (p2, report2) = plan_and_apply(&resumed, seed);
+            prop_assert!(
+                report2.succeeded(),
+                "re-run failed: {:?}",
+                report2
+                    .with_status(ActionStatus::Failed)
+                    .collect::<Vec<_>>()
+            );
+            assert_safe(&mid, &resumed.account(), &p2)?;
+            assert_converged(&resumed, "after the re-run")
+        },
+    );
+}
 
-    /// A crash after any number of writes, then a re-run, converges.
-    #[test]
-    fn crash_at_any_point_then_rerun_converges(spec in account_spec(), crash_after in 1u64..450, seed in any::<u64>()) {
-        let before = spec.snapshot();
-        let faults = FaultPlan { crash_after_writes: Some(crash_after), ..FaultPlan::seeded(seed) };
-        let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
-        let (p, report) = plan_and_apply(&sim, seed);
-        // A crash right after the last write still interrupts the flow: the read after it
-        // never happens.
-        prop_assert_eq!(report.interrupted, (crash_after as usize) <= p.actions.len());
-        let resumed = Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
-        let (_, report2) = plan_and_apply(&resumed, seed);
-        prop_assert!(report2.succeeded());
-        assert_converged(&resumed, "after a crash and a re-run")?;
-        assert_safe(&before, &resumed.account(), &p)?;
-    }
+/// A crash after any number of writes within the plan's length, then a re-run, converges.
+/// The crash point is drawn as a fraction of the plan, so every case crashes (drawn from a
+/// fixed range, most cases used to crash after the plan had ended).
+#[test]
+fn crash_at_any_point_then_rerun_converges() {
+    property(
+        1_000,
+        (account_spec(), 0.0f64..1.0, any::<u64>()),
+        |(spec, at, seed)| {
+            let before = spec.snapshot();
+            let length = plan(&before).actions.len() as u64;
+            prop_assume!(length > 0);
+            let crash_after = 1 + ((at * length as f64) as u64).min(length - 1);
+            let faults = FaultPlan {
+                crash_after_writes: Some(crash_after),
+                ..FaultPlan::seeded(seed)
+            };
+            let sim = Simulator::from_snapshot(before.clone()).with_faults(faults);
+            let (p, report) = plan_and_apply(&sim, seed);
+            prop_assert!(
+                report.interrupted,
+                "crash after {crash_after} of {length} writes"
+            );
+            let resumed =
+                Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
+            let (_, report2) = plan_and_apply(&resumed, seed);
+            prop_assert!(report2.succeeded());
+            assert_converged(&resumed, "after a crash and a re-run")?;
+            assert_safe(&before, &resumed.account(), &p)
+        },
+    );
+}
+
+/// Any part of the account unreadable (drawn from the `Part` enum, account-wide or in one
+/// region): the score is incomplete and names the part, and no minimum score is met
+/// unless incomplete scores are allowed.
+#[test]
+fn an_incomplete_read_never_meets_a_min_score() {
+    property(
+        2_000,
+        (account_spec(), denied_part(), 0.0f64..=100.0),
+        |(spec, (region_index, part), min)| {
+            let mut s = spec.snapshot();
+            let scope = if part.reach() == secure_account_core::part::Reach::Account {
+                Scope::Account
+            } else {
+                let regions: Vec<String> = s.enabled_regions().map(|(r, _)| r.clone()).collect();
+                Scope::Region(regions[region_index % regions.len()].clone())
+            };
+            s.set_unreadable(&scope, part, AwsError::new("AccessDenied", "denied"))
+                .unwrap();
+            let eval_scope = planner::scope(&s, &baseline());
+            let score = evaluate(&s, Catalog::builtin(), &eval_scope).score;
+            prop_assert!(score.incomplete);
+            let name = format!("{scope}/{part}");
+            prop_assert!(
+                score.unread_parts.contains(&name),
+                "{:?}",
+                score.unread_parts
+            );
+            prop_assert!(!flow::meets_min_score(&score, min, false));
+            // The plan's scores are incomplete too: it cannot promise a score it did not
+            // measure.
+            let p = plan(&s);
+            prop_assert!(p.score_now.incomplete && p.score_predicted.incomplete);
+            Ok(())
+        },
+    );
+}
+
+/// A saved plan with one action's parameters changed is refused, names the action, and
+/// changes nothing.
+#[test]
+fn a_tampered_saved_plan_is_refused_and_changes_nothing() {
+    property(
+        600,
+        (account_spec(), any::<prop::sample::Index>(), any::<u32>()),
+        |(spec, index, salt)| {
+            let sim = Simulator::from_snapshot(spec.snapshot());
+            let saved = plan(&read(&sim));
+            prop_assume!(!saved.actions.is_empty());
+            let mut tampered = saved.clone();
+            let i = index.index(tampered.actions.len());
+            let mut value = serde_json::to_value(&tampered.actions[i]).unwrap();
+            let params = value["params"].as_object_mut().unwrap();
+            let key = params.keys().next().cloned();
+            match key {
+                Some(k) => params[&k] = serde_json::json!(format!("tampered-{salt}")),
+                None => {
+                    params.insert("extra".into(), serde_json::json!(salt));
+                }
+            }
+            match serde_json::from_value(value) {
+                Ok(action) => tampered.actions[i] = action,
+                // A change the plan format itself rejects never reaches the flow.
+                Err(_) => return Ok(()),
+            }
+            prop_assume!(tampered.actions[i] != saved.actions[i]);
+            let result = secure_account_tests::block_on(flow::read_for_saved_plan(
+                &sim,
+                tampered,
+                &baseline(),
+            ));
+            let refused = matches!(result, Err(flow::FlowError::NotThePlan { .. }));
+            prop_assert!(
+                refused,
+                "a tampered plan was accepted: {:?}",
+                result.map(|_| ())
+            );
+            prop_assert!(sim.write_log().is_empty());
+            // The untouched plan is accepted.
+            prop_assert!(
+                secure_account_tests::block_on(flow::read_for_saved_plan(&sim, saved, &baseline()))
+                    .is_ok()
+            );
+            Ok(())
+        },
+    );
+}
+
+/// A part to deny: an index into the enabled regions and any `Part`.
+fn denied_part() -> impl Strategy<Value = (usize, Part)> {
+    let parts: Vec<Part> = Part::ACCOUNT
+        .iter()
+        .chain(Part::REGIONAL.iter())
+        .copied()
+        .collect();
+    (0usize..8, proptest::sample::select(parts))
 }
 
 /// The baseline under a property-generated account: a regression anchor that the

@@ -10,7 +10,9 @@ use secure_account_core::{Baseline, Plan, render};
 use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, Port, check_plan, flow};
 
 use super::percent;
+use crate::account::baseline_for_plan;
 use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
+use crate::interrupt;
 use crate::output::{BOLD, GREEN, RED, Stream, paint, print_json, print_text, use_color};
 use crate::progress::Progress;
 
@@ -24,7 +26,11 @@ pub async fn run<P: Port>(
 ) -> anyhow::Result<ExitCode> {
     let json = global.output == OutputFormat::Json;
     let planned = match (&args.plan_file, baseline) {
-        (Some(path), _) => flow::read_for_saved_plan(port, load_plan(path)?).await?,
+        (Some(path), _) => {
+            let saved = load_plan(path)?;
+            let baseline = baseline_for_plan(global, &saved)?;
+            flow::read_for_saved_plan(port, saved, &baseline).await?
+        }
         (None, Some(baseline)) => flow::read_and_plan(port, baseline).await?,
         (None, None) => bail!("no plan file and no baseline to plan from"),
     };
@@ -49,8 +55,11 @@ pub async fn run<P: Port>(
     let options = ApplyOptions {
         concurrency: args.concurrency as usize,
         seed: args.seed,
+        cancel: Some(interrupt::cancel()),
         ..ApplyOptions::default()
     };
+    // From here to the save, Ctrl-C interrupts the apply instead of exiting.
+    let applying = interrupt::Applying::start();
     let stderr_color = use_color(global.color, Stream::Stderr);
     let mut progress = Progress::new(plan.actions.len(), stderr_color);
     // Later rounds: a plan made after the approved one ran. What the approved plan did not
@@ -82,6 +91,7 @@ pub async fn run<P: Port>(
     progress.finish();
     // Whatever the read after the apply gave, what the apply changed is kept.
     save(port)?;
+    drop(applying);
     let report = report?;
 
     if json {
@@ -96,6 +106,14 @@ pub async fn run<P: Port>(
             use_color(global.color, Stream::Stdout),
             simulated,
         ))?;
+    }
+    if interrupt::interrupted() {
+        eprintln!(
+            "error: interrupted (Ctrl-C) after {} action(s) applied; {} did not run; run \
+             `secure-account apply` again to continue",
+            report.actions_applied, report.actions_not_run
+        );
+        return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
     }
     if report.interrupted {
         bail!(
@@ -189,12 +207,13 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> S
     if let (Some(before), Some(after)) = (&report.score_before, &report.score_after) {
         let _ = writeln!(
             out,
-            "\nFSBP score: {} → {} ({} passed, {} failed); {} once the manual tasks are done",
+            "\nFSBP score: {} → {} ({} passed, {} failed); {} once the manual tasks are done{}",
             percent(before.percent),
             paint(&percent(after.percent), BOLD, color),
             after.passed,
             after.failed,
-            percent(after.percent_if_manual_done)
+            percent(after.percent_if_manual_done),
+            render::incomplete_note(after)
         );
     }
     if !plan.manual_tasks.is_empty() {

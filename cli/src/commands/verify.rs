@@ -10,7 +10,7 @@ use secure_account_core::evaluate::{Score, Status};
 use secure_account_core::manual::manual_tasks;
 use secure_account_core::planner::scope;
 use secure_account_core::{Baseline, Catalog, ManualTask, evaluate};
-use secure_account_engine::Port;
+use secure_account_engine::{Port, flow};
 
 use super::percent;
 use crate::account::{read_snapshot, validate_baseline};
@@ -125,10 +125,24 @@ pub async fn run(
         OutputFormat::Text => {
             let color = use_color(global.color, Stream::Stdout);
             let mut out = String::new();
+            if score.incomplete {
+                let _ = writeln!(
+                    out,
+                    "{} {} part(s) of the account could not be read: {}",
+                    paint("INCOMPLETE SCORE:", RED, color),
+                    score.unread_parts.len(),
+                    score.unread_parts.join(", ")
+                );
+            }
             let _ = writeln!(
                 out,
-                "FSBP score: {} ({} passed, {} failed; {} without data, {} disabled); {} once \
+                "FSBP score{}: {} ({} passed, {} failed; {} without data, {} disabled); {} once \
                  the manual tasks are done",
+                if score.incomplete {
+                    " of what could be read"
+                } else {
+                    ""
+                },
                 paint(&percent(score.percent), BOLD, color),
                 score.passed,
                 score.failed,
@@ -185,7 +199,20 @@ pub async fn run(
     }
 
     if let Some(min) = args.min_score
-        && score.percent < min
+        && score.incomplete
+        && !args.allow_incomplete
+    {
+        bail!(
+            "the FSBP score is incomplete: {} part(s) of the account could not be read ({}); \
+             it cannot satisfy `--min-score {}`. Give the tool read access, or pass \
+             `--allow-incomplete` to accept a score of what could be read",
+            score.unread_parts.len(),
+            score.unread_parts.join(", "),
+            percent(min).trim_end_matches('%')
+        );
+    }
+    if let Some(min) = args.min_score
+        && !flow::meets_min_score(score, min, args.allow_incomplete)
     {
         bail!(
             "the FSBP score {} is below the minimum {}: {} points short; failed controls: {}",

@@ -82,6 +82,8 @@ fn empty_score() -> Score {
         percent_if_manual_done: 0.0,
         failed_controls: vec![],
         regions: BTreeMap::new(),
+        incomplete: false,
+        unread_parts: vec![],
     }
 }
 

@@ -134,6 +134,27 @@ pub struct Score {
     pub percent_if_manual_done: f64,
     pub failed_controls: Vec<String>,
     pub regions: BTreeMap<String, RegionScore>,
+    /// Whether parts of the account could not be read: the score then measures only what
+    /// was read, and never satisfies `verify --min-score` unless the user allows it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub incomplete: bool,
+    /// The parts that could not be read, as `<scope>/<part>` (`global/root`,
+    /// `us-east-1/guardduty`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread_parts: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Score {
+    /// Marks the score incomplete with the parts of `snapshot` that could not be read.
+    fn with_unread(mut self, snapshot: &Snapshot, scope: &Scope) -> Score {
+        self.unread_parts = snapshot.unread_parts_in(&scope.regions);
+        self.incomplete = !self.unread_parts.is_empty();
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,7 +224,7 @@ pub fn evaluate(snapshot: &Snapshot, catalog: &Catalog, scope: &Scope) -> Evalua
     Evaluation {
         catalog_version: catalog.version.clone(),
         controls,
-        score: tally.score(scope, manual),
+        score: tally.score(scope, manual).with_unread(snapshot, scope),
     }
 }
 
@@ -235,6 +256,7 @@ pub fn score(snapshot: &Snapshot, catalog: &Catalog, scope: &Scope) -> Score {
         let manual = percent_if_manual_done(regions, &tally);
         tally.score(scope, manual)
     })
+    .with_unread(snapshot, scope)
 }
 
 /// Whether the evaluator models the control (others are `no_data` everywhere).
@@ -810,6 +832,10 @@ fn region_status(
     ctx: &Ctx<'_>,
     failing: Option<&mut Vec<String>>,
 ) -> Status {
+    // A region that does not offer the control reports nothing for it.
+    if !control.offered_in(ctx.region) {
+        return Status::NoData;
+    }
     if ctx.disabled(position) {
         return Status::Disabled;
     }

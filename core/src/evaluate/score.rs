@@ -77,6 +77,8 @@ impl Tally {
                     (region.clone(), figures)
                 })
                 .collect(),
+            incomplete: false,
+            unread_parts: Vec::new(),
         }
     }
 }

@@ -91,17 +91,20 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
     let mut skipped = skipped;
     skipped.sort();
     skipped.dedup();
+    let notes = notes(catalog, baseline, &scope.regions);
     Plan {
         format_version: PLAN_FORMAT_VERSION,
         account_id: snapshot.account_id.clone(),
         home_region: baseline.home_region.clone(),
         baseline: baseline.name.clone(),
+        baseline_hash: baseline.content_hash(),
         catalog_version: catalog.version.clone(),
         snapshot_fingerprint: snapshot.fingerprint(),
         regions: scope.regions.into_iter().collect(),
         actions,
         skipped,
         manual_tasks,
+        notes,
         score_now,
         score_predicted,
         monthly_cost: Some(monthly_cost),
@@ -369,8 +372,12 @@ impl<'a> Planner<'a> {
         cache[position].as_ref()
     }
 
+    /// The control is offered in `region` and the baseline keeps it enabled there.
     fn control_enabled(&self, control: &str, region: &str) -> bool {
-        self.disabled_reason(control, region).is_none()
+        self.catalog
+            .get(control)
+            .is_none_or(|c| c.offered_in(region))
+            && self.disabled_reason(control, region).is_none()
     }
 
     fn fill(&self, template: &str) -> String {
@@ -399,7 +406,7 @@ fn disabled_controls(catalog: &Catalog, b: &Baseline, home: bool) -> Vec<Option<
                 ))
             } else if let Some(reason) = b.features.declined_reason(&c.id) {
                 Some(reason.to_string())
-            } else if !c.regional && !home {
+            } else if c.kept_in_home_region_only() && !home {
                 Some(format!(
                     "global resource control: evaluated in the home region {} only",
                     b.home_region
@@ -407,6 +414,35 @@ fn disabled_controls(catalog: &Catalog, b: &Baseline, home: bool) -> Vec<Option<
             } else {
                 None
             }
+        })
+        .collect()
+}
+
+/// Why controls offered in one region only stay enabled there when it is not the home
+/// region: disabling them would leave them evaluated nowhere.
+fn notes(catalog: &Catalog, b: &Baseline, regions: &BTreeSet<String>) -> Vec<String> {
+    let mut by_region: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for c in catalog.active() {
+        if let Some(offered) = &c.offered_in
+            && !c.regional
+            && !b.controls.disabled.contains_key(&c.id)
+        {
+            for r in offered {
+                if *r != b.home_region && regions.contains(r) {
+                    by_region.entry(r.as_str()).or_default().push(&c.id);
+                }
+            }
+        }
+    }
+    by_region
+        .into_iter()
+        .map(|(region, ids)| {
+            format!(
+                "{} check global resources and are offered only in {region}: they stay enabled \
+                 there although the home region is {}, or nothing would evaluate them",
+                ids.join(", "),
+                b.home_region
+            )
         })
         .collect()
 }

@@ -122,7 +122,8 @@ impl<'a> Planner<'a> {
             _ => {}
         };
         for (i, c) in self.catalog.controls.iter().enumerate() {
-            if c.status != ControlStatus::Active {
+            // A control the region does not offer has no association to update there.
+            if c.status != ControlStatus::Active || !c.offered_in(r) {
                 continue;
             }
             if let Some(enabled) = now_enabled(&c.id) {

@@ -175,7 +175,17 @@ fn a_declined_paid_feature_disables_only_its_controls() {
         for c in sw.controls {
             assert!(declined[0].detail.contains(c), "{}", declined[0].detail);
         }
-        // Every region disables exactly the switch's controls, with its reason.
+        // Every region that offers them disables exactly the switch's controls, with its
+        // reason.
+        let offering = p
+            .regions
+            .iter()
+            .filter(|r| {
+                sw.controls
+                    .iter()
+                    .any(|c| crate::Catalog::builtin().get(c).unwrap().offered_in(r))
+            })
+            .count();
         let mut regions = 0;
         for a in &p.actions {
             if let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &a.op {
@@ -185,14 +195,20 @@ fn a_declined_paid_feature_disables_only_its_controls() {
                     .map(|u| u.security_control_id.as_str())
                     .collect();
                 ids.sort();
-                let mut want = sw.controls.to_vec();
+                let region = a.region.as_str();
+                let mut want: Vec<&str> = sw
+                    .controls
+                    .iter()
+                    .copied()
+                    .filter(|c| crate::Catalog::builtin().get(c).unwrap().offered_in(region))
+                    .collect();
                 want.sort();
                 assert_eq!(ids, want, "{}", a.id);
                 assert!(updates.iter().all(|u| u.association_status == "DISABLED"
                     && u.updated_reason.as_deref() == Some(sw.reason)));
             }
         }
-        assert_eq!(regions, p.regions.len(), "{}", sw.key);
+        assert_eq!(regions, offering, "{}", sw.key);
         // Nothing is enabled for them, and the score stays at 100 with manual tasks done.
         assert!(
             p.score_predicted.percent_if_manual_done == 100.0,
@@ -211,4 +227,66 @@ fn a_declined_paid_feature_disables_only_its_controls() {
             .iter()
             .all(|sw| (sw.get)(&Baseline::fsbp().features))
     );
+}
+
+/// A fresh account: every enabled region with nothing in it (the golden fresh account).
+fn fresh() -> Snapshot {
+    serde_json::from_str(include_str!(
+        "../../../golden/fresh_account_17_regions/snapshot.json"
+    ))
+    .expect("the golden snapshot parses")
+}
+
+/// Issue 7, item 4: with the home region elsewhere, controls offered only in us-east-1
+/// (CloudFront, Route 53, WAF Classic global) stay enabled there and get no association
+/// update anywhere; a control a region does not offer (Inspector.3) is neither updated nor
+/// enabled there; the plan says why.
+#[test]
+fn controls_are_planned_only_where_their_region_offers_them() {
+    let mut b = Baseline::fsbp();
+    b.home_region = "ap-northeast-1".into();
+    let p = plan(&fresh(), &b);
+    let catalog = Catalog::builtin();
+    for a in &p.actions {
+        match &a.op {
+            Action::BatchUpdateStandardsControlAssociations { updates, .. } => {
+                for u in updates {
+                    let c = catalog.get(&u.security_control_id).unwrap();
+                    assert!(
+                        c.offered_in(a.region.as_str()),
+                        "{} updated in {}, which does not offer it",
+                        c.id,
+                        a.region
+                    );
+                    assert!(
+                        !u.security_control_id.starts_with("CloudFront."),
+                        "{u:?} in {}",
+                        a.region
+                    );
+                }
+            }
+            Action::EnableInspector { resource_types } => {
+                let offered = catalog
+                    .get("Inspector.3")
+                    .unwrap()
+                    .offered_in(a.region.as_str());
+                assert_eq!(
+                    resource_types.iter().any(|t| t == "LAMBDA_CODE"),
+                    offered,
+                    "{}",
+                    a.region
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        p.notes.iter().any(|n| n.contains("CloudFront.1")
+            && n.contains("only in us-east-1")
+            && n.contains("ap-northeast-1")),
+        "{:?}",
+        p.notes
+    );
+    // With the home region in us-east-1 there is nothing to explain.
+    assert!(plan(&fresh(), &Baseline::fsbp()).notes.is_empty());
 }
