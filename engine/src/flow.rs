@@ -233,14 +233,24 @@ pub async fn apply_and_verify<P: Port>(
     Ok(report)
 }
 
-/// The whole flow without a person in it: read, plan, apply, read, evaluate.
+/// The whole flow without a person in it: read, plan, apply, read, evaluate, in rounds
+/// ([`apply_in_rounds`], up to [`DEFAULT_MAX_ROUNDS`], every round approved).
 pub async fn converge<P: Port>(
     port: &P,
     baseline: &Baseline,
     options: &ApplyOptions,
 ) -> Result<(Planned, ApplyReport), FlowError> {
     let planned = read_and_plan(port, baseline).await?;
-    let report = apply_and_verify(port, &planned, options, &mut |_| {}).await?;
+    let report = apply_in_rounds(
+        port,
+        &planned,
+        Some(baseline),
+        options,
+        DEFAULT_MAX_ROUNDS,
+        &mut |_| {},
+        &mut |_, _, _| true,
+    )
+    .await?;
     Ok((planned, report))
 }
 

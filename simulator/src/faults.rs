@@ -56,6 +56,9 @@ pub struct FaultPlan {
     /// Regions whose standards subscriptions end `FAILED` (`INTERNAL_ERROR`) instead of
     /// `READY`.
     pub failed_standards: BTreeSet<String>,
+    /// A slow Security Hub: standards subscriptions stay `PENDING` this many milliseconds
+    /// longer than the latency model says.
+    pub standard_delay_ms: u64,
 }
 
 impl Default for FaultPlan {
@@ -73,6 +76,7 @@ impl Default for FaultPlan {
             vpc_teardown_lag: 0,
             partial_failures: 0,
             failed_standards: BTreeSet::new(),
+            standard_delay_ms: 0,
         }
     }
 }

@@ -177,8 +177,8 @@ struct Run {
     crashed: bool,
     rate: latency::RateLimiter,
     /// HTTP 200 answers with failures injected so far (the fault plan's
-    /// `partial_failures`).
-    partial_failures: u32,
+    /// `partial_failures`): control association updates, Inspector enables.
+    partial_failures: [u32; 2],
 }
 
 impl Run {
@@ -190,7 +190,7 @@ impl Run {
             write_log: Vec::new(),
             crashed: false,
             rate: latency::RateLimiter::default(),
-            partial_failures: 0,
+            partial_failures: [0; 2],
         }
     }
 
@@ -333,7 +333,7 @@ impl Simulator {
             let inner = self.inner.get_mut().unwrap_or_else(|e| e.into_inner());
             inner.run.rng = Xoshiro256PlusPlus::seed_from_u64(faults.seed);
             inner.run.throttles_injected = 0;
-            inner.run.partial_failures = 0;
+            inner.run.partial_failures = [0; 2];
         }
         self.faults = faults;
         self
@@ -530,7 +530,7 @@ impl Simulator {
                 region,
                 standards_arn,
                 self.now_ms() + self.latency.write_latency(action.name()).as_millis() as u64,
-                self.latency.standard_ready.as_millis() as u64,
+                self.latency.standard_ready.as_millis() as u64 + self.faults.standard_delay_ms,
             );
             self.settle(inner);
         }
@@ -548,10 +548,10 @@ impl Simulator {
         region: &str,
         action: &Action,
     ) -> (Option<Action>, Vec<secure_account_engine::Unprocessed>) {
-        let inject = |run: &mut Run| {
-            let hit = run.partial_failures < self.faults.partial_failures;
+        let inject = |run: &mut Run, kind: usize| {
+            let hit = run.partial_failures[kind] < self.faults.partial_failures;
             if hit {
-                run.partial_failures += 1;
+                run.partial_failures[kind] += 1;
             }
             hit
         };
@@ -569,7 +569,7 @@ impl Simulator {
             else {
                 return (None, vec![]);
             };
-            let injected = inject(&mut inner.run);
+            let injected = inject(&mut inner.run, 0);
             let unprocessed = asynchronous::unprocessed_updates(hub, updates, injected);
             if unprocessed.is_empty() {
                 return (None, unprocessed);
@@ -585,7 +585,7 @@ impl Simulator {
             };
             return (Some(effective), unprocessed);
         }
-        if matches!(action, Action::EnableInspector { .. }) && inject(&mut inner.run) {
+        if matches!(action, Action::EnableInspector { .. }) && inject(&mut inner.run, 1) {
             let failed = secure_account_engine::Unprocessed {
                 id: inner.account.account_id.clone(),
                 error: AwsError::new(

@@ -2168,3 +2168,5 @@ fn snapshot_type_is_the_core_one() {
     let back: Snapshot = serde_json::from_str(&text).unwrap();
     assert_eq!(back, a);
 }
+
+mod asynchronous;
