@@ -175,8 +175,14 @@ pub enum Action {
     StartConfigurationRecorder { name: String },
 
     // ---- S3 ----
-    /// `s3:CreateBucket` in the action's region. Precondition: the name is free.
-    CreateBucket { bucket: String },
+    /// `s3:CreateBucket` in the action's region. Precondition: the name is free. Outside
+    /// us-east-1 AWS requires `CreateBucketConfiguration.LocationConstraint` = the region
+    /// (and refuses it in us-east-1).
+    CreateBucket {
+        bucket: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location_constraint: Option<String>,
+    },
     /// `s3:PutPublicAccessBlock` on a bucket.
     PutPublicAccessBlock {
         bucket: String,
@@ -714,7 +720,10 @@ mod tests {
     fn name_is_the_json_action_tag() {
         let actions = [
             Action::EnableEbsEncryptionByDefault {},
-            Action::CreateBucket { bucket: "b".into() },
+            Action::CreateBucket {
+                bucket: "b".into(),
+                location_constraint: None,
+            },
             Action::PutAccountPublicAccessBlock {
                 configuration: PublicAccessBlock::ALL,
             },

@@ -176,7 +176,7 @@ pub fn apply(
             }));
         }
         // ---- buckets ----
-        Action::CreateBucket { bucket } => {
+        Action::CreateBucket { bucket, .. } => {
             let buckets = bucket_list(snapshot, region, action)?;
             if !buckets.iter().any(|b| &b.name == bucket) {
                 buckets.push(new_bucket(bucket, region));

@@ -282,7 +282,10 @@ mod tests {
     fn every_action_has_an_aws_like_latency() {
         let m = LatencyModel::aws_like();
         assert_eq!(
-            m.latency(&Action::CreateBucket { bucket: "b".into() }),
+            m.latency(&Action::CreateBucket {
+                bucket: "b".into(),
+                location_constraint: None
+            }),
             ms(300)
         );
         assert_eq!(

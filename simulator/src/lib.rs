@@ -472,7 +472,7 @@ impl Simulator {
             return Err((error, false));
         }
         checks::preconditions(&check, action).map_err(|e| (e, false))?;
-        let creates_bucket = matches!(action, Action::CreateBucket { bucket }
+        let creates_bucket = matches!(action, Action::CreateBucket { bucket, .. }
             if check.account.bucket(bucket).is_none());
         if let Some(bucket) = asynchronous::bucket_setting(action)
             && let Some(n) = inner.hidden.bucket_conflicts.get_mut(bucket)
@@ -507,7 +507,7 @@ impl Simulator {
             creates_bucket,
         );
         if creates_bucket
-            && let Action::CreateBucket { bucket } = action
+            && let Action::CreateBucket { bucket, .. } = action
             && self.faults.bucket_conflict_lag > 0
         {
             inner

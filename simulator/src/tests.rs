@@ -191,6 +191,15 @@ fn create_trail(name: &str, bucket: &str, key: &str, logs: bool) -> Action {
 fn create_bucket(name: &str) -> Action {
     Action::CreateBucket {
         bucket: name.into(),
+        location_constraint: None,
+    }
+}
+
+/// `create_bucket` outside us-east-1, with the location constraint AWS wants there.
+fn create_bucket_in(region: &str, name: &str) -> Action {
+    Action::CreateBucket {
+        bucket: name.into(),
+        location_constraint: Some(region.into()),
     }
 }
 
@@ -796,14 +805,15 @@ async fn s3_bucket_errors() {
     h.ok(HOME, create_bucket(LOG_BUCKET)).await;
     h.code(
         "eu-west-1",
-        create_bucket(LOG_BUCKET),
+        create_bucket_in("eu-west-1", LOG_BUCKET),
         "BucketAlreadyOwnedByYou",
     )
     .await;
-    h.ok("eu-west-1", create_bucket("eu-bucket-1")).await;
+    h.ok("eu-west-1", create_bucket_in("eu-west-1", "eu-bucket-1"))
+        .await;
     h.code(
         "eu-west-1",
-        create_bucket("eu-bucket-1"),
+        create_bucket_in("eu-west-1", "eu-bucket-1"),
         "BucketAlreadyOwnedByYou",
     )
     .await;
@@ -927,7 +937,8 @@ async fn s3_server_access_logging() {
     .await;
     h.ok(HOME, logging(LOG_BUCKET, LOG_BUCKET)).await;
     // Logs stay in the source bucket's region.
-    h.ok("eu-west-1", create_bucket("eu-logs-123")).await;
+    h.ok("eu-west-1", create_bucket_in("eu-west-1", "eu-logs-123"))
+        .await;
     h.ok(
         "eu-west-1",
         put_policy("eu-logs-123", log_bucket_policy("eu-logs-123", LOG_BUCKET)),
@@ -2167,6 +2178,38 @@ fn snapshot_type_is_the_core_one() {
     let text = serde_json::to_string(&a).unwrap();
     let back: Snapshot = serde_json::from_str(&text).unwrap();
     assert_eq!(back, a);
+}
+
+/// S3's CreateBucket: outside us-east-1 the location constraint must name the region; in
+/// us-east-1 there must be none (S3 API reference, CreateBucketConfiguration).
+#[tokio::test(start_paused = true)]
+async fn create_bucket_needs_the_location_constraint_of_its_region() {
+    let mut h = H::new(Simulator::scenario("fresh").unwrap());
+    let with = |name: &str, constraint: Option<&str>| Action::CreateBucket {
+        bucket: name.into(),
+        location_constraint: constraint.map(str::to_string),
+    };
+    h.code(
+        "eu-west-1",
+        with("b-1", None),
+        "IllegalLocationConstraintException",
+    )
+    .await;
+    h.code(
+        "eu-west-1",
+        with("b-1", Some("eu-west-2")),
+        "IllegalLocationConstraintException",
+    )
+    .await;
+    h.code(
+        "us-east-1",
+        with("b-2", Some("us-east-1")),
+        "InvalidLocationConstraint",
+    )
+    .await;
+    h.ok("eu-west-1", with("b-1", Some("eu-west-1"))).await;
+    h.ok("us-east-1", with("b-2", None)).await;
+    assert_eq!(h.sim.account().bucket("b-1").unwrap().region, "eu-west-1");
 }
 
 mod asynchronous;

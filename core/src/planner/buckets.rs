@@ -94,6 +94,7 @@ impl<'a> Planner<'a> {
                     Some(name),
                     Action::CreateBucket {
                         bucket: name.into(),
+                        location_constraint: (region != "us-east-1").then(|| region.to_string()),
                     },
                     &[],
                     vec![],

@@ -473,13 +473,17 @@ impl<'a> Planner<'a> {
         let existing_role = roles.iter().find(|r| r.name == role);
         let mut role_deps = vec![];
         if existing_role.is_none() {
+            // The trust policy the CloudTrail user guide documents for this role
+            // ("Sending events to CloudWatch Logs"): the service principal, no condition.
+            // No source shows CloudTrail presenting aws:SourceAccount or aws:SourceArn
+            // when it assumes the role, and a condition it does not satisfy would make
+            // every CreateTrail fail (shared/research/aws-behaviour.md).
             let trust = json!({
                 "Version": "2012-10-17",
                 "Statement": [{
                     "Effect": "Allow",
                     "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": self.account}}
+                    "Action": "sts:AssumeRole"
                 }]
             })
             .to_string();

@@ -184,7 +184,7 @@ pub(crate) fn propagation_started(
     created_key: Option<&str>,
 ) -> Option<(ResourceKind, String)> {
     match action {
-        Action::CreateBucket { bucket } => Some((ResourceKind::Bucket, bucket.clone())),
+        Action::CreateBucket { bucket, .. } => Some((ResourceKind::Bucket, bucket.clone())),
         Action::PutBucketPolicy { bucket, .. } => {
             Some((ResourceKind::BucketPolicy, bucket.clone()))
         }
