@@ -36,6 +36,10 @@
 //! | `put_alternate_contact` | 300 ms | | `enable_inspector` | 1.5 s |
 //! | `enable_macie` | 1 s | | `update_automated_discovery_configuration` | 300 ms |
 //!
+//! A standards subscription stays `PENDING` (`NOT_READY_FOR_UPDATES`) for 60 s after
+//! `batch_enable_standards` answered (`latency::AWS_STANDARD_READY`: AWS documents no
+//! typical time; terraform-provider-aws allows 3 minutes).
+//!
 //! Refused calls (throttled, denied, region not enabled) answer in 50 ms. Read calls take
 //! 50–120 ms by service (sts 50, s3 60, kms 60, logs 70, ssm 70, iam 80, guardduty 80,
 //! athena 80, account 80, config 90, cloudtrail 90, access analyzer 90, securityhub 100,
