@@ -220,6 +220,12 @@ pub struct ApplyArgs {
     /// Seed of the retry jitter, for reproducible runs
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
+
+    /// After the plan's actions, read and plan again and apply that, up to N rounds in
+    /// all, until the plan is empty (a later round's actions that the approved plan did not
+    /// foresee are shown and asked for again)
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_rounds: u32,
 }
 
 #[derive(Debug, Args)]

@@ -973,3 +973,57 @@ fn controls_diff_writes_the_live_standard_as_a_catalog_for_review() {
     assert_eq!(code(&again), 2, "{}", transcript(&again));
     assert_eq!(json(&again)["added"], serde_json::json!(["EC2.999"]));
 }
+
+/// Issue 7's "done when": on `newer-standard` (a fresh account whose FSBP, once subscribed,
+/// has two controls the catalog lacks) apply runs in rounds and ends with an empty plan,
+/// and verify lists both new controls as disabled, "not yet reviewed".
+#[test]
+fn newer_standard_converges_in_rounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    let out = at(&[
+        "--simulate",
+        "newer-standard",
+        "--sim-state",
+        "account.json",
+        "--output",
+        "json",
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let report = json(&out);
+    assert_eq!(report["converged"], true);
+    let rounds = report["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 2, "{rounds:?}");
+    assert!(rounds[1]["actions_applied"].as_u64().unwrap() > 0);
+    // The readiness wait: reads, counted apart from retries.
+    assert!(
+        report["api_calls"]["standard_wait"]["polls"]
+            .as_u64()
+            .unwrap()
+            >= 17
+    );
+
+    let plan = at(&["--sim-state", "account.json", "plan", "--detailed-exitcode"]);
+    assert_eq!(code(&plan), 0, "{}", transcript(&plan));
+
+    let verify = at(&["--sim-state", "account.json", "--output", "json", "verify"]);
+    let v = json(&verify);
+    for id in ["Bedrock.1", "EC2.184"] {
+        let line = v["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not listed"));
+        assert_eq!(line["status"], "disabled", "{line}");
+        assert!(
+            line["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("not yet reviewed"),
+            "{line}"
+        );
+    }
+}

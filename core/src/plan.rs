@@ -109,6 +109,9 @@ pub enum SkipReason {
     /// A paid feature the baseline declines: the controls it serves are disabled with its
     /// reason.
     FeatureDeclined,
+    /// The region has no Config recorder and the plan creates none: a standard subscribed
+    /// there would end `INCOMPLETE` (`NO_AVAILABLE_CONFIGURATION_RECORDER`).
+    NoConfigRecorder,
 }
 
 impl SkipReason {

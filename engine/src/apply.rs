@@ -8,19 +8,20 @@
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::time::Duration;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
-use secure_account_core::{AwsError, Outputs, Plan, PlannedAction};
+use secure_account_core::{Action, AwsError, Outputs, Plan, PlannedAction};
 
 use crate::cancel::Cancel;
 use crate::port::{ActionOutput, Port, PortError};
 use crate::report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
-use crate::retry::{Jitter, RetryPolicy, classify};
+use crate::retry::{ErrorClass, Jitter, RetryPolicy, classify};
+use crate::wait::{ReadinessWait, StandardWait, wait_for_standard};
 
 /// How to run a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +34,10 @@ pub struct ApplyOptions {
     /// Seed of the backoff jitter: the same seed against the same account gives the same
     /// waits.
     pub seed: u64,
+    /// The retry budget of each class of error.
     pub retry: RetryPolicy,
+    /// How long and how often to read while a Security Hub standard becomes ready.
+    pub readiness: ReadinessWait,
     /// Interrupts (Ctrl-C): on the first, nothing new starts and the calls in flight
     /// finish; on the second, the run stops at once. The report is then `interrupted`.
     pub cancel: Option<Cancel>,
@@ -45,6 +49,7 @@ impl Default for ApplyOptions {
             concurrency: 64,
             seed: 0,
             retry: RetryPolicy::default(),
+            readiness: ReadinessWait::default(),
             cancel: None,
         }
     }
@@ -193,10 +198,15 @@ impl Graph {
     }
 }
 
-/// Shared by the in-flight actions: the progress callback and the retry counter.
+/// Shared by the in-flight actions: the progress callback, the retry counters and the
+/// standards known to be ready.
 struct Shared<'p> {
     progress: RefCell<&'p mut dyn FnMut(ProgressEvent<'_>)>,
     retries: Cell<u64>,
+    retries_by_class: RefCell<BTreeMap<ErrorClass, u64>>,
+    /// `(region, standards ARN)` that this run saw ready.
+    ready_standards: RefCell<BTreeSet<(String, String)>>,
+    readiness: Cell<StandardWait>,
 }
 
 impl Shared<'_> {
@@ -225,6 +235,9 @@ pub async fn apply<P: Port>(
     let shared = Shared {
         progress: RefCell::new(progress),
         retries: Cell::new(0),
+        retries_by_class: RefCell::new(BTreeMap::new()),
+        ready_standards: RefCell::new(BTreeSet::new()),
+        readiness: Cell::new(StandardWait::default()),
     };
     let mut results: Vec<Option<ActionResult>> = vec![None; n];
     let mut waiting: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
@@ -301,11 +314,14 @@ pub async fn apply<P: Port>(
         };
         let action = &plan.actions[i];
         match outcome {
-            Ok(output) => {
+            Ok((output, note)) => {
                 if let Some(key_id) = output.created_key_id {
                     outputs.key_ids.insert(action.id.clone(), key_id);
                 }
-                let result = ledger_line(action, ActionStatus::Applied, attempts);
+                let result = ActionResult {
+                    detail: note,
+                    ..ledger_line(action, ActionStatus::Applied, attempts)
+                };
                 shared.emit(ProgressEvent::Finished {
                     action,
                     result: &result,
@@ -398,6 +414,7 @@ pub async fn apply<P: Port>(
         attempts: 0,
         reason: Some(s.reason.code().to_string()),
         detail: Some(s.detail.clone()),
+        round: 1,
     }));
     let calls = port.calls();
     let mut report = ApplyReport {
@@ -413,9 +430,18 @@ pub async fn apply<P: Port>(
             read: calls.read.saturating_sub(calls_before.read),
             write: calls.write.saturating_sub(calls_before.write),
             retries: shared.retries.get(),
+            retries_by_class: shared
+                .retries_by_class
+                .borrow()
+                .iter()
+                .map(|(c, n)| (c.name().to_string(), *n))
+                .collect(),
+            standard_wait: shared.readiness.get(),
             elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
         },
         results,
+        rounds: Vec::new(),
+        converged: None,
     };
     report.count();
     report
@@ -438,6 +464,7 @@ fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> A
         attempts,
         reason: None,
         detail: None,
+        round: 1,
     }
 }
 
@@ -471,7 +498,19 @@ fn settle_not_run(
     }
 }
 
-/// One action, with its retries. Returns its index, how it ended and the attempts made.
+/// How an action ended: its output and a note for the ledger (what AWS left unprocessed
+/// that is not a failure), or the error.
+type Outcome = Result<(ActionOutput, Option<String>), PortError>;
+
+/// One action, with its retries and the waits its operation needs. Returns its index, how
+/// it ended and the attempts made.
+///
+/// A control association update first waits until its standard is ready for updates (read
+/// polls, not write retries); `batch_enable_standards` is done only once the subscription
+/// left `PENDING`: `READY`, or a failed action with AWS's `StatusReasonCode` when it ends
+/// `INCOMPLETE`/`FAILED`. An HTTP 200 answer that lists failures is a failed action with
+/// the first failure's code and every failure's reason, except updates of controls the
+/// region's standard does not have (not offered there: nothing to do).
 async fn run_action<P: Port>(
     port: &P,
     index: usize,
@@ -479,20 +518,157 @@ async fn run_action<P: Port>(
     outputs: Outputs,
     options: &ApplyOptions,
     shared: &Shared<'_>,
-) -> (usize, Result<ActionOutput, PortError>, u32) {
+) -> (usize, Outcome, u32) {
+    if let Action::BatchUpdateStandardsControlAssociations { standards_arn, .. } = &action.op {
+        let key = (action.region.to_string(), standards_arn.clone());
+        let known_ready = shared.ready_standards.borrow().contains(&key);
+        if !known_ready
+            && let Err(e) = ready(port, &action.region, standards_arn, options, shared).await
+        {
+            return (index, Err(e), 0);
+        }
+    }
+    let standard = if let Action::BatchEnableStandards { standards_arn } = &action.op {
+        Some(standards_arn)
+    } else {
+        None
+    };
+    let (outcome, attempts) = execute_with_retries(port, action, &outputs, options, shared).await;
+    let outcome = match outcome {
+        Ok(output) => match standard {
+            Some(arn) => match ready(port, &action.region, arn, options, shared).await {
+                Ok(()) => Ok((output, None)),
+                Err(e) => Err(e),
+            },
+            None => unprocessed(port, action, output).await,
+        },
+        Err(e) => Err(e),
+    };
+    (index, outcome, attempts)
+}
+
+/// Waits until the standard is ready for control updates, and remembers it.
+async fn ready<P: Port>(
+    port: &P,
+    region: &secure_account_core::Scope,
+    standards_arn: &str,
+    options: &ApplyOptions,
+    shared: &Shared<'_>,
+) -> Result<(), PortError> {
+    let mut stats = StandardWait::default();
+    let result =
+        wait_for_standard(port, region, standards_arn, &options.readiness, &mut stats).await;
+    shared.readiness.set(shared.readiness.get().plus(stats));
+    if result.is_ok() {
+        shared
+            .ready_standards
+            .borrow_mut()
+            .insert((region.to_string(), standards_arn.to_string()));
+    }
+    result
+}
+
+/// The failures an HTTP 200 answer carries, as the action's error; what is left
+/// unprocessed only because the region's standard lacks the control becomes a note.
+async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOutput) -> Outcome {
+    if output.unprocessed.is_empty() {
+        return Ok((output, None));
+    }
+    // A control the region does not offer comes back unprocessed (`NOT_FOUND`): the
+    // region's live standard (`fsbp_controls`) tells whether it has the control.
+    let live = if output
+        .unprocessed
+        .iter()
+        .any(|u| u.error.code == "NOT_FOUND")
+        && matches!(
+            action.op,
+            Action::BatchUpdateStandardsControlAssociations { .. }
+        ) {
+        match port
+            .read_part(&action.region, secure_account_core::Part::SecurityHub)
+            .await
+        {
+            Ok(secure_account_core::PartValue::SecurityHub(Some(hub))) => Some(hub.fsbp_controls),
+            Ok(_) | Err(PortError::Aws(_)) => None,
+            Err(PortError::Crashed) => return Err(PortError::Crashed),
+        }
+    } else {
+        None
+    };
+    // Or the reviewed catalog's regional availability says so already.
+    let catalog = secure_account_core::Catalog::builtin();
+    let region = action.region.as_str();
+    let (absent, failed): (Vec<_>, Vec<_>) = output.unprocessed.iter().partition(|u| {
+        u.error.code == "NOT_FOUND"
+            && (catalog.get(&u.id).is_some_and(|c| !c.offered_in(region))
+                || live.as_ref().is_some_and(|l| !l.contains_key(&u.id)))
+    });
+    let note = (!absent.is_empty()).then(|| {
+        format!(
+            "not offered in this region, left as they are: {}",
+            absent
+                .iter()
+                .map(|u| u.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    let Some(first) = failed.first() else {
+        return Ok((output, note));
+    };
+    let what = if matches!(action.op, Action::EnableInspector { .. }) {
+        "failedAccounts"
+    } else {
+        "UnprocessedAssociationUpdates"
+    };
+    let reasons = failed
+        .iter()
+        .map(|u| format!("{} {}: {}", u.id, u.error.code, u.error.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(PortError::Aws(AwsError::new(
+        first.error.code.clone(),
+        format!("{what}: {reasons}"),
+    )))
+}
+
+/// The write call with its retries, each class of error within its own budget.
+async fn execute_with_retries<P: Port>(
+    port: &P,
+    action: &PlannedAction,
+    outputs: &Outputs,
+    options: &ApplyOptions,
+    shared: &Shared<'_>,
+) -> (Result<ActionOutput, PortError>, u32) {
     let mut jitter = Jitter::new(options.seed, &action.id);
-    let max_attempts = options.retry.max_attempts.max(1);
+    // Attempts and time waited so far, per class.
+    let mut spent: BTreeMap<ErrorClass, (u32, Duration)> = BTreeMap::new();
     let mut attempt = 1;
     loop {
         match port
-            .execute(&action.region, &action.id, &action.op, &outputs)
+            .execute(&action.region, &action.id, &action.op, outputs)
             .await
         {
-            Err(PortError::Aws(error))
-                if attempt < max_attempts && classify(&error, &action.op).is_retryable() =>
-            {
-                let wait = options.retry.backoff(attempt, &mut jitter);
+            Err(PortError::Aws(error)) => {
+                let class = classify(&error, &action.op);
+                let Some(budget) = options.retry.budget(class) else {
+                    return (Err(PortError::Aws(error)), attempt);
+                };
+                let (tries, waited) = spent.entry(class).or_insert((1, Duration::ZERO));
+                if *tries >= budget.max_attempts.max(1) || *waited >= budget.max_wait {
+                    return (Err(PortError::Aws(error)), attempt);
+                }
+                let wait = budget
+                    .backoff(*tries, &mut jitter)
+                    .min(budget.max_wait - *waited);
+                *tries += 1;
+                *waited += wait;
                 shared.retries.set(shared.retries.get() + 1);
+                *shared
+                    .retries_by_class
+                    .borrow_mut()
+                    .entry(class)
+                    .or_insert(0) += 1;
                 shared.emit(ProgressEvent::Retrying {
                     action,
                     attempt,
@@ -502,7 +678,7 @@ async fn run_action<P: Port>(
                 port.sleep(wait).await;
                 attempt += 1;
             }
-            outcome => return (index, outcome, attempt),
+            outcome => return (outcome, attempt),
         }
     }
 }

@@ -233,13 +233,177 @@ pub async fn apply_and_verify<P: Port>(
     Ok(report)
 }
 
-/// The whole flow without a person in it: read, plan, apply, read, evaluate.
+/// The whole flow without a person in it: read, plan, apply, read, evaluate, in rounds
+/// ([`apply_in_rounds`], up to [`DEFAULT_MAX_ROUNDS`], every round approved).
 pub async fn converge<P: Port>(
     port: &P,
     baseline: &Baseline,
     options: &ApplyOptions,
 ) -> Result<(Planned, ApplyReport), FlowError> {
     let planned = read_and_plan(port, baseline).await?;
-    let report = apply_and_verify(port, &planned, options, &mut |_| {}).await?;
+    let report = apply_in_rounds(
+        port,
+        &planned,
+        Some(baseline),
+        options,
+        DEFAULT_MAX_ROUNDS,
+        &mut |_| {},
+        &mut |_, _, _| true,
+    )
+    .await?;
     Ok((planned, report))
+}
+
+/// The default bound on the rounds of [`apply_in_rounds`].
+pub const DEFAULT_MAX_ROUNDS: u32 = 3;
+
+/// What a later round of [`apply_in_rounds`] asks before running actions that the approved
+/// plan did not foresee: the round, its plan, and the ids of those actions. `true` runs the
+/// round; `false` stops the apply there (nothing of that round runs).
+pub type ConfirmRound<'a> = dyn FnMut(u32, &Plan, &[String]) -> bool + 'a;
+
+/// Whether the approved plan foresaw `action` of a later round: it is not destructive, and
+/// either the approved plan had exactly this action (a retry of what failed or did not
+/// run), or it only disables controls the reviewed catalog lacks (the rule the approved
+/// plan already applied: controls newer than the catalog stay disabled until reviewed;
+/// they show up only once the subscription is ready).
+pub fn foreseen(approved: &Plan, action: &secure_account_core::PlannedAction) -> bool {
+    use secure_account_core::Action;
+    if action.destructive || action.op.is_destructive() {
+        return false;
+    }
+    if approved
+        .actions
+        .iter()
+        .any(|a| a.id == action.id && a.op == action.op)
+    {
+        return true;
+    }
+    let catalog = Catalog::builtin();
+    matches!(&action.op, Action::BatchUpdateStandardsControlAssociations { updates, .. }
+        if updates.iter().all(|u| u.association_status == "DISABLED"
+            && catalog.position(&u.security_control_id).is_none()))
+}
+
+/// Applies the approved plan, then reads again and plans again and applies that, round
+/// after round, until a plan is empty or `max_rounds` rounds ran (SPEC: subscribing a
+/// standard enables controls that exist only once it is ready, and an action that failed on
+/// something transient is planned again). A later round whose plan has actions the approved
+/// plan did not foresee ([`foreseen`]) runs only if `confirm` approves them.
+///
+/// Without a baseline (a saved plan applied as is) there is no later round. The report
+/// holds every round's results (`round` > 1 for later ones), `rounds` and `converged`, and
+/// its `score_after` comes from the last read.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_in_rounds<P: Port>(
+    port: &P,
+    planned: &Planned,
+    baseline: Option<&Baseline>,
+    options: &ApplyOptions,
+    max_rounds: u32,
+    on_event: &mut dyn FnMut(ProgressEvent<'_>),
+    confirm: &mut ConfirmRound<'_>,
+) -> Result<ApplyReport, FlowError> {
+    let scope = scope_of(&planned.plan);
+    let catalog = Catalog::builtin();
+    let mut report = apply(port, &planned.plan, options, on_event).await;
+    report.score_before = Some(evaluate(&planned.snapshot, catalog, &scope).score);
+    let mut rounds = vec![round_summary(1, &planned.plan, &report.results, vec![])];
+    let mut converged = None;
+    let mut round = 1;
+    while !report.interrupted {
+        let after = match read_snapshot(port, DEFAULT_READ_CONCURRENCY).await {
+            Ok(after) => after,
+            Err(PortError::Crashed) => {
+                report.interrupted = true;
+                break;
+            }
+            Err(e) => return Err(FlowError::ReadAfter(e)),
+        };
+        report.score_after = Some(evaluate(&after, catalog, &scope).score);
+        let Some(baseline) = baseline else {
+            break;
+        };
+        let plan = secure_account_core::plan(&after, baseline);
+        if plan.actions.is_empty() {
+            converged = Some(true);
+            break;
+        }
+        converged = Some(false);
+        if round >= max_rounds {
+            if let Some(last) = rounds.last_mut() {
+                last.stopped = Some("max_rounds".into());
+            }
+            break;
+        }
+        round += 1;
+        let unforeseen: Vec<String> = plan
+            .actions
+            .iter()
+            .filter(|a| !foreseen(&planned.plan, a))
+            .map(|a| a.id.clone())
+            .collect();
+        if !unforeseen.is_empty() && !confirm(round, &plan, &unforeseen) {
+            let mut summary = round_summary(round, &plan, &[], unforeseen);
+            summary.stopped = Some("declined".into());
+            rounds.push(summary);
+            break;
+        }
+        let mut next = apply(port, &plan, options, on_event).await;
+        let mut results: Vec<_> = next
+            .results
+            .drain(..)
+            .filter(|r| r.status != crate::report::ActionStatus::Skipped)
+            .collect();
+        for r in &mut results {
+            r.round = round;
+        }
+        rounds.push(round_summary(round, &plan, &results, unforeseen));
+        report.results.extend(results);
+        report.api_calls.retries += next.api_calls.retries;
+        for (class, n) in next.api_calls.retries_by_class {
+            *report.api_calls.retries_by_class.entry(class).or_insert(0) += n;
+        }
+        report.api_calls.standard_wait = report
+            .api_calls
+            .standard_wait
+            .plus(next.api_calls.standard_wait);
+        if next.interrupted {
+            report.interrupted = true;
+        }
+    }
+    if report.interrupted {
+        if let Some(last) = rounds.last_mut() {
+            last.stopped = Some("interrupted".into());
+        }
+        report.score_after = None;
+    }
+    report.count();
+    report.rounds = rounds;
+    report.converged = converged;
+    let (calls_then, time_then) = planned.started;
+    let calls = port.calls();
+    report.api_calls.read = calls.read - calls_then.read;
+    report.api_calls.write = calls.write - calls_then.write;
+    report.api_calls.elapsed_ms = (port.elapsed() - time_then).as_millis() as u64;
+    Ok(report)
+}
+
+fn round_summary(
+    round: u32,
+    plan: &Plan,
+    results: &[crate::report::ActionResult],
+    unforeseen: Vec<String>,
+) -> crate::report::RoundReport {
+    use crate::report::ActionStatus as S;
+    let n = |s| results.iter().filter(|r| r.status == s).count() as u32;
+    crate::report::RoundReport {
+        round,
+        actions_planned: plan.actions.len() as u32,
+        actions_applied: n(S::Applied),
+        actions_failed: n(S::Failed),
+        actions_not_run: n(S::NotRun),
+        unforeseen,
+        stopped: None,
+    }
 }

@@ -17,6 +17,7 @@ pub mod port;
 pub mod read;
 pub mod report;
 pub mod retry;
+pub mod wait;
 
 #[cfg(test)]
 mod tests;
@@ -25,7 +26,10 @@ pub use apply::{ApplyOptions, InvalidPlan, ProgressEvent, apply, check_plan};
 pub use cancel::Cancel;
 pub use flow::{FlowError, Planned};
 pub use fresh::{StalePlan, check_fresh};
-pub use port::{ActionOutput, CallCounts, Port, PortError};
+pub use port::{ActionOutput, CallCounts, Port, PortError, Unprocessed};
 pub use read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
-pub use report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
-pub use retry::{ErrorClass, RetryPolicy, classify};
+pub use report::{
+    ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION, RoundReport,
+};
+pub use retry::{ErrorClass, RetryBudget, RetryPolicy, classify};
+pub use wait::{ReadinessWait, StandardWait, wait_for_standard};

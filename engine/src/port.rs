@@ -21,6 +21,21 @@ pub struct CallCounts {
 pub struct ActionOutput {
     /// The id of a key that `create_key` created.
     pub created_key_id: Option<String>,
+    /// What an HTTP 200 answer says was not done: Security Hub's
+    /// `UnprocessedAssociationUpdates` (by control id), Inspector's `failedAccounts` (by
+    /// account id). The engine turns them into a failed action, except a control that the
+    /// region does not offer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unprocessed: Vec<Unprocessed>,
+}
+
+/// One item of an HTTP 200 answer that AWS did not process, with its `ErrorCode` and
+/// `ErrorReason`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unprocessed {
+    /// The control id (Security Hub) or account id (Inspector).
+    pub id: String,
+    pub error: AwsError,
 }
 
 /// Why a port call did not succeed.

@@ -44,16 +44,56 @@ pub struct ActionResult {
     /// The reason for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The round of an apply in rounds that ran it (1: the plan that was approved; the
+    /// field is left out for round 1).
+    #[serde(default = "first_round", skip_serializing_if = "is_first_round")]
+    pub round: u32,
+}
+
+fn first_round() -> u32 {
+    1
+}
+
+fn is_first_round(round: &u32) -> bool {
+    *round == 1
+}
+
+/// One round of an apply in rounds: the plan of that round and how its actions ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundReport {
+    pub round: u32,
+    /// Actions in the round's plan (0: the account had converged; nothing ran).
+    pub actions_planned: u32,
+    pub actions_applied: u32,
+    pub actions_failed: u32,
+    pub actions_not_run: u32,
+    /// Actions of this round's plan that the approved plan did not foresee (destructive,
+    /// or not in it), which had to be shown and approved again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unforeseen: Vec<String>,
+    /// Why no further round followed it, when not because the next plan was empty:
+    /// `max_rounds` (the bound was hit), `declined` (its unforeseen actions were not
+    /// approved; nothing of it ran), `interrupted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 /// API calls and the time they took. [`crate::apply`] counts its own run; the CLI reports
 /// the whole command instead (the reads before and after included).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiCalls {
     pub read: u64,
     pub write: u64,
-    /// Attempts that were repeated after a throttling or eventual-consistency error.
+    /// Attempts that were repeated after a retryable error (throttling, propagation, …).
     pub retries: u64,
+    /// The same retries by class of error (`throttling`, `role_propagation`,
+    /// `resource_propagation`, `standard_not_ready`, `bucket_conflict`, `vpc_dependency`).
+    #[serde(default)]
+    pub retries_by_class: std::collections::BTreeMap<String, u64>,
+    /// Reads made while waiting for Security Hub standards to become ready, and the time
+    /// waited between them.
+    #[serde(default)]
+    pub standard_wait: crate::wait::StandardWait,
     /// On the port's clock (virtual time for the simulator).
     pub elapsed_ms: u64,
 }
@@ -73,8 +113,16 @@ pub struct ApplyReport {
     /// The score after the run, from a fresh read of the account; filled by the caller.
     pub score_after: Option<Score>,
     pub api_calls: ApiCalls,
-    /// In plan order: the actions, then the plan's skipped entries.
+    /// In plan order: the actions, then the plan's skipped entries; then the actions of
+    /// later rounds (with their `round`).
     pub results: Vec<ActionResult>,
+    /// Each round of the apply: the approved plan, then each plan made from a fresh read
+    /// after it, until one is empty or the bound is hit. Empty for a single `apply`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<RoundReport>,
+    /// Whether the last read after the apply planned nothing more: the account converged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub converged: Option<bool>,
 }
 
 impl ApplyReport {
@@ -88,12 +136,21 @@ impl ApplyReport {
         self.results.iter().filter(move |r| r.status == status)
     }
 
-    /// Recomputes the counts from the results.
+    /// Recomputes the counts from the results: each action counts once, as its last
+    /// round left it (an action that failed in round 1 and applied in round 2 is applied).
     pub(crate) fn count(&mut self) {
-        let n = |s| self.results.iter().filter(|r| r.status == s).count() as u32;
+        let mut last: std::collections::BTreeMap<&str, ActionStatus> = Default::default();
+        for r in self.results.iter().filter(|r| r.action.is_some()) {
+            last.insert(r.id.as_str(), r.status);
+        }
+        let n = |s| last.values().filter(|&&x| x == s).count() as u32;
         self.actions_applied = n(ActionStatus::Applied);
         self.actions_failed = n(ActionStatus::Failed);
-        self.actions_skipped = n(ActionStatus::Skipped);
         self.actions_not_run = n(ActionStatus::NotRun);
+        self.actions_skipped = self
+            .results
+            .iter()
+            .filter(|r| r.status == ActionStatus::Skipped)
+            .count() as u32;
     }
 }

@@ -1,20 +1,47 @@
-//! Which AWS errors are worth another attempt, and how long to wait before it: bounded
-//! exponential backoff with full jitter, from a seeded generator so runs are reproducible.
+//! Which AWS errors are worth another attempt, and how long to wait before it: each class
+//! of error has its own budget (attempts and total wait), with exponential backoff and full
+//! jitter from a seeded generator so runs are reproducible.
+//!
+//! Budgets (sources in `../shared/research/aws-behaviour.md`):
+//! - throttling: 8 attempts, 200 ms doubling to 20 s;
+//! - a new IAM role not usable yet (CloudTrail's CloudWatch Logs role, Config's
+//!   service-linked role): up to 2 minutes, terraform-provider-aws's IAM
+//!   `propagationTimeout` (terraform-provider-aws issue #693 for CloudTrail);
+//! - a new bucket, bucket policy or key policy not visible yet to CloudTrail or Config:
+//!   up to 2 minutes (terraform-provider-aws's S3 and Config propagation timeouts);
+//! - Security Hub's standard not ready for control updates: up to 5 minutes (terraform
+//!   waits up to 3 minutes for `PENDING` to end; the engine also waits for readiness by
+//!   reading before the update, so this is the second line);
+//! - S3 `OperationAborted` right after `CreateBucket`: up to 1 minute;
+//! - `DependencyViolation` on `DeleteVpc` right after its subnets and gateway went: 4
+//!   attempts (a few bounded retries).
 
 use std::time::Duration;
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use secure_account_core::{Action, AwsError};
+use serde::{Deserialize, Serialize};
 
 /// What an AWS error means for the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     /// The service asked us to slow down, or had a transient fault: try again later.
     Throttling,
-    /// Something the action needs was just created and is not visible yet (a new bucket,
-    /// role or key policy): try again later.
-    EventualConsistency,
+    /// An IAM role (or its policy) created a moment ago is not usable yet by the service
+    /// that assumes it.
+    RolePropagation,
+    /// A bucket, bucket policy or KMS key (policy) created or changed a moment ago is not
+    /// visible yet to the service that checks it.
+    ResourcePropagation,
+    /// Security Hub's standard subscription is not ready for control updates yet.
+    StandardNotReady,
+    /// S3 `OperationAborted`: a conflicting operation (the bucket's creation) is still in
+    /// progress.
+    BucketConflict,
+    /// `DeleteVpc` right after its subnets and gateway went: EC2 still releases them.
+    VpcDependency,
     /// Trying again would give the same answer: the action fails.
     Permanent,
 }
@@ -22,6 +49,19 @@ pub enum ErrorClass {
 impl ErrorClass {
     pub fn is_retryable(self) -> bool {
         !matches!(self, ErrorClass::Permanent)
+    }
+
+    /// The snake_case name used in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Throttling => "throttling",
+            ErrorClass::RolePropagation => "role_propagation",
+            ErrorClass::ResourcePropagation => "resource_propagation",
+            ErrorClass::StandardNotReady => "standard_not_ready",
+            ErrorClass::BucketConflict => "bucket_conflict",
+            ErrorClass::VpcDependency => "vpc_dependency",
+            ErrorClass::Permanent => "permanent",
+        }
     }
 }
 
@@ -41,16 +81,22 @@ const THROTTLING: &[&str] = &[
     "InternalServerException",
 ];
 
-/// Error codes that a just-created dependency causes until it propagates (CloudTrail and
-/// Config checking a bucket policy or key policy, IAM roles, S3 buckets).
-const EVENTUAL_CONSISTENCY: &[&str] = &[
+/// Error codes of a role that is not usable yet (CloudTrail's CloudWatch Logs role,
+/// Config's service-linked role, a role IAM itself does not show yet).
+const ROLE_PROPAGATION: &[&str] = &[
+    "InvalidRoleException",
+    "InvalidCloudWatchLogsRoleArnException",
+    "NoSuchEntity",
+];
+
+/// Error codes of a bucket, bucket policy, log group or key policy that CloudTrail, Config
+/// or S3 cannot see yet.
+const RESOURCE_PROPAGATION: &[&str] = &[
     "InsufficientS3BucketPolicyException",
     "InsufficientEncryptionPolicyException",
     "InsufficientDeliveryPolicyException",
-    "InvalidRoleException",
+    "NoSuchBucketException",
     "NoSuchBucket",
-    "NoSuchEntity",
-    "InvalidCloudWatchLogsRoleArnException",
     "InvalidCloudWatchLogsLogGroupArnException",
     "InvalidTargetBucketForLogging",
 ];
@@ -58,42 +104,61 @@ const EVENTUAL_CONSISTENCY: &[&str] = &[
 /// Classifies an error that `action` got.
 ///
 /// `NotFoundException` is eventual consistency only for KMS (a key created a moment ago);
-/// other services use it for things that really are absent.
+/// other services use it for things that really are absent. `RESOURCE_NOT_FOUND` is a
+/// standard not ready yet only for a control association update (the whole call fails so
+/// while `StandardsControlsUpdatable` is `NOT_READY_FOR_UPDATES`). `DependencyViolation` is
+/// transient only for `DeleteVpc`: elsewhere (a subnet or gateway with network interfaces)
+/// it stays.
 pub fn classify(error: &AwsError, action: &Action) -> ErrorClass {
     let code = error.code.as_str();
     if THROTTLING.contains(&code) {
         ErrorClass::Throttling
-    } else if EVENTUAL_CONSISTENCY.contains(&code)
+    } else if ROLE_PROPAGATION.contains(&code) {
+        ErrorClass::RolePropagation
+    } else if RESOURCE_PROPAGATION.contains(&code)
         || (code == "NotFoundException" && action.service() == "kms")
     {
-        ErrorClass::EventualConsistency
+        ErrorClass::ResourcePropagation
+    } else if code == "RESOURCE_NOT_FOUND"
+        && matches!(
+            action,
+            Action::BatchUpdateStandardsControlAssociations { .. }
+        )
+    {
+        ErrorClass::StandardNotReady
+    } else if code == "OperationAborted" && action.service() == "s3" {
+        ErrorClass::BucketConflict
+    } else if code == "DependencyViolation" && matches!(action, Action::DeleteVpc { .. }) {
+        ErrorClass::VpcDependency
     } else {
         ErrorClass::Permanent
     }
 }
 
-/// How often and how long to retry.
+/// Classifies an error of a read call: throttling is worth another read, anything else
+/// is not.
+pub fn classify_read(error: &AwsError) -> ErrorClass {
+    if THROTTLING.contains(&error.code.as_str()) {
+        ErrorClass::Throttling
+    } else {
+        ErrorClass::Permanent
+    }
+}
+
+/// How often and how long one class of error is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
+pub struct RetryBudget {
     /// The first backoff ceiling; it doubles with each attempt.
     pub base: Duration,
     /// The largest backoff ceiling.
     pub cap: Duration,
-    /// Attempts per action, the first included.
+    /// Attempts per action for this class, the first included.
     pub max_attempts: u32,
+    /// The most an action waits in total for errors of this class.
+    pub max_wait: Duration,
 }
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            base: Duration::from_millis(200),
-            cap: Duration::from_secs(20),
-            max_attempts: 8,
-        }
-    }
-}
-
-impl RetryPolicy {
+impl RetryBudget {
     /// The wait after failed attempt `attempt` (1-based): uniform in
     /// `0..=min(cap, base * 2^(attempt-1))` ("full jitter").
     pub fn backoff(&self, attempt: u32, rng: &mut Jitter) -> Duration {
@@ -104,6 +169,66 @@ impl RetryPolicy {
             .min(self.cap)
             .as_millis() as u64;
         Duration::from_millis(rng.0.random_range(0..=ceiling))
+    }
+}
+
+/// The retry budget of each class of error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub throttling: RetryBudget,
+    pub role_propagation: RetryBudget,
+    pub resource_propagation: RetryBudget,
+    pub standard_not_ready: RetryBudget,
+    pub bucket_conflict: RetryBudget,
+    pub vpc_dependency: RetryBudget,
+}
+
+const fn budget(base_ms: u64, cap_ms: u64, max_attempts: u32, max_wait_s: u64) -> RetryBudget {
+    RetryBudget {
+        base: Duration::from_millis(base_ms),
+        cap: Duration::from_millis(cap_ms),
+        max_attempts,
+        max_wait: Duration::from_secs(max_wait_s),
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            throttling: budget(200, 20_000, 8, 120),
+            role_propagation: budget(1_000, 15_000, 20, 120),
+            resource_propagation: budget(500, 15_000, 20, 120),
+            standard_not_ready: budget(2_000, 30_000, 20, 300),
+            bucket_conflict: budget(500, 10_000, 10, 60),
+            vpc_dependency: budget(1_000, 8_000, 4, 30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The budget of a class; `None` for permanent errors.
+    pub fn budget(&self, class: ErrorClass) -> Option<&RetryBudget> {
+        match class {
+            ErrorClass::Throttling => Some(&self.throttling),
+            ErrorClass::RolePropagation => Some(&self.role_propagation),
+            ErrorClass::ResourcePropagation => Some(&self.resource_propagation),
+            ErrorClass::StandardNotReady => Some(&self.standard_not_ready),
+            ErrorClass::BucketConflict => Some(&self.bucket_conflict),
+            ErrorClass::VpcDependency => Some(&self.vpc_dependency),
+            ErrorClass::Permanent => None,
+        }
+    }
+
+    /// One budget for every class (tests).
+    pub fn uniform(b: RetryBudget) -> RetryPolicy {
+        RetryPolicy {
+            throttling: b,
+            role_propagation: b,
+            resource_propagation: b,
+            standard_not_ready: b,
+            bucket_conflict: b,
+            vpc_dependency: b,
+        }
     }
 }
 
@@ -152,20 +277,90 @@ mod tests {
         assert!(ErrorClass::Throttling.is_retryable());
     }
 
+    fn delete_vpc() -> Action {
+        Action::DeleteVpc {
+            vpc_id: "vpc-1".into(),
+        }
+    }
+
+    fn control_update() -> Action {
+        Action::BatchUpdateStandardsControlAssociations {
+            standards_arn: "arn".into(),
+            updates: vec![],
+        }
+    }
+
     #[test]
-    fn eventual_consistency_codes_are_retried() {
-        for code in EVENTUAL_CONSISTENCY {
+    fn propagation_codes_are_retried_in_their_class() {
+        for code in [
+            "InvalidRoleException",
+            "InvalidCloudWatchLogsRoleArnException",
+            "NoSuchEntity",
+        ] {
+            assert_eq!(class(code, &s3()), ErrorClass::RolePropagation, "{code}");
+        }
+        for code in [
+            "InsufficientS3BucketPolicyException",
+            "InsufficientEncryptionPolicyException",
+            "InsufficientDeliveryPolicyException",
+            "NoSuchBucketException",
+            "NoSuchBucket",
+            "InvalidCloudWatchLogsLogGroupArnException",
+            "InvalidTargetBucketForLogging",
+        ] {
             assert_eq!(
                 class(code, &s3()),
-                ErrorClass::EventualConsistency,
+                ErrorClass::ResourcePropagation,
                 "{code}"
             );
         }
+        for code in ROLE_PROPAGATION.iter().chain(RESOURCE_PROPAGATION) {
+            assert!(class(code, &s3()).is_retryable(), "{code}");
+        }
         assert_eq!(
             class("NotFoundException", &kms()),
-            ErrorClass::EventualConsistency
+            ErrorClass::ResourcePropagation
         );
-        assert!(ErrorClass::EventualConsistency.is_retryable());
+    }
+
+    #[test]
+    fn transient_codes_only_for_their_operations() {
+        assert_eq!(
+            class("RESOURCE_NOT_FOUND", &control_update()),
+            ErrorClass::StandardNotReady
+        );
+        assert_eq!(class("RESOURCE_NOT_FOUND", &s3()), ErrorClass::Permanent);
+        assert_eq!(class("OperationAborted", &s3()), ErrorClass::BucketConflict);
+        assert_eq!(class("OperationAborted", &kms()), ErrorClass::Permanent);
+        assert_eq!(
+            class("DependencyViolation", &delete_vpc()),
+            ErrorClass::VpcDependency
+        );
+        let subnet = Action::DeleteSubnet {
+            subnet_id: "subnet-1".into(),
+        };
+        assert_eq!(class("DependencyViolation", &subnet), ErrorClass::Permanent);
+    }
+
+    #[test]
+    fn every_retryable_class_has_a_budget() {
+        let p = RetryPolicy::default();
+        for c in [
+            ErrorClass::Throttling,
+            ErrorClass::RolePropagation,
+            ErrorClass::ResourcePropagation,
+            ErrorClass::StandardNotReady,
+            ErrorClass::BucketConflict,
+            ErrorClass::VpcDependency,
+        ] {
+            let b = p.budget(c).expect("retryable");
+            assert!(b.max_attempts > 1, "{}", c.name());
+        }
+        assert!(p.budget(ErrorClass::Permanent).is_none());
+        // Roles get a minute or two; the standard several minutes; DeleteVpc a few tries.
+        assert_eq!(p.role_propagation.max_wait, Duration::from_secs(120));
+        assert!(p.standard_not_ready.max_wait >= Duration::from_secs(180));
+        assert!(p.vpc_dependency.max_attempts <= 5);
     }
 
     #[test]
@@ -187,7 +382,7 @@ mod tests {
 
     #[test]
     fn backoff_is_bounded_and_seeded() {
-        let p = RetryPolicy::default();
+        let p = RetryPolicy::default().throttling;
         let waits = |seed| {
             let mut j = Jitter::new(seed, "us-east-1/x");
             (1..=12).map(|a| p.backoff(a, &mut j)).collect::<Vec<_>>()

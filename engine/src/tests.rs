@@ -141,6 +141,7 @@ impl Port for FakePort {
             Ok(ActionOutput {
                 created_key_id: matches!(action, Action::CreateKey { .. })
                     .then(|| format!("key-for-{action_id}")),
+                ..ActionOutput::default()
             })
         })
     }

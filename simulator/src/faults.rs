@@ -41,6 +41,24 @@ pub struct FaultPlan {
     /// After this many write calls, every later call fails with `PortError::Crashed` (the
     /// state reached so far is kept).
     pub crash_after_writes: Option<u64>,
+    /// `OperationAborted` ("A conflicting conditional operation is currently in
+    /// progress"): after `create_bucket` made a bucket, this many calls that change its
+    /// settings fail so. 0 turns it off.
+    pub bucket_conflict_lag: u32,
+    /// `DependencyViolation` on `delete_vpc` right after the VPC's last subnet and gateway
+    /// went: this many calls fail so. 0 turns it off.
+    pub vpc_teardown_lag: u32,
+    /// HTTP 200 answers that carry failures: the first this many
+    /// `batch_update_standards_control_associations` calls leave one update unprocessed
+    /// (`LIMIT_EXCEEDED`), and the first this many `enable_inspector` calls list the
+    /// account in `failedAccounts` (`INTERNAL_ERROR`). 0 turns it off.
+    pub partial_failures: u32,
+    /// Regions whose standards subscriptions end `FAILED` (`INTERNAL_ERROR`) instead of
+    /// `READY`.
+    pub failed_standards: BTreeSet<String>,
+    /// A slow Security Hub: standards subscriptions stay `PENDING` this many milliseconds
+    /// longer than the latency model says.
+    pub standard_delay_ms: u64,
 }
 
 impl Default for FaultPlan {
@@ -54,6 +72,11 @@ impl Default for FaultPlan {
             deny_actions: BTreeSet::new(),
             deny_reads: BTreeSet::new(),
             crash_after_writes: None,
+            bucket_conflict_lag: 0,
+            vpc_teardown_lag: 0,
+            partial_failures: 0,
+            failed_standards: BTreeSet::new(),
+            standard_delay_ms: 0,
         }
     }
 }
@@ -67,8 +90,9 @@ impl FaultPlan {
         }
     }
 
-    /// The transient faults a real apply meets: some throttling and a propagation lag of
-    /// two calls. Every run still terminates (at most 50 throttles).
+    /// The transient faults a real apply meets: some throttling, a propagation lag of two
+    /// calls, one `OperationAborted` after each new bucket and one `DependencyViolation`
+    /// on each emptied default VPC. Every run still terminates (at most 50 throttles).
     pub fn transient(seed: u64) -> FaultPlan {
         FaultPlan {
             seed,
@@ -76,6 +100,8 @@ impl FaultPlan {
             read_throttle_probability: 0.02,
             max_throttles: 50,
             consistency_lag: 2,
+            bucket_conflict_lag: 1,
+            vpc_teardown_lag: 1,
             ..FaultPlan::default()
         }
     }

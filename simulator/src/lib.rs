@@ -36,6 +36,10 @@
 //! | `put_alternate_contact` | 300 ms | | `enable_inspector` | 1.5 s |
 //! | `enable_macie` | 1 s | | `update_automated_discovery_configuration` | 300 ms |
 //!
+//! A standards subscription stays `PENDING` (`NOT_READY_FOR_UPDATES`) for 60 s after
+//! `batch_enable_standards` answered (`latency::AWS_STANDARD_READY`: AWS documents no
+//! typical time; terraform-provider-aws allows 3 minutes).
+//!
 //! Refused calls (throttled, denied, region not enabled) answer in 50 ms. Read calls take
 //! 50–120 ms by service (sts 50, s3 60, kms 60, logs 70, ssm 70, iam 80, guardduty 80,
 //! athena 80, account 80, config 90, cloudtrail 90, access analyzer 90, securityhub 100,
@@ -54,6 +58,7 @@
 // wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
 #![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
 
+mod asynchronous;
 mod checks;
 mod faults;
 mod latency;
@@ -91,7 +96,8 @@ pub fn virtual_clock_runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 pub use scenarios::{
-    ACCOUNT_ID, DEFAULT_REGIONS, LIVED_IN_PUBLIC_BUCKET, LIVED_IN_TRAIL_BUCKET, OPT_IN_REGIONS,
+    ACCOUNT_ID, DEFAULT_REGIONS, LIVED_IN_PUBLIC_BUCKET, LIVED_IN_TRAIL_BUCKET,
+    NEWER_FSBP_CONTROLS, OPT_IN_REGIONS,
 };
 pub use state::STATE_FORMAT_VERSION;
 
@@ -99,7 +105,7 @@ use checks::Check;
 use state::{Hidden, Ids, SavedState};
 
 /// The built-in scenarios.
-pub const SCENARIOS: &[&str] = &["fresh", "lived-in"];
+pub const SCENARIOS: &[&str] = &["fresh", "lived-in", "newer-standard"];
 
 /// Why a simulator could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -174,6 +180,9 @@ struct Run {
     write_log: Vec<WriteRecord>,
     crashed: bool,
     rate: latency::RateLimiter,
+    /// HTTP 200 answers with failures injected so far (the fault plan's
+    /// `partial_failures`): control association updates, Inspector enables.
+    partial_failures: [u32; 2],
 }
 
 impl Run {
@@ -185,6 +194,7 @@ impl Run {
             write_log: Vec::new(),
             crashed: false,
             rate: latency::RateLimiter::default(),
+            partial_failures: [0; 2],
         }
     }
 
@@ -237,10 +247,19 @@ impl Simulator {
         let account = match name {
             "fresh" => scenarios::fresh(),
             "lived-in" => scenarios::lived_in(),
+            "newer-standard" => scenarios::fresh(),
             _ => return Err(SimError::unknown_scenario(name)),
         };
         let hidden = Hidden {
             id_salt: state::hash_str(name),
+            newer_fsbp_controls: if name == "newer-standard" {
+                scenarios::NEWER_FSBP_CONTROLS
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect()
+            } else {
+                Default::default()
+            },
             ..Hidden::default()
         };
         Ok(Simulator::new(account, hidden))
@@ -306,7 +325,8 @@ impl Simulator {
         let saved = SavedState {
             format_version: STATE_FORMAT_VERSION,
             account: inner.account.clone(),
-            hidden: inner.hidden.clone(),
+            // Pending deadlines as time still to wait: the next process's clock starts at 0.
+            hidden: inner.hidden.rebased(self.now_ms()),
         };
         serde_json::to_string_pretty(&saved).expect("the state always serialises")
     }
@@ -317,6 +337,7 @@ impl Simulator {
             let inner = self.inner.get_mut().unwrap_or_else(|e| e.into_inner());
             inner.run.rng = Xoshiro256PlusPlus::seed_from_u64(faults.seed);
             inner.run.throttles_injected = 0;
+            inner.run.partial_failures = [0; 2];
         }
         self.faults = faults;
         self
@@ -356,6 +377,20 @@ impl Simulator {
         Instant::now().saturating_duration_since(self.start)
     }
 
+    fn now_ms(&self) -> u64 {
+        self.now().as_millis() as u64
+    }
+
+    /// What AWS finished meanwhile (standards subscriptions leaving `PENDING`).
+    fn settle(&self, inner: &mut Inner) {
+        asynchronous::settle(
+            &mut inner.account,
+            &mut inner.hidden,
+            &self.faults,
+            self.now_ms(),
+        );
+    }
+
     /// Performs a write call on the state at once; returns its answer and how long the
     /// caller must wait for it.
     fn execute_now(
@@ -370,11 +405,12 @@ impl Simulator {
         if inner.run.crashed {
             return Err(PortError::Crashed);
         }
+        self.settle(inner);
         inner.run.calls.write += 1;
         let service = action.service();
         let region = scope.as_str();
         let (result, rejected) = match self.decide(inner, scope, action_id, action, outputs) {
-            Ok(key) => (Ok(key), false),
+            Ok(output) => (Ok(output), false),
             Err((e, rejected)) => (Err(e), rejected),
         };
         inner.run.write_log.push(WriteRecord {
@@ -397,9 +433,7 @@ impl Simulator {
             };
             wait + self.latency.write_latency(action.name())
         };
-        let answer = result
-            .map(|created_key_id| ActionOutput { created_key_id })
-            .map_err(PortError::Aws);
+        let answer = result.map_err(PortError::Aws);
         Ok((answer, delay))
     }
 
@@ -412,7 +446,7 @@ impl Simulator {
         action_id: &str,
         action: &Action,
         outputs: &Outputs,
-    ) -> Result<Option<String>, (AwsError, bool)> {
+    ) -> Result<ActionOutput, (AwsError, bool)> {
         let service = action.service();
         let account_id = inner.account.account_id.clone();
         check_region(&inner.account, scope, action).map_err(|e| (e, true))?;
@@ -444,8 +478,30 @@ impl Simulator {
         checks::preconditions(&check, action).map_err(|e| (e, false))?;
         let creates_bucket = matches!(action, Action::CreateBucket { bucket, .. }
             if check.account.bucket(bucket).is_none());
+        if let Some(bucket) = asynchronous::bucket_setting(action)
+            && let Some(n) = inner.hidden.bucket_conflicts.get_mut(bucket)
+        {
+            *n -= 1;
+            if *n == 0 {
+                inner.hidden.bucket_conflicts.remove(bucket);
+            }
+            return Err((asynchronous::operation_aborted(), false));
+        }
+        if let Action::DeleteVpc { vpc_id } = action
+            && let Some(n) = inner.hidden.vpc_teardown_lag.get_mut(vpc_id)
+        {
+            *n -= 1;
+            if *n == 0 {
+                inner.hidden.vpc_teardown_lag.remove(vpc_id);
+            }
+            return Err((asynchronous::vpc_not_released(vpc_id), false));
+        }
+        let emptied_vpc = asynchronous::vpc_emptied(&inner.account, region, action);
+        // A 200 answer that carries failures: only what was processed takes effect.
+        let (effective, unprocessed) = self.partial(inner, region, action);
+        let effective = effective.as_ref().unwrap_or(action);
         let created_key =
-            apply_effects(inner, region, action_id, action, outputs).map_err(|e| (e, false))?;
+            apply_effects(inner, region, action_id, effective, outputs).map_err(|e| (e, false))?;
         self.after_effects(
             inner,
             region,
@@ -454,7 +510,99 @@ impl Simulator {
             created_key.as_deref(),
             creates_bucket,
         );
-        Ok(created_key)
+        if creates_bucket
+            && let Action::CreateBucket { bucket, .. } = action
+            && self.faults.bucket_conflict_lag > 0
+        {
+            inner
+                .hidden
+                .bucket_conflicts
+                .insert(bucket.clone(), self.faults.bucket_conflict_lag);
+        }
+        if let Some(vpc) = emptied_vpc
+            && self.faults.vpc_teardown_lag > 0
+        {
+            inner
+                .hidden
+                .vpc_teardown_lag
+                .insert(vpc, self.faults.vpc_teardown_lag);
+        }
+        if let Action::BatchEnableStandards { standards_arn } = action {
+            asynchronous::start_subscription(
+                &mut inner.account,
+                &mut inner.hidden,
+                region,
+                standards_arn,
+                self.now_ms() + self.latency.write_latency(action.name()).as_millis() as u64,
+                self.latency.standard_ready.as_millis() as u64 + self.faults.standard_delay_ms,
+            );
+            self.settle(inner);
+        }
+        Ok(ActionOutput {
+            created_key_id: created_key,
+            unprocessed,
+        })
+    }
+
+    /// The part of `action` AWS processes when it answers 200 with failures (`None`: all
+    /// of it), and the failures.
+    fn partial(
+        &self,
+        inner: &mut Inner,
+        region: &str,
+        action: &Action,
+    ) -> (Option<Action>, Vec<secure_account_engine::Unprocessed>) {
+        let inject = |run: &mut Run, kind: usize| {
+            let hit = run.partial_failures[kind] < self.faults.partial_failures;
+            if hit {
+                run.partial_failures[kind] += 1;
+            }
+            hit
+        };
+        if let Action::BatchUpdateStandardsControlAssociations {
+            standards_arn,
+            updates,
+        } = action
+        {
+            let Some(hub) = inner
+                .account
+                .regions
+                .get(region)
+                .and_then(|r| r.services.security_hub.known())
+                .and_then(Option::as_ref)
+            else {
+                return (None, vec![]);
+            };
+            let injected = inject(&mut inner.run, 0);
+            let unprocessed = asynchronous::unprocessed_updates(hub, updates, injected);
+            if unprocessed.is_empty() {
+                return (None, unprocessed);
+            }
+            let processed = updates
+                .iter()
+                .filter(|u| !unprocessed.iter().any(|x| x.id == u.security_control_id))
+                .cloned()
+                .collect();
+            let effective = Action::BatchUpdateStandardsControlAssociations {
+                standards_arn: standards_arn.clone(),
+                updates: processed,
+            };
+            return (Some(effective), unprocessed);
+        }
+        if matches!(action, Action::EnableInspector { .. }) && inject(&mut inner.run, 1) {
+            let failed = secure_account_engine::Unprocessed {
+                id: inner.account.account_id.clone(),
+                error: AwsError::new(
+                    "INTERNAL_ERROR",
+                    "Amazon Inspector could not enable the account; try again later",
+                ),
+            };
+            let nothing = Action::EnableInspector {
+                resource_types: vec![],
+            };
+            return (Some(nothing), vec![failed]);
+        }
+        (None, vec![])
     }
 
     /// Hidden-state bookkeeping after an action took effect.
@@ -517,6 +665,7 @@ impl Simulator {
         if inner.run.crashed {
             return Err(PortError::Crashed);
         }
+        self.settle(inner);
         let account_id = inner.account.account_id.clone();
         let calls = reads::calls(&inner.account, scope, part);
         let enabled = match scope {

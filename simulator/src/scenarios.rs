@@ -1,5 +1,7 @@
-//! The built-in accounts: `fresh` (a new account in the 17 default regions) and `lived-in`
-//! (the same account after a year of use). Built in code with deterministic ids.
+//! The built-in accounts: `fresh` (a new account in the 17 default regions), `lived-in`
+//! (the same account after a year of use) and `newer-standard` (a fresh account whose live
+//! FSBP standard, once subscribed, has two controls newer than the reviewed catalog: the
+//! account is `fresh`, the two controls are hidden state). Built in code with deterministic ids.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -147,6 +149,10 @@ fn fresh_region(region: &str, azs: u32) -> RegionServices {
         macie: Observed::Known(Macie::default()),
     }
 }
+
+/// The two controls of scenario `newer-standard`: AWS's live FSBP has them, the reviewed
+/// catalog does not (hypothetical ids of controls released after the catalog).
+pub const NEWER_FSBP_CONTROLS: [&str; 2] = ["Bedrock.1", "EC2.184"];
 
 /// A new account: 17 default regions with their default VPCs, the opt-in regions not
 /// enabled, nothing else.

@@ -38,6 +38,28 @@ pub(crate) struct Hidden {
     pub detached_internet_gateways: BTreeMap<String, BTreeSet<String>>,
     /// Changes that have not propagated yet (eventual consistency), oldest first.
     pub propagating: Vec<Propagating>,
+    /// Standards subscriptions still `PENDING`, oldest first.
+    pub pending_standards: Vec<PendingStandard>,
+    /// Controls AWS's live FSBP standard has beyond the reviewed catalog (released after
+    /// it): subscribing FSBP enables them too (scenario `newer-standard`).
+    pub newer_fsbp_controls: BTreeSet<String>,
+    /// `delete_vpc` calls that still answer `DependencyViolation` after the VPC's subnets
+    /// and gateway went, by VPC id (AWS takes a moment to release them).
+    pub vpc_teardown_lag: BTreeMap<String, u32>,
+    /// Bucket calls that still answer `OperationAborted` after `create_bucket`, by bucket.
+    pub bucket_conflicts: BTreeMap<String, u32>,
+}
+
+/// A standards subscription that AWS is still setting up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PendingStandard {
+    pub region: String,
+    pub standards_arn: String,
+    /// When it leaves `PENDING`, in milliseconds on the simulator's clock (since the
+    /// simulator was made). The clock is tokio's paused clock and starts at zero in every
+    /// process, so a saved state stores the time still to wait instead (see
+    /// `Hidden::rebased`), and a loaded one counts from its own start.
+    pub ready_at_ms: u64,
 }
 
 /// What kind of resource a propagation timer is about.
@@ -64,6 +86,16 @@ pub(crate) struct Propagating {
 }
 
 impl Hidden {
+    /// The same hidden state with pending deadlines measured from `now_ms` instead of the
+    /// simulator's start: what a simulator loading it (its clock at zero) must wait.
+    pub fn rebased(&self, now_ms: u64) -> Hidden {
+        let mut h = self.clone();
+        for p in &mut h.pending_standards {
+            p.ready_at_ms = p.ready_at_ms.saturating_sub(now_ms);
+        }
+        h
+    }
+
     /// Starts (or restarts) the propagation timer of a resource.
     pub fn start_propagation(&mut self, kind: ResourceKind, name: &str, calls: u32) {
         if calls == 0 {

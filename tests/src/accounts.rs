@@ -493,25 +493,32 @@ pub const DENIABLE_READS: [&str; 8] = [
     "us-east-1/kms_keys",
 ];
 
-/// Transient faults that every apply must ride out: bounded throttling and propagation lag,
-/// plus reads that are always denied.
+/// Transient faults that every apply must ride out: bounded throttling and propagation lag
+/// (roles, buckets, keys), `OperationAborted` after new buckets, `DependencyViolation` on
+/// emptied VPCs, standards that stay `PENDING` up to 5 minutes, HTTP 200 answers with
+/// failures (which the next round of the apply plans again), plus reads that are always
+/// denied.
 pub fn transient_faults() -> impl Strategy<Value = FaultPlan> {
     (
-        any::<u64>(),
-        0.0f64..0.1,
-        0u32..30,
-        0u32..3,
+        (any::<u64>(), 0.0f64..0.1, 0u32..30, 0u32..3),
         proptest::sample::subsequence(DENIABLE_READS.to_vec(), 0..=2),
+        (0u32..2, 0u32..3, 0u32..2, 0u64..300_000),
     )
-        .prop_map(|(seed, p, max, lag, denied)| FaultPlan {
-            seed,
-            write_throttle_probability: p,
-            read_throttle_probability: 0.0,
-            max_throttles: max,
-            consistency_lag: lag,
-            deny_reads: denied.into_iter().map(str::to_string).collect(),
-            ..FaultPlan::default()
-        })
+        .prop_map(
+            |((seed, p, max, lag), denied, (conflict, teardown, partial, ready))| FaultPlan {
+                seed,
+                write_throttle_probability: p,
+                read_throttle_probability: 0.0,
+                max_throttles: max,
+                consistency_lag: lag,
+                deny_reads: denied.into_iter().map(str::to_string).collect(),
+                bucket_conflict_lag: conflict,
+                vpc_teardown_lag: teardown,
+                partial_failures: partial,
+                standard_delay_ms: ready,
+                ..FaultPlan::default()
+            },
+        )
 }
 
 /// Action names the property tests may deny (the run then has honest failures).

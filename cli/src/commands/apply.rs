@@ -62,7 +62,32 @@ pub async fn run<P: Port>(
     let applying = interrupt::Applying::start();
     let stderr_color = use_color(global.color, Stream::Stderr);
     let mut progress = Progress::new(plan.actions.len(), stderr_color);
-    let report = flow::apply_and_verify(port, &planned, &options, &mut |e| progress.event(e)).await;
+    // Later rounds: a plan made after the approved one ran. What the approved plan did not
+    // foresee is shown and asked for again, unless `--auto-approve`.
+    let auto_approve = args.auto_approve;
+    let mut confirm_round = |round: u32, plan: &Plan, unforeseen: &[String]| -> bool {
+        eprintln!(
+            "\nRound {round}: reading the account again planned {} action(s); the approved plan \
+             did not foresee {}:",
+            plan.actions.len(),
+            unforeseen.len()
+        );
+        eprintln!("{}", render::plan_text(plan, stderr_color).trim_end());
+        if auto_approve {
+            return true;
+        }
+        confirm().is_ok()
+    };
+    let report = flow::apply_in_rounds(
+        port,
+        &planned,
+        baseline,
+        &options,
+        args.max_rounds,
+        &mut |e| progress.event(e),
+        &mut confirm_round,
+    )
+    .await;
     progress.finish();
     // Whatever the read after the apply gave, what the apply changed is kept.
     save(port)?;
@@ -203,13 +228,61 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> S
                 .join(", ")
         );
     }
+    if report.rounds.len() > 1 || report.converged == Some(false) {
+        let _ = writeln!(out, "\n{}", paint("Rounds:", BOLD, color));
+        for r in &report.rounds {
+            let stopped = match r.stopped.as_deref() {
+                Some("max_rounds") => "; the bound on rounds was hit (`--max-rounds`)",
+                Some("declined") => "; not approved, not run",
+                Some("interrupted") => "; interrupted",
+                _ => "",
+            };
+            let _ = writeln!(
+                out,
+                "  round {}: {} planned, {} applied, {} failed, {} not run{}{stopped}",
+                r.round,
+                r.actions_planned,
+                r.actions_applied,
+                r.actions_failed,
+                r.actions_not_run,
+                if r.unforeseen.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} not foreseen by the approved plan", r.unforeseen.len())
+                },
+            );
+        }
+        match report.converged {
+            Some(true) => {
+                let _ = writeln!(out, "  then nothing left to do: the plan is empty");
+            }
+            Some(false) => {
+                let _ = writeln!(
+                    out,
+                    "  the plan is not empty yet: run `secure-account plan` to see what is left"
+                );
+            }
+            None => {}
+        }
+    }
     let a = &report.api_calls;
+    let by_class = a
+        .retries_by_class
+        .iter()
+        .map(|(c, n)| format!("{n} {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let _ = writeln!(
         out,
-        "API calls: {} read, {} write, {} retries; {:.1} s elapsed{}",
+        "API calls: {} read, {} write, {} retries{}; {:.1} s elapsed{}",
         a.read,
         a.write,
         a.retries,
+        if by_class.is_empty() {
+            String::new()
+        } else {
+            format!(" ({by_class})")
+        },
         a.elapsed_ms as f64 / 1000.0,
         if simulated {
             " on the simulator's clock (AWS-like latencies)"

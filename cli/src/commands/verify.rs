@@ -33,6 +33,57 @@ struct ControlLine<'a> {
     id: &'a str,
     status: Status,
     regions_failed: &'a [String],
+    /// Why a control the reviewed catalog lacks is disabled (its association's reason).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+/// A control of the live standard that the reviewed catalog lacks, as Security Hub shows
+/// it: `disabled` (with the reason of its association) when it is disabled in every
+/// region that has it, else `no_data` (enabled somewhere, and nothing evaluates it here).
+struct LiveOnly<'a> {
+    id: &'a str,
+    status: Status,
+    reason: Option<&'a str>,
+}
+
+fn live_only_controls<'a>(
+    snapshot: &'a secure_account_core::Snapshot,
+    catalog: &Catalog,
+    regions: &std::collections::BTreeSet<String>,
+) -> Vec<LiveOnly<'a>> {
+    let mut found: std::collections::BTreeMap<&'a str, (bool, Option<&'a str>)> =
+        Default::default();
+    for (name, region) in &snapshot.regions {
+        if !regions.contains(name) {
+            continue;
+        }
+        let Some(Some(hub)) = region.services.security_hub.known() else {
+            continue;
+        };
+        for (id, a) in &hub.fsbp_controls {
+            if catalog.position(id).is_some() {
+                continue;
+            }
+            let entry = found.entry(id.as_str()).or_insert((true, None));
+            entry.0 &= !a.enabled;
+            if entry.1.is_none() {
+                entry.1 = a.disabled_reason.as_deref();
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(id, (disabled, reason))| LiveOnly {
+            id,
+            status: if disabled {
+                Status::Disabled
+            } else {
+                Status::NoData
+            },
+            reason: if disabled { reason } else { None },
+        })
+        .collect()
 }
 
 pub async fn run(
@@ -47,6 +98,7 @@ pub async fn run(
     let evaluation = evaluate(&snapshot, Catalog::builtin(), &scope);
     let tasks = manual_tasks(&snapshot, baseline.security_contact.is_some());
     let score = &evaluation.score;
+    let live_only = live_only_controls(&snapshot, Catalog::builtin(), &scope.regions);
 
     match global.output {
         OutputFormat::Json => print_json(&VerifyOutput {
@@ -59,7 +111,14 @@ pub async fn run(
                     id: &c.id,
                     status: c.status,
                     regions_failed: &c.regions_failed,
+                    reason: None,
                 })
+                .chain(live_only.iter().map(|c| ControlLine {
+                    id: c.id,
+                    status: c.status,
+                    regions_failed: &[],
+                    reason: c.reason,
+                }))
                 .collect(),
             manual_tasks: &tasks,
         })?,
@@ -112,6 +171,21 @@ pub async fn run(
                         "  {}  {regions}",
                         paint(&format!("{:<width$}", c.id), RED, color)
                     );
+                }
+            }
+            if !live_only.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "\n{}",
+                    paint("Controls newer than the reviewed catalog:", BOLD, color)
+                );
+                for c in &live_only {
+                    let status = match c.status {
+                        Status::Disabled => "disabled",
+                        Status::Passed | Status::Failed | Status::NoData => "enabled",
+                    };
+                    let reason = c.reason.map(|r| format!(": {r}")).unwrap_or_default();
+                    let _ = writeln!(out, "  {}  {status}{reason}", c.id);
                 }
             }
             if !tasks.is_empty() {

@@ -406,6 +406,7 @@ pub fn baselined() -> Snapshot {
             standards: BTreeMap::new(),
             fsbp_controls,
             finding_aggregator: home.then(|| "ALL_REGIONS".to_string()),
+            ..SecurityHub::default()
         }));
     }
     s

@@ -356,10 +356,7 @@ impl<'a> Planner<'a> {
                     .get(control)
                     .cloned()
                     .unwrap_or_else(|| {
-                        format!(
-                            "not yet reviewed: not in the reviewed catalog {}",
-                            self.catalog.version
-                        )
+                        format!("not yet reviewed (catalog {})", self.catalog.version)
                     }),
             ),
         }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::action::{Action, ControlAssociationUpdate};
 use crate::catalog::{ControlStatus, fsbp_standards_arn};
 use crate::part::Part;
+use crate::plan::SkipReason;
 use crate::snapshot::{Observed, RegionServices, SecurityHub};
 
 use super::Planner;
@@ -59,7 +60,34 @@ impl<'a> Planner<'a> {
             );
         }
         let mut standard_id = None;
-        if !subscribed {
+        let recorder = s
+            .config
+            .known()
+            .and_then(|c| c.recorders.first())
+            .map(|x| x.name.clone());
+        let recorder_id = format!(
+            "{r}/put_configuration_recorder/{}",
+            recorder
+                .clone()
+                .unwrap_or_else(|| self.b.names.config_recorder.clone())
+        );
+        if !subscribed && recorder.is_none() && !self.action_ids.contains(&recorder_id) {
+            self.skip(
+                &format!("{r}/batch_enable_standards"),
+                r,
+                SkipReason::NoConfigRecorder,
+                "FSBP's controls are Config rules: the region has no Config recorder (or it \
+                 could not be read) and this plan creates none, so a subscription would end \
+                 INCOMPLETE (NO_AVAILABLE_CONFIGURATION_RECORDER); the standard and its \
+                 control associations are not planned"
+                    .into(),
+            );
+        } else if !subscribed {
+            // FSBP's controls are Config rules: a subscription made while the region has no
+            // configuration recorder ends `INCOMPLETE` with
+            // `NO_AVAILABLE_CONFIGURATION_RECORDER` (API_StandardsStatusReason), so the
+            // standard follows the region's recorder when this plan creates it.
+            let deps = enable_id.iter().cloned().chain([recorder_id]).collect();
             standard_id = self.push(
                 r,
                 None,
@@ -67,7 +95,7 @@ impl<'a> Planner<'a> {
                     standards_arn: standard.clone(),
                 },
                 &[],
-                enable_id.iter().cloned().collect(),
+                deps,
             );
         }
         // Each control's association now (subscribing enables every control of the
@@ -109,7 +137,7 @@ impl<'a> Planner<'a> {
                 update(id, association.enabled, reason.as_ref());
             }
         }
-        if !updates.is_empty() {
+        if !updates.is_empty() && (subscribed || standard_id.is_some()) {
             updates.sort();
             self.push(
                 r,

@@ -73,6 +73,15 @@ pub(crate) fn propagation_error(
             }
         }
         Action::PutDeliveryChannel { s3_bucket_name, .. } => {
+            // Config's own spelling for a bucket it cannot see yet (not S3's `NoSuchBucket`).
+            dep(
+                Bucket,
+                s3_bucket_name,
+                AwsError::new(
+                    "NoSuchBucketException",
+                    format!("Cannot find a S3 bucket with an appropriate name: {s3_bucket_name}"),
+                ),
+            );
             let error = || {
                 AwsError::new(
                     "InsufficientDeliveryPolicyException",
@@ -82,7 +91,6 @@ pub(crate) fn propagation_error(
                     ),
                 )
             };
-            dep(Bucket, s3_bucket_name, error());
             dep(BucketPolicy, s3_bucket_name, error());
         }
         Action::PutConfigurationRecorder { role_arn, .. } => {

@@ -2,6 +2,7 @@
 //! finding aggregator.
 
 use secure_account_core::action::ControlAssociationUpdate;
+use secure_account_core::snapshot::StandardReadiness;
 
 use super::*;
 
@@ -62,12 +63,21 @@ pub(super) fn batch_update_standards_control_associations(
             "StandardsControlAssociationUpdates must not be empty",
         );
     }
-    // AWS answers 200 with UnprocessedAssociationUpdates; the adapter turns the first
-    // unprocessed update into the call's error, with the update's error code.
     if !hub.standards.contains_key(standards_arn) {
         return err(
             "RESOURCE_NOT_FOUND",
             format!("The standard {standards_arn} is not enabled in this account"),
+        );
+    }
+    // While the subscription is not ready for updates the whole call fails so (API
+    // reference of BatchUpdateStandardsControlAssociations).
+    if hub.readiness(standards_arn) == StandardReadiness::Pending {
+        return err(
+            "RESOURCE_NOT_FOUND",
+            format!(
+                "The standard subscription for {standards_arn} is not ready for updates \
+                 (StandardsControlsUpdatable: NOT_READY_FOR_UPDATES)"
+            ),
         );
     }
     for u in updates {
@@ -77,17 +87,9 @@ pub(super) fn batch_update_standards_control_associations(
                 format!("Invalid AssociationStatus {}", u.association_status),
             );
         }
-        if !hub.fsbp_controls.is_empty() && !hub.fsbp_controls.contains_key(&u.security_control_id)
-        {
-            return err(
-                "RESOURCE_NOT_FOUND",
-                format!(
-                    "Control {} is not associated with the standard {standards_arn}",
-                    u.security_control_id
-                ),
-            );
-        }
     }
+    // A control the region's standard lacks is not an error of the call: AWS answers 200
+    // and lists it in UnprocessedAssociationUpdates (`asynchronous::unprocessed_updates`).
     Ok(())
 }
 

@@ -1,0 +1,320 @@
+//! What AWS does later or only in part: standards subscriptions that stay `PENDING`, new
+//! buckets that answer `OperationAborted`, a VPC not deletable at once after its subnets and
+//! gateway went, and HTTP 200 answers with failures.
+
+use secure_account_core::Catalog;
+use secure_account_core::snapshot::{NOT_READY_FOR_UPDATES, StandardReadiness};
+
+use super::*;
+
+fn subscribe(region: &str) -> Action {
+    Action::BatchEnableStandards {
+        standards_arn: fsbp_standards_arn(region),
+    }
+}
+
+fn disable(region: &str, control: &str) -> Action {
+    Action::BatchUpdateStandardsControlAssociations {
+        standards_arn: fsbp_standards_arn(region),
+        updates: vec![ControlAssociationUpdate {
+            security_control_id: control.into(),
+            association_status: "DISABLED".into(),
+            updated_reason: Some("test".into()),
+        }],
+    }
+}
+
+fn hub(h: &H, region: &str) -> secure_account_core::snapshot::SecurityHub {
+    h.services(region)
+        .security_hub
+        .known()
+        .cloned()
+        .flatten()
+        .expect("hub enabled")
+}
+
+fn with_ready_after(secs: u64) -> LatencyModel {
+    LatencyModel {
+        standard_ready: Duration::from_secs(secs),
+        ..LatencyModel::zero()
+    }
+}
+
+/// A region with a hub and a Config recorder, ready to subscribe.
+async fn hub_and_recorder(h: &mut H, region: &str) {
+    h.ok(GLOBAL, slr_config()).await;
+    h.ok(region, put_recorder("default")).await;
+    h.ok(region, enable_hub()).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_subscription_is_pending_then_ready() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_ready_after(60));
+    let mut h = H::new(sim);
+    hub_and_recorder(&mut h, HOME).await;
+    h.ok(HOME, subscribe(HOME)).await;
+    let arn = fsbp_standards_arn(HOME);
+    let pending = hub(&h, HOME);
+    assert_eq!(pending.standards[&arn], "PENDING");
+    assert_eq!(pending.controls_updatable[&arn], NOT_READY_FOR_UPDATES);
+    assert_eq!(pending.readiness(&arn), StandardReadiness::Pending);
+    // Updates fail as AWS answers them while NOT_READY_FOR_UPDATES.
+    let e = h
+        .code(HOME, disable(HOME, "EC2.172"), "RESOURCE_NOT_FOUND")
+        .await;
+    assert!(e.message.contains("NOT_READY_FOR_UPDATES"), "{e}");
+    tokio::time::sleep(Duration::from_secs(59)).await;
+    h.code(HOME, disable(HOME, "EC2.172"), "RESOURCE_NOT_FOUND")
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    h.ok(HOME, disable(HOME, "EC2.172")).await;
+    let ready = hub(&h, HOME);
+    assert_eq!(ready.standards[&arn], "READY");
+    assert!(ready.controls_updatable.is_empty());
+    assert_eq!(ready.readiness(&arn), StandardReadiness::Ready);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_read_shows_the_pending_subscription_and_its_end() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_ready_after(30));
+    let mut h = H::new(sim);
+    hub_and_recorder(&mut h, HOME).await;
+    h.ok(HOME, subscribe(HOME)).await;
+    let arn = fsbp_standards_arn(HOME);
+    assert_eq!(read_hub(&h.sim).await.standards[&arn], "PENDING");
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert_eq!(read_hub(&h.sim).await.standards[&arn], "READY");
+}
+
+async fn read_hub(sim: &Simulator) -> secure_account_core::snapshot::SecurityHub {
+    match sim.read_part(&HOME.into(), Part::SecurityHub).await {
+        Ok(PartValue::SecurityHub(Some(hub))) => hub,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_a_recorder_the_subscription_ends_incomplete() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_ready_after(10));
+    let mut h = H::new(sim);
+    h.ok(HOME, enable_hub()).await;
+    h.ok(HOME, subscribe(HOME)).await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    // Any call lets the simulator see the time pass.
+    h.ok(HOME, slr_config_in_global_is_elsewhere()).await;
+    let arn = fsbp_standards_arn(HOME);
+    let hub = hub(&h, HOME);
+    assert_eq!(hub.standards[&arn], "INCOMPLETE");
+    assert_eq!(
+        hub.readiness(&arn),
+        StandardReadiness::Ended {
+            status: "INCOMPLETE".into(),
+            reason: "NO_AVAILABLE_CONFIGURATION_RECORDER".into(),
+        }
+    );
+}
+
+/// A harmless regional call.
+fn slr_config_in_global_is_elsewhere() -> Action {
+    Action::EnableEbsEncryptionByDefault {}
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_standards_region_ends_failed() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_faults(FaultPlan {
+            failed_standards: [HOME.to_string()].into(),
+            ..FaultPlan::seeded(1)
+        });
+    let mut h = H::new(sim);
+    hub_and_recorder(&mut h, HOME).await;
+    h.ok(HOME, subscribe(HOME)).await;
+    let arn = fsbp_standards_arn(HOME);
+    assert_eq!(
+        hub(&h, HOME).readiness(&arn),
+        StandardReadiness::Ended {
+            status: "FAILED".into(),
+            reason: "INTERNAL_ERROR".into(),
+        }
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pending_deadline_survives_save_and_load() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_ready_after(60));
+    let mut h = H::new(sim);
+    hub_and_recorder(&mut h, HOME).await;
+    h.ok(HOME, subscribe(HOME)).await;
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let saved = h.sim.to_state_json();
+    assert!(saved.contains("\"ready_at_ms\": 40000"), "{saved}");
+    // A new process: its clock starts again; 40 s are still to wait.
+    let loaded = Simulator::from_state_json(&saved).unwrap();
+    let mut h2 = H::new(loaded);
+    h2.code(HOME, disable(HOME, "EC2.172"), "RESOURCE_NOT_FOUND")
+        .await;
+    tokio::time::sleep(Duration::from_secs(40)).await;
+    h2.ok(HOME, disable(HOME, "EC2.172")).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn newer_standard_subscribes_controls_the_catalog_lacks() {
+    let mut h = H::new(Simulator::scenario("newer-standard").unwrap());
+    hub_and_recorder(&mut h, HOME).await;
+    h.ok(HOME, subscribe(HOME)).await;
+    let subscribed = hub(&h, HOME);
+    for id in NEWER_FSBP_CONTROLS {
+        assert!(Catalog::builtin().get(id).is_none(), "{id}");
+        assert!(subscribed.fsbp_controls[id].enabled, "{id}");
+    }
+    // Kept across save and load (hidden state).
+    let again = Simulator::from_state_json(&h.sim.to_state_json()).unwrap();
+    let mut h2 = H::new(again);
+    h2.ok("eu-west-1", enable_hub()).await;
+    h2.ok("eu-west-1", put_recorder("default")).await;
+    h2.ok("eu-west-1", subscribe("eu-west-1")).await;
+    assert!(
+        hub(&h2, "eu-west-1")
+            .fsbp_controls
+            .contains_key("Bedrock.1")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_new_bucket_answers_operation_aborted() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_faults(FaultPlan {
+            bucket_conflict_lag: 2,
+            ..FaultPlan::seeded(1)
+        });
+    let mut h = H::new(sim);
+    h.ok(HOME, create_bucket("b-1")).await;
+    let versioning = Action::PutBucketVersioning {
+        bucket: "b-1".into(),
+        status: VersioningStatus::Enabled,
+    };
+    for _ in 0..2 {
+        let e = h.code(HOME, versioning.clone(), "OperationAborted").await;
+        assert!(e.message.contains("conflicting conditional operation"));
+    }
+    h.ok(HOME, versioning).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn delete_vpc_answers_dependency_violation_right_after_its_subnets_went() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_faults(FaultPlan {
+            vpc_teardown_lag: 2,
+            ..FaultPlan::seeded(1)
+        });
+    let mut h = H::new(sim);
+    let region = "eu-west-3";
+    let v = default_vpc(&h, region);
+    h.ok(
+        region,
+        Action::DetachInternetGateway {
+            internet_gateway_id: v.internet_gateways[0].clone(),
+            vpc_id: v.vpc_id.clone(),
+        },
+    )
+    .await;
+    h.ok(
+        region,
+        Action::DeleteInternetGateway {
+            internet_gateway_id: v.internet_gateways[0].clone(),
+        },
+    )
+    .await;
+    for s in &v.subnets {
+        h.ok(
+            region,
+            Action::DeleteSubnet {
+                subnet_id: s.subnet_id.clone(),
+            },
+        )
+        .await;
+    }
+    let delete_vpc = Action::DeleteVpc {
+        vpc_id: v.vpc_id.clone(),
+    };
+    for _ in 0..2 {
+        h.code(region, delete_vpc.clone(), "DependencyViolation")
+            .await;
+    }
+    h.ok(region, delete_vpc).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn control_updates_answer_200_with_unprocessed_updates() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_faults(FaultPlan {
+            partial_failures: 1,
+            ..FaultPlan::seeded(1)
+        });
+    let mut h = H::new(sim);
+    hub_and_recorder(&mut h, HOME).await;
+    h.ok(HOME, subscribe(HOME)).await;
+    let two = Action::BatchUpdateStandardsControlAssociations {
+        standards_arn: fsbp_standards_arn(HOME),
+        updates: ["EC2.172", "Nope.1"]
+            .into_iter()
+            .map(|c| ControlAssociationUpdate {
+                security_control_id: c.into(),
+                association_status: "DISABLED".into(),
+                updated_reason: Some("test".into()),
+            })
+            .collect(),
+    };
+    let out = h.run(HOME, two.clone()).await.expect("HTTP 200");
+    let codes: Vec<_> = out
+        .unprocessed
+        .iter()
+        .map(|u| (u.id.as_str(), u.error.code.as_str()))
+        .collect();
+    // The first update was refused (the injected LIMIT_EXCEEDED); a control the region's
+    // standard does not have comes back NOT_FOUND.
+    assert_eq!(
+        codes,
+        [("EC2.172", "LIMIT_EXCEEDED"), ("Nope.1", "NOT_FOUND")]
+    );
+    assert!(hub(&h, HOME).fsbp_controls["EC2.172"].enabled);
+    assert!(!hub(&h, HOME).fsbp_controls.contains_key("Nope.1"));
+    // The fault is spent: the next call processes EC2.172.
+    let out = h.run(HOME, two).await.unwrap();
+    assert_eq!(out.unprocessed.len(), 1);
+    assert!(!hub(&h, HOME).fsbp_controls["EC2.172"].enabled);
+}
+
+#[tokio::test(start_paused = true)]
+async fn inspector_answers_200_with_failed_accounts() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_faults(FaultPlan {
+            partial_failures: 1,
+            ..FaultPlan::seeded(1)
+        });
+    let mut h = H::new(sim);
+    let enable = Action::EnableInspector {
+        resource_types: vec!["EC2".into()],
+    };
+    let out = h.run(HOME, enable.clone()).await.expect("HTTP 200");
+    assert_eq!(out.unprocessed.len(), 1);
+    assert_eq!(out.unprocessed[0].id, ACCT);
+    assert_eq!(out.unprocessed[0].error.code, "INTERNAL_ERROR");
+    assert!(!h.services(HOME).inspector.known().unwrap().ec2);
+    let out = h.run(HOME, enable).await.unwrap();
+    assert!(out.unprocessed.is_empty());
+    assert!(h.services(HOME).inspector.known().unwrap().ec2);
+}
