@@ -325,6 +325,7 @@ pub async fn read_vpcs(ec2: &Client) -> Result<Vec<Vpc>, AwsError> {
             vpc.network_interfaces.push(NetworkInterface {
                 network_interface_id: id.to_string(),
                 description: n.description().unwrap_or_default().to_string(),
+                subnet_id: n.subnet_id().map(str::to_string),
             });
         }
     }

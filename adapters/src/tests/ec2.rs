@@ -299,6 +299,7 @@ async fn vpcs_gather_everything_in_them() {
                 NetworkInterface::builder()
                     .network_interface_id("eni-1")
                     .vpc_id("vpc-d")
+                    .subnet_id("subnet-d1")
                     .description("web server")
                     .build(),
             )
@@ -416,7 +417,8 @@ async fn vpcs_gather_everything_in_them() {
             }],
             network_interfaces: vec![snap::NetworkInterface {
                 network_interface_id: "eni-1".into(),
-                description: "web server".into()
+                description: "web server".into(),
+                subnet_id: Some("subnet-d1".into()),
             }],
             flow_logs: vec![],
             endpoints: vec![],
