@@ -64,6 +64,7 @@ pub fn vary(fresh: &Snapshot, seed: u64) -> Snapshot {
             vpc.network_interfaces.push(NetworkInterface {
                 network_interface_id: format!("eni-{seed:08x}{:04x}", rng.below(0xffff)),
                 description: "bench workload".into(),
+                subnet_id: None,
             });
         }
         if rng.chance(20) {

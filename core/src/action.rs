@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::part::{Reach, Scope};
 use crate::snapshot::{
-    InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
+    ArchiveFilter, InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
 };
 
 /// A reference to a KMS key: one that exists, or one that an earlier action of the plan
@@ -301,13 +301,13 @@ pub enum Action {
     CreateArchiveRule {
         analyzer_name: String,
         rule_name: String,
-        filter: BTreeMap<String, Vec<String>>,
+        filter: ArchiveFilter,
     },
     /// `access-analyzer:UpdateArchiveRule`: replaces the filter of an adopted rule.
     UpdateArchiveRule {
         analyzer_name: String,
         rule_name: String,
-        filter: BTreeMap<String, Vec<String>>,
+        filter: ArchiveFilter,
     },
 
     // ---- EC2 ----

@@ -221,6 +221,7 @@ pub fn lived_in() -> Snapshot {
             .map(|(i, d)| NetworkInterface {
                 network_interface_id: sid("eni", &format!("{region}/default"), i as u64 + 1),
                 description: (*d).into(),
+                subnet_id: default_vpc.subnets.first().map(|s| s.subnet_id.clone()),
             })
             .collect();
         default_vpc.security_groups.push(SecurityGroup {
@@ -249,10 +250,12 @@ pub fn lived_in() -> Snapshot {
             NetworkInterface {
                 network_interface_id: sid("eni", &scope, 1),
                 description: "Interface for NAT Gateway nat-0a1b2c3d4e5f67890".into(),
+                subnet_id: app.subnets.first().map(|s| s.subnet_id.clone()),
             },
             NetworkInterface {
                 network_interface_id: sid("eni", &scope, 2),
                 description: "Primary network interface".into(),
+                subnet_id: app.subnets.last().map(|s| s.subnet_id.clone()),
             },
         ];
         app.flow_logs = vec![sid("fl", &scope, 1)];

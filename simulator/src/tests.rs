@@ -10,8 +10,8 @@ use secure_account_core::action::{ControlAssociationUpdate, DetectorFeature, Key
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::snapshot::{
-    InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices,
-    VersioningStatus,
+    Criterion, InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock,
+    RegionServices, VersioningStatus,
 };
 use secure_account_core::{Action, AwsError, Observed, Outputs, Snapshot};
 use secure_account_engine::{ActionOutput, Port, PortError};
@@ -1344,7 +1344,7 @@ async fn access_analyzer_errors() {
         rule_name: "r".into(),
         filter: filter
             .iter()
-            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+            .map(|(k, v)| (k.to_string(), Criterion::eq(vec![v.to_string()])))
             .collect(),
     };
     h.code(
@@ -1371,9 +1371,29 @@ async fn access_analyzer_errors() {
         Action::UpdateArchiveRule {
             analyzer_name: "a".into(),
             rule_name: "missing".into(),
-            filter: BTreeMap::from([("principal.AWS".into(), vec!["1".into()])]),
+            filter: BTreeMap::from([("principal.AWS".into(), Criterion::eq(vec!["1".into()]))]),
         },
         "ResourceNotFoundException",
+    )
+    .await;
+    // AWS's Criterion: at most 20 values, and at least one condition.
+    let with = |c: Criterion| Action::UpdateArchiveRule {
+        analyzer_name: "a".into(),
+        rule_name: "r".into(),
+        filter: BTreeMap::from([("principal.AWS".into(), c)]),
+    };
+    let many: Vec<String> = (0..21).map(|i| format!("{:012}", i)).collect();
+    h.code(HOME, with(Criterion::eq(many)), "ValidationException")
+        .await;
+    h.code(HOME, with(Criterion::default()), "ValidationException")
+        .await;
+    h.ok(
+        HOME,
+        with(Criterion {
+            neq: Some(vec!["111122223333".into()]),
+            exists: Some(true),
+            ..Criterion::default()
+        }),
     )
     .await;
 }
@@ -1471,7 +1491,12 @@ async fn a_default_vpc_with_interfaces_never_disappears() {
             "DependencyViolation",
         )
         .await;
-        for s in &v.subnets {
+        // The subnets that hold an interface (EC2 lets their siblings go).
+        for s in v.subnets.iter().filter(|s| {
+            v.network_interfaces
+                .iter()
+                .any(|e| e.subnet_id.as_deref().is_none_or(|id| id == s.subnet_id))
+        }) {
             h.code(
                 region,
                 Action::DeleteSubnet {
@@ -2210,6 +2235,63 @@ async fn create_bucket_needs_the_location_constraint_of_its_region() {
     h.ok("eu-west-1", with("b-1", Some("eu-west-1"))).await;
     h.ok("us-east-1", with("b-2", None)).await;
     assert_eq!(h.sim.account().bucket("b-1").unwrap().region, "eu-west-1");
+}
+
+/// EC2 refuses `DeleteSubnet` only for the subnet that holds a network interface, not its
+/// siblings (research note, "EC2 and VPC"); an interface whose subnet is unknown blocks
+/// every subnet of its VPC.
+#[tokio::test(start_paused = true)]
+async fn delete_subnet_is_refused_only_where_an_interface_is() {
+    let region = "eu-west-3";
+    let mut account = Simulator::scenario("fresh").unwrap().account();
+    let vpc = account
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .vpcs
+        .known_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|v| v.is_default)
+        .unwrap();
+    let busy = vpc.subnets[0].subnet_id.clone();
+    let free = vpc.subnets[1].subnet_id.clone();
+    vpc.network_interfaces
+        .push(secure_account_core::snapshot::NetworkInterface {
+            network_interface_id: "eni-1".into(),
+            description: "Primary network interface".into(),
+            subnet_id: Some(busy.clone()),
+        });
+    let mut h = H::new(Simulator::from_snapshot(account.clone()));
+    h.code(
+        region,
+        Action::DeleteSubnet { subnet_id: busy },
+        "DependencyViolation",
+    )
+    .await;
+    h.ok(region, Action::DeleteSubnet { subnet_id: free }).await;
+    // Where the interface is not known, every subnet of its VPC is refused.
+    let vpc = account
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .vpcs
+        .known_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|v| v.is_default)
+        .unwrap();
+    vpc.network_interfaces[0].subnet_id = None;
+    let last = vpc.subnets[2].subnet_id.clone();
+    let mut h = H::new(Simulator::from_snapshot(account));
+    h.code(
+        region,
+        Action::DeleteSubnet { subnet_id: last },
+        "DependencyViolation",
+    )
+    .await;
 }
 
 mod asynchronous;

@@ -81,6 +81,7 @@ fn main() {
             vpc.network_interfaces.push(NetworkInterface {
                 network_interface_id: id.to_string(),
                 description: "Primary network interface".into(),
+                subnet_id: None,
             });
         }
     }

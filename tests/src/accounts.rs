@@ -208,6 +208,7 @@ impl AccountSpec {
                     default.network_interfaces.push(NetworkInterface {
                         network_interface_id: format!("eni-0{i:016x}"),
                         description: "Primary network interface".into(),
+                        subnet_id: None,
                     });
                 }
                 if spec.customer_sg_in_default_vpc {
@@ -237,6 +238,7 @@ impl AccountSpec {
                     network_interfaces: vec![NetworkInterface {
                         network_interface_id: format!("eni-0a{i:015x}"),
                         description: "workload".into(),
+                        subnet_id: None,
                     }],
                     ..Vpc::default()
                 });

@@ -107,9 +107,13 @@ pub(super) fn delete_subnet(c: &Check<'_>, subnet_id: &str) -> Result<(), AwsErr
             format!("The subnet ID '{subnet_id}' does not exist"),
         );
     };
-    // The snapshot places interfaces in VPCs, not subnets: any interface in the VPC
-    // may be in this subnet, so EC2 (as simulated) refuses.
-    if !vpc.network_interfaces.is_empty() {
+    // EC2 refuses only the subnet that holds an interface; an interface whose subnet is not
+    // known may be in any subnet of its VPC.
+    if vpc
+        .network_interfaces
+        .iter()
+        .any(|eni| eni.subnet_id.as_deref().is_none_or(|s| s == subnet_id))
+    {
         return err(
             "DependencyViolation",
             format!("The subnet '{subnet_id}' has dependencies and cannot be deleted."),
