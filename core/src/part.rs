@@ -235,7 +235,13 @@ impl Part {
                 Part::Roles => (
                     Account,
                     "iam",
-                    &["iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy"],
+                    &[
+                        "iam:ListRoles",
+                        "iam:GetRole",
+                        "iam:ListRoleTags",
+                        "iam:ListRolePolicies",
+                        "iam:GetRolePolicy",
+                    ],
                 ),
                 Part::AccountPublicAccessBlock => {
                     (Account, "s3control", &["s3:GetAccountPublicAccessBlock"])
@@ -254,6 +260,7 @@ impl Part {
                         "s3:GetBucketPolicy",
                         "s3:GetLifecycleConfiguration",
                         "s3:GetBucketLogging",
+                        "s3:GetBucketTagging",
                     ],
                 ),
                 Part::SecurityContact => (Account, "account", &["account:GetAlternateContact"]),
@@ -303,7 +310,11 @@ impl Part {
                         "kms:ListResourceTags",
                     ],
                 ),
-                Part::LogGroups => (Regional, "logs", &["logs:DescribeLogGroups"]),
+                Part::LogGroups => (
+                    Regional,
+                    "logs",
+                    &["logs:DescribeLogGroups", "logs:ListTagsForResource"],
+                ),
                 Part::Analyzers => (
                     Regional,
                     "accessanalyzer",

@@ -109,6 +109,10 @@ pub enum SkipReason {
     /// A paid feature the baseline declines: the controls it serves are disabled with its
     /// reason.
     FeatureDeclined,
+    /// A bucket, role, log group or key alias carries one of the baseline's names but is
+    /// not the tool's (no tag, not serving this account's trail or Config): it is left
+    /// alone; `[names]` in the baseline picks another name.
+    NameTaken,
 }
 
 impl SkipReason {

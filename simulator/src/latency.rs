@@ -47,6 +47,7 @@ fn aws_write_ms(kind: ActionKind) -> u64 {
         K::CreateServiceLinkedRole => 400,
         K::CreateRole => 300,
         K::PutRolePolicy => 150,
+        K::UpdateAssumeRolePolicy => 150,
         K::UpdateAccountPasswordPolicy => 150,
         K::PutConfigurationRecorder => 300,
         K::PutDeliveryChannel => 500,
@@ -256,7 +257,10 @@ mod tests {
     fn every_action_has_an_aws_like_latency() {
         let m = LatencyModel::aws_like();
         assert_eq!(
-            m.latency(&Action::CreateBucket { bucket: "b".into() }),
+            m.latency(&Action::CreateBucket {
+                bucket: "b".into(),
+                tags: Default::default()
+            }),
             ms(300)
         );
         assert_eq!(

@@ -442,7 +442,7 @@ impl Simulator {
             return Err((error, false));
         }
         checks::preconditions(&check, action).map_err(|e| (e, false))?;
-        let creates_bucket = matches!(action, Action::CreateBucket { bucket }
+        let creates_bucket = matches!(action, Action::CreateBucket { bucket, .. }
             if check.account.bucket(bucket).is_none());
         let created_key =
             apply_effects(inner, region, action_id, action, outputs).map_err(|e| (e, false))?;

@@ -299,7 +299,12 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         CreateRole {
             role_name,
             assume_role_policy_document,
+            ..
         } => iam::create_role(c, role_name, assume_role_policy_document),
+        UpdateAssumeRolePolicy {
+            role_name,
+            policy_document,
+        } => iam::update_assume_role_policy(c, role_name, policy_document),
         PutRolePolicy {
             role_name,
             policy_name,
@@ -318,7 +323,7 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         StartConfigurationRecorder { name } => config::start_configuration_recorder(c, name),
 
         // ---- S3 ----
-        CreateBucket { bucket } => s3::create_bucket(c, bucket),
+        CreateBucket { bucket, .. } => s3::create_bucket(c, bucket),
         PutPublicAccessBlock { bucket, .. }
         | PutBucketVersioning { bucket, .. }
         | PutBucketOwnershipControls { bucket, .. }
@@ -338,7 +343,7 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         EnableKeyRotation { key } => kms::enable_key_rotation(c, key),
 
         // ---- CloudWatch Logs ----
-        CreateLogGroup { log_group_name } => logs::create_log_group(c, log_group_name),
+        CreateLogGroup { log_group_name, .. } => logs::create_log_group(c, log_group_name),
         PutRetentionPolicy {
             log_group_name,
             retention_in_days,

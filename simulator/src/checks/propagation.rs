@@ -127,6 +127,7 @@ pub(crate) fn propagation_error(
         | Action::UpdateDetector { .. }
         | Action::CreateServiceLinkedRole { .. }
         | Action::CreateRole { .. }
+        | Action::UpdateAssumeRolePolicy { .. }
         | Action::PutRolePolicy { .. }
         | Action::UpdateAccountPasswordPolicy { .. }
         | Action::StartConfigurationRecorder { .. }
@@ -176,13 +177,13 @@ pub(crate) fn propagation_started(
     created_key: Option<&str>,
 ) -> Option<(ResourceKind, String)> {
     match action {
-        Action::CreateBucket { bucket } => Some((ResourceKind::Bucket, bucket.clone())),
+        Action::CreateBucket { bucket, .. } => Some((ResourceKind::Bucket, bucket.clone())),
         Action::PutBucketPolicy { bucket, .. } => {
             Some((ResourceKind::BucketPolicy, bucket.clone()))
         }
-        Action::CreateRole { role_name, .. } | Action::PutRolePolicy { role_name, .. } => {
-            Some((ResourceKind::Role, role_name.clone()))
-        }
+        Action::CreateRole { role_name, .. }
+        | Action::UpdateAssumeRolePolicy { role_name, .. }
+        | Action::PutRolePolicy { role_name, .. } => Some((ResourceKind::Role, role_name.clone())),
         Action::CreateServiceLinkedRole { aws_service_name } => Some((
             ResourceKind::Role,
             service_linked_role_name(aws_service_name),
