@@ -260,9 +260,14 @@ or a JSON list of controls). Without it, the live standard is read from the acco
 controls Security Hub lists in the regions where the standard is subscribed. Exits 0 when \
 there is no difference, 2 when there is one (like `plan --detailed-exitcode`).
 
+With `--write FILE`, the other catalog is also saved as a catalog file: review it, fill in \
+the placeholders of live controls the reviewed catalog lacks, and replace \
+`core/data/fsbp-catalog.json` with it (README, \"Reviewing an FSBP update\").
+
 Examples:
   secure-account controls diff --against next-catalog.json
-  secure-account --sim-state account.json controls diff --output json")]
+  secure-account --sim-state account.json controls diff --output json
+  secure-account --sim-state account.json controls diff --write next-catalog.json")]
     Diff(ControlsDiffArgs),
 }
 
@@ -271,6 +276,10 @@ pub struct ControlsDiffArgs {
     /// The catalog to compare with (default: the account's live standard)
     #[arg(long, value_name = "FILE")]
     pub against: Option<PathBuf>,
+    /// Also save the other catalog (the live standard: the reviewed catalog plus its
+    /// unknown controls as placeholders) as a catalog file, for review
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
 }
 
 /// Command names, for [`normalize_args`].

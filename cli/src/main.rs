@@ -53,12 +53,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let global = &cli.global;
     match &cli.command {
         Command::Controls(ControlsCommand::List) => controls::list(global),
-        Command::Controls(ControlsCommand::Diff(args)) => match &args.against {
-            Some(path) => controls::diff_file(global, path),
-            None => {
-                Account::from_args(global)?.run(async |sim| controls::diff_live(sim, global).await)
+        Command::Controls(ControlsCommand::Diff(args)) => {
+            let write = args.write.as_deref();
+            match &args.against {
+                Some(path) => controls::diff_file(global, path, write),
+                None => Account::from_args(global)?
+                    .run(async |sim| controls::diff_live(sim, global, write).await),
             }
-        },
+        }
         Command::Baseline(BaselineCommand::Show) => {
             let baseline = load_baseline(global)?;
             if global.simulate.is_some() || global.sim_state.is_some() {

@@ -766,3 +766,52 @@ fn cost_itemises_the_baseline_with_its_assumptions() {
     assert_eq!(plan["monthly_cost"]["change"], cost["plan_change"]);
     assert_eq!(cost["switches"].as_array().unwrap().len(), 3);
 }
+
+/// Issue 7, item 6: `controls diff --write FILE` saves the live standard as a catalog
+/// file for review: the reviewed catalog plus the live controls it lacks, as placeholders
+/// that say so; the saved file then diffs like any catalog file.
+#[test]
+fn controls_diff_writes_the_live_standard_as_a_catalog_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("account.json");
+    let state = state.to_str().unwrap();
+    let applied = run(&[
+        "--simulate",
+        "--sim-state",
+        state,
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&applied), 0, "{}", transcript(&applied));
+    // AWS adds a control to the standard after the catalog was reviewed.
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
+    saved["account"]["regions"]["eu-west-1"]["services"]["security_hub"]["fsbp_controls"]["EC2.999"] =
+        serde_json::json!({"enabled": true});
+    std::fs::write(state, saved.to_string()).unwrap();
+    let out = dir.path().join("next-catalog.json");
+    let out_s = out.to_str().unwrap();
+    let diff = run(&["--sim-state", state, "controls", "diff", "--write", out_s]);
+    assert_eq!(code(&diff), 2, "{}", transcript(&diff));
+    assert!(
+        transcript(&diff).contains("EC2.999"),
+        "{}",
+        transcript(&diff)
+    );
+    assert!(stderr(&diff).contains("wrote catalog"), "{}", stderr(&diff));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let new = written["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "EC2.999")
+        .expect("the live control is in the written catalog");
+    assert!(
+        new["title"].as_str().unwrap().starts_with("NOT REVIEWED"),
+        "{new}"
+    );
+    assert!(written["version"].as_str().unwrap().ends_with("+live"));
+    // The written file is a catalog: diffing against it names the new control.
+    let again = run(&["controls", "diff", "--against", out_s, "--output", "json"]);
+    assert_eq!(code(&again), 2, "{}", transcript(&again));
+    assert_eq!(json(&again)["added"], serde_json::json!(["EC2.999"]));
+}

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::part::{Part, Reach, Scope};
 use crate::snapshot::{
-    InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
+    ArchiveFilter, InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
 };
 
 /// A reference to a KMS key: one that exists, or one that an earlier action of the plan
@@ -186,9 +186,13 @@ pub enum Action {
     // ---- S3 ----
     /// `s3:CreateBucket` in the action's region, with the tool's tags
     /// (`CreateBucketConfiguration.Tags`, so the bucket is never untagged, even after a
-    /// crash). Precondition: the name is free.
+    /// crash). Precondition: the name is free. Outside us-east-1 AWS requires
+    /// `CreateBucketConfiguration.LocationConstraint` = the region (and refuses it in
+    /// us-east-1).
     CreateBucket {
         bucket: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location_constraint: Option<String>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         tags: BTreeMap<String, String>,
     },
@@ -314,13 +318,13 @@ pub enum Action {
     CreateArchiveRule {
         analyzer_name: String,
         rule_name: String,
-        filter: BTreeMap<String, Vec<String>>,
+        filter: ArchiveFilter,
     },
     /// `access-analyzer:UpdateArchiveRule`: replaces the filter of an adopted rule.
     UpdateArchiveRule {
         analyzer_name: String,
         rule_name: String,
-        filter: BTreeMap<String, Vec<String>>,
+        filter: ArchiveFilter,
     },
 
     // ---- EC2 ----
@@ -796,6 +800,7 @@ mod tests {
             Action::EnableEbsEncryptionByDefault {},
             Action::CreateBucket {
                 bucket: "b".into(),
+                location_constraint: None,
                 tags: Default::default(),
             },
             Action::PutAccountPublicAccessBlock {

@@ -509,6 +509,21 @@ impl Baseline {
                 ),
             });
         }
+        let distinct: std::collections::BTreeSet<&String> =
+            self.trusted_principals.iter().collect();
+        if distinct.len() > crate::snapshot::Criterion::MAX_VALUES {
+            return Err(BaselineError::Invalid {
+                field: "trusted_principals".into(),
+                message: format!(
+                    "{} accounts, but an Access Analyzer archive rule's criterion takes at most \
+                     {} values (API Criterion); trust at most {} accounts, or archive the rest \
+                     with your own rules",
+                    distinct.len(),
+                    crate::snapshot::Criterion::MAX_VALUES,
+                    crate::snapshot::Criterion::MAX_VALUES
+                ),
+            });
+        }
         for p in &self.trusted_principals {
             if p.len() != 12 || !p.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(BaselineError::Invalid {
@@ -727,5 +742,34 @@ mod tests {
     fn round_trips_through_toml() {
         let b = Baseline::seed_2024_08();
         assert_eq!(Baseline::from_toml(&b.to_toml()).unwrap(), b);
+    }
+
+    /// Issue 7, item 7: an archive rule's criterion takes at most 20 values; a baseline
+    /// with more trusted principals is refused with the reason, not sent to fail at AWS.
+    #[test]
+    fn more_trusted_principals_than_a_criterion_takes_are_refused() {
+        let list: Vec<String> = (0..21).map(|i| format!("\"{:012}\"", i)).collect();
+        let err = Baseline::from_toml(&format!("trusted_principals = [{}]\n", list.join(", ")))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at most 20 values"), "{err}");
+        let ok: Vec<String> = (0..20).map(|i| format!("\"{:012}\"", i)).collect();
+        assert!(
+            Baseline::from_toml(&format!("trusted_principals = [{}]\n", ok.join(", "))).is_ok()
+        );
+    }
+
+    /// Snapshots of earlier versions wrote a criterion as its `eq` list.
+    #[test]
+    fn an_archive_criterion_reads_the_api_object_or_a_plain_list() {
+        use crate::snapshot::Criterion;
+        let old: Criterion = serde_json::from_str(r#"["111122223333"]"#).unwrap();
+        assert_eq!(old, Criterion::eq(vec!["111122223333".into()]));
+        let new: Criterion = serde_json::from_str(r#"{"neq": ["1"], "exists": true}"#).unwrap();
+        assert_eq!(new.neq.as_deref(), Some(&["1".to_string()][..]));
+        assert_eq!(
+            serde_json::to_string(&new).unwrap(),
+            r#"{"neq":["1"],"exists":true}"#
+        );
     }
 }

@@ -271,6 +271,50 @@ impl Catalog {
         d
     }
 
+    /// This catalog with the live standard's controls it lacks added, for review
+    /// (`controls diff --write`): each added control is a placeholder that names itself and
+    /// says what to fill in from the AWS controls reference before it is relied on.
+    pub fn with_live_controls<'a>(&self, live: impl IntoIterator<Item = &'a str>) -> Catalog {
+        let mut controls = self.controls.clone();
+        for id in live {
+            if self.get(id).is_none() {
+                controls.push(Control {
+                    id: id.to_string(),
+                    title: "NOT REVIEWED: in the live standard, not in the reviewed catalog; fill \
+                            in title, severity, resource types, scope, date added and rule from \
+                            the Security Hub controls reference"
+                        .into(),
+                    severity: Severity::Medium,
+                    resource_types: Vec::new(),
+                    regional: true,
+                    added: "unknown".into(),
+                    status: ControlStatus::Active,
+                    config_rule: None,
+                    schedule: "unknown".into(),
+                    renamed_to: None,
+                    offered_in: None,
+                });
+            }
+        }
+        controls.sort_by_key(|c| control_sort_key(&c.id));
+        Catalog::new(
+            format!("{}+live", self.version),
+            self.standard.clone(),
+            format!(
+                "{}; controls added from the account's live standard",
+                self.source
+            ),
+            controls,
+        )
+    }
+
+    /// The catalog file's JSON (the shape of `core/data/fsbp-catalog.json`).
+    pub fn to_file_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a catalog always serialises");
+        text.push('\n');
+        text
+    }
+
     /// Reads a catalog file, or a JSON list of controls (the research file's shape).
     pub fn from_json_or_list(text: &str) -> Result<Catalog, serde_json::Error> {
         match serde_json::from_str::<Vec<Control>>(text) {

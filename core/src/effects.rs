@@ -195,7 +195,7 @@ pub fn apply(
             }));
         }
         // ---- buckets ----
-        Action::CreateBucket { bucket, tags } => {
+        Action::CreateBucket { bucket, tags, .. } => {
             let buckets = bucket_list(snapshot, region, action)?;
             if !buckets.iter().any(|b| &b.name == bucket) {
                 buckets.push(Bucket {

@@ -462,8 +462,8 @@ pub struct Analyzer {
     pub kind: String,
     /// `ACTIVE`, `CREATING`, `DISABLED`, `FAILED`.
     pub status: String,
-    /// Archive rules by name: filter key to the values it must equal.
-    pub archive_rules: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Archive rules by name: each rule's filter, finding field to criterion.
+    pub archive_rules: BTreeMap<String, ArchiveFilter>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -718,4 +718,70 @@ pub struct Macie {
     /// Buckets excluded from automated discovery (its classification scope).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub excluded_buckets: Vec<String>,
+}
+
+/// An IAM Access Analyzer archive rule's filter: a finding field (`principal.AWS`) to the
+/// criterion it must meet; a finding is archived when every criterion holds.
+pub type ArchiveFilter = BTreeMap<String, Criterion>;
+
+/// One criterion of an archive rule's filter (Access Analyzer API `Criterion`): the field
+/// equals one of `eq`, equals none of `neq`, contains one of `contains`, or exists.
+/// AWS takes at most [`Criterion::MAX_VALUES`] values in each list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Criterion {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eq: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub neq: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contains: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+}
+
+impl Criterion {
+    /// The most values `eq`, `neq` or `contains` may hold (API_Criterion: 1 to 20 items).
+    pub const MAX_VALUES: usize = 20;
+
+    /// The field equals one of `values`.
+    pub fn eq(values: Vec<String>) -> Criterion {
+        Criterion {
+            eq: Some(values),
+            ..Criterion::default()
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Criterion {
+    /// The API's object, or a plain list of values (`eq`), as snapshots of earlier
+    /// versions wrote it.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Criterion, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Object {
+            #[serde(default)]
+            eq: Option<Vec<String>>,
+            #[serde(default)]
+            neq: Option<Vec<String>>,
+            #[serde(default)]
+            contains: Option<Vec<String>>,
+            #[serde(default)]
+            exists: Option<bool>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Values(Vec<String>),
+            Object(Object),
+        }
+        Ok(match Form::deserialize(d)? {
+            Form::Values(values) => Criterion::eq(values),
+            Form::Object(o) => Criterion {
+                eq: o.eq,
+                neq: o.neq,
+                contains: o.contains,
+                exists: o.exists,
+            },
+        })
+    }
 }

@@ -259,6 +259,7 @@ mod tests {
         assert_eq!(
             m.latency(&Action::CreateBucket {
                 bucket: "b".into(),
+                location_constraint: None,
                 tags: Default::default()
             }),
             ms(300)

@@ -10,8 +10,8 @@ use secure_account_core::action::{ControlAssociationUpdate, DetectorFeature, Key
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::snapshot::{
-    InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices,
-    VersioningStatus,
+    Criterion, InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock,
+    RegionServices, VersioningStatus,
 };
 use secure_account_core::{Action, AwsError, Observed, Outputs, Snapshot};
 use secure_account_engine::{ActionOutput, Port, PortError};
@@ -191,6 +191,16 @@ fn create_bucket(name: &str) -> Action {
     Action::CreateBucket {
         tags: Default::default(),
         bucket: name.into(),
+        location_constraint: None,
+    }
+}
+
+/// `create_bucket` outside us-east-1, with the location constraint AWS wants there.
+fn create_bucket_in(region: &str, name: &str) -> Action {
+    Action::CreateBucket {
+        bucket: name.into(),
+        location_constraint: Some(region.into()),
+        tags: Default::default(),
     }
 }
 
@@ -836,14 +846,15 @@ async fn s3_bucket_errors() {
     h.ok(HOME, create_bucket(LOG_BUCKET)).await;
     h.code(
         "eu-west-1",
-        create_bucket(LOG_BUCKET),
+        create_bucket_in("eu-west-1", LOG_BUCKET),
         "BucketAlreadyOwnedByYou",
     )
     .await;
-    h.ok("eu-west-1", create_bucket("eu-bucket-1")).await;
+    h.ok("eu-west-1", create_bucket_in("eu-west-1", "eu-bucket-1"))
+        .await;
     h.code(
         "eu-west-1",
-        create_bucket("eu-bucket-1"),
+        create_bucket_in("eu-west-1", "eu-bucket-1"),
         "BucketAlreadyOwnedByYou",
     )
     .await;
@@ -967,7 +978,8 @@ async fn s3_server_access_logging() {
     .await;
     h.ok(HOME, logging(LOG_BUCKET, LOG_BUCKET)).await;
     // Logs stay in the source bucket's region.
-    h.ok("eu-west-1", create_bucket("eu-logs-123")).await;
+    h.ok("eu-west-1", create_bucket_in("eu-west-1", "eu-logs-123"))
+        .await;
     h.ok(
         "eu-west-1",
         put_policy("eu-logs-123", log_bucket_policy("eu-logs-123", LOG_BUCKET)),
@@ -1376,7 +1388,7 @@ async fn access_analyzer_errors() {
         rule_name: "r".into(),
         filter: filter
             .iter()
-            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+            .map(|(k, v)| (k.to_string(), Criterion::eq(vec![v.to_string()])))
             .collect(),
     };
     h.code(
@@ -1403,9 +1415,29 @@ async fn access_analyzer_errors() {
         Action::UpdateArchiveRule {
             analyzer_name: "a".into(),
             rule_name: "missing".into(),
-            filter: BTreeMap::from([("principal.AWS".into(), vec!["1".into()])]),
+            filter: BTreeMap::from([("principal.AWS".into(), Criterion::eq(vec!["1".into()]))]),
         },
         "ResourceNotFoundException",
+    )
+    .await;
+    // AWS's Criterion: at most 20 values, and at least one condition.
+    let with = |c: Criterion| Action::UpdateArchiveRule {
+        analyzer_name: "a".into(),
+        rule_name: "r".into(),
+        filter: BTreeMap::from([("principal.AWS".into(), c)]),
+    };
+    let many: Vec<String> = (0..21).map(|i| format!("{:012}", i)).collect();
+    h.code(HOME, with(Criterion::eq(many)), "ValidationException")
+        .await;
+    h.code(HOME, with(Criterion::default()), "ValidationException")
+        .await;
+    h.ok(
+        HOME,
+        with(Criterion {
+            neq: Some(vec!["111122223333".into()]),
+            exists: Some(true),
+            ..Criterion::default()
+        }),
     )
     .await;
 }
@@ -2268,4 +2300,37 @@ async fn logs_never_go_to_a_log_bucket_whose_block_failed() {
             "{name}"
         );
     }
+}
+
+/// S3's CreateBucket: outside us-east-1 the location constraint must name the region; in
+/// us-east-1 there must be none (S3 API reference, CreateBucketConfiguration).
+#[tokio::test(start_paused = true)]
+async fn create_bucket_needs_the_location_constraint_of_its_region() {
+    let mut h = H::new(Simulator::scenario("fresh").unwrap());
+    let with = |name: &str, constraint: Option<&str>| Action::CreateBucket {
+        bucket: name.into(),
+        location_constraint: constraint.map(str::to_string),
+        tags: Default::default(),
+    };
+    h.code(
+        "eu-west-1",
+        with("b-1", None),
+        "IllegalLocationConstraintException",
+    )
+    .await;
+    h.code(
+        "eu-west-1",
+        with("b-1", Some("eu-west-2")),
+        "IllegalLocationConstraintException",
+    )
+    .await;
+    h.code(
+        "us-east-1",
+        with("b-2", Some("us-east-1")),
+        "InvalidLocationConstraint",
+    )
+    .await;
+    h.ok("eu-west-1", with("b-1", Some("eu-west-1"))).await;
+    h.ok("us-east-1", with("b-2", None)).await;
+    assert_eq!(h.sim.account().bucket("b-1").unwrap().region, "eu-west-1");
 }

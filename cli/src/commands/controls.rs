@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::account::read_snapshot;
 
 use crate::args::{GlobalArgs, OutputFormat};
-use crate::output::{CLI_FORMAT_VERSION, print_json, print_text};
+use crate::output::{CLI_FORMAT_VERSION, print_json, print_text, write_atomic};
 
 pub fn list(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::builtin();
@@ -87,7 +87,11 @@ struct DiffOutput<'a> {
 }
 
 /// `controls diff --against FILE`.
-pub fn diff_file(global: &GlobalArgs, path: &Path) -> anyhow::Result<ExitCode> {
+pub fn diff_file(
+    global: &GlobalArgs,
+    path: &Path,
+    write: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the catalog `{}`", path.display()))?;
     let other = Catalog::from_json_or_list(&text).with_context(|| {
@@ -98,11 +102,18 @@ pub fn diff_file(global: &GlobalArgs, path: &Path) -> anyhow::Result<ExitCode> {
     })?;
     let reviewed = Catalog::builtin();
     let label = format!("{} (catalog {})", path.display(), other.version);
+    if let Some(out) = write {
+        save(out, &other)?;
+    }
     print_diff(global, reviewed, &label, &reviewed.diff(&other))
 }
 
 /// `controls diff` against the standard the account runs.
-pub async fn diff_live(port: &impl Port, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+pub async fn diff_live(
+    port: &impl Port,
+    global: &GlobalArgs,
+    write: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let snapshot = read_snapshot(port).await?;
     let mut live: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     let mut regions = 0;
@@ -122,7 +133,24 @@ pub async fn diff_live(port: &impl Port, global: &GlobalArgs) -> anyhow::Result<
     }
     let reviewed = Catalog::builtin();
     let label = format!("the live standard ({regions} region(s))");
+    if let Some(out) = write {
+        save(out, &reviewed.with_live_controls(live.iter().copied()))?;
+    }
     print_diff(global, reviewed, &label, &reviewed.diff_ids(live))
+}
+
+/// Saves `catalog` as a catalog file for review, and says so on stderr.
+fn save(path: &Path, catalog: &Catalog) -> anyhow::Result<()> {
+    write_atomic(path, &catalog.to_file_json())
+        .with_context(|| format!("cannot write the catalog to `{}`", path.display()))?;
+    eprintln!(
+        "wrote catalog {} ({} controls) to {}: review it, then replace \
+         core/data/fsbp-catalog.json with it",
+        catalog.version,
+        catalog.controls.len(),
+        path.display()
+    );
+    Ok(())
 }
 
 fn print_diff(

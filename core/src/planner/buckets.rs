@@ -179,6 +179,7 @@ impl<'a> Planner<'a> {
                     Some(name),
                     Action::CreateBucket {
                         bucket: name.into(),
+                        location_constraint: (region != "us-east-1").then(|| region.to_string()),
                         tags: [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into(),
                     },
                     &[],

@@ -1,11 +1,9 @@
 //! Regional services: IAM Access Analyzer, Athena, Systems Manager, Inspector, Macie.
 
-use std::collections::BTreeMap;
-
 use crate::action::Action;
 use crate::effects::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING};
 use crate::part::Part;
-use crate::snapshot::RegionServices;
+use crate::snapshot::{ArchiveFilter, Criterion, RegionServices};
 
 use super::{GUARDDUTY_FREQUENCY, Planner};
 
@@ -55,8 +53,9 @@ impl<'a> Planner<'a> {
         let mut principals = self.b.trusted_principals.clone();
         principals.sort();
         principals.dedup();
-        let filter: BTreeMap<String, Vec<String>> =
-            [("principal.AWS".to_string(), principals)].into();
+        // The baseline refuses more principals than one criterion takes (Criterion::MAX_VALUES).
+        let filter: ArchiveFilter =
+            [("principal.AWS".to_string(), Criterion::eq(principals))].into();
         let rule = self.b.names.archive_rule.clone();
         match existing.and_then(|a| a.archive_rules.get(&rule)) {
             None => {

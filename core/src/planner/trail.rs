@@ -531,13 +531,17 @@ impl<'a> Planner<'a> {
             }]
         })
         .to_string();
+        // The trust policy the CloudTrail user guide documents for this role ("Sending
+        // events to CloudWatch Logs"): the service principal, no condition. No source shows
+        // CloudTrail presenting aws:SourceAccount or aws:SourceArn when it assumes the role,
+        // and a condition it does not satisfy would make every CreateTrail fail
+        // (shared/research/aws-behaviour.md).
         let trust = json!({
             "Version": "2012-10-17",
             "Statement": [{
                 "Effect": "Allow",
                 "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": self.account}}
+                "Action": "sts:AssumeRole"
             }]
         });
         let mut role_deps = vec![];

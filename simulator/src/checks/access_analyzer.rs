@@ -1,6 +1,6 @@
 //! IAM Access Analyzer: analyzers and archive rules.
 
-use std::collections::BTreeMap;
+use secure_account_core::snapshot::{ArchiveFilter, Criterion};
 
 use super::*;
 
@@ -40,7 +40,7 @@ pub(super) fn create_archive_rule(
     c: &Check<'_>,
     analyzer_name: &str,
     rule_name: &str,
-    filter: &BTreeMap<String, Vec<String>>,
+    filter: &ArchiveFilter,
 ) -> Result<(), AwsError> {
     let Some(a) = analyzer(c, analyzer_name) else {
         return err(
@@ -62,7 +62,7 @@ pub(super) fn update_archive_rule(
     c: &Check<'_>,
     analyzer_name: &str,
     rule_name: &str,
-    filter: &BTreeMap<String, Vec<String>>,
+    filter: &ArchiveFilter,
 ) -> Result<(), AwsError> {
     let Some(a) = analyzer(c, analyzer_name) else {
         return err(
@@ -88,14 +88,38 @@ pub(super) fn analyzer<'a>(
         .and_then(|a| a.iter().find(|a| a.name == name))
 }
 
-pub(super) fn archive_filter(
-    filter: &std::collections::BTreeMap<String, Vec<String>>,
-) -> Result<(), AwsError> {
-    if filter.is_empty() || filter.values().any(Vec::is_empty) {
+/// AWS's validation of an archive rule's filter (API_Criterion): at least one criterion,
+/// each with at least one condition, and 1 to 20 values in each list.
+pub(super) fn archive_filter(filter: &ArchiveFilter) -> Result<(), AwsError> {
+    if filter.is_empty() {
         return err(
             "ValidationException",
-            "An archive rule needs a filter with at least one criterion and one value",
+            "An archive rule needs a filter with at least one criterion",
         );
+    }
+    for (field, c) in filter {
+        let lists = [("eq", &c.eq), ("neq", &c.neq), ("contains", &c.contains)];
+        if lists.iter().all(|(_, l)| l.is_none()) && c.exists.is_none() {
+            return err(
+                "ValidationException",
+                format!("the criterion for `{field}` has no eq, neq, contains or exists"),
+            );
+        }
+        for (name, list) in lists {
+            if let Some(values) = list
+                && !(1..=Criterion::MAX_VALUES).contains(&values.len())
+            {
+                return err(
+                    "ValidationException",
+                    format!(
+                        "1 validation error detected: Value at 'filter.{field}.member.{name}' \
+                         failed to satisfy constraint: Member must have length less than or \
+                         equal to {} and greater than or equal to 1",
+                        Criterion::MAX_VALUES
+                    ),
+                );
+            }
+        }
     }
     Ok(())
 }

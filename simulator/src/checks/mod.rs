@@ -323,7 +323,11 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         StartConfigurationRecorder { name } => config::start_configuration_recorder(c, name),
 
         // ---- S3 ----
-        CreateBucket { bucket, .. } => s3::create_bucket(c, bucket),
+        CreateBucket {
+            bucket,
+            location_constraint,
+            ..
+        } => s3::create_bucket(c, bucket, location_constraint.as_deref()),
         PutPublicAccessBlock { bucket, .. }
         | PutBucketVersioning { bucket, .. }
         | PutBucketOwnershipControls { bucket, .. }

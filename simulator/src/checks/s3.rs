@@ -3,8 +3,40 @@
 use super::*;
 
 /// `create_bucket`.
-pub(super) fn create_bucket(c: &Check<'_>, bucket: &str) -> Result<(), AwsError> {
+pub(super) fn create_bucket(
+    c: &Check<'_>,
+    bucket: &str,
+    location_constraint: Option<&str>,
+) -> Result<(), AwsError> {
     bucket_name(bucket)?;
+    // The regional endpoint wants the region as the location constraint, except us-east-1,
+    // which wants none (S3 API reference, CreateBucket / CreateBucketConfiguration).
+    match (c.region, location_constraint) {
+        ("us-east-1", None) => {}
+        ("us-east-1", Some(_)) => {
+            return err(
+                "InvalidLocationConstraint",
+                "The specified location-constraint is not valid",
+            );
+        }
+        (_, None) => {
+            return err(
+                "IllegalLocationConstraintException",
+                "The unspecified location constraint is incompatible for the region specific \
+                 endpoint this request was sent to.",
+            );
+        }
+        (region, Some(constraint)) if constraint != region => {
+            return err(
+                "IllegalLocationConstraintException",
+                format!(
+                    "The {constraint} location constraint is incompatible for the region \
+                     specific endpoint this request was sent to."
+                ),
+            );
+        }
+        (_, Some(_)) => {}
+    }
     match c.bucket(bucket) {
         // S3's legacy behaviour in us-east-1: re-creating your own bucket there
         // answers 200 OK (and changes nothing).
