@@ -1,7 +1,5 @@
 //! IAM Access Analyzer: the region's analyzers and their archive rules (regional).
 
-use std::collections::BTreeMap;
-
 use aws_sdk_accessanalyzer::Client;
 use aws_sdk_accessanalyzer::types::Criterion;
 use futures::{StreamExt, TryStreamExt};
@@ -36,14 +34,26 @@ pub async fn read_analyzers(aa: &Client) -> Result<Vec<Analyzer>, AwsError> {
             let archive_rules = rules
                 .iter()
                 .map(|r| {
-                    let filter: BTreeMap<String, Vec<String>> = r
+                    let sorted = |v: &[String]| -> Option<Vec<String>> {
+                        (!v.is_empty()).then(|| {
+                            let mut v = v.to_vec();
+                            v.sort();
+                            v
+                        })
+                    };
+                    let filter: secure_account_core::snapshot::ArchiveFilter = r
                         .filter()
                         .iter()
-                        .filter(|(_, c)| !Criterion::eq(c).is_empty())
                         .map(|(k, c)| {
-                            let mut values = Criterion::eq(c).to_vec();
-                            values.sort();
-                            (k.clone(), values)
+                            (
+                                k.clone(),
+                                secure_account_core::snapshot::Criterion {
+                                    eq: sorted(Criterion::eq(c)),
+                                    neq: sorted(Criterion::neq(c)),
+                                    contains: sorted(Criterion::contains(c)),
+                                    exists: c.exists(),
+                                },
+                            )
                         })
                         .collect();
                     (r.rule_name().to_string(), filter)

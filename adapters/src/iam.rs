@@ -167,6 +167,13 @@ pub async fn read_roles(iam: &Client) -> Result<Vec<IamRole>, AwsError> {
                     .assume_role_policy_document()
                     .map(|d| trusted_services(&url_decoded(d)))
                     .unwrap_or_default(),
+                assume_role_policy_document: r
+                    .assume_role_policy_document()
+                    .map(url_decoded)
+                    .unwrap_or_default(),
+                // ListRoles does not return tags (GetRole and ListRoleTags do): not read
+                // yet, so a role counts as not the tool's until the tag read lands.
+                tags: BTreeMap::new(),
                 inline_policies: BTreeMap::new(),
             };
             if !role.path.starts_with(SERVICE_LINKED_PATH) {

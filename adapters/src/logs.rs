@@ -22,6 +22,8 @@ pub async fn read_log_groups(logs: &Client) -> Result<Vec<LogGroup>, AwsError> {
             Some(LogGroup {
                 name: g.log_group_name()?.to_string(),
                 retention_in_days: g.retention_in_days().and_then(|d| u32::try_from(d).ok()),
+                // DescribeLogGroups returns no tags (ListTagsForResource does): not read yet.
+                tags: Default::default(),
             })
         })
         .collect();

@@ -138,6 +138,8 @@ async fn read_bucket(
         lifecycle_rules: rules,
         logging_target,
         logging_prefix,
+        // GetBucketTagging is not read yet: a bucket counts as not the tool's until it is.
+        tags: Default::default(),
     }))
 }
 

@@ -50,6 +50,29 @@ pub async fn read_security_hub(
             ))
         })
         .collect();
+    // GetEnabledStandards: whether each standard takes control updates yet, and why one
+    // ended INCOMPLETE or FAILED.
+    let controls_updatable: BTreeMap<String, String> = subscriptions
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.standards_arn()?.to_string(),
+                s.standards_controls_updatable()?.as_str().to_string(),
+            ))
+        })
+        .collect();
+    let status_reasons: BTreeMap<String, String> = subscriptions
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.standards_arn()?.to_string(),
+                s.standards_status_reason()?
+                    .status_reason_code()?
+                    .as_str()
+                    .to_string(),
+            ))
+        })
+        .collect();
     let mut fsbp_controls = BTreeMap::new();
     if let Some(sub) = subscriptions
         .iter()
@@ -112,6 +135,8 @@ pub async fn read_security_hub(
             .map_or("", |g| g.as_str())
             .to_string(),
         standards,
+        controls_updatable,
+        status_reasons,
         fsbp_controls,
         finding_aggregator,
     }))

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::part::{Reach, Scope};
+use crate::part::{Part, Reach, Scope};
 use crate::snapshot::{
     ArchiveFilter, InternetGatewayBlockMode, PasswordPolicy, PublicAccessBlock, VersioningStatus,
 };
@@ -141,10 +141,19 @@ pub enum Action {
     /// `iam:CreateServiceLinkedRole`: e.g. `AWSServiceRoleForConfig` for
     /// `config.amazonaws.com`. Precondition: the role does not exist.
     CreateServiceLinkedRole { aws_service_name: String },
-    /// `iam:CreateRole`: a role that `service` may assume. Precondition: no role of that name.
+    /// `iam:CreateRole`: a role that `service` may assume, with the tool's tags (so a
+    /// later run knows the role is its own). Precondition: no role of that name.
     CreateRole {
         role_name: String,
         assume_role_policy_document: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        tags: BTreeMap<String, String>,
+    },
+    /// `iam:UpdateAssumeRolePolicy`: replaces the trust policy of a role the tool owns.
+    /// Precondition: the role exists.
+    UpdateAssumeRolePolicy {
+        role_name: String,
+        policy_document: String,
     },
     /// `iam:PutRolePolicy`: sets an inline policy of a role (creates or replaces it).
     PutRolePolicy {
@@ -175,13 +184,17 @@ pub enum Action {
     StartConfigurationRecorder { name: String },
 
     // ---- S3 ----
-    /// `s3:CreateBucket` in the action's region. Precondition: the name is free. Outside
-    /// us-east-1 AWS requires `CreateBucketConfiguration.LocationConstraint` = the region
-    /// (and refuses it in us-east-1).
+    /// `s3:CreateBucket` in the action's region, with the tool's tags
+    /// (`CreateBucketConfiguration.Tags`, so the bucket is never untagged, even after a
+    /// crash). Precondition: the name is free. Outside us-east-1 AWS requires
+    /// `CreateBucketConfiguration.LocationConstraint` = the region (and refuses it in
+    /// us-east-1).
     CreateBucket {
         bucket: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         location_constraint: Option<String>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        tags: BTreeMap<String, String>,
     },
     /// `s3:PutPublicAccessBlock` on a bucket.
     PutPublicAccessBlock {
@@ -243,8 +256,12 @@ pub enum Action {
     EnableKeyRotation { key: KeyRef },
 
     // ---- CloudWatch Logs ----
-    /// `logs:CreateLogGroup`. Precondition: no group of that name.
-    CreateLogGroup { log_group_name: String },
+    /// `logs:CreateLogGroup`, with the tool's tags. Precondition: no group of that name.
+    CreateLogGroup {
+        log_group_name: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        tags: BTreeMap<String, String>,
+    },
     /// `logs:PutRetentionPolicy`.
     PutRetentionPolicy {
         log_group_name: String,
@@ -418,6 +435,11 @@ pub struct ActionFacts {
     pub reach: Reach,
     /// Deletes or detaches something.
     pub destructive: bool,
+    /// The snapshot parts the planner must have read to plan the action: account-wide
+    /// parts wherever the action runs, regional parts in the action's region. The planner
+    /// never plans the action when one of them is unreadable there (a property test
+    /// checks it).
+    pub reads: &'static [Part],
 }
 
 const SLR: &str = "iam:CreateServiceLinkedRole";
@@ -484,6 +506,7 @@ impl ActionKind {
             K::UpdateDetector => ("guardduty", &["guardduty:UpdateDetector"], Regional, KEEP),
             K::CreateServiceLinkedRole => ("iam", &[SLR], Account, KEEP),
             K::CreateRole => ("iam", &["iam:CreateRole", "iam:TagRole"], Account, KEEP),
+            K::UpdateAssumeRolePolicy => ("iam", &["iam:UpdateAssumeRolePolicy"], Account, KEEP),
             K::PutRolePolicy => ("iam", &["iam:PutRolePolicy"], Account, KEEP),
             K::UpdateAccountPasswordPolicy => {
                 ("iam", &["iam:UpdateAccountPasswordPolicy"], Account, KEEP)
@@ -501,7 +524,7 @@ impl ActionKind {
                 Regional,
                 KEEP,
             ),
-            K::CreateBucket => ("s3", &["s3:CreateBucket"], Regional, KEEP),
+            K::CreateBucket => ("s3", &["s3:CreateBucket", "s3:TagResource"], Regional, KEEP),
             K::PutPublicAccessBlock => ("s3", &["s3:PutBucketPublicAccessBlock"], Regional, KEEP),
             K::PutAccountPublicAccessBlock => (
                 "s3control",
@@ -523,7 +546,12 @@ impl ActionKind {
             K::CreateAlias => ("kms", &["kms:CreateAlias"], Regional, KEEP),
             K::PutKeyPolicy => ("kms", &["kms:PutKeyPolicy"], Regional, KEEP),
             K::EnableKeyRotation => ("kms", &["kms:EnableKeyRotation"], Regional, KEEP),
-            K::CreateLogGroup => ("logs", &["logs:CreateLogGroup"], Regional, KEEP),
+            K::CreateLogGroup => (
+                "logs",
+                &["logs:CreateLogGroup", "logs:TagResource"],
+                Regional,
+                KEEP,
+            ),
             K::PutRetentionPolicy => ("logs", &["logs:PutRetentionPolicy"], Regional, KEEP),
             K::CreateTrail => (
                 "cloudtrail",
@@ -607,6 +635,56 @@ impl ActionKind {
             iam_actions,
             reach,
             destructive,
+            reads: self.reads(),
+        }
+    }
+
+    /// The parts planning the action depends on (see [`ActionFacts::reads`]).
+    fn reads(self) -> &'static [Part] {
+        use ActionKind as K;
+        use Part as P;
+        match self {
+            K::EnableSecurityHub
+            | K::UpdateSecurityHubConfiguration
+            | K::BatchEnableStandards
+            | K::BatchUpdateStandardsControlAssociations
+            | K::CreateFindingAggregator => &[P::SecurityHub],
+            K::CreateDetector | K::UpdateDetector => &[P::Guardduty],
+            K::CreateServiceLinkedRole => &[P::Roles],
+            // The trail's delivery role (and the trail list of every region).
+            K::CreateRole | K::UpdateAssumeRolePolicy | K::PutRolePolicy => &[P::Roles],
+            K::UpdateAccountPasswordPolicy => &[P::PasswordPolicy],
+            K::PutConfigurationRecorder | K::StartConfigurationRecorder => &[P::Config, P::Roles],
+            K::PutDeliveryChannel => &[P::Config, P::Roles, P::Buckets],
+            K::CreateBucket
+            | K::PutPublicAccessBlock
+            | K::PutBucketOwnershipControls
+            | K::PutBucketEncryption
+            | K::PutBucketVersioning
+            | K::PutBucketPolicy
+            | K::PutBucketLifecycleConfiguration
+            | K::PutBucketLogging => &[P::Buckets],
+            K::PutAccountPublicAccessBlock => &[P::AccountPublicAccessBlock, P::Buckets],
+            K::CreateKey | K::CreateAlias | K::PutKeyPolicy | K::EnableKeyRotation => {
+                &[P::KmsKeys, P::Trails]
+            }
+            K::CreateLogGroup | K::PutRetentionPolicy => &[P::LogGroups, P::Roles, P::Trails],
+            K::CreateTrail => &[P::Trails, P::KmsKeys, P::Buckets],
+            K::UpdateTrail | K::PutEventSelectors | K::StartLogging => &[P::Trails],
+            K::CreateAnalyzer | K::CreateArchiveRule | K::UpdateArchiveRule => &[P::Analyzers],
+            K::EnableEbsEncryptionByDefault | K::EnableSnapshotBlockPublicAccess => &[P::Ebs],
+            K::ModifyVpcBlockPublicAccessOptions => &[P::VpcBlockPublicAccess],
+            K::DetachInternetGateway
+            | K::DeleteInternetGateway
+            | K::DeleteSubnet
+            | K::DeleteVpc => &[P::Vpcs],
+            K::UpdateWorkGroup => &[P::AthenaWorkgroups],
+            K::PutAlternateContact => &[P::SecurityContact],
+            K::UpdateServiceSetting => &[P::Ssm],
+            K::EnableInspector => &[P::Inspector],
+            K::EnableMacie | K::UpdateAutomatedDiscoveryConfiguration => &[P::Macie],
+            // The log buckets are left out of discovery only once known to be the tool's.
+            K::UpdateClassificationScope => &[P::Macie, P::Buckets],
         }
     }
 
@@ -683,7 +761,7 @@ mod tests {
             assert!(names.insert(kind.name()));
             assert_eq!(kind.name().parse::<ActionKind>().unwrap(), kind);
         }
-        assert_eq!(names.len(), 50);
+        assert_eq!(names.len(), 51);
         let destructive: Vec<_> = ActionKind::all()
             .filter(|k| k.facts().destructive)
             .map(ActionKind::name)
@@ -723,6 +801,7 @@ mod tests {
             Action::CreateBucket {
                 bucket: "b".into(),
                 location_constraint: None,
+                tags: Default::default(),
             },
             Action::PutAccountPublicAccessBlock {
                 configuration: PublicAccessBlock::ALL,

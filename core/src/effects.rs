@@ -120,12 +120,15 @@ pub fn apply(
                     arn: service_linked_role_arn(account_id, aws_service_name),
                     trusted_services: [aws_service_name.clone()].into(),
                     inline_policies: Default::default(),
+                    assume_role_policy_document: String::new(),
+                    tags: Default::default(),
                 });
             }
         }
         Action::CreateRole {
             role_name,
             assume_role_policy_document,
+            tags,
         } => {
             let global = account_wide(snapshot, region, action)?;
             let roles = known(&mut global.roles, "IAM roles")?;
@@ -135,7 +138,23 @@ pub fn apply(
                 arn: format!("arn:aws:iam::{account_id}:role/{role_name}"),
                 trusted_services: trusted_services(assume_role_policy_document),
                 inline_policies: Default::default(),
+                assume_role_policy_document: assume_role_policy_document.clone(),
+                tags: tags.clone(),
             });
+        }
+        Action::UpdateAssumeRolePolicy {
+            role_name,
+            policy_document,
+        } => {
+            let global = account_wide(snapshot, region, action)?;
+            let roles = known(&mut global.roles, "IAM roles")?;
+            let role = find_mut(
+                roles,
+                |r| &r.name == role_name,
+                || format!("role `{role_name}`"),
+            )?;
+            role.trusted_services = trusted_services(policy_document);
+            role.assume_role_policy_document = policy_document.clone();
         }
         Action::PutRolePolicy {
             role_name,
@@ -176,10 +195,13 @@ pub fn apply(
             }));
         }
         // ---- buckets ----
-        Action::CreateBucket { bucket, .. } => {
+        Action::CreateBucket { bucket, tags, .. } => {
             let buckets = bucket_list(snapshot, region, action)?;
             if !buckets.iter().any(|b| &b.name == bucket) {
-                buckets.push(new_bucket(bucket, region));
+                buckets.push(Bucket {
+                    tags: tags.clone(),
+                    ..new_bucket(bucket, region)
+                });
             }
         }
         Action::PutPublicAccessBlock {
@@ -408,12 +430,16 @@ pub fn apply(
             let keys = known(&mut s.kms_keys, "KMS keys")?;
             find_key(keys, &id)?.rotation_enabled = true;
         }
-        Action::CreateLogGroup { log_group_name } => {
+        Action::CreateLogGroup {
+            log_group_name,
+            tags,
+        } => {
             let s = regional(snapshot, region, action)?;
             let groups = known(&mut s.log_groups, "log groups")?;
             groups.push(LogGroup {
                 name: log_group_name.clone(),
                 retention_in_days: None,
+                tags: tags.clone(),
             });
         }
         Action::PutRetentionPolicy {
@@ -808,7 +834,7 @@ fn subscribe_fsbp(hub: &mut SecurityHub, region: &str) {
 }
 
 /// Service principals an assume-role policy trusts.
-fn trusted_services(policy: &str) -> std::collections::BTreeSet<String> {
+pub fn trusted_services(policy: &str) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(policy) {
         for st in crate::policy::statements(&v) {

@@ -231,7 +231,13 @@ impl Part {
                 Part::Roles => (
                     Account,
                     "iam",
-                    &["iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy"],
+                    &[
+                        "iam:ListRoles",
+                        "iam:GetRole",
+                        "iam:ListRoleTags",
+                        "iam:ListRolePolicies",
+                        "iam:GetRolePolicy",
+                    ],
                 ),
                 Part::AccountPublicAccessBlock => {
                     (Account, "s3control", &["s3:GetAccountPublicAccessBlock"])
@@ -250,6 +256,7 @@ impl Part {
                         "s3:GetBucketPolicy",
                         "s3:GetLifecycleConfiguration",
                         "s3:GetBucketLogging",
+                        "s3:GetBucketTagging",
                     ],
                 ),
                 Part::SecurityContact => (Account, "account", &["account:GetAlternateContact"]),
@@ -300,7 +307,11 @@ impl Part {
                         "kms:ListResourceTags",
                     ],
                 ),
-                Part::LogGroups => (Regional, "logs", &["logs:DescribeLogGroups"]),
+                Part::LogGroups => (
+                    Regional,
+                    "logs",
+                    &["logs:DescribeLogGroups", "logs:ListTagsForResource"],
+                ),
                 Part::Analyzers => (
                     Regional,
                     "accessanalyzer",

@@ -112,6 +112,10 @@ pub enum SkipReason {
     /// The region has no Config recorder and the plan creates none: a standard subscribed
     /// there would end `INCOMPLETE` (`NO_AVAILABLE_CONFIGURATION_RECORDER`).
     NoConfigRecorder,
+    /// A bucket, role, log group or key alias carries one of the baseline's names but is
+    /// not the tool's (no tag, not serving this account's trail or Config): it is left
+    /// alone; `[names]` in the baseline picks another name.
+    NameTaken,
 }
 
 impl SkipReason {

@@ -217,9 +217,12 @@ pub fn allows_public(statement: &Value) -> bool {
 #[error("the existing policy is not valid JSON: {0}")]
 pub struct UnreadablePolicy(pub String);
 
-/// Merges `ours` into an existing policy: statements of ours replace existing ones with
-/// the same `Sid`; every other existing statement is kept, in its place. Returns the
-/// merged policy as compact JSON, and whether it differs from the existing one.
+/// Merges `ours` into an existing policy: every existing statement is kept, in its place.
+/// A statement of ours already there (same content, under its `Sid` or one of its
+/// alternates) is left as is; otherwise it is added. A statement under our `Sid` whose
+/// content differs is the customer's (a stricter condition, say): it is kept, and ours goes
+/// in under the first free alternate `Sid` (`<Sid>2`, `<Sid>3`, …). Returns the merged
+/// policy as compact JSON, and whether it differs from the existing one.
 pub fn merge(existing: Option<&str>, ours: &[Value]) -> Result<(String, bool), UnreadablePolicy> {
     let existing_value: Option<Value> = match existing {
         None => None,
@@ -232,12 +235,25 @@ pub fn merge(existing: Option<&str>, ours: &[Value]) -> Result<(String, bool), U
         .unwrap_or_else(|| json!({"Version": "2012-10-17"}));
     let mut list: Vec<Value> = statements(&doc).into_iter().cloned().collect();
     for st in ours {
-        let sid = st.get("Sid");
-        match list
-            .iter_mut()
-            .find(|e| sid.is_some() && e.get("Sid") == sid)
-        {
-            Some(slot) => *slot = st.clone(),
+        if list.iter().any(|e| is_ours(e, st)) {
+            continue;
+        }
+        match st.get("Sid").and_then(Value::as_str) {
+            Some(sid) => {
+                let used = |candidate: &str| {
+                    list.iter()
+                        .any(|e| e.get("Sid").and_then(Value::as_str) == Some(candidate))
+                };
+                let free = std::iter::once(sid.to_string())
+                    .chain((2..).map(|n| format!("{sid}{n}")))
+                    .find(|c| !used(c))
+                    .unwrap_or_else(|| unreachable!("the candidates never end"));
+                let mut st = st.clone();
+                if let Some(obj) = st.as_object_mut() {
+                    obj.insert("Sid".into(), Value::String(free));
+                }
+                list.push(st);
+            }
             None => list.push(st.clone()),
         }
     }
@@ -249,7 +265,30 @@ pub fn merge(existing: Option<&str>, ours: &[Value]) -> Result<(String, bool), U
     Ok((to_text(&doc), changed))
 }
 
-/// Whether every statement of `ours` is in the policy text, by `Sid` and content.
+/// `existing` is our statement `ours`: the same content, under `ours`' `Sid` or one of its
+/// alternates (`<Sid>2`, `<Sid>3`, …).
+fn is_ours(existing: &Value, ours: &Value) -> bool {
+    let (Some(e), Some(o)) = (existing.as_object(), ours.as_object()) else {
+        return existing == ours;
+    };
+    let sid_ok = match (
+        e.get("Sid").and_then(Value::as_str),
+        o.get("Sid").and_then(Value::as_str),
+    ) {
+        (None, None) => true,
+        (Some(es), Some(os)) => {
+            es == os
+                || es
+                    .strip_prefix(os)
+                    .is_some_and(|n| !n.starts_with('0') && n.parse::<u32>().is_ok_and(|n| n >= 2))
+        }
+        (None, Some(_)) | (Some(_), None) => false,
+    };
+    sid_ok && e.len() == o.len() && e.iter().all(|(k, v)| k == "Sid" || o.get(k) == Some(v))
+}
+
+/// Whether every statement of `ours` is in the policy text (by content, under its `Sid` or
+/// an alternate [`merge`] gave it).
 pub fn contains_all(existing: Option<&str>, ours: &[Value]) -> bool {
     let Some(text) = existing else {
         return ours.is_empty();
@@ -258,7 +297,7 @@ pub fn contains_all(existing: Option<&str>, ours: &[Value]) -> bool {
         return false;
     };
     let have = statements(&doc);
-    ours.iter().all(|o| have.contains(&o))
+    ours.iter().all(|o| have.iter().any(|e| is_ours(e, o)))
 }
 
 #[cfg(test)]
@@ -340,8 +379,8 @@ mod tests {
     }
 
     #[test]
-    fn merge_keeps_foreign_statements_and_replaces_ours_by_sid() {
-        let existing = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Theirs","Effect":"Allow"},{"Sid":"Ours","Effect":"Deny","Old":true}]}"#;
+    fn merge_keeps_foreign_statements_and_adds_ours() {
+        let existing = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Theirs","Effect":"Allow"},{"Sid":"Ours","Effect":"Deny"}]}"#;
         let ours = vec![
             json!({"Sid":"Ours","Effect":"Deny"}),
             json!({"Sid":"New","Effect":"Allow"}),
@@ -358,6 +397,33 @@ mod tests {
         let (again, changed) = merge(Some(&merged), &ours).unwrap();
         assert!(!changed);
         assert_eq!(again, merged);
+    }
+
+    /// Issue 8, item 4: a statement under our Sid whose content differs is the customer's
+    /// (here a stricter condition): it is kept, ours goes in beside it under a Sid of its
+    /// own, and a second merge changes nothing.
+    #[test]
+    fn a_customer_statement_under_our_sid_is_kept() {
+        let theirs = json!({"Sid":"Ours","Effect":"Deny","Condition":{"Bool":{"aws:SecureTransport":"false"}},"Stricter":true});
+        let existing = json!({"Version":"2012-10-17","Statement":[theirs.clone()]}).to_string();
+        let ours = vec![json!({"Sid":"Ours","Effect":"Deny"})];
+        let (merged, changed) = merge(Some(&existing), &ours).unwrap();
+        assert!(changed);
+        let v: Value = serde_json::from_str(&merged).unwrap();
+        let all = statements(&v);
+        assert_eq!(all.len(), 2, "{merged}");
+        assert_eq!(all[0], &theirs, "theirs kept, in its place");
+        let sid = all[1]["Sid"].as_str().unwrap();
+        assert_ne!(sid, "Ours");
+        assert!(sid.starts_with("Ours"), "{sid}");
+        // Ours is there (under its own Sid): a new plan sees the policy as converged.
+        assert!(contains_all(Some(&merged), &ours), "{merged}");
+        let (again, changed) = merge(Some(&merged), &ours).unwrap();
+        assert!(!changed, "{again}");
+        // Sids are unique in the result.
+        let sids: std::collections::BTreeSet<_> =
+            all.iter().map(|s| s["Sid"].as_str().unwrap()).collect();
+        assert_eq!(sids.len(), all.len());
     }
 
     #[test]

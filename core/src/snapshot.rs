@@ -230,10 +230,18 @@ pub struct IamRole {
     pub name: String,
     pub path: String,
     pub arn: String,
-    /// Service principals the trust policy lets assume the role.
+    /// Service principals the trust policy lets assume the role (derived from
+    /// `assume_role_policy_document` when it is known).
     pub trusted_services: BTreeSet<String>,
     /// Inline policies by name (policy documents as JSON text).
     pub inline_policies: BTreeMap<String, String>,
+    /// The whole trust policy (`iam:GetRole` `AssumeRolePolicyDocument`, URL-decoded JSON
+    /// text); empty when unknown (snapshots of earlier versions).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub assume_role_policy_document: String,
+    /// The role's tags (`iam:ListRoleTags`): the tool tags the roles it creates.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,6 +304,9 @@ pub struct Bucket {
     /// Server access logging target bucket.
     pub logging_target: Option<String>,
     pub logging_prefix: Option<String>,
+    /// The bucket's tags (`s3:GetBucketTagging`): the tool tags the buckets it creates.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// The state of one region.
@@ -489,6 +500,9 @@ pub struct KmsKey {
 pub struct LogGroup {
     pub name: String,
     pub retention_in_days: Option<u32>,
+    /// The group's tags (`logs:ListTagsForResource`): the tool tags the groups it creates.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

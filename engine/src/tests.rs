@@ -177,6 +177,7 @@ fn act(id: &str, deps: &[&str]) -> PlannedAction {
         deps,
         Action::CreateLogGroup {
             log_group_name: id.into(),
+            tags: Default::default(),
         },
     )
 }

@@ -58,6 +58,7 @@ fn aws_write_ms(kind: ActionKind) -> u64 {
         K::CreateServiceLinkedRole => 400,
         K::CreateRole => 300,
         K::PutRolePolicy => 150,
+        K::UpdateAssumeRolePolicy => 150,
         K::UpdateAccountPasswordPolicy => 150,
         K::PutConfigurationRecorder => 300,
         K::PutDeliveryChannel => 500,
@@ -284,7 +285,8 @@ mod tests {
         assert_eq!(
             m.latency(&Action::CreateBucket {
                 bucket: "b".into(),
-                location_constraint: None
+                location_constraint: None,
+                tags: Default::default()
             }),
             ms(300)
         );

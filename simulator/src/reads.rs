@@ -65,11 +65,12 @@ pub(crate) fn calls(account: &Snapshot, scope: &Scope, part: Part) -> Calls {
         Part::Root => Calls::fixed(3),
         // GetLoginProfile, ListMFADevices, ListAccessKeys per user.
         Part::Users => Calls::each(1, len(&g.users), 3),
-        // ListRolePolicies and GetRolePolicy per role (one inline policy on average).
-        Part::Roles => Calls::each(1, len(&g.roles), 2),
+        // GetRole (the trust policy), ListRoleTags, ListRolePolicies and GetRolePolicy per
+        // role (one inline policy on average).
+        Part::Roles => Calls::each(1, len(&g.roles), 4),
         // Location, public access block, ownership, ACL, encryption, versioning, policy,
-        // lifecycle, logging per bucket.
-        Part::Buckets => Calls::each(1, len(&g.buckets), 9),
+        // lifecycle, logging, tagging per bucket.
+        Part::Buckets => Calls::each(1, len(&g.buckets), 10),
         Part::SecurityHub
         | Part::Guardduty
         | Part::Config
@@ -110,7 +111,8 @@ fn regional_calls(s: &RegionServices, part: Part) -> Calls {
         // ListKeys, ListAliases; DescribeKey, GetKeyRotationStatus, GetKeyPolicy,
         // ListResourceTags per key.
         Part::KmsKeys => Calls::each(2, len(&s.kms_keys), 4),
-        Part::LogGroups => Calls::fixed(1 + (len(&s.log_groups) as u32) / 50),
+        // DescribeLogGroups 50 a page, ListTagsForResource per group.
+        Part::LogGroups => Calls::each(1 + (len(&s.log_groups) as u32) / 50, len(&s.log_groups), 1),
         Part::Analyzers => Calls::each(1, len(&s.analyzers), 1),
         // Encryption by default, snapshot block public access, public snapshots.
         Part::Ebs => Calls::fixed(3),

@@ -320,6 +320,7 @@ pub fn lived_in() -> Snapshot {
             object_ownership: Some("BucketOwnerPreferred".into()),
             encryption: Some("AES256".into()),
             policy: Some(pretty(&public_policy)),
+            tags: BTreeMap::from([("site".to_string(), "www".to_string())]),
             ..Bucket::default()
         },
     ]);
@@ -380,6 +381,16 @@ pub fn lived_in() -> Snapshot {
         ),
         trusted_services: BTreeSet::from(["guardduty.amazonaws.com".to_string()]),
         inline_policies: BTreeMap::new(),
+        assume_role_policy_document: serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "guardduty.amazonaws.com"},
+                "Action": "sts:AssumeRole"
+            }]
+        })
+        .to_string(),
+        tags: BTreeMap::new(),
     }]);
 
     // A deploy user with a console password and no MFA.
@@ -416,6 +427,7 @@ pub fn lived_in() -> Snapshot {
     region.log_groups = Observed::Known(vec![LogGroup {
         name: "/aws/lambda/thumbnailer".into(),
         retention_in_days: None,
+        tags: BTreeMap::from([("team".to_string(), "app".to_string())]),
     }]);
     region.analyzers = Observed::Known(Vec::<Analyzer>::new());
     s

@@ -190,6 +190,7 @@ fn create_trail(name: &str, bucket: &str, key: &str, logs: bool) -> Action {
 
 fn create_bucket(name: &str) -> Action {
     Action::CreateBucket {
+        tags: Default::default(),
         bucket: name.into(),
         location_constraint: None,
     }
@@ -200,6 +201,7 @@ fn create_bucket_in(region: &str, name: &str) -> Action {
     Action::CreateBucket {
         bucket: name.into(),
         location_constraint: Some(region.into()),
+        tags: Default::default(),
     }
 }
 
@@ -231,6 +233,7 @@ async fn trail_dependencies(h: &mut H) -> String {
     h.ok(
         HOME,
         Action::CreateLogGroup {
+            tags: Default::default(),
             log_group_name: GROUP.into(),
         },
     )
@@ -238,6 +241,7 @@ async fn trail_dependencies(h: &mut H) -> String {
     h.ok(
         GLOBAL,
         Action::CreateRole {
+            tags: Default::default(),
             role_name: CW_ROLE.into(),
             assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
         },
@@ -661,11 +665,48 @@ async fn iam_errors() {
         "{e}"
     );
     let role = Action::CreateRole {
+        tags: Default::default(),
         role_name: "r".into(),
         assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
     };
     h.ok(GLOBAL, role.clone()).await;
     h.code(GLOBAL, role, "EntityAlreadyExists").await;
+    // The trust policy of a role that exists is replaced; trusted services follow it.
+    h.code(
+        GLOBAL,
+        Action::UpdateAssumeRolePolicy {
+            role_name: "missing".into(),
+            policy_document: trust("x.amazonaws.com"),
+        },
+        "NoSuchEntity",
+    )
+    .await;
+    h.code(
+        GLOBAL,
+        Action::UpdateAssumeRolePolicy {
+            role_name: "r".into(),
+            policy_document: "{not json".into(),
+        },
+        "MalformedPolicyDocument",
+    )
+    .await;
+    h.ok(
+        GLOBAL,
+        Action::UpdateAssumeRolePolicy {
+            role_name: "r".into(),
+            policy_document: trust("ec2.amazonaws.com"),
+        },
+    )
+    .await;
+    let roles = h.sim.account().global.roles;
+    let r = roles
+        .known()
+        .unwrap()
+        .iter()
+        .find(|r| r.name == "r")
+        .unwrap();
+    assert_eq!(r.assume_role_policy_document, trust("ec2.amazonaws.com"));
+    assert!(!r.trusted_services.contains("cloudtrail.amazonaws.com"));
     h.code(
         GLOBAL,
         Action::PutRolePolicy {
@@ -777,6 +818,7 @@ async fn config_recorder_role_must_trust_config() {
     h.ok(
         GLOBAL,
         Action::CreateRole {
+            tags: Default::default(),
             role_name: "not-config".into(),
             assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
         },
@@ -1053,6 +1095,7 @@ async fn created_key_is_resolved_through_outputs() {
 async fn logs_athena_macie_ssm_errors() {
     let mut h = H::fresh();
     let group = Action::CreateLogGroup {
+        tags: Default::default(),
         log_group_name: GROUP.into(),
     };
     h.ok(HOME, group.clone()).await;
@@ -1233,6 +1276,7 @@ async fn trail_cloudwatch_logs_needs_group_and_role() {
     h.ok(
         HOME,
         Action::CreateLogGroup {
+            tags: Default::default(),
             log_group_name: GROUP.into(),
         },
     )
@@ -1246,6 +1290,7 @@ async fn trail_cloudwatch_logs_needs_group_and_role() {
     h.ok(
         GLOBAL,
         Action::CreateRole {
+            tags: Default::default(),
             role_name: CW_ROLE.into(),
             assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
         },
@@ -2009,7 +2054,7 @@ async fn rate_limits_queue_concurrent_calls() {
 #[test]
 fn every_action_has_a_latency_and_an_iam_action() {
     let model = LatencyModel::aws_like();
-    assert_eq!(model.writes.len(), 50, "one latency per action");
+    assert_eq!(model.writes.len(), 51, "one latency per action");
     for action in sample_actions() {
         let name = action.name();
         assert!(model.writes.contains_key(name), "{name} has no latency");
@@ -2021,7 +2066,7 @@ fn every_action_has_a_latency_and_an_iam_action() {
         );
         assert!(model.rate_limits.contains_key(action.service()), "{name}");
     }
-    assert_eq!(sample_actions().len(), 50);
+    assert_eq!(sample_actions().len(), 51);
 }
 
 /// One action of every kind.
@@ -2052,8 +2097,13 @@ fn sample_actions() -> Vec<Action> {
         },
         slr_config(),
         CreateRole {
+            tags: Default::default(),
             role_name: s(),
             assume_role_policy_document: s(),
+        },
+        UpdateAssumeRolePolicy {
+            role_name: s(),
+            policy_document: s(),
         },
         PutRolePolicy {
             role_name: s(),
@@ -2116,6 +2166,7 @@ fn sample_actions() -> Vec<Action> {
         },
         EnableKeyRotation { key: key() },
         CreateLogGroup {
+            tags: Default::default(),
             log_group_name: s(),
         },
         PutRetentionPolicy {
@@ -2205,6 +2256,55 @@ fn snapshot_type_is_the_core_one() {
     assert_eq!(back, a);
 }
 
+/// Issue 8, item 3: with the log bucket's public access block denied, neither the trail
+/// nor any Config delivery channel is created against that bucket: they wait for the block
+/// and the policy, and do not run.
+#[tokio::test(start_paused = true)]
+async fn logs_never_go_to_a_log_bucket_whose_block_failed() {
+    use secure_account_core::planner::MANAGED_TAG;
+    let mut account = Simulator::scenario("fresh").unwrap().account();
+    let log = "cloudtrail-logs-123456789012";
+    let mut own = secure_account_core::effects::new_bucket(log, HOME);
+    own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
+    own.public_access_block = None;
+    account.global.buckets.known_mut().unwrap().push(own);
+    let sim = Simulator::from_snapshot(account).with_faults(FaultPlan {
+        deny_actions: ["put_public_access_block".to_string()].into(),
+        ..FaultPlan::default()
+    });
+    let (_, report) = secure_account_engine::flow::converge(
+        &sim,
+        &secure_account_core::Baseline::fsbp(),
+        &secure_account_engine::ApplyOptions::default(),
+    )
+    .await
+    .unwrap();
+    let mut gated = 0;
+    for r in &report.results {
+        if matches!(
+            r.action.as_deref(),
+            Some("create_trail" | "put_delivery_channel")
+        ) {
+            assert_eq!(
+                r.status,
+                secure_account_engine::ActionStatus::NotRun,
+                "{r:?}"
+            );
+            gated += 1;
+        }
+    }
+    assert!(gated > 2, "{:#?}", report.results);
+    let after = sim.account();
+    for (name, region) in after.enabled_regions() {
+        let s = &region.services;
+        assert!(s.trails.known().unwrap().is_empty(), "{name}");
+        assert!(
+            s.config.known().unwrap().delivery_channels.is_empty(),
+            "{name}"
+        );
+    }
+}
+
 /// S3's CreateBucket: outside us-east-1 the location constraint must name the region; in
 /// us-east-1 there must be none (S3 API reference, CreateBucketConfiguration).
 #[tokio::test(start_paused = true)]
@@ -2213,6 +2313,7 @@ async fn create_bucket_needs_the_location_constraint_of_its_region() {
     let with = |name: &str, constraint: Option<&str>| Action::CreateBucket {
         bucket: name.into(),
         location_constraint: constraint.map(str::to_string),
+        tags: Default::default(),
     };
     h.code(
         "eu-west-1",

@@ -149,6 +149,13 @@ fn main() {
         encryption: None,
         versioning: Some(VersioningStatus::Suspended),
         policy: Some(r#"{"Version":"2012-10-17","Statement":[{"Sid":"PartnerRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::cloudtrail-logs-123456789012/*"}]}"#.into()),
+        // The tool created it in an earlier run (its tag says so); the customer then
+        // changed it and let a partner read it.
+        tags: [(
+            secure_account_core::planner::MANAGED_TAG.0.to_string(),
+            secure_account_core::planner::MANAGED_TAG.1.to_string(),
+        )]
+        .into(),
         ..Bucket::default()
     });
     write("existing_resources_adopted", &s, None);

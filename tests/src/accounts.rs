@@ -475,6 +475,8 @@ impl AccountSpec {
                 ),
                 trusted_services: ["config.amazonaws.com".to_string()].into(),
                 inline_policies: BTreeMap::new(),
+                assume_role_policy_document: String::new(),
+                tags: BTreeMap::new(),
             });
         }
         s

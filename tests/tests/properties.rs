@@ -8,7 +8,9 @@
 //! carries its AWS error; a crash at any point followed by a re-run converges.
 //!
 //! Also: a saved plan that was tampered with is refused and changes nothing; an incomplete
-//! read (any `Part` denied) never satisfies a minimum score.
+//! read (any `Part` denied) never satisfies a minimum score; no planned action depends on
+//! an unreadable part (`ActionKind::facts().reads`); with customer resources under the
+//! tool's names, a public bucket stays public and a customer bucket never gains expiration.
 //!
 //! Each property has its own number of cases (more for the cheap ones), together over
 //! 10,000 per run; `PROPTEST_CASES` sets one number for all. When every property has run,
@@ -50,7 +52,7 @@ fn config(default_cases: u32) -> Config {
 }
 
 /// The properties below, for the closing line.
-const PROPERTIES: usize = 7;
+const PROPERTIES: usize = 9;
 static CASES: AtomicU64 = AtomicU64::new(0);
 static FINISHED: AtomicUsize = AtomicUsize::new(0);
 
@@ -609,6 +611,173 @@ fn a_tampered_saved_plan_is_refused_and_changes_nothing() {
                 secure_account_tests::block_on(flow::read_for_saved_plan(&sim, saved, &baseline()))
                     .is_ok()
             );
+            Ok(())
+        },
+    );
+}
+
+/// Any part denied (through the `Part` enum, account-wide or in one region): no planned
+/// action is one whose planning reads that part there (`ActionKind::facts().reads`:
+/// account-wide parts wherever the action runs, regional parts in its region).
+#[test]
+fn no_planned_action_depends_on_an_unreadable_part() {
+    property(
+        600,
+        (account_spec(), customer_names(), denied_part()),
+        |(spec, names, (region_index, part))| {
+            let mut s = spec.snapshot();
+            names.add_to(&mut s);
+            let scope = if part.reach() == secure_account_core::part::Reach::Account {
+                Scope::Account
+            } else {
+                let regions: Vec<String> = s.enabled_regions().map(|(r, _)| r.clone()).collect();
+                Scope::Region(regions[region_index % regions.len()].clone())
+            };
+            s.set_unreadable(&scope, part, AwsError::new("AccessDenied", "denied"))
+                .unwrap();
+            for a in &plan(&s).actions {
+                let reads = a.op.kind().facts().reads;
+                let blind = reads.contains(&part) && (scope == Scope::Account || scope == a.region);
+                prop_assert!(!blind, "{} planned with {scope}/{part} unreadable", a.id);
+            }
+            Ok(())
+        },
+    );
+}
+
+/// Resources under the tool's names that the customer owns (untagged, serving nothing of
+/// the tool's): a public bucket (through its ACL) named like the log bucket or the
+/// access-log bucket, a role under the delivery role's name trusting another service, a
+/// log group under the trail's group name without retention.
+#[derive(Debug, Clone)]
+struct CustomerNames {
+    log_bucket: bool,
+    access_bucket: bool,
+    role: bool,
+    log_group: bool,
+}
+
+fn customer_names() -> impl Strategy<Value = CustomerNames> {
+    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(log_bucket, access_bucket, role, log_group)| CustomerNames {
+            log_bucket,
+            access_bucket,
+            role,
+            log_group,
+        },
+    )
+}
+
+impl CustomerNames {
+    fn add_to(&self, s: &mut Snapshot) {
+        let account = s.account_id.clone();
+        let names = &baseline().names;
+        let fill = |t: &str| secure_account_core::baseline::Names::fill(t, &account);
+        let public = |name: String| Bucket {
+            name,
+            region: "us-east-1".into(),
+            object_ownership: Some("ObjectWriter".into()),
+            public_acl: true,
+            ..Bucket::default()
+        };
+        if let Some(buckets) = s.global.buckets.known_mut() {
+            for (on, name) in [
+                (self.log_bucket, fill(&names.log_bucket)),
+                (self.access_bucket, fill(&names.access_log_bucket)),
+            ] {
+                if on && !buckets.iter().any(|b| b.name == name) {
+                    buckets.push(public(name));
+                }
+            }
+        }
+        let role = fill(&names.trail_logs_role);
+        if self.role
+            && let Some(roles) = s.global.roles.known_mut()
+            && !roles.iter().any(|r| r.name == role)
+        {
+            let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+            roles.push(secure_account_core::snapshot::IamRole {
+                arn: format!("arn:aws:iam::{account}:role/{role}"),
+                name: role,
+                path: "/".into(),
+                trusted_services: ["ec2.amazonaws.com".to_string()].into(),
+                inline_policies: Default::default(),
+                assume_role_policy_document: doc.into(),
+                tags: Default::default(),
+            });
+        }
+        let group = fill(&names.trail_log_group);
+        if self.log_group
+            && let Some(r) = s.regions.get_mut("us-east-1")
+            && let Some(groups) = r.services.log_groups.known_mut()
+            && !groups.iter().any(|g| g.name == group)
+        {
+            groups.push(secure_account_core::snapshot::LogGroup {
+                name: group,
+                retention_in_days: None,
+                tags: Default::default(),
+            });
+        }
+    }
+}
+
+/// With customer resources under the tool's names: after the apply, every bucket that was
+/// public is still public, a bucket the tool did not create gains no expiring lifecycle
+/// rule, the customer's log group gains no retention and the customer's role keeps its
+/// trust and gains no policy.
+#[test]
+fn a_public_bucket_stays_public_and_a_customer_bucket_never_gains_expiration() {
+    property(
+        250,
+        (account_spec(), customer_names(), any::<u64>()),
+        |(spec, names, seed)| {
+            let mut s = spec.snapshot();
+            names.add_to(&mut s);
+            let sim = Simulator::from_snapshot(s);
+            let before = sim.account();
+            plan_and_apply(&sim, seed);
+            let after = sim.account();
+            let tagged = |b: &Bucket| {
+                b.tags.get(planner::MANAGED_TAG.0).map(String::as_str)
+                    == Some(planner::MANAGED_TAG.1)
+            };
+            let expires = |b: &Bucket| b.lifecycle_rules.values().any(|r| r.contains("Expiration"));
+            for b in before.global.buckets.known().into_iter().flatten() {
+                let a = after.bucket(&b.name).expect("no bucket is deleted");
+                if planner::bucket_is_public(b) {
+                    prop_assert!(planner::bucket_is_public(a), "{} was made private", b.name);
+                    prop_assert_eq!(&a.object_ownership, &b.object_ownership);
+                }
+                if !tagged(b) && !expires(b) {
+                    prop_assert!(!expires(a), "{} gained expiration", b.name);
+                }
+            }
+            let group = secure_account_core::baseline::Names::fill(
+                &baseline().names.trail_log_group,
+                &before.account_id,
+            );
+            if names.log_group {
+                let g = after.regions["us-east-1"]
+                    .services
+                    .log_groups
+                    .known()
+                    .unwrap();
+                let g = g.iter().find(|g| g.name == group).unwrap();
+                prop_assert_eq!(g.retention_in_days, None);
+            }
+            let role = secure_account_core::baseline::Names::fill(
+                &baseline().names.trail_logs_role,
+                &before.account_id,
+            );
+            let find = |s: &Snapshot| {
+                s.global
+                    .roles
+                    .known()
+                    .and_then(|rs| rs.iter().find(|r| r.name == role).cloned())
+            };
+            if names.role {
+                prop_assert_eq!(find(&before), find(&after), "the customer's role changed");
+            }
             Ok(())
         },
     );

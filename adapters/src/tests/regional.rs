@@ -654,11 +654,13 @@ async fn log_groups_across_pages() {
         vec![
             snap::LogGroup {
                 name: "a".into(),
-                retention_in_days: Some(365)
+                retention_in_days: Some(365),
+                tags: Default::default(),
             },
             snap::LogGroup {
                 name: "b".into(),
-                retention_in_days: None
+                retention_in_days: None,
+                tags: Default::default(),
             },
         ]
     );
@@ -721,7 +723,10 @@ async fn analyzers_and_archive_rules() {
                 "trusted".to_string(),
                 BTreeMap::from([(
                     "principal.AWS".to_string(),
-                    vec!["111111111111".to_string(), "222222222222".to_string()]
+                    snap::Criterion::eq(vec![
+                        "111111111111".to_string(),
+                        "222222222222".to_string()
+                    ])
                 )])
             )]),
         }]

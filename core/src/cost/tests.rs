@@ -282,6 +282,7 @@ fn logging_account() -> Snapshot {
     services(&mut s).log_groups = Observed::Known(vec![LogGroup {
         name: "trail".into(),
         retention_in_days: Some(365),
+        tags: Default::default(),
     }]);
     services(&mut s).kms_keys = Observed::Known(vec![KmsKey {
         key_id: "k".into(),

@@ -196,6 +196,7 @@ pub fn bucket(name: &str) -> Bucket {
         )]),
         logging_target: Some("access-logs".into()),
         logging_prefix: Some(format!("{name}/")),
+        tags: BTreeMap::new(),
     }
 }
 

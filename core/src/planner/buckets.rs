@@ -9,7 +9,20 @@ use crate::effects;
 use crate::policy;
 use crate::snapshot::{Bucket, GLOBAL, PublicAccessBlock, Snapshot, VersioningStatus};
 
-use super::{LIFECYCLE_RULE_ID, Planner};
+use super::{ABORT_UPLOADS_RULE_ID, LIFECYCLE_RULE_ID, MANAGED_TAG, Planner};
+
+/// Whose a bucket under one of the baseline's names is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    /// The tool created it (tagged), or it does not exist yet.
+    Tool,
+    /// The customer's, already serving as this account's trail or Config log destination
+    /// (or the log bucket's access-log target): adopted, but nothing that deletes data or
+    /// closes what is public.
+    Serving,
+    /// The customer's, for something else: left alone.
+    Customer,
+}
 
 impl<'a> Planner<'a> {
     // ---- log buckets ----
@@ -40,6 +53,29 @@ impl<'a> Planner<'a> {
         }
         let log_existing = buckets.iter().find(|b| b.name == log).cloned();
         let access_existing = buckets.iter().find(|b| b.name == access).cloned();
+        // A bucket under one of our names that is neither ours (tagged) nor already this
+        // account's log destination is the customer's: it is left alone.
+        let log_owner = self.bucket_owner(log_existing.as_ref(), None);
+        let access_owner = self.bucket_owner(access_existing.as_ref(), log_existing.as_ref());
+        for (name, owner, key) in [
+            (&log, log_owner, "log_bucket"),
+            (&access, access_owner, "access_log_bucket"),
+        ] {
+            if owner == Owner::Customer {
+                self.skip(
+                    &format!("{GLOBAL}/bucket/{name}"),
+                    GLOBAL,
+                    SkipReason::NameTaken,
+                    format!(
+                        "bucket `{name}` exists but is not the tool's (no `{}` tag, and no \
+                         trail or Config delivery of this account writes to it): nothing is \
+                         changed on it; choose another name with `{key}` under `[names]` in \
+                         the baseline",
+                        MANAGED_TAG.0
+                    ),
+                );
+            }
+        }
         let log_region = log_existing
             .as_ref()
             .map(|b| b.region.clone())
@@ -50,13 +86,22 @@ impl<'a> Planner<'a> {
             .unwrap_or_else(|| self.home.clone());
         let log_policy = self.log_bucket_statements(&log, &access);
         let access_policy = self.access_bucket_statements(&access, &log);
-        let log_ok = self.bucket(&log, &log_region, log_existing.as_ref(), &log_policy);
-        let access_ok = self.bucket(
-            &access,
-            &access_region,
-            access_existing.as_ref(),
-            &access_policy,
-        );
+        let log_ok = log_owner != Owner::Customer
+            && self.bucket(
+                &log,
+                &log_region,
+                log_existing.as_ref(),
+                log_owner,
+                &log_policy,
+            );
+        let access_ok = access_owner != Owner::Customer
+            && self.bucket(
+                &access,
+                &access_region,
+                access_existing.as_ref(),
+                access_owner,
+                &access_policy,
+            );
         // Each logs to the other.
         if log_ok && access_ok {
             self.bucket_logging(
@@ -74,7 +119,46 @@ impl<'a> Planner<'a> {
                 &log_region,
             );
         }
+        // What logs written into the log bucket wait for: it exists, blocks public access
+        // and lets CloudTrail and Config write (those planned).
+        self.log_bucket_deps = [
+            "create_bucket",
+            "put_public_access_block",
+            "put_bucket_policy",
+        ]
+        .iter()
+        .map(|op| format!("{log_region}/{op}/{log}"))
+        .filter(|id| self.action_ids.contains(id))
+        .collect();
         log_ok
+    }
+
+    /// Whose the bucket under one of the baseline's names is. `log` is the log bucket when
+    /// `existing` is the access-log bucket: the bucket it already logs to is adopted too.
+    pub(super) fn bucket_owner(&self, existing: Option<&Bucket>, log: Option<&Bucket>) -> Owner {
+        let Some(b) = existing else {
+            return Owner::Tool;
+        };
+        if b.tags.get(MANAGED_TAG.0).map(String::as_str) == Some(MANAGED_TAG.1) {
+            return Owner::Tool;
+        }
+        let serving = self.s.regions.values().any(|r| {
+            r.services
+                .trails
+                .known()
+                .is_some_and(|ts| ts.iter().any(|t| t.s3_bucket_name == b.name))
+                || r.services.config.known().is_some_and(|c| {
+                    c.delivery_channels
+                        .iter()
+                        .any(|d| d.s3_bucket_name == b.name)
+                })
+        }) || log
+            .is_some_and(|l| l.logging_target.as_deref() == Some(b.name.as_str()));
+        if serving {
+            Owner::Serving
+        } else {
+            Owner::Customer
+        }
     }
 
     /// Converges one bucket; false when its policy cannot be merged.
@@ -83,6 +167,7 @@ impl<'a> Planner<'a> {
         name: &str,
         region: &str,
         existing: Option<&Bucket>,
+        owner: Owner,
         statements: &[Value],
     ) -> bool {
         let mut deps = vec![];
@@ -95,6 +180,7 @@ impl<'a> Planner<'a> {
                     Action::CreateBucket {
                         bucket: name.into(),
                         location_constraint: (region != "us-east-1").then(|| region.to_string()),
+                        tags: [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into(),
                     },
                     &[],
                     vec![],
@@ -104,9 +190,24 @@ impl<'a> Planner<'a> {
                 effects::new_bucket(name, region)
             }
         };
+        // A bucket the tool did not create that is public stays public: blocking public
+        // access or turning its ACLs off would break what the customer serves.
+        let keep_public = owner == Owner::Serving && bucket_is_public(&current);
+        if keep_public {
+            self.skip(
+                &format!("{region}/put_public_access_block/{name}"),
+                region,
+                SkipReason::PublicBucketInUse,
+                format!(
+                    "bucket `{name}` is public and was not created by the tool: its public \
+                     access and ACLs are left as they are (S3.2, S3.3, S3.8, S3.12 stay \
+                     failing until the customer makes it private)"
+                ),
+            );
+        }
         let pab = current.public_access_block.unwrap_or_default();
         let desired_pab = pab.union(&PublicAccessBlock::ALL);
-        if current.public_access_block != Some(desired_pab) {
+        if !keep_public && current.public_access_block != Some(desired_pab) {
             self.push(
                 region,
                 Some(name),
@@ -118,7 +219,7 @@ impl<'a> Planner<'a> {
                 deps.clone(),
             );
         }
-        if current.object_ownership.as_deref() != Some("BucketOwnerEnforced") {
+        if !keep_public && current.object_ownership.as_deref() != Some("BucketOwnerEnforced") {
             self.push(
                 region,
                 Some(name),
@@ -155,7 +256,25 @@ impl<'a> Planner<'a> {
                 deps.clone(),
             );
         }
-        if current.lifecycle_rules.is_empty() {
+        if current.lifecycle_rules.is_empty() && owner == Owner::Serving {
+            // The customer's data: a rule that deletes no object.
+            let rule = json!({
+                "ID": ABORT_UPLOADS_RULE_ID,
+                "Status": "Enabled",
+                "Filter": {},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}
+            });
+            self.push(
+                region,
+                Some(name),
+                Action::PutBucketLifecycleConfiguration {
+                    bucket: name.into(),
+                    rules: [(ABORT_UPLOADS_RULE_ID.to_string(), rule.to_string())].into(),
+                },
+                &["S3.13"],
+                deps.clone(),
+            );
+        } else if current.lifecycle_rules.is_empty() {
             let rule = json!({
                 "ID": LIFECYCLE_RULE_ID,
                 "Status": "Enabled",

@@ -97,8 +97,7 @@ impl<'a> Planner<'a> {
             }
             let bucket = self.fill(&self.b.names.log_bucket);
             let mut deps: Vec<String> = recorder_id.iter().cloned().collect();
-            deps.push(format!("{}/create_bucket/{bucket}", self.home));
-            deps.push(format!("{}/put_bucket_policy/{bucket}", self.home));
+            deps.extend(self.log_bucket_deps.iter().cloned());
             channel_id = self.push(
                 r,
                 Some(&self.b.names.delivery_channel.clone()),

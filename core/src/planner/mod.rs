@@ -15,6 +15,8 @@ mod trail;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_names;
 
 use std::collections::BTreeSet;
 
@@ -36,6 +38,13 @@ pub use buckets::bucket_is_public;
 /// The tag that marks the trail key as the tool's, so a key created before a crash (and
 /// before its alias) is adopted rather than created again.
 pub const KEY_PURPOSE_TAG: (&str, &str) = ("secure-account:purpose", "cloudtrail");
+/// The tag the tool puts on the buckets, roles and log groups it creates: a resource under
+/// one of the baseline's names without it is the customer's, unless it already serves as
+/// this account's trail or Config log destination.
+pub const MANAGED_TAG: (&str, &str) = ("secure-account:managed", "true");
+/// The id of the lifecycle rule the tool adds to a log bucket it did not create: it only
+/// aborts incomplete multipart uploads (S3.13) and deletes no object.
+pub const ABORT_UPLOADS_RULE_ID: &str = "secure-account-abort-incomplete-uploads";
 /// The id of the log bucket's lifecycle rule.
 pub const LIFECYCLE_RULE_ID: &str = "secure-account-expire-logs";
 /// The inline policy of the CloudTrail → CloudWatch Logs role.
@@ -71,6 +80,7 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
         regions: scope.regions.clone(),
         actions: Vec::new(),
         action_ids: BTreeSet::new(),
+        log_bucket_deps: Vec::new(),
         skipped: Vec::new(),
         disabled_home: disabled_controls(catalog, baseline, true),
         disabled_elsewhere: disabled_controls(catalog, baseline, false),
@@ -122,6 +132,10 @@ struct Planner<'a> {
     actions: Vec<PlannedAction>,
     /// Ids of `actions`, for dependency look-ups.
     action_ids: BTreeSet<String>,
+    /// The planned actions on the log bucket that logs written into it wait for (create,
+    /// public access block, policy): a trail or delivery channel never writes into a
+    /// bucket whose block failed.
+    log_bucket_deps: Vec<String>,
     skipped: Vec<Skipped>,
     /// Why each catalog control (by position) is disabled under the baseline, in the home
     /// region and elsewhere (computed once: the planner asks for every control in every

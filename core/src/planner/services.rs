@@ -215,10 +215,21 @@ impl<'a> Planner<'a> {
         // The tool's log buckets hold KMS-encrypted logs Macie cannot read yet bills for:
         // keep them out of automated discovery's scope (where they live, the home region).
         if discovery && r == self.home {
+            // Only buckets known to be the tool's: a customer bucket under one of our names
+            // keeps Macie's eye on it.
+            let Some(buckets) = self.s.global.buckets.known() else {
+                return;
+            };
+            let log = self.s.bucket(&self.fill(&self.b.names.log_bucket)).cloned();
             let exclude: Vec<String> = [&self.b.names.log_bucket, &self.b.names.access_log_bucket]
                 .into_iter()
                 .map(|n| self.fill(n))
                 .filter(|n| !m.excluded_buckets.contains(n))
+                .filter(|n| {
+                    let existing = buckets.iter().find(|b| &b.name == n);
+                    let log = log.as_ref().filter(|l| &l.name != n);
+                    self.bucket_owner(existing, log) != super::buckets::Owner::Customer
+                })
                 .collect();
             if !exclude.is_empty() {
                 self.push(

@@ -8,7 +8,17 @@ use crate::action::{Action, KeyRef};
 use crate::policy;
 use crate::snapshot::{GLOBAL, KeyState, KmsKey, Observed, Snapshot, Trail};
 
-use super::{KEY_PURPOSE_TAG, Planner, TRAIL_LOGS_POLICY};
+use super::{KEY_PURPOSE_TAG, MANAGED_TAG, Planner, TRAIL_LOGS_POLICY};
+
+/// The tags the tool puts on what it creates.
+fn managed_tags() -> std::collections::BTreeMap<String, String> {
+    [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into()
+}
+
+/// The resource carries the tool's tag.
+fn managed(tags: &std::collections::BTreeMap<String, String>) -> bool {
+    tags.get(MANAGED_TAG.0).map(String::as_str) == Some(MANAGED_TAG.1)
+}
 
 /// What the trail section decided, for the key and bucket sections that serve it.
 struct TrailTarget {
@@ -78,10 +88,7 @@ impl<'a> Planner<'a> {
         );
         let log_bucket = self.fill(&self.b.names.log_bucket);
         let region = target.region.clone();
-        let mut deps: Vec<String> = vec![
-            format!("{}/create_bucket/{log_bucket}", self.home),
-            format!("{}/put_bucket_policy/{log_bucket}", self.home),
-        ];
+        let mut deps: Vec<String> = self.log_bucket_deps.clone();
         let key_deps = key.clone().unwrap_or_default();
         deps.extend(key_deps);
         let (lg_arn, role_arn, log_deps) = match &logs {
@@ -268,6 +275,22 @@ impl<'a> Planner<'a> {
         });
         let mut deps = vec![];
         let key_ref;
+        if let Some(k) = by_alias
+            && k.tags.get(KEY_PURPOSE_TAG.0).map(String::as_str) != Some(KEY_PURPOSE_TAG.1)
+        {
+            self.skip(
+                &format!("{region}/kms_key/{alias}"),
+                &region,
+                SkipReason::NameTaken,
+                format!(
+                    "key `{}` behind `{alias}` is not the tool's (no `{}` tag): its policy and \
+                     rotation are left alone; choose another alias with `kms_alias` under \
+                     `[names]` in the baseline",
+                    k.key_id, KEY_PURPOSE_TAG.0
+                ),
+            );
+            return None;
+        }
         match (by_alias, orphan) {
             (Some(k), _) => {
                 if k.key_state != KeyState::Enabled {
@@ -423,14 +446,52 @@ impl<'a> Planner<'a> {
         let snapshot: &'a Snapshot = self.s;
         let r = self.seen(GLOBAL, Part::Roles, &snapshot.global.roles)?;
         let roles = r.clone();
+        let existing_group = groups.iter().find(|g| g.name == name);
+        let existing_role = roles.iter().find(|r| r.name == role);
+        // A group or role under our name that we did not create (no tag) is the
+        // customer's: a retention policy on their group would delete their events, and
+        // their role may trust anyone.
+        let mut taken = false;
+        if existing_group.is_some_and(|g| !managed(&g.tags)) {
+            taken = true;
+            self.skip(
+                &format!("{region}/log_group/{name}"),
+                &region,
+                SkipReason::NameTaken,
+                format!(
+                    "log group `{name}` exists but is not the tool's (no `{}` tag): the trail \
+                     is not sent to CloudWatch Logs; choose another name with \
+                     `trail_log_group` under `[names]` in the baseline",
+                    MANAGED_TAG.0
+                ),
+            );
+        }
+        if existing_role.is_some_and(|r| !managed(&r.tags)) {
+            taken = true;
+            self.skip(
+                &format!("{GLOBAL}/role/{role}"),
+                GLOBAL,
+                SkipReason::NameTaken,
+                format!(
+                    "role `{role}` exists but is not the tool's (no `{}` tag): it is not \
+                     adopted and the trail is not sent to CloudWatch Logs; choose another \
+                     name with `trail_logs_role` under `[names]` in the baseline",
+                    MANAGED_TAG.0
+                ),
+            );
+        }
+        if taken {
+            return None;
+        }
         let mut deps = vec![];
-        match groups.iter().find(|g| g.name == name) {
+        match existing_group {
             None => {
                 if let Some(id) = self.push(
                     &region,
                     Some(&name),
                     Action::CreateLogGroup {
                         log_group_name: name.clone(),
+                        tags: managed_tags(),
                     },
                     &["CloudTrail.5"],
                     vec![],
@@ -471,35 +532,54 @@ impl<'a> Planner<'a> {
                 "Resource": format!("arn:aws:logs:{region}:{}:log-group:{name}:log-stream:*", self.account)
             }]
         }));
-        let existing_role = roles.iter().find(|r| r.name == role);
+        // The trust policy the CloudTrail user guide documents for this role ("Sending
+        // events to CloudWatch Logs"): the service principal, no condition. No source shows
+        // CloudTrail presenting aws:SourceAccount or aws:SourceArn when it assumes the role,
+        // and a condition it does not satisfy would make every CreateTrail fail
+        // (shared/research/aws-behaviour.md).
+        let trust = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "sts:AssumeRole"
+            }]
+        });
         let mut role_deps = vec![];
-        if existing_role.is_none() {
-            // The trust policy the CloudTrail user guide documents for this role
-            // ("Sending events to CloudWatch Logs"): the service principal, no condition.
-            // No source shows CloudTrail presenting aws:SourceAccount or aws:SourceArn
-            // when it assumes the role, and a condition it does not satisfy would make
-            // every CreateTrail fail (shared/research/aws-behaviour.md).
-            let trust = policy::to_text(&json!({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": "sts:AssumeRole"
-                }]
-            }));
-            if let Some(id) = self.push(
-                GLOBAL,
-                Some(&role),
-                Action::CreateRole {
-                    role_name: role.clone(),
-                    assume_role_policy_document: trust,
-                },
-                &["CloudTrail.5"],
-                vec![],
-            ) {
-                role_deps.push(id.clone());
-                deps.push(id);
+        match existing_role {
+            None => {
+                if let Some(id) = self.push(
+                    GLOBAL,
+                    Some(&role),
+                    Action::CreateRole {
+                        role_name: role.clone(),
+                        assume_role_policy_document: policy::to_text(&trust),
+                        tags: managed_tags(),
+                    },
+                    &["CloudTrail.5"],
+                    vec![],
+                ) {
+                    role_deps.push(id.clone());
+                    deps.push(id);
+                }
             }
+            // Our role whose trust is not ours (edited by hand, or an older version's):
+            // the whole trust policy is converged.
+            Some(r) if policy::parse(&r.assume_role_policy_document).as_ref() != Some(&trust) => {
+                if let Some(id) = self.push(
+                    GLOBAL,
+                    Some(&role),
+                    Action::UpdateAssumeRolePolicy {
+                        role_name: role.clone(),
+                        policy_document: policy::to_text(&trust),
+                    },
+                    &["CloudTrail.5"],
+                    vec![],
+                ) {
+                    deps.push(id);
+                }
+            }
+            Some(_) => {}
         }
         if existing_role.and_then(|r| r.inline_policies.get(TRAIL_LOGS_POLICY)) != Some(&policy_doc)
             && let Some(id) = self.push(

@@ -37,6 +37,7 @@ pub(crate) fn record_hidden_state(hidden: &mut Hidden, region: &str, action: &Ac
         | Action::UpdateDetector { .. }
         | Action::CreateServiceLinkedRole { .. }
         | Action::CreateRole { .. }
+        | Action::UpdateAssumeRolePolicy { .. }
         | Action::PutRolePolicy { .. }
         | Action::UpdateAccountPasswordPolicy { .. }
         | Action::PutConfigurationRecorder { .. }

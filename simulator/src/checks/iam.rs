@@ -42,6 +42,21 @@ pub(super) fn create_role(
     iam_policy(assume_role_policy_document)
 }
 
+/// `update_assume_role_policy`: the role must exist and the document be a policy.
+pub(super) fn update_assume_role_policy(
+    c: &Check<'_>,
+    role_name: &str,
+    policy_document: &str,
+) -> Result<(), AwsError> {
+    if c.role_named(role_name).is_none() {
+        return err(
+            "NoSuchEntity",
+            format!("The role with name {role_name} cannot be found."),
+        );
+    }
+    iam_policy(policy_document)
+}
+
 /// `put_role_policy`.
 pub(super) fn put_role_policy(
     c: &Check<'_>,

@@ -299,7 +299,12 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         CreateRole {
             role_name,
             assume_role_policy_document,
+            ..
         } => iam::create_role(c, role_name, assume_role_policy_document),
+        UpdateAssumeRolePolicy {
+            role_name,
+            policy_document,
+        } => iam::update_assume_role_policy(c, role_name, policy_document),
         PutRolePolicy {
             role_name,
             policy_name,
@@ -321,6 +326,7 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         CreateBucket {
             bucket,
             location_constraint,
+            ..
         } => s3::create_bucket(c, bucket, location_constraint.as_deref()),
         PutPublicAccessBlock { bucket, .. }
         | PutBucketVersioning { bucket, .. }
@@ -341,7 +347,7 @@ pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsErr
         EnableKeyRotation { key } => kms::enable_key_rotation(c, key),
 
         // ---- CloudWatch Logs ----
-        CreateLogGroup { log_group_name } => logs::create_log_group(c, log_group_name),
+        CreateLogGroup { log_group_name, .. } => logs::create_log_group(c, log_group_name),
         PutRetentionPolicy {
             log_group_name,
             retention_in_days,

@@ -135,6 +135,7 @@ pub(crate) fn propagation_error(
         | Action::UpdateDetector { .. }
         | Action::CreateServiceLinkedRole { .. }
         | Action::CreateRole { .. }
+        | Action::UpdateAssumeRolePolicy { .. }
         | Action::PutRolePolicy { .. }
         | Action::UpdateAccountPasswordPolicy { .. }
         | Action::StartConfigurationRecorder { .. }
@@ -188,9 +189,9 @@ pub(crate) fn propagation_started(
         Action::PutBucketPolicy { bucket, .. } => {
             Some((ResourceKind::BucketPolicy, bucket.clone()))
         }
-        Action::CreateRole { role_name, .. } | Action::PutRolePolicy { role_name, .. } => {
-            Some((ResourceKind::Role, role_name.clone()))
-        }
+        Action::CreateRole { role_name, .. }
+        | Action::UpdateAssumeRolePolicy { role_name, .. }
+        | Action::PutRolePolicy { role_name, .. } => Some((ResourceKind::Role, role_name.clone())),
         Action::CreateServiceLinkedRole { aws_service_name } => Some((
             ResourceKind::Role,
             service_linked_role_name(aws_service_name),

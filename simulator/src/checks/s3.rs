@@ -199,6 +199,7 @@ pub(super) fn bucket_settings(c: &Check<'_>, b: &Bucket, action: &Action) -> Res
         | Action::UpdateDetector { .. }
         | Action::CreateServiceLinkedRole { .. }
         | Action::CreateRole { .. }
+        | Action::UpdateAssumeRolePolicy { .. }
         | Action::PutRolePolicy { .. }
         | Action::UpdateAccountPasswordPolicy { .. }
         | Action::PutConfigurationRecorder { .. }
