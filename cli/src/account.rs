@@ -141,7 +141,7 @@ impl Account {
                 // The state file is locked for the whole command: a second run waits for it.
                 let _lock = self.lock()?;
                 runtime.block_on(async {
-                    let backend = Backend::Simulated(self.open()?);
+                    let backend = Backend::Simulated(Box::new(self.open()?));
                     f(&backend).await
                 })
             }
@@ -158,7 +158,7 @@ impl Account {
                         .await
                         .context("cannot open the AWS account")?
                         .with_regions(regions.iter().cloned());
-                    let backend = Backend::Aws(aws);
+                    let backend = Backend::Aws(Box::new(aws));
                     let result = f(&backend).await;
                     let calls = backend.calls();
                     eprintln!(
@@ -262,9 +262,9 @@ impl Account {
 /// simulator on tokio's paused, virtual clock).
 #[derive(Debug)]
 pub enum Backend {
-    Simulated(Simulator),
+    Simulated(Box<Simulator>),
     #[cfg(feature = "aws")]
-    Aws(secure_account_adapters::AwsAccount),
+    Aws(Box<secure_account_adapters::AwsAccount>),
 }
 
 impl Port for Backend {
