@@ -721,13 +721,22 @@ async fn analyzers_and_archive_rules() {
             status: "ACTIVE".into(),
             archive_rules: BTreeMap::from([(
                 "trusted".to_string(),
-                BTreeMap::from([(
-                    "principal.AWS".to_string(),
-                    snap::Criterion::eq(vec![
-                        "111111111111".to_string(),
-                        "222222222222".to_string()
-                    ])
-                )])
+                BTreeMap::from([
+                    (
+                        "isPublic".to_string(),
+                        snap::Criterion {
+                            exists: Some(true),
+                            ..Default::default()
+                        }
+                    ),
+                    (
+                        "principal.AWS".to_string(),
+                        snap::Criterion::eq(vec![
+                            "111111111111".to_string(),
+                            "222222222222".to_string()
+                        ])
+                    )
+                ])
             )]),
         }]
     );
