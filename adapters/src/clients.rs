@@ -1,5 +1,11 @@
 //! The SDK clients: one shared `SdkConfig` (credentials, retry, timeouts, endpoint), a
-//! client per service and region on demand, and the interceptor that counts read calls.
+//! client per service and region on demand, and the interceptors that count calls.
+//!
+//! **Who retries.** Reads retry inside the SDK (standard or adaptive mode, the attempts of
+//! [`crate::ReadTuning`]). Writes do not: the clients of [`Clients::for_writes`] have the
+//! SDK's retries turned off, and the engine alone retries a write, by the class of AWS's
+//! error and within that class's budget (`engine::retry`). So a throttled write is retried
+//! once per engine attempt, never `engine attempts × SDK attempts` times.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -57,12 +63,19 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
     }
 }
 
+/// Where the Account API (`account:GetAlternateContact`, `account:PutAlternateContact`)
+/// is served in the `aws` partition.
+pub const ACCOUNT_API_REGION: &str = "us-east-1";
+
 /// Builds the SDK clients for one account.
 #[derive(Debug, Clone)]
 pub struct Clients {
     sdk: SdkConfig,
     endpoint_url: Option<String>,
+    /// The counter of the clients built here: `reads` or `writes`.
     counter: CallCounter,
+    reads: CallCounter,
+    writes: CallCounter,
     home_region: String,
 }
 
@@ -82,17 +95,41 @@ macro_rules! regional_client {
 
 impl Clients {
     pub fn new(sdk: SdkConfig, endpoint_url: Option<String>, home_region: String) -> Self {
+        let reads = CallCounter::default();
         Clients {
             sdk,
             endpoint_url,
-            counter: CallCounter::default(),
+            counter: reads.clone(),
+            reads,
+            writes: CallCounter::default(),
             home_region,
         }
     }
 
-    /// Requests sent so far by every client built here.
+    /// The clients for write calls: the SDK does not retry (the engine does, see the
+    /// module's documentation), and their requests count as writes.
+    pub fn for_writes(&self) -> Clients {
+        let sdk = self
+            .sdk
+            .to_builder()
+            .retry_config(aws_smithy_types::retry::RetryConfig::disabled())
+            .build();
+        Clients {
+            sdk,
+            counter: self.writes.clone(),
+            ..self.clone()
+        }
+    }
+
+    /// Read requests sent so far (each attempt, the SDK's retries included), by the
+    /// clients of this account.
     pub fn calls(&self) -> u64 {
-        self.counter.get()
+        self.reads.get()
+    }
+
+    /// Write requests sent so far (through [`Clients::for_writes`]).
+    pub fn write_calls(&self) -> u64 {
+        self.writes.get()
     }
 
     pub fn home_region(&self) -> &str {
@@ -111,7 +148,8 @@ impl Clients {
         aws_sdk_iam
     );
     regional_client!(
-        /// The Account API is served from us-east-1 in the `aws` partition.
+        /// The Account API is global, served from us-east-1 in the `aws` partition: use
+        /// [`ACCOUNT_API_REGION`].
         account,
         aws_sdk_account
     );

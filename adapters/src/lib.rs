@@ -4,8 +4,10 @@
 //!
 //! One read function per snapshot part, in one file per service (`iam.rs`, `s3.rs`, …).
 //! Each paginates everything, maps the fields the snapshot keeps, and turns an SDK error
-//! into the `AwsError` (AWS's code and message) that makes the part unreadable. Changing
-//! the account through the SDK comes later: `execute` answers `NotImplemented`.
+//! into the `AwsError` (AWS's code and message) that makes the part unreadable.
+//!
+//! One execute function per action kind, in `execute/` (one file per service), reached
+//! through the exhaustive `match` of [`execute::execute`].
 
 pub mod accessanalyzer;
 pub mod account;
@@ -15,6 +17,7 @@ pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
 pub mod error;
+pub mod execute;
 pub mod guardduty;
 pub mod iam;
 pub mod inspector;
@@ -141,6 +144,8 @@ pub enum ConnectError {
 #[derive(Debug)]
 pub struct AwsAccount {
     clients: Clients,
+    /// The same clients for write calls (no SDK retries; counted as writes).
+    writes: Clients,
     started: Instant,
     account_id: tokio::sync::OnceCell<String>,
     only_regions: Option<std::collections::BTreeSet<String>>,
@@ -191,8 +196,10 @@ impl AwsAccount {
         endpoint_url: Option<String>,
         home_region: String,
     ) -> AwsAccount {
+        let clients = Clients::new(sdk, endpoint_url, home_region);
         AwsAccount {
-            clients: Clients::new(sdk, endpoint_url, home_region),
+            writes: clients.for_writes(),
+            clients,
             started: Instant::now(),
             account_id: tokio::sync::OnceCell::new(),
             only_regions: None,
@@ -218,7 +225,12 @@ impl AwsAccount {
         &self.clients
     }
 
-    /// Requests sent so far (each attempt, retries included).
+    /// The clients for write calls ([`Clients::for_writes`]).
+    pub fn write_clients(&self) -> &Clients {
+        &self.writes
+    }
+
+    /// Read requests sent so far (each attempt, retries included).
     pub fn read_calls(&self) -> u64 {
         self.clients.calls()
     }

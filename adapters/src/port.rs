@@ -1,5 +1,5 @@
-//! The engine's port for a real account: the preamble, one read per part, and (for now)
-//! no changes.
+//! The engine's port for a real account: the preamble, one read per part, and the
+//! execution of each action (`crate::execute`).
 
 use std::time::Duration;
 
@@ -43,7 +43,8 @@ impl AwsAccount {
                 PartValue::Buckets(s3::read_buckets(&c.s3(region), |r| c.s3(r)).await?)
             }
             Part::SecurityContact => PartValue::SecurityContact(
-                account::read_security_contact(&c.account(region)).await?,
+                account::read_security_contact(&c.account(crate::clients::ACCOUNT_API_REGION))
+                    .await?,
             ),
             Part::SecurityHub => PartValue::SecurityHub(
                 securityhub::read_security_hub(&c.securityhub(region), region).await?,
@@ -101,18 +102,20 @@ impl Port for AwsAccount {
     async fn execute(
         &self,
         region: &Scope,
-        action_id: &str,
+        _action_id: &str,
         action: &Action,
-        _outputs: &Outputs,
+        outputs: &Outputs,
     ) -> Result<ActionOutput, PortError> {
-        let _ = (region, action);
-        Err(PortError::Aws(AwsError::new(
-            "NotImplemented",
-            format!(
-                "`{action_id}` not run: changing a real AWS account is not built yet (this \
-                 version reads real accounts only); use `--simulate` to apply"
-            ),
-        )))
+        let account_id = self.account_id().await?;
+        Ok(crate::execute::execute(
+            self.write_clients(),
+            self.clients(),
+            region,
+            &account_id,
+            action,
+            outputs,
+        )
+        .await?)
     }
 
     async fn sleep(&self, duration: Duration) {
@@ -126,7 +129,7 @@ impl Port for AwsAccount {
     fn calls(&self) -> CallCounts {
         CallCounts {
             read: self.read_calls(),
-            write: 0,
+            write: self.clients().write_calls(),
         }
     }
 }

@@ -119,15 +119,6 @@ impl Account {
         )
     }
 
-    /// Whether this is a real AWS account (which this version reads but does not change).
-    pub fn is_aws(&self) -> bool {
-        match self {
-            Account::Simulated { .. } => false,
-            #[cfg(feature = "aws")]
-            Account::Aws { .. } => true,
-        }
-    }
-
     /// Opens the account and runs `f` on it, on a single-threaded runtime.
     ///
     /// The simulator's latency model sleeps on tokio's clock, which starts paused: tokio

@@ -16,10 +16,11 @@ control each change makes pass, what stays for a human), asks, applies the chang
 every enabled region concurrently, and proves the result by evaluating the controls again. \
 Running it again changes nothing.
 
-Without `--simulate`, it reads the AWS account the credential chain points at (`--profile`, \
-the environment, SSO, instance roles); changing a real account is not built yet, so `apply` \
-runs on the built-in simulated account (`--simulate [SCENARIO]`, chained over one account \
-with `--sim-state FILE`).";
+Without `--simulate`, it works on the AWS account the credential chain points at \
+(`--profile`, the environment, SSO, instance roles); `secure-account iam-policy` prints the \
+permissions it needs. With `--simulate [SCENARIO]` it works on a built-in simulated account \
+instead (chained over one account with `--sim-state FILE`): no credentials, nothing changed \
+in AWS.";
 
 const EXAMPLES: &str = "\
 Examples:

@@ -93,13 +93,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Apply(args) => {
             let account = Account::from_args(global)?;
-            if account.is_aws() {
-                anyhow::bail!(
-                    "changing a real AWS account is not built yet: this version reads it \
-                     (`snapshot`, `plan`, `verify`); `apply` runs on the built-in simulated \
-                     account with `--simulate [SCENARIO]`"
-                );
-            }
             let baseline = match &args.plan_file {
                 Some(_) => None,
                 None => Some(load_baseline(global)?),
