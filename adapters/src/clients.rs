@@ -43,6 +43,53 @@ impl Intercept for CallCounter {
     }
 }
 
+/// An answer that says the endpoint does not serve the operation (the same signs as
+/// [`crate::error`]'s `NotImplemented`: HTTP 404/405/501, an HTML error page, moto's
+/// `NotImplementedError` or "Unable to find appropriate backend") is final: the SDK's
+/// retry would ask again for nothing (moto answers these with HTTP 500, which the SDK
+/// treats as transient). It runs after the SDK's own classifiers and overrides them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotServedIsFinal;
+
+impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry for NotServedIsFinal {
+    fn classify_retry(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::InterceptorContext,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryAction {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryAction;
+        let Some(response) = ctx.response() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let status = response.status().as_u16();
+        if status < 400 {
+            return RetryAction::NoActionIndicated;
+        }
+        // An AWS error names its code in a header or the body; AWS's own 5xx always does.
+        if response.headers().get("x-amzn-errortype").is_some() {
+            return RetryAction::NoActionIndicated;
+        }
+        let body = response
+            .body()
+            .bytes()
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        if crate::error::is_not_served(status, &body) {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "SecureAccountNotServedIsFinal"
+    }
+
+    fn priority(&self) -> aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority as P;
+        P::run_after(P::run_after(P::transient_error_classifier()))
+    }
+}
+
 /// S3 Control puts the account id in front of the host (`{account}.s3-control...`), which
 /// cannot resolve for an IP endpoint such as moto's `127.0.0.1`, and this SDK version has
 /// no switch to turn the host prefix off. With an endpoint URL, S3 Control goes to exactly
@@ -87,6 +134,7 @@ macro_rules! regional_client {
                 $krate::config::Builder::from(&self.sdk)
                     .region($krate::config::Region::new(region.to_string()))
                     .interceptor(self.counter.clone())
+                    .retry_classifier(NotServedIsFinal)
                     .build(),
             )
         }
@@ -170,7 +218,8 @@ impl Clients {
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let mut b = aws_sdk_s3::config::Builder::from(&self.sdk)
             .region(aws_sdk_s3::config::Region::new(region.to_string()))
-            .interceptor(self.counter.clone());
+            .interceptor(self.counter.clone())
+            .retry_classifier(NotServedIsFinal);
         if self.endpoint_url.is_some() {
             b = b.force_path_style(true);
         }
@@ -181,7 +230,8 @@ impl Clients {
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
         let mut b = aws_sdk_s3control::config::Builder::from(&self.sdk)
             .region(aws_sdk_s3control::config::Region::new(region.to_string()))
-            .interceptor(self.counter.clone());
+            .interceptor(self.counter.clone())
+            .retry_classifier(NotServedIsFinal);
         if let Some(url) = &self.endpoint_url {
             b = b.endpoint_resolver(FixedEndpoint(url.clone()));
         }

@@ -100,6 +100,21 @@ pub fn name_action(mut e: AwsError, iam_action: &str) -> AwsError {
     e
 }
 
+/// Whether an error answer without an AWS error code says that the endpoint does not
+/// serve the operation: HTTP 404/405/501, moto's `NotImplementedError` or missing backend,
+/// or a server error as a web page (AWS answers a server error with an AWS error; a web
+/// page instead is an emulator or a proxy without the operation). Such an answer is final:
+/// neither the SDK nor the engine asks again.
+pub fn is_not_served(status: u16, body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    let html_page = lower.contains("<html") || lower.contains("<!doctype html");
+    matches!(status, 404 | 405 | 501)
+        || body.contains("NotImplementedError")
+        || body.contains("has not been implemented")
+        || body.contains("Unable to find appropriate backend")
+        || (status >= 500 && html_page)
+}
+
 /// An answer without an AWS error code: a success the SDK could not read, an endpoint
 /// that does not serve the operation (moto: HTTP 404 page, or HTTP 500 with
 /// `NotImplementedError`), or another server error.
@@ -145,15 +160,7 @@ where
         return AwsError::new(code, message);
     }
     let text = summarize_body(&body);
-    let lower = body.to_ascii_lowercase();
-    let html_page = lower.contains("<html") || lower.contains("<!doctype html");
-    let not_implemented = matches!(status, 404 | 405 | 501)
-        || body.contains("NotImplementedError")
-        || body.contains("has not been implemented")
-        || body.contains("Unable to find appropriate backend")
-        // AWS answers a server error with an AWS error; a web page instead is an emulator
-        // (moto) or a proxy without the operation.
-        || (status >= 500 && html_page);
+    let not_implemented = is_not_served(status, &body);
     let detail = if text.is_empty() { chain(err) } else { text };
     if not_implemented {
         return AwsError::new(

@@ -336,6 +336,16 @@ pub async fn apply_in_rounds<P: Port>(
             }
             break;
         }
+        // An action that failed in an earlier round with an error that retrying would
+        // answer the same way (a permanent class: access denied, an operation the endpoint
+        // does not serve) is not sent again, nor what depends on it.
+        let plan = without_repeated_failures(plan, &report.results);
+        if plan.actions.is_empty() {
+            if let Some(last) = rounds.last_mut() {
+                last.stopped = Some("failed_permanently".into());
+            }
+            break;
+        }
         round += 1;
         let unforeseen: Vec<String> = plan
             .actions
@@ -387,6 +397,46 @@ pub async fn apply_in_rounds<P: Port>(
     report.api_calls.write = calls.write - calls_then.write;
     report.api_calls.elapsed_ms = (port.elapsed() - time_then).as_millis() as u64;
     Ok(report)
+}
+
+/// `plan` without the actions (by id) that already failed in this run with a permanent
+/// error, and without the actions that depend on them.
+fn without_repeated_failures(mut plan: Plan, results: &[crate::report::ActionResult]) -> Plan {
+    let failed: BTreeSet<&str> = results
+        .iter()
+        .filter(|r| r.status == crate::report::ActionStatus::Failed)
+        .filter(|r| {
+            let op = plan.actions.iter().find(|a| a.id == r.id).map(|a| &a.op);
+            match (&r.error, op) {
+                (Some(e), Some(op)) => {
+                    crate::retry::classify(e, op) == crate::retry::ErrorClass::Permanent
+                }
+                _ => false,
+            }
+        })
+        .map(|r| r.id.as_str())
+        .collect();
+    if failed.is_empty() {
+        return plan;
+    }
+    let mut dropped: BTreeSet<String> = failed.iter().map(|s| s.to_string()).collect();
+    // Dependents, transitively (a plan lists an action after what it depends on, but the
+    // loop does not rely on it).
+    loop {
+        let more: Vec<String> = plan
+            .actions
+            .iter()
+            .filter(|a| !dropped.contains(&a.id))
+            .filter(|a| a.depends_on.iter().any(|d| dropped.contains(d)))
+            .map(|a| a.id.clone())
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        dropped.extend(more);
+    }
+    plan.actions.retain(|a| !dropped.contains(&a.id));
+    plan
 }
 
 fn round_summary(

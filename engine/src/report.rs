@@ -73,7 +73,8 @@ pub struct RoundReport {
     pub unforeseen: Vec<String>,
     /// Why no further round followed it, when not because the next plan was empty:
     /// `max_rounds` (the bound was hit), `declined` (its unforeseen actions were not
-    /// approved; nothing of it ran), `interrupted`.
+    /// approved; nothing of it ran), `interrupted`, `failed_permanently` (what was left
+    /// had failed already with an error that another attempt would get again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<String>,
 }

@@ -235,6 +235,10 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> S
                 Some("max_rounds") => "; the bound on rounds was hit (`--max-rounds`)",
                 Some("declined") => "; not approved, not run",
                 Some("interrupted") => "; interrupted",
+                Some("failed_permanently") => {
+                    "; what is left failed already with an error another attempt would get \
+                     again (see above), so no further round"
+                }
                 _ => "",
             };
             let _ = writeln!(

@@ -32,10 +32,15 @@ pub fn config_service_linked_role_arn(account_id: &str) -> String {
 
 /// Whether `arn` is the account's AWS Config service-linked role (any partition).
 fn is_config_service_linked_role(arn: &str, account_id: &str) -> bool {
+    // IAM role names are unique without regard to case ("Role names are not
+    // distinguished by case", IAM user guide, IAM identifiers): an emulator's
+    // `AWSServiceRoleForconfig` is the same role.
+    let suffix = CONFIG_SERVICE_LINKED_ROLE_SUFFIX;
     arn.starts_with("arn:")
-        && arn
-            .strip_suffix(CONFIG_SERVICE_LINKED_ROLE_SUFFIX)
-            .is_some_and(|head| head.ends_with(&format!(":iam::{account_id}:")))
+        && arn.len() > suffix.len()
+        && arn.is_char_boundary(arn.len() - suffix.len())
+        && arn[arn.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        && arn[..arn.len() - suffix.len()].ends_with(&format!(":iam::{account_id}:"))
 }
 
 /// Account.1 (`security-account-information-provided`, periodic, AWS::::Account): passes

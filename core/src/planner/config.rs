@@ -24,8 +24,11 @@ impl<'a> Planner<'a> {
                 None
             }
             Observed::Known(roles) => {
-                if roles.iter().any(|r| r.arn == arn) {
-                    Some((arn, None))
+                // IAM role names are unique without regard to case: the role of another
+                // spelling (moto's `AWSServiceRoleForconfig`) is the same role, and the
+                // recorder names it as IAM spells it.
+                if let Some(role) = roles.iter().find(|r| r.arn.eq_ignore_ascii_case(&arn)) {
+                    Some((role.arn.clone(), None))
                 } else {
                     let id = self.push(
                         GLOBAL,

@@ -290,3 +290,32 @@ fn controls_are_planned_only_where_their_region_offers_them() {
     // With the home region in us-east-1 there is nothing to explain.
     assert!(plan(&fresh(), &Baseline::fsbp()).notes.is_empty());
 }
+
+/// IAM role names are unique without regard to case: the Config service-linked role
+/// spelled `AWSServiceRoleForconfig` (as moto creates it) is the role, not a reason to
+/// create it again, and a recorder that uses it passes Config.1.
+#[test]
+fn the_config_service_linked_role_is_found_whatever_its_case() {
+    let mut s = baselined();
+    let lower = |arn: &str| arn.replace("AWSServiceRoleForConfig", "AWSServiceRoleForconfig");
+    for role in s.global.roles.known_mut().unwrap() {
+        role.arn = lower(&role.arn);
+        role.name = lower(&role.name);
+    }
+    for region in s.regions.values_mut() {
+        if let Some(config) = region.services.config.known_mut() {
+            for r in &mut config.recorders {
+                r.role_arn = lower(&r.role_arn);
+            }
+        }
+    }
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(p.actions.is_empty(), "{:?}", p.actions);
+    let scope = crate::evaluate::Scope {
+        home_region: p.home_region.clone(),
+        regions: s.regions.keys().cloned().collect(),
+    };
+    let e = crate::evaluate::evaluate(&s, crate::Catalog::builtin(), &scope);
+    let config_1 = e.controls.iter().find(|c| c.id == "Config.1").unwrap();
+    assert_eq!(config_1.status, crate::evaluate::Status::Passed, "{config_1:?}");
+}
