@@ -84,7 +84,9 @@ impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry for Not
         "SecureAccountNotServedIsFinal"
     }
 
-    fn priority(&self) -> aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority {
+    fn priority(
+        &self,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority {
         use aws_smithy_runtime_api::client::retries::classifiers::RetryClassifierPriority as P;
         P::run_after(P::run_after(P::transient_error_classifier()))
     }

@@ -317,5 +317,9 @@ fn the_config_service_linked_role_is_found_whatever_its_case() {
     };
     let e = crate::evaluate::evaluate(&s, crate::Catalog::builtin(), &scope);
     let config_1 = e.controls.iter().find(|c| c.id == "Config.1").unwrap();
-    assert_eq!(config_1.status, crate::evaluate::Status::Passed, "{config_1:?}");
+    assert_eq!(
+        config_1.status,
+        crate::evaluate::Status::Passed,
+        "{config_1:?}"
+    );
 }
