@@ -184,6 +184,32 @@ Example:
   secure-account --simulate cost --output json")]
     Cost,
 
+    /// Print the least-privilege IAM policy these commands need (JSON)
+    #[command(long_about = "\
+Print the least-privilege IAM policy that `snapshot`, `plan`, `apply` and `verify` need, as \
+an IAM policy document (JSON) on stdout. It needs no AWS access and no credentials.
+
+The policy is built from the tables the tool's reads and changes are made of, so it lists \
+exactly the IAM actions they call: every read on any resource, and every change whose \
+resource the tool cannot know in advance (your buckets, keys, trails, default VPCs). Roles \
+are scoped: the only role it may create, change or pass (to CloudTrail) is its own \
+CloudTrail → CloudWatch Logs role, named by `trail_logs_role` under `[names]` of \
+`--baseline`; the only other role it may pass is Config's service-linked role; it may \
+create service-linked roles only for the services whose setup creates them.
+
+Create a customer managed policy from it (it fits IAM's 6,144-character limit), attach it \
+to a role you can assume, and run secure-account with a profile for that role (README, \
+\"The IAM policy it needs\"). With `--read-only`, only the reads: enough for `snapshot`, \
+`plan` and `verify`.
+
+Examples:
+  secure-account iam-policy > policy.json
+  aws iam create-policy --policy-name secure-account --policy-document file://policy.json
+  aws iam attach-role-policy --role-name secure-account \\
+      --policy-arn arn:aws:iam::ACCOUNT_ID:policy/secure-account
+  secure-account iam-policy --read-only > read-only-policy.json")]
+    IamPolicy(IamPolicyArgs),
+
     /// Show the baseline
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -238,6 +264,13 @@ pub struct VerifyArgs {
     /// Let `--min-score` pass on an incomplete score (parts of the account unreadable)
     #[arg(long, requires = "min_score")]
     pub allow_incomplete: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IamPolicyArgs {
+    /// Only the reads, for `snapshot`, `plan` and `verify` (no `apply`)
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -300,8 +333,16 @@ pub struct ControlsDiffArgs {
 }
 
 /// Command names, for [`normalize_args`].
-const COMMANDS: [&str; 8] = [
-    "snapshot", "plan", "apply", "verify", "cost", "baseline", "controls", "help",
+const COMMANDS: [&str; 9] = [
+    "snapshot",
+    "plan",
+    "apply",
+    "verify",
+    "cost",
+    "iam-policy",
+    "baseline",
+    "controls",
+    "help",
 ];
 
 /// `--simulate` takes an optional value, so `secure-account --simulate plan` would read

@@ -16,7 +16,7 @@ use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
 use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
-use crate::commands::{apply, baseline, controls, cost, plan, snapshot, verify};
+use crate::commands::{apply, baseline, controls, cost, iam_policy, plan, snapshot, verify};
 
 /// Planning and evaluating allocate many small strings and maps. Measured on the 2-core dev
 /// machine (release, fresh 17-region plan, median): 1.17 ms with the system allocator
@@ -72,6 +72,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
             baseline::show(&baseline, global)
         }
+        // Nothing is read: the policy comes from the tables and the baseline's names.
+        Command::IamPolicy(args) => iam_policy::run(&load_baseline(global)?, args),
         Command::Snapshot => {
             Account::from_args(global)?.run(async |sim| snapshot::run(sim, global).await)
         }

@@ -81,10 +81,41 @@ fn unknown_scenario_names_the_closest() {
     assert_cli_snapshot!("unknown_scenario", run(&["--simulate", "livedin", "plan"]));
 }
 
+/// The binary with `args`, run in `home` with no credentials anywhere the chain looks and
+/// no instance metadata to ask (nothing leaves the machine).
+fn without_credentials(home: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(home)
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_REGION", "eu-west-1")
+        .stdin(Stdio::null());
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_ENDPOINT_URL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.output().expect("the binary runs")
+}
+
 #[test]
+#[cfg_attr(
+    not(feature = "aws"),
+    ignore = "a build without the `aws` feature has no real-account backend"
+)]
 fn without_credentials_every_command_says_how_to_provide_them() {
-    // No credentials anywhere the chain looks, and no instance metadata to ask (nothing
-    // leaves the machine).
     let home = tempfile::tempdir().unwrap();
     for args in [
         &["snapshot"][..],
@@ -93,33 +124,7 @@ fn without_credentials_every_command_says_how_to_provide_them() {
         &["controls", "diff"],
         &["apply", "--auto-approve"],
     ] {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .current_dir(home.path())
-            .env("HOME", home.path())
-            .env("AWS_CONFIG_FILE", home.path().join("no-config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                home.path().join("no-credentials"),
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_REGION", "eu-west-1")
-            .stdin(Stdio::null());
-        for var in [
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_PROFILE",
-            "AWS_DEFAULT_PROFILE",
-            "AWS_WEB_IDENTITY_TOKEN_FILE",
-            "AWS_ROLE_ARN",
-            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-            "AWS_ENDPOINT_URL",
-        ] {
-            cmd.env_remove(var);
-        }
-        let out = cmd.output().expect("the binary runs");
+        let out = without_credentials(home.path(), args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(code(&out), 1, "{args:?}: {}", transcript(&out));
         for hint in [
@@ -270,6 +275,96 @@ fn baseline_show_prints_every_default() {
         "baseline_show_seed",
         run(&["--baseline", "seed-2024-08", "baseline", "show"])
     );
+}
+
+/// `iam-policy` reads nothing: it works without credentials and without `--simulate`,
+/// prints a policy document, takes the role's name from the baseline, and `--read-only`
+/// leaves every write out.
+#[test]
+fn iam_policy_needs_no_account() {
+    let home = tempfile::tempdir().unwrap();
+    let actions = |policy: &Value| -> Vec<String> {
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| match &s["Action"] {
+                Value::String(a) => vec![a.clone()],
+                list => list
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+                    .collect(),
+            })
+            .collect()
+    };
+
+    let out = without_credentials(home.path(), &["iam-policy"]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    assert!(out.stderr.is_empty(), "{}", transcript(&out));
+    let policy = json(&out);
+    assert_eq!(policy["Version"], "2012-10-17");
+    let full = actions(&policy);
+    for action in [
+        "cloudtrail:CreateTrail",
+        "sts:GetCallerIdentity",
+        "s3:PutLifecycleConfiguration",
+        "iam:PassRole",
+    ] {
+        assert!(full.iter().any(|a| a == action), "{action}: {full:?}");
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("arn:aws:iam::*:role/secure-account-cloudtrail-to-logs"));
+
+    let out = without_credentials(home.path(), &["iam-policy", "--read-only"]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let read_only = actions(&json(&out));
+    assert!(read_only.iter().any(|a| a == "cloudtrail:DescribeTrails"));
+    assert!(read_only.len() < full.len());
+    for write in [
+        "cloudtrail:CreateTrail",
+        "iam:PassRole",
+        "s3:PutBucketPolicy",
+    ] {
+        assert!(!read_only.iter().any(|a| a == write), "{write}");
+    }
+
+    std::fs::write(
+        home.path().join("names.toml"),
+        "[names]\ntrail_logs_role = \"ops-trail-to-logs\"\n",
+    )
+    .unwrap();
+    let out = without_credentials(home.path(), &["--baseline", "names.toml", "iam-policy"]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("arn:aws:iam::*:role/ops-trail-to-logs\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("secure-account-cloudtrail-to-logs"),
+        "{text}"
+    );
+
+    std::fs::write(
+        home.path().join("wild.toml"),
+        "[names]\ntrail_logs_role = \"*\"\n",
+    )
+    .unwrap();
+    let out = without_credentials(home.path(), &["--baseline", "wild.toml", "iam-policy"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains("names.trail_logs_role"),
+        "{}",
+        transcript(&out)
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn iam_policy_help_says_how_to_use_it() {
+    assert_cli_snapshot!("iam_policy_help", run(&["iam-policy", "--help"]));
 }
 
 #[test]

@@ -440,6 +440,49 @@ pub struct ActionFacts {
     /// never plans the action when one of them is unreadable there (a property test
     /// checks it).
     pub reads: &'static [Part],
+    /// What the operation's own IAM actions can be limited to without knowing the account
+    /// id (`iam-policy` scopes them so).
+    pub resource: IamResource,
+    /// The role the call hands to a service (`iam:PassRole` is among `iam_actions` exactly
+    /// when this is set).
+    pub passes_role: Option<PassedRole>,
+    /// The service principals (`iam:AWSServiceName`) whose service-linked role the call may
+    /// create (`iam:CreateServiceLinkedRole` is among `iam_actions` exactly when this is not
+    /// empty).
+    pub service_linked_roles: &'static [&'static str],
+}
+
+/// What an operation's own IAM actions can be limited to in an identity policy written
+/// before the account id is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IamResource {
+    /// Any resource: the operation acts on resources the customer names (their buckets,
+    /// keys, trails, VPCs), or on ones whose ARN only AWS knows before the call.
+    Any,
+    /// The tool's own CloudTrail → CloudWatch Logs role (`[names] trail_logs_role`): the
+    /// only role the planner creates or changes.
+    TrailLogsRole,
+}
+
+/// A role an operation hands to a service with `iam:PassRole`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PassedRole {
+    /// The tool's CloudTrail → CloudWatch Logs role (`[names] trail_logs_role`), passed to
+    /// `cloudtrail.amazonaws.com` (`CloudWatchLogsRoleArn` of `CreateTrail`/`UpdateTrail`).
+    TrailLogsRole,
+    /// Config's service-linked role `AWSServiceRoleForConfig`, passed to
+    /// `config.amazonaws.com` (`roleARN` of `PutConfigurationRecorder`).
+    ConfigServiceLinkedRole,
+}
+
+impl PassedRole {
+    /// The service principal the role is passed to (`iam:PassedToService`).
+    pub fn service(self) -> &'static str {
+        match self {
+            PassedRole::TrailLogsRole => "cloudtrail.amazonaws.com",
+            PassedRole::ConfigServiceLinkedRole => "config.amazonaws.com",
+        }
+    }
 }
 
 const SLR: &str = "iam:CreateServiceLinkedRole";
@@ -503,7 +546,12 @@ impl ActionKind {
                 Regional,
                 KEEP,
             ),
-            K::UpdateDetector => ("guardduty", &["guardduty:UpdateDetector"], Regional, KEEP),
+            K::UpdateDetector => (
+                "guardduty",
+                &["guardduty:UpdateDetector", SLR],
+                Regional,
+                KEEP,
+            ),
             K::CreateServiceLinkedRole => ("iam", &[SLR], Account, KEEP),
             K::CreateRole => ("iam", &["iam:CreateRole", "iam:TagRole"], Account, KEEP),
             K::UpdateAssumeRolePolicy => ("iam", &["iam:UpdateAssumeRolePolicy"], Account, KEEP),
@@ -630,12 +678,103 @@ impl ActionKind {
                 KEEP,
             ),
         };
+        let (resource, passes_role, service_linked_roles) = self.iam_scope();
         ActionFacts {
             service,
             iam_actions,
             reach,
             destructive,
             reads: self.reads(),
+            resource,
+            passes_role,
+            service_linked_roles,
+        }
+    }
+
+    /// The resource the operation's IAM actions can be limited to, the role it passes and
+    /// the service-linked roles it may create (see [`ActionFacts::resource`]).
+    fn iam_scope(self) -> (IamResource, Option<PassedRole>, &'static [&'static str]) {
+        use ActionKind as K;
+        const ANY: (IamResource, Option<PassedRole>, &[&str]) = (IamResource::Any, None, &[]);
+        match self {
+            // The service principals each service creates its roles for, as AWS's managed
+            // policy for the service grants them: AWSSecurityHubFullAccess,
+            // AmazonGuardDutyFullAccess (GuardDuty's own and Malware Protection for EC2's,
+            // which `EBS_MALWARE_PROTECTION` turns on, also through `update_detector`),
+            // IAMAccessAnalyzerFullAccess, AmazonInspector2FullAccess_v2 (the agentless
+            // scanning role too), AmazonMacieFullAccess.
+            K::EnableSecurityHub => (IamResource::Any, None, &["securityhub.amazonaws.com"]),
+            K::CreateDetector | K::UpdateDetector => (
+                IamResource::Any,
+                None,
+                &[
+                    "guardduty.amazonaws.com",
+                    "malware-protection.guardduty.amazonaws.com",
+                ],
+            ),
+            K::CreateAnalyzer => (IamResource::Any, None, &["access-analyzer.amazonaws.com"]),
+            K::EnableInspector => (
+                IamResource::Any,
+                None,
+                &[
+                    "inspector2.amazonaws.com",
+                    "agentless.inspector2.amazonaws.com",
+                ],
+            ),
+            K::EnableMacie => (IamResource::Any, None, &["macie.amazonaws.com"]),
+            // The planner creates only Config's (planner/config.rs).
+            K::CreateServiceLinkedRole => (IamResource::Any, None, &["config.amazonaws.com"]),
+            // The planner creates and changes no role but the trail's delivery role
+            // (planner/trail.rs).
+            K::CreateRole | K::UpdateAssumeRolePolicy | K::PutRolePolicy => {
+                (IamResource::TrailLogsRole, None, &[])
+            }
+            K::CreateTrail | K::UpdateTrail => {
+                (IamResource::Any, Some(PassedRole::TrailLogsRole), &[])
+            }
+            K::PutConfigurationRecorder => (
+                IamResource::Any,
+                Some(PassedRole::ConfigServiceLinkedRole),
+                &[],
+            ),
+            K::UpdateSecurityHubConfiguration
+            | K::BatchEnableStandards
+            | K::BatchUpdateStandardsControlAssociations
+            | K::CreateFindingAggregator
+            | K::UpdateAccountPasswordPolicy
+            | K::PutDeliveryChannel
+            | K::StartConfigurationRecorder
+            | K::CreateBucket
+            | K::PutPublicAccessBlock
+            | K::PutAccountPublicAccessBlock
+            | K::PutBucketOwnershipControls
+            | K::PutBucketEncryption
+            | K::PutBucketVersioning
+            | K::PutBucketPolicy
+            | K::PutBucketLifecycleConfiguration
+            | K::PutBucketLogging
+            | K::CreateKey
+            | K::CreateAlias
+            | K::PutKeyPolicy
+            | K::EnableKeyRotation
+            | K::CreateLogGroup
+            | K::PutRetentionPolicy
+            | K::PutEventSelectors
+            | K::StartLogging
+            | K::CreateArchiveRule
+            | K::UpdateArchiveRule
+            | K::EnableEbsEncryptionByDefault
+            | K::EnableSnapshotBlockPublicAccess
+            | K::ModifyVpcBlockPublicAccessOptions
+            | K::DetachInternetGateway
+            | K::DeleteInternetGateway
+            | K::DeleteSubnet
+            | K::DeleteVpc
+            | K::UpdateWorkGroup
+            | K::PutAlternateContact
+            | K::UpdateServiceSetting
+            | K::UpdateAutomatedDiscoveryConfiguration
+            | K::UpdateClassificationScope => ANY,
         }
     }
 
@@ -742,83 +881,5 @@ impl From<PlannedActionFile> for PlannedAction {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_kind_has_a_row_and_its_name_round_trips() {
-        let mut names = std::collections::BTreeSet::new();
-        for kind in ActionKind::all() {
-            let f = kind.facts();
-            assert!(!f.service.is_empty());
-            let (prefix, _) = kind.iam_action().split_once(':').unwrap();
-            assert!(
-                [f.service, "s3", "access-analyzer"].contains(&prefix),
-                "{}: {}",
-                kind.name(),
-                kind.iam_action()
-            );
-            assert!(names.insert(kind.name()));
-            assert_eq!(kind.name().parse::<ActionKind>().unwrap(), kind);
-        }
-        assert_eq!(names.len(), 51);
-        let destructive: Vec<_> = ActionKind::all()
-            .filter(|k| k.facts().destructive)
-            .map(ActionKind::name)
-            .collect();
-        assert_eq!(
-            destructive,
-            [
-                "detach_internet_gateway",
-                "delete_internet_gateway",
-                "delete_subnet",
-                "delete_vpc"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_saved_destructive_flag_is_recomputed_from_the_action() {
-        let json = r#"{"id": "us-east-1/delete_vpc/vpc-1", "action": "delete_vpc",
-            "params": {"vpc_id": "vpc-1"}, "region": "us-east-1", "satisfies": [],
-            "depends_on": [], "destructive": false}"#;
-        let a: PlannedAction = serde_json::from_str(json).unwrap();
-        assert!(a.destructive, "a file cannot hide a destructive action");
-        let json = json.replace("\"destructive\": false", "\"destructive\": true");
-        let json = json
-            .replace("delete_vpc\",", "create_bucket\",")
-            .replace("{\"vpc_id\": \"vpc-1\"}", "{\"bucket\": \"b\"}");
-        let a: PlannedAction = serde_json::from_str(&json).unwrap();
-        assert!(!a.destructive);
-        assert_eq!(serde_json::to_value(&a).unwrap()["destructive"], false);
-    }
-
-    /// The name is the serde tag: the same word in plan JSON, logs and adapters.
-    #[test]
-    fn name_is_the_json_action_tag() {
-        let actions = [
-            Action::EnableEbsEncryptionByDefault {},
-            Action::CreateBucket {
-                bucket: "b".into(),
-                location_constraint: None,
-                tags: Default::default(),
-            },
-            Action::PutAccountPublicAccessBlock {
-                configuration: PublicAccessBlock::ALL,
-            },
-            Action::UpdateAutomatedDiscoveryConfiguration {
-                status: "ENABLED".into(),
-            },
-            Action::BatchUpdateStandardsControlAssociations {
-                standards_arn: "arn".into(),
-                updates: vec![],
-            },
-        ];
-        for a in actions {
-            let json = serde_json::to_value(&a).unwrap();
-            assert_eq!(json["action"], a.name());
-            // SPEC §6: every action has `params`, an object even when empty.
-            assert!(json["params"].is_object(), "{json}");
-        }
-    }
-}
+#[path = "action_tests.rs"]
+mod tests;

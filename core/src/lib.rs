@@ -15,6 +15,7 @@ pub mod cost;
 pub mod effects;
 pub mod evaluate;
 pub mod guardduty;
+pub mod iam_policy;
 pub mod manual;
 pub mod part;
 pub mod plan;

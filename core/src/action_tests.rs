@@ -1,0 +1,105 @@
+//! Tests of the action table.
+
+use super::*;
+
+#[test]
+fn every_kind_has_a_row_and_its_name_round_trips() {
+    let mut names = std::collections::BTreeSet::new();
+    for kind in ActionKind::all() {
+        let f = kind.facts();
+        assert!(!f.service.is_empty());
+        let (prefix, _) = kind.iam_action().split_once(':').unwrap();
+        assert!(
+            [f.service, "s3", "access-analyzer"].contains(&prefix),
+            "{}: {}",
+            kind.name(),
+            kind.iam_action()
+        );
+        assert!(names.insert(kind.name()));
+        assert_eq!(kind.name().parse::<ActionKind>().unwrap(), kind);
+    }
+    assert_eq!(names.len(), 51);
+    let destructive: Vec<_> = ActionKind::all()
+        .filter(|k| k.facts().destructive)
+        .map(ActionKind::name)
+        .collect();
+    assert_eq!(
+        destructive,
+        [
+            "detach_internet_gateway",
+            "delete_internet_gateway",
+            "delete_subnet",
+            "delete_vpc"
+        ]
+    );
+}
+
+/// `iam:PassRole` and `iam:CreateServiceLinkedRole` appear in a row exactly when the
+/// row says which role is passed and which service-linked roles are created, and only the
+/// IAM writes on the tool's role are scoped to it.
+#[test]
+fn the_iam_columns_agree() {
+    for kind in ActionKind::all() {
+        let f = kind.facts();
+        assert_eq!(
+            f.iam_actions.contains(&"iam:PassRole"),
+            f.passes_role.is_some(),
+            "{}",
+            kind.name()
+        );
+        assert_eq!(
+            f.iam_actions.contains(&SLR),
+            !f.service_linked_roles.is_empty(),
+            "{}",
+            kind.name()
+        );
+        if f.resource == IamResource::TrailLogsRole {
+            assert_eq!(f.service, "iam", "{}", kind.name());
+        }
+    }
+}
+
+#[test]
+fn a_saved_destructive_flag_is_recomputed_from_the_action() {
+    let json = r#"{"id": "us-east-1/delete_vpc/vpc-1", "action": "delete_vpc",
+        "params": {"vpc_id": "vpc-1"}, "region": "us-east-1", "satisfies": [],
+        "depends_on": [], "destructive": false}"#;
+    let a: PlannedAction = serde_json::from_str(json).unwrap();
+    assert!(a.destructive, "a file cannot hide a destructive action");
+    let json = json.replace("\"destructive\": false", "\"destructive\": true");
+    let json = json
+        .replace("delete_vpc\",", "create_bucket\",")
+        .replace("{\"vpc_id\": \"vpc-1\"}", "{\"bucket\": \"b\"}");
+    let a: PlannedAction = serde_json::from_str(&json).unwrap();
+    assert!(!a.destructive);
+    assert_eq!(serde_json::to_value(&a).unwrap()["destructive"], false);
+}
+
+/// The name is the serde tag: the same word in plan JSON, logs and adapters.
+#[test]
+fn name_is_the_json_action_tag() {
+    let actions = [
+        Action::EnableEbsEncryptionByDefault {},
+        Action::CreateBucket {
+            bucket: "b".into(),
+            location_constraint: None,
+            tags: Default::default(),
+        },
+        Action::PutAccountPublicAccessBlock {
+            configuration: PublicAccessBlock::ALL,
+        },
+        Action::UpdateAutomatedDiscoveryConfiguration {
+            status: "ENABLED".into(),
+        },
+        Action::BatchUpdateStandardsControlAssociations {
+            standards_arn: "arn".into(),
+            updates: vec![],
+        },
+    ];
+    for a in actions {
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["action"], a.name());
+        // SPEC §6: every action has `params`, an object even when empty.
+        assert!(json["params"].is_object(), "{json}");
+    }
+}

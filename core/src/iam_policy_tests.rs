@@ -1,0 +1,363 @@
+//! Tests of the IAM policy: built from the tables, valid, small enough, least privilege.
+
+use serde_json::Value;
+
+use super::*;
+use crate::action::Action;
+use crate::baseline::Baseline;
+use crate::snapshot::Snapshot;
+
+fn full() -> PolicyDocument {
+    build(&Names::default(), Access::Full).unwrap()
+}
+
+fn read_only() -> PolicyDocument {
+    build(&Names::default(), Access::ReadOnly).unwrap()
+}
+
+fn reads() -> BTreeSet<&'static str> {
+    PREAMBLE_IAM_ACTIONS
+        .into_iter()
+        .chain(Part::all().flat_map(|p| p.facts().iam_actions.iter().copied()))
+        .collect()
+}
+
+fn statement<'a>(policy: &'a PolicyDocument, sid: &str) -> &'a Statement {
+    policy
+        .statements
+        .iter()
+        .find(|s| s.sid == sid)
+        .unwrap_or_else(|| panic!("no statement `{sid}`"))
+}
+
+#[test]
+fn every_read_and_every_action_is_allowed() {
+    let policy = full();
+    for action in reads() {
+        assert!(allows(&policy, action), "{action}");
+        assert!(allows(&read_only(), action), "{action}");
+    }
+    for kind in ActionKind::all() {
+        for action in kind.facts().iam_actions {
+            assert!(allows(&policy, action), "{}: {action}", kind.name());
+        }
+    }
+}
+
+#[test]
+fn read_only_allows_no_write() {
+    let policy = read_only();
+    assert_eq!(policy.statements.len(), 1);
+    let reads = reads();
+    for kind in ActionKind::all() {
+        for action in kind.facts().iam_actions {
+            if !reads.contains(action) {
+                assert!(!allows(&policy, action), "{}: {action}", kind.name());
+            }
+        }
+    }
+    assert!(!allows(&policy, "iam:PassRole"));
+    assert!(!allows(&policy, "s3:PutBucketPolicy"));
+}
+
+/// Nothing is allowed that no table row asks for: the statements list exactly the tables'
+/// actions, and no wildcard.
+#[test]
+fn nothing_beyond_the_tables() {
+    let mut wanted: BTreeSet<&str> = reads();
+    for kind in ActionKind::all() {
+        wanted.extend(kind.facts().iam_actions.iter().copied());
+    }
+    let policy = full();
+    let granted: BTreeSet<&str> = policy
+        .statements
+        .iter()
+        .flat_map(|s| s.actions.iter().map(String::as_str))
+        .collect();
+    assert_eq!(granted, wanted);
+    assert!(granted.iter().all(|a| !a.contains('*') && !a.contains('?')));
+    assert!(!allows(&full(), "s3:DeleteBucket"));
+    assert!(!allows(&full(), "iam:CreateUser"));
+}
+
+/// The document is valid JSON of IAM's grammar: a version, statements with unique
+/// alphanumeric Sids, `Allow`, sorted actions without duplicates, resources.
+#[test]
+fn the_document_is_valid_json_in_a_stable_order() {
+    for access in [Access::Full, Access::ReadOnly] {
+        let policy = build(&Names::default(), access).unwrap();
+        let text = serde_json::to_string_pretty(&policy).unwrap();
+        assert!(text.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": ["));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let statements = value["Statement"].as_array().unwrap();
+        let mut sids = BTreeSet::new();
+        for s in statements {
+            let sid = s["Sid"].as_str().unwrap();
+            assert!(sid.chars().all(|c| c.is_ascii_alphanumeric()), "{sid}");
+            assert!(sids.insert(sid), "duplicate Sid {sid}");
+            assert_eq!(s["Effect"], "Allow");
+            assert!(s["Action"].is_string() || s["Action"].is_array(), "{s}");
+            assert!(s["Resource"].is_string() || s["Resource"].is_array(), "{s}");
+        }
+        for s in &policy.statements {
+            let mut sorted = s.actions.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(s.actions, sorted, "{}", s.sid);
+        }
+        let again = serde_json::to_string_pretty(&build(&Names::default(), access).unwrap());
+        assert_eq!(text, again.unwrap(), "the same input gives the same bytes");
+    }
+}
+
+/// Every IAM action named in the tables has the form `service:Operation` with a prefix IAM
+/// knows: a typo such as `accessanalyzer:` (the SDK's name, not IAM's) is caught here.
+#[test]
+fn every_iam_action_is_well_formed() {
+    let known: BTreeSet<&str> = [
+        "access-analyzer",
+        "account",
+        "athena",
+        "cloudtrail",
+        "config",
+        "ec2",
+        "guardduty",
+        "iam",
+        "inspector2",
+        "kms",
+        "logs",
+        "macie2",
+        "s3",
+        "securityhub",
+        "ssm",
+        "sts",
+    ]
+    .into();
+    let mut used = BTreeSet::new();
+    let policy = full();
+    for action in policy.statements.iter().flat_map(|s| s.actions.iter()) {
+        let (prefix, operation) = action.split_once(':').unwrap();
+        used.insert(prefix);
+        let mut chars = operation.chars();
+        assert!(chars.next().unwrap().is_ascii_uppercase(), "{action}");
+        assert!(chars.all(|c| c.is_ascii_alphanumeric()), "{action}");
+    }
+    assert_eq!(used, known, "a new service prefix: check its IAM spelling");
+}
+
+/// IAM's limit for a customer managed policy; the inline limit of a role is larger.
+#[test]
+fn the_policy_fits_a_managed_policy() {
+    let full = size(&full());
+    let read_only = size(&read_only());
+    assert!(full <= MANAGED_POLICY_LIMIT, "{full} characters");
+    assert!(read_only < full);
+    const { assert!(MANAGED_POLICY_LIMIT < INLINE_ROLE_POLICY_LIMIT) };
+}
+
+#[test]
+fn size_counts_no_whitespace() {
+    let policy = read_only();
+    let compact = serde_json::to_string(&policy).unwrap();
+    assert_eq!(size(&policy), compact.len());
+    let pretty = serde_json::to_string_pretty(&policy).unwrap();
+    assert!(pretty.len() > size(&policy));
+}
+
+#[test]
+fn roles_are_passed_only_to_their_service() {
+    let policy = full();
+    let trail = statement(&policy, "SecureAccountPassTrailLogsRole");
+    assert_eq!(trail.actions, ["iam:PassRole"]);
+    assert_eq!(
+        trail.resources,
+        ["arn:aws:iam::*:role/secure-account-cloudtrail-to-logs"]
+    );
+    assert_eq!(
+        trail.condition["StringEquals"]["iam:PassedToService"],
+        ["cloudtrail.amazonaws.com"]
+    );
+    let config = statement(&policy, "SecureAccountPassConfigRole");
+    assert_eq!(
+        config.resources,
+        ["arn:aws:iam::*:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"]
+    );
+    assert!(allows_on(
+        &policy,
+        "iam:PassRole",
+        "arn:aws:iam::123456789012:role/secure-account-cloudtrail-to-logs"
+    ));
+    for other in [
+        "arn:aws:iam::123456789012:role/Admin",
+        "arn:aws:iam::123456789012:role/secure-account-cloudtrail-to-logs-2",
+        "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/Other",
+    ] {
+        assert!(!allows_on(&policy, "iam:PassRole", other), "{other}");
+        for write in [
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+        ] {
+            assert!(!allows_on(&policy, write, other), "{write} on {other}");
+        }
+    }
+}
+
+/// The tool's role is the only one it may create or change.
+#[test]
+fn role_writes_are_scoped_to_the_tools_role() {
+    let policy = full();
+    let own = statement(&policy, "SecureAccountTrailLogsRole");
+    assert_eq!(
+        own.actions,
+        [
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:TagRole",
+            "iam:UpdateAssumeRolePolicy"
+        ]
+    );
+    assert_eq!(
+        own.resources,
+        ["arn:aws:iam::*:role/secure-account-cloudtrail-to-logs"]
+    );
+    let write = statement(&policy, "SecureAccountWrite");
+    assert!(write.actions.iter().all(|a| !own.actions.contains(a)));
+    assert!(write.actions.iter().all(|a| a != "iam:PassRole"));
+}
+
+#[test]
+fn service_linked_roles_only_for_the_services_that_create_them() {
+    let policy = full();
+    let slr = statement(&policy, "SecureAccountServiceLinkedRoles");
+    let services = &slr.condition["StringEquals"]["iam:AWSServiceName"];
+    assert_eq!(
+        services,
+        &[
+            "access-analyzer.amazonaws.com",
+            "agentless.inspector2.amazonaws.com",
+            "config.amazonaws.com",
+            "guardduty.amazonaws.com",
+            "inspector2.amazonaws.com",
+            "macie.amazonaws.com",
+            "malware-protection.guardduty.amazonaws.com",
+            "securityhub.amazonaws.com",
+        ]
+    );
+    assert_eq!(slr.resources.len(), services.len());
+    assert!(allows_on(
+        &policy,
+        "iam:CreateServiceLinkedRole",
+        "arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
+    ));
+    assert!(!allows_on(
+        &policy,
+        "iam:CreateServiceLinkedRole",
+        "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+    ));
+}
+
+/// The names come from the baseline; `{account_id}` matches any account; a name IAM would
+/// refuse (a wildcard would widen the grant) is refused with the key to change.
+#[test]
+fn the_role_name_comes_from_the_baseline() {
+    let names = Names {
+        trail_logs_role: "audit-{account_id}-trail".into(),
+        ..Names::default()
+    };
+    let policy = build(&names, Access::Full).unwrap();
+    let own = statement(&policy, "SecureAccountTrailLogsRole");
+    assert_eq!(own.resources, ["arn:aws:iam::*:role/audit-*-trail"]);
+    for bad in ["*", "role/x", "a b", ""] {
+        let names = Names {
+            trail_logs_role: bad.into(),
+            ..Names::default()
+        };
+        let e = build(&names, Access::ReadOnly).unwrap_err();
+        assert!(e.to_string().contains("names.trail_logs_role"), "{e}");
+    }
+}
+
+#[test]
+fn allows_matches_wildcards_case_insensitively() {
+    let policy = document(vec![allow(
+        "Test",
+        &["s3:Get*", "ec2:Describe?pcs"].into(),
+        vec!["*".into()],
+    )]);
+    assert!(allows(&policy, "s3:GetLifecycleConfiguration"));
+    assert!(allows(&policy, "S3:getbucketpolicy"));
+    assert!(allows(&policy, "ec2:DescribeVpcs"));
+    assert!(!allows(&policy, "s3:PutLifecycleConfiguration"));
+    assert!(!allows(&policy, "ec2:DescribeSubnets"));
+}
+
+/// What the planner actually plans stays inside the scoped statements: every role it
+/// creates, changes or passes, and every service-linked role it creates, on the accounts
+/// of the golden cases.
+#[test]
+fn planned_actions_stay_inside_the_scoped_statements() {
+    let snapshots = [
+        include_str!("../../golden/fresh_account_17_regions/snapshot.json"),
+        include_str!("../../golden/default_vpc_in_use_is_kept/snapshot.json"),
+        include_str!("../../golden/existing_resources_adopted/snapshot.json"),
+        include_str!("../../golden/stronger_settings_kept/snapshot.json"),
+    ];
+    let policy = full();
+    let mut seen = BTreeSet::new();
+    for text in snapshots {
+        let snapshot: Snapshot = serde_json::from_str(text).unwrap();
+        let account = snapshot.account_id.clone();
+        let role_arn = |name: &str| format!("arn:aws:iam::{account}:role/{name}");
+        for planned in crate::plan(&snapshot, &Baseline::fsbp()).actions {
+            let kind = planned.op.kind();
+            for action in kind.facts().iam_actions {
+                assert!(allows(&policy, action), "{action}");
+            }
+            match &planned.op {
+                Action::CreateRole { role_name, .. }
+                | Action::UpdateAssumeRolePolicy { role_name, .. }
+                | Action::PutRolePolicy { role_name, .. } => {
+                    assert!(
+                        allows_on(&policy, kind.iam_action(), &role_arn(role_name)),
+                        "{planned:?}"
+                    );
+                    seen.insert(kind.name());
+                }
+                Action::CreateServiceLinkedRole { aws_service_name } => {
+                    let arn = service_linked_role_arn(&account, aws_service_name);
+                    assert!(allows_on(&policy, CREATE_SLR, &arn), "{arn}");
+                    seen.insert(kind.name());
+                }
+                Action::PutConfigurationRecorder { role_arn, .. } => {
+                    assert!(allows_on(&policy, PASS_ROLE, role_arn), "{role_arn}");
+                    seen.insert(kind.name());
+                }
+                Action::CreateTrail {
+                    cloud_watch_logs_role_arn: Some(arn),
+                    ..
+                }
+                | Action::UpdateTrail {
+                    cloud_watch_logs_role_arn: Some(arn),
+                    ..
+                } => {
+                    assert!(allows_on(&policy, PASS_ROLE, arn), "{arn}");
+                    seen.insert(kind.name());
+                }
+                _ => {}
+            }
+        }
+    }
+    for kind in [
+        "create_role",
+        "put_role_policy",
+        "create_service_linked_role",
+        "put_configuration_recorder",
+        "create_trail",
+    ] {
+        assert!(
+            seen.contains(kind),
+            "no golden case plans `{kind}`: {seen:?}"
+        );
+    }
+}
