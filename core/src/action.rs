@@ -622,7 +622,13 @@ impl ActionKind {
             K::StartLogging => ("cloudtrail", &["cloudtrail:StartLogging"], Regional, KEEP),
             K::CreateAnalyzer => (
                 "accessanalyzer",
-                &["access-analyzer:CreateAnalyzer", SLR],
+                // `GetAnalyzer`: an analyzer of the name already there is success only if
+                // it has the planned type.
+                &[
+                    "access-analyzer:CreateAnalyzer",
+                    SLR,
+                    "access-analyzer:GetAnalyzer",
+                ],
                 Regional,
                 KEEP,
             ),

@@ -215,3 +215,90 @@ fn the_part_table_lists_exactly_the_actions_the_reads_need() {
         "actions the part table lists but no read uses"
     );
 }
+
+/// The sources of the execute functions, by file.
+const EXECUTE_SOURCES: [(&str, &str); 15] = [
+    (
+        "accessanalyzer",
+        include_str!("../execute/accessanalyzer.rs"),
+    ),
+    ("account", include_str!("../execute/account.rs")),
+    ("athena", include_str!("../execute/athena.rs")),
+    ("cloudtrail", include_str!("../execute/cloudtrail.rs")),
+    ("config", include_str!("../execute/config.rs")),
+    ("ec2", include_str!("../execute/ec2.rs")),
+    ("guardduty", include_str!("../execute/guardduty.rs")),
+    ("iam", include_str!("../execute/iam.rs")),
+    ("inspector", include_str!("../execute/inspector.rs")),
+    ("kms", include_str!("../execute/kms.rs")),
+    ("logs", include_str!("../execute/logs.rs")),
+    ("macie", include_str!("../execute/macie.rs")),
+    ("s3", include_str!("../execute/s3.rs")),
+    ("securityhub", include_str!("../execute/securityhub.rs")),
+    ("ssm", include_str!("../execute/ssm.rs")),
+];
+
+/// The IAM actions named in `src` (`aws("service:Action")`).
+fn named_actions(src: &str) -> BTreeSet<String> {
+    src.split("aws(\"")
+        .skip(1)
+        .filter_map(|piece| piece.find('"').map(|end| piece[..end].to_string()))
+        .collect()
+}
+
+/// Every SDK call (`.send()`) of the execute functions maps its error with the IAM action
+/// it needs (`.map_err(aws("…"))` within the same call chain), so that the list of IAM
+/// actions named in the sources is the list of calls they make.
+#[test]
+fn every_sdk_call_of_an_execute_function_names_its_iam_action() {
+    for (file, src) in EXECUTE_SOURCES {
+        for (i, piece) in src.split(".send()").enumerate().skip(1) {
+            let next: String = piece.chars().take(120).collect();
+            assert!(
+                next.contains("aws(\""),
+                "execute/{file}.rs: call #{i} does not name its IAM action: `.send(){next}`"
+            );
+        }
+    }
+}
+
+/// `secure-account iam-policy` allows every IAM action an SDK call of the adapters needs,
+/// reads and writes; the read-only policy allows every read.
+#[test]
+fn the_iam_policy_covers_every_call_the_adapters_make() {
+    use secure_account_core::iam_policy::{Access, allows, build};
+    let names = secure_account_core::Baseline::fsbp().names;
+    let full = build(&names, Access::Full).unwrap();
+    let read_only = build(&names, Access::ReadOnly).unwrap();
+    let reads = actions_in_sources();
+    let writes: BTreeSet<String> = EXECUTE_SOURCES
+        .iter()
+        .flat_map(|(_, src)| named_actions(src))
+        .collect();
+    assert!(writes.len() >= 45, "{writes:?}");
+    let missing: Vec<&String> = reads
+        .iter()
+        .chain(&writes)
+        .filter(|a| !allows(&full, a))
+        .collect();
+    assert_eq!(missing, Vec::<&String>::new(), "not in `iam-policy`");
+    // Reads inside an execute function (Macie's scope, an existing analyzer) are writes'
+    // business; the read-only policy covers what `snapshot`, `plan` and `verify` call.
+    let missing: Vec<&String> = reads.iter().filter(|a| !allows(&read_only, a)).collect();
+    assert_eq!(
+        missing,
+        Vec::<&String>::new(),
+        "not in `iam-policy --read-only`"
+    );
+    // And each execute call's IAM action is one the action table lists for some action
+    // kind (the table `iam-policy` is built from), not only allowed by a wildcard.
+    let table: BTreeSet<&str> = secure_account_core::action::ActionKind::all()
+        .flat_map(|k| k.facts().iam_actions.iter().copied())
+        .chain(secure_account_core::Part::all().flat_map(|p| p.facts().iam_actions.iter().copied()))
+        .collect();
+    let unlisted: Vec<&String> = writes
+        .iter()
+        .filter(|a| !table.contains(a.as_str()))
+        .collect();
+    assert_eq!(unlisted, Vec::<&String>::new(), "not in the action table");
+}
