@@ -238,6 +238,146 @@ fn snapshot_plan_and_verify_read_moto() {
     assert!(verify["score"]["percent"].is_number(), "{verify}");
 }
 
+/// Credentials of a fresh account of its own on moto (an `sts:AssumeRole` into a new
+/// account id: moto keeps each account's state apart), so that applying does not change
+/// what the other moto tests read. Plain HTTP: moto checks no signature.
+fn moto_account(endpoint: &str, n: u64) -> (String, String, String, String) {
+    use std::io::{Read, Write};
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let account_id = format!("{}", 200_000_000_000 + (millis % 1_000_000_000) * 100 + n);
+    let body = format!(
+        "Action=AssumeRole&Version=2011-06-15&RoleSessionName=cli-test&RoleArn=arn%3Aaws%3Aiam%3A%3A{account_id}%3Arole%2Fcli-test"
+    );
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host).expect("moto listens");
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sts/aws4_request, \
+         SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let field = |name: &str| {
+        let open = format!("<{name}>");
+        let start = answer
+            .find(&open)
+            .unwrap_or_else(|| panic!("{name} in {answer}"))
+            + open.len();
+        let len = answer[start..].find('<').unwrap();
+        answer[start..start + len].to_string()
+    };
+    (
+        field("AccessKeyId"),
+        field("SecretAccessKey"),
+        field("SessionToken"),
+        account_id,
+    )
+}
+
+/// The issue's command on a fresh moto account: everything moto serves is applied, the
+/// rest fails at once with moto's answer (no crash, no hang, no retry); a second apply
+/// writes nothing moto serves.
+#[test]
+fn apply_on_moto_applies_what_moto_serves_and_fails_the_rest_at_once() {
+    let Some(endpoint) = moto_endpoint("apply_on_moto_applies_what_moto_serves") else {
+        return;
+    };
+    const MOTO_LACKS: [&str; 5] = [
+        "batch_enable_standards",
+        "update_security_hub_configuration",
+        "create_finding_aggregator",
+        "update_work_group",
+        "enable_inspector",
+    ];
+    let (key, secret, token, account_id) = moto_account(&endpoint, 7);
+    let home = tempfile::tempdir().unwrap();
+    let apply = || {
+        let started = std::time::Instant::now();
+        let out = Command::new(BIN)
+            .args([
+                "apply",
+                "--endpoint-url",
+                endpoint.as_str(),
+                "--region",
+                "us-east-1",
+                "--regions",
+                "us-east-1,eu-west-1",
+                "--auto-approve",
+                "--output",
+                "json",
+            ])
+            .current_dir(home.path())
+            .env("HOME", home.path())
+            .env("AWS_CONFIG_FILE", home.path().join("no-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.path().join("no-credentials"),
+            )
+            .env("AWS_ACCESS_KEY_ID", &key)
+            .env("AWS_SECRET_ACCESS_KEY", &secret)
+            .env("AWS_SESSION_TOKEN", &token)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_MAX_ATTEMPTS")
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        (out, started.elapsed())
+    };
+    let failed_only_where_moto_lacks = |report: &Value| {
+        for r in report["results"].as_array().unwrap() {
+            match r["status"].as_str().unwrap() {
+                "failed" => {
+                    let action = r["action"].as_str().unwrap();
+                    assert!(MOTO_LACKS.contains(&action), "{r}");
+                    assert_eq!(r["error"]["code"], "NotImplemented", "{r}");
+                    assert_eq!(r["attempts"], 1, "{r}");
+                }
+                "not_run" => assert_eq!(r["reason"], "dependency_failed", "{r}"),
+                _ => {}
+            }
+        }
+    };
+
+    let (out, took) = apply();
+    // Exit 1: what moto lacks failed, and says so.
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    failed_only_where_moto_lacks(&report);
+    assert!(
+        report["actions_applied"].as_u64().unwrap() >= 40,
+        "{report}"
+    );
+    assert_eq!(report["interrupted"], false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&account_id), "{stderr}");
+    eprintln!(
+        "apply on moto through the CLI: {} applied, {} failed, {} not run, api calls {}, {:.1} s",
+        report["actions_applied"],
+        report["actions_failed"],
+        report["actions_not_run"],
+        report["api_calls"],
+        took.as_secs_f64()
+    );
+
+    let (out, _) = apply();
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    failed_only_where_moto_lacks(&again);
+    assert_eq!(again["actions_applied"], 0, "{again}");
+    assert_eq!(
+        again["api_calls"]["write"], again["actions_failed"],
+        "the second apply wrote more than the failing calls: {again}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_1() {
     let out = run(&["plan", "--detailed"]);
