@@ -145,7 +145,8 @@ async fn read_user(iam: &Client, name: String) -> Result<IamUser, AwsError> {
 /// principal), never by name: emulators spell the names differently.
 pub const SERVICE_LINKED_PATH: &str = "/aws-service-role/";
 
-/// `iam:ListRoles` (every role, with its trust policy), then the inline policies
+/// `iam:ListRoles` (every role, with its trust policy), then each role's tags
+/// (`iam:ListRoleTags`: ListRoles does not return them) and the inline policies
 /// (`iam:ListRolePolicies`, `iam:GetRolePolicy`) of each role that is not service-linked
 /// (a service-linked role cannot have inline policies).
 pub async fn read_roles(iam: &Client) -> Result<Vec<IamRole>, AwsError> {
@@ -171,14 +172,20 @@ pub async fn read_roles(iam: &Client) -> Result<Vec<IamRole>, AwsError> {
                     .assume_role_policy_document()
                     .map(url_decoded)
                     .unwrap_or_default(),
-                // ListRoles does not return tags (GetRole and ListRoleTags do): not read
-                // yet, so a role counts as not the tool's until the tag read lands.
                 tags: BTreeMap::new(),
                 inline_policies: BTreeMap::new(),
             };
-            if !role.path.starts_with(SERVICE_LINKED_PATH) {
-                role.inline_policies = read_inline_policies(iam, &role.name).await?;
-            }
+            let inline = async {
+                if role.path.starts_with(SERVICE_LINKED_PATH) {
+                    Ok(BTreeMap::new())
+                } else {
+                    read_inline_policies(iam, &role.name).await
+                }
+            };
+            let (tags, inline_policies) =
+                futures::try_join!(read_role_tags(iam, &role.name), inline)?;
+            role.tags = tags;
+            role.inline_policies = inline_policies;
             Ok::<_, AwsError>(role)
         })
         .buffered(ITEM_CONCURRENCY)
@@ -186,6 +193,23 @@ pub async fn read_roles(iam: &Client) -> Result<Vec<IamRole>, AwsError> {
         .await?;
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// `iam:ListRoleTags`, every page.
+async fn read_role_tags(iam: &Client, role: &str) -> Result<BTreeMap<String, String>, AwsError> {
+    let tags: Vec<_> = iam
+        .list_role_tags()
+        .role_name(role)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(aws("iam:ListRoleTags"))?;
+    Ok(tags
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
 }
 
 async fn read_inline_policies(

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_s3::types::{LifecycleRule, Type};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
@@ -117,8 +118,9 @@ async fn read_bucket(
         policy(s3, &name),
         lifecycle_rules(s3, &name),
         logging(s3, &name),
+        tags(s3, &name),
     );
-    let (pab, ownership, acl, (encryption, kms_key_id), versioning, policy, rules, logging) =
+    let (pab, ownership, acl, (encryption, kms_key_id), versioning, policy, rules, logging, tags) =
         match result {
             Ok(r) => r,
             Err(e) if gone(&e) => return Ok(None),
@@ -138,8 +140,7 @@ async fn read_bucket(
         lifecycle_rules: rules,
         logging_target,
         logging_prefix,
-        // GetBucketTagging is not read yet: a bucket counts as not the tool's until it is.
-        tags: Default::default(),
+        tags,
     }))
 }
 
@@ -319,6 +320,12 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
             if !tags.is_empty() {
                 a.insert("Tags".into(), Value::Array(tags));
             }
+            if let Some(n) = and.object_size_greater_than() {
+                a.insert("ObjectSizeGreaterThan".into(), json!(n));
+            }
+            if let Some(n) = and.object_size_less_than() {
+                a.insert("ObjectSizeLessThan".into(), json!(n));
+            }
             filter.insert("And".into(), Value::Object(a));
         }
         m.insert("Filter".into(), Value::Object(filter));
@@ -329,7 +336,7 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
             x.insert("Days".into(), json!(d));
         }
         if let Some(d) = e.date() {
-            x.insert("Date".into(), json!(d.to_string()));
+            x.insert("Date".into(), json!(date_text(d)));
         }
         if let Some(b) = e.expired_object_delete_marker() {
             x.insert("ExpiredObjectDeleteMarker".into(), json!(b));
@@ -340,10 +347,14 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
         .transitions()
         .iter()
         .map(|t| {
-            json!({
+            let mut x = json!({
                 "Days": t.days(),
                 "StorageClass": t.storage_class().map(|c| c.as_str()),
-            })
+            });
+            if let Some(d) = t.date() {
+                x["Date"] = json!(date_text(d));
+            }
+            x
         })
         .collect();
     if !transitions.is_empty() {
@@ -363,10 +374,14 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
         .noncurrent_version_transitions()
         .iter()
         .map(|t| {
-            json!({
+            let mut x = json!({
                 "NoncurrentDays": t.noncurrent_days(),
                 "StorageClass": t.storage_class().map(|c| c.as_str()),
-            })
+            });
+            if let Some(n) = t.newer_noncurrent_versions() {
+                x["NewerNoncurrentVersions"] = json!(n);
+            }
+            x
         })
         .collect();
     if !nc_transitions.is_empty() {
@@ -382,6 +397,26 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
         );
     }
     Value::Object(m)
+}
+
+/// `s3:GetBucketTagging`; a bucket without tags answers `NoSuchTagSet`.
+async fn tags(s3: &aws_sdk_s3::Client, name: &str) -> Result<BTreeMap<String, String>, AwsError> {
+    match s3.get_bucket_tagging().bucket(name).send().await {
+        Ok(out) => Ok(out
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect()),
+        Err(e) if e.code() == Some("NoSuchTagSet") => Ok(BTreeMap::new()),
+        Err(e) => Err(aws("s3:GetBucketTagging")(e)),
+    }
+}
+
+/// A date as the write side parses it (`DateTimeFormat::DateTime`, RFC 3339); a date out
+/// of that format's range falls back to the SDK's own text (epoch seconds).
+fn date_text(d: &DateTime) -> String {
+    d.fmt(DateTimeFormat::DateTime)
+        .unwrap_or_else(|_| d.to_string())
 }
 
 async fn logging(

@@ -8,12 +8,13 @@ use aws_sdk_iam::operation::get_role_policy::GetRolePolicyOutput;
 use aws_sdk_iam::operation::list_access_keys::ListAccessKeysOutput;
 use aws_sdk_iam::operation::list_mfa_devices::ListMfaDevicesOutput;
 use aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput;
+use aws_sdk_iam::operation::list_role_tags::{ListRoleTagsError, ListRoleTagsOutput};
 use aws_sdk_iam::operation::list_roles::ListRolesOutput;
 use aws_sdk_iam::operation::list_users::{ListUsersError, ListUsersOutput};
 use aws_sdk_iam::operation::list_virtual_mfa_devices::ListVirtualMfaDevicesOutput;
 use aws_sdk_iam::types::{
     AccessKeyMetadata, AssignmentStatusType, LoginProfile, MfaDevice, PasswordPolicy, Role,
-    StatusType, SummaryKeyType, User, VirtualMfaDevice,
+    StatusType, SummaryKeyType, Tag, User, VirtualMfaDevice,
 };
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
@@ -332,8 +333,30 @@ async fn roles_keep_trust_and_inline_policies_and_service_linked_roles_by_path()
                 .build()
                 .unwrap()
         });
-    let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&list, &names, &doc]);
+    // Every role's tags are read, the service-linked one's too; the customer role has none.
+    let slr_tags = mock!(Client::list_role_tags)
+        .match_requests(|r| r.role_name() == Some("AWSServiceRoleForconfig"))
+        .then_output(|| {
+            ListRoleTagsOutput::builder()
+                .tags(tag("owner", "aws"))
+                .build()
+                .unwrap()
+        });
+    let no_tags = mock!(Client::list_role_tags)
+        .match_requests(|r| r.role_name() == Some("trail-logs"))
+        .then_output(|| {
+            ListRoleTagsOutput::builder()
+                .set_tags(Some(vec![]))
+                .build()
+                .unwrap()
+        });
+    let iam = mock_client!(
+        aws_sdk_iam,
+        RuleMode::MatchAny,
+        [&list, &names, &doc, &slr_tags, &no_tags]
+    );
     let roles = read_roles(&iam).await.unwrap();
+    assert_eq!((slr_tags.num_calls(), no_tags.num_calls()), (1, 1));
     assert_eq!(roles.len(), 2);
     let slr = &roles[0];
     assert_eq!(slr.name, "AWSServiceRoleForconfig");
@@ -347,6 +370,10 @@ async fn roles_keep_trust_and_inline_policies_and_service_linked_roles_by_path()
         ["config.amazonaws.com"]
     );
     assert!(slr.inline_policies.is_empty());
+    assert_eq!(
+        slr.tags.iter().collect::<Vec<_>>(),
+        [(&"owner".to_string(), &"aws".to_string())]
+    );
     let customer = &roles[1];
     assert_eq!(
         customer.trusted_services.iter().collect::<Vec<_>>(),
@@ -356,4 +383,89 @@ async fn roles_keep_trust_and_inline_policies_and_service_linked_roles_by_path()
         customer.inline_policies.get("to-logs").map(String::as_str),
         Some(r#"{"Version":"2012-10-17"}"#)
     );
+    assert!(customer.tags.is_empty());
+}
+
+fn tag(key: &str, value: &str) -> Tag {
+    Tag::builder().key(key).value(value).build().unwrap()
+}
+
+#[tokio::test]
+async fn role_tags_are_read_across_pages() {
+    let list = mock!(Client::list_roles).then_output(|| {
+        ListRolesOutput::builder()
+            .roles(role("secure-account-config", "/service-role/", "{}"))
+            .build()
+            .unwrap()
+    });
+    let page1 = mock!(Client::list_role_tags)
+        .match_requests(|r| r.role_name() == Some("secure-account-config") && r.marker().is_none())
+        .then_output(|| {
+            ListRoleTagsOutput::builder()
+                .tags(tag("secure-account:managed", "true"))
+                .is_truncated(true)
+                .marker("m")
+                .build()
+                .unwrap()
+        });
+    let page2 = mock!(Client::list_role_tags)
+        .match_requests(|r| r.marker() == Some("m"))
+        .then_output(|| {
+            ListRoleTagsOutput::builder()
+                .tags(tag("team", "security"))
+                .build()
+                .unwrap()
+        });
+    let names = mock!(Client::list_role_policies).then_output(|| {
+        ListRolePoliciesOutput::builder()
+            .set_policy_names(Some(vec![]))
+            .build()
+            .unwrap()
+    });
+    let iam = mock_client!(
+        aws_sdk_iam,
+        RuleMode::MatchAny,
+        [&list, &page1, &page2, &names]
+    );
+    let roles = read_roles(&iam).await.unwrap();
+    assert_eq!(
+        roles[0].tags,
+        [("secure-account:managed", "true"), ("team", "security")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    );
+    assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn role_tags_denied_makes_the_roles_unreadable_naming_the_action() {
+    for (message, expected) in [
+        (
+            "User: arn:aws:iam::123456789012:user/u is not authorized to perform: \
+             iam:ListRoleTags on resource: role r",
+            "User: arn:aws:iam::123456789012:user/u is not authorized to perform: \
+             iam:ListRoleTags on resource: role r",
+        ),
+        ("", "not authorized to perform `iam:ListRoleTags`"),
+    ] {
+        let list = mock!(Client::list_roles).then_output(|| {
+            ListRolesOutput::builder()
+                .roles(role("r", "/", "{}"))
+                .build()
+                .unwrap()
+        });
+        let denied = mock!(Client::list_role_tags)
+            .then_error(move || ListRoleTagsError::generic(meta("AccessDenied", message)));
+        let names = mock!(Client::list_role_policies).then_output(|| {
+            ListRolePoliciesOutput::builder()
+                .set_policy_names(Some(vec![]))
+                .build()
+                .unwrap()
+        });
+        let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&list, &denied, &names]);
+        let e = read_roles(&iam).await.unwrap_err();
+        assert_eq!(e.code, "AccessDenied");
+        assert_eq!(e.message, expected);
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_smithy_mocks::{RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
 use secure_account_core::snapshot as snap;
 
@@ -623,16 +623,50 @@ async fn kms_customer_keys_with_aliases_rotation_policy_and_tags() {
     assert!(!got[0].rotation_enabled);
 }
 
+/// A log group as DescribeLogGroups returns it: `arn` with the trailing `:*`, and
+/// `logGroupArn` without it when `with_group_arn`.
+fn log_group(
+    name: &str,
+    with_group_arn: bool,
+    retention: Option<i32>,
+) -> aws_sdk_cloudwatchlogs::types::LogGroup {
+    let arn = format!("arn:aws:logs:us-east-1:123456789012:log-group:{name}");
+    aws_sdk_cloudwatchlogs::types::LogGroup::builder()
+        .log_group_name(name)
+        .arn(format!("{arn}:*"))
+        .set_log_group_arn(with_group_arn.then_some(arn))
+        .set_retention_in_days(retention)
+        .build()
+}
+
+/// A `ListTagsForResource` rule for the log group `name` (its ARN without `:*`).
+fn log_group_tags(name: &'static str, tags: &'static [(&'static str, &'static str)]) -> Rule {
+    use aws_sdk_cloudwatchlogs::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    mock!(aws_sdk_cloudwatchlogs::Client::list_tags_for_resource)
+        .match_requests(move |r| {
+            r.resource_arn()
+                == Some(format!("arn:aws:logs:us-east-1:123456789012:log-group:{name}").as_str())
+        })
+        .then_output(move || {
+            ListTagsForResourceOutput::builder()
+                .set_tags(Some(
+                    tags.iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ))
+                .build()
+        })
+}
+
 #[tokio::test]
-async fn log_groups_across_pages() {
+async fn log_groups_across_pages_with_their_tags() {
     use aws_sdk_cloudwatchlogs::Client;
     use aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput;
-    use aws_sdk_cloudwatchlogs::types::LogGroup;
     let p1 = mock!(Client::describe_log_groups)
         .match_requests(|r| r.next_token().is_none())
         .then_output(|| {
             DescribeLogGroupsOutput::builder()
-                .log_groups(LogGroup::builder().log_group_name("b").build())
+                .log_groups(log_group("b", true, None))
                 .next_token("n")
                 .build()
         });
@@ -640,22 +674,25 @@ async fn log_groups_across_pages() {
         .match_requests(|r| r.next_token() == Some("n"))
         .then_output(|| {
             DescribeLogGroupsOutput::builder()
-                .log_groups(
-                    LogGroup::builder()
-                        .log_group_name("a")
-                        .retention_in_days(365)
-                        .build(),
-                )
+                .log_groups(log_group("a", false, Some(365)))
                 .build()
         });
-    let c = mock_client!(aws_sdk_cloudwatchlogs, [&p1, &p2]);
+    // `a` has only the `:*` form of its ARN: the tagging ARN drops the suffix.
+    let tags_a = log_group_tags("a", &[("secure-account:managed", "true")]);
+    // A group without tags: an empty map (or none at all).
+    let tags_b = log_group_tags("b", &[]);
+    let c = mock_client!(
+        aws_sdk_cloudwatchlogs,
+        RuleMode::MatchAny,
+        [&p1, &p2, &tags_a, &tags_b]
+    );
     assert_eq!(
         crate::logs::read_log_groups(&c).await.unwrap(),
         vec![
             snap::LogGroup {
                 name: "a".into(),
                 retention_in_days: Some(365),
-                tags: Default::default(),
+                tags: [("secure-account:managed".to_string(), "true".to_string())].into(),
             },
             snap::LogGroup {
                 name: "b".into(),
@@ -664,6 +701,84 @@ async fn log_groups_across_pages() {
             },
         ]
     );
+    assert_eq!((tags_a.num_calls(), tags_b.num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn a_log_group_without_a_tag_map_has_no_tags_and_one_deleted_meanwhile_is_left_out() {
+    use aws_sdk_cloudwatchlogs::Client;
+    use aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput;
+    use aws_sdk_cloudwatchlogs::operation::list_tags_for_resource::{
+        ListTagsForResourceError, ListTagsForResourceOutput,
+    };
+    let list = mock!(Client::describe_log_groups).then_output(|| {
+        DescribeLogGroupsOutput::builder()
+            .log_groups(log_group("kept", true, None))
+            .log_groups(log_group("gone", true, None))
+            .build()
+    });
+    let kept = mock!(Client::list_tags_for_resource)
+        .match_requests(|r| r.resource_arn().is_some_and(|a| a.ends_with(":kept")))
+        .then_output(|| ListTagsForResourceOutput::builder().build());
+    let gone = mock!(Client::list_tags_for_resource)
+        .match_requests(|r| r.resource_arn().is_some_and(|a| a.ends_with(":gone")))
+        .then_error(|| {
+            ListTagsForResourceError::generic(meta(
+                "ResourceNotFoundException",
+                "The specified log group does not exist.",
+            ))
+        });
+    let c = mock_client!(
+        aws_sdk_cloudwatchlogs,
+        RuleMode::MatchAny,
+        [&list, &kept, &gone]
+    );
+    assert_eq!(
+        crate::logs::read_log_groups(&c).await.unwrap(),
+        vec![snap::LogGroup {
+            name: "kept".into(),
+            retention_in_days: None,
+            tags: Default::default(),
+        }]
+    );
+}
+
+#[tokio::test]
+async fn log_group_tags_denied_makes_the_groups_unreadable_naming_the_action() {
+    use aws_sdk_cloudwatchlogs::Client;
+    use aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput;
+    use aws_sdk_cloudwatchlogs::operation::list_tags_for_resource::ListTagsForResourceError;
+    let list = mock!(Client::describe_log_groups).then_output(|| {
+        DescribeLogGroupsOutput::builder()
+            .log_groups(log_group("g", true, None))
+            .build()
+    });
+    let denied = mock!(Client::list_tags_for_resource).then_error(|| {
+        ListTagsForResourceError::generic(meta("AccessDeniedException", "User is not authorized"))
+    });
+    let c = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&list, &denied]);
+    let e = crate::logs::read_log_groups(&c).await.unwrap_err();
+    assert_eq!(e.code, "AccessDeniedException");
+    assert_eq!(
+        e.message,
+        "User is not authorized (needs `logs:ListTagsForResource`)"
+    );
+}
+
+#[test]
+fn the_tagging_arn_of_a_log_group_has_no_trailing_star() {
+    use crate::logs::tagging_arn;
+    let arn = "arn:aws:logs:us-east-1:123456789012:log-group:g";
+    assert_eq!(
+        tagging_arn(Some(arn), Some("ignored:*")).as_deref(),
+        Some(arn)
+    );
+    assert_eq!(
+        tagging_arn(None, Some(&format!("{arn}:*"))).as_deref(),
+        Some(arn)
+    );
+    assert_eq!(tagging_arn(None, Some(arn)).as_deref(), Some(arn));
+    assert_eq!(tagging_arn(None, None), None);
 }
 
 #[tokio::test]

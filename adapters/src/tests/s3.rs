@@ -12,18 +12,21 @@ use aws_sdk_s3::operation::get_bucket_ownership_controls::{
     GetBucketOwnershipControlsError, GetBucketOwnershipControlsOutput,
 };
 use aws_sdk_s3::operation::get_bucket_policy::{GetBucketPolicyError, GetBucketPolicyOutput};
+use aws_sdk_s3::operation::get_bucket_tagging::{GetBucketTaggingError, GetBucketTaggingOutput};
 use aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput;
 use aws_sdk_s3::operation::get_public_access_block::{
     GetPublicAccessBlockError, GetPublicAccessBlockOutput,
 };
 use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
+use aws_sdk_s3::primitives::DateTime;
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, Bucket, BucketLocationConstraint, BucketVersioningStatus,
-    ExpirationStatus, Grant, Grantee, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter,
-    LoggingEnabled, NoncurrentVersionExpiration, ObjectOwnership, OwnershipControls,
-    OwnershipControlsRule, Permission, PublicAccessBlockConfiguration, ServerSideEncryption,
-    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    Type,
+    ExpirationStatus, Grant, Grantee, LifecycleExpiration, LifecycleRule, LifecycleRuleAndOperator,
+    LifecycleRuleFilter, LoggingEnabled, NoncurrentVersionExpiration, NoncurrentVersionTransition,
+    ObjectOwnership, OwnershipControls, OwnershipControlsRule, Permission,
+    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Transition,
+    TransitionStorageClass, Type,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use secure_account_core::snapshot::PublicAccessBlock;
@@ -119,6 +122,12 @@ fn bare_bucket(name: &'static str) -> Vec<Rule> {
         mock!(Client::get_bucket_logging)
             .match_requests(move |r| is(r.bucket()))
             .then_output(|| GetBucketLoggingOutput::builder().build()),
+        // A bucket without tags has no tag set at all.
+        mock!(Client::get_bucket_tagging)
+            .match_requests(move |r| is(r.bucket()))
+            .then_error(|| {
+                GetBucketTaggingError::generic(meta("NoSuchTagSet", "The TagSet does not exist"))
+            }),
     ]
 }
 
@@ -251,7 +260,20 @@ fn full_bucket(name: &'static str) -> Vec<Rule> {
                     )
                     .build()
             }),
+        mock!(Client::get_bucket_tagging)
+            .match_requests(move |r| is(r.bucket()))
+            .then_output(|| {
+                GetBucketTaggingOutput::builder()
+                    .tag_set(tag("secure-account:managed", "true"))
+                    .tag_set(tag("team", "security"))
+                    .build()
+                    .unwrap()
+            }),
     ]
+}
+
+fn tag(key: &str, value: &str) -> Tag {
+    Tag::builder().key(key).value(value).build().unwrap()
 }
 
 #[tokio::test]
@@ -336,6 +358,13 @@ async fn buckets_paginate_locate_and_map_every_setting() {
     );
     assert_eq!(full.logging_target.as_deref(), Some("logs-bucket"));
     assert_eq!(full.logging_prefix.as_deref(), Some("s3/"));
+    assert_eq!(
+        full.tags,
+        [("secure-account:managed", "true"), ("team", "security")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    );
     let plain = &buckets[1];
     assert_eq!(
         plain,
@@ -376,4 +405,196 @@ fn locations_are_regions() {
     assert_eq!(location_region(Some("")), "us-east-1");
     assert_eq!(location_region(Some("EU")), "eu-west-1");
     assert_eq!(location_region(Some("ap-northeast-1")), "ap-northeast-1");
+}
+
+/// One bucket, `name`, listed in us-east-1, whose reads answer `first` (matched before the
+/// bare bucket's rules) and otherwise as a bucket with nothing configured.
+fn one_bucket(name: &'static str, first: Rule) -> Vec<Rule> {
+    let list = mock!(Client::list_buckets).then_output(move || {
+        ListBucketsOutput::builder()
+            .buckets(
+                Bucket::builder()
+                    .name(name)
+                    .bucket_region("us-east-1")
+                    .build(),
+            )
+            .build()
+    });
+    let mut rules = vec![first, list];
+    rules.extend(bare_bucket(name));
+    rules
+}
+
+#[tokio::test]
+async fn bucket_tagging_denied_makes_the_buckets_unreadable_naming_the_action() {
+    let denied = mock!(Client::get_bucket_tagging)
+        .then_error(|| GetBucketTaggingError::generic(meta("AccessDenied", "Access Denied")));
+    let rules = one_bucket("b", denied);
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &rules);
+    let e = read_buckets(&s3, |_| s3.clone()).await.unwrap_err();
+    assert_eq!(e.code, "AccessDenied");
+    assert_eq!(e.message, "Access Denied (needs `s3:GetBucketTagging`)");
+}
+
+/// A lifecycle rule with every field the S3 API has.
+fn rule_with_every_field() -> LifecycleRule {
+    let date = DateTime::from_secs(1_798_761_600); // 2027-01-01T00:00:00Z
+    #[allow(deprecated)]
+    LifecycleRule::builder()
+        .id("everything")
+        .status(ExpirationStatus::Disabled)
+        .prefix("old/")
+        .filter(
+            LifecycleRuleFilter::builder()
+                .prefix("logs/")
+                .tag(tag("k", "v"))
+                .object_size_greater_than(1)
+                .object_size_less_than(1_000_000)
+                .and(
+                    LifecycleRuleAndOperator::builder()
+                        .prefix("logs/a/")
+                        .tags(tag("k1", "v1"))
+                        .tags(tag("k2", "v2"))
+                        .object_size_greater_than(128)
+                        .object_size_less_than(4096)
+                        .build(),
+                )
+                .build(),
+        )
+        .expiration(
+            LifecycleExpiration::builder()
+                .days(365)
+                .date(date)
+                .expired_object_delete_marker(true)
+                .build(),
+        )
+        .transitions(
+            Transition::builder()
+                .days(30)
+                .storage_class(TransitionStorageClass::StandardIa)
+                .build(),
+        )
+        .transitions(
+            Transition::builder()
+                .date(date)
+                .storage_class(TransitionStorageClass::Glacier)
+                .build(),
+        )
+        .noncurrent_version_expiration(
+            NoncurrentVersionExpiration::builder()
+                .noncurrent_days(90)
+                .newer_noncurrent_versions(3)
+                .build(),
+        )
+        .noncurrent_version_transitions(
+            NoncurrentVersionTransition::builder()
+                .noncurrent_days(10)
+                .newer_noncurrent_versions(2)
+                .storage_class(TransitionStorageClass::GlacierIr)
+                .build(),
+        )
+        .abort_incomplete_multipart_upload(
+            AbortIncompleteMultipartUpload::builder()
+                .days_after_initiation(7)
+                .build(),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_lifecycle_rule_keeps_every_field_and_writes_back_the_same_rule() {
+    let lifecycle = mock!(Client::get_bucket_lifecycle_configuration).then_output(|| {
+        GetBucketLifecycleConfigurationOutput::builder()
+            .rules(rule_with_every_field())
+            .build()
+    });
+    let rules = one_bucket("b", lifecycle);
+    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &rules);
+    let buckets = read_buckets(&s3, |_| s3.clone()).await.unwrap();
+    let text = buckets[0].lifecycle_rules.get("everything").unwrap();
+    let json: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "ID": "everything",
+            "Status": "Disabled",
+            "Prefix": "old/",
+            "Filter": {
+                "Prefix": "logs/",
+                "Tag": {"Key": "k", "Value": "v"},
+                "ObjectSizeGreaterThan": 1,
+                "ObjectSizeLessThan": 1_000_000,
+                "And": {
+                    "Prefix": "logs/a/",
+                    "Tags": [{"Key": "k1", "Value": "v1"}, {"Key": "k2", "Value": "v2"}],
+                    "ObjectSizeGreaterThan": 128,
+                    "ObjectSizeLessThan": 4096
+                }
+            },
+            "Expiration": {
+                "Days": 365,
+                "Date": "2027-01-01T00:00:00Z",
+                "ExpiredObjectDeleteMarker": true
+            },
+            "Transitions": [
+                {"Days": 30, "StorageClass": "STANDARD_IA"},
+                {"Days": null, "Date": "2027-01-01T00:00:00Z", "StorageClass": "GLACIER"}
+            ],
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 90, "NewerNoncurrentVersions": 3},
+            "NoncurrentVersionTransitions": [
+                {"NoncurrentDays": 10, "NewerNoncurrentVersions": 2, "StorageClass": "GLACIER_IR"}
+            ],
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}
+        })
+    );
+    // The write side builds back exactly the rule that was read.
+    assert_eq!(
+        crate::execute::lifecycle_rule("everything", text).unwrap(),
+        rule_with_every_field()
+    );
+}
+
+/// A rule with few fields (`id`: with an ID or without).
+fn sparse_rule(id: Option<&str>) -> LifecycleRule {
+    LifecycleRule::builder()
+        .set_id(id.map(str::to_string))
+        .status(ExpirationStatus::Enabled)
+        .filter(
+            LifecycleRuleFilter::builder()
+                .and(LifecycleRuleAndOperator::builder().prefix("p/").build())
+                .build(),
+        )
+        .transitions(
+            Transition::builder()
+                .days(30)
+                .storage_class(TransitionStorageClass::Glacier)
+                .build(),
+        )
+        .noncurrent_version_transitions(
+            NoncurrentVersionTransition::builder()
+                .noncurrent_days(10)
+                .storage_class(TransitionStorageClass::Glacier)
+                .build(),
+        )
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn lifecycle_fields_that_are_absent_stay_absent() {
+    let json = lifecycle_rule_json(&sparse_rule(None));
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "Status": "Enabled",
+            "Filter": {"And": {"Prefix": "p/"}},
+            "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}],
+            "NoncurrentVersionTransitions": [{"NoncurrentDays": 10, "StorageClass": "GLACIER"}]
+        })
+    );
+    assert_eq!(
+        crate::execute::lifecycle_rule("r", &json.to_string()).unwrap(),
+        sparse_rule(Some("r"))
+    );
 }
