@@ -319,6 +319,12 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
             if !tags.is_empty() {
                 a.insert("Tags".into(), Value::Array(tags));
             }
+            if let Some(n) = and.object_size_greater_than() {
+                a.insert("ObjectSizeGreaterThan".into(), json!(n));
+            }
+            if let Some(n) = and.object_size_less_than() {
+                a.insert("ObjectSizeLessThan".into(), json!(n));
+            }
             filter.insert("And".into(), Value::Object(a));
         }
         m.insert("Filter".into(), Value::Object(filter));
@@ -340,10 +346,14 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
         .transitions()
         .iter()
         .map(|t| {
-            json!({
+            let mut x = json!({
                 "Days": t.days(),
                 "StorageClass": t.storage_class().map(|c| c.as_str()),
-            })
+            });
+            if let Some(d) = t.date() {
+                x["Date"] = json!(d.to_string());
+            }
+            x
         })
         .collect();
     if !transitions.is_empty() {
@@ -363,10 +373,14 @@ pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
         .noncurrent_version_transitions()
         .iter()
         .map(|t| {
-            json!({
+            let mut x = json!({
                 "NoncurrentDays": t.noncurrent_days(),
                 "StorageClass": t.storage_class().map(|c| c.as_str()),
-            })
+            });
+            if let Some(n) = t.newer_noncurrent_versions() {
+                x["NewerNoncurrentVersions"] = json!(n);
+            }
+            x
         })
         .collect();
     if !nc_transitions.is_empty() {
