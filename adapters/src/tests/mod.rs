@@ -3,6 +3,7 @@
 
 mod ec2;
 mod errors;
+mod execute;
 mod iam;
 mod regional;
 mod s3;

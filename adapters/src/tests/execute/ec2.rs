@@ -1,0 +1,244 @@
+//! EC2 writes: account defaults, VPC block public access, and the removal of a default
+//! VPC (the ids exactly as planned; a piece already gone is success, a dependency stays a
+//! failure).
+
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::operation::delete_internet_gateway::{
+    DeleteInternetGatewayError, DeleteInternetGatewayInput, DeleteInternetGatewayOutput,
+};
+use aws_sdk_ec2::operation::delete_subnet::{
+    DeleteSubnetError, DeleteSubnetInput, DeleteSubnetOutput,
+};
+use aws_sdk_ec2::operation::delete_vpc::{DeleteVpcError, DeleteVpcInput, DeleteVpcOutput};
+use aws_sdk_ec2::operation::detach_internet_gateway::{
+    DetachInternetGatewayError, DetachInternetGatewayInput, DetachInternetGatewayOutput,
+};
+use aws_sdk_ec2::operation::enable_ebs_encryption_by_default::{
+    EnableEbsEncryptionByDefaultInput, EnableEbsEncryptionByDefaultOutput,
+};
+use aws_sdk_ec2::operation::enable_snapshot_block_public_access::{
+    EnableSnapshotBlockPublicAccessInput, EnableSnapshotBlockPublicAccessOutput,
+};
+use aws_sdk_ec2::operation::modify_vpc_block_public_access_options::{
+    ModifyVpcBlockPublicAccessOptionsInput, ModifyVpcBlockPublicAccessOptionsOutput,
+};
+use aws_sdk_ec2::types::{InternetGatewayBlockMode, SnapshotBlockPublicAccessState};
+use aws_smithy_mocks::mock;
+use secure_account_core::Action;
+use secure_account_core::action::ActionKind;
+use secure_account_core::snapshot::InternetGatewayBlockMode as Mode;
+use secure_account_engine::{ErrorClass, classify};
+
+use super::exactly;
+use crate::execute::*;
+use crate::tests::meta;
+
+pub(super) const KINDS: &[ActionKind] = &[
+    ActionKind::EnableEbsEncryptionByDefault,
+    ActionKind::EnableSnapshotBlockPublicAccess,
+    ActionKind::ModifyVpcBlockPublicAccessOptions,
+    ActionKind::DetachInternetGateway,
+    ActionKind::DeleteInternetGateway,
+    ActionKind::DeleteSubnet,
+    ActionKind::DeleteVpc,
+];
+
+const VPC: &str = "vpc-0a1b2c3d";
+const IGW: &str = "igw-0a1b2c3d";
+const SUBNET: &str = "subnet-0a1b2c3d";
+
+#[tokio::test]
+async fn enable_ebs_encryption_by_default_sends_no_parameter() {
+    let rule = mock!(Client::enable_ebs_encryption_by_default)
+        .match_requests(exactly(
+            EnableEbsEncryptionByDefaultInput::builder()
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| {
+            EnableEbsEncryptionByDefaultOutput::builder()
+                .ebs_encryption_by_default(true)
+                .build()
+        });
+    let ec2 = writes!(aws_sdk_ec2, [&rule]);
+    enable_ebs_encryption_by_default(&ec2).await.unwrap();
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn enable_snapshot_block_public_access_sends_the_state() {
+    let rule = mock!(Client::enable_snapshot_block_public_access)
+        .match_requests(exactly(
+            EnableSnapshotBlockPublicAccessInput::builder()
+                .state(SnapshotBlockPublicAccessState::BlockAllSharing)
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| EnableSnapshotBlockPublicAccessOutput::builder().build());
+    let ec2 = writes!(aws_sdk_ec2, [&rule]);
+    enable_snapshot_block_public_access(&ec2, "block-all-sharing")
+        .await
+        .unwrap();
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn modify_vpc_block_public_access_options_sends_the_mode_in_aws_spelling() {
+    let rule = mock!(Client::modify_vpc_block_public_access_options)
+        .match_requests(exactly(
+            ModifyVpcBlockPublicAccessOptionsInput::builder()
+                .internet_gateway_block_mode(InternetGatewayBlockMode::BlockIngress)
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| ModifyVpcBlockPublicAccessOptionsOutput::builder().build());
+    let ec2 = writes!(aws_sdk_ec2, [&rule]);
+    modify_vpc_block_public_access_options(&ec2, Mode::BlockIngress)
+        .await
+        .unwrap();
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn detach_internet_gateway_sends_both_ids_and_a_gateway_already_detached_or_gone_is_success()
+{
+    let detach = mock!(Client::detach_internet_gateway)
+        .match_requests(exactly(
+            DetachInternetGatewayInput::builder()
+                .internet_gateway_id(IGW)
+                .vpc_id(VPC)
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| DetachInternetGatewayOutput::builder().build());
+    let not_attached = mock!(Client::detach_internet_gateway).then_error(|| {
+        DetachInternetGatewayError::generic(meta(
+            "Gateway.NotAttached",
+            "resource igw-0a1b2c3d is not attached to network vpc-0a1b2c3d",
+        ))
+    });
+    let gone = mock!(Client::detach_internet_gateway).then_error(|| {
+        DetachInternetGatewayError::generic(meta(
+            "InvalidInternetGatewayID.NotFound",
+            "The internetGateway ID 'igw-0a1b2c3d' does not exist",
+        ))
+    });
+    let denied = mock!(Client::detach_internet_gateway).then_error(|| {
+        DetachInternetGatewayError::generic(meta(
+            "UnauthorizedOperation",
+            "You are not authorized to perform this operation.",
+        ))
+    });
+    let ec2 = writes!(aws_sdk_ec2, [&detach, &not_attached, &gone, &denied]);
+    for _ in 0..3 {
+        assert_eq!(detach_internet_gateway(&ec2, IGW, VPC).await, Ok(()));
+    }
+    let e = detach_internet_gateway(&ec2, IGW, VPC).await.unwrap_err();
+    assert_eq!(e.code, "UnauthorizedOperation");
+    assert_eq!(
+        e.message,
+        "You are not authorized to perform this operation. (needs `ec2:DetachInternetGateway`)"
+    );
+}
+
+#[tokio::test]
+async fn delete_internet_gateway_sends_its_id_and_a_gateway_already_gone_is_success() {
+    let delete = mock!(Client::delete_internet_gateway)
+        .match_requests(exactly(
+            DeleteInternetGatewayInput::builder()
+                .internet_gateway_id(IGW)
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| DeleteInternetGatewayOutput::builder().build());
+    let gone = mock!(Client::delete_internet_gateway).then_error(|| {
+        DeleteInternetGatewayError::generic(meta(
+            "InvalidInternetGatewayID.NotFound",
+            "The internetGateway ID 'igw-0a1b2c3d' does not exist",
+        ))
+    });
+    let attached = mock!(Client::delete_internet_gateway).then_error(|| {
+        DeleteInternetGatewayError::generic(meta(
+            "DependencyViolation",
+            "The internetGateway 'igw-0a1b2c3d' has dependencies and cannot be deleted.",
+        ))
+    });
+    let ec2 = writes!(aws_sdk_ec2, [&delete, &gone, &attached]);
+    assert_eq!(delete_internet_gateway(&ec2, IGW).await, Ok(()));
+    assert_eq!(delete_internet_gateway(&ec2, IGW).await, Ok(()));
+    let e = delete_internet_gateway(&ec2, IGW).await.unwrap_err();
+    assert_eq!(e.code, "DependencyViolation");
+}
+
+#[tokio::test]
+async fn delete_subnet_sends_its_id_and_a_subnet_already_gone_is_success() {
+    let delete = mock!(Client::delete_subnet)
+        .match_requests(exactly(
+            DeleteSubnetInput::builder()
+                .subnet_id(SUBNET)
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| DeleteSubnetOutput::builder().build());
+    let gone = mock!(Client::delete_subnet).then_error(|| {
+        DeleteSubnetError::generic(meta(
+            "InvalidSubnetID.NotFound",
+            "The subnet ID 'subnet-0a1b2c3d' does not exist",
+        ))
+    });
+    let ec2 = writes!(aws_sdk_ec2, [&delete, &gone]);
+    assert_eq!(delete_subnet(&ec2, SUBNET).await, Ok(()));
+    assert_eq!(delete_subnet(&ec2, SUBNET).await, Ok(()));
+}
+
+#[tokio::test]
+async fn a_subnet_in_use_stays_a_failure_that_is_never_retried() {
+    let rule = mock!(Client::delete_subnet).then_error(|| {
+        DeleteSubnetError::generic(meta(
+            "DependencyViolation",
+            "The subnet 'subnet-0a1b2c3d' has dependencies and cannot be deleted.",
+        ))
+    });
+    let ec2 = writes!(aws_sdk_ec2, [&rule]);
+    let e = delete_subnet(&ec2, SUBNET).await.unwrap_err();
+    assert_eq!(e.code, "DependencyViolation");
+    assert_eq!(rule.num_calls(), 1);
+    let action = Action::DeleteSubnet {
+        subnet_id: SUBNET.into(),
+    };
+    assert_eq!(classify(&e, &action), ErrorClass::Permanent);
+}
+
+#[tokio::test]
+async fn delete_vpc_sends_its_id_and_a_vpc_already_gone_is_success() {
+    let delete = mock!(Client::delete_vpc)
+        .match_requests(exactly(
+            DeleteVpcInput::builder().vpc_id(VPC).build().unwrap(),
+        ))
+        .then_output(|| DeleteVpcOutput::builder().build());
+    let gone = mock!(Client::delete_vpc).then_error(|| {
+        DeleteVpcError::generic(meta(
+            "InvalidVpcID.NotFound",
+            "The vpc ID 'vpc-0a1b2c3d' does not exist",
+        ))
+    });
+    let ec2 = writes!(aws_sdk_ec2, [&delete, &gone]);
+    assert_eq!(delete_vpc(&ec2, VPC).await, Ok(()));
+    assert_eq!(delete_vpc(&ec2, VPC).await, Ok(()));
+}
+
+#[tokio::test]
+async fn a_vpc_with_dependencies_fails_once_here_and_the_engine_retries_it_within_its_class() {
+    let rule = mock!(Client::delete_vpc).then_error(|| {
+        DeleteVpcError::generic(meta(
+            "DependencyViolation",
+            "The vpc 'vpc-0a1b2c3d' has dependencies and cannot be deleted.",
+        ))
+    });
+    let ec2 = writes!(aws_sdk_ec2, [&rule]);
+    let e = delete_vpc(&ec2, VPC).await.unwrap_err();
+    assert_eq!(e.code, "DependencyViolation");
+    assert_eq!(rule.num_calls(), 1);
+    let action = Action::DeleteVpc { vpc_id: VPC.into() };
+    assert_eq!(classify(&e, &action), ErrorClass::VpcDependency);
+}

@@ -1,0 +1,120 @@
+//! GuardDuty writes.
+
+use aws_sdk_guardduty::Client;
+use aws_sdk_guardduty::operation::create_detector::{
+    CreateDetectorError, CreateDetectorInput, CreateDetectorOutput,
+};
+use aws_sdk_guardduty::operation::update_detector::{UpdateDetectorInput, UpdateDetectorOutput};
+use aws_sdk_guardduty::types::{
+    DetectorAdditionalConfiguration, DetectorFeature as Feature, DetectorFeatureConfiguration,
+    FeatureAdditionalConfiguration, FeatureStatus, FindingPublishingFrequency,
+};
+use aws_smithy_mocks::mock;
+use secure_account_core::action::{ActionKind, DetectorFeature};
+
+use super::{TOKEN, exactly};
+use crate::execute::*;
+use crate::tests::meta;
+
+pub(super) const KINDS: &[ActionKind] = &[ActionKind::CreateDetector, ActionKind::UpdateDetector];
+
+fn planned() -> Vec<DetectorFeature> {
+    vec![
+        DetectorFeature {
+            name: "S3_DATA_EVENTS".into(),
+            status: "ENABLED".into(),
+            additional_configuration: vec![],
+        },
+        DetectorFeature {
+            name: "RUNTIME_MONITORING".into(),
+            status: "ENABLED".into(),
+            additional_configuration: vec![
+                ("ECS_FARGATE_AGENT_MANAGEMENT".into(), "ENABLED".into()),
+                ("EKS_ADDON_MANAGEMENT".into(), "DISABLED".into()),
+            ],
+        },
+    ]
+}
+
+/// The features as sent: a feature without additional configurations sends none (not an
+/// empty list).
+fn sent() -> Vec<DetectorFeatureConfiguration> {
+    vec![
+        DetectorFeatureConfiguration::builder()
+            .name(Feature::S3DataEvents)
+            .status(FeatureStatus::Enabled)
+            .build(),
+        DetectorFeatureConfiguration::builder()
+            .name(Feature::RuntimeMonitoring)
+            .status(FeatureStatus::Enabled)
+            .additional_configuration(
+                DetectorAdditionalConfiguration::builder()
+                    .name(FeatureAdditionalConfiguration::EcsFargateAgentManagement)
+                    .status(FeatureStatus::Enabled)
+                    .build(),
+            )
+            .additional_configuration(
+                DetectorAdditionalConfiguration::builder()
+                    .name(FeatureAdditionalConfiguration::EksAddonManagement)
+                    .status(FeatureStatus::Disabled)
+                    .build(),
+            )
+            .build(),
+    ]
+}
+
+#[tokio::test]
+async fn create_detector_sends_its_features_and_returns_the_detector_id() {
+    let rule = mock!(Client::create_detector)
+        .match_requests(exactly(
+            CreateDetectorInput::builder()
+                .enable(true)
+                .finding_publishing_frequency(FindingPublishingFrequency::FifteenMinutes)
+                .set_features(Some(sent()))
+                .client_token(TOKEN)
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| CreateDetectorOutput::builder().detector_id("d-123").build());
+    let gd = writes!(aws_sdk_guardduty, [&rule]);
+    let id = create_detector(&gd, true, "FIFTEEN_MINUTES", &planned())
+        .await
+        .unwrap();
+    assert_eq!(id, "d-123");
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn a_second_detector_is_refused_as_aws_says() {
+    let rule = mock!(Client::create_detector).then_error(|| {
+        CreateDetectorError::generic(meta(
+            "BadRequestException",
+            "The request is rejected because a detector already exists for the current account.",
+        ))
+    });
+    let gd = writes!(aws_sdk_guardduty, [&rule]);
+    let e = create_detector(&gd, true, "SIX_HOURS", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "BadRequestException");
+}
+
+#[tokio::test]
+async fn update_detector_sends_the_detector_id_and_every_setting() {
+    let rule = mock!(Client::update_detector)
+        .match_requests(exactly(
+            UpdateDetectorInput::builder()
+                .detector_id("d-123")
+                .enable(true)
+                .finding_publishing_frequency(FindingPublishingFrequency::SixHours)
+                .set_features(Some(sent()))
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| UpdateDetectorOutput::builder().build());
+    let gd = writes!(aws_sdk_guardduty, [&rule]);
+    update_detector(&gd, "d-123", true, "SIX_HOURS", &planned())
+        .await
+        .unwrap();
+    assert_eq!(rule.num_calls(), 1);
+}

@@ -1,0 +1,485 @@
+//! `execute::execute` through real [`Clients`] (an `SdkConfig` whose HTTP client is a fake
+//! that records each request and answers from a queue): the region and endpoint each
+//! action goes to, the key a `KeyRef::CreatedBy` stands for, which calls count as writes
+//! and reads, and that [`Clients::for_writes`] sends a throttled write once.
+//!
+//! `aws-smithy-mocks` cannot serve here: its rules live in an interceptor of one client's
+//! config, and `Clients` builds each client from an `SdkConfig`, which carries no
+//! interceptors. The answers are therefore raw HTTP, read by the SDK's own deserializers.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use secure_account_core::snapshot::PublicAccessBlock;
+use secure_account_core::{Action, AwsError, KeyRef, Outputs, Scope};
+use secure_account_engine::{ActionOutput, ErrorClass, Unprocessed, classify};
+use serde_json::{Value, json};
+
+use crate::Clients;
+use crate::execute::execute;
+use crate::tests::http;
+
+const ACCOUNT: &str = "123456789012";
+
+/// One request as it left the SDK.
+#[derive(Debug, Clone)]
+struct Sent {
+    method: String,
+    uri: String,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+impl Sent {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
+/// The fake HTTP client: records every request, answers the next queued answer.
+#[derive(Debug, Clone, Default)]
+struct Fake {
+    sent: Arc<Mutex<Vec<Sent>>>,
+    answers: Arc<Mutex<VecDeque<(u16, String)>>>,
+}
+
+impl Fake {
+    fn answer(&self, status: u16, body: &str) -> &Self {
+        self.answers
+            .lock()
+            .unwrap()
+            .push_back((status, body.to_string()));
+        self
+    }
+
+    fn sent(&self) -> Vec<Sent> {
+        self.sent.lock().unwrap().clone()
+    }
+
+    fn take(&self) -> Vec<Sent> {
+        std::mem::take(&mut *self.sent.lock().unwrap())
+    }
+}
+
+impl HttpConnector for Fake {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let sent = Sent {
+            method: request.method().to_string(),
+            uri: request.uri().to_string(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                .collect(),
+            body: request
+                .body()
+                .bytes()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default(),
+        };
+        self.sent.lock().unwrap().push(sent.clone());
+        let (status, body) = self
+            .answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| panic!("no answer queued for {sent:?}"));
+        HttpConnectorFuture::ready(Ok(http(status, &body)))
+    }
+}
+
+impl HttpClient for Fake {
+    fn http_connector(
+        &self,
+        _: &HttpConnectorSettings,
+        _: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+/// The account's clients (reads) and their write clients, as `AwsAccount` builds them.
+fn clients(fake: &Fake, home: &str) -> (Clients, Clients) {
+    let sdk = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(home.to_string()))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "test",
+        )))
+        .http_client(fake.clone())
+        .build();
+    let reads = Clients::new(sdk, None, home.to_string());
+    let writes = reads.for_writes();
+    (reads, writes)
+}
+
+fn region(r: &str) -> Scope {
+    Scope::Region(r.to_string())
+}
+
+#[tokio::test]
+async fn kms_actions_use_the_key_an_earlier_create_key_of_the_run_made() {
+    let fake = Fake::default();
+    fake.answer(
+        200,
+        r#"{"KeyMetadata":{"KeyId":"k-1","Arn":"arn:aws:kms:eu-west-1:123456789012:key/k-1"}}"#,
+    )
+    .answer(200, "{}")
+    .answer(200, "{}")
+    .answer(200, "{}");
+    let (reads, writes) = clients(&fake, "us-east-1");
+    let scope = region("eu-west-1");
+    let mut outputs = Outputs::default();
+
+    let create = Action::CreateKey {
+        description: "secure-account: CloudTrail logs".into(),
+        policy: "{}".into(),
+        tags: BTreeMap::new(),
+    };
+    let out = execute(&writes, &reads, &scope, ACCOUNT, &create, &outputs)
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        ActionOutput {
+            created_key_id: Some("k-1".into()),
+            ..ActionOutput::default()
+        }
+    );
+    outputs
+        .key_ids
+        .insert("create-trail-key".into(), "k-1".into());
+
+    let created = KeyRef::CreatedBy("create-trail-key".into());
+    for action in [
+        Action::CreateAlias {
+            alias_name: "alias/secure-account-trail".into(),
+            target_key: created.clone(),
+        },
+        Action::PutKeyPolicy {
+            key: created.clone(),
+            policy: "{\"Version\":\"2012-10-17\"}".into(),
+        },
+        Action::EnableKeyRotation { key: created },
+    ] {
+        let out = execute(&writes, &reads, &scope, ACCOUNT, &action, &outputs)
+            .await
+            .unwrap();
+        assert_eq!(out, ActionOutput::default());
+    }
+
+    let sent = fake.sent();
+    let targets: Vec<_> = sent.iter().map(|s| s.header("x-amz-target")).collect();
+    assert_eq!(
+        targets,
+        [
+            Some("TrentService.CreateKey"),
+            Some("TrentService.CreateAlias"),
+            Some("TrentService.PutKeyPolicy"),
+            Some("TrentService.EnableKeyRotation"),
+        ]
+    );
+    for s in &sent {
+        assert_eq!(s.uri, "https://kms.eu-west-1.amazonaws.com/", "{s:?}");
+    }
+    assert_eq!(
+        sent[1].json(),
+        json!({"AliasName": "alias/secure-account-trail", "TargetKeyId": "k-1"})
+    );
+    assert_eq!(
+        sent[2].json(),
+        json!({"KeyId": "k-1", "PolicyName": "default", "Policy": "{\"Version\":\"2012-10-17\"}"})
+    );
+    assert_eq!(sent[3].json(), json!({"KeyId": "k-1"}));
+    assert_eq!((writes.write_calls(), reads.calls()), (4, 0));
+}
+
+#[tokio::test]
+async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent() {
+    let fake = Fake::default();
+    fake.answer(200, "{}");
+    let (reads, writes) = clients(&fake, "eu-west-1");
+    let scope = region("eu-west-1");
+    let outputs = Outputs::default();
+    let missing = Action::EnableKeyRotation {
+        key: KeyRef::CreatedBy("create-trail-key".into()),
+    };
+    let e = execute(&writes, &reads, &scope, ACCOUNT, &missing, &outputs)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "InvalidPlan");
+    assert!(fake.sent().is_empty());
+    assert_eq!(writes.write_calls(), 0);
+
+    // An existing key needs no output.
+    let existing = Action::EnableKeyRotation {
+        key: KeyRef::Existing("k-9".into()),
+    };
+    execute(&writes, &reads, &scope, ACCOUNT, &existing, &outputs)
+        .await
+        .unwrap();
+    assert_eq!(fake.sent()[0].json(), json!({"KeyId": "k-9"}));
+}
+
+#[tokio::test]
+async fn account_wide_writes_go_where_aws_serves_them() {
+    let fake = Fake::default();
+    let (reads, writes) = clients(&fake, "eu-west-1");
+    let outputs = Outputs::default();
+
+    // S3 Control: the account id in the host and the header.
+    fake.answer(200, "");
+    let block = Action::PutAccountPublicAccessBlock {
+        configuration: PublicAccessBlock::ALL,
+    };
+    execute(&writes, &reads, &Scope::Account, ACCOUNT, &block, &outputs)
+        .await
+        .unwrap();
+    let sent = fake.take();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].method, "PUT");
+    assert_eq!(
+        sent[0].uri,
+        "https://123456789012.s3-control.eu-west-1.amazonaws.com/v20180820/configuration/publicAccessBlock"
+    );
+    assert_eq!(sent[0].header("x-amz-account-id"), Some(ACCOUNT));
+    for field in [
+        "<BlockPublicAcls>true</BlockPublicAcls>",
+        "<IgnorePublicAcls>true</IgnorePublicAcls>",
+        "<BlockPublicPolicy>true</BlockPublicPolicy>",
+        "<RestrictPublicBuckets>true</RestrictPublicBuckets>",
+    ] {
+        assert!(sent[0].body.contains(field), "{}", sent[0].body);
+    }
+
+    // The Account API: us-east-1, whatever the home region; no account id.
+    fake.answer(200, "");
+    let contact = Action::PutAlternateContact {
+        alternate_contact_type: "SECURITY".into(),
+        name: "Security team".into(),
+        title: "CISO".into(),
+        email_address: "security@example.com".into(),
+        phone_number: "+1-555-0100".into(),
+    };
+    execute(
+        &writes,
+        &reads,
+        &Scope::Account,
+        ACCOUNT,
+        &contact,
+        &outputs,
+    )
+    .await
+    .unwrap();
+    let sent = fake.take();
+    assert_eq!(
+        sent[0].uri,
+        "https://account.us-east-1.amazonaws.com/putAlternateContact"
+    );
+    assert!(
+        sent[0]
+            .header("authorization")
+            .is_some_and(|a| a.contains("/us-east-1/account/aws4_request")),
+        "{sent:?}"
+    );
+    assert_eq!(
+        sent[0].json(),
+        json!({
+            "AlternateContactType": "SECURITY",
+            "Name": "Security team",
+            "Title": "CISO",
+            "EmailAddress": "security@example.com",
+            "PhoneNumber": "+1-555-0100",
+        })
+    );
+
+    // IAM: its global endpoint; AWS's "has been taken", through the real XML parser, is
+    // success.
+    fake.answer(
+        400,
+        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
+         <Code>InvalidInput</Code><Message>Service role name AWSServiceRoleForConfig has been \
+         taken in this account, please try a different suffix.</Message></Error>\
+         <RequestId>r-1</RequestId></ErrorResponse>",
+    );
+    let slr = Action::CreateServiceLinkedRole {
+        aws_service_name: "config.amazonaws.com".into(),
+    };
+    execute(&writes, &reads, &Scope::Account, ACCOUNT, &slr, &outputs)
+        .await
+        .unwrap();
+    let sent = fake.take();
+    assert_eq!(sent[0].uri, "https://iam.amazonaws.com/");
+    assert!(
+        sent[0].body.contains("AWSServiceName=config.amazonaws.com"),
+        "{}",
+        sent[0].body
+    );
+    assert_eq!((writes.write_calls(), reads.calls()), (3, 0));
+}
+
+#[tokio::test]
+async fn a_regional_write_goes_to_its_regions_endpoint() {
+    let fake = Fake::default();
+    fake.answer(
+        200,
+        "<DeleteSubnetResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+         <requestId>r-1</requestId><return>true</return></DeleteSubnetResponse>",
+    );
+    let (reads, writes) = clients(&fake, "eu-west-1");
+    let action = Action::DeleteSubnet {
+        subnet_id: "subnet-0a1b2c3d".into(),
+    };
+    execute(
+        &writes,
+        &reads,
+        &region("us-west-2"),
+        ACCOUNT,
+        &action,
+        &Outputs::default(),
+    )
+    .await
+    .unwrap();
+    let sent = fake.sent();
+    assert_eq!(sent[0].uri, "https://ec2.us-west-2.amazonaws.com/");
+    assert!(
+        sent[0].body.contains("Action=DeleteSubnet")
+            && sent[0].body.contains("SubnetId=subnet-0a1b2c3d"),
+        "{}",
+        sent[0].body
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_write_through_the_write_clients_is_sent_once_and_counted_once() {
+    let throttled = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+    let fake = Fake::default();
+    for _ in 0..4 {
+        fake.answer(400, throttled);
+    }
+    let (reads, writes) = clients(&fake, "eu-west-1");
+    let action = Action::EnableKeyRotation {
+        key: KeyRef::Existing("k-1".into()),
+    };
+    let e = execute(
+        &writes,
+        &reads,
+        &region("eu-west-1"),
+        ACCOUNT,
+        &action,
+        &Outputs::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e, AwsError::new("ThrottlingException", "Rate exceeded"));
+    assert_eq!(fake.take().len(), 1, "the SDK does not retry a write");
+    assert_eq!((writes.write_calls(), reads.calls()), (1, 0));
+    assert_eq!(classify(&e, &action), ErrorClass::Throttling);
+
+    // The control: the same call through the read clients is retried by the SDK.
+    let e = crate::execute::enable_key_rotation(&reads.kms("eu-west-1"), "k-1")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "ThrottlingException");
+    assert_eq!(fake.take().len(), 3);
+    assert_eq!(reads.calls(), 3);
+}
+
+#[tokio::test]
+async fn the_reads_an_execution_makes_go_through_the_read_clients() {
+    let fake = Fake::default();
+    // CreateAnalyzer: the name is taken; GetAnalyzer: by an analyzer of the same type.
+    fake.answer(
+        409,
+        r#"{"__type":"ConflictException","message":"Analyzer secure-account already exists","resourceId":"secure-account","resourceType":"AWS::AccessAnalyzer::Analyzer"}"#,
+    )
+    .answer(
+        200,
+        r#"{"analyzer":{"arn":"arn:aws:access-analyzer:eu-west-1:123456789012:analyzer/secure-account","name":"secure-account","type":"ACCOUNT","createdAt":"2024-01-01T00:00:00Z","status":"ACTIVE"}}"#,
+    );
+    let (reads, writes) = clients(&fake, "eu-west-1");
+    let action = Action::CreateAnalyzer {
+        analyzer_name: "secure-account".into(),
+        r#type: "ACCOUNT".into(),
+    };
+    execute(
+        &writes,
+        &reads,
+        &region("eu-west-1"),
+        ACCOUNT,
+        &action,
+        &Outputs::default(),
+    )
+    .await
+    .unwrap();
+    let sent = fake.sent();
+    assert_eq!(
+        sent.iter()
+            .map(|s| (s.method.as_str(), s.uri.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "PUT",
+                "https://access-analyzer.eu-west-1.amazonaws.com/analyzer"
+            ),
+            (
+                "GET",
+                "https://access-analyzer.eu-west-1.amazonaws.com/analyzer/secure-account"
+            ),
+        ]
+    );
+    assert_eq!((writes.write_calls(), reads.calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn inspectors_failed_accounts_come_back_in_the_action_output() {
+    let fake = Fake::default();
+    fake.answer(
+        200,
+        r#"{"accounts":[],"failedAccounts":[{"accountId":"123456789012","status":"DISABLED","errorCode":"ACCESS_DENIED","errorMessage":"Service-linked role could not be created"}]}"#,
+    );
+    let (reads, writes) = clients(&fake, "eu-west-1");
+    let action = Action::EnableInspector {
+        resource_types: vec!["EC2".into(), "ECR".into()],
+    };
+    let out = execute(
+        &writes,
+        &reads,
+        &region("eu-west-1"),
+        ACCOUNT,
+        &action,
+        &Outputs::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out.unprocessed,
+        vec![Unprocessed {
+            id: ACCOUNT.into(),
+            error: AwsError::new("ACCESS_DENIED", "Service-linked role could not be created"),
+        }]
+    );
+    let sent = fake.sent();
+    assert_eq!(
+        sent[0].uri,
+        "https://inspector2.eu-west-1.amazonaws.com/enable"
+    );
+    assert_eq!(sent[0].json()["resourceTypes"], json!(["EC2", "ECR"]));
+    assert!(sent[0].json().get("accountIds").is_none());
+}
