@@ -233,7 +233,6 @@ impl Part {
                     "iam",
                     &[
                         "iam:ListRoles",
-                        "iam:GetRole",
                         "iam:ListRoleTags",
                         "iam:ListRolePolicies",
                         "iam:GetRolePolicy",

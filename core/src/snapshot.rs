@@ -235,7 +235,7 @@ pub struct IamRole {
     pub trusted_services: BTreeSet<String>,
     /// Inline policies by name (policy documents as JSON text).
     pub inline_policies: BTreeMap<String, String>,
-    /// The whole trust policy (`iam:GetRole` `AssumeRolePolicyDocument`, URL-decoded JSON
+    /// The whole trust policy (`iam:ListRoles` `AssumeRolePolicyDocument`, URL-decoded JSON
     /// text); empty when unknown (snapshots of earlier versions).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub assume_role_policy_document: String,
