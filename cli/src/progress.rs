@@ -93,6 +93,9 @@ impl Progress {
                     }
                 }
             }
+            ProgressEvent::Waiting { .. }
+            | ProgressEvent::StillWaiting { .. }
+            | ProgressEvent::Waited { .. } => {}
             ProgressEvent::Interrupted => self.line(format!(
                 "{}: the run stopped between two calls; run `secure-account apply` again to \
                  continue from here",
