@@ -290,3 +290,41 @@ fn controls_are_planned_only_where_their_region_offers_them() {
     // With the home region in us-east-1 there is nothing to explain.
     assert!(plan(&fresh(), &Baseline::fsbp()).notes.is_empty());
 }
+
+/// A type Inspector still shows `ENABLING` (an apply interrupted while it waited) is not
+/// scanning: the plan enables it again, and the apply then waits for it.
+#[test]
+fn an_inspector_type_still_enabling_is_enabled_again() {
+    use crate::snapshot::{InspectorResourceState, InspectorStatus};
+    let mut s = baselined();
+    let region = "eu-west-1";
+    let inspector = s
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .inspector
+        .known_mut()
+        .unwrap();
+    assert!(inspector.scans("ECR"));
+    inspector.ecr = false;
+    inspector.resource_states.insert(
+        "ECR".into(),
+        InspectorResourceState::new(InspectorStatus::Enabling),
+    );
+    let p = plan(&s, &Baseline::fsbp());
+    let ops: Vec<_> = p
+        .actions
+        .iter()
+        .map(|a| (a.region.as_str(), &a.op))
+        .collect();
+    assert_eq!(
+        ops,
+        [(
+            region,
+            &Action::EnableInspector {
+                resource_types: vec!["ECR".into()]
+            }
+        )]
+    );
+}
