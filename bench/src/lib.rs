@@ -262,8 +262,10 @@ fn us(d: Duration) -> f64 {
 }
 
 /// The longest dependency chain of `plan`, each action weighted with the latency of its
-/// write call, and `batch_enable_standards` also with the time its subscription stays
-/// `PENDING` and the read that sees it `READY` (`LatencyModel::until_done`). Rate limits
+/// write call, `batch_enable_standards` also with the time its subscription stays
+/// `PENDING` and the read that sees it `READY`, and `enable_inspector` with the time its
+/// types stay `ENABLING` and the read that sees them `ENABLED` (`LatencyModel::until_done`).
+/// Rate limits
 /// and the other reads are not in it.
 fn critical_path(plan: &Plan, model: &LatencyModel) -> CriticalPath {
     let n = plan.actions.len();

@@ -94,7 +94,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "REGION,...", value_delimiter = ',')]
     pub regions: Vec<String>,
 
-    /// Output format on stdout; diagnostics and progress always go to stderr
+    /// Output format on stdout; diagnostics go to stderr, and progress unless `json`
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 

@@ -142,6 +142,7 @@ fn without_credentials_every_command_says_how_to_provide_them() {
     }
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn aws_options_do_not_mix_with_the_simulator() {
     let out = run(&["--simulate", "--endpoint-url", "http://127.0.0.1:1", "plan"]);
@@ -295,7 +296,7 @@ fn apply_on_moto_applies_what_moto_serves_and_fails_the_rest_at_once() {
         "update_work_group",
         "enable_inspector",
     ];
-    let (key, secret, token, account_id) = moto_account(&endpoint, 7);
+    let (key, secret, token, _account_id) = moto_account(&endpoint, 7);
     let home = tempfile::tempdir().unwrap();
     let apply = || {
         let started = std::time::Instant::now();
@@ -356,8 +357,10 @@ fn apply_on_moto_applies_what_moto_serves_and_fails_the_rest_at_once() {
         "{report}"
     );
     assert_eq!(report["interrupted"], false);
+    // `--output json`: stderr carries the failures (what moto lacks), not progress.
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&account_id), "{stderr}");
+    assert!(!stderr.contains("applied "), "{stderr}");
+    assert!(stderr.contains("NotImplemented"), "{stderr}");
     eprintln!(
         "apply on moto through the CLI: {} applied, {} failed, {} not run, api calls {}, {:.1} s",
         report["actions_applied"],
@@ -1049,7 +1052,8 @@ fn a_crash_interrupts_and_a_rerun_converges() {
     assert_eq!(code(&plan), 0, "{}", transcript(&plan));
 }
 
-/// Throttling and propagation lag are retried and counted, and change nothing else.
+/// Throttling and propagation lag are retried and counted, and change nothing else. The
+/// retries are progress: told on stderr, except with `--output json`.
 #[test]
 fn transient_faults_are_retried() {
     let out = run(&[
@@ -1071,7 +1075,16 @@ fn transient_faults_are_retried() {
         report["actions_applied"].as_u64().unwrap() + retries,
         "one write per attempt"
     );
-    assert!(stderr(&out).contains("retrying "));
+    assert!(!stderr(&out).contains("retrying "), "{}", transcript(&out));
+    let text = run(&[
+        "--simulate",
+        "--sim-faults",
+        "transient",
+        "apply",
+        "--auto-approve",
+    ]);
+    assert_eq!(code(&text), 0, "{}", transcript(&text));
+    assert!(stderr(&text).contains("retrying "), "{}", transcript(&text));
 }
 
 #[test]
@@ -1250,4 +1263,127 @@ fn newer_standard_converges_in_rounds() {
             "{line}"
         );
     }
+}
+
+/// `--output json`: stdout is the report and stderr carries diagnostics only, no plan and
+/// no progress (issue: progress on a real apply). A failed action is a diagnostic.
+#[test]
+fn apply_json_keeps_stderr_for_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        dir.path(),
+        &["--simulate", "apply", "--auto-approve", "--output", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    assert_eq!(stderr(&out), "", "{}", transcript(&out));
+    let report = json(&out);
+    assert_eq!(report["actions_failed"], 0);
+    for wait in ["standard_wait", "inspector_wait"] {
+        assert!(
+            report["api_calls"][wait]["polls"].as_u64().unwrap() >= 17,
+            "{wait}: {}",
+            report["api_calls"]
+        );
+    }
+
+    std::fs::write(
+        dir.path().join("deny.json"),
+        r#"{"deny_actions": ["create_detector"], "failed_inspector": ["eu-west-1"]}"#,
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "--simulate",
+            "--sim-faults",
+            "deny.json",
+            "--output",
+            "json",
+            "apply",
+            "--auto-approve",
+            "--max-rounds",
+            "1",
+        ],
+    );
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let report = json(&out);
+    assert_eq!(
+        result(&report, "eu-west-1/enable_inspector")["status"],
+        "failed"
+    );
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    // One line per failed action (17 detectors, one Inspector), then the error.
+    assert_eq!(lines.len(), 17 + 1 + 1, "{err}");
+    for line in &lines[..18] {
+        assert!(line.contains("failed"), "{line}");
+    }
+    assert!(
+        lines.iter().any(|l| l.contains(
+            "eu-west-1/enable_inspector: INTERNAL_ERROR: Inspector EC2 scanning ended DISABLED"
+        )),
+        "{err}"
+    );
+    assert!(lines[18].starts_with("error: 18 action(s) failed"), "{err}");
+    for progress in [
+        "applied", "waiting", "waited", "retrying", "Plan:", "not run",
+    ] {
+        assert!(
+            !lines[..18].iter().any(|l| l.contains(progress)),
+            "`{progress}` on stderr: {err}"
+        );
+    }
+}
+
+/// Without a terminal, the progress is plain lines: one per action, and one when a
+/// readiness wait starts and ends, with its length; the summary on stdout counts by region
+/// and names the longest waits.
+#[test]
+fn plain_progress_tells_each_wait_and_the_summary_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["--simulate", "apply", "--auto-approve"]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let err = stderr(&out);
+    let has = |needle: &str| err.lines().any(|l| l.contains(needle));
+    assert!(
+        has("] waiting  us-east-1/batch_enable_standards for the FSBP standard to be READY"),
+        "{err}"
+    );
+    assert!(
+        has(
+            "] waiting  us-east-1/enable_inspector for Inspector EC2, ECR, LAMBDA_CODE, LAMBDA \
+             to be ENABLED"
+        ),
+        "{err}"
+    );
+    // The subscription is PENDING for 60 s of the simulator's clock.
+    let ended = err
+        .lines()
+        .find(|l| l.contains("] waited   us-east-1/batch_enable_standards "))
+        .unwrap_or_else(|| panic!("{err}"));
+    let secs: f64 = ended
+        .split("batch_enable_standards ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{ended}"));
+    assert!((60.0..70.0).contains(&secs), "{ended}");
+    assert_eq!(err.matches("] waiting  ").count(), 34, "{err}");
+    assert_eq!(err.matches("] waited   ").count(), 34, "{err}");
+
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\nBy region:\n"), "{stdout}");
+    assert!(
+        stdout.contains("\n  us-east-1        45 applied\n"),
+        "{stdout}"
+    );
+    let waits = stdout
+        .lines()
+        .find(|l| l.starts_with("Readiness waits: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        waits.starts_with("Readiness waits: inspector2 17, longest ")
+            && waits.contains("; securityhub 17, longest 6"),
+        "{waits}"
+    );
 }

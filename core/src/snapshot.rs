@@ -9,6 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+mod inspector;
+pub use inspector::{Inspector, InspectorReadiness, InspectorResourceState, InspectorStatus};
+
 /// Version of the snapshot JSON. Bump on incompatible changes.
 pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
 
@@ -754,15 +757,6 @@ pub struct Ssm {
     pub automation_log_destination: Option<String>,
     /// Documents owned by the account that are shared publicly (SSM.4).
     pub public_documents: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Inspector {
-    pub ec2: bool,
-    pub ecr: bool,
-    pub lambda: bool,
-    pub lambda_code: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

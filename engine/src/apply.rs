@@ -21,7 +21,7 @@ use crate::cancel::Cancel;
 use crate::port::{ActionOutput, Port, PortError};
 use crate::report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
 use crate::retry::{ErrorClass, Jitter, RetryPolicy, classify};
-use crate::wait::{ReadinessWait, StandardWait, wait_for_standard};
+use crate::wait::{ReadinessWait, WaitFor, WaitStats, wait_until};
 
 /// How to run a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,8 @@ pub struct ApplyOptions {
     pub seed: u64,
     /// The retry budget of each class of error.
     pub retry: RetryPolicy,
-    /// How long and how often to read while a Security Hub standard becomes ready.
+    /// How long and how often to read while a Security Hub standard becomes ready or
+    /// Inspector's resource types become enabled (each wait has this budget).
     pub readiness: ReadinessWait,
     /// Interrupts (Ctrl-C): on the first, nothing new starts and the calls in flight
     /// finish; on the second, the run stops at once. The report is then `interrupted`.
@@ -60,6 +61,27 @@ impl Default for ApplyOptions {
 pub enum ProgressEvent<'a> {
     /// The action's first call is about to be made.
     Started { action: &'a PlannedAction },
+    /// A readiness wait began: AWS answered the action's call and finishes the work later
+    /// (a standards subscription, Inspector's resource types), or a control update waits
+    /// for its standard before its call.
+    Waiting {
+        action: &'a PlannedAction,
+        what: WaitFor<'a>,
+    },
+    /// A poll of the wait found it not done yet, `waited` after the wait began (on the
+    /// port's clock: virtual time on the simulator).
+    StillWaiting {
+        action: &'a PlannedAction,
+        what: WaitFor<'a>,
+        waited: Duration,
+    },
+    /// The wait ended after `waited`: `ready`, or not (the action fails with AWS's reason).
+    Waited {
+        action: &'a PlannedAction,
+        what: WaitFor<'a>,
+        waited: Duration,
+        ready: bool,
+    },
     /// Attempt `attempt` got a retryable error; the next one follows after `wait`.
     Retrying {
         action: &'a PlannedAction,
@@ -198,15 +220,16 @@ impl Graph {
     }
 }
 
-/// Shared by the in-flight actions: the progress callback, the retry counters and the
-/// standards known to be ready.
+/// Shared by the in-flight actions: the progress callback, the retry counters, the
+/// standards known to be ready and what the readiness waits cost.
 struct Shared<'p> {
     progress: RefCell<&'p mut dyn FnMut(ProgressEvent<'_>)>,
     retries: Cell<u64>,
     retries_by_class: RefCell<BTreeMap<ErrorClass, u64>>,
     /// `(region, standards ARN)` that this run saw ready.
     ready_standards: RefCell<BTreeSet<(String, String)>>,
-    readiness: Cell<StandardWait>,
+    standard_wait: Cell<WaitStats>,
+    inspector_wait: Cell<WaitStats>,
 }
 
 impl Shared<'_> {
@@ -237,7 +260,8 @@ pub async fn apply<P: Port>(
         retries: Cell::new(0),
         retries_by_class: RefCell::new(BTreeMap::new()),
         ready_standards: RefCell::new(BTreeSet::new()),
-        readiness: Cell::new(StandardWait::default()),
+        standard_wait: Cell::new(WaitStats::default()),
+        inspector_wait: Cell::new(WaitStats::default()),
     };
     let mut results: Vec<Option<ActionResult>> = vec![None; n];
     let mut waiting: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
@@ -436,7 +460,8 @@ pub async fn apply<P: Port>(
                 .iter()
                 .map(|(c, n)| (c.name().to_string(), *n))
                 .collect(),
-            standard_wait: shared.readiness.get(),
+            standard_wait: shared.standard_wait.get(),
+            inspector_wait: shared.inspector_wait.get(),
             elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
         },
         results,
@@ -508,9 +533,11 @@ type Outcome = Result<(ActionOutput, Option<String>), PortError>;
 /// A control association update first waits until its standard is ready for updates (read
 /// polls, not write retries); `batch_enable_standards` is done only once the subscription
 /// left `PENDING`: `READY`, or a failed action with AWS's `StatusReasonCode` when it ends
-/// `INCOMPLETE`/`FAILED`. An HTTP 200 answer that lists failures is a failed action with
-/// the first failure's code and every failure's reason, except updates of controls the
-/// region's standard does not have (not offered there: nothing to do).
+/// `INCOMPLETE`/`FAILED`; `enable_inspector` only once every type it asked for is
+/// `ENABLED`, or a failed action with AWS's `errorCode` when one ends `DISABLED` or
+/// `SUSPENDED`. An HTTP 200 answer that lists failures is a failed action with the first
+/// failure's code and every failure's reason, except updates of controls the region's
+/// standard does not have (not offered there: nothing to do).
 async fn run_action<P: Port>(
     port: &P,
     index: usize,
@@ -523,47 +550,104 @@ async fn run_action<P: Port>(
         let key = (action.region.to_string(), standards_arn.clone());
         let known_ready = shared.ready_standards.borrow().contains(&key);
         if !known_ready
-            && let Err(e) = ready(port, &action.region, standards_arn, options, shared).await
+            && let Err(e) = ready(
+                port,
+                action,
+                WaitFor::StandardUpdatable { standards_arn },
+                options,
+                shared,
+            )
+            .await
         {
             return (index, Err(e), 0);
         }
     }
-    let standard = if let Action::BatchEnableStandards { standards_arn } = &action.op {
-        Some(standards_arn)
-    } else {
-        None
-    };
     let (outcome, attempts) = execute_with_retries(port, action, &outputs, options, shared).await;
     let outcome = match outcome {
-        Ok(output) => match standard {
-            Some(arn) => match ready(port, &action.region, arn, options, shared).await {
-                Ok(()) => Ok((output, None)),
-                Err(e) => Err(e),
-            },
-            None => unprocessed(port, action, output).await,
-        },
+        Ok(output) => {
+            if let Action::BatchEnableStandards { standards_arn } = &action.op {
+                ready(
+                    port,
+                    action,
+                    WaitFor::StandardReady { standards_arn },
+                    options,
+                    shared,
+                )
+                .await
+                .map(|()| (output, None))
+            } else if let Action::EnableInspector { resource_types } = &action.op
+                && !resource_types.is_empty()
+            {
+                match unprocessed(port, action, output).await {
+                    Ok(done) => ready(
+                        port,
+                        action,
+                        WaitFor::InspectorEnabled { resource_types },
+                        options,
+                        shared,
+                    )
+                    .await
+                    .map(|()| done),
+                    Err(e) => Err(e),
+                }
+            } else {
+                unprocessed(port, action, output).await
+            }
+        }
         Err(e) => Err(e),
     };
     (index, outcome, attempts)
 }
 
-/// Waits until the standard is ready for control updates, and remembers it.
+/// Waits until `what` is ready (telling the progress display), counts the reads, and
+/// remembers a standard seen ready.
 async fn ready<P: Port>(
     port: &P,
-    region: &secure_account_core::Scope,
-    standards_arn: &str,
+    action: &PlannedAction,
+    what: WaitFor<'_>,
     options: &ApplyOptions,
     shared: &Shared<'_>,
 ) -> Result<(), PortError> {
-    let mut stats = StandardWait::default();
-    let result =
-        wait_for_standard(port, region, standards_arn, &options.readiness, &mut stats).await;
-    shared.readiness.set(shared.readiness.get().plus(stats));
-    if result.is_ok() {
+    shared.emit(ProgressEvent::Waiting { action, what });
+    let started = port.elapsed();
+    let mut stats = WaitStats::default();
+    let result = wait_until(
+        port,
+        &action.region,
+        what,
+        &options.readiness,
+        &mut stats,
+        &mut |waited| {
+            shared.emit(ProgressEvent::StillWaiting {
+                action,
+                what,
+                waited,
+            })
+        },
+    )
+    .await;
+    let counter = match what {
+        WaitFor::StandardReady { .. } | WaitFor::StandardUpdatable { .. } => &shared.standard_wait,
+        WaitFor::InspectorEnabled { .. } => &shared.inspector_wait,
+    };
+    counter.set(counter.get().plus(stats));
+    if result == Err(PortError::Crashed) {
+        return result;
+    }
+    shared.emit(ProgressEvent::Waited {
+        action,
+        what,
+        waited: port.elapsed().saturating_sub(started),
+        ready: result.is_ok(),
+    });
+    if result.is_ok()
+        && let WaitFor::StandardReady { standards_arn }
+        | WaitFor::StandardUpdatable { standards_arn } = what
+    {
         shared
             .ready_standards
             .borrow_mut()
-            .insert((region.to_string(), standards_arn.to_string()));
+            .insert((action.region.to_string(), standards_arn.to_string()));
     }
     result
 }

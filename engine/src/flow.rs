@@ -378,6 +378,10 @@ pub async fn apply_in_rounds<P: Port>(
             .api_calls
             .standard_wait
             .plus(next.api_calls.standard_wait);
+        report.api_calls.inspector_wait = report
+            .api_calls
+            .inspector_wait
+            .plus(next.api_calls.inspector_wait);
         if next.interrupted {
             report.interrupted = true;
         }

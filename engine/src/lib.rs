@@ -32,4 +32,4 @@ pub use report::{
     ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION, RoundReport,
 };
 pub use retry::{ErrorClass, RetryBudget, RetryPolicy, classify};
-pub use wait::{ReadinessWait, StandardWait, wait_for_standard};
+pub use wait::{ReadinessWait, StandardWait, WaitFor, WaitStats, wait_for_standard, wait_until};

@@ -94,7 +94,11 @@ pub struct ApiCalls {
     /// Reads made while waiting for Security Hub standards to become ready, and the time
     /// waited between them.
     #[serde(default)]
-    pub standard_wait: crate::wait::StandardWait,
+    pub standard_wait: crate::wait::WaitStats,
+    /// Reads made while waiting for Inspector's resource types to become `ENABLED` after
+    /// `enable_inspector`, and the time waited between them.
+    #[serde(default)]
+    pub inspector_wait: crate::wait::WaitStats,
     /// On the port's clock (virtual time for the simulator).
     pub elapsed_ms: u64,
 }

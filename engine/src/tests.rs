@@ -42,6 +42,9 @@ struct FakePort {
     account: RefCell<Option<Snapshot>>,
     deny_reads: RefCell<Vec<Part>>,
     crash_on_read: Cell<Option<Part>>,
+    /// Answers of `read_part` by part, one per read; the last one repeats. A part not
+    /// scripted is read from `account`.
+    part_script: RefCell<BTreeMap<Part, VecDeque<Result<PartValue, PortError>>>>,
 }
 
 impl FakePort {
@@ -58,7 +61,14 @@ impl FakePort {
             account: RefCell::new(None),
             deny_reads: RefCell::default(),
             crash_on_read: Cell::new(None),
+            part_script: RefCell::default(),
         }
+    }
+
+    /// Scripts the answers of reads of `part` (the last one repeats).
+    fn reads(self, part: Part, answers: Vec<Result<PartValue, PortError>>) -> FakePort {
+        self.part_script.borrow_mut().insert(part, answers.into());
+        self
     }
 
     /// Scripts the next answers of `id`.
@@ -103,6 +113,16 @@ impl Port for FakePort {
         }
         if self.crash_on_read.get() == Some(part) {
             return Err(PortError::Crashed);
+        }
+        if let Some(answers) = self.part_script.borrow_mut().get_mut(&part) {
+            let answer = if answers.len() > 1 {
+                answers.pop_front()
+            } else {
+                answers.front().cloned()
+            };
+            if let Some(answer) = answer {
+                return answer;
+            }
         }
         let account = self.account.borrow();
         let account = account.as_ref().expect("read_account succeeded");
@@ -804,3 +824,5 @@ async fn an_unused_cancellation_signal_changes_nothing() {
     assert!(!report.interrupted);
     assert_eq!(report.actions_applied, 2);
 }
+
+mod waits;

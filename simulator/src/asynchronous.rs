@@ -1,13 +1,99 @@
 //! What AWS does later or only in part: standards subscriptions that stay `PENDING` for a
-//! while, new buckets that answer `OperationAborted`, a VPC that is not deletable at once
-//! after its subnets and gateway went, and HTTP 200 answers that carry failures.
+//! while, Inspector resource types that stay `ENABLING` for a while, new buckets that answer
+//! `OperationAborted`, a VPC that is not deletable at once after its subnets and gateway
+//! went, and HTTP 200 answers that carry failures.
 
-use secure_account_core::snapshot::{NOT_READY_FOR_UPDATES, SecurityHub};
+use secure_account_core::snapshot::{
+    Inspector, InspectorResourceState, InspectorStatus, NOT_READY_FOR_UPDATES, SecurityHub,
+};
 use secure_account_core::{Action, AwsError, Snapshot};
 use secure_account_engine::Unprocessed;
 
 use crate::faults::FaultPlan;
-use crate::state::{Hidden, PendingStandard};
+use crate::state::{Hidden, PendingInspector, PendingStandard};
+
+fn inspector_mut<'a>(account: &'a mut Snapshot, region: &str) -> Option<&'a mut Inspector> {
+    account
+        .regions
+        .get_mut(region)?
+        .services
+        .inspector
+        .known_mut()
+}
+
+/// After `enable_inspector` took effect (the effects model sets each type scanning): each
+/// type it asked for that was not scanning before the call is `ENABLING` until
+/// `now_ms + delay_ms` (API_Enable answers `ENABLING`; `BatchGetAccountStatus` shows it so
+/// until Inspector has set the type up). A type already `ENABLING` keeps its deadline.
+pub(crate) fn start_inspector(
+    account: &mut Snapshot,
+    hidden: &mut Hidden,
+    region: &str,
+    resource_types: &[String],
+    scanning_before: &[String],
+    now_ms: u64,
+    delay_ms: u64,
+) {
+    let Some(inspector) = inspector_mut(account, region) else {
+        return;
+    };
+    for t in resource_types {
+        if scanning_before.contains(t) {
+            continue;
+        }
+        inspector.set_scans(t, false);
+        inspector.resource_states.insert(
+            t.clone(),
+            InspectorResourceState::new(InspectorStatus::Enabling),
+        );
+        let pending = hidden
+            .pending_inspector
+            .iter()
+            .any(|p| p.region == region && &p.resource_type == t);
+        if !pending {
+            hidden.pending_inspector.push(PendingInspector {
+                region: region.to_string(),
+                resource_type: t.clone(),
+                ready_at_ms: now_ms + delay_ms,
+            });
+        }
+    }
+}
+
+/// Ends every Inspector enabling whose time has come: `ENABLED`, or `DISABLED` with
+/// `errorCode` `INTERNAL_ERROR` in the fault plan's `failed_inspector` regions.
+fn settle_inspector(account: &mut Snapshot, hidden: &mut Hidden, faults: &FaultPlan, now_ms: u64) {
+    if hidden.pending_inspector.is_empty() {
+        return;
+    }
+    let (due, later): (Vec<PendingInspector>, Vec<PendingInspector>) = hidden
+        .pending_inspector
+        .drain(..)
+        .partition(|p| p.ready_at_ms <= now_ms);
+    hidden.pending_inspector = later;
+    for p in due {
+        let Some(inspector) = inspector_mut(account, &p.region) else {
+            continue;
+        };
+        if faults.failed_inspector.contains(&p.region) {
+            inspector.set_scans(&p.resource_type, false);
+            inspector.resource_states.insert(
+                p.resource_type.clone(),
+                InspectorResourceState {
+                    status: InspectorStatus::Disabled,
+                    error_code: Some("INTERNAL_ERROR".into()),
+                    error_message: Some(format!(
+                        "Amazon Inspector could not enable {} scanning; try again later",
+                        p.resource_type
+                    )),
+                },
+            );
+        } else {
+            inspector.set_scans(&p.resource_type, true);
+            inspector.resource_states.remove(&p.resource_type);
+        }
+    }
+}
 
 fn hub_mut<'a>(account: &'a mut Snapshot, region: &str) -> Option<&'a mut SecurityHub> {
     account
@@ -58,11 +144,12 @@ pub(crate) fn start_subscription(
     });
 }
 
-/// Ends every subscription whose time has come: `READY` when the region has a
-/// configuration recorder, else `INCOMPLETE` with `NO_AVAILABLE_CONFIGURATION_RECORDER`
-/// (API_StandardsStatusReason); `FAILED` with `INTERNAL_ERROR` in the fault plan's
-/// `failed_standards` regions.
+/// Ends what AWS finished by `now_ms`: Inspector enablings, and standards subscriptions
+/// (`READY` when the region has a configuration recorder, else `INCOMPLETE` with
+/// `NO_AVAILABLE_CONFIGURATION_RECORDER` (API_StandardsStatusReason); `FAILED` with
+/// `INTERNAL_ERROR` in the fault plan's `failed_standards` regions).
 pub(crate) fn settle(account: &mut Snapshot, hidden: &mut Hidden, faults: &FaultPlan, now_ms: u64) {
+    settle_inspector(account, hidden, faults, now_ms);
     if hidden.pending_standards.is_empty() {
         return;
     }

@@ -59,6 +59,9 @@ pub struct FaultPlan {
     /// A slow Security Hub: standards subscriptions stay `PENDING` this many milliseconds
     /// longer than the latency model says.
     pub standard_delay_ms: u64,
+    /// Regions where the resource types `enable_inspector` asks for end `DISABLED` with
+    /// `errorCode` `INTERNAL_ERROR` instead of `ENABLED`.
+    pub failed_inspector: BTreeSet<String>,
 }
 
 impl Default for FaultPlan {
@@ -77,6 +80,7 @@ impl Default for FaultPlan {
             partial_failures: 0,
             failed_standards: BTreeSet::new(),
             standard_delay_ms: 0,
+            failed_inspector: BTreeSet::new(),
         }
     }
 }

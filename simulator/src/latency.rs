@@ -34,6 +34,9 @@ pub struct LatencyModel {
     /// How long a standards subscription stays `PENDING` (and `NOT_READY_FOR_UPDATES`)
     /// after `batch_enable_standards` answered; zero: `READY` at once.
     pub standard_ready: Duration,
+    /// How long each resource type `enable_inspector` asked for stays `ENABLING` after the
+    /// call answered; zero: `ENABLED` at once.
+    pub inspector_enabled: Duration,
 }
 
 /// How long AWS takes to make a new standards subscription `READY`, in the AWS-like model.
@@ -43,6 +46,15 @@ pub struct LatencyModel {
 /// waits up to 3 minutes for it (`standardsSubscriptionCreateTimeout`, a budget, not a
 /// typical time); 60 s, a third of that budget, is the figure used here.
 pub const AWS_STANDARD_READY: Duration = Duration::from_secs(60);
+
+/// How long Inspector's resource types stay `ENABLING` after `Enable` answered, in the
+/// AWS-like model.
+///
+/// An assumption: AWS documents no figure. `Enable` answers at once with the types
+/// `ENABLING` (API_Enable, API_State) and they turn `ENABLED` once Inspector has set up the
+/// account's scanning; terraform-provider-aws's `aws_inspector2_enabler` polls
+/// `BatchGetAccountStatus` every 10 s within a 5-minute budget. 30 s is used here.
+pub const AWS_INSPECTOR_ENABLED: Duration = Duration::from_secs(30);
 
 /// AWS-like latency of a write call of `kind`, in milliseconds (crate documentation).
 fn aws_write_ms(kind: ActionKind) -> u64 {
@@ -117,6 +129,7 @@ impl LatencyModel {
             rejection: Duration::ZERO,
             rate_limits: BTreeMap::new(),
             standard_ready: Duration::ZERO,
+            inspector_enabled: Duration::ZERO,
         }
     }
 
@@ -180,6 +193,7 @@ impl LatencyModel {
                 })
                 .collect(),
             standard_ready: AWS_STANDARD_READY,
+            inspector_enabled: AWS_INSPECTOR_ENABLED,
         }
     }
 
@@ -191,12 +205,15 @@ impl LatencyModel {
 
     /// How long `action` takes until it is done, at the least: its call, and for
     /// `batch_enable_standards` the time the subscription stays `PENDING` plus the read
-    /// that sees it `READY` (the engine waits for it; the bench's critical path includes
-    /// it).
+    /// that sees it `READY`, for `enable_inspector` the time its types stay `ENABLING`
+    /// plus the read that sees them `ENABLED` (the engine waits for both; the bench's
+    /// critical path includes them).
     pub fn until_done(&self, action: &Action) -> Duration {
         let call = self.latency(action);
         if matches!(action, Action::BatchEnableStandards { .. }) {
             call + self.standard_ready + self.read_latency("securityhub")
+        } else if matches!(action, Action::EnableInspector { .. }) {
+            call + self.inspector_enabled + self.read_latency("inspector2")
         } else {
             call
         }

@@ -38,7 +38,9 @@
 //!
 //! A standards subscription stays `PENDING` (`NOT_READY_FOR_UPDATES`) for 60 s after
 //! `batch_enable_standards` answered (`latency::AWS_STANDARD_READY`: AWS documents no
-//! typical time; terraform-provider-aws allows 3 minutes).
+//! typical time; terraform-provider-aws allows 3 minutes). Inspector's resource types stay
+//! `ENABLING` for 30 s after `enable_inspector` answered (`latency::AWS_INSPECTOR_ENABLED`,
+//! an assumption: AWS documents no time; terraform-provider-aws polls within 5 minutes).
 //!
 //! Refused calls (throttled, denied, region not enabled) answer in 50 ms. Read calls take
 //! 50–120 ms by service (sts 50, s3 60, kms 60, logs 70, ssm 70, iam 80, guardduty 80,
@@ -497,6 +499,19 @@ impl Simulator {
             return Err((asynchronous::vpc_not_released(vpc_id), false));
         }
         let emptied_vpc = asynchronous::vpc_emptied(&inner.account, region, action);
+        let inspector_scanning: Vec<String> = inner
+            .account
+            .regions
+            .get(region)
+            .and_then(|r| r.services.inspector.known())
+            .map(|i| {
+                secure_account_core::snapshot::Inspector::RESOURCE_TYPES
+                    .iter()
+                    .filter(|t| i.scans(t))
+                    .map(|t| t.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
         // A 200 answer that carries failures: only what was processed takes effect.
         let (effective, unprocessed) = self.partial(inner, region, action);
         let effective = effective.as_ref().unwrap_or(action);
@@ -535,6 +550,18 @@ impl Simulator {
                 standards_arn,
                 self.now_ms() + self.latency.write_latency(action.name()).as_millis() as u64,
                 self.latency.standard_ready.as_millis() as u64 + self.faults.standard_delay_ms,
+            );
+            self.settle(inner);
+        }
+        if let Action::EnableInspector { resource_types } = effective {
+            asynchronous::start_inspector(
+                &mut inner.account,
+                &mut inner.hidden,
+                region,
+                resource_types,
+                &inspector_scanning,
+                self.now_ms() + self.latency.write_latency(action.name()).as_millis() as u64,
+                self.latency.inspector_enabled.as_millis() as u64,
             );
             self.settle(inner);
         }

@@ -40,6 +40,9 @@ pub(crate) struct Hidden {
     pub propagating: Vec<Propagating>,
     /// Standards subscriptions still `PENDING`, oldest first.
     pub pending_standards: Vec<PendingStandard>,
+    /// Inspector resource types still `ENABLING`, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending_inspector: Vec<PendingInspector>,
     /// Controls AWS's live FSBP standard has beyond the reviewed catalog (released after
     /// it): subscribing FSBP enables them too (scenario `newer-standard`).
     pub newer_fsbp_controls: BTreeSet<String>,
@@ -59,6 +62,16 @@ pub(crate) struct PendingStandard {
     /// simulator was made). The clock is tokio's paused clock and starts at zero in every
     /// process, so a saved state stores the time still to wait instead (see
     /// `Hidden::rebased`), and a loaded one counts from its own start.
+    pub ready_at_ms: u64,
+}
+
+/// An Inspector resource type that AWS is still enabling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PendingInspector {
+    pub region: String,
+    /// `EC2`, `ECR`, `LAMBDA` or `LAMBDA_CODE`.
+    pub resource_type: String,
+    /// When it leaves `ENABLING`, as [`PendingStandard::ready_at_ms`].
     pub ready_at_ms: u64,
 }
 
@@ -91,6 +104,9 @@ impl Hidden {
     pub fn rebased(&self, now_ms: u64) -> Hidden {
         let mut h = self.clone();
         for p in &mut h.pending_standards {
+            p.ready_at_ms = p.ready_at_ms.saturating_sub(now_ms);
+        }
+        for p in &mut h.pending_inspector {
             p.ready_at_ms = p.ready_at_ms.saturating_sub(now_ms);
         }
         h
@@ -279,6 +295,9 @@ pub(crate) fn validate(account: &Snapshot, hidden: &Hidden) -> Result<(), String
     }
     for region in hidden.detached_internet_gateways.keys() {
         region_known(region, "a detached internet gateway")?;
+    }
+    for p in &hidden.pending_inspector {
+        region_known(&p.region, "an Inspector resource type being enabled")?;
     }
     Ok(())
 }

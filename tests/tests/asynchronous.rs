@@ -73,6 +73,43 @@ fn the_engine_waits_for_the_standard_by_reading() {
 }
 
 #[test]
+fn the_engine_waits_for_inspector_by_reading() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(LatencyModel {
+            inspector_enabled: Duration::from_secs(40),
+            ..LatencyModel::zero()
+        });
+    let report = converge(&sim);
+    assert!(report.succeeded(), "{:?}", failures(&report));
+    let wait = report.api_calls.inspector_wait;
+    // One wait per enabled region (17), each polling until the 40 s passed.
+    assert!(wait.polls > 17 * 5, "{wait:?}");
+    assert!(wait.waited_ms >= 17 * 40_000, "{wait:?}");
+    assert!(report.api_calls.elapsed_ms >= 40_000);
+    // Converged in one round: the read after the apply saw every type ENABLED.
+    assert_eq!(report.rounds.len(), 1, "{:?}", report.rounds);
+    assert!(flow_plan_is_empty(&sim));
+}
+
+#[test]
+fn inspector_that_ends_disabled_is_a_failed_action_with_aws_error_code() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_faults(FaultPlan {
+            failed_inspector: ["eu-west-1".to_string()].into(),
+            ..FaultPlan::seeded(1)
+        });
+    let report = apply_in_rounds(&sim, 1);
+    let failed: Vec<_> = report.with_status(ActionStatus::Failed).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].id, "eu-west-1/enable_inspector");
+    let e = failed[0].error.as_ref().unwrap();
+    assert_eq!(e.code, "INTERNAL_ERROR");
+    assert!(e.message.contains("ended DISABLED"), "{e}");
+}
+
+#[test]
 fn a_standard_that_ends_failed_is_a_failed_action_with_aws_reason() {
     let sim = Simulator::scenario("fresh")
         .unwrap()

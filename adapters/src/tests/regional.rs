@@ -1023,9 +1023,67 @@ async fn inspector_scan_types() {
             ec2: true,
             ecr: false,
             lambda: true,
-            lambda_code: false
+            lambda_code: false,
+            // On its way, with a code that says so and no error; a plain DISABLED is left
+            // out.
+            resource_states: [(
+                "LAMBDA_CODE".to_string(),
+                snap::InspectorResourceState::new(snap::InspectorStatus::Enabling)
+            )]
+            .into()
         }
     );
+}
+
+/// A scan type that ended suspended or disabled with an error keeps AWS's code and
+/// message, for the readiness wait to fail with.
+#[tokio::test]
+async fn inspector_keeps_why_a_scan_type_did_not_enable() {
+    use aws_sdk_inspector2::Client;
+    use aws_sdk_inspector2::operation::batch_get_account_status::BatchGetAccountStatusOutput;
+    use aws_sdk_inspector2::types::{AccountState, ErrorCode, ResourceState, State, Status};
+    let state = |s: Status, code: ErrorCode, message: &str| {
+        State::builder()
+            .status(s)
+            .error_code(code)
+            .error_message(message)
+            .build()
+            .unwrap()
+    };
+    let rule = mock!(Client::batch_get_account_status).then_output(move || {
+        BatchGetAccountStatusOutput::builder()
+            .accounts(
+                AccountState::builder()
+                    .account_id("123456789012")
+                    .state(state(Status::Enabled, ErrorCode::AlreadyEnabled, ""))
+                    .resource_state(
+                        ResourceState::builder()
+                            .ec2(state(
+                                Status::Disabled,
+                                ErrorCode::SsmUnavailable,
+                                "SSM is not available",
+                            ))
+                            .ecr(state(Status::Suspended, ErrorCode::AccessDenied, "denied"))
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap()
+    });
+    let c = mock_client!(aws_sdk_inspector2, [&rule]);
+    let got = crate::inspector::read_inspector(&c, "123456789012")
+        .await
+        .unwrap();
+    assert!(!got.ec2 && !got.ecr);
+    let ec2 = &got.resource_states["EC2"];
+    assert_eq!(ec2.status, snap::InspectorStatus::Disabled);
+    assert_eq!(ec2.error_code.as_deref(), Some("SSM_UNAVAILABLE"));
+    assert_eq!(ec2.error_message.as_deref(), Some("SSM is not available"));
+    let ecr = &got.resource_states["ECR"];
+    assert_eq!(ecr.status, snap::InspectorStatus::Suspended);
+    assert_eq!(ecr.error_code.as_deref(), Some("ACCESS_DENIED"));
 }
 
 #[tokio::test]

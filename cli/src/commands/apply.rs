@@ -1,6 +1,7 @@
 //! `apply`: read, plan (or load a saved plan and check it is fresh), show, ask, run the
 //! engine with a progress display, read again, and report the score before and after.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use crate::account::baseline_for_plan;
 use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
 use crate::interrupt;
 use crate::output::{BOLD, GREEN, RED, Stream, paint, print_json, print_text, use_color};
-use crate::progress::Progress;
+use crate::progress::{Progress, WaitRecord};
 
 /// Runs `apply`; `save` persists the account afterwards (the simulator's state file).
 pub async fn run<P: Port>(
@@ -36,12 +37,15 @@ pub async fn run<P: Port>(
     };
     let plan = &planned.plan;
 
-    // The plan the user approves: on stdout for people, on stderr when stdout is JSON.
+    // The plan the user approves: on stdout for people, on stderr when stdout is JSON and
+    // someone is asked (with `--auto-approve`, stderr carries diagnostics only).
     if json {
-        eprintln!(
-            "{}",
-            render::plan_text(plan, use_color(global.color, Stream::Stderr)).trim_end()
-        );
+        if !args.auto_approve {
+            eprintln!(
+                "{}",
+                render::plan_text(plan, use_color(global.color, Stream::Stderr)).trim_end()
+            );
+        }
     } else {
         print_text(&render::plan_text(
             plan,
@@ -61,11 +65,14 @@ pub async fn run<P: Port>(
     // From here to the save, Ctrl-C interrupts the apply instead of exiting.
     let applying = interrupt::Applying::start();
     let stderr_color = use_color(global.color, Stream::Stderr);
-    let mut progress = Progress::new(plan.actions.len(), stderr_color);
+    let mut progress = Progress::new(plan.actions.len(), stderr_color, json);
     // Later rounds: a plan made after the approved one ran. What the approved plan did not
     // foresee is shown and asked for again, unless `--auto-approve`.
     let auto_approve = args.auto_approve;
     let mut confirm_round = |round: u32, plan: &Plan, unforeseen: &[String]| -> bool {
+        if auto_approve && json {
+            return true;
+        }
         eprintln!(
             "\nRound {round}: reading the account again planned {} action(s); the approved plan \
              did not foresee {}:",
@@ -88,7 +95,7 @@ pub async fn run<P: Port>(
         &mut confirm_round,
     )
     .await;
-    progress.finish();
+    let waits = progress.finish();
     // Whatever the read after the apply gave, what the apply changed is kept.
     save(port)?;
     drop(applying);
@@ -103,6 +110,7 @@ pub async fn run<P: Port>(
         print_text(&summary(
             &report,
             plan,
+            &waits,
             use_color(global.color, Stream::Stdout),
             simulated,
         ))?;
@@ -168,7 +176,13 @@ fn confirm() -> anyhow::Result<()> {
 }
 
 /// The report for people.
-fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> String {
+fn summary(
+    report: &ApplyReport,
+    plan: &Plan,
+    waits: &[WaitRecord],
+    color: bool,
+    simulated: bool,
+) -> String {
     let mut out = String::new();
     let headline = if report.interrupted {
         paint("Apply interrupted.", RED, color)
@@ -185,6 +199,7 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> S
         report.actions_not_run,
         report.actions_skipped
     );
+    by_region(&mut out, report, color);
     let failed: Vec<_> = report.with_status(ActionStatus::Failed).collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\n{}", paint("Failed:", BOLD, color));
@@ -269,6 +284,7 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> S
             None => {}
         }
     }
+    waited(&mut out, report, waits);
     let a = &report.api_calls;
     let by_class = a
         .retries_by_class
@@ -295,4 +311,84 @@ fn summary(report: &ApplyReport, plan: &Plan, color: bool, simulated: bool) -> S
         }
     );
     out
+}
+
+/// Applied, failed and not run by region, each action counted once as its last round left
+/// it (as the report's totals are).
+fn by_region(out: &mut String, report: &ApplyReport, color: bool) {
+    let mut last: BTreeMap<&str, (&str, ActionStatus)> = BTreeMap::new();
+    for r in report.results.iter().filter(|r| r.action.is_some()) {
+        last.insert(r.id.as_str(), (r.region.as_str(), r.status));
+    }
+    if last.is_empty() {
+        return;
+    }
+    let mut regions: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
+    for (region, status) in last.values() {
+        let n = regions.entry(region).or_default();
+        match status {
+            ActionStatus::Applied => n[0] += 1,
+            ActionStatus::Failed => n[1] += 1,
+            ActionStatus::NotRun => n[2] += 1,
+            ActionStatus::Skipped => {}
+        }
+    }
+    let width = regions.keys().map(|r| r.len()).max().unwrap_or(0);
+    let _ = writeln!(out, "\n{}", paint("By region:", BOLD, color));
+    for (region, [applied, failed, not_run]) in &regions {
+        let mut line = format!("  {region:<width$}  {applied:>3} applied");
+        if *failed > 0 {
+            line.push_str(&format!(
+                ", {}",
+                paint(&format!("{failed} failed"), RED, color)
+            ));
+        }
+        if *not_run > 0 {
+            line.push_str(&format!(", {not_run} not run"));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+/// The readiness waits by service: how many, how many did not end ready, the longest, and
+/// the reads they made.
+fn waited(out: &mut String, report: &ApplyReport, waits: &[WaitRecord]) {
+    let a = &report.api_calls;
+    let polls = a.standard_wait.polls + a.inspector_wait.polls;
+    if polls == 0 && waits.is_empty() {
+        return;
+    }
+    let mut services: BTreeMap<&str, Vec<&WaitRecord>> = BTreeMap::new();
+    for w in waits {
+        services.entry(w.service).or_default().push(w);
+    }
+    let services = services
+        .iter()
+        .map(|(service, ws)| {
+            let not_ready = ws.iter().filter(|w| !w.ready).count();
+            let longest = ws
+                .iter()
+                .max_by(|x, y| x.waited.cmp(&y.waited).then(y.action.cmp(&x.action)))
+                .map(|w| format!(", longest {:.1} s {}", w.waited.as_secs_f64(), w.action))
+                .unwrap_or_default();
+            format!(
+                "{service} {}{}{longest}",
+                ws.len(),
+                if not_ready > 0 {
+                    format!(" ({not_ready} not ready)")
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect::<Vec<_>>();
+    let _ = writeln!(
+        out,
+        "Readiness waits: {}; {polls} read(s) while waiting",
+        if services.is_empty() {
+            "none ended".to_string()
+        } else {
+            services.join("; ")
+        }
+    );
 }

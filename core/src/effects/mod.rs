@@ -645,14 +645,11 @@ pub fn apply(
         Action::EnableInspector { resource_types } => {
             let s = regional(snapshot, region, action)?;
             let i = known(&mut s.inspector, "Inspector")?;
+            // What the planner predicts: each type scanning. AWS gets there through
+            // `ENABLING`, which the simulator plays and the engine waits out.
             for t in resource_types {
-                match t.as_str() {
-                    "EC2" => i.ec2 = true,
-                    "ECR" => i.ecr = true,
-                    "LAMBDA" => i.lambda = true,
-                    "LAMBDA_CODE" => i.lambda_code = true,
-                    _ => {}
-                }
+                i.set_scans(t, true);
+                i.resource_states.remove(t);
             }
         }
         Action::EnableMacie { .. } => {

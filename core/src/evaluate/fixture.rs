@@ -360,6 +360,7 @@ fn baseline_region(services: &mut RegionServices, home: bool) {
         ecr: true,
         lambda: true,
         lambda_code: true,
+        ..Inspector::default()
     });
     services.macie = Observed::Known(Macie {
         enabled: true,

@@ -60,11 +60,12 @@ pub(super) fn inspector(ctx: &Ctx<'_>, id: &str) -> Check {
     let Some(inspector) = ctx.known(|s| &s.inspector) else {
         return Check::NoData;
     };
+    // A type still `ENABLING` (or ended in an error) does not scan yet.
     let (on, what) = match id {
-        "Inspector.1" => (inspector.ec2, "EC2"),
-        "Inspector.2" => (inspector.ecr, "ECR"),
-        "Inspector.3" => (inspector.lambda_code, "Lambda code"),
-        "Inspector.4" => (inspector.lambda, "Lambda standard"),
+        "Inspector.1" => (inspector.scans("EC2"), "EC2"),
+        "Inspector.2" => (inspector.scans("ECR"), "ECR"),
+        "Inspector.3" => (inspector.scans("LAMBDA_CODE"), "Lambda code"),
+        "Inspector.4" => (inspector.scans("LAMBDA"), "Lambda standard"),
         _ => return Check::NoData,
     };
     ctx.single(on, || {

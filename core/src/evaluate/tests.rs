@@ -714,6 +714,7 @@ fn inspector_scans() {
         ecr: true,
         lambda: true,
         lambda_code: true,
+        ..Inspector::default()
     };
     for (id, off) in [
         (
@@ -751,6 +752,101 @@ fn inspector_scans() {
         check(id, nothing, Failed);
         check(id, |s| services(s).inspector = unreadable(), NoData);
     }
+}
+
+/// A type still `ENABLING` (its flag set or not) is not scanning yet; one that ended
+/// `DISABLED` with an error neither.
+#[test]
+fn inspector_enabling_is_not_enabled_yet() {
+    let mut enabling = Inspector {
+        ec2: true,
+        ..Inspector::default()
+    };
+    enabling.resource_states.insert(
+        "EC2".into(),
+        InspectorResourceState::new(InspectorStatus::Enabling),
+    );
+    check(
+        "Inspector.1",
+        |s| services(s).inspector = Observed::Known(enabling),
+        Failed,
+    );
+}
+
+#[test]
+fn inspector_readiness_of_the_types_asked() {
+    let asked = |ts: &[&str]| ts.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    let state = |status, code: Option<&str>| InspectorResourceState {
+        status,
+        error_code: code.map(str::to_string),
+        error_message: code.map(|c| format!("{c} message")),
+    };
+    let mut i = Inspector {
+        ec2: true,
+        ..Inspector::default()
+    };
+    assert_eq!(i.readiness(&asked(&["EC2"])), InspectorReadiness::Enabled);
+    // ECR shows a plain DISABLED: Enable not seen yet.
+    assert_eq!(
+        i.readiness(&asked(&["EC2", "ECR"])),
+        InspectorReadiness::NotStarted
+    );
+    i.resource_states
+        .insert("ECR".into(), state(InspectorStatus::Enabling, None));
+    assert_eq!(
+        i.readiness(&asked(&["EC2", "ECR"])),
+        InspectorReadiness::InTransition
+    );
+    i.resource_states.insert(
+        "LAMBDA".into(),
+        state(InspectorStatus::Disabled, Some("SSM_UNAVAILABLE")),
+    );
+    assert_eq!(
+        i.readiness(&asked(&["EC2", "ECR", "LAMBDA"])),
+        InspectorReadiness::Ended {
+            resource_type: "LAMBDA".into(),
+            state: state(InspectorStatus::Disabled, Some("SSM_UNAVAILABLE")),
+        }
+    );
+    i.resource_states
+        .insert("ECR".into(), state(InspectorStatus::Suspended, None));
+    assert!(matches!(
+        i.readiness(&asked(&["ECR"])),
+        InspectorReadiness::Ended { resource_type, .. } if resource_type == "ECR"
+    ));
+}
+
+/// The snapshot JSON of Inspector is as before while nothing is in transition, and
+/// carries `resource_states` only when something is.
+#[test]
+fn inspector_json_leaves_out_empty_states() {
+    let steady = Inspector {
+        ec2: true,
+        ..Inspector::default()
+    };
+    assert_eq!(
+        serde_json::to_string(&steady).unwrap(),
+        r#"{"ec2":true,"ecr":false,"lambda":false,"lambda_code":false}"#
+    );
+    let mut enabling = Inspector::default();
+    enabling.resource_states.insert(
+        "EC2".into(),
+        InspectorResourceState::new(InspectorStatus::Enabling),
+    );
+    enabling.resource_states.insert(
+        "LAMBDA".into(),
+        InspectorResourceState {
+            status: InspectorStatus::Disabled,
+            error_code: Some("INTERNAL_ERROR".into()),
+            error_message: Some("m".into()),
+        },
+    );
+    let text = serde_json::to_string(&enabling).unwrap();
+    assert_eq!(
+        text,
+        r#"{"ec2":false,"ecr":false,"lambda":false,"lambda_code":false,"resource_states":{"EC2":{"status":"ENABLING"},"LAMBDA":{"status":"DISABLED","error_code":"INTERNAL_ERROR","error_message":"m"}}}"#
+    );
+    assert_eq!(serde_json::from_str::<Inspector>(&text).unwrap(), enabling);
 }
 
 #[test]

@@ -152,16 +152,11 @@ impl<'a> Planner<'a> {
         let Some(i) = self.seen(r, Part::Inspector, &s.inspector) else {
             return;
         };
-        let on = |t: &str| match t {
-            "EC2" => i.ec2,
-            "ECR" => i.ecr,
-            "LAMBDA" => i.lambda,
-            "LAMBDA_CODE" => i.lambda_code,
-            _ => true,
-        };
+        // A type still `ENABLING` is enabled again: `Enable` is idempotent, and the apply
+        // then waits until it is `ENABLED`.
         let missing: Vec<(&str, &str)> = INSPECTOR_TYPES
             .iter()
-            .filter(|(t, c)| !on(t) && self.control_enabled(c, r))
+            .filter(|(t, c)| !i.scans(t) && self.control_enabled(c, r))
             .copied()
             .collect();
         if !missing.is_empty() {

@@ -323,3 +323,41 @@ fn the_config_service_linked_role_is_found_whatever_its_case() {
         "{config_1:?}"
     );
 }
+
+/// A type Inspector still shows `ENABLING` (an apply interrupted while it waited) is not
+/// scanning: the plan enables it again, and the apply then waits for it.
+#[test]
+fn an_inspector_type_still_enabling_is_enabled_again() {
+    use crate::snapshot::{InspectorResourceState, InspectorStatus};
+    let mut s = baselined();
+    let region = "eu-west-1";
+    let inspector = s
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .inspector
+        .known_mut()
+        .unwrap();
+    assert!(inspector.scans("ECR"));
+    inspector.ecr = false;
+    inspector.resource_states.insert(
+        "ECR".into(),
+        InspectorResourceState::new(InspectorStatus::Enabling),
+    );
+    let p = plan(&s, &Baseline::fsbp());
+    let ops: Vec<_> = p
+        .actions
+        .iter()
+        .map(|a| (a.region.as_str(), &a.op))
+        .collect();
+    assert_eq!(
+        ops,
+        [(
+            region,
+            &Action::EnableInspector {
+                resource_types: vec!["ECR".into()]
+            }
+        )]
+    );
+}

@@ -95,10 +95,16 @@ pub(super) fn enable_inspector(c: &Check<'_>, resource_types: &[String]) -> Resu
             format!("Invalid resourceTypes {resource_types:?}"),
         );
     }
+    // LAMBDA on, or on its way (`ENABLING`).
     let lambda_on = c
         .services()
         .and_then(|s| s.inspector.known())
-        .is_some_and(|i| i.lambda);
+        .is_some_and(|i| {
+            i.scans("LAMBDA")
+                || i.resource_states.get("LAMBDA").is_some_and(|s| {
+                    s.status == secure_account_core::snapshot::InspectorStatus::Enabling
+                })
+        });
     if resource_types.iter().any(|t| t == "LAMBDA_CODE")
         && !lambda_on
         && !resource_types.iter().any(|t| t == "LAMBDA")

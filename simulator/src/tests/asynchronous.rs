@@ -1,9 +1,12 @@
-//! What AWS does later or only in part: standards subscriptions that stay `PENDING`, new
-//! buckets that answer `OperationAborted`, a VPC not deletable at once after its subnets and
+//! What AWS does later or only in part: standards subscriptions that stay `PENDING`,
+//! Inspector resource types that stay `ENABLING`, new buckets that answer `OperationAborted`, a VPC not deletable at once after its subnets and
 //! gateway went, and HTTP 200 answers with failures.
 
 use secure_account_core::Catalog;
-use secure_account_core::snapshot::{NOT_READY_FOR_UPDATES, StandardReadiness};
+use secure_account_core::snapshot::{
+    Inspector, InspectorReadiness, InspectorResourceState, InspectorStatus, NOT_READY_FOR_UPDATES,
+    StandardReadiness,
+};
 
 use super::*;
 
@@ -317,4 +320,131 @@ async fn inspector_answers_200_with_failed_accounts() {
     let out = h.run(HOME, enable).await.unwrap();
     assert!(out.unprocessed.is_empty());
     assert!(h.services(HOME).inspector.known().unwrap().ec2);
+}
+
+// ---- Inspector: ENABLING, then ENABLED ------------------------------------------------
+
+fn enable_inspector(types: &[&str]) -> Action {
+    Action::EnableInspector {
+        resource_types: types.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+fn with_inspector_after(secs: u64) -> LatencyModel {
+    LatencyModel {
+        inspector_enabled: Duration::from_secs(secs),
+        ..LatencyModel::zero()
+    }
+}
+
+async fn read_inspector(sim: &Simulator, region: &str) -> Inspector {
+    match sim.read_part(&region.into(), Part::Inspector).await {
+        Ok(PartValue::Inspector(i)) => i,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn asked(types: &[&str]) -> Vec<String> {
+    types.iter().map(|t| t.to_string()).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn inspector_types_are_enabling_then_enabled() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_inspector_after(30));
+    let mut h = H::new(sim);
+    let all = ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"];
+    h.ok(HOME, enable_inspector(&all)).await;
+    let enabling = read_inspector(&h.sim, HOME).await;
+    assert_eq!(
+        enabling.readiness(&asked(&all)),
+        InspectorReadiness::InTransition
+    );
+    for t in all {
+        assert!(!enabling.scans(t), "{t}");
+        assert_eq!(
+            enabling.resource_states[t],
+            InspectorResourceState::new(InspectorStatus::Enabling)
+        );
+    }
+    // The snapshot JSON says so.
+    let json = serde_json::to_value(&enabling).unwrap();
+    assert_eq!(json["resource_states"]["EC2"]["status"], "ENABLING");
+    // Enabling again meanwhile keeps the deadline.
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    h.ok(HOME, enable_inspector(&["EC2"])).await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let enabled = read_inspector(&h.sim, HOME).await;
+    assert_eq!(enabled.readiness(&asked(&all)), InspectorReadiness::Enabled);
+    assert!(enabled.resource_states.is_empty());
+    assert!(enabled.ec2 && enabled.ecr && enabled.lambda && enabled.lambda_code);
+    // The steady state's JSON is as before: no `resource_states`.
+    let json = serde_json::to_value(&enabled).unwrap();
+    assert!(json.get("resource_states").is_none(), "{json}");
+    // A type already on is not enabling again.
+    h.ok(HOME, enable_inspector(&["EC2"])).await;
+    assert!(read_inspector(&h.sim, HOME).await.scans("EC2"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn inspector_with_lambda_enabling_takes_lambda_code() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_inspector_after(30));
+    let mut h = H::new(sim);
+    h.ok(HOME, enable_inspector(&["LAMBDA"])).await;
+    h.ok(HOME, enable_inspector(&["LAMBDA_CODE"])).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_inspector_region_ends_disabled_with_an_error_code() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_inspector_after(5))
+        .with_faults(FaultPlan {
+            failed_inspector: [HOME.to_string()].into(),
+            ..FaultPlan::seeded(1)
+        });
+    let mut h = H::new(sim);
+    h.ok(HOME, enable_inspector(&["EC2", "ECR"])).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let i = read_inspector(&h.sim, HOME).await;
+    match i.readiness(&asked(&["EC2", "ECR"])) {
+        InspectorReadiness::Ended {
+            resource_type,
+            state,
+        } => {
+            assert_eq!(resource_type, "EC2");
+            assert_eq!(state.status, InspectorStatus::Disabled);
+            assert_eq!(state.error_code.as_deref(), Some("INTERNAL_ERROR"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_inspector_deadline_survives_save_and_load() {
+    let sim = Simulator::scenario("fresh")
+        .unwrap()
+        .with_latency(with_inspector_after(30));
+    let mut h = H::new(sim);
+    h.ok(HOME, enable_inspector(&["EC2"])).await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let saved = h.sim.to_state_json();
+    assert!(saved.contains("\"ready_at_ms\": 20000"), "{saved}");
+    let loaded = Simulator::from_state_json(&saved).unwrap();
+    assert!(!read_inspector(&loaded, HOME).await.scans("EC2"));
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    assert!(read_inspector(&loaded, HOME).await.scans("EC2"));
+    // Nothing pending: the saved state has no `pending_inspector` at all.
+    assert!(!loaded.to_state_json().contains("pending_inspector"));
+}
+
+/// With the zero latency model, types are `ENABLED` when `enable_inspector` answers.
+#[tokio::test(start_paused = true)]
+async fn without_latency_inspector_is_enabled_at_once() {
+    let mut h = H::new(Simulator::scenario("fresh").unwrap());
+    h.ok(HOME, enable_inspector(&["EC2"])).await;
+    assert!(read_inspector(&h.sim, HOME).await.scans("EC2"));
 }
