@@ -336,9 +336,9 @@ pub async fn apply_in_rounds<P: Port>(
             }
             break;
         }
-        // An action that failed in an earlier round with an error that retrying would
-        // answer the same way (a permanent class: access denied, an operation the endpoint
-        // does not serve) is not sent again, nor what depends on it.
+        // An action that failed in an earlier round with an error that another round would
+        // get again (access denied, an operation the endpoint does not serve) is not sent
+        // again, nor what depends on it.
         let plan = without_repeated_failures(plan, &report.results);
         if plan.actions.is_empty() {
             if let Some(last) = rounds.last_mut() {
@@ -403,18 +403,36 @@ pub async fn apply_in_rounds<P: Port>(
     Ok(report)
 }
 
-/// `plan` without the actions (by id) that already failed in this run with a permanent
-/// error, and without the actions that depend on them.
-fn without_repeated_failures(mut plan: Plan, results: &[crate::report::ActionResult]) -> Plan {
+/// Codes with which a later round would surely fail again: the endpoint does not serve
+/// the operation (`NotImplemented`, the adapters' code for an emulator's gap), the caller
+/// lacks the permission, or the action cannot be sent as planned. Other failures (an
+/// HTTP 200 answer's `LIMIT_EXCEEDED` or `INTERNAL_ERROR`, a propagation that outlasted its
+/// budget) are worth the next round.
+const FAILS_AGAIN: &[&str] = &[
+    "NotImplemented",
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "UnauthorizedAccess",
+    "InvalidParameter",
+    "InvalidPlan",
+];
+
+/// `plan` without the actions (by id) that already failed in this run with an error a
+/// later round would get again ([`FAILS_AGAIN`]), and without the actions that depend on
+/// them.
+pub(crate) fn without_repeated_failures(
+    mut plan: Plan,
+    results: &[crate::report::ActionResult],
+) -> Plan {
     let failed: BTreeSet<&str> = results
         .iter()
         .filter(|r| r.status == crate::report::ActionStatus::Failed)
         .filter(|r| {
             let op = plan.actions.iter().find(|a| a.id == r.id).map(|a| &a.op);
             match (&r.error, op) {
-                (Some(e), Some(op)) => {
-                    crate::retry::classify(e, op) == crate::retry::ErrorClass::Permanent
-                }
+                (Some(e), Some(_)) => FAILS_AGAIN.contains(&e.code.as_str()),
                 _ => false,
             }
         })

@@ -826,3 +826,60 @@ async fn an_unused_cancellation_signal_changes_nothing() {
 }
 
 mod waits;
+
+/// A later round does not send again what failed with an error it would get again (an
+/// operation the endpoint does not serve, a missing permission), nor what depends on it;
+/// a failure worth another round (an HTTP 200 answer's `LIMIT_EXCEEDED`) stays planned.
+#[test]
+fn a_later_round_drops_what_would_fail_again_and_its_dependents() {
+    let plan = plan_of(vec![
+        action_with(
+            "us-east-1/batch_enable_standards",
+            &[],
+            Action::BatchEnableStandards {
+                standards_arn: "arn".into(),
+            },
+        ),
+        action_with(
+            "us-east-1/batch_update_standards_control_associations",
+            &["us-east-1/batch_enable_standards"],
+            Action::BatchUpdateStandardsControlAssociations {
+                standards_arn: "arn".into(),
+                updates: vec![],
+            },
+        ),
+        action_with(
+            "us-east-1/enable_ebs_encryption_by_default",
+            &[],
+            Action::EnableEbsEncryptionByDefault {},
+        ),
+    ]);
+    let failed = |id: &str, code: &str| ActionResult {
+        id: id.into(),
+        action: None,
+        region: "us-east-1".into(),
+        status: ActionStatus::Failed,
+        error: Some(AwsError::new(code, "m")),
+        attempts: 1,
+        reason: None,
+        detail: None,
+        round: 1,
+    };
+    let ids = |p: &Plan| p.actions.iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+    for code in ["NotImplemented", "AccessDeniedException"] {
+        let left = crate::flow::without_repeated_failures(
+            plan.clone(),
+            &[failed("us-east-1/batch_enable_standards", code)],
+        );
+        assert_eq!(
+            ids(&left),
+            ["us-east-1/enable_ebs_encryption_by_default"],
+            "{code}"
+        );
+    }
+    let left = crate::flow::without_repeated_failures(
+        plan.clone(),
+        &[failed("us-east-1/batch_enable_standards", "LIMIT_EXCEEDED")],
+    );
+    assert_eq!(ids(&left), ids(&plan));
+}
