@@ -111,6 +111,15 @@ async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_n
         .collect();
     assert_eq!(failed, MOTO_LACKS.iter().copied().collect(), "what failed");
     assert!(count(ActionStatus::Applied) >= 40, "{report:#?}");
+    let applied: BTreeSet<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.status == ActionStatus::Applied)
+        .filter_map(|r| r.action.as_deref())
+        .collect();
+    for kind in super::execute::APPLIED_BY_THE_FRESH_APPLY {
+        assert!(applied.contains(kind.name()), "{kind:?} was not applied");
+    }
 
     // What the account looks like now, read with the SDK directly.
     for region in [HOME, OTHER] {

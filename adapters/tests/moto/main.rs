@@ -10,6 +10,7 @@
 //! retries are off: moto answers what it lacks with HTTP 500, which the SDK would retry.
 
 mod apply;
+mod execute;
 mod read;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

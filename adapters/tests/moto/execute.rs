@@ -1,0 +1,409 @@
+//! Every action kind that a fresh apply on moto does not reach, executed on moto one by
+//! one: what moto serves succeeds, what it lacks fails at once with `NotImplemented` (one
+//! write call, no retry). With the fresh apply of `apply.rs` this covers every action kind;
+//! the test prints the table (`cargo test -p secure-account-adapters --test moto -- --nocapture`).
+
+use std::collections::BTreeMap;
+
+use secure_account_core::action::{ActionKind, ControlAssociationUpdate, DetectorFeature};
+use secure_account_core::snapshot::{Criterion, InternetGatewayBlockMode};
+use secure_account_core::{Action, KeyRef, Outputs, Scope};
+use secure_account_engine::{Port, PortError};
+
+use super::*;
+
+/// The kinds moto 5.1.22 does not serve (its answer: an HTTP 404 or 500 page, or an
+/// answer the SDK cannot read).
+const NOT_SERVED: &[ActionKind] = &[
+    ActionKind::BatchEnableStandards,
+    ActionKind::BatchUpdateStandardsControlAssociations,
+    ActionKind::UpdateSecurityHubConfiguration,
+    ActionKind::CreateFindingAggregator,
+    ActionKind::CreateAnalyzer,
+    ActionKind::CreateArchiveRule,
+    ActionKind::UpdateArchiveRule,
+    ActionKind::EnableSnapshotBlockPublicAccess,
+    ActionKind::ModifyVpcBlockPublicAccessOptions,
+    ActionKind::UpdateWorkGroup,
+    ActionKind::UpdateServiceSetting,
+    ActionKind::EnableInspector,
+    ActionKind::UpdateAutomatedDiscoveryConfiguration,
+    ActionKind::UpdateClassificationScope,
+];
+
+/// The kinds the fresh apply of `apply.rs` applies on moto (served), which this test does
+/// not repeat.
+pub const APPLIED_BY_THE_FRESH_APPLY: &[ActionKind] = &[
+    ActionKind::CreateAlias,
+    ActionKind::CreateLogGroup,
+    ActionKind::CreateServiceLinkedRole,
+    ActionKind::DeleteSubnet,
+    ActionKind::DeleteVpc,
+    ActionKind::EnableKeyRotation,
+    ActionKind::PutAccountPublicAccessBlock,
+    ActionKind::PutBucketEncryption,
+    ActionKind::PutBucketLifecycleConfiguration,
+    ActionKind::PutBucketLogging,
+    ActionKind::PutBucketOwnershipControls,
+    ActionKind::PutBucketPolicy,
+    ActionKind::PutBucketVersioning,
+    ActionKind::PutConfigurationRecorder,
+    ActionKind::PutDeliveryChannel,
+    ActionKind::PutPublicAccessBlock,
+    ActionKind::PutRetentionPolicy,
+    ActionKind::PutRolePolicy,
+    ActionKind::StartConfigurationRecorder,
+    ActionKind::StartLogging,
+    ActionKind::UpdateAccountPasswordPolicy,
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
+    let Some(endpoint) = endpoint("every_action_kind_is_served_by_moto_or_fails_at_once") else {
+        return;
+    };
+    let (config, account_id) = own_account(&endpoint, 6).await;
+    let port = adapters(&config, &endpoint);
+    let home = Scope::Region(HOME.into());
+    let bucket = format!("moto-exec-{account_id}");
+    let arn = format!(
+        "arn:aws:securityhub:{HOME}::standards/aws-foundational-security-best-practices/v/1.0.0"
+    );
+
+    // An internet gateway attached to a VPC, for the detach and delete.
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.30.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+    let igw = ec2.create_internet_gateway().send().await.unwrap();
+    let igw = igw
+        .internet_gateway()
+        .unwrap()
+        .internet_gateway_id()
+        .unwrap()
+        .to_string();
+    ec2.attach_internet_gateway()
+        .internet_gateway_id(&igw)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap();
+
+    let mut outputs = Outputs::default();
+    let mut results: BTreeMap<ActionKind, Result<(), String>> = BTreeMap::new();
+    let filter = || {
+        BTreeMap::from([(
+            "principal.AWS".to_string(),
+            Criterion::eq(vec!["111122223333".into()]),
+        )])
+    };
+    let steps: Vec<(Scope, Action)> = vec![
+        (
+            home.clone(),
+            Action::EnableSecurityHub {
+                enable_default_standards: false,
+                control_finding_generator: "SECURITY_CONTROL".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::UpdateSecurityHubConfiguration {
+                auto_enable_controls: false,
+                control_finding_generator: "SECURITY_CONTROL".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::BatchEnableStandards {
+                standards_arn: arn.clone(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::BatchUpdateStandardsControlAssociations {
+                standards_arn: arn.clone(),
+                updates: vec![ControlAssociationUpdate {
+                    security_control_id: "EC2.172".into(),
+                    association_status: "DISABLED".into(),
+                    updated_reason: Some("test".into()),
+                }],
+            },
+        ),
+        (
+            home.clone(),
+            Action::CreateFindingAggregator {
+                region_linking_mode: "ALL_REGIONS".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::CreateDetector {
+                enable: true,
+                finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
+                features: vec![DetectorFeature {
+                    name: "S3_DATA_EVENTS".into(),
+                    status: "ENABLED".into(),
+                    additional_configuration: vec![],
+                }],
+            },
+        ),
+        (
+            Scope::Account,
+            Action::CreateRole {
+                role_name: "exec-test".into(),
+                assume_role_policy_document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#.into(),
+                tags: BTreeMap::from([("secure-account:managed".into(), "true".into())]),
+            },
+        ),
+        (
+            Scope::Account,
+            Action::UpdateAssumeRolePolicy {
+                role_name: "exec-test".into(),
+                policy_document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#.into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::CreateBucket {
+                bucket: bucket.clone(),
+                location_constraint: None,
+                tags: BTreeMap::new(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::CreateKey {
+                description: "exec test".into(),
+                policy: format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account_id}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+                ),
+                tags: BTreeMap::new(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::PutKeyPolicy {
+                key: KeyRef::CreatedBy("key".into()),
+                policy: format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account_id}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+                ),
+            },
+        ),
+        (
+            home.clone(),
+            Action::CreateTrail {
+                name: "exec-trail".into(),
+                s3_bucket_name: bucket.clone(),
+                is_multi_region_trail: false,
+                include_global_service_events: false,
+                enable_log_file_validation: false,
+                kms_key_id: format!("arn:aws:kms:{HOME}:{account_id}:alias/none"),
+                cloud_watch_logs_log_group_arn: None,
+                cloud_watch_logs_role_arn: None,
+            },
+        ),
+        (
+            home.clone(),
+            Action::UpdateTrail {
+                name: "exec-trail".into(),
+                s3_bucket_name: bucket.clone(),
+                is_multi_region_trail: true,
+                include_global_service_events: true,
+                enable_log_file_validation: true,
+                kms_key_id: None,
+                cloud_watch_logs_log_group_arn: None,
+                cloud_watch_logs_role_arn: None,
+            },
+        ),
+        (
+            home.clone(),
+            Action::PutEventSelectors {
+                trail_name: "exec-trail".into(),
+                read_write_type: "All".into(),
+                include_management_events: true,
+            },
+        ),
+        (
+            home.clone(),
+            Action::CreateAnalyzer {
+                analyzer_name: "exec".into(),
+                r#type: "ACCOUNT".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::CreateArchiveRule {
+                analyzer_name: "exec".into(),
+                rule_name: "trusted".into(),
+                filter: filter(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::UpdateArchiveRule {
+                analyzer_name: "exec".into(),
+                rule_name: "trusted".into(),
+                filter: filter(),
+            },
+        ),
+        (home.clone(), Action::EnableEbsEncryptionByDefault {}),
+        (
+            home.clone(),
+            Action::EnableSnapshotBlockPublicAccess {
+                state: "block-all-sharing".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::ModifyVpcBlockPublicAccessOptions {
+                internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
+            },
+        ),
+        (
+            home.clone(),
+            Action::DetachInternetGateway {
+                internet_gateway_id: igw.clone(),
+                vpc_id: vpc.clone(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::DeleteInternetGateway {
+                internet_gateway_id: igw.clone(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::UpdateWorkGroup {
+                work_group: "primary".into(),
+                publish_cloud_watch_metrics_enabled: true,
+                encryption_option: Some("SSE_S3".into()),
+            },
+        ),
+        (
+            Scope::Account,
+            Action::PutAlternateContact {
+                alternate_contact_type: "SECURITY".into(),
+                name: "Security".into(),
+                title: "Security team".into(),
+                email_address: "security@example.com".into(),
+                phone_number: "+1-555-0100".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::UpdateServiceSetting {
+                setting_id: "/ssm/documents/console/public-sharing-permission".into(),
+                setting_value: "Disable".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::EnableInspector {
+                resource_types: vec!["EC2".into()],
+            },
+        ),
+        (
+            home.clone(),
+            Action::EnableMacie {
+                finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::UpdateAutomatedDiscoveryConfiguration {
+                status: "ENABLED".into(),
+            },
+        ),
+        (
+            home.clone(),
+            Action::UpdateClassificationScope {
+                exclude_bucket_names: vec![bucket.clone()],
+            },
+        ),
+    ];
+    for (scope, action) in steps {
+        let writes = port.calls().write;
+        let outcome = port.execute(&scope, "key", &action, &outputs).await;
+        let kind = action.kind();
+        let calls = port.calls().write - writes;
+        let result = match outcome {
+            Ok(out) => {
+                if let Some(id) = out.created_key_id {
+                    outputs.key_ids.insert("key".into(), id);
+                }
+                assert!(
+                    out.unprocessed.is_empty(),
+                    "{kind:?}: {:?}",
+                    out.unprocessed
+                );
+                Ok(())
+            }
+            Err(PortError::Aws(e)) => {
+                // Whatever moto lacks costs one write call: nothing retried it.
+                assert!(calls <= 1, "{kind:?} made {calls} write calls: {e}");
+                Err(format!("{}: {}", e.code, e.message))
+            }
+            Err(PortError::Crashed) => unreachable!(),
+        };
+        results.insert(kind, result);
+    }
+    // UpdateDetector needs the id moto gave the detector.
+    let detector = aws_sdk_guardduty::Client::new(&config)
+        .list_detectors()
+        .send()
+        .await
+        .unwrap()
+        .detector_ids()[0]
+        .clone();
+    let update = Action::UpdateDetector {
+        detector_id: detector,
+        enable: true,
+        finding_publishing_frequency: "SIX_HOURS".into(),
+        features: vec![],
+    };
+    let got = port.execute(&home, "update", &update, &outputs).await;
+    results.insert(
+        ActionKind::UpdateDetector,
+        got.map(|_| ()).map_err(|e| e.to_string()),
+    );
+
+    for (kind, result) in &results {
+        eprintln!(
+            "moto {:<45} {}",
+            format!("{kind:?}"),
+            match result {
+                Ok(()) => "served".to_string(),
+                Err(e) => format!("NOT served: {}", e.chars().take(110).collect::<String>()),
+            }
+        );
+    }
+    let covered: std::collections::BTreeSet<ActionKind> = results
+        .keys()
+        .chain(APPLIED_BY_THE_FRESH_APPLY)
+        .copied()
+        .collect();
+    let missing: Vec<ActionKind> = ActionKind::all().filter(|k| !covered.contains(k)).collect();
+    assert_eq!(
+        missing,
+        Vec::<ActionKind>::new(),
+        "action kinds never tried on moto"
+    );
+    for (kind, result) in &results {
+        if NOT_SERVED.contains(kind) {
+            let e = result
+                .as_ref()
+                .expect_err(&format!("{kind:?} is served now"));
+            assert!(
+                e.starts_with("NotImplemented") || e.starts_with("UnparsableResponse"),
+                "{kind:?}: {e}"
+            );
+        } else {
+            assert!(result.is_ok(), "{kind:?}: {result:?}");
+        }
+    }
+}
