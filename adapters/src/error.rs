@@ -4,7 +4,8 @@
 //! service did not answer with a code get a code of ours that says what happened:
 //! `NotImplemented` (the endpoint does not serve the operation: moto's HTTP 404/500 pages),
 //! `Timeout`, `DispatchFailure` (the request never got an answer), `UnparsableResponse`
-//! (an answer the SDK could not read), `HttpError` (any other status without a code).
+//! (an answer the SDK could not read), `HttpServerError` (a 5xx without a code, transient),
+//! `HttpError` (any other status without a code).
 
 use std::error::Error as StdError;
 
@@ -21,6 +22,10 @@ pub const ACCESS_DENIED_CODES: [&str; 5] = [
     "AuthorizationError",
     "UnauthorizedAccess",
 ];
+
+/// Our code for an HTTP 5xx answer without an AWS error code that is not an endpoint's
+/// "not served" page: a transient server or proxy error.
+pub const SERVER_ERROR: &str = "HttpServerError";
 
 /// Our code for an operation the endpoint does not implement (no AWS code in the answer).
 pub const NOT_IMPLEMENTED: &str = "NotImplemented";
@@ -171,8 +176,15 @@ where
             ),
         );
     }
+    // A server error without a code (a load balancer's 502/503/504): transient, as the
+    // SDK's own retry treats it; the engine retries a write that gets it.
+    let code = if (500..600).contains(&status) {
+        SERVER_ERROR
+    } else {
+        "HttpError"
+    };
     AwsError::new(
-        "HttpError",
+        code,
         format!("{iam_action}: HTTP {status} without an AWS error code: {detail}"),
     )
 }

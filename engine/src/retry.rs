@@ -79,6 +79,12 @@ const THROTTLING: &[&str] = &[
     "InternalError",
     "InternalFailure",
     "InternalServerException",
+    // The adapters' codes for what the SDK's own retry treats as transient, now that the
+    // engine alone retries writes: a 5xx without an AWS code (a proxy's 502/503/504), and a
+    // request that got no answer (connection refused or reset). Not `Timeout`: a write
+    // that timed out may have been applied, and not every write is idempotent.
+    "HttpServerError",
+    "DispatchFailure",
 ];
 
 /// Error codes of a role that is not usable yet (CloudTrail's CloudWatch Logs role,

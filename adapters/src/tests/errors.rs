@@ -51,13 +51,18 @@ async fn an_error_page_without_code_is_not_implemented_with_the_servers_words() 
     assert_eq!(e.code, "NotImplemented");
     assert!(e.message.contains("Not Found"), "{}", e.message);
 
-    // Any other status without a code.
+    // A server error without a code (a proxy's), and any other status without a code.
     let rule =
         mock!(Client::get_account_password_policy).then_http_response(|| http(502, "bad gateway"));
     let iam = mock_client!(aws_sdk_iam, [&rule]);
     let e = read_password_policy(&iam).await.unwrap_err();
-    assert_eq!(e.code, "HttpError");
+    assert_eq!(e.code, "HttpServerError");
     assert!(e.message.contains("HTTP 502"), "{}", e.message);
+    let rule = mock!(Client::get_account_password_policy).then_http_response(|| http(418, "tea"));
+    let iam = mock_client!(aws_sdk_iam, [&rule]);
+    let e = read_password_policy(&iam).await.unwrap_err();
+    assert_eq!(e.code, "HttpError");
+    assert!(e.message.contains("HTTP 418"), "{}", e.message);
 }
 
 #[tokio::test]

@@ -273,17 +273,33 @@ async fn an_unreadable_create_key_answer_is_never_retried() {
     assert_eq!(classify(&e, &action), ErrorClass::Permanent);
 }
 
+/// A server error without an AWS code (a proxy's 502) is transient: one call from the
+/// write client, and the engine's class is the retryable one, as the SDK would have
+/// retried it.
 #[tokio::test]
-async fn a_server_error_without_a_code_is_an_http_error() {
+async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() {
     let rule = mock!(aws_sdk_ssm::Client::update_service_setting)
         .then_http_response(|| http(502, "Bad Gateway"));
     let ssm = writes!(aws_sdk_ssm, [&rule]);
     let e = crate::execute::update_service_setting(&ssm, "/ssm/x", "y")
         .await
         .unwrap_err();
-    assert_eq!(e.code, "HttpError");
+    assert_eq!(e.code, "HttpServerError");
     assert!(e.message.contains("HTTP 502"), "{e}");
     assert_eq!(rule.num_calls(), 1);
+    let action = Action::UpdateServiceSetting {
+        setting_id: "/ssm/x".into(),
+        setting_value: "y".into(),
+    };
+    assert_eq!(classify(&e, &action), ErrorClass::Throttling);
+    assert_eq!(
+        classify(&AwsError::new("DispatchFailure", "reset"), &action),
+        ErrorClass::Throttling
+    );
+    assert_eq!(
+        classify(&AwsError::new("Timeout", "no answer"), &action),
+        ErrorClass::Permanent
+    );
 }
 
 /// The IAM actions the writes name (`aws("service:Action")` in `execute/`).
