@@ -53,8 +53,10 @@ async fn a_fresh_account_reads_every_part_known_or_unreadable() {
             e.message.contains("ec2:GetSnapshotBlockPublicAccessState"),
             "{e}"
         );
+        // (moto lists its built-in AMIs' snapshots whatever the owner filter says, so the
+        // public snapshots are not checked here.)
         let ebs = s.ebs.known().expect("moto serves the EBS reads");
-        assert!(!ebs.encryption_by_default && ebs.public_snapshots.is_empty());
+        assert!(!ebs.encryption_by_default, "{region}");
     }
     // What moto serves reads as a fresh account: no password policy, a default VPC in
     // every region, no trail, no detector, Security Hub off.
