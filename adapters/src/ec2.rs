@@ -8,7 +8,7 @@ use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction};
 use secure_account_core::AwsError;
 use secure_account_core::snapshot::{
     Ebs, InternetGatewayBlockMode, NetworkAcl, NetworkInterface, NetworkRule, OptInStatus,
-    RouteTable, SecurityGroup, Subnet, Vpc, VpcBlockPublicAccess,
+    RouteTable, SecurityGroup, SnapshotBlockPublicAccess, Subnet, Vpc, VpcBlockPublicAccess,
 };
 
 use crate::error::aws;
@@ -55,20 +55,14 @@ pub fn opt_in_status(s: Option<&str>) -> OptInStatus {
     }
 }
 
-/// `ec2:GetEbsEncryptionByDefault`, `ec2:GetSnapshotBlockPublicAccessState` and the
-/// account's snapshots that anyone may restore (`ec2:DescribeSnapshots` owner self,
-/// restorable by all).
+/// `ec2:GetEbsEncryptionByDefault` and the account's snapshots that anyone may restore
+/// (`ec2:DescribeSnapshots` owner self, restorable by all).
 pub async fn read_ebs(ec2: &Client) -> Result<Ebs, AwsError> {
     let encryption = ec2
         .get_ebs_encryption_by_default()
         .send()
         .await
         .map_err(aws("ec2:GetEbsEncryptionByDefault"))?;
-    let block = ec2
-        .get_snapshot_block_public_access_state()
-        .send()
-        .await
-        .map_err(aws("ec2:GetSnapshotBlockPublicAccessState"))?;
     let snapshots: Vec<_> = ec2
         .describe_snapshots()
         .owner_ids("self")
@@ -86,8 +80,22 @@ pub async fn read_ebs(ec2: &Client) -> Result<Ebs, AwsError> {
     public_snapshots.sort();
     Ok(Ebs {
         encryption_by_default: encryption.ebs_encryption_by_default().unwrap_or(false),
-        snapshot_block_public_access: snapshot_block_state(block.state()),
         public_snapshots,
+    })
+}
+
+/// `ec2:GetSnapshotBlockPublicAccessState`, a part of its own: an endpoint that does not
+/// serve it (moto) or a policy that denies it leaves the EBS part readable.
+pub async fn read_snapshot_block_public_access(
+    ec2: &Client,
+) -> Result<SnapshotBlockPublicAccess, AwsError> {
+    let out = ec2
+        .get_snapshot_block_public_access_state()
+        .send()
+        .await
+        .map_err(aws("ec2:GetSnapshotBlockPublicAccessState"))?;
+    Ok(SnapshotBlockPublicAccess {
+        state: snapshot_block_state(out.state()),
     })
 }
 

@@ -62,6 +62,9 @@ impl AwsAccount {
                 accessanalyzer::read_analyzers(&c.accessanalyzer(region)).await?,
             ),
             Part::Ebs => PartValue::Ebs(ec2::read_ebs(&c.ec2(region)).await?),
+            Part::SnapshotBlockPublicAccess => PartValue::SnapshotBlockPublicAccess(
+                ec2::read_snapshot_block_public_access(&c.ec2(region)).await?,
+            ),
             Part::Vpcs => PartValue::Vpcs(ec2::read_vpcs(&c.ec2(region)).await?),
             Part::VpcBlockPublicAccess => PartValue::VpcBlockPublicAccess(
                 ec2::read_vpc_block_public_access(&c.ec2(region)).await?,

@@ -817,7 +817,8 @@ impl ActionKind {
             K::CreateTrail => &[P::Trails, P::KmsKeys, P::Buckets],
             K::UpdateTrail | K::PutEventSelectors | K::StartLogging => &[P::Trails],
             K::CreateAnalyzer | K::CreateArchiveRule | K::UpdateArchiveRule => &[P::Analyzers],
-            K::EnableEbsEncryptionByDefault | K::EnableSnapshotBlockPublicAccess => &[P::Ebs],
+            K::EnableEbsEncryptionByDefault => &[P::Ebs],
+            K::EnableSnapshotBlockPublicAccess => &[P::SnapshotBlockPublicAccess],
             K::ModifyVpcBlockPublicAccessOptions => &[P::VpcBlockPublicAccess],
             K::DetachInternetGateway
             | K::DeleteInternetGateway

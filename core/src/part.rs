@@ -17,7 +17,7 @@ use crate::snapshot::{
     AccountWide, AlternateContact, Analyzer, AwsError, Bucket, ConfigService, Detector, Ebs,
     GLOBAL, IamRole, IamUser, Inspector, KmsKey, LogGroup, Macie, Observed, OptInStatus,
     PasswordPolicy, PublicAccessBlock, RegionServices, RegionSnapshot, RootUser, SecurityHub,
-    Snapshot, Ssm, Trail, Vpc, VpcBlockPublicAccess, WorkGroup,
+    Snapshot, SnapshotBlockPublicAccess, Ssm, Trail, Vpc, VpcBlockPublicAccess, WorkGroup,
 };
 
 /// Where a part is read or an action runs: the account as a whole (IAM, S3 account
@@ -137,6 +137,7 @@ pub enum Part {
     LogGroups,
     Analyzers,
     Ebs,
+    SnapshotBlockPublicAccess,
     Vpcs,
     VpcBlockPublicAccess,
     AthenaWorkgroups,
@@ -171,7 +172,7 @@ impl Part {
     ];
 
     /// The parts read in every enabled region, in snapshot order.
-    pub const REGIONAL: [Part; 14] = [
+    pub const REGIONAL: [Part; 15] = [
         Part::SecurityHub,
         Part::Guardduty,
         Part::Config,
@@ -180,6 +181,7 @@ impl Part {
         Part::LogGroups,
         Part::Analyzers,
         Part::Ebs,
+        Part::SnapshotBlockPublicAccess,
         Part::Vpcs,
         Part::VpcBlockPublicAccess,
         Part::AthenaWorkgroups,
@@ -322,12 +324,11 @@ impl Part {
                 Part::Ebs => (
                     Regional,
                     "ec2",
-                    &[
-                        "ec2:GetEbsEncryptionByDefault",
-                        "ec2:GetSnapshotBlockPublicAccessState",
-                        "ec2:DescribeSnapshots",
-                    ],
+                    &["ec2:GetEbsEncryptionByDefault", "ec2:DescribeSnapshots"],
                 ),
+                Part::SnapshotBlockPublicAccess => {
+                    (Regional, "ec2", &["ec2:GetSnapshotBlockPublicAccessState"])
+                }
                 Part::Vpcs => (
                     Regional,
                     "ec2",
@@ -419,6 +420,7 @@ pub enum PartValue {
     LogGroups(Vec<LogGroup>),
     Analyzers(Vec<Analyzer>),
     Ebs(Ebs),
+    SnapshotBlockPublicAccess(SnapshotBlockPublicAccess),
     Vpcs(Vec<Vpc>),
     VpcBlockPublicAccess(VpcBlockPublicAccess),
     AthenaWorkgroups(Vec<WorkGroup>),
@@ -446,6 +448,9 @@ impl PartValue {
             Part::LogGroups => PartValue::LogGroups(Vec::new()),
             Part::Analyzers => PartValue::Analyzers(Vec::new()),
             Part::Ebs => PartValue::Ebs(Ebs::default()),
+            Part::SnapshotBlockPublicAccess => {
+                PartValue::SnapshotBlockPublicAccess(SnapshotBlockPublicAccess::default())
+            }
             Part::Vpcs => PartValue::Vpcs(Vec::new()),
             Part::VpcBlockPublicAccess => {
                 PartValue::VpcBlockPublicAccess(VpcBlockPublicAccess::default())
@@ -475,6 +480,7 @@ impl PartValue {
             PartValue::LogGroups(_) => Part::LogGroups,
             PartValue::Analyzers(_) => Part::Analyzers,
             PartValue::Ebs(_) => Part::Ebs,
+            PartValue::SnapshotBlockPublicAccess(_) => Part::SnapshotBlockPublicAccess,
             PartValue::Vpcs(_) => Part::Vpcs,
             PartValue::VpcBlockPublicAccess(_) => Part::VpcBlockPublicAccess,
             PartValue::AthenaWorkgroups(_) => Part::AthenaWorkgroups,
@@ -624,6 +630,9 @@ impl Snapshot {
             PartValue::LogGroups(v) => self.services_mut(scope, part)?.log_groups = take(v),
             PartValue::Analyzers(v) => self.services_mut(scope, part)?.analyzers = take(v),
             PartValue::Ebs(v) => self.services_mut(scope, part)?.ebs = take(v),
+            PartValue::SnapshotBlockPublicAccess(v) => {
+                self.services_mut(scope, part)?.snapshot_block_public_access = take(v);
+            }
             PartValue::Vpcs(v) => self.services_mut(scope, part)?.vpcs = take(v),
             PartValue::VpcBlockPublicAccess(v) => {
                 self.services_mut(scope, part)?.vpc_block_public_access = take(v);
@@ -685,6 +694,9 @@ impl Snapshot {
             Part::LogGroups => self.services_mut(scope, part)?.log_groups = no(error),
             Part::Analyzers => self.services_mut(scope, part)?.analyzers = no(error),
             Part::Ebs => self.services_mut(scope, part)?.ebs = no(error),
+            Part::SnapshotBlockPublicAccess => {
+                self.services_mut(scope, part)?.snapshot_block_public_access = no(error)
+            }
             Part::Vpcs => self.services_mut(scope, part)?.vpcs = no(error),
             Part::VpcBlockPublicAccess => {
                 self.services_mut(scope, part)?.vpc_block_public_access = no(error)
@@ -745,6 +757,10 @@ impl Snapshot {
             Part::LogGroups => get(&s()?.log_groups, PartValue::LogGroups),
             Part::Analyzers => get(&s()?.analyzers, PartValue::Analyzers),
             Part::Ebs => get(&s()?.ebs, PartValue::Ebs),
+            Part::SnapshotBlockPublicAccess => get(
+                &s()?.snapshot_block_public_access,
+                PartValue::SnapshotBlockPublicAccess,
+            ),
             Part::Vpcs => get(&s()?.vpcs, PartValue::Vpcs),
             Part::VpcBlockPublicAccess => get(
                 &s()?.vpc_block_public_access,
@@ -795,6 +811,7 @@ impl Snapshot {
             Part::LogGroups => err(&s()?.log_groups),
             Part::Analyzers => err(&s()?.analyzers),
             Part::Ebs => err(&s()?.ebs),
+            Part::SnapshotBlockPublicAccess => err(&s()?.snapshot_block_public_access),
             Part::Vpcs => err(&s()?.vpcs),
             Part::VpcBlockPublicAccess => err(&s()?.vpc_block_public_access),
             Part::AthenaWorkgroups => err(&s()?.athena_workgroups),

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+mod earlier;
 mod inspector;
 pub use inspector::{Inspector, InspectorReadiness, InspectorResourceState, InspectorStatus};
 
@@ -330,8 +331,10 @@ impl RegionSnapshot {
     }
 }
 
+/// A region's parts. Snapshots of earlier versions load too (see `earlier.rs`: the EBS
+/// part once held the snapshot block public access state).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "earlier::RegionServicesIn")]
 pub struct RegionServices {
     /// `securityhub:DescribeHub` and friends; `None` when Security Hub is not enabled.
     pub security_hub: Observed<Option<SecurityHub>>,
@@ -344,7 +347,11 @@ pub struct RegionServices {
     pub kms_keys: Observed<Vec<KmsKey>>,
     pub log_groups: Observed<Vec<LogGroup>>,
     pub analyzers: Observed<Vec<Analyzer>>,
+    /// EBS encryption by default and the public snapshots.
     pub ebs: Observed<Ebs>,
+    /// `ec2:GetSnapshotBlockPublicAccessState`, read on its own: an account or endpoint
+    /// that refuses it leaves the EBS part readable.
+    pub snapshot_block_public_access: Observed<SnapshotBlockPublicAccess>,
     pub vpcs: Observed<Vec<Vpc>>,
     /// VPC block public access: `off`, `block-bidirectional` or `block-ingress`.
     pub vpc_block_public_access: Observed<VpcBlockPublicAccess>,
@@ -523,11 +530,18 @@ pub struct Analyzer {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Ebs {
+    /// `ec2:GetEbsEncryptionByDefault` (EC2.7).
     pub encryption_by_default: bool,
-    /// `unblocked`, `block-all-sharing` or `block-new-sharing`.
-    pub snapshot_block_public_access: String,
     /// Snapshots owned by the account that anyone can restore (EC2.1).
     pub public_snapshots: Vec<String>,
+}
+
+/// EBS snapshot block public access (`ec2:GetSnapshotBlockPublicAccessState`, EC2.182).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnapshotBlockPublicAccess {
+    /// `unblocked`, `block-all-sharing` or `block-new-sharing`.
+    pub state: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

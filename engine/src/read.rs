@@ -10,12 +10,12 @@ use secure_account_core::{AwsError, Snapshot};
 
 use crate::port::{Port, PortError};
 
-/// Parts read at the same time by default. The 17 regions every account has, 14 parts
-/// each, plus 7 account-wide parts are 245 reads: they fit in one round, so reading takes
+/// Parts read at the same time by default. The 17 regions every account has, 15 parts
+/// each, plus 7 account-wide parts are 262 reads: they fit in one round, so reading takes
 /// the preamble plus the slowest part. AWS's rate limits are per service and region, so
 /// parts of different regions do not compete; an account with every opt-in region enabled
 /// takes two rounds.
-pub const DEFAULT_READ_CONCURRENCY: usize = 256;
+pub const DEFAULT_READ_CONCURRENCY: usize = 272;
 
 /// Reads the whole account with at most `concurrency` part reads in flight.
 ///

@@ -79,6 +79,7 @@ pub(crate) fn calls(account: &Snapshot, scope: &Scope, part: Part) -> Calls {
         | Part::LogGroups
         | Part::Analyzers
         | Part::Ebs
+        | Part::SnapshotBlockPublicAccess
         | Part::Vpcs
         | Part::VpcBlockPublicAccess
         | Part::AthenaWorkgroups
@@ -114,12 +115,14 @@ fn regional_calls(s: &RegionServices, part: Part) -> Calls {
         // DescribeLogGroups 50 a page, ListTagsForResource per group.
         Part::LogGroups => Calls::each(1 + (len(&s.log_groups) as u32) / 50, len(&s.log_groups), 1),
         Part::Analyzers => Calls::each(1, len(&s.analyzers), 1),
-        // Encryption by default, snapshot block public access, public snapshots.
-        Part::Ebs => Calls::fixed(3),
+        // Encryption by default, public snapshots.
+        Part::Ebs => Calls::fixed(2),
         // VPCs, subnets, gateways, route tables, ACLs, security groups, interfaces, flow
         // logs, endpoints: region-wide describes.
         Part::Vpcs => Calls::fixed(9),
-        Part::VpcBlockPublicAccess | Part::Inspector => Calls::fixed(1),
+        Part::SnapshotBlockPublicAccess | Part::VpcBlockPublicAccess | Part::Inspector => {
+            Calls::fixed(1)
+        }
         Part::AthenaWorkgroups => Calls::each(1, len(&s.athena_workgroups), 1),
         // Two service settings and the account's documents, then each public one.
         Part::Ssm => {

@@ -9,8 +9,8 @@ use secure_account_core::snapshot::{
     AccountWide, Analyzer, Bucket, ConfigService, Detector, Ebs, IamRole, IamUser, Inspector,
     InternetGatewayBlockMode, KeyState, KmsKey, LogGroup, Macie, NetworkAcl, NetworkInterface,
     NetworkRule, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices, RegionSnapshot,
-    RootUser, RouteTable, SNAPSHOT_FORMAT_VERSION, SecurityGroup, Ssm, Subnet, Trail, Vpc,
-    VpcBlockPublicAccess, WorkGroup,
+    RootUser, RouteTable, SNAPSHOT_FORMAT_VERSION, SecurityGroup, SnapshotBlockPublicAccess, Ssm,
+    Subnet, Trail, Vpc, VpcBlockPublicAccess, WorkGroup,
 };
 use secure_account_core::{Observed, Snapshot};
 
@@ -125,8 +125,10 @@ fn fresh_region(region: &str, azs: u32) -> RegionServices {
         analyzers: Observed::Known(vec![]),
         ebs: Observed::Known(Ebs {
             encryption_by_default: false,
-            snapshot_block_public_access: "unblocked".into(),
             public_snapshots: vec![],
+        }),
+        snapshot_block_public_access: Observed::Known(SnapshotBlockPublicAccess {
+            state: "unblocked".into(),
         }),
         vpcs: Observed::Known(vec![vpc(region, 1, "172.31.0.0/16", true, azs)]),
         vpc_block_public_access: Observed::Known(VpcBlockPublicAccess {

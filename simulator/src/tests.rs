@@ -354,8 +354,9 @@ fn fresh_has_17_enabled_regions_each_with_an_idle_default_vpc() {
         assert!(r.services.guardduty.known().unwrap().is_none());
         let wg = &r.services.athena_workgroups.known().unwrap()[0];
         assert!(wg.name == "primary" && wg.encryption_option.is_none());
-        let ebs = r.services.ebs.known().unwrap();
-        assert!(!ebs.encryption_by_default && ebs.snapshot_block_public_access == "unblocked");
+        assert!(!r.services.ebs.known().unwrap().encryption_by_default);
+        let block = r.services.snapshot_block_public_access.known().unwrap();
+        assert_eq!(block.state, "unblocked");
     }
     assert_eq!(a.global.password_policy, Observed::Known(None));
     assert_eq!(a.global.buckets, Observed::Known(vec![]));
@@ -1634,8 +1635,10 @@ async fn ec2_settings() {
         "InvalidParameterValue",
     )
     .await;
-    let ebs = h.services(HOME).ebs.known().unwrap().clone();
-    assert!(ebs.encryption_by_default && ebs.snapshot_block_public_access == "block-all-sharing");
+    let services = h.services(HOME);
+    assert!(services.ebs.known().unwrap().encryption_by_default);
+    let block = services.snapshot_block_public_access.known().unwrap();
+    assert_eq!(block.state, "block-all-sharing");
 }
 
 // ---- Faults ------------------------------------------------------------------------------
@@ -1796,7 +1799,12 @@ async fn access_denied_names_the_iam_action() {
         .unwrap()
         .with_faults(FaultPlan {
             deny_actions: ["create_detector".to_string(), "delete_vpc".to_string()].into(),
-            deny_reads: ["guardduty".to_string(), "global/users".to_string()].into(),
+            deny_reads: [
+                "guardduty".to_string(),
+                "global/users".to_string(),
+                format!("{HOME}/snapshot_block_public_access"),
+            ]
+            .into(),
             ..FaultPlan::default()
         });
     let mut h = H::new(sim);
@@ -1828,6 +1836,22 @@ async fn access_denied_names_the_iam_action() {
     let e = snap.regions[HOME].services.guardduty.read_error().unwrap();
     assert_eq!(e.code, "AccessDeniedException");
     assert!(e.message.contains("guardduty:ListDetectors"), "{e}");
+    // Denied in one region, the snapshot block public access state alone is unread there.
+    let services = &snap.regions[HOME].services;
+    let e = services.snapshot_block_public_access.read_error().unwrap();
+    assert_eq!(e.code, "UnauthorizedOperation");
+    assert!(
+        e.message.contains("ec2:GetSnapshotBlockPublicAccessState"),
+        "{e}"
+    );
+    assert!(services.ebs.known().is_some());
+    assert!(
+        snap.regions["eu-west-1"]
+            .services
+            .snapshot_block_public_access
+            .known()
+            .is_some()
+    );
     assert!(
         snap.global
             .users
@@ -1939,9 +1963,9 @@ async fn read_snapshot_counts_realistic_read_calls() {
     assert_eq!(snap, sim.account());
     let reads = sim.calls().read;
     assert_eq!(reads, read_calls(&sim.account()));
-    // 2 preamble + 7 global parts (3 for root) + 17 regions with 14 parts (3 config, 2 kms,
-    // 3 ebs, 9 vpcs, 2 athena: one workgroup, 3 ssm).
-    assert_eq!(reads, 2 + 9 + 17 * (14 + 2 + 1 + 2 + 8 + 1 + 2));
+    // 2 preamble + 7 global parts (3 for root) + 17 regions with 15 parts (3 config, 2 kms,
+    // 2 ebs, 9 vpcs, 2 athena: one workgroup, 3 ssm).
+    assert_eq!(reads, 2 + 9 + 17 * (15 + 2 + 1 + 1 + 8 + 1 + 2));
     assert_eq!(sim.calls().write, 0);
     let lived = Simulator::scenario("lived-in").unwrap();
     secure_account_engine::read_snapshot(&lived, secure_account_engine::DEFAULT_READ_CONCURRENCY)

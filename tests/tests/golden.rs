@@ -373,3 +373,31 @@ fn every_golden_plan_applies_on_the_simulator_and_converges() {
         );
     }
 }
+
+/// The golden inputs were written before snapshot block public access became a part of
+/// its own (`ebs.snapshot_block_public_access`): they load with the state in that part.
+#[test]
+fn golden_inputs_of_the_earlier_shape_load_with_the_state_in_its_own_part() {
+    let mut moved = 0;
+    for name in CASES {
+        let text = std::fs::read_to_string(golden_dir().join(name).join("snapshot.json")).unwrap();
+        let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let case = load(name);
+        for (region, r) in case.snapshot.enabled_regions() {
+            let old = &raw["regions"][region.as_str()]["services"];
+            let Some(state) = old["ebs"]["snapshot_block_public_access"].as_str() else {
+                continue;
+            };
+            assert!(old.get("snapshot_block_public_access").is_none());
+            let block = r.services.snapshot_block_public_access.known().unwrap();
+            assert_eq!(block.state, state, "{name}/{region}");
+            moved += 1;
+            let ebs = r.services.ebs.known().unwrap();
+            assert_eq!(
+                ebs.encryption_by_default,
+                old["ebs"]["encryption_by_default"].as_bool().unwrap()
+            );
+        }
+    }
+    assert!(moved > 100, "{moved}");
+}

@@ -230,9 +230,24 @@ fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCase
         }
         if let (Some(eb), Some(ea)) = (sb.ebs.known(), sa.ebs.known()) {
             prop_assert!(ea.encryption_by_default >= eb.encryption_by_default);
-            if eb.snapshot_block_public_access == "block-all-sharing" {
-                prop_assert_eq!(&ea.snapshot_block_public_access, "block-all-sharing");
-            }
+        }
+        if let (Some(bb), Some(ba)) = (
+            sb.snapshot_block_public_access.known(),
+            sa.snapshot_block_public_access.known(),
+        ) {
+            // unblocked < block-new-sharing < block-all-sharing
+            let strength = |s: &str| match s {
+                "block-all-sharing" => 2,
+                "block-new-sharing" => 1,
+                _ => 0,
+            };
+            prop_assert!(
+                strength(&ba.state) >= strength(&bb.state),
+                "{}: snapshot block public access weakened from {} to {}",
+                region,
+                bb.state,
+                ba.state
+            );
         }
         for wb in sb.athena_workgroups.known().into_iter().flatten() {
             if let Some(wa) = sa

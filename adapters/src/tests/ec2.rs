@@ -11,8 +11,12 @@ use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
 use aws_sdk_ec2::operation::describe_vpc_block_public_access_options::DescribeVpcBlockPublicAccessOptionsOutput;
 use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
 use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
-use aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput;
-use aws_sdk_ec2::operation::get_snapshot_block_public_access_state::GetSnapshotBlockPublicAccessStateOutput;
+use aws_sdk_ec2::operation::get_ebs_encryption_by_default::{
+    GetEbsEncryptionByDefaultError, GetEbsEncryptionByDefaultOutput,
+};
+use aws_sdk_ec2::operation::get_snapshot_block_public_access_state::{
+    GetSnapshotBlockPublicAccessStateError, GetSnapshotBlockPublicAccessStateOutput,
+};
 use aws_sdk_ec2::types::{
     FlowLog, InternetGateway, InternetGatewayAttachment, InternetGatewayBlockMode, IpPermission,
     IpRange, Ipv6Range, NetworkAcl, NetworkAclAssociation, NetworkAclEntry, NetworkInterface,
@@ -23,6 +27,7 @@ use aws_sdk_ec2::types::{
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use secure_account_core::snapshot::{self as snap, NetworkRule, OptInStatus};
 
+use super::{http, meta};
 use crate::ec2::*;
 
 #[tokio::test]
@@ -75,16 +80,13 @@ async fn account_id_comes_from_sts() {
     assert_eq!(read_account_id(&sts).await.unwrap(), "123456789012");
 }
 
+/// The EBS part: encryption by default and the public snapshots, nothing else (the
+/// snapshot block public access state is a part of its own: no rule answers it here).
 #[tokio::test]
-async fn ebs_reads_encryption_block_state_and_public_snapshots_across_pages() {
+async fn ebs_reads_encryption_and_public_snapshots_across_pages() {
     let enc = mock!(Client::get_ebs_encryption_by_default).then_output(|| {
         GetEbsEncryptionByDefaultOutput::builder()
             .ebs_encryption_by_default(true)
-            .build()
-    });
-    let block = mock!(Client::get_snapshot_block_public_access_state).then_output(|| {
-        GetSnapshotBlockPublicAccessStateOutput::builder()
-            .state(SnapshotBlockPublicAccessState::BlockNewSharing)
             .build()
     });
     let self_all = |r: &aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsInput| {
@@ -105,14 +107,90 @@ async fn ebs_reads_encryption_block_state_and_public_snapshots_across_pages() {
                 .snapshots(Snapshot::builder().snapshot_id("snap-1").build())
                 .build()
         });
-    let ec2 = mock_client!(aws_sdk_ec2, [&enc, &block, &page1, &page2]);
+    let ec2 = mock_client!(aws_sdk_ec2, [&enc, &page1, &page2]);
     assert_eq!(
         read_ebs(&ec2).await.unwrap(),
         snap::Ebs {
             encryption_by_default: true,
-            snapshot_block_public_access: "block-new-sharing".into(),
             public_snapshots: vec!["snap-1".into(), "snap-2".into()],
         }
+    );
+    assert_eq!(
+        (enc.num_calls(), page1.num_calls(), page2.num_calls()),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn ebs_fails_on_its_own_calls_only() {
+    let enc = mock!(Client::get_ebs_encryption_by_default).then_error(|| {
+        GetEbsEncryptionByDefaultError::generic(meta(
+            "UnauthorizedOperation",
+            "You are not authorized to perform this operation.",
+        ))
+    });
+    let ec2 = mock_client!(aws_sdk_ec2, [&enc]);
+    let e = read_ebs(&ec2).await.unwrap_err();
+    assert_eq!(e.code, "UnauthorizedOperation");
+    assert!(e.message.contains("ec2:GetEbsEncryptionByDefault"), "{e}");
+}
+
+#[tokio::test]
+async fn snapshot_block_public_access_reads_the_state() {
+    let block = mock!(Client::get_snapshot_block_public_access_state).then_output(|| {
+        GetSnapshotBlockPublicAccessStateOutput::builder()
+            .state(SnapshotBlockPublicAccessState::BlockNewSharing)
+            .build()
+    });
+    let ec2 = mock_client!(aws_sdk_ec2, [&block]);
+    assert_eq!(
+        read_snapshot_block_public_access(&ec2).await.unwrap(),
+        snap::SnapshotBlockPublicAccess {
+            state: "block-new-sharing".into()
+        }
+    );
+    assert_eq!(block.num_calls(), 1);
+    // No state reported is `unblocked`.
+    let none = mock!(Client::get_snapshot_block_public_access_state)
+        .then_output(|| GetSnapshotBlockPublicAccessStateOutput::builder().build());
+    let ec2 = mock_client!(aws_sdk_ec2, [&none]);
+    assert_eq!(
+        read_snapshot_block_public_access(&ec2).await.unwrap().state,
+        "unblocked"
+    );
+}
+
+#[tokio::test]
+async fn snapshot_block_public_access_not_served_or_denied_names_its_call() {
+    // moto's answer: it does not serve the operation.
+    let rule = mock!(Client::get_snapshot_block_public_access_state).then_http_response(|| {
+        http(
+            500,
+            "<!doctype html><html><title>500 Internal Server Error</title><p>NotImplementedError: \
+             The get_snapshot_block_public_access_state action has not been implemented</p></html>",
+        )
+    });
+    let ec2 = mock_client!(aws_sdk_ec2, [&rule]);
+    let e = read_snapshot_block_public_access(&ec2).await.unwrap_err();
+    assert_eq!(e.code, "NotImplemented");
+    assert!(
+        e.message
+            .starts_with("ec2:GetSnapshotBlockPublicAccessState: "),
+        "{e}"
+    );
+    // An SCP that denies it.
+    let rule = mock!(Client::get_snapshot_block_public_access_state).then_error(|| {
+        GetSnapshotBlockPublicAccessStateError::generic(meta(
+            "UnauthorizedOperation",
+            "You are not authorized to perform this operation.",
+        ))
+    });
+    let ec2 = mock_client!(aws_sdk_ec2, [&rule]);
+    let e = read_snapshot_block_public_access(&ec2).await.unwrap_err();
+    assert_eq!(e.code, "UnauthorizedOperation");
+    assert!(
+        e.message.contains("ec2:GetSnapshotBlockPublicAccessState"),
+        "{e}"
     );
 }
 

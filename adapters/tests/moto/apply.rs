@@ -136,19 +136,20 @@ async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_n
             "{region}: {:?}",
             defaults.vpcs()
         );
-        // EBS default encryption is read with the snapshot block public access state in
-        // one part, and moto lacks `GetSnapshotBlockPublicAccessState`: the part is
-        // unreadable, so nothing is planned from it (never act on what was not read). On
-        // AWS both are served; the mocks cover `EnableEbsEncryptionByDefault`.
-        let ebs = planned.snapshot.regions[region]
-            .services
-            .ebs
+        // moto lacks `GetSnapshotBlockPublicAccessState`: that part alone is unreadable,
+        // so nothing is planned from it (never act on what was not read), while EBS
+        // default encryption, a part of its own, is read, planned and applied.
+        let services = &planned.snapshot.regions[region].services;
+        let block = services
+            .snapshot_block_public_access
             .read_error()
             .expect("moto lacks GetSnapshotBlockPublicAccessState");
+        assert_eq!(block.code, "NotImplemented", "{block}");
         assert!(
-            ebs.message
+            block
+                .message
                 .contains("ec2:GetSnapshotBlockPublicAccessState"),
-            "{ebs}"
+            "{block}"
         );
         assert!(
             !planned
@@ -156,7 +157,18 @@ async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_n
                 .actions
                 .iter()
                 .any(|a| a.region.as_str() == region
-                    && matches!(a.op, Action::EnableEbsEncryptionByDefault {}))
+                    && matches!(a.op, Action::EnableSnapshotBlockPublicAccess { .. }))
+        );
+        assert_eq!(
+            services.ebs.known().map(|e| e.encryption_by_default),
+            Some(false),
+            "{region}: a fresh account's EBS part is read"
+        );
+        let encryption = ec2.get_ebs_encryption_by_default().send().await.unwrap();
+        assert_eq!(
+            encryption.ebs_encryption_by_default(),
+            Some(true),
+            "{region}: EBS encryption by default is on after the apply"
         );
 
         let cfg = aws_sdk_config::Client::new(&conf);

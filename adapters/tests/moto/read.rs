@@ -41,6 +41,22 @@ async fn a_fresh_account_reads_every_part_known_or_unreadable() {
             .expect("moto has no Access Analyzer");
         assert_eq!(e.code, "NotImplemented", "{e}");
         assert!(e.message.contains("access-analyzer:ListAnalyzers"), "{e}");
+        // moto lacks `GetSnapshotBlockPublicAccessState`: only that part is unreadable,
+        // the EBS part (default encryption, public snapshots) is read.
+        let s = &snapshot.regions[region].services;
+        let e = s
+            .snapshot_block_public_access
+            .read_error()
+            .expect("moto lacks GetSnapshotBlockPublicAccessState");
+        assert_eq!(e.code, "NotImplemented", "{e}");
+        assert!(
+            e.message.contains("ec2:GetSnapshotBlockPublicAccessState"),
+            "{e}"
+        );
+        // (moto lists its built-in AMIs' snapshots whatever the owner filter says, so the
+        // public snapshots are not checked here.)
+        let ebs = s.ebs.known().expect("moto serves the EBS reads");
+        assert!(!ebs.encryption_by_default, "{region}");
     }
     // What moto serves reads as a fresh account: no password policy, a default VPC in
     // every region, no trail, no detector, Security Hub off.

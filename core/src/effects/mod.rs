@@ -564,7 +564,11 @@ pub fn apply(
         }
         Action::EnableSnapshotBlockPublicAccess { state } => {
             let s = regional(snapshot, region, action)?;
-            known(&mut s.ebs, "EBS settings")?.snapshot_block_public_access = state.clone()
+            known(
+                &mut s.snapshot_block_public_access,
+                "EBS snapshot block public access",
+            )?
+            .state = state.clone()
         }
         Action::ModifyVpcBlockPublicAccessOptions {
             internet_gateway_block_mode,

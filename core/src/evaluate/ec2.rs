@@ -61,17 +61,14 @@ pub(super) fn ec2_7(ctx: &Ctx<'_>, _: &str) -> Check {
 /// public access "is enabled for all public sharing", so only `block-all-sharing` passes
 /// (`block-new-sharing` and `unblocked` fail).
 pub(super) fn ec2_182(ctx: &Ctx<'_>, _: &str) -> Check {
-    match ctx.known(|s| &s.ebs) {
+    match ctx.known(|s| &s.snapshot_block_public_access) {
         None => Check::NoData,
-        Some(ebs) => ctx.single(
-            ebs.snapshot_block_public_access == "block-all-sharing",
-            || {
-                ctx.at(format_args!(
-                    "EBS snapshot block public access is `{}`, not `block-all-sharing`",
-                    display_state(&ebs.snapshot_block_public_access, "unblocked")
-                ))
-            },
-        ),
+        Some(block) => ctx.single(block.state == "block-all-sharing", || {
+            ctx.at(format_args!(
+                "EBS snapshot block public access is `{}`, not `block-all-sharing`",
+                display_state(&block.state, "unblocked")
+            ))
+        }),
     }
 }
 

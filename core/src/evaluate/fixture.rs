@@ -343,8 +343,10 @@ fn baseline_region(services: &mut RegionServices, home: bool) {
     }
     services.ebs = Observed::Known(Ebs {
         encryption_by_default: true,
-        snapshot_block_public_access: "block-all-sharing".into(),
         public_snapshots: vec![],
+    });
+    services.snapshot_block_public_access = Observed::Known(SnapshotBlockPublicAccess {
+        state: "block-all-sharing".into(),
     });
     services.vpc_block_public_access = Observed::Known(VpcBlockPublicAccess {
         internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,

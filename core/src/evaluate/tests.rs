@@ -380,6 +380,10 @@ fn ebs(s: &mut Snapshot) -> &mut Ebs {
     known(&mut services(s).ebs)
 }
 
+fn snapshot_block(s: &mut Snapshot) -> &mut SnapshotBlockPublicAccess {
+    known(&mut services(s).snapshot_block_public_access)
+}
+
 #[test]
 fn ec2_1_public_snapshots() {
     check("EC2.1", nothing, Passed);
@@ -396,27 +400,48 @@ fn ec2_7_ebs_encryption_by_default() {
     check("EC2.7", |s| ebs(s).encryption_by_default = true, Passed);
     check("EC2.7", nothing, Failed);
     check("EC2.7", |s| services(s).ebs = unreadable(), NoData);
+    // Its own part: the snapshot block public access read failing does not hide it.
+    check(
+        "EC2.7",
+        |s| {
+            ebs(s).encryption_by_default = true;
+            services(s).snapshot_block_public_access = unreadable();
+        },
+        Passed,
+    );
 }
 
 #[test]
 fn ec2_182_snapshot_block_public_access() {
     check(
         "EC2.182",
-        |s| ebs(s).snapshot_block_public_access = "block-all-sharing".into(),
+        |s| snapshot_block(s).state = "block-all-sharing".into(),
         Passed,
     );
     check(
         "EC2.182",
-        |s| ebs(s).snapshot_block_public_access = "block-new-sharing".into(),
+        |s| snapshot_block(s).state = "block-new-sharing".into(),
         Failed,
     );
     check(
         "EC2.182",
-        |s| ebs(s).snapshot_block_public_access = "unblocked".into(),
+        |s| snapshot_block(s).state = "unblocked".into(),
         Failed,
     );
     check("EC2.182", nothing, Failed);
-    check("EC2.182", |s| services(s).ebs = unreadable(), NoData);
+    check(
+        "EC2.182",
+        |s| services(s).snapshot_block_public_access = unreadable(),
+        NoData,
+    );
+    check(
+        "EC2.182",
+        |s| {
+            snapshot_block(s).state = "block-all-sharing".into();
+            services(s).ebs = unreadable();
+        },
+        Passed,
+    );
 }
 
 #[test]

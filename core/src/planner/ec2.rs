@@ -16,14 +16,11 @@ const DEFAULT_VPC_CONTROLS: &[&str] = &[
 impl<'a> Planner<'a> {
     // ---- EC2 ----
 
-    pub(super) fn ebs(&mut self, r: &str, s: &RegionServices) {
-        if !(self.b.features.ebs_encryption || self.b.features.snapshot_block_public_access) {
-            return;
-        }
+    pub(super) fn ebs_encryption(&mut self, r: &str, s: &RegionServices) {
         let Some(ebs) = self.seen(r, Part::Ebs, &s.ebs) else {
             return;
         };
-        if self.b.features.ebs_encryption && !ebs.encryption_by_default {
+        if !ebs.encryption_by_default {
             self.push(
                 r,
                 None,
@@ -32,9 +29,17 @@ impl<'a> Planner<'a> {
                 vec![],
             );
         }
-        if self.b.features.snapshot_block_public_access
-            && ebs.snapshot_block_public_access != "block-all-sharing"
-        {
+    }
+
+    pub(super) fn snapshot_block_public_access(&mut self, r: &str, s: &RegionServices) {
+        let Some(block) = self.seen(
+            r,
+            Part::SnapshotBlockPublicAccess,
+            &s.snapshot_block_public_access,
+        ) else {
+            return;
+        };
+        if block.state != "block-all-sharing" {
             self.push(
                 r,
                 None,

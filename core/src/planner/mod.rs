@@ -183,7 +183,12 @@ impl<'a> Planner<'a> {
             if self.b.features.access_analyzer {
                 self.access_analyzer(r, services);
             }
-            self.ebs(r, services);
+            if self.b.features.ebs_encryption {
+                self.ebs_encryption(r, services);
+            }
+            if self.b.features.snapshot_block_public_access {
+                self.snapshot_block_public_access(r, services);
+            }
             if self.b.features.delete_default_vpcs {
                 self.default_vpcs(r, services);
             }

@@ -361,3 +361,44 @@ fn an_inspector_type_still_enabling_is_enabled_again() {
         )]
     );
 }
+
+/// EBS encryption by default (EC2.7) and snapshot block public access (EC2.182) are read
+/// as two parts: one failing leaves the other planned.
+#[test]
+fn ebs_encryption_and_snapshot_block_public_access_are_planned_from_their_own_parts() {
+    fn not_served<T>() -> Observed<T> {
+        Observed::unreadable("NotImplemented", "the endpoint does not serve the call")
+    }
+    let mut s = fresh();
+    s.regions
+        .get_mut("us-east-1")
+        .unwrap()
+        .services
+        .snapshot_block_public_access = not_served();
+    s.regions.get_mut("eu-west-1").unwrap().services.ebs = not_served();
+    let p = plan(&s, &Baseline::fsbp());
+    let skipped = |id: &str| {
+        p.skipped
+            .iter()
+            .any(|k| k.id == id && k.reason == SkipReason::ReadFailed)
+    };
+    assert!(
+        p.action("us-east-1/enable_ebs_encryption_by_default")
+            .is_some()
+    );
+    assert!(
+        p.action("us-east-1/enable_snapshot_block_public_access")
+            .is_none()
+    );
+    assert!(skipped("us-east-1/snapshot_block_public_access"));
+    assert!(
+        p.action("eu-west-1/enable_ebs_encryption_by_default")
+            .is_none()
+    );
+    assert!(
+        p.action("eu-west-1/enable_snapshot_block_public_access")
+            .is_some()
+    );
+    assert!(skipped("eu-west-1/ebs"));
+    assert!(!skipped("us-east-1/ebs") && !skipped("eu-west-1/snapshot_block_public_access"));
+}
