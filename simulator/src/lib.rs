@@ -99,7 +99,7 @@ pub fn virtual_clock_runtime() -> std::io::Result<tokio::runtime::Runtime> {
 }
 pub use scenarios::{
     ACCOUNT_ID, DEFAULT_REGIONS, LIVED_IN_PUBLIC_BUCKET, LIVED_IN_TRAIL_BUCKET,
-    NEWER_FSBP_CONTROLS, OPT_IN_REGIONS,
+    NEWER_FSBP_CONTROLS, OPT_IN_REGIONS, fresh_region_services,
 };
 pub use state::STATE_FORMAT_VERSION;
 

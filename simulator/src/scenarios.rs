@@ -114,6 +114,17 @@ fn vpc(region: &str, n: u64, cidr: &str, is_default: bool, subnets: u32) -> Vpc 
 }
 
 /// The services of an enabled region of a new account.
+/// The services of a region just enabled: a default VPC with a subnet in each of its
+/// availability zones (`DEFAULT_REGIONS` says how many; an opt-in region gets 3), nothing
+/// else. For tests that opt a region in.
+pub fn fresh_region_services(region: &str) -> RegionServices {
+    let azs = DEFAULT_REGIONS
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map_or(3, |(_, n)| *n);
+    fresh_region(region, azs)
+}
+
 fn fresh_region(region: &str, azs: u32) -> RegionServices {
     RegionServices {
         security_hub: Observed::Known(None),

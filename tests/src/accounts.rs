@@ -2,8 +2,10 @@
 //!
 //! An [`AccountSpec`] is plain data (so proptest shrinks it and prints it readably); it is
 //! turned into a snapshot by editing the simulator's `fresh` account: fewer enabled regions,
-//! workloads in default VPCs, existing detectors, hubs, recorders, trails and log buckets,
-//! weaker or stronger settings.
+//! workloads in default VPCs, default VPCs holding other customer resources (a route table,
+//! a network ACL, an endpoint, a flow log), empty non-default VPCs, opt-in regions enabled,
+//! existing detectors, hubs, recorders, trails and log buckets, a bucket public through its
+//! ACL, weaker or stronger settings.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,13 +16,16 @@ use secure_account_simulator::{FaultPlan, Simulator};
 
 /// The home region of the default baseline.
 pub const HOME: &str = "us-east-1";
-/// The other regions a generated account may have enabled (a few, to keep cases fast).
-pub const OTHER_REGIONS: [&str; 5] = [
+/// The other regions a generated account may have enabled (a few, to keep cases fast); the
+/// last two are opt-in regions, enabled (`OPTED_IN`) when drawn.
+pub const OTHER_REGIONS: [&str; 7] = [
     "eu-west-1",
     "ap-northeast-1",
     "us-west-2",
     "sa-east-1",
     "eu-central-1",
+    "ap-east-1",
+    "me-central-1",
 ];
 
 #[derive(Debug, Clone)]
@@ -42,6 +47,11 @@ pub struct RegionSpec {
     pub recorder: Option<(bool, bool, bool)>,
     pub analyzer: bool,
     pub ssm_blocked: bool,
+    /// A non-default VPC of the customer's with nothing in it yet (no network interface).
+    pub empty_custom_vpc: bool,
+    /// What else the default VPC holds: 0 nothing, 1 a route table that is not the main
+    /// one, 2 a network ACL that is not the default, 3 a VPC endpoint, 4 a flow log.
+    pub default_vpc_extra: u8,
 }
 
 /// A password policy: length, symbols, numbers, upper, lower, max age, reuse, hard expiry.
@@ -54,6 +64,8 @@ pub struct AccountSpec {
     /// Account public access block flags (4 bits), if set.
     pub account_pab: Option<u8>,
     pub public_bucket: bool,
+    /// A bucket public through its ACL (no public access block, `ObjectWriter`).
+    pub acl_public_bucket: bool,
     /// The log bucket already there: PAB bits, ownership index, versioning index, lifecycle,
     /// a foreign statement in its policy.
     pub log_bucket: Option<(u8, u8, u8, bool, bool)>,
@@ -74,6 +86,7 @@ fn region_spec(name: &'static str) -> impl Strategy<Value = RegionSpec> {
         proptest::option::of((any::<bool>(), any::<bool>(), any::<bool>())),
         proptest::option::of((any::<bool>(), any::<bool>(), any::<bool>())),
         (any::<bool>(), any::<bool>()),
+        (any::<bool>(), 0u8..5),
     )
         .prop_map(
             move |(
@@ -84,6 +97,7 @@ fn region_spec(name: &'static str) -> impl Strategy<Value = RegionSpec> {
                 hub,
                 recorder,
                 (analyzer, ssm),
+                (empty_custom_vpc, default_vpc_extra),
             )| RegionSpec {
                 name,
                 enis_in_default_vpc: enis,
@@ -97,6 +111,8 @@ fn region_spec(name: &'static str) -> impl Strategy<Value = RegionSpec> {
                 recorder,
                 analyzer,
                 ssm_blocked: ssm,
+                empty_custom_vpc,
+                default_vpc_extra,
             },
         )
 }
@@ -129,7 +145,7 @@ pub fn account_spec() -> impl Strategy<Value = AccountSpec> {
             any::<bool>(),
         )),
         proptest::option::of(0u8..16),
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
         proptest::option::of((0u8..16, 0u8..3, 0u8..3, any::<bool>(), any::<bool>())),
         proptest::option::of((
             0u8..2,
@@ -147,7 +163,7 @@ pub fn account_spec() -> impl Strategy<Value = AccountSpec> {
                 regions,
                 password_policy,
                 account_pab,
-                public_bucket,
+                (public_bucket, acl_public_bucket),
                 log_bucket,
                 trail,
                 (root_mfa, users, slr),
@@ -157,6 +173,7 @@ pub fn account_spec() -> impl Strategy<Value = AccountSpec> {
                     password_policy,
                     account_pab,
                     public_bucket,
+                    acl_public_bucket,
                     log_bucket,
                     trail,
                     root_mfa,
@@ -198,6 +215,12 @@ impl AccountSpec {
         for (name, r) in s.regions.iter_mut() {
             if !enabled.contains(name.as_str()) {
                 *r = RegionSnapshot::disabled();
+            } else if r.opt_in_status == OptInStatus::NotOptedIn {
+                // An opt-in region the customer enabled: fresh, with its default VPC.
+                *r = RegionSnapshot {
+                    opt_in_status: OptInStatus::OptedIn,
+                    services: secure_account_simulator::fresh_region_services(name),
+                };
             }
         }
         for (i, spec) in self.regions.iter().enumerate() {
@@ -219,6 +242,40 @@ impl AccountSpec {
                         egress: vec![],
                     });
                 }
+                match spec.default_vpc_extra {
+                    1 => default.route_tables.push(RouteTable {
+                        route_table_id: format!("rtb-0c{i:015x}"),
+                        main: false,
+                    }),
+                    2 => default.network_acls.push(NetworkAcl {
+                        network_acl_id: format!("acl-0c{i:015x}"),
+                        is_default: false,
+                        ..NetworkAcl::default()
+                    }),
+                    3 => default
+                        .endpoints
+                        .push(format!("com.amazonaws.{}.s3", spec.name)),
+                    4 => default.flow_logs.push(format!("fl-0c{i:015x}")),
+                    _ => {}
+                }
+            }
+            if spec.empty_custom_vpc {
+                vpcs.push(Vpc {
+                    vpc_id: format!("vpc-0e{i:015x}"),
+                    is_default: false,
+                    cidr_block: "10.9.0.0/16".into(),
+                    subnets: vec![Subnet {
+                        subnet_id: format!("subnet-0e{i:015x}"),
+                        map_public_ip_on_launch: false,
+                    }],
+                    security_groups: vec![SecurityGroup {
+                        group_id: format!("sg-0e{i:015x}"),
+                        group_name: "default".into(),
+                        ingress: vec![],
+                        egress: vec![],
+                    }],
+                    ..Vpc::default()
+                });
             }
             if spec.workload_vpc {
                 vpcs.push(Vpc {
@@ -381,6 +438,17 @@ impl AccountSpec {
                 object_ownership: Some("BucketOwnerEnforced".into()),
                 encryption: Some("AES256".into()),
                 policy: Some(r#"{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-public-site/*"}]}"#.into()),
+                ..Bucket::default()
+            });
+        }
+        if self.acl_public_bucket {
+            buckets.push(Bucket {
+                name: "acme-public-downloads".into(),
+                region: HOME.into(),
+                public_access_block: None,
+                object_ownership: Some("ObjectWriter".into()),
+                public_acl: true,
+                encryption: Some("AES256".into()),
                 ..Bucket::default()
             });
         }

@@ -299,7 +299,28 @@ fn assert_not_weaker(before: &Snapshot, after: &Snapshot) -> Result<(), TestCase
 }
 
 /// The safety rules of SPEC §3 between the account before and after a run of `plan`.
+/// Whether a default VPC holds something of the customer's besides its network interfaces:
+/// a security group, route table or network ACL that is not the default, an endpoint, a
+/// flow log.
+fn holds_customer_resources(v: &secure_account_core::snapshot::Vpc) -> bool {
+    v.security_groups.iter().any(|g| g.group_name != "default")
+        || v.route_tables.iter().any(|t| !t.main)
+        || v.network_acls.iter().any(|a| !a.is_default)
+        || !v.endpoints.is_empty()
+        || !v.flow_logs.is_empty()
+}
+
 fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), TestCaseError> {
+    // A bucket that was public (through its policy or its ACL) is still public.
+    for b in before.global.buckets.known().into_iter().flatten() {
+        if planner::bucket_is_public(b) {
+            prop_assert!(
+                after.bucket(&b.name).is_some_and(planner::bucket_is_public),
+                "{} was made private",
+                b.name
+            );
+        }
+    }
     // Nothing disappears that the plan did not plan to delete.
     let planned: Vec<String> = plan
         .actions
@@ -335,12 +356,13 @@ fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), T
                     region,
                     &vb.vpc_id
                 );
-            } else if !vb.network_interfaces.is_empty() {
-                // A default VPC with network interfaces is kept whole.
+            } else if !vb.network_interfaces.is_empty() || holds_customer_resources(vb) {
+                // A default VPC with network interfaces, or holding anything besides its
+                // defaults, is kept whole.
                 prop_assert_eq!(
                     va,
                     Some(vb),
-                    "{}: in-use default VPC {} changed",
+                    "{}: default VPC {} in use or holding customer resources changed",
                     region,
                     &vb.vpc_id
                 );
