@@ -71,8 +71,13 @@ impl<'a> Planner<'a> {
             .map(|x| x.name.clone())
             .unwrap_or_else(|| self.b.names.config_recorder.clone());
         let mut recorder_id = None;
+        // The role compares without regard to case, as IAM names do (a recorder set up
+        // before the role existed names it as AWS documents it; an emulator may spell it
+        // otherwise).
         let converged = existing.is_some_and(|x| {
-            x.role_arn == role_arn && x.all_supported && x.include_global_resource_types == global
+            x.role_arn.eq_ignore_ascii_case(&role_arn)
+                && x.all_supported
+                && x.include_global_resource_types == global
         });
         if !converged {
             recorder_id = self.push(
