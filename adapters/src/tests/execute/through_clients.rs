@@ -112,7 +112,14 @@ impl HttpClient for Fake {
 
 /// The account's clients (reads) and their write clients, as `AwsAccount` builds them.
 fn clients(fake: &Fake, home: &str) -> (Clients, Clients) {
-    let sdk = SdkConfig::builder()
+    let reads = Clients::new(sdk(fake, home), None, home.to_string());
+    let writes = reads.for_writes();
+    (reads, writes)
+}
+
+/// An `SdkConfig` whose requests go to `fake`.
+fn sdk(fake: &Fake, home: &str) -> SdkConfig {
+    SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(home.to_string()))
         .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
@@ -123,10 +130,7 @@ fn clients(fake: &Fake, home: &str) -> (Clients, Clients) {
             "test",
         )))
         .http_client(fake.clone())
-        .build();
-    let reads = Clients::new(sdk, None, home.to_string());
-    let writes = reads.for_writes();
-    (reads, writes)
+        .build()
 }
 
 fn region(r: &str) -> Scope {
@@ -482,4 +486,126 @@ async fn inspectors_failed_accounts_come_back_in_the_action_output() {
     );
     assert_eq!(sent[0].json()["resourceTypes"], json!(["EC2", "ECR"]));
     assert!(sent[0].json().get("accountIds").is_none());
+}
+
+/// The engine's readiness waits poll the real reads: through `AwsAccount`, the standard
+/// wait reads Security Hub (`DescribeHub`, `GetEnabledStandards`, …) until the subscription
+/// is `READY` and ready for updates, and the Inspector wait reads `BatchGetAccountStatus`
+/// until the type is `ENABLED`; each poll is one part read, the pauses on tokio's clock.
+#[tokio::test(start_paused = true)]
+async fn the_engine_waits_by_reading_through_the_adapters() {
+    use secure_account_engine::{ReadinessWait, WaitFor, WaitStats, wait_until};
+    let fake = Fake::default();
+    let arn =
+        "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
+    let hub = r#"{"HubArn":"arn:aws:securityhub:us-east-1:123456789012:hub/default","AutoEnableControls":false,"ControlFindingGenerator":"SECURITY_CONTROL"}"#;
+    let standards = |status: &str, updatable: &str| {
+        json!({"StandardsSubscriptions": [{
+            "StandardsSubscriptionArn": "arn:aws:securityhub:us-east-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0",
+            "StandardsArn": arn,
+            "StandardsInput": {},
+            "StandardsStatus": status,
+            "StandardsControlsUpdatable": updatable
+        }]})
+        .to_string()
+    };
+    for (status, updatable) in [
+        ("PENDING", "NOT_READY_FOR_UPDATES"),
+        ("READY", "NOT_READY_FOR_UPDATES"),
+        ("READY", "READY_FOR_UPDATES"),
+    ] {
+        fake.answer(200, hub)
+            .answer(200, &standards(status, updatable))
+            .answer(200, r#"{"Controls":[]}"#)
+            .answer(200, r#"{"FindingAggregators":[]}"#);
+    }
+    let account =
+        crate::AwsAccount::from_sdk_config(sdk(&fake, "us-east-1"), None, "us-east-1".into());
+    let mut stats = WaitStats::default();
+    wait_until(
+        &account,
+        &region("us-east-1"),
+        WaitFor::StandardUpdatable { standards_arn: arn },
+        &ReadinessWait::default(),
+        &mut stats,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(stats.polls, 3);
+    // Four reads per poll (the hub, its standards, the FSBP controls, the aggregators).
+    assert_eq!(fake.take().len(), 12);
+    let calls = secure_account_engine::Port::calls(&account);
+    assert_eq!((calls.read, calls.write), (12, 0));
+
+    // Inspector: the account id once (STS), then `BatchGetAccountStatus` until EC2 is on.
+    fake.answer(
+        200,
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/ops</Arn>\
+         <UserId>AIDEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult>\
+         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>",
+    );
+    let status = |ec2: &str, code: &str| {
+        let state = |status: &str, code: &str| json!({"status": status, "errorCode": code, "errorMessage": ""});
+        json!({"accounts": [{
+            "accountId": ACCOUNT,
+            "state": state("ENABLED", "ALREADY_ENABLED"),
+            "resourceState": {
+                "ec2": state(ec2, code),
+                "ecr": state("DISABLED", "ALREADY_ENABLED"),
+                "lambda": state("DISABLED", "ALREADY_ENABLED"),
+                "lambdaCode": state("DISABLED", "ALREADY_ENABLED")
+            }
+        }], "failedAccounts": []})
+        .to_string()
+    };
+    fake.answer(200, &status("ENABLING", "ENABLE_IN_PROGRESS"))
+        .answer(200, &status("ENABLING", "ENABLE_IN_PROGRESS"))
+        .answer(200, &status("ENABLED", "ALREADY_ENABLED"));
+    let mut stats = WaitStats::default();
+    let types = ["EC2".to_string()];
+    wait_until(
+        &account,
+        &region("us-east-1"),
+        WaitFor::InspectorEnabled {
+            resource_types: &types,
+        },
+        &ReadinessWait::default(),
+        &mut stats,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(stats.polls, 3);
+    let sent = fake.take();
+    assert_eq!(sent.len(), 4, "{sent:#?}");
+    assert!(
+        sent[1..]
+            .iter()
+            .all(|r| r.uri.contains("inspector2") && r.uri.ends_with("/status/batch/get")),
+        "{sent:#?}"
+    );
+    assert_eq!(sent[1].json()["accountIds"], json!([ACCOUNT]));
+
+    // A type that ends SUSPENDED with AWS's code fails the wait with that code, at once.
+    fake.answer(200, &status("SUSPENDED", "ACCESS_DENIED"));
+    let mut stats = WaitStats::default();
+    let e = wait_until(
+        &account,
+        &region("us-east-1"),
+        WaitFor::InspectorEnabled {
+            resource_types: &types,
+        },
+        &ReadinessWait::default(),
+        &mut stats,
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(stats.polls, 1);
+    match e {
+        secure_account_engine::PortError::Aws(e) => assert_eq!(e.code, "ACCESS_DENIED", "{e}"),
+        other => panic!("{other:?}"),
+    }
 }
