@@ -52,7 +52,7 @@ fn config(default_cases: u32) -> Config {
 }
 
 /// The properties below, for the closing line.
-const PROPERTIES: usize = 9;
+const PROPERTIES: usize = 10;
 static CASES: AtomicU64 = AtomicU64::new(0);
 static FINISHED: AtomicUsize = AtomicUsize::new(0);
 
@@ -463,6 +463,82 @@ fn apply_converges_and_is_idempotent() {
         1_200,
         (account_spec(), transient_faults(), any::<u64>()),
         |(spec, faults, seed)| converges_and_is_idempotent(&spec, faults, seed),
+    );
+}
+
+/// A baseline other than the default: the seed's (`seed-2024-08`) or the default's, with
+/// features switched off or on (each bit of `switches` flips one), always homed where the
+/// generated account is.
+fn baseline_variant(seed_baseline: bool, switches: u16) -> Baseline {
+    let mut b = if seed_baseline {
+        Baseline::built_in("seed-2024-08").expect("built in")
+    } else {
+        baseline()
+    };
+    b.home_region = secure_account_tests::accounts::HOME.into();
+    let f = &mut b.features;
+    let flips: [&mut bool; 12] = [
+        &mut f.finding_aggregator,
+        &mut f.delete_default_vpcs,
+        &mut f.vpc_block_public_access,
+        &mut f.s3_account_public_access_block,
+        &mut f.macie,
+        &mut f.macie_automated_discovery,
+        &mut f.inspector,
+        &mut f.inspector_lambda_code,
+        &mut f.guardduty_runtime_monitoring,
+        &mut f.access_analyzer,
+        &mut f.athena,
+        &mut f.ssm,
+    ];
+    for (i, flag) in flips.into_iter().enumerate() {
+        if switches & (1 << i) != 0 {
+            *flag = !*flag;
+        }
+    }
+    b
+}
+
+/// Under the seed's baseline and under baselines with features switched, an apply is as
+/// safe as under the default one, converges, and a second apply writes nothing.
+#[test]
+fn every_baseline_is_safe_and_converges() {
+    property(
+        400,
+        (account_spec(), any::<bool>(), any::<u16>(), any::<u64>()),
+        |(spec, seed_baseline, switches, seed)| {
+            let b = baseline_variant(seed_baseline, switches);
+            let before = spec.snapshot();
+            // A combination the baseline refuses (a feature that needs another) is not a
+            // baseline anyone can apply.
+            prop_assume!(flow::validate(&b, &before).is_ok());
+            let sim = Simulator::from_snapshot(before.clone());
+            let options = secure_account_engine::ApplyOptions {
+                seed,
+                ..Default::default()
+            };
+            let (planned, report) =
+                secure_account_tests::block_on(flow::converge(&sim, &b, &options))
+                    .expect("the flow runs on the simulator");
+            prop_assert_eq!(
+                report.actions_failed,
+                0,
+                "failures: {:?}",
+                report.with_status(ActionStatus::Failed).collect::<Vec<_>>()
+            );
+            let again = secure_account_core::plan(&read(&sim), &b);
+            prop_assert!(
+                again.actions.is_empty(),
+                "the plan after apply is not empty:\n{}",
+                render::plan_text(&again, false)
+            );
+            let writes = sim.write_log().len();
+            let (_, second) = secure_account_tests::block_on(flow::converge(&sim, &b, &options))
+                .expect("the flow runs on the simulator");
+            prop_assert_eq!(second.api_calls.write, 0);
+            prop_assert_eq!(sim.write_log().len(), writes);
+            assert_safe(&before, &sim.account(), &planned.plan)
+        },
     );
 }
 
