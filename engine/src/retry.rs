@@ -81,8 +81,8 @@ const THROTTLING: &[&str] = &[
     "InternalServerException",
     // The adapters' codes for what the SDK's own retry treats as transient, now that the
     // engine alone retries writes: a 5xx without an AWS code (a proxy's 502/503/504), and a
-    // request that got no answer (connection refused or reset). Not `Timeout`: a write
-    // that timed out may have been applied, and not every write is idempotent.
+    // request that got no answer (connection refused or reset). `Timeout` is classified
+    // in `classify`, by action.
     "HttpServerError",
     "DispatchFailure",
 ];
@@ -118,6 +118,12 @@ const RESOURCE_PROPAGATION: &[&str] = &[
 pub fn classify(error: &AwsError, action: &Action) -> ErrorClass {
     let code = error.code.as_str();
     if THROTTLING.contains(&code) {
+        ErrorClass::Throttling
+    } else if code == "Timeout" && !matches!(action, Action::CreateKey { .. }) {
+        // A write that got no answer in time may have been applied. Sending it again is
+        // safe for every action but `CreateKey` (a second key): the others converge, or
+        // answer "already" (success where it is, a failure that names the resource where
+        // it is not), so a timeout is transient for them and final for `CreateKey`.
         ErrorClass::Throttling
     } else if ROLE_PROPAGATION.contains(&code) {
         ErrorClass::RolePropagation
@@ -399,5 +405,25 @@ mod tests {
             let ceiling = (200u64 << i).min(20_000);
             assert!(w.as_millis() as u64 <= ceiling, "attempt {}: {w:?}", i + 1);
         }
+    }
+
+    /// A timeout is worth another attempt, except for `CreateKey`, which would make a
+    /// second key if the first attempt had been applied.
+    #[test]
+    fn a_timeout_is_retried_except_for_a_new_key() {
+        let timeout = AwsError::new("Timeout", "no answer in time");
+        let key = Action::CreateKey {
+            description: "d".into(),
+            policy: "{}".into(),
+            tags: Default::default(),
+        };
+        assert_eq!(classify(&timeout, &key), ErrorClass::Permanent);
+        let put = Action::PutBucketVersioning {
+            bucket: "b".into(),
+            status: secure_account_core::snapshot::VersioningStatus::Enabled,
+        };
+        assert_eq!(classify(&timeout, &put), ErrorClass::Throttling);
+        // Reads are retried by the SDK; the engine's read classification is unchanged.
+        assert_eq!(classify_read(&timeout), ErrorClass::Permanent);
     }
 }

@@ -296,8 +296,18 @@ async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() 
         classify(&AwsError::new("DispatchFailure", "reset"), &action),
         ErrorClass::Throttling
     );
+    // A timeout too, except for a new key (a second attempt could make a second key).
     assert_eq!(
         classify(&AwsError::new("Timeout", "no answer"), &action),
+        ErrorClass::Throttling
+    );
+    let key = Action::CreateKey {
+        description: "d".into(),
+        policy: "{}".into(),
+        tags: BTreeMap::new(),
+    };
+    assert_eq!(
+        classify(&AwsError::new("Timeout", "no answer"), &key),
         ErrorClass::Permanent
     );
 }
