@@ -14,27 +14,6 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use secure_account_core::AwsError;
 
-/// Error codes AWS services use for a missing permission.
-pub const ACCESS_DENIED_CODES: [&str; 5] = [
-    "AccessDenied",
-    "AccessDeniedException",
-    "UnauthorizedOperation",
-    "AuthorizationError",
-    "UnauthorizedAccess",
-];
-
-/// Our code for an HTTP 5xx answer without an AWS error code that is not an endpoint's
-/// "not served" page: a transient server or proxy error.
-pub const SERVER_ERROR: &str = "HttpServerError";
-
-/// Our code for an operation the endpoint does not implement (no AWS code in the answer).
-pub const NOT_IMPLEMENTED: &str = "NotImplemented";
-
-/// Whether `e` says the caller lacks a permission.
-pub fn is_access_denied(e: &AwsError) -> bool {
-    ACCESS_DENIED_CODES.contains(&e.code.as_str())
-}
-
 /// Turns an SDK error from the call that needs the IAM action `iam_action` (for example
 /// `iam:ListUsers`) into an [`AwsError`].
 ///
@@ -58,14 +37,14 @@ where
         },
         SdkError::ResponseError(response) => without_code(iam_action, response.raw(), &err),
         SdkError::TimeoutError(_) => AwsError::new(
-            "Timeout",
+            AwsError::TIMEOUT,
             format!("{iam_action}: no answer in time: {}", chain(&err)),
         ),
         SdkError::DispatchFailure(failure) => {
             let code = if failure.is_timeout() {
-                "Timeout"
+                AwsError::TIMEOUT
             } else {
-                "DispatchFailure"
+                AwsError::DISPATCH_FAILURE
             };
             AwsError::new(
                 code,
@@ -95,7 +74,7 @@ pub fn unknown_value(iam_action: &str, field: &str, value: &str) -> AwsError {
 
 /// Adds the IAM action to an access-denied message that does not name it.
 pub fn name_action(mut e: AwsError, iam_action: &str) -> AwsError {
-    if is_access_denied(&e) && !e.message.contains(iam_action) {
+    if e.is_access_denied() && !e.message.contains(iam_action) {
         e.message = if e.message.is_empty() {
             format!("not authorized to perform `{iam_action}`")
         } else {
@@ -169,7 +148,7 @@ where
     let detail = if text.is_empty() { chain(err) } else { text };
     if not_implemented {
         return AwsError::new(
-            NOT_IMPLEMENTED,
+            AwsError::NOT_IMPLEMENTED,
             format!(
                 "{iam_action}: the endpoint does not serve this operation (HTTP {status}, \
                  no AWS error): {detail}"
@@ -179,7 +158,7 @@ where
     // A server error without a code (a load balancer's 502/503/504): transient, as the
     // SDK's own retry treats it; the engine retries a write that gets it.
     let code = if (500..600).contains(&status) {
-        SERVER_ERROR
+        AwsError::SERVER_ERROR
     } else {
         "HttpError"
     };

@@ -27,11 +27,41 @@ pub struct AwsError {
 }
 
 impl AwsError {
+    /// Codes AWS services use for a missing permission.
+    pub const ACCESS_DENIED_CODES: [&'static str; 5] = [
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "AuthorizationError",
+        "UnauthorizedAccess",
+    ];
+
+    // Codes of ours, for what did not come with an AWS error code. The AWS adapters give
+    // them; the engine classifies them (retried or not).
+
+    /// The endpoint does not serve the operation (an emulator's error page).
+    pub const NOT_IMPLEMENTED: &'static str = "NotImplemented";
+    /// An HTTP 5xx without an AWS error code: a transient server or proxy error.
+    pub const SERVER_ERROR: &'static str = "HttpServerError";
+    /// The request got no answer (connection refused or reset).
+    pub const DISPATCH_FAILURE: &'static str = "DispatchFailure";
+    /// No answer in time.
+    pub const TIMEOUT: &'static str = "Timeout";
+    /// The action could not be sent as planned (a parameter the SDK refuses).
+    pub const INVALID_PARAMETER: &'static str = "InvalidParameter";
+    /// The action refers to something the run did not produce (a key not created).
+    pub const INVALID_PLAN: &'static str = "InvalidPlan";
+
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
             message: message.into(),
         }
+    }
+
+    /// Whether the error says the caller lacks a permission.
+    pub fn is_access_denied(&self) -> bool {
+        Self::ACCESS_DENIED_CODES.contains(&self.code.as_str())
     }
 }
 

@@ -403,24 +403,19 @@ pub async fn apply_in_rounds<P: Port>(
     Ok(report)
 }
 
-/// Codes with which a later round would surely fail again: the endpoint does not serve
-/// the operation (`NotImplemented`, the adapters' code for an emulator's gap), the caller
-/// lacks the permission, or the action cannot be sent as planned. Other failures (an
-/// HTTP 200 answer's `LIMIT_EXCEEDED` or `INTERNAL_ERROR`, a propagation that outlasted its
-/// budget) are worth the next round.
-const FAILS_AGAIN: &[&str] = &[
-    "NotImplemented",
-    "AccessDenied",
-    "AccessDeniedException",
-    "UnauthorizedOperation",
-    "AuthorizationError",
-    "UnauthorizedAccess",
-    "InvalidParameter",
-    "InvalidPlan",
-];
+/// Whether a later round would surely get `e` again: the endpoint does not serve the
+/// operation (`NotImplemented`, the adapters' code for an emulator's gap), the caller lacks
+/// the permission, or the action cannot be sent as planned. Other failures (an HTTP 200
+/// answer's `LIMIT_EXCEEDED` or `INTERNAL_ERROR`, a propagation that outlasted its budget)
+/// are worth the next round.
+fn fails_again(e: &secure_account_core::AwsError) -> bool {
+    use secure_account_core::AwsError as E;
+    e.is_access_denied()
+        || [E::NOT_IMPLEMENTED, E::INVALID_PARAMETER, E::INVALID_PLAN].contains(&e.code.as_str())
+}
 
 /// `plan` without the actions (by id) that already failed in this run with an error a
-/// later round would get again ([`FAILS_AGAIN`]), and without the actions that depend on
+/// later round would get again ([`fails_again`]), and without the actions that depend on
 /// them.
 pub(crate) fn without_repeated_failures(
     mut plan: Plan,
@@ -432,7 +427,7 @@ pub(crate) fn without_repeated_failures(
         .filter(|r| {
             let op = plan.actions.iter().find(|a| a.id == r.id).map(|a| &a.op);
             match (&r.error, op) {
-                (Some(e), Some(_)) => FAILS_AGAIN.contains(&e.code.as_str()),
+                (Some(e), Some(_)) => fails_again(e),
                 _ => false,
             }
         })

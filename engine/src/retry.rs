@@ -83,8 +83,8 @@ const THROTTLING: &[&str] = &[
     // engine alone retries writes: a 5xx without an AWS code (a proxy's 502/503/504), and a
     // request that got no answer (connection refused or reset). `Timeout` is classified
     // in `classify`, by action.
-    "HttpServerError",
-    "DispatchFailure",
+    AwsError::SERVER_ERROR,
+    AwsError::DISPATCH_FAILURE,
 ];
 
 /// Error codes of a role that is not usable yet (CloudTrail's CloudWatch Logs role,
@@ -119,7 +119,7 @@ pub fn classify(error: &AwsError, action: &Action) -> ErrorClass {
     let code = error.code.as_str();
     if THROTTLING.contains(&code) {
         ErrorClass::Throttling
-    } else if code == "Timeout" && !matches!(action, Action::CreateKey { .. }) {
+    } else if code == AwsError::TIMEOUT && !matches!(action, Action::CreateKey { .. }) {
         // A write that got no answer in time may have been applied. Sending it again is
         // safe for every action but `CreateKey` (a second key): the others converge, or
         // answer "already" (success where it is, a failure that names the resource where

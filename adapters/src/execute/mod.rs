@@ -580,7 +580,7 @@ pub async fn execute(
 fn resolve(key: &KeyRef, outputs: &Outputs) -> Result<String, AwsError> {
     outputs.resolve(key).ok_or_else(|| {
         AwsError::new(
-            "InvalidPlan",
+            AwsError::INVALID_PLAN,
             format!("the key {key:?} was not created by an earlier action of this run"),
         )
     })
@@ -588,5 +588,5 @@ fn resolve(key: &KeyRef, outputs: &Outputs) -> Result<String, AwsError> {
 
 /// An error of ours, before any call: the action cannot be sent as planned.
 pub(crate) fn invalid(message: impl Into<String>) -> AwsError {
-    AwsError::new("InvalidParameter", message.into())
+    AwsError::new(AwsError::INVALID_PARAMETER, message.into())
 }

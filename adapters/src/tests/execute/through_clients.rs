@@ -488,13 +488,30 @@ async fn inspectors_failed_accounts_come_back_in_the_action_output() {
     assert!(sent[0].json().get("accountIds").is_none());
 }
 
+/// The engine's readiness wait for `what` in us-east-1, with the default polling.
+async fn wait(
+    account: &crate::AwsAccount,
+    what: secure_account_engine::WaitFor<'_>,
+    stats: &mut secure_account_engine::WaitStats,
+) -> Result<(), secure_account_engine::PortError> {
+    secure_account_engine::wait_until(
+        account,
+        &region("us-east-1"),
+        what,
+        &secure_account_engine::ReadinessWait::default(),
+        stats,
+        &mut |_| {},
+    )
+    .await
+}
+
 /// The engine's readiness waits poll the real reads: through `AwsAccount`, the standard
 /// wait reads Security Hub (`DescribeHub`, `GetEnabledStandards`, …) until the subscription
 /// is `READY` and ready for updates, and the Inspector wait reads `BatchGetAccountStatus`
 /// until the type is `ENABLED`; each poll is one part read, the pauses on tokio's clock.
 #[tokio::test(start_paused = true)]
 async fn the_engine_waits_by_reading_through_the_adapters() {
-    use secure_account_engine::{ReadinessWait, WaitFor, WaitStats, wait_until};
+    use secure_account_engine::{WaitFor, WaitStats};
     let fake = Fake::default();
     let arn =
         "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
@@ -522,13 +539,10 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
     let account =
         crate::AwsAccount::from_sdk_config(sdk(&fake, "us-east-1"), None, "us-east-1".into());
     let mut stats = WaitStats::default();
-    wait_until(
+    wait(
         &account,
-        &region("us-east-1"),
         WaitFor::StandardUpdatable { standards_arn: arn },
-        &ReadinessWait::default(),
         &mut stats,
-        &mut |_| {},
     )
     .await
     .unwrap();
@@ -565,18 +579,10 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
         .answer(200, &status("ENABLED", "ALREADY_ENABLED"));
     let mut stats = WaitStats::default();
     let types = ["EC2".to_string()];
-    wait_until(
-        &account,
-        &region("us-east-1"),
-        WaitFor::InspectorEnabled {
-            resource_types: &types,
-        },
-        &ReadinessWait::default(),
-        &mut stats,
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
+    let inspector_enabled = WaitFor::InspectorEnabled {
+        resource_types: &types,
+    };
+    wait(&account, inspector_enabled, &mut stats).await.unwrap();
     assert_eq!(stats.polls, 3);
     let sent = fake.take();
     assert_eq!(sent.len(), 4, "{sent:#?}");
@@ -591,18 +597,9 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
     // A type that ends SUSPENDED with AWS's code fails the wait with that code, at once.
     fake.answer(200, &status("SUSPENDED", "ACCESS_DENIED"));
     let mut stats = WaitStats::default();
-    let e = wait_until(
-        &account,
-        &region("us-east-1"),
-        WaitFor::InspectorEnabled {
-            resource_types: &types,
-        },
-        &ReadinessWait::default(),
-        &mut stats,
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    let e = wait(&account, inspector_enabled, &mut stats)
+        .await
+        .unwrap_err();
     assert_eq!(stats.polls, 1);
     match e {
         secure_account_engine::PortError::Aws(e) => assert_eq!(e.code, "ACCESS_DENIED", "{e}"),
