@@ -154,6 +154,33 @@ fn aws_options_do_not_mix_with_the_simulator() {
     );
 }
 
+/// The binary with `args`, run in `home` with exactly these credentials (access key,
+/// secret, session token) from the environment: no profile, no config files, no instance
+/// metadata, and the SDK's default attempts.
+fn with_credentials(
+    home: &Path,
+    (key, secret, token): (&str, &str, Option<&str>),
+    args: &[&str],
+) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(home)
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_MAX_ATTEMPTS")
+        .stdin(Stdio::null());
+    match token {
+        Some(t) => cmd.env("AWS_SESSION_TOKEN", t),
+        None => cmd.env_remove("AWS_SESSION_TOKEN"),
+    };
+    cmd
+}
+
 /// moto's endpoint from `.ci/run`; `None` with a visible message locally without it.
 fn moto_endpoint(test: &str) -> Option<String> {
     const VAR: &str = "SECURE_ACCOUNT_MOTO_ENDPOINT";
@@ -163,7 +190,9 @@ fn moto_endpoint(test: &str) -> Option<String> {
             panic!("{VAR} is not set in CI: `.ci/run` must start moto before the tests")
         }
         _ => {
-            eprintln!("SKIPPED {test}: {VAR} is not set (`bash .ci/run` starts moto)");
+            // Past the test harness's capture, so that a local `cargo test` shows it.
+            let line = format!("SKIPPED {test}: {VAR} is not set (`bash .ci/run` starts moto)\n");
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
             None
         }
     }
@@ -187,22 +216,8 @@ fn snapshot_plan_and_verify_read_moto() {
             "json",
         ];
         all.extend_from_slice(args);
-        Command::new(BIN)
-            .args(&all)
-            .current_dir(home.path())
-            .env("HOME", home.path())
-            .env("AWS_CONFIG_FILE", home.path().join("no-config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                home.path().join("no-credentials"),
-            )
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
+        with_credentials(home.path(), ("testing", "testing", None), &all)
             .env("AWS_MAX_ATTEMPTS", "1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .stdin(Stdio::null())
             .output()
             .expect("the binary runs")
     };
@@ -300,8 +315,10 @@ fn apply_on_moto_applies_what_moto_serves_and_fails_the_rest_at_once() {
     let home = tempfile::tempdir().unwrap();
     let apply = || {
         let started = std::time::Instant::now();
-        let out = Command::new(BIN)
-            .args([
+        let out = with_credentials(
+            home.path(),
+            (&key, &secret, Some(&token)),
+            &[
                 "apply",
                 "--endpoint-url",
                 endpoint.as_str(),
@@ -312,23 +329,10 @@ fn apply_on_moto_applies_what_moto_serves_and_fails_the_rest_at_once() {
                 "--auto-approve",
                 "--output",
                 "json",
-            ])
-            .current_dir(home.path())
-            .env("HOME", home.path())
-            .env("AWS_CONFIG_FILE", home.path().join("no-config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                home.path().join("no-credentials"),
-            )
-            .env("AWS_ACCESS_KEY_ID", &key)
-            .env("AWS_SECRET_ACCESS_KEY", &secret)
-            .env("AWS_SESSION_TOKEN", &token)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_MAX_ATTEMPTS")
-            .stdin(Stdio::null())
-            .output()
-            .expect("the binary runs");
+            ],
+        )
+        .output()
+        .expect("the binary runs");
         (out, started.elapsed())
     };
     let failed_only_where_moto_lacks = |report: &Value| {

@@ -41,11 +41,13 @@ pub fn endpoint(test: &str) -> Option<String> {
             panic!("{ENDPOINT_VAR} is not set in CI: `.ci/run` must start moto before the tests")
         }
         _ => {
-            eprintln!(
+            // Past the test harness's capture, so that a local `cargo test` shows it.
+            let line = format!(
                 "SKIPPED {test}: {ENDPOINT_VAR} is not set (run `bash .ci/run`, or start \
                  `moto_server -H 127.0.0.1 -p PORT` and export \
-                 {ENDPOINT_VAR}=http://127.0.0.1:PORT)"
+                 {ENDPOINT_VAR}=http://127.0.0.1:PORT)\n"
             );
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
             None
         }
     }
