@@ -15,8 +15,8 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::action::{ActionKind, IamResource, PassedRole};
+use crate::aws::iam::service_linked_role_arn;
 use crate::baseline::{BaselineError, Names};
-use crate::effects::service_linked_role_arn;
 use crate::part::{PREAMBLE_IAM_ACTIONS, Part};
 use crate::policy::wildcard_match;
 

@@ -1,5 +1,6 @@
 //! Tests of the IAM policy: built from the tables, valid, small enough, least privilege.
 
+use crate::aws::{cloudtrail, config, iam};
 use serde_json::Value;
 
 use super::*;
@@ -315,32 +316,39 @@ fn planned_actions_stay_inside_the_scoped_statements() {
                 assert!(allows(&policy, action), "{action}");
             }
             match &planned.op {
-                Action::CreateRole { role_name, .. }
-                | Action::UpdateAssumeRolePolicy { role_name, .. }
-                | Action::PutRolePolicy { role_name, .. } => {
+                Action::CreateRole(iam::CreateRole { role_name, .. })
+                | Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy {
+                    role_name, ..
+                })
+                | Action::PutRolePolicy(iam::PutRolePolicy { role_name, .. }) => {
                     assert!(
                         allows_on(&policy, kind.iam_action(), &role_arn(role_name)),
                         "{planned:?}"
                     );
                     seen.insert(kind.name());
                 }
-                Action::CreateServiceLinkedRole { aws_service_name } => {
+                Action::CreateServiceLinkedRole(iam::CreateServiceLinkedRole {
+                    aws_service_name,
+                }) => {
                     let arn = service_linked_role_arn(&account, aws_service_name);
                     assert!(allows_on(&policy, CREATE_SLR, &arn), "{arn}");
                     seen.insert(kind.name());
                 }
-                Action::PutConfigurationRecorder { role_arn, .. } => {
+                Action::PutConfigurationRecorder(config::PutConfigurationRecorder {
+                    role_arn,
+                    ..
+                }) => {
                     assert!(allows_on(&policy, PASS_ROLE, role_arn), "{role_arn}");
                     seen.insert(kind.name());
                 }
-                Action::CreateTrail {
+                Action::CreateTrail(cloudtrail::CreateTrail {
                     cloud_watch_logs_role_arn: Some(arn),
                     ..
-                }
-                | Action::UpdateTrail {
+                })
+                | Action::UpdateTrail(cloudtrail::UpdateTrail {
                     cloud_watch_logs_role_arn: Some(arn),
                     ..
-                } => {
+                }) => {
                     assert!(allows_on(&policy, PASS_ROLE, arn), "{arn}");
                     seen.insert(kind.name());
                 }

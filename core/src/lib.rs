@@ -9,19 +9,21 @@
 #![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
 
 pub mod action;
+pub mod aws;
 pub mod baseline;
 pub mod catalog;
 pub mod cost;
 pub mod effects;
 pub mod evaluate;
-pub mod guardduty;
 pub mod iam_policy;
 pub mod manual;
 pub mod part;
 pub mod plan;
 pub mod planner;
 pub mod policy;
+pub mod readiness;
 pub mod render;
+pub mod retry;
 pub mod snapshot;
 
 pub use action::{Action, KeyRef, Outputs, PlannedAction};

@@ -15,13 +15,14 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
-use secure_account_core::{Action, AwsError, Outputs, Plan, PlannedAction};
+use secure_account_core::readiness::Readiness;
+use secure_account_core::{AwsError, Outputs, Plan, PlannedAction};
 
 use crate::cancel::Cancel;
 use crate::port::{ActionOutput, Port, PortError};
 use crate::report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
 use crate::retry::{ErrorClass, Jitter, RetryPolicy, classify};
-use crate::wait::{ReadinessWait, WaitFor, WaitStats, wait_until};
+use crate::wait::{ReadinessWait, WaitStats, wait_until};
 
 /// How to run a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,19 +67,19 @@ pub enum ProgressEvent<'a> {
     /// for its standard before its call.
     Waiting {
         action: &'a PlannedAction,
-        what: WaitFor<'a>,
+        what: &'a Readiness,
     },
     /// A poll of the wait found it not done yet, `waited` after the wait began (on the
     /// port's clock: virtual time on the simulator).
     StillWaiting {
         action: &'a PlannedAction,
-        what: WaitFor<'a>,
+        what: &'a Readiness,
         waited: Duration,
     },
     /// The wait ended after `waited`: `ready`, or not (the action fails with AWS's reason).
     Waited {
         action: &'a PlannedAction,
-        what: WaitFor<'a>,
+        what: &'a Readiness,
         waited: Duration,
         ready: bool,
     },
@@ -546,54 +547,29 @@ async fn run_action<P: Port>(
     options: &ApplyOptions,
     shared: &Shared<'_>,
 ) -> (usize, Outcome, u32) {
-    if let Action::BatchUpdateStandardsControlAssociations { standards_arn, .. } = &action.op {
-        let key = (action.region.to_string(), standards_arn.clone());
-        let known_ready = shared.ready_standards.borrow().contains(&key);
-        if !known_ready
-            && let Err(e) = ready(
-                port,
-                action,
-                WaitFor::StandardUpdatable { standards_arn },
-                options,
-                shared,
-            )
-            .await
-        {
+    let waits = action.op.waits();
+    if let Some(before) = &waits.before {
+        let known_ready = before.standard().is_some_and(|arn| {
+            shared
+                .ready_standards
+                .borrow()
+                .contains(&(action.region.to_string(), arn.to_string()))
+        });
+        if !known_ready && let Err(e) = ready(port, action, before, options, shared).await {
             return (index, Err(e), 0);
         }
     }
     let (outcome, attempts) = execute_with_retries(port, action, &outputs, options, shared).await;
     let outcome = match outcome {
-        Ok(output) => {
-            if let Action::BatchEnableStandards { standards_arn } = &action.op {
-                ready(
-                    port,
-                    action,
-                    WaitFor::StandardReady { standards_arn },
-                    options,
-                    shared,
-                )
-                .await
-                .map(|()| (output, None))
-            } else if let Action::EnableInspector { resource_types } = &action.op
-                && !resource_types.is_empty()
-            {
-                match unprocessed(port, action, output).await {
-                    Ok(done) => ready(
-                        port,
-                        action,
-                        WaitFor::InspectorEnabled { resource_types },
-                        options,
-                        shared,
-                    )
+        Ok(output) => match unprocessed(port, action, output).await {
+            Ok(done) => match &waits.after {
+                Some(after) => ready(port, action, after, options, shared)
                     .await
                     .map(|()| done),
-                    Err(e) => Err(e),
-                }
-            } else {
-                unprocessed(port, action, output).await
-            }
-        }
+                None => Ok(done),
+            },
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     (index, outcome, attempts)
@@ -604,7 +580,7 @@ async fn run_action<P: Port>(
 async fn ready<P: Port>(
     port: &P,
     action: &PlannedAction,
-    what: WaitFor<'_>,
+    what: &Readiness,
     options: &ApplyOptions,
     shared: &Shared<'_>,
 ) -> Result<(), PortError> {
@@ -627,8 +603,10 @@ async fn ready<P: Port>(
     )
     .await;
     let counter = match what {
-        WaitFor::StandardReady { .. } | WaitFor::StandardUpdatable { .. } => &shared.standard_wait,
-        WaitFor::InspectorEnabled { .. } => &shared.inspector_wait,
+        Readiness::StandardReady { .. } | Readiness::StandardUpdatable { .. } => {
+            &shared.standard_wait
+        }
+        Readiness::InspectorEnabled { .. } => &shared.inspector_wait,
     };
     counter.set(counter.get().plus(stats));
     if result == Err(PortError::Crashed) {
@@ -641,8 +619,7 @@ async fn ready<P: Port>(
         ready: result.is_ok(),
     });
     if result.is_ok()
-        && let WaitFor::StandardReady { standards_arn }
-        | WaitFor::StandardUpdatable { standards_arn } = what
+        && let Some(standards_arn) = what.standard()
     {
         shared
             .ready_standards
@@ -658,16 +635,14 @@ async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOu
     if output.unprocessed.is_empty() {
         return Ok((output, None));
     }
-    // A control the region does not offer comes back unprocessed (`NOT_FOUND`): the
-    // region's live standard (`fsbp_controls`) tells whether it has the control.
-    let live = if output
-        .unprocessed
-        .iter()
-        .any(|u| u.error.code == "NOT_FOUND")
-        && matches!(
-            action.op,
-            Action::BatchUpdateStandardsControlAssociations { .. }
-        ) {
+    // How the operation's answer lists them (every kind that answers so says how).
+    let per_item = action.op.facts().per_item;
+    let not_offered_codes = per_item.map_or(&[][..], |p| p.not_offered);
+    let not_offered =
+        |u: &&crate::port::Unprocessed| not_offered_codes.contains(&u.error.code.as_str());
+    // A control the region does not offer comes back unprocessed: the region's live
+    // standard (`fsbp_controls`) tells whether it has the control.
+    let live = if output.unprocessed.iter().any(|u| not_offered(&u)) {
         match port
             .read_part(&action.region, secure_account_core::Part::SecurityHub)
             .await
@@ -683,7 +658,7 @@ async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOu
     let catalog = secure_account_core::Catalog::builtin();
     let region = action.region.as_str();
     let (absent, failed): (Vec<_>, Vec<_>) = output.unprocessed.iter().partition(|u| {
-        u.error.code == "NOT_FOUND"
+        not_offered(u)
             && (catalog.get(&u.id).is_some_and(|c| !c.offered_in(region))
                 || live.as_ref().is_some_and(|l| !l.contains_key(&u.id)))
     });
@@ -700,11 +675,7 @@ async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOu
     let Some(first) = failed.first() else {
         return Ok((output, note));
     };
-    let what = if matches!(action.op, Action::EnableInspector { .. }) {
-        "failedAccounts"
-    } else {
-        "UnprocessedAssociationUpdates"
-    };
+    let what = per_item.map_or("unprocessed items", |p| p.field);
     let reasons = failed
         .iter()
         .map(|u| format!("{} {}: {}", u.id, u.error.code, u.error.message))

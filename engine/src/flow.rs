@@ -280,8 +280,8 @@ pub fn foreseen(approved: &Plan, action: &secure_account_core::PlannedAction) ->
         return true;
     }
     let catalog = Catalog::builtin();
-    matches!(&action.op, Action::BatchUpdateStandardsControlAssociations { updates, .. }
-        if updates.iter().all(|u| u.association_status == "DISABLED"
+    matches!(&action.op, Action::BatchUpdateStandardsControlAssociations(op)
+        if op.updates.iter().all(|u| u.association_status == "DISABLED"
             && catalog.position(&u.security_control_id).is_none()))
 }
 

@@ -32,4 +32,5 @@ pub use report::{
     ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION, RoundReport,
 };
 pub use retry::{ErrorClass, RetryBudget, RetryPolicy, classify};
-pub use wait::{ReadinessWait, StandardWait, WaitFor, WaitStats, wait_for_standard, wait_until};
+pub use secure_account_core::readiness::Readiness;
+pub use wait::{ReadinessWait, WaitStats, wait_until};

@@ -1,6 +1,8 @@
-//! Which AWS errors are worth another attempt, and how long to wait before it: each class
-//! of error has its own budget (attempts and total wait), with exponential backoff and full
-//! jitter from a seeded generator so runs are reproducible.
+//! How long to wait before another attempt: each class of error
+//! ([`ErrorClass`], sorted by `secure_account_core::retry::classify` from the codes common
+//! to every operation and each operation's own) has its own budget (attempts and total
+//! wait), with exponential backoff and full jitter from a seeded generator so runs are
+//! reproducible.
 //!
 //! Budgets (sources in `../shared/research/aws-behaviour.md`):
 //! - throttling: 8 attempts, 200 ms doubling to 20 s;
@@ -20,142 +22,8 @@ use std::time::Duration;
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
-use secure_account_core::{Action, AwsError};
-use serde::{Deserialize, Serialize};
 
-/// What an AWS error means for the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorClass {
-    /// The service asked us to slow down, or had a transient fault: try again later.
-    Throttling,
-    /// An IAM role (or its policy) created a moment ago is not usable yet by the service
-    /// that assumes it.
-    RolePropagation,
-    /// A bucket, bucket policy or KMS key (policy) created or changed a moment ago is not
-    /// visible yet to the service that checks it.
-    ResourcePropagation,
-    /// Security Hub's standard subscription is not ready for control updates yet.
-    StandardNotReady,
-    /// S3 `OperationAborted`: a conflicting operation (the bucket's creation) is still in
-    /// progress.
-    BucketConflict,
-    /// `DeleteVpc` right after its subnets and gateway went: EC2 still releases them.
-    VpcDependency,
-    /// Trying again would give the same answer: the action fails.
-    Permanent,
-}
-
-impl ErrorClass {
-    pub fn is_retryable(self) -> bool {
-        !matches!(self, ErrorClass::Permanent)
-    }
-
-    /// The snake_case name used in the report.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorClass::Throttling => "throttling",
-            ErrorClass::RolePropagation => "role_propagation",
-            ErrorClass::ResourcePropagation => "resource_propagation",
-            ErrorClass::StandardNotReady => "standard_not_ready",
-            ErrorClass::BucketConflict => "bucket_conflict",
-            ErrorClass::VpcDependency => "vpc_dependency",
-            ErrorClass::Permanent => "permanent",
-        }
-    }
-}
-
-/// Error codes with which AWS services say "slow down" or "try again".
-const THROTTLING: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "SlowDown",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
-    "InternalError",
-    "InternalFailure",
-    "InternalServerException",
-    // The adapters' codes for what the SDK's own retry treats as transient, now that the
-    // engine alone retries writes: a 5xx without an AWS code (a proxy's 502/503/504), and a
-    // request that got no answer (connection refused or reset). `Timeout` is classified
-    // in `classify`, by action.
-    AwsError::SERVER_ERROR,
-    AwsError::DISPATCH_FAILURE,
-];
-
-/// Error codes of a role that is not usable yet (CloudTrail's CloudWatch Logs role,
-/// Config's service-linked role, a role IAM itself does not show yet).
-const ROLE_PROPAGATION: &[&str] = &[
-    "InvalidRoleException",
-    "InvalidCloudWatchLogsRoleArnException",
-    "NoSuchEntity",
-];
-
-/// Error codes of a bucket, bucket policy, log group or key policy that CloudTrail, Config
-/// or S3 cannot see yet.
-const RESOURCE_PROPAGATION: &[&str] = &[
-    "InsufficientS3BucketPolicyException",
-    "InsufficientEncryptionPolicyException",
-    "InsufficientDeliveryPolicyException",
-    "NoSuchBucketException",
-    "NoSuchBucket",
-    "InvalidCloudWatchLogsLogGroupArnException",
-    "InvalidTargetBucketForLogging",
-];
-
-/// Classifies an error that `action` got.
-///
-/// `NotFoundException` is eventual consistency only for KMS (a key created a moment ago);
-/// other services use it for things that really are absent. `RESOURCE_NOT_FOUND` is a
-/// standard not ready yet only for a control association update (the whole call fails so
-/// while `StandardsControlsUpdatable` is `NOT_READY_FOR_UPDATES`). `DependencyViolation` is
-/// transient only for `DeleteVpc`: elsewhere (a subnet or gateway with network interfaces)
-/// it stays.
-pub fn classify(error: &AwsError, action: &Action) -> ErrorClass {
-    let code = error.code.as_str();
-    if THROTTLING.contains(&code) {
-        ErrorClass::Throttling
-    } else if code == AwsError::TIMEOUT && !matches!(action, Action::CreateKey { .. }) {
-        // A write that got no answer in time may have been applied. Sending it again is
-        // safe for every action but `CreateKey` (a second key): the others converge, or
-        // answer "already" (success where it is, a failure that names the resource where
-        // it is not), so a timeout is transient for them and final for `CreateKey`.
-        ErrorClass::Throttling
-    } else if ROLE_PROPAGATION.contains(&code) {
-        ErrorClass::RolePropagation
-    } else if RESOURCE_PROPAGATION.contains(&code)
-        || (code == "NotFoundException" && action.service() == "kms")
-    {
-        ErrorClass::ResourcePropagation
-    } else if code == "RESOURCE_NOT_FOUND"
-        && matches!(
-            action,
-            Action::BatchUpdateStandardsControlAssociations { .. }
-        )
-    {
-        ErrorClass::StandardNotReady
-    } else if code == "OperationAborted" && action.service() == "s3" {
-        ErrorClass::BucketConflict
-    } else if code == "DependencyViolation" && matches!(action, Action::DeleteVpc { .. }) {
-        ErrorClass::VpcDependency
-    } else {
-        ErrorClass::Permanent
-    }
-}
-
-/// Classifies an error of a read call: throttling is worth another read, anything else
-/// is not.
-pub fn classify_read(error: &AwsError) -> ErrorClass {
-    if THROTTLING.contains(&error.code.as_str()) {
-        ErrorClass::Throttling
-    } else {
-        ErrorClass::Permanent
-    }
-}
+pub use secure_account_core::retry::{ErrorClass, classify, classify_read};
 
 /// How often and how long one class of error is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,107 +132,10 @@ impl Jitter {
 mod tests {
     use super::*;
 
-    fn class(code: &str, action: &Action) -> ErrorClass {
-        classify(&AwsError::new(code, "m"), action)
-    }
-
-    fn s3() -> Action {
-        Action::PutBucketVersioning {
-            bucket: "b".into(),
-            status: secure_account_core::snapshot::VersioningStatus::Enabled,
-        }
-    }
-
-    fn kms() -> Action {
-        Action::EnableKeyRotation {
-            key: secure_account_core::KeyRef::Existing("k".into()),
-        }
-    }
-
-    #[test]
-    fn throttling_codes_are_retried() {
-        for code in THROTTLING {
-            assert_eq!(class(code, &s3()), ErrorClass::Throttling, "{code}");
-        }
-        assert!(ErrorClass::Throttling.is_retryable());
-    }
-
-    fn delete_vpc() -> Action {
-        Action::DeleteVpc {
-            vpc_id: "vpc-1".into(),
-        }
-    }
-
-    fn control_update() -> Action {
-        Action::BatchUpdateStandardsControlAssociations {
-            standards_arn: "arn".into(),
-            updates: vec![],
-        }
-    }
-
-    #[test]
-    fn propagation_codes_are_retried_in_their_class() {
-        for code in [
-            "InvalidRoleException",
-            "InvalidCloudWatchLogsRoleArnException",
-            "NoSuchEntity",
-        ] {
-            assert_eq!(class(code, &s3()), ErrorClass::RolePropagation, "{code}");
-        }
-        for code in [
-            "InsufficientS3BucketPolicyException",
-            "InsufficientEncryptionPolicyException",
-            "InsufficientDeliveryPolicyException",
-            "NoSuchBucketException",
-            "NoSuchBucket",
-            "InvalidCloudWatchLogsLogGroupArnException",
-            "InvalidTargetBucketForLogging",
-        ] {
-            assert_eq!(
-                class(code, &s3()),
-                ErrorClass::ResourcePropagation,
-                "{code}"
-            );
-        }
-        for code in ROLE_PROPAGATION.iter().chain(RESOURCE_PROPAGATION) {
-            assert!(class(code, &s3()).is_retryable(), "{code}");
-        }
-        assert_eq!(
-            class("NotFoundException", &kms()),
-            ErrorClass::ResourcePropagation
-        );
-    }
-
-    #[test]
-    fn transient_codes_only_for_their_operations() {
-        assert_eq!(
-            class("RESOURCE_NOT_FOUND", &control_update()),
-            ErrorClass::StandardNotReady
-        );
-        assert_eq!(class("RESOURCE_NOT_FOUND", &s3()), ErrorClass::Permanent);
-        assert_eq!(class("OperationAborted", &s3()), ErrorClass::BucketConflict);
-        assert_eq!(class("OperationAborted", &kms()), ErrorClass::Permanent);
-        assert_eq!(
-            class("DependencyViolation", &delete_vpc()),
-            ErrorClass::VpcDependency
-        );
-        let subnet = Action::DeleteSubnet {
-            subnet_id: "subnet-1".into(),
-        };
-        assert_eq!(class("DependencyViolation", &subnet), ErrorClass::Permanent);
-    }
-
     #[test]
     fn every_retryable_class_has_a_budget() {
         let p = RetryPolicy::default();
-        for c in [
-            ErrorClass::Throttling,
-            ErrorClass::RolePropagation,
-            ErrorClass::ResourcePropagation,
-            ErrorClass::StandardNotReady,
-            ErrorClass::BucketConflict,
-            ErrorClass::VpcDependency,
-        ] {
+        for c in ErrorClass::retryable() {
             let b = p.budget(c).expect("retryable");
             assert!(b.max_attempts > 1, "{}", c.name());
         }
@@ -373,23 +144,6 @@ mod tests {
         assert_eq!(p.role_propagation.max_wait, Duration::from_secs(120));
         assert!(p.standard_not_ready.max_wait >= Duration::from_secs(180));
         assert!(p.vpc_dependency.max_attempts <= 5);
-    }
-
-    #[test]
-    fn other_codes_are_permanent() {
-        for code in [
-            "AccessDenied",
-            "AccessDeniedException",
-            "DependencyViolation",
-            "InvalidParameterValue",
-            "BucketAlreadyExists",
-            "ValidationException",
-        ] {
-            assert_eq!(class(code, &s3()), ErrorClass::Permanent, "{code}");
-        }
-        // Outside KMS a missing thing is missing.
-        assert_eq!(class("NotFoundException", &s3()), ErrorClass::Permanent);
-        assert!(!ErrorClass::Permanent.is_retryable());
     }
 
     #[test]
@@ -405,25 +159,5 @@ mod tests {
             let ceiling = (200u64 << i).min(20_000);
             assert!(w.as_millis() as u64 <= ceiling, "attempt {}: {w:?}", i + 1);
         }
-    }
-
-    /// A timeout is worth another attempt, except for `CreateKey`, which would make a
-    /// second key if the first attempt had been applied.
-    #[test]
-    fn a_timeout_is_retried_except_for_a_new_key() {
-        let timeout = AwsError::new("Timeout", "no answer in time");
-        let key = Action::CreateKey {
-            description: "d".into(),
-            policy: "{}".into(),
-            tags: Default::default(),
-        };
-        assert_eq!(classify(&timeout, &key), ErrorClass::Permanent);
-        let put = Action::PutBucketVersioning {
-            bucket: "b".into(),
-            status: secure_account_core::snapshot::VersioningStatus::Enabled,
-        };
-        assert_eq!(classify(&timeout, &put), ErrorClass::Throttling);
-        // Reads are retried by the SDK; the engine's read classification is unchanged.
-        assert_eq!(classify_read(&timeout), ErrorClass::Permanent);
     }
 }

@@ -1,6 +1,7 @@
 //! Engine tests against a fake port that records its calls, answers from a script and
 //! takes a fixed time per call on tokio's paused clock.
 
+use secure_account_core::aws::{ec2, kms, logs, securityhub};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
@@ -159,7 +160,7 @@ impl Port for FakePort {
             .and_then(VecDeque::pop_front);
         scripted.unwrap_or_else(|| {
             Ok(ActionOutput {
-                created_key_id: matches!(action, Action::CreateKey { .. })
+                created_key_id: matches!(action, Action::CreateKey(kms::CreateKey { .. }))
                     .then(|| format!("key-for-{action_id}")),
                 ..ActionOutput::default()
             })
@@ -195,10 +196,10 @@ fn act(id: &str, deps: &[&str]) -> PlannedAction {
     action_with(
         id,
         deps,
-        Action::CreateLogGroup {
+        Action::CreateLogGroup(logs::CreateLogGroup {
             log_group_name: id.into(),
             tags: Default::default(),
-        },
+        }),
     )
 }
 
@@ -362,9 +363,9 @@ async fn eventual_consistency_is_retried() {
     let plan = plan_of(vec![action_with(
         "us-east-1/rotate",
         &[],
-        Action::EnableKeyRotation {
+        Action::EnableKeyRotation(kms::EnableKeyRotation {
             key: KeyRef::Existing("k".into()),
-        },
+        }),
     )]);
     let port = FakePort::new().answers("us-east-1/rotate", vec![aws("NotFoundException")]);
     let report = run(&port, &plan, &ApplyOptions::default()).await;
@@ -505,19 +506,19 @@ async fn created_key_ids_reach_later_actions() {
         action_with(
             "us-east-1/create_key",
             &[],
-            Action::CreateKey {
+            Action::CreateKey(kms::CreateKey {
                 description: "trail".into(),
                 policy: "{}".into(),
                 tags: BTreeMap::new(),
-            },
+            }),
         ),
         action_with(
             "us-east-1/create_alias",
             &["us-east-1/create_key"],
-            Action::CreateAlias {
+            Action::CreateAlias(kms::CreateAlias {
                 alias_name: "alias/trail_encrypt_key".into(),
                 target_key: KeyRef::CreatedBy("us-east-1/create_key".into()),
-            },
+            }),
         ),
     ]);
     let port = FakePort::new();
@@ -836,22 +837,24 @@ fn a_later_round_drops_what_would_fail_again_and_its_dependents() {
         action_with(
             "us-east-1/batch_enable_standards",
             &[],
-            Action::BatchEnableStandards {
+            Action::BatchEnableStandards(securityhub::BatchEnableStandards {
                 standards_arn: "arn".into(),
-            },
+            }),
         ),
         action_with(
             "us-east-1/batch_update_standards_control_associations",
             &["us-east-1/batch_enable_standards"],
-            Action::BatchUpdateStandardsControlAssociations {
-                standards_arn: "arn".into(),
-                updates: vec![],
-            },
+            Action::BatchUpdateStandardsControlAssociations(
+                securityhub::BatchUpdateStandardsControlAssociations {
+                    standards_arn: "arn".into(),
+                    updates: vec![],
+                },
+            ),
         ),
         action_with(
             "us-east-1/enable_ebs_encryption_by_default",
             &[],
-            Action::EnableEbsEncryptionByDefault {},
+            Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
         ),
     ]);
     let failed = |id: &str, code: &str| ActionResult {

@@ -1,7 +1,7 @@
 //! Regional service controls: GuardDuty (GuardDuty.1, .5–.13), Inspector (.1–.4), Macie
 //! (.1, .2), Systems Manager (SSM.4, .6, .7), Athena (Athena.4) and KMS (KMS.3, .5).
 
-use crate::guardduty::CONTROL_FEATURES;
+use crate::aws::guardduty::CONTROL_FEATURES;
 use crate::snapshot::Detector;
 
 use super::{Check, Ctx};

@@ -1,7 +1,7 @@
 //! Account-wide settings: the IAM password policy, the account public access block and
 //! the security contact.
 
-use crate::action::Action;
+use crate::aws::{account, iam, s3control};
 use crate::baseline::Baseline;
 use crate::part::Part;
 use crate::plan::SkipReason;
@@ -25,8 +25,7 @@ impl<'a> Planner<'a> {
                         self.push(
                             GLOBAL,
                             None,
-                            Action::UpdateAccountPasswordPolicy(merged),
-                            &["IAM.7"],
+                            iam::UpdateAccountPasswordPolicy(merged),
                             vec![],
                         );
                     }
@@ -46,14 +45,13 @@ impl<'a> Planner<'a> {
                     self.push(
                         GLOBAL,
                         None,
-                        Action::PutAlternateContact {
+                        account::PutAlternateContact {
                             alternate_contact_type: "SECURITY".into(),
                             name: contact.name.clone(),
                             title: contact.title.clone(),
                             email_address: contact.email_address.clone(),
                             phone_number: contact.phone_number.clone(),
                         },
-                        &["Account.1"],
                         vec![],
                     );
                 }
@@ -122,10 +120,9 @@ impl<'a> Planner<'a> {
         self.push(
             GLOBAL,
             None,
-            Action::PutAccountPublicAccessBlock {
+            s3control::PutAccountPublicAccessBlock {
                 configuration: desired,
             },
-            &["S3.1"],
             vec![],
         );
     }

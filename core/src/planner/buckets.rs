@@ -1,11 +1,10 @@
 //! The log bucket and the access-log bucket: settings, policies, lifecycle and logging.
 
+use crate::aws::s3;
 use crate::part::Part;
 use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
-use crate::action::Action;
-use crate::effects;
 use crate::policy;
 use crate::snapshot::{Bucket, GLOBAL, PublicAccessBlock, Snapshot, VersioningStatus};
 
@@ -177,17 +176,16 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     region,
                     Some(name),
-                    Action::CreateBucket {
+                    s3::CreateBucket {
                         bucket: name.into(),
                         location_constraint: (region != "us-east-1").then(|| region.to_string()),
                         tags: [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into(),
                     },
-                    &[],
                     vec![],
                 ) {
                     deps.push(id);
                 }
-                effects::new_bucket(name, region)
+                s3::new_bucket(name, region)
             }
         };
         // A bucket the tool did not create that is public stays public: blocking public
@@ -211,11 +209,10 @@ impl<'a> Planner<'a> {
             self.push(
                 region,
                 Some(name),
-                Action::PutPublicAccessBlock {
+                s3::PutPublicAccessBlock {
                     bucket: name.into(),
                     configuration: desired_pab,
                 },
-                &["S3.8", "S3.2", "S3.3"],
                 deps.clone(),
             );
         }
@@ -223,11 +220,10 @@ impl<'a> Planner<'a> {
             self.push(
                 region,
                 Some(name),
-                Action::PutBucketOwnershipControls {
+                s3::PutBucketOwnershipControls {
                     bucket: name.into(),
                     object_ownership: "BucketOwnerEnforced".into(),
                 },
-                &["S3.12"],
                 deps.clone(),
             );
         }
@@ -235,12 +231,11 @@ impl<'a> Planner<'a> {
             self.push(
                 region,
                 Some(name),
-                Action::PutBucketEncryption {
+                s3::PutBucketEncryption {
                     bucket: name.into(),
                     sse_algorithm: "AES256".into(),
                     kms_master_key_id: None,
                 },
-                &[],
                 deps.clone(),
             );
         }
@@ -248,11 +243,10 @@ impl<'a> Planner<'a> {
             self.push(
                 region,
                 Some(name),
-                Action::PutBucketVersioning {
+                s3::PutBucketVersioning {
                     bucket: name.into(),
                     status: VersioningStatus::Enabled,
                 },
-                &[],
                 deps.clone(),
             );
         }
@@ -267,11 +261,10 @@ impl<'a> Planner<'a> {
             self.push(
                 region,
                 Some(name),
-                Action::PutBucketLifecycleConfiguration {
+                s3::PutBucketLifecycleConfiguration {
                     bucket: name.into(),
                     rules: [(ABORT_UPLOADS_RULE_ID.to_string(), rule.to_string())].into(),
                 },
-                &["S3.13"],
                 deps.clone(),
             );
         } else if current.lifecycle_rules.is_empty() {
@@ -286,11 +279,10 @@ impl<'a> Planner<'a> {
             self.push(
                 region,
                 Some(name),
-                Action::PutBucketLifecycleConfiguration {
+                s3::PutBucketLifecycleConfiguration {
                     bucket: name.into(),
                     rules: [(LIFECYCLE_RULE_ID.to_string(), policy::to_text(&rule))].into(),
                 },
-                &["S3.13"],
                 deps.clone(),
             );
         }
@@ -300,11 +292,10 @@ impl<'a> Planner<'a> {
                     self.push(
                         region,
                         Some(name),
-                        Action::PutBucketPolicy {
+                        s3::PutBucketPolicy {
                             bucket: name.into(),
                             policy: merged,
                         },
-                        &["S3.5"],
                         deps,
                     );
                 }
@@ -341,12 +332,11 @@ impl<'a> Planner<'a> {
         self.push(
             region,
             Some(name),
-            Action::PutBucketLogging {
+            s3::PutBucketLogging {
                 bucket: name.into(),
                 target_bucket: target.into(),
                 target_prefix: format!("{name}/"),
             },
-            &["S3.9"],
             deps,
         );
     }

@@ -1,7 +1,7 @@
 //! AWS Config: the service-linked role, the recorder and the delivery channel.
 
-use crate::action::Action;
-use crate::effects::service_linked_role_arn;
+use crate::aws::iam::service_linked_role_arn;
+use crate::aws::{config, iam};
 use crate::part::Part;
 use crate::plan::SkipReason;
 use crate::snapshot::{GLOBAL, Observed, RegionServices};
@@ -33,10 +33,9 @@ impl<'a> Planner<'a> {
                     let id = self.push(
                         GLOBAL,
                         Some("config.amazonaws.com"),
-                        Action::CreateServiceLinkedRole {
+                        iam::CreateServiceLinkedRole {
                             aws_service_name: "config.amazonaws.com".into(),
                         },
-                        &["Config.1"],
                         vec![],
                     );
                     Some((arn, id))
@@ -83,13 +82,12 @@ impl<'a> Planner<'a> {
             recorder_id = self.push(
                 r,
                 Some(&name),
-                Action::PutConfigurationRecorder {
+                config::PutConfigurationRecorder {
                     name: name.clone(),
                     role_arn,
                     all_supported: true,
                     include_global_resource_types: global,
                 },
-                &["Config.1"],
                 role_action.into_iter().collect(),
             );
         }
@@ -109,11 +107,10 @@ impl<'a> Planner<'a> {
             channel_id = self.push(
                 r,
                 Some(&self.b.names.delivery_channel.clone()),
-                Action::PutDeliveryChannel {
+                config::PutDeliveryChannel {
                     name: self.b.names.delivery_channel.clone(),
                     s3_bucket_name: bucket,
                 },
-                &["Config.1"],
                 deps,
             );
         }
@@ -122,8 +119,7 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 Some(&name),
-                Action::StartConfigurationRecorder { name: name.clone() },
-                &["Config.1"],
+                config::StartConfigurationRecorder { name: name.clone() },
                 deps,
             );
         }

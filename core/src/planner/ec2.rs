@@ -1,17 +1,11 @@
 //! EC2: EBS encryption and snapshot public access, default VPCs, VPC block public access.
 
-use crate::action::Action;
+use crate::aws::ec2;
 use crate::part::Part;
 use crate::plan::SkipReason;
 use crate::snapshot::{InternetGatewayBlockMode, RegionServices, Vpc};
 
 use super::Planner;
-
-/// Controls that deleting a default VPC makes pass (they evaluate the VPC's own resources).
-const DEFAULT_VPC_CONTROLS: &[&str] = &[
-    "EC2.2", "EC2.6", "EC2.10", "EC2.15", "EC2.16", "EC2.21", "EC2.55", "EC2.56", "EC2.57",
-    "EC2.58", "EC2.60",
-];
 
 impl<'a> Planner<'a> {
     // ---- EC2 ----
@@ -21,13 +15,7 @@ impl<'a> Planner<'a> {
             return;
         };
         if !ebs.encryption_by_default {
-            self.push(
-                r,
-                None,
-                Action::EnableEbsEncryptionByDefault {},
-                &["EC2.7"],
-                vec![],
-            );
+            self.push(r, None, ec2::EnableEbsEncryptionByDefault {}, vec![]);
         }
     }
 
@@ -43,10 +31,9 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 None,
-                Action::EnableSnapshotBlockPublicAccess {
+                ec2::EnableSnapshotBlockPublicAccess {
                     state: "block-all-sharing".into(),
                 },
-                &["EC2.182"],
                 vec![],
             );
         }
@@ -94,21 +81,19 @@ impl<'a> Planner<'a> {
                 if let Some(detach) = self.push(
                     r,
                     Some(igw),
-                    Action::DetachInternetGateway {
+                    ec2::DetachInternetGateway {
                         internet_gateway_id: igw.clone(),
                         vpc_id: vpc.vpc_id.clone(),
                     },
-                    &[],
                     vec![],
                 ) {
                     deps.push(detach.clone());
                     if let Some(del) = self.push(
                         r,
                         Some(igw),
-                        Action::DeleteInternetGateway {
+                        ec2::DeleteInternetGateway {
                             internet_gateway_id: igw.clone(),
                         },
-                        &[],
                         vec![detach],
                     ) {
                         deps.push(del);
@@ -119,10 +104,9 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     r,
                     Some(&subnet.subnet_id),
-                    Action::DeleteSubnet {
+                    ec2::DeleteSubnet {
                         subnet_id: subnet.subnet_id.clone(),
                     },
-                    &["EC2.15"],
                     vec![],
                 ) {
                     deps.push(id);
@@ -131,10 +115,9 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 Some(&vpc.vpc_id),
-                Action::DeleteVpc {
+                ec2::DeleteVpc {
                     vpc_id: vpc.vpc_id.clone(),
                 },
-                DEFAULT_VPC_CONTROLS,
                 deps,
             );
         }
@@ -149,10 +132,9 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 None,
-                Action::ModifyVpcBlockPublicAccessOptions {
+                ec2::ModifyVpcBlockPublicAccessOptions {
                     internet_gateway_block_mode: InternetGatewayBlockMode::BlockBidirectional,
                 },
-                &["EC2.172"],
                 vec![],
             );
         }

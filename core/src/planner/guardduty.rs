@@ -1,11 +1,10 @@
 //! GuardDuty: the detector, its publishing frequency and its features.
 
-use crate::action::{Action, DetectorFeature};
-use crate::guardduty;
+use crate::aws::guardduty::{self, DetectorFeature};
 use crate::part::Part;
 use crate::snapshot::RegionServices;
 
-use super::{GUARDDUTY_FREQUENCY, Planner, control_sort_key};
+use super::{GUARDDUTY_FREQUENCY, Planner};
 
 impl<'a> Planner<'a> {
     // ---- GuardDuty ----
@@ -20,26 +19,17 @@ impl<'a> Planner<'a> {
             .filter(|(_, controls)| controls.iter().any(|c| self.control_enabled(c, r)))
             .map(|(f, _)| *f)
             .collect();
-        let mut satisfies: Vec<&str> = vec!["GuardDuty.1"];
-        for (f, controls) in &table {
-            if wanted.contains(f) {
-                satisfies.extend(controls.iter().copied());
-            }
-        }
-        satisfies.sort_by_key(|c| control_sort_key(c));
-        satisfies.dedup();
         let features = detector_features(&wanted);
         match detector {
             None => {
                 self.push(
                     r,
                     None,
-                    Action::CreateDetector {
+                    guardduty::CreateDetector {
                         enable: true,
                         finding_publishing_frequency: GUARDDUTY_FREQUENCY.into(),
                         features,
                     },
-                    &satisfies,
                     vec![],
                 );
             }
@@ -49,13 +39,12 @@ impl<'a> Planner<'a> {
                     self.push(
                         r,
                         None,
-                        Action::UpdateDetector {
+                        guardduty::UpdateDetector {
                             detector_id: d.detector_id.clone(),
                             enable: true,
                             finding_publishing_frequency: GUARDDUTY_FREQUENCY.into(),
                             features,
                         },
-                        &satisfies,
                         vec![],
                     );
                 }

@@ -219,15 +219,20 @@ impl<'a> Planner<'a> {
 
     // ---- bookkeeping ----
 
+    /// Plans `op` in `region` (`"global"` for account-wide), with the id
+    /// `<region>/<action>[/<resource>]`, after `depends_on` (those the plan holds). The
+    /// controls it serves are the action's own ([`Action::satisfies`]); an action all of
+    /// whose controls the baseline disables is skipped instead.
     fn push(
         &mut self,
         region: &str,
         resource: Option<&str>,
-        op: Action,
-        satisfies: &[&str],
+        op: impl Into<Action>,
         depends_on: Vec<String>,
     ) -> Option<String> {
+        let op: Action = op.into();
         let name = op.name();
+        let satisfies = op.satisfies();
         let id = match resource {
             Some(r) => format!("{region}/{name}/{r}"),
             None => format!("{region}/{name}"),

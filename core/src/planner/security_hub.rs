@@ -1,9 +1,10 @@
 //! Security Hub: the hub, its configuration, the FSBP standard, control associations and
 //! the finding aggregator.
 
+use crate::aws::securityhub;
 use std::collections::BTreeMap;
 
-use crate::action::{Action, ControlAssociationUpdate};
+use crate::aws::securityhub::ControlAssociationUpdate;
 use crate::catalog::{ControlStatus, fsbp_standards_arn};
 use crate::part::Part;
 use crate::plan::SkipReason;
@@ -31,11 +32,10 @@ impl<'a> Planner<'a> {
                 enable_id = self.push(
                     r,
                     None,
-                    Action::EnableSecurityHub {
+                    securityhub::EnableSecurityHub {
                         enable_default_standards: false,
                         control_finding_generator: SECURITY_CONTROL.into(),
                     },
-                    &[],
                     vec![],
                 );
                 (true, SECURITY_CONTROL, false, &empty)
@@ -51,11 +51,10 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 None,
-                Action::UpdateSecurityHubConfiguration {
+                securityhub::UpdateSecurityHubConfiguration {
                     auto_enable_controls: false,
                     control_finding_generator: SECURITY_CONTROL.into(),
                 },
-                &[],
                 enable_id.iter().cloned().collect(),
             );
         }
@@ -91,10 +90,9 @@ impl<'a> Planner<'a> {
             standard_id = self.push(
                 r,
                 None,
-                Action::BatchEnableStandards {
+                securityhub::BatchEnableStandards {
                     standards_arn: standard.clone(),
                 },
-                &[],
                 deps,
             );
         }
@@ -142,11 +140,10 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 None,
-                Action::BatchUpdateStandardsControlAssociations {
+                securityhub::BatchUpdateStandardsControlAssociations {
                     standards_arn: standard,
                     updates,
                 },
-                &[],
                 standard_id.iter().cloned().collect(),
             );
         }
@@ -157,10 +154,9 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 None,
-                Action::CreateFindingAggregator {
+                securityhub::CreateFindingAggregator {
                     region_linking_mode: "ALL_REGIONS".into(),
                 },
-                &[],
                 enable_id.iter().cloned().collect(),
             );
         }

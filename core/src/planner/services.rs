@@ -1,19 +1,11 @@
 //! Regional services: IAM Access Analyzer, Athena, Systems Manager, Inspector, Macie.
 
-use crate::action::Action;
-use crate::effects::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING};
+use crate::aws::ssm::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING};
+use crate::aws::{accessanalyzer, athena, inspector, macie, ssm};
 use crate::part::Part;
 use crate::snapshot::{ArchiveFilter, Criterion, RegionServices};
 
 use super::{GUARDDUTY_FREQUENCY, Planner};
-
-/// Inspector resource types and the controls that need them.
-const INSPECTOR_TYPES: &[(&str, &str)] = &[
-    ("EC2", "Inspector.1"),
-    ("ECR", "Inspector.2"),
-    ("LAMBDA_CODE", "Inspector.3"),
-    ("LAMBDA", "Inspector.4"),
-];
 
 impl<'a> Planner<'a> {
     // ---- IAM Access Analyzer ----
@@ -35,11 +27,10 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     r,
                     None,
-                    Action::CreateAnalyzer {
+                    accessanalyzer::CreateAnalyzer {
                         analyzer_name: wanted.clone(),
                         r#type: "ACCOUNT".into(),
                     },
-                    &[],
                     vec![],
                 ) {
                     deps.push(id);
@@ -62,12 +53,11 @@ impl<'a> Planner<'a> {
                 self.push(
                     r,
                     None,
-                    Action::CreateArchiveRule {
+                    accessanalyzer::CreateArchiveRule {
                         analyzer_name: name,
                         rule_name: rule,
                         filter,
                     },
-                    &[],
                     deps,
                 );
             }
@@ -75,12 +65,11 @@ impl<'a> Planner<'a> {
                 self.push(
                     r,
                     None,
-                    Action::UpdateArchiveRule {
+                    accessanalyzer::UpdateArchiveRule {
                         analyzer_name: name,
                         rule_name: rule,
                         filter,
                     },
-                    &[],
                     deps,
                 );
             }
@@ -107,12 +96,11 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 Some("primary"),
-                Action::UpdateWorkGroup {
+                athena::UpdateWorkGroup {
                     work_group: "primary".into(),
                     publish_cloud_watch_metrics_enabled: true,
                     encryption_option: encryption,
                 },
-                &["Athena.4"],
                 vec![],
             );
         }
@@ -126,11 +114,10 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 Some("public-sharing-permission"),
-                Action::UpdateServiceSetting {
+                ssm::UpdateServiceSetting {
                     setting_id: SSM_PUBLIC_SHARING.into(),
                     setting_value: "Disable".into(),
                 },
-                &["SSM.7"],
                 vec![],
             );
         }
@@ -138,11 +125,10 @@ impl<'a> Planner<'a> {
             self.push(
                 r,
                 Some("customer-script-log-destination"),
-                Action::UpdateServiceSetting {
+                ssm::UpdateServiceSetting {
                     setting_id: SSM_AUTOMATION_LOG.into(),
                     setting_value: "CloudWatch".into(),
                 },
-                &["SSM.6"],
                 vec![],
             );
         }
@@ -154,20 +140,18 @@ impl<'a> Planner<'a> {
         };
         // A type still `ENABLING` is enabled again: `Enable` is idempotent, and the apply
         // then waits until it is `ENABLED`.
-        let missing: Vec<(&str, &str)> = INSPECTOR_TYPES
+        let missing: Vec<(&str, &str)> = inspector::RESOURCE_TYPES
             .iter()
             .filter(|(t, c)| !i.scans(t) && self.control_enabled(c, r))
             .copied()
             .collect();
         if !missing.is_empty() {
-            let controls: Vec<&str> = missing.iter().map(|(_, c)| *c).collect();
             self.push(
                 r,
                 None,
-                Action::EnableInspector {
+                inspector::EnableInspector {
                     resource_types: missing.iter().map(|(t, _)| t.to_string()).collect(),
                 },
-                &controls,
                 vec![],
             );
         }
@@ -182,10 +166,9 @@ impl<'a> Planner<'a> {
             if let Some(id) = self.push(
                 r,
                 None,
-                Action::EnableMacie {
+                macie::EnableMacie {
                     finding_publishing_frequency: GUARDDUTY_FREQUENCY.into(),
                 },
-                &["Macie.1"],
                 vec![],
             ) {
                 deps.push(id);
@@ -199,10 +182,9 @@ impl<'a> Planner<'a> {
                 .push(
                     r,
                     None,
-                    Action::UpdateAutomatedDiscoveryConfiguration {
+                    macie::UpdateAutomatedDiscoveryConfiguration {
                         status: "ENABLED".into(),
                     },
-                    &["Macie.2"],
                     deps.clone(),
                 )
                 .is_some();
@@ -230,10 +212,9 @@ impl<'a> Planner<'a> {
                 self.push(
                     r,
                     None,
-                    Action::UpdateClassificationScope {
+                    macie::UpdateClassificationScope {
                         exclude_bucket_names: exclude,
                     },
-                    &[],
                     deps,
                 );
             }

@@ -1,6 +1,7 @@
 //! Unit tests of the planner.
 
 use super::*;
+use crate::aws::{inspector, securityhub};
 use crate::snapshot::{Bucket, ControlAssociation, InternetGatewayBlockMode, PasswordPolicy};
 
 fn baselined() -> Snapshot {
@@ -39,7 +40,10 @@ fn live_controls_outside_the_catalog_are_disabled_as_not_yet_reviewed() {
     );
     let p = plan(&s, &Baseline::fsbp());
     assert_eq!(p.actions.len(), 1, "{:?}", p.actions);
-    let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &p.actions[0].op else {
+    let Action::BatchUpdateStandardsControlAssociations(
+        securityhub::BatchUpdateStandardsControlAssociations { updates, .. },
+    ) = &p.actions[0].op
+    else {
         panic!("{:?}", p.actions[0]);
     };
     assert_eq!(updates.len(), 1);
@@ -70,7 +74,10 @@ fn controls_disabled_outside_the_baseline_are_enabled_again() {
         .unwrap();
     hub.fsbp_controls.get_mut("S3.5").unwrap().enabled = false;
     let p = plan(&s, &Baseline::fsbp());
-    let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &p.actions[0].op else {
+    let Action::BatchUpdateStandardsControlAssociations(
+        securityhub::BatchUpdateStandardsControlAssociations { updates, .. },
+    ) = &p.actions[0].op
+    else {
         panic!("{:?}", p.actions);
     };
     assert_eq!(updates[0].security_control_id, "S3.5");
@@ -188,7 +195,10 @@ fn a_declined_paid_feature_disables_only_its_controls() {
             .count();
         let mut regions = 0;
         for a in &p.actions {
-            if let Action::BatchUpdateStandardsControlAssociations { updates, .. } = &a.op {
+            if let Action::BatchUpdateStandardsControlAssociations(
+                securityhub::BatchUpdateStandardsControlAssociations { updates, .. },
+            ) = &a.op
+            {
                 regions += 1;
                 let mut ids: Vec<&str> = updates
                     .iter()
@@ -249,7 +259,9 @@ fn controls_are_planned_only_where_their_region_offers_them() {
     let catalog = Catalog::builtin();
     for a in &p.actions {
         match &a.op {
-            Action::BatchUpdateStandardsControlAssociations { updates, .. } => {
+            Action::BatchUpdateStandardsControlAssociations(
+                securityhub::BatchUpdateStandardsControlAssociations { updates, .. },
+            ) => {
                 for u in updates {
                     let c = catalog.get(&u.security_control_id).unwrap();
                     assert!(
@@ -265,7 +277,7 @@ fn controls_are_planned_only_where_their_region_offers_them() {
                     );
                 }
             }
-            Action::EnableInspector { resource_types } => {
+            Action::EnableInspector(inspector::EnableInspector { resource_types }) => {
                 let offered = catalog
                     .get("Inspector.3")
                     .unwrap()
@@ -355,9 +367,9 @@ fn an_inspector_type_still_enabling_is_enabled_again() {
         ops,
         [(
             region,
-            &Action::EnableInspector {
+            &Action::EnableInspector(inspector::EnableInspector {
                 resource_types: vec!["ECR".into()]
-            }
+            })
         )]
     );
 }

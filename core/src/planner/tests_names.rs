@@ -2,6 +2,7 @@
 //! statement under the tool's Sid kept.
 
 use super::*;
+use crate::aws::{cloudtrail, config, iam, logs, s3};
 use crate::snapshot::{Bucket, IamRole, LogGroup, Trail};
 
 const ACCOUNT: &str = "123456789012";
@@ -45,9 +46,10 @@ fn name_taken<'p>(p: &'p Plan, what: &str) -> Option<&'p Skipped> {
 
 fn lifecycle_expires(a: &PlannedAction) -> bool {
     match &a.op {
-        Action::PutBucketLifecycleConfiguration { rules, .. } => {
-            rules.values().any(|r| r.contains("Expiration"))
-        }
+        Action::PutBucketLifecycleConfiguration(s3::PutBucketLifecycleConfiguration {
+            rules,
+            ..
+        }) => rules.values().any(|r| r.contains("Expiration")),
         _ => false,
     }
 }
@@ -74,7 +76,8 @@ fn a_customer_bucket_named_like_the_log_bucket_is_not_touched() {
             name == ACCESS
                 || p.actions.iter().all(|a| !matches!(
                     a.op,
-                    Action::CreateTrail { .. } | Action::PutDeliveryChannel { .. }
+                    Action::CreateTrail(cloudtrail::CreateTrail { .. })
+                        | Action::PutDeliveryChannel(config::PutDeliveryChannel { .. })
                 )),
             "{name}"
         );
@@ -104,7 +107,7 @@ fn names_pointing_at_a_customer_bucket_leave_it_alone() {
 #[test]
 fn the_tools_own_bucket_is_adopted() {
     let mut s = fresh();
-    let mut own = effects::new_bucket(LOG, "us-east-1");
+    let mut own = s3::new_bucket(LOG, "us-east-1");
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     s.global.buckets.known_mut().unwrap().push(own);
     let p = plan(&s, &Baseline::fsbp());
@@ -114,7 +117,7 @@ fn the_tools_own_bucket_is_adopted() {
     assert!(
         p.actions
             .iter()
-            .any(|a| matches!(a.op, Action::CreateTrail { .. }))
+            .any(|a| matches!(a.op, Action::CreateTrail(cloudtrail::CreateTrail { .. })))
     );
 }
 
@@ -147,7 +150,7 @@ fn a_customer_bucket_serving_the_trail_gains_no_expiration_and_stays_public() {
     assert!(
         on_log.iter().any(|a| matches!(
             &a.op,
-            Action::PutBucketLifecycleConfiguration { rules, .. }
+            Action::PutBucketLifecycleConfiguration(s3::PutBucketLifecycleConfiguration { rules, .. })
                 if rules.values().any(|r| r.contains("AbortIncompleteMultipartUpload"))
         )),
         "S3.13 through a rule that deletes no data: {on_log:#?}"
@@ -155,7 +158,8 @@ fn a_customer_bucket_serving_the_trail_gains_no_expiration_and_stays_public() {
     assert!(
         !on_log.iter().any(|a| matches!(
             a.op,
-            Action::PutPublicAccessBlock { .. } | Action::PutBucketOwnershipControls { .. }
+            Action::PutPublicAccessBlock(s3::PutPublicAccessBlock { .. })
+                | Action::PutBucketOwnershipControls(s3::PutBucketOwnershipControls { .. })
         )),
         "{on_log:#?}"
     );
@@ -171,7 +175,7 @@ fn customer_role(trust_service: &str) -> IamRole {
         name: ROLE.into(),
         path: "/".into(),
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}"),
-        trusted_services: effects::trusted_services(&doc),
+        trusted_services: iam::trusted_services(&doc),
         inline_policies: Default::default(),
         assume_role_policy_document: doc,
         tags: Default::default(),
@@ -187,10 +191,10 @@ fn a_customer_role_under_the_tools_name_is_not_adopted() {
     for a in &p.actions {
         let params = serde_json::to_value(&a.op).unwrap()["params"].clone();
         assert_ne!(params["role_name"].as_str(), Some(ROLE), "{a:?}");
-        if let Action::CreateTrail {
+        if let Action::CreateTrail(cloudtrail::CreateTrail {
             cloud_watch_logs_role_arn,
             ..
-        } = &a.op
+        }) = &a.op
         {
             assert_eq!(
                 *cloud_watch_logs_role_arn, None,
@@ -211,12 +215,17 @@ fn the_tools_own_role_with_a_wrong_trust_is_converged() {
     let update = p
         .actions
         .iter()
-        .find(|a| matches!(a.op, Action::UpdateAssumeRolePolicy { .. }))
+        .find(|a| {
+            matches!(
+                a.op,
+                Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy { .. })
+            )
+        })
         .unwrap_or_else(|| panic!("{:#?}", p.actions));
     let trail = p
         .actions
         .iter()
-        .find(|a| matches!(a.op, Action::CreateTrail { .. }))
+        .find(|a| matches!(a.op, Action::CreateTrail(cloudtrail::CreateTrail { .. })))
         .unwrap();
     assert!(trail.depends_on.contains(&update.id), "{trail:?}");
     let predicted = effects::predict(&s, &p.actions);
@@ -227,7 +236,10 @@ fn the_tools_own_role_with_a_wrong_trust_is_converged() {
         !plan(&predicted, &Baseline::fsbp())
             .actions
             .iter()
-            .any(|a| matches!(a.op, Action::UpdateAssumeRolePolicy { .. }))
+            .any(|a| matches!(
+                a.op,
+                Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy { .. })
+            ))
     );
 }
 
@@ -240,9 +252,9 @@ fn what_the_tool_creates_is_tagged() {
     let mut seen = 0;
     for a in &p.actions {
         match &a.op {
-            Action::CreateBucket { tags, .. }
-            | Action::CreateRole { tags, .. }
-            | Action::CreateLogGroup { tags, .. } => {
+            Action::CreateBucket(s3::CreateBucket { tags, .. })
+            | Action::CreateRole(iam::CreateRole { tags, .. })
+            | Action::CreateLogGroup(logs::CreateLogGroup { tags, .. }) => {
                 assert!(tagged(tags), "{a:?}");
                 seen += 1;
             }
@@ -265,7 +277,7 @@ fn a_customer_log_group_under_the_tools_name_keeps_its_retention() {
     assert!(
         !p.actions.iter().any(|a| matches!(
             &a.op,
-            Action::PutRetentionPolicy { log_group_name, .. } if log_group_name == GROUP
+            Action::PutRetentionPolicy(logs::PutRetentionPolicy { log_group_name, .. }) if log_group_name == GROUP
         )),
         "a retention on their group would delete their events"
     );
@@ -278,7 +290,7 @@ fn trail_and_config_delivery_wait_for_the_log_buckets_block_and_policy() {
     // The tool's bucket, left without its block and policy (a crash after create_bucket
     // on an account where new buckets are not private by default).
     let mut s = fresh();
-    let mut own = effects::new_bucket(LOG, "us-east-1");
+    let mut own = s3::new_bucket(LOG, "us-east-1");
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     own.public_access_block = None;
     s.global.buckets.known_mut().unwrap().push(own);
@@ -290,7 +302,8 @@ fn trail_and_config_delivery_wait_for_the_log_buckets_block_and_policy() {
     for a in &p.actions {
         if matches!(
             a.op,
-            Action::CreateTrail { .. } | Action::PutDeliveryChannel { .. }
+            Action::CreateTrail(cloudtrail::CreateTrail { .. })
+                | Action::PutDeliveryChannel(config::PutDeliveryChannel { .. })
         ) {
             assert!(a.depends_on.contains(&block), "{a:?}");
             assert!(a.depends_on.contains(&policy), "{a:?}");
@@ -305,7 +318,7 @@ fn trail_and_config_delivery_wait_for_the_log_buckets_block_and_policy() {
 #[test]
 fn the_dependency_on_the_log_bucket_follows_its_region() {
     let mut s = fresh();
-    let mut own = effects::new_bucket(LOG, "eu-west-1");
+    let mut own = s3::new_bucket(LOG, "eu-west-1");
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     own.public_access_block = None;
     s.global.buckets.known_mut().unwrap().push(own);
@@ -315,7 +328,7 @@ fn the_dependency_on_the_log_bucket_follows_its_region() {
     let trail = p
         .actions
         .iter()
-        .find(|a| matches!(a.op, Action::CreateTrail { .. }))
+        .find(|a| matches!(a.op, Action::CreateTrail(cloudtrail::CreateTrail { .. })))
         .unwrap();
     assert!(trail.depends_on.contains(&block), "{trail:?}");
     assert!(trail.depends_on.contains(&policy), "{trail:?}");

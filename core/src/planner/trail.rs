@@ -1,10 +1,11 @@
 //! CloudTrail: the trail, its KMS key, its log group and delivery role.
 
+use crate::aws::{cloudtrail, iam, kms, logs};
 use crate::part::Part;
 use crate::plan::SkipReason;
 use serde_json::{Value, json};
 
-use crate::action::{Action, KeyRef};
+use crate::action::KeyRef;
 use crate::policy;
 use crate::snapshot::{GLOBAL, KeyState, KmsKey, Observed, Snapshot, Trail};
 
@@ -117,7 +118,7 @@ impl<'a> Planner<'a> {
                 self.push(
                     &region,
                     Some(&target.name),
-                    Action::CreateTrail {
+                    cloudtrail::CreateTrail {
                         name: target.name.clone(),
                         s3_bucket_name: log_bucket,
                         is_multi_region_trail: true,
@@ -127,12 +128,6 @@ impl<'a> Planner<'a> {
                         cloud_watch_logs_log_group_arn: lg_arn,
                         cloud_watch_logs_role_arn: role_arn,
                     },
-                    &[
-                        "CloudTrail.1",
-                        "CloudTrail.2",
-                        "CloudTrail.4",
-                        "CloudTrail.5",
-                    ],
                     deps,
                 )
             }
@@ -148,7 +143,7 @@ impl<'a> Planner<'a> {
                     self.push(
                         &region,
                         Some(&t.name),
-                        Action::UpdateTrail {
+                        cloudtrail::UpdateTrail {
                             name: t.name.clone(),
                             // The customer's bucket is kept: their log pipeline reads it.
                             s3_bucket_name: t.s3_bucket_name.clone(),
@@ -160,12 +155,6 @@ impl<'a> Planner<'a> {
                             cloud_watch_logs_log_group_arn: if needs_logs { lg_arn } else { None },
                             cloud_watch_logs_role_arn: if needs_logs { role_arn } else { None },
                         },
-                        &[
-                            "CloudTrail.1",
-                            "CloudTrail.2",
-                            "CloudTrail.4",
-                            "CloudTrail.5",
-                        ],
                         deps,
                     )
                 } else {
@@ -192,12 +181,11 @@ impl<'a> Planner<'a> {
                 self.push(
                     &region,
                     Some(&t.name),
-                    Action::PutEventSelectors {
+                    cloudtrail::PutEventSelectors {
                         trail_name: t.name.clone(),
                         read_write_type: "All".into(),
                         include_management_events: true,
                     },
-                    &["CloudTrail.1"],
                     trail_id.iter().cloned().collect(),
                 );
             }
@@ -206,10 +194,9 @@ impl<'a> Planner<'a> {
             self.push(
                 &region,
                 Some(&target.name),
-                Action::StartLogging {
+                cloudtrail::StartLogging {
                     name: target.name.clone(),
                 },
-                &["CloudTrail.1"],
                 trail_id.iter().cloned().collect(),
             );
         }
@@ -316,11 +303,10 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     &region,
                     Some(&alias),
-                    Action::CreateAlias {
+                    kms::CreateAlias {
                         alias_name: alias.clone(),
                         target_key: key_ref.clone(),
                     },
-                    &[],
                     vec![],
                 ) {
                     deps.push(id);
@@ -334,13 +320,12 @@ impl<'a> Planner<'a> {
                 let create = self.push(
                     &region,
                     Some(&alias),
-                    Action::CreateKey {
+                    kms::CreateKey {
                         description: "CloudTrail log encryption (secure-account)".into(),
                         policy,
                         tags: [(KEY_PURPOSE_TAG.0.to_string(), KEY_PURPOSE_TAG.1.to_string())]
                             .into(),
                     },
-                    &["CloudTrail.2"],
                     vec![],
                 )?;
                 key_ref = KeyRef::CreatedBy(create.clone());
@@ -348,11 +333,10 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     &region,
                     Some(&alias),
-                    Action::CreateAlias {
+                    kms::CreateAlias {
                         alias_name: alias.clone(),
                         target_key: key_ref.clone(),
                     },
-                    &[],
                     vec![create.clone()],
                 ) {
                     deps.push(id);
@@ -360,10 +344,9 @@ impl<'a> Planner<'a> {
                 self.push(
                     &region,
                     Some(&alias),
-                    Action::EnableKeyRotation {
+                    kms::EnableKeyRotation {
                         key: key_ref.clone(),
                     },
-                    &[],
                     vec![create],
                 );
             }
@@ -386,11 +369,10 @@ impl<'a> Planner<'a> {
                     if let Some(id) = self.push(
                         region,
                         Some(&alias),
-                        Action::PutKeyPolicy {
+                        kms::PutKeyPolicy {
                             key: key_ref.clone(),
                             policy: merged,
                         },
-                        &[],
                         vec![],
                     ) {
                         deps.push(id);
@@ -411,10 +393,9 @@ impl<'a> Planner<'a> {
             self.push(
                 region,
                 Some(&alias),
-                Action::EnableKeyRotation {
+                kms::EnableKeyRotation {
                     key: key_ref.clone(),
                 },
-                &[],
                 vec![],
             );
         }
@@ -489,22 +470,20 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     &region,
                     Some(&name),
-                    Action::CreateLogGroup {
+                    logs::CreateLogGroup {
                         log_group_name: name.clone(),
                         tags: managed_tags(),
                     },
-                    &["CloudTrail.5"],
                     vec![],
                 ) {
                     deps.push(id.clone());
                     self.push(
                         &region,
                         Some(&name),
-                        Action::PutRetentionPolicy {
+                        logs::PutRetentionPolicy {
                             log_group_name: name.clone(),
                             retention_in_days: self.b.log_retention_days,
                         },
-                        &[],
                         vec![id],
                     );
                 }
@@ -513,11 +492,10 @@ impl<'a> Planner<'a> {
                 self.push(
                     &region,
                     Some(&name),
-                    Action::PutRetentionPolicy {
+                    logs::PutRetentionPolicy {
                         log_group_name: name.clone(),
                         retention_in_days: self.b.log_retention_days,
                     },
-                    &[],
                     vec![],
                 );
             }
@@ -551,12 +529,11 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     GLOBAL,
                     Some(&role),
-                    Action::CreateRole {
+                    iam::CreateRole {
                         role_name: role.clone(),
                         assume_role_policy_document: policy::to_text(&trust),
                         tags: managed_tags(),
                     },
-                    &["CloudTrail.5"],
                     vec![],
                 ) {
                     role_deps.push(id.clone());
@@ -569,11 +546,10 @@ impl<'a> Planner<'a> {
                 if let Some(id) = self.push(
                     GLOBAL,
                     Some(&role),
-                    Action::UpdateAssumeRolePolicy {
+                    iam::UpdateAssumeRolePolicy {
                         role_name: role.clone(),
                         policy_document: policy::to_text(&trust),
                     },
-                    &["CloudTrail.5"],
                     vec![],
                 ) {
                     deps.push(id);
@@ -585,12 +561,11 @@ impl<'a> Planner<'a> {
             && let Some(id) = self.push(
                 GLOBAL,
                 Some(&role),
-                Action::PutRolePolicy {
+                iam::PutRolePolicy {
                     role_name: role.clone(),
                     policy_name: TRAIL_LOGS_POLICY.into(),
                     policy_document: policy_doc,
                 },
-                &["CloudTrail.5"],
                 role_deps,
             )
         {

@@ -2,6 +2,7 @@
 //! ready with backoff; AWS's own failure ends the wait with its code; a permanent read error
 //! ends it at once; the progress display hears each wait start, poll and end.
 
+use secure_account_core::aws::{inspector, securityhub};
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::snapshot::{
     Inspector, InspectorResourceState, InspectorStatus, SecurityHub,
@@ -15,9 +16,9 @@ fn enable_inspector(types: &[&str]) -> PlannedAction {
     action_with(
         "us-east-1/enable_inspector",
         &[],
-        Action::EnableInspector {
+        Action::EnableInspector(inspector::EnableInspector {
             resource_types: types.iter().map(|t| t.to_string()).collect(),
-        },
+        }),
     )
 }
 
@@ -25,9 +26,9 @@ fn subscribe() -> PlannedAction {
     action_with(
         "us-east-1/batch_enable_standards",
         &[],
-        Action::BatchEnableStandards {
+        Action::BatchEnableStandards(securityhub::BatchEnableStandards {
             standards_arn: fsbp_standards_arn(REGION),
-        },
+        }),
     )
 }
 
@@ -335,10 +336,12 @@ async fn the_standard_wait_is_told_to_the_progress_display() {
     let update = action_with(
         "us-east-1/batch_update_standards_control_associations",
         &["us-east-1/batch_enable_standards"],
-        Action::BatchUpdateStandardsControlAssociations {
-            standards_arn: arn,
-            updates: vec![],
-        },
+        Action::BatchUpdateStandardsControlAssociations(
+            securityhub::BatchUpdateStandardsControlAssociations {
+                standards_arn: arn,
+                updates: vec![],
+            },
+        ),
     );
     let (report, events) = run_with_events(&port, &plan_of(vec![subscribe(), update])).await;
     assert!(report.succeeded());

@@ -1,6 +1,7 @@
 //! Tests of the action table.
 
 use super::*;
+use crate::aws::{ec2, macie, s3, s3control, securityhub};
 
 #[test]
 fn every_kind_has_a_row_and_its_name_round_trips() {
@@ -20,7 +21,7 @@ fn every_kind_has_a_row_and_its_name_round_trips() {
     }
     assert_eq!(names.len(), 51);
     let destructive: Vec<_> = ActionKind::all()
-        .filter(|k| k.facts().destructive)
+        .filter(|k| k.facts().destructive())
         .map(ActionKind::name)
         .collect();
     assert_eq!(
@@ -79,22 +80,26 @@ fn a_saved_destructive_flag_is_recomputed_from_the_action() {
 #[test]
 fn name_is_the_json_action_tag() {
     let actions = [
-        Action::EnableEbsEncryptionByDefault {},
-        Action::CreateBucket {
+        Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
+        Action::CreateBucket(s3::CreateBucket {
             bucket: "b".into(),
             location_constraint: None,
             tags: Default::default(),
-        },
-        Action::PutAccountPublicAccessBlock {
-            configuration: PublicAccessBlock::ALL,
-        },
-        Action::UpdateAutomatedDiscoveryConfiguration {
-            status: "ENABLED".into(),
-        },
-        Action::BatchUpdateStandardsControlAssociations {
-            standards_arn: "arn".into(),
-            updates: vec![],
-        },
+        }),
+        Action::PutAccountPublicAccessBlock(s3control::PutAccountPublicAccessBlock {
+            configuration: crate::snapshot::PublicAccessBlock::ALL,
+        }),
+        Action::UpdateAutomatedDiscoveryConfiguration(
+            macie::UpdateAutomatedDiscoveryConfiguration {
+                status: "ENABLED".into(),
+            },
+        ),
+        Action::BatchUpdateStandardsControlAssociations(
+            securityhub::BatchUpdateStandardsControlAssociations {
+                standards_arn: "arn".into(),
+                updates: vec![],
+            },
+        ),
     ];
     for a in actions {
         let json = serde_json::to_value(&a).unwrap();

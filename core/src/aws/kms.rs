@@ -1,0 +1,222 @@
+//! KMS: the region's customer managed keys; reading them; the trail's key (created,
+//! aliased, its policy converged, rotation on).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::{ActionFacts, Change, Operation};
+use crate::effects::{Effect, known};
+use crate::part::{Part, PartFacts, Reach};
+use crate::retry::ErrorClass;
+use crate::snapshot::AwsError;
+
+// ---- state ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KmsKey {
+    pub key_id: String,
+    pub arn: String,
+    pub aliases: Vec<String>,
+    pub key_state: KeyState,
+    pub rotation_enabled: bool,
+    /// The key policy (JSON text).
+    pub policy: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A KMS key's state (`kms:DescribeKey` `KeyMetadata.KeyState`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+pub enum KeyState {
+    Creating,
+    #[default]
+    Enabled,
+    Disabled,
+    PendingDeletion,
+    PendingImport,
+    PendingReplicaDeletion,
+    Unavailable,
+    Updating,
+}
+
+impl KeyState {
+    /// AWS's spelling (`PendingDeletion`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Scheduled for deletion (KMS.3 fails).
+    pub fn pending_deletion(self) -> bool {
+        match self {
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => true,
+            KeyState::Creating
+            | KeyState::Enabled
+            | KeyState::Disabled
+            | KeyState::PendingImport
+            | KeyState::Unavailable
+            | KeyState::Updating => false,
+        }
+    }
+}
+
+impl std::fmt::Display for KeyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A reference to a KMS key: one that exists, or one that an earlier action of the plan
+/// creates (its id is only known once that action ran).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyRef {
+    /// An existing key, by key id.
+    Existing(String),
+    /// The key created by the plan's action with this id.
+    CreatedBy(String),
+}
+
+// ---- reads ----
+
+/// `kms_keys`: the customer managed keys with aliases, state, rotation, policy and tags.
+pub const READ_KEYS: PartFacts = PartFacts {
+    reach: Reach::Regional,
+    service: "kms",
+    iam_actions: &[
+        "kms:ListKeys",
+        "kms:ListAliases",
+        "kms:DescribeKey",
+        "kms:GetKeyRotationStatus",
+        "kms:GetKeyPolicy",
+        "kms:ListResourceTags",
+    ],
+};
+
+// ---- actions ----
+
+/// What every key operation shares: a key created a moment ago answers
+/// `NotFoundException` until it is visible (eventual consistency; elsewhere that code means
+/// the thing really is absent).
+const KMS: ActionFacts = ActionFacts {
+    service: "kms",
+    reads: &[Part::KmsKeys, Part::Trails],
+    transient: &[("NotFoundException", ErrorClass::ResourcePropagation)],
+    ..ActionFacts::DEFAULT
+};
+
+/// `kms:CreateKey`: a symmetric customer managed key with its policy and tags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateKey {
+    pub description: String,
+    pub policy: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Operation for CreateKey {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["kms:CreateKey", "kms:TagResource"],
+        change: Change::Create,
+        controls: &["CloudTrail.2"],
+        // `CreateKey` takes no idempotency token: a timed-out call sent again could make a
+        // second key, so its timeout is final.
+        resend_after_timeout: false,
+        ..KMS
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let key_id = e.next_id("key");
+        let arn = format!("arn:aws:kms:{}:{}:key/{key_id}", e.region(), e.account_id());
+        let keys = known(&mut e.regional()?.kms_keys, "KMS keys")?;
+        keys.push(KmsKey {
+            arn,
+            key_id: key_id.clone(),
+            aliases: vec![],
+            key_state: KeyState::Enabled,
+            rotation_enabled: false,
+            policy: self.policy.clone(),
+            tags: self.tags.clone(),
+        });
+        e.created_key(key_id);
+        Ok(())
+    }
+}
+
+/// `kms:CreateAlias`. Precondition: the alias is free, the key exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateAlias {
+    pub alias_name: String,
+    pub target_key: KeyRef,
+}
+
+impl Operation for CreateAlias {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["kms:CreateAlias"],
+        change: Change::Create,
+        ..KMS
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let id = e.resolve(&self.target_key)?;
+        key_mut(e, &id)?.aliases.push(self.alias_name.clone());
+        Ok(())
+    }
+}
+
+/// `kms:PutKeyPolicy` (policy name `default`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutKeyPolicy {
+    pub key: KeyRef,
+    pub policy: String,
+}
+
+impl Operation for PutKeyPolicy {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["kms:PutKeyPolicy"],
+        ..KMS
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let id = e.resolve(&self.key)?;
+        key_mut(e, &id)?.policy = self.policy.clone();
+        Ok(())
+    }
+}
+
+/// `kms:EnableKeyRotation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnableKeyRotation {
+    pub key: KeyRef,
+}
+
+impl Operation for EnableKeyRotation {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["kms:EnableKeyRotation"],
+        ..KMS
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let id = e.resolve(&self.key)?;
+        key_mut(e, &id)?.rotation_enabled = true;
+        Ok(())
+    }
+}
+
+fn key_mut<'e>(e: &'e mut Effect<'_>, id: &str) -> Result<&'e mut KmsKey, AwsError> {
+    known(&mut e.regional()?.kms_keys, "KMS keys")?
+        .iter_mut()
+        .find(|k| k.key_id == id || k.arn == id || k.aliases.iter().any(|a| a == id))
+        .ok_or_else(|| AwsError::new("NotFoundException", format!("key `{id}` does not exist")))
+}

@@ -1,0 +1,329 @@
+//! Security Hub: the hub, its standards subscriptions and control associations, the
+//! finding aggregator; reading them; turning Security Hub on with FSBP and the reviewed
+//! controls.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::{ActionFacts, Change, Operation, PerItem, SLR, Waits};
+use crate::catalog::{Catalog, fsbp_standards_arn};
+use crate::effects::{Effect, known};
+use crate::part::{Part, PartFacts, Reach};
+use crate::readiness::Readiness;
+use crate::retry::ErrorClass;
+use crate::snapshot::{AwsError, Observed, RegionServices};
+
+// ---- state ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityHub {
+    pub auto_enable_controls: bool,
+    /// `SECURITY_CONTROL` (consolidated findings) or `STANDARD_CONTROL`.
+    pub control_finding_generator: String,
+    /// Enabled standards by ARN, with their status (`GetEnabledStandards`
+    /// `StandardsStatus`: `PENDING`, `READY`, `INCOMPLETE`, `FAILED`, `DELETING`).
+    /// `BatchEnableStandards` answers at once with `PENDING`; the subscription becomes
+    /// `READY` (or `INCOMPLETE`/`FAILED`) minutes later.
+    pub standards: BTreeMap<String, String>,
+    /// `StandardsControlsUpdatable` by standard ARN, when AWS says the standard's controls
+    /// cannot be updated yet (`NOT_READY_FOR_UPDATES`): control association updates answer
+    /// `RESOURCE_NOT_FOUND` until then. A standard not listed here is
+    /// `READY_FOR_UPDATES` once its status is `READY`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub controls_updatable: BTreeMap<String, String>,
+    /// `StandardsStatusReason.StatusReasonCode` by standard ARN, for a subscription that
+    /// ended `INCOMPLETE` or `FAILED` (`NO_AVAILABLE_CONFIGURATION_RECORDER`,
+    /// `INTERNAL_ERROR`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub status_reasons: BTreeMap<String, String>,
+    /// The FSBP standard's control associations by security control id.
+    pub fsbp_controls: BTreeMap<String, ControlAssociation>,
+    /// The cross-region finding aggregator, when one is configured in this region.
+    pub finding_aggregator: Option<String>,
+}
+
+/// `StandardsControlsUpdatable` while a subscription is not ready for control updates.
+pub const NOT_READY_FOR_UPDATES: &str = "NOT_READY_FOR_UPDATES";
+
+/// How far a standard's subscription is, for a caller waiting for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandardReadiness {
+    /// `READY` and its controls can be updated.
+    Ready,
+    /// Not subscribed, `PENDING`, or `READY` but `NOT_READY_FOR_UPDATES`: wait.
+    Pending,
+    /// `INCOMPLETE`, `FAILED` (or `DELETING`): it will not become ready by waiting. The
+    /// status and AWS's `StatusReasonCode` (empty when none).
+    Ended { status: String, reason: String },
+}
+
+impl SecurityHub {
+    /// Whether the standard `arn` can take control association updates now.
+    pub fn readiness(&self, arn: &str) -> StandardReadiness {
+        match self.standards.get(arn).map(String::as_str) {
+            None | Some("PENDING") => StandardReadiness::Pending,
+            Some("READY") => {
+                if self.controls_updatable.get(arn).map(String::as_str)
+                    == Some(NOT_READY_FOR_UPDATES)
+                {
+                    StandardReadiness::Pending
+                } else {
+                    StandardReadiness::Ready
+                }
+            }
+            Some(other) => StandardReadiness::Ended {
+                status: other.to_string(),
+                reason: self.status_reasons.get(arn).cloned().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlAssociation {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<String>,
+}
+
+/// One control association update of `BatchUpdateStandardsControlAssociations`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ControlAssociationUpdate {
+    pub security_control_id: String,
+    /// `ENABLED` or `DISABLED`.
+    pub association_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_reason: Option<String>,
+}
+
+// ---- reads ----
+
+/// `security_hub`: the hub, its standards, the FSBP control associations, the aggregator.
+pub const READ_SECURITY_HUB: PartFacts = PartFacts {
+    reach: Reach::Regional,
+    service: "securityhub",
+    iam_actions: &[
+        "securityhub:DescribeHub",
+        "securityhub:GetEnabledStandards",
+        "securityhub:DescribeStandardsControls",
+        "securityhub:ListFindingAggregators",
+        "securityhub:GetFindingAggregator",
+    ],
+};
+
+// ---- actions ----
+
+const SECURITY_HUB: ActionFacts = ActionFacts {
+    service: "securityhub",
+    reads: &[Part::SecurityHub],
+    ..ActionFacts::DEFAULT
+};
+
+/// `securityhub:EnableSecurityHub`: turns Security Hub on in the region, without the
+/// default standards. Precondition: Security Hub is off in the region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnableSecurityHub {
+    pub enable_default_standards: bool,
+    pub control_finding_generator: String,
+}
+
+impl Operation for EnableSecurityHub {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["securityhub:EnableSecurityHub", SLR],
+        change: Change::Create,
+        // AWSSecurityHubFullAccess grants Security Hub's service-linked role.
+        service_linked_roles: &["securityhub.amazonaws.com"],
+        ..SECURITY_HUB
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let region = e.region().to_string();
+        let mut hub = SecurityHub {
+            // EnableSecurityHub turns automatic enablement of new controls on.
+            auto_enable_controls: true,
+            control_finding_generator: self.control_finding_generator.clone(),
+            ..SecurityHub::default()
+        };
+        if self.enable_default_standards {
+            subscribe_fsbp(&mut hub, &region);
+        }
+        e.regional()?.security_hub = Observed::Known(Some(hub));
+        Ok(())
+    }
+}
+
+/// `securityhub:UpdateSecurityHubConfiguration`: consolidated control findings, and new
+/// controls are not enabled automatically. Precondition: hub enabled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateSecurityHubConfiguration {
+    pub auto_enable_controls: bool,
+    pub control_finding_generator: String,
+}
+
+impl Operation for UpdateSecurityHubConfiguration {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["securityhub:UpdateSecurityHubConfiguration"],
+        ..SECURITY_HUB
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let hub = hub_mut(e.regional()?)?;
+        hub.auto_enable_controls = self.auto_enable_controls;
+        hub.control_finding_generator = self.control_finding_generator.clone();
+        Ok(())
+    }
+}
+
+/// `securityhub:BatchEnableStandards`: subscribes the standard. Precondition: hub enabled.
+/// AWS answers `PENDING`; the engine waits until the subscription is `READY`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchEnableStandards {
+    pub standards_arn: String,
+}
+
+impl Operation for BatchEnableStandards {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["securityhub:BatchEnableStandards"],
+        change: Change::Create,
+        ..SECURITY_HUB
+    };
+
+    fn waits(&self) -> Waits {
+        Waits {
+            before: None,
+            after: Some(Readiness::StandardReady {
+                standards_arn: self.standards_arn.clone(),
+            }),
+        }
+    }
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let region = e.region().to_string();
+        let hub = hub_mut(e.regional()?)?;
+        if self.standards_arn == fsbp_standards_arn(&region) {
+            subscribe_fsbp(hub, &region);
+        } else {
+            hub.standards
+                .insert(self.standards_arn.clone(), "READY".into());
+        }
+        Ok(())
+    }
+}
+
+/// `securityhub:BatchUpdateStandardsControlAssociations`: enables or disables controls of
+/// the standard, with the reason for each disabled one. Precondition: standard enabled and
+/// ready for updates (the engine waits for that first; until then AWS answers
+/// `RESOURCE_NOT_FOUND`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchUpdateStandardsControlAssociations {
+    pub standards_arn: String,
+    pub updates: Vec<ControlAssociationUpdate>,
+}
+
+impl Operation for BatchUpdateStandardsControlAssociations {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["securityhub:BatchUpdateStandardsControlAssociations"],
+        // The whole call fails so while `StandardsControlsUpdatable` is
+        // `NOT_READY_FOR_UPDATES`.
+        transient: &[("RESOURCE_NOT_FOUND", ErrorClass::StandardNotReady)],
+        // A control the region does not offer comes back `NOT_FOUND`.
+        per_item: Some(PerItem {
+            field: "UnprocessedAssociationUpdates",
+            not_offered: &["NOT_FOUND"],
+        }),
+        ..SECURITY_HUB
+    };
+
+    fn waits(&self) -> Waits {
+        Waits {
+            before: Some(Readiness::StandardUpdatable {
+                standards_arn: self.standards_arn.clone(),
+            }),
+            after: None,
+        }
+    }
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let hub = hub_mut(e.regional()?)?;
+        for u in &self.updates {
+            let enabled = u.association_status == "ENABLED";
+            hub.fsbp_controls.insert(
+                u.security_control_id.clone(),
+                ControlAssociation {
+                    enabled,
+                    disabled_reason: if enabled {
+                        None
+                    } else {
+                        u.updated_reason.clone()
+                    },
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `securityhub:CreateFindingAggregator`: aggregates findings of every region into this
+/// one. Precondition: hub enabled here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateFindingAggregator {
+    pub region_linking_mode: String,
+}
+
+impl Operation for CreateFindingAggregator {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["securityhub:CreateFindingAggregator"],
+        change: Change::Create,
+        ..SECURITY_HUB
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        hub_mut(e.regional()?)?.finding_aggregator = Some(self.region_linking_mode.clone());
+        Ok(())
+    }
+}
+
+fn hub_mut(s: &mut RegionServices) -> Result<&mut SecurityHub, AwsError> {
+    known(&mut s.security_hub, "Security Hub")?
+        .as_mut()
+        .ok_or_else(|| AwsError::new("InvalidAccessException", "Security Hub is not enabled"))
+}
+
+/// Subscribing FSBP enables every control of the standard (those of the catalog).
+fn subscribe_fsbp(hub: &mut SecurityHub, region: &str) {
+    use std::sync::OnceLock;
+    // Built once: every region subscribing starts from the same associations.
+    static ALL_ENABLED: OnceLock<BTreeMap<String, ControlAssociation>> = OnceLock::new();
+    let all = ALL_ENABLED.get_or_init(|| {
+        Catalog::builtin()
+            .active()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    ControlAssociation {
+                        enabled: true,
+                        disabled_reason: None,
+                    },
+                )
+            })
+            .collect()
+    });
+    hub.standards
+        .insert(fsbp_standards_arn(region), "READY".into());
+    // Only the controls the region offers (core/data/regional-availability.json).
+    let catalog = Catalog::builtin();
+    let offered = |id: &str| catalog.get(id).is_none_or(|c| c.offered_in(region));
+    if hub.fsbp_controls.is_empty() && catalog.controls.iter().all(|c| c.offered_in(region)) {
+        hub.fsbp_controls = all.clone();
+    } else {
+        for (id, association) in all {
+            if offered(id) {
+                hub.fsbp_controls
+                    .entry(id.clone())
+                    .or_insert_with(|| association.clone());
+            }
+        }
+    }
+}

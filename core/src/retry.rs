@@ -1,0 +1,292 @@
+//! Which AWS errors are worth another attempt, by class: the codes transient for every
+//! operation are here; the codes transient for one operation only are in its kind's row
+//! ([`ActionFacts::transient`](crate::action::ActionFacts::transient)). The engine keeps
+//! each class's budget (attempts, total wait, backoff) and counts retries per class.
+//!
+//! Sources of the codes: `../shared/research/aws-behaviour.md` and each service's API
+//! reference (its "Errors" and "Common Errors" sections).
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::Action;
+use crate::snapshot::AwsError;
+
+/// What an AWS error means for the engine.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// The service asked us to slow down, or had a transient fault: try again later.
+    Throttling,
+    /// An IAM role (or its policy) created a moment ago is not usable yet by the service
+    /// that assumes it.
+    RolePropagation,
+    /// A bucket, bucket policy or KMS key (policy) created or changed a moment ago is not
+    /// visible yet to the service that checks it.
+    ResourcePropagation,
+    /// Security Hub's standard subscription is not ready for control updates yet.
+    StandardNotReady,
+    /// S3 `OperationAborted`: a conflicting operation (the bucket's creation) is still in
+    /// progress.
+    BucketConflict,
+    /// `DeleteVpc` right after its subnets and gateway went: EC2 still releases them.
+    VpcDependency,
+    /// Trying again would give the same answer: the action fails.
+    Permanent,
+}
+
+impl ErrorClass {
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, ErrorClass::Permanent)
+    }
+
+    /// The snake_case name used in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorClass::Throttling => "throttling",
+            ErrorClass::RolePropagation => "role_propagation",
+            ErrorClass::ResourcePropagation => "resource_propagation",
+            ErrorClass::StandardNotReady => "standard_not_ready",
+            ErrorClass::BucketConflict => "bucket_conflict",
+            ErrorClass::VpcDependency => "vpc_dependency",
+            ErrorClass::Permanent => "permanent",
+        }
+    }
+
+    /// Every retryable class.
+    pub fn retryable() -> impl Iterator<Item = ErrorClass> {
+        <ErrorClass as strum::IntoEnumIterator>::iter().filter(|c| c.is_retryable())
+    }
+}
+
+impl std::fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Error codes with which AWS services say "slow down" or "try again", whatever the
+/// operation.
+pub const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "InternalError",
+    "InternalFailure",
+    "InternalServerException",
+    // The adapters' codes for what the SDK's own retry treats as transient, now that the
+    // engine alone retries writes: a 5xx without an AWS code (a proxy's 502/503/504), and a
+    // request that got no answer (connection refused or reset). A timeout is classified in
+    // `classify`, by operation.
+    AwsError::SERVER_ERROR,
+    AwsError::DISPATCH_FAILURE,
+];
+
+/// Error codes of a role that is not usable yet (CloudTrail's CloudWatch Logs role,
+/// Config's service-linked role, a role IAM itself does not show yet).
+pub const ROLE_PROPAGATION: &[&str] = &[
+    "InvalidRoleException",
+    "InvalidCloudWatchLogsRoleArnException",
+    "NoSuchEntity",
+];
+
+/// Error codes of a bucket, bucket policy, log group or key policy that CloudTrail, Config
+/// or S3 cannot see yet.
+pub const RESOURCE_PROPAGATION: &[&str] = &[
+    "InsufficientS3BucketPolicyException",
+    "InsufficientEncryptionPolicyException",
+    "InsufficientDeliveryPolicyException",
+    "NoSuchBucketException",
+    "NoSuchBucket",
+    "InvalidCloudWatchLogsLogGroupArnException",
+    "InvalidTargetBucketForLogging",
+];
+
+/// Classifies an error that `action` got: the codes transient for every operation, then
+/// the operation's own ([`ActionFacts::transient`](crate::action::ActionFacts::transient)),
+/// and a timeout by whether the operation may be sent again.
+pub fn classify(error: &AwsError, action: &Action) -> ErrorClass {
+    let code = error.code.as_str();
+    let facts = action.facts();
+    if THROTTLING.contains(&code) {
+        ErrorClass::Throttling
+    } else if code == AwsError::TIMEOUT {
+        // A write that got no answer in time may have been applied: sending it again is
+        // safe only for an operation that converges or answers "already".
+        if facts.resend_after_timeout {
+            ErrorClass::Throttling
+        } else {
+            ErrorClass::Permanent
+        }
+    } else if ROLE_PROPAGATION.contains(&code) {
+        ErrorClass::RolePropagation
+    } else if RESOURCE_PROPAGATION.contains(&code) {
+        ErrorClass::ResourcePropagation
+    } else if let Some((_, class)) = facts.transient.iter().find(|(c, _)| *c == code) {
+        *class
+    } else {
+        ErrorClass::Permanent
+    }
+}
+
+/// Classifies an error of a read call: throttling is worth another read, anything else
+/// is not.
+pub fn classify_read(error: &AwsError) -> ErrorClass {
+    if THROTTLING.contains(&error.code.as_str()) {
+        ErrorClass::Throttling
+    } else {
+        ErrorClass::Permanent
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::{ec2, kms, s3, securityhub};
+
+    fn class(code: &str, action: &Action) -> ErrorClass {
+        classify(&AwsError::new(code, "m"), action)
+    }
+
+    fn s3() -> Action {
+        Action::PutBucketVersioning(s3::PutBucketVersioning {
+            bucket: "b".into(),
+            status: crate::snapshot::VersioningStatus::Enabled,
+        })
+    }
+
+    fn kms() -> Action {
+        Action::EnableKeyRotation(kms::EnableKeyRotation {
+            key: crate::KeyRef::Existing("k".into()),
+        })
+    }
+
+    #[test]
+    fn throttling_codes_are_retried() {
+        for code in THROTTLING {
+            assert_eq!(class(code, &s3()), ErrorClass::Throttling, "{code}");
+        }
+        assert!(ErrorClass::Throttling.is_retryable());
+    }
+
+    fn delete_vpc() -> Action {
+        Action::DeleteVpc(ec2::DeleteVpc {
+            vpc_id: "vpc-1".into(),
+        })
+    }
+
+    fn control_update() -> Action {
+        Action::BatchUpdateStandardsControlAssociations(
+            securityhub::BatchUpdateStandardsControlAssociations {
+                standards_arn: "arn".into(),
+                updates: vec![],
+            },
+        )
+    }
+
+    #[test]
+    fn propagation_codes_are_retried_in_their_class() {
+        for code in [
+            "InvalidRoleException",
+            "InvalidCloudWatchLogsRoleArnException",
+            "NoSuchEntity",
+        ] {
+            assert_eq!(class(code, &s3()), ErrorClass::RolePropagation, "{code}");
+        }
+        for code in [
+            "InsufficientS3BucketPolicyException",
+            "InsufficientEncryptionPolicyException",
+            "InsufficientDeliveryPolicyException",
+            "NoSuchBucketException",
+            "NoSuchBucket",
+            "InvalidCloudWatchLogsLogGroupArnException",
+            "InvalidTargetBucketForLogging",
+        ] {
+            assert_eq!(
+                class(code, &s3()),
+                ErrorClass::ResourcePropagation,
+                "{code}"
+            );
+        }
+        for code in ROLE_PROPAGATION.iter().chain(RESOURCE_PROPAGATION) {
+            assert!(class(code, &s3()).is_retryable(), "{code}");
+        }
+        assert_eq!(
+            class("NotFoundException", &kms()),
+            ErrorClass::ResourcePropagation
+        );
+    }
+
+    #[test]
+    fn transient_codes_only_for_their_operations() {
+        assert_eq!(
+            class("RESOURCE_NOT_FOUND", &control_update()),
+            ErrorClass::StandardNotReady
+        );
+        assert_eq!(class("RESOURCE_NOT_FOUND", &s3()), ErrorClass::Permanent);
+        assert_eq!(class("OperationAborted", &s3()), ErrorClass::BucketConflict);
+        assert_eq!(class("OperationAborted", &kms()), ErrorClass::Permanent);
+        assert_eq!(
+            class("DependencyViolation", &delete_vpc()),
+            ErrorClass::VpcDependency
+        );
+        let subnet = Action::DeleteSubnet(ec2::DeleteSubnet {
+            subnet_id: "subnet-1".into(),
+        });
+        assert_eq!(class("DependencyViolation", &subnet), ErrorClass::Permanent);
+    }
+
+    #[test]
+    fn other_codes_are_permanent() {
+        for code in [
+            "AccessDenied",
+            "AccessDeniedException",
+            "DependencyViolation",
+            "InvalidParameterValue",
+            "BucketAlreadyExists",
+            "ValidationException",
+        ] {
+            assert_eq!(class(code, &s3()), ErrorClass::Permanent, "{code}");
+        }
+        // Outside KMS a missing thing is missing.
+        assert_eq!(class("NotFoundException", &s3()), ErrorClass::Permanent);
+        assert!(!ErrorClass::Permanent.is_retryable());
+    }
+
+    /// A timeout is worth another attempt, except for `CreateKey`, which would make a
+    /// second key if the first attempt had been applied.
+    #[test]
+    fn a_timeout_is_retried_except_for_a_new_key() {
+        let timeout = AwsError::new("Timeout", "no answer in time");
+        let key = Action::CreateKey(kms::CreateKey {
+            description: "d".into(),
+            policy: "{}".into(),
+            tags: Default::default(),
+        });
+        assert_eq!(classify(&timeout, &key), ErrorClass::Permanent);
+        let put = Action::PutBucketVersioning(s3::PutBucketVersioning {
+            bucket: "b".into(),
+            status: crate::snapshot::VersioningStatus::Enabled,
+        });
+        assert_eq!(classify(&timeout, &put), ErrorClass::Throttling);
+        // Reads are retried by the SDK; the engine's read classification is unchanged.
+        assert_eq!(classify_read(&timeout), ErrorClass::Permanent);
+    }
+}
