@@ -15,10 +15,10 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::action::{ActionKind, IamResource, PassedRole};
-use crate::aws::iam::service_linked_role_arn;
 use crate::baseline::{BaselineError, Names};
 use crate::part::{PREAMBLE_IAM_ACTIONS, Part};
 use crate::policy::wildcard_match;
+use crate::snapshot::iam::service_linked_role_arn;
 
 /// The most characters (whitespace not counted) a customer managed policy may have.
 pub const MANAGED_POLICY_LIMIT: usize = 6_144;

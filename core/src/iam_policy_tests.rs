@@ -1,6 +1,6 @@
 //! Tests of the IAM policy: built from the tables, valid, small enough, least privilege.
 
-use crate::aws::{cloudtrail, config, iam};
+use crate::action::{cloudtrail, config, iam};
 use serde_json::Value;
 
 use super::*;

@@ -9,14 +9,15 @@
 #![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
 
 pub mod action;
-pub mod aws;
 pub mod baseline;
 pub mod catalog;
 pub mod cost;
+pub mod cost_report;
 pub mod effects;
 pub mod evaluate;
 pub mod iam_policy;
 pub mod manual;
+pub mod operation;
 pub mod part;
 pub mod plan;
 pub mod planner;

@@ -13,15 +13,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::aws::{
-    accessanalyzer, account, athena, cloudtrail, config, ec2, guardduty, iam, inspector, kms, logs,
-    macie, s3, s3control, securityhub, ssm,
-};
 use crate::snapshot::{
     AccountWide, AlternateContact, Analyzer, AwsError, Bucket, ConfigService, Detector, Ebs,
     GLOBAL, IamRole, IamUser, Inspector, KmsKey, LogGroup, Macie, Observed, OptInStatus,
     PasswordPolicy, PublicAccessBlock, RegionServices, RegionSnapshot, RootUser, SecurityHub,
     Snapshot, SnapshotBlockPublicAccess, Ssm, Trail, Vpc, VpcBlockPublicAccess, WorkGroup,
+};
+pub use crate::snapshot::{PartFacts, Reach};
+use crate::snapshot::{
+    accessanalyzer, account, athena, cloudtrail, config, ec2, guardduty, iam, inspector, kms, logs,
+    macie, s3, s3control, securityhub, ssm,
 };
 
 /// Where a part is read or an action runs: the account as a whole (IAM, S3 account
@@ -93,27 +94,6 @@ impl<'de> Deserialize<'de> for Scope {
         let s = String::deserialize(d)?;
         Ok(Scope::parse(&s))
     }
-}
-
-/// Whether something belongs to the account as a whole or to each region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reach {
-    /// Read or run once for the account (`"global"`).
-    Account,
-    /// Read or run in each enabled region.
-    Regional,
-}
-
-/// What reading a part takes: the service it asks and the IAM actions its calls need (the
-/// first one is the call that starts the read, named when access is denied). Each part's
-/// row stands with its service (`crate::aws::<service>::READ_*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PartFacts {
-    pub reach: Reach,
-    /// The service (`Action::service` spelling: `iam`, `s3control`, `guardduty`).
-    pub service: &'static str,
-    pub iam_actions: &'static [&'static str],
 }
 
 /// The calls made before any part is read: who the caller is and which regions exist.

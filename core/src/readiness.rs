@@ -2,7 +2,7 @@
 //! done: a Security Hub standards subscription leaves `PENDING` a minute or more after
 //! `BatchEnableStandards` answered; Inspector's resource types go `ENABLING` → `ENABLED`
 //! after `Enable` answered. An action kind names what it waits for
-//! ([`Operation::waits`](crate::action::Operation::waits)); the engine polls the part with
+//! (its `Operation::waits`); the engine polls the part with
 //! backoff within a budget and asks [`Readiness::check`] after each read.
 
 use std::fmt;

@@ -1,80 +1,14 @@
 //! Which AWS errors are worth another attempt, by class: the codes transient for every
 //! operation are here; the codes transient for one operation only are in its kind's row
-//! ([`ActionFacts::transient`](crate::action::ActionFacts::transient)). The engine keeps
+//! ([`ActionFacts::transient`]). The engine keeps
 //! each class's budget (attempts, total wait, backoff) and counts retries per class.
 //!
 //! Sources of the codes: `../shared/research/aws-behaviour.md` and each service's API
 //! reference (its "Errors" and "Common Errors" sections).
 
-use serde::{Deserialize, Serialize};
-
-use crate::action::Action;
+use crate::operation::ActionFacts;
+pub use crate::operation::ErrorClass;
 use crate::snapshot::AwsError;
-
-/// What an AWS error means for the engine.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumIter,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorClass {
-    /// The service asked us to slow down, or had a transient fault: try again later.
-    Throttling,
-    /// An IAM role (or its policy) created a moment ago is not usable yet by the service
-    /// that assumes it.
-    RolePropagation,
-    /// A bucket, bucket policy or KMS key (policy) created or changed a moment ago is not
-    /// visible yet to the service that checks it.
-    ResourcePropagation,
-    /// Security Hub's standard subscription is not ready for control updates yet.
-    StandardNotReady,
-    /// S3 `OperationAborted`: a conflicting operation (the bucket's creation) is still in
-    /// progress.
-    BucketConflict,
-    /// `DeleteVpc` right after its subnets and gateway went: EC2 still releases them.
-    VpcDependency,
-    /// Trying again would give the same answer: the action fails.
-    Permanent,
-}
-
-impl ErrorClass {
-    pub fn is_retryable(self) -> bool {
-        !matches!(self, ErrorClass::Permanent)
-    }
-
-    /// The snake_case name used in the report.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorClass::Throttling => "throttling",
-            ErrorClass::RolePropagation => "role_propagation",
-            ErrorClass::ResourcePropagation => "resource_propagation",
-            ErrorClass::StandardNotReady => "standard_not_ready",
-            ErrorClass::BucketConflict => "bucket_conflict",
-            ErrorClass::VpcDependency => "vpc_dependency",
-            ErrorClass::Permanent => "permanent",
-        }
-    }
-
-    /// Every retryable class.
-    pub fn retryable() -> impl Iterator<Item = ErrorClass> {
-        <ErrorClass as strum::IntoEnumIterator>::iter().filter(|c| c.is_retryable())
-    }
-}
-
-impl std::fmt::Display for ErrorClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// Error codes with which AWS services say "slow down" or "try again", whatever the
 /// operation.
@@ -119,12 +53,11 @@ pub const RESOURCE_PROPAGATION: &[&str] = &[
     "InvalidTargetBucketForLogging",
 ];
 
-/// Classifies an error that `action` got: the codes transient for every operation, then
-/// the operation's own ([`ActionFacts::transient`](crate::action::ActionFacts::transient)),
-/// and a timeout by whether the operation may be sent again.
-pub fn classify(error: &AwsError, action: &Action) -> ErrorClass {
+/// Classifies an error that an operation with these `facts` got: the codes transient for
+/// every operation, then the operation's own ([`ActionFacts::transient`]), and a timeout by
+/// whether the operation may be sent again.
+pub fn classify(error: &AwsError, facts: &ActionFacts) -> ErrorClass {
     let code = error.code.as_str();
-    let facts = action.facts();
     if THROTTLING.contains(&code) {
         ErrorClass::Throttling
     } else if code == AwsError::TIMEOUT {
@@ -159,10 +92,12 @@ pub fn classify_read(error: &AwsError) -> ErrorClass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::{ec2, kms, s3, securityhub};
+    use crate::action::{ec2, kms, s3, securityhub};
+
+    use crate::action::Action;
 
     fn class(code: &str, action: &Action) -> ErrorClass {
-        classify(&AwsError::new(code, "m"), action)
+        classify(&AwsError::new(code, "m"), &action.facts())
     }
 
     fn s3() -> Action {
@@ -280,12 +215,12 @@ mod tests {
             policy: "{}".into(),
             tags: Default::default(),
         });
-        assert_eq!(classify(&timeout, &key), ErrorClass::Permanent);
+        assert_eq!(classify(&timeout, &key.facts()), ErrorClass::Permanent);
         let put = Action::PutBucketVersioning(s3::PutBucketVersioning {
             bucket: "b".into(),
             status: crate::snapshot::VersioningStatus::Enabled,
         });
-        assert_eq!(classify(&timeout, &put), ErrorClass::Throttling);
+        assert_eq!(classify(&timeout, &put.facts()), ErrorClass::Throttling);
         // Reads are retried by the SDK; the engine's read classification is unchanged.
         assert_eq!(classify_read(&timeout), ErrorClass::Permanent);
     }

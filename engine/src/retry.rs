@@ -23,7 +23,15 @@ use std::time::Duration;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
-pub use secure_account_core::retry::{ErrorClass, classify, classify_read};
+use secure_account_core::{Action, AwsError};
+
+pub use secure_account_core::retry::{ErrorClass, classify_read};
+
+/// Classifies an error that `action` got (its kind's facts decide what is transient for it
+/// alone).
+pub fn classify(error: &AwsError, action: &Action) -> ErrorClass {
+    secure_account_core::retry::classify(error, &action.facts())
+}
 
 /// How often and how long one class of error is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

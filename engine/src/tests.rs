@@ -1,7 +1,7 @@
 //! Engine tests against a fake port that records its calls, answers from a script and
 //! takes a fixed time per call on tokio's paused clock.
 
-use secure_account_core::aws::{ec2, kms, logs, securityhub};
+use secure_account_core::action::{ec2, kms, logs, securityhub};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;

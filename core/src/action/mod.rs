@@ -2,290 +2,78 @@
 //! carrying the operation's exact parameters.
 //!
 //! **The action kind is the unit of change.** Each kind is a struct in the file of its
-//! service (`crate::aws::<service>`), and everything the program knows about the operation
+//! service (`action/<service>.rs`), and everything the program knows about the operation
 //! stands beside it, in its [`Operation`] implementation: the facts (service, IAM actions,
 //! scope, the kind of change, the parts its planning reads, the FSBP controls it can make
 //! pass, the error codes that are transient for it), what the engine waits for around it,
 //! and its effect on the state. The simulator (`Simulate`) and the AWS adapters (`Execute`)
 //! implement their own trait for the same struct, in their file of the service.
 //!
-//! [`for_each_action!`](crate::for_each_action) is the one list of kinds: the [`Action`]
-//! enum and every dispatch (here, in the simulator, in the adapters) are generated from it,
-//! so a kind that some layer does not implement is a compile error there, never a default.
+//! [`for_each_action!`](crate::for_each_action) gives the one list of kinds, each service
+//! contributing its own (the `__kinds_<service>!` macro at the top of its file): the
+//! [`Action`] enum and every dispatch (here, in the simulator, in the adapters) are
+//! generated from it, so a kind that some layer does not implement is a compile error there,
+//! never a default.
 //!
 //! The same snake_case name appears in plan JSON, logs, the simulator and the adapters. The
 //! region an action runs in lives beside it in [`PlannedAction`]; `"global"` marks
 //! account-wide operations (IAM, S3 Control, Account), which the adapters send where AWS
 //! serves them.
 
-use std::collections::BTreeMap;
+pub mod accessanalyzer;
+pub mod account;
+pub mod athena;
+pub mod cloudtrail;
+pub mod config;
+pub mod ec2;
+pub mod guardduty;
+pub mod iam;
+pub mod inspector;
+pub mod kms;
+pub mod logs;
+pub mod macie;
+pub mod s3;
+pub mod s3control;
+pub mod securityhub;
+pub mod ssm;
 
 use serde::{Deserialize, Serialize};
 
-use crate::effects::Effect;
-use crate::part::{Part, Reach, Scope};
-use crate::readiness::Readiness;
-use crate::retry::ErrorClass;
+use crate::operation::Effect;
+use crate::part::Scope;
 use crate::snapshot::AwsError;
 
-pub use crate::aws::kms::KeyRef;
+pub use crate::operation::{
+    ActionFacts, Change, IamResource, KeyRef, Operation, Outputs, PassedRole, PerItem, SLR, Waits,
+};
 
-/// The one list of action kinds, as `service::Kind` (the struct `crate::aws::service::Kind`),
-/// in the order the JSON schema and the tables list them. It calls `$m!` with the list;
-/// every dispatch over [`Action`] is generated from it (`define_actions!` below, the
-/// simulator's and the adapters' dispatch).
+/// The one list of action kinds, as `service::Kind` (the struct
+/// `crate::action::service::Kind`): it calls `$m!` with the list. Every dispatch over
+/// [`Action`] is generated from it (`define_actions!` below, the simulator's and the
+/// adapters' dispatch). Each service gives its part of the list (`__kinds_<service>!`, at
+/// the top of `action/<service>.rs`), in the order of the services here.
 ///
-/// Adding a kind: its struct and `impl Operation` in `core/src/aws/<service>.rs`, one line
-/// here, then the compiler asks for its `Simulate` (simulator) and `Execute` (adapters).
+/// Adding a kind: its struct, its `impl Operation` and its line in the list of its service's
+/// file; the compiler then asks for its `Simulate` (simulator) and `Execute` (adapters).
+/// Adding a service: its file here, and its `__kinds_<service>` in the chain below.
 #[macro_export]
 macro_rules! for_each_action {
     ($m:ident) => {
-        $m! {
-            securityhub::EnableSecurityHub,
-            securityhub::UpdateSecurityHubConfiguration,
-            securityhub::BatchEnableStandards,
-            securityhub::BatchUpdateStandardsControlAssociations,
-            securityhub::CreateFindingAggregator,
-            guardduty::CreateDetector,
-            guardduty::UpdateDetector,
-            iam::CreateServiceLinkedRole,
-            iam::CreateRole,
-            iam::UpdateAssumeRolePolicy,
-            iam::PutRolePolicy,
-            iam::UpdateAccountPasswordPolicy,
-            config::PutConfigurationRecorder,
-            config::PutDeliveryChannel,
-            config::StartConfigurationRecorder,
-            s3::CreateBucket,
-            s3::PutPublicAccessBlock,
-            s3control::PutAccountPublicAccessBlock,
-            s3::PutBucketOwnershipControls,
-            s3::PutBucketEncryption,
-            s3::PutBucketVersioning,
-            s3::PutBucketPolicy,
-            s3::PutBucketLifecycleConfiguration,
-            s3::PutBucketLogging,
-            kms::CreateKey,
-            kms::CreateAlias,
-            kms::PutKeyPolicy,
-            kms::EnableKeyRotation,
-            logs::CreateLogGroup,
-            logs::PutRetentionPolicy,
-            cloudtrail::CreateTrail,
-            cloudtrail::UpdateTrail,
-            cloudtrail::PutEventSelectors,
-            cloudtrail::StartLogging,
-            accessanalyzer::CreateAnalyzer,
-            accessanalyzer::CreateArchiveRule,
-            accessanalyzer::UpdateArchiveRule,
-            ec2::EnableEbsEncryptionByDefault,
-            ec2::EnableSnapshotBlockPublicAccess,
-            ec2::ModifyVpcBlockPublicAccessOptions,
-            ec2::DetachInternetGateway,
-            ec2::DeleteInternetGateway,
-            ec2::DeleteSubnet,
-            ec2::DeleteVpc,
-            athena::UpdateWorkGroup,
-            account::PutAlternateContact,
-            ssm::UpdateServiceSetting,
-            inspector::EnableInspector,
-            macie::EnableMacie,
-            macie::UpdateAutomatedDiscoveryConfiguration,
-            macie::UpdateClassificationScope,
-        }
+        $crate::__kinds_securityhub! { $m [] [__kinds_guardduty __kinds_iam __kinds_config __kinds_s3 __kinds_s3control __kinds_kms __kinds_logs __kinds_cloudtrail __kinds_accessanalyzer __kinds_ec2 __kinds_athena __kinds_account __kinds_ssm __kinds_inspector __kinds_macie] }
     };
 }
 
-/// What one action kind is: its facts, the controls it makes pass, what the engine waits
-/// for around it, and its effect on the account's state.
-///
-/// Implemented by each kind's struct in `crate::aws::<service>`.
-pub trait Operation: Into<Action> + Clone + std::fmt::Debug + PartialEq {
-    /// The kind's row of facts.
-    const FACTS: ActionFacts;
-
-    /// The FSBP controls this action makes pass, in the order the plan lists them: all of
-    /// [`ActionFacts::controls`] unless the parameters narrow them (a detector's features,
-    /// Inspector's resource types). The planner takes them from here, so it never spells a
-    /// control id itself.
-    fn satisfies(&self) -> Vec<&'static str> {
-        Self::FACTS.controls.to_vec()
-    }
-
-    /// What the engine waits for around the call (nothing, for most kinds).
-    fn waits(&self) -> Waits {
-        Waits::NONE
-    }
-
-    /// The operation's effect on the state, once AWS's preconditions hold (the simulator
-    /// checks those itself): the single model of what the call does, used by the planner
-    /// to predict the score and by the simulator to change its account.
-    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError>;
-}
-
-/// What a kind of change an action is, as a plan summary counts them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Change {
-    /// Makes something that was not there (a bucket, a key, a detector, a subscription) or
-    /// turns a service on.
-    Create,
-    /// Changes a setting of something that exists.
-    Update,
-    /// Removes or detaches something: the only destructive kind.
-    Delete,
-}
-
-/// What the engine waits for around one action: before its call (a control association
-/// update waits for its standard to take updates) and after its answer (a subscription
-/// becoming `READY`, Inspector's types becoming `ENABLED`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Waits {
-    pub before: Option<Readiness>,
-    pub after: Option<Readiness>,
-}
-
-impl Waits {
-    pub const NONE: Waits = Waits {
-        before: None,
-        after: None,
+/// One step of [`for_each_action!`]: the list so far, then the next service's part of it,
+/// until none is left and the callback gets the whole list.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __next_kinds {
+    ($m:ident [$($acc:tt)*] []) => {
+        $m! { $($acc)* }
     };
-}
-
-/// One row of facts about an action kind: what the adapters call, what IAM must allow,
-/// where it runs, what it changes and which errors are worth another attempt. Every
-/// consumer (the simulator's access checks and region rules, the rendering's grouping,
-/// `iam-policy`, the engine's retries) reads this one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActionFacts {
-    /// The AWS service (`iam`, `s3control`, `accessanalyzer`).
-    pub service: &'static str,
-    /// The IAM actions the call needs; the first is the operation's own, named when access
-    /// is denied; the others are what the service does on the caller's behalf
-    /// (`iam:PassRole`, creating its service-linked role).
-    pub iam_actions: &'static [&'static str],
-    /// Account-wide operations (IAM, S3 Control, Account) run once, in `"global"`.
-    pub reach: Reach,
-    /// What the call does to the resource it names.
-    pub change: Change,
-    /// The snapshot parts the planner must have read to plan the action: account-wide
-    /// parts wherever the action runs, regional parts in the action's region. The planner
-    /// never plans the action when one of them is unreadable there (a property test
-    /// checks it).
-    pub reads: &'static [Part],
-    /// Every FSBP control the action can make pass ([`Operation::satisfies`] picks among
-    /// them); a test checks each against the catalog.
-    pub controls: &'static [&'static str],
-    /// Error codes that are transient for this operation only, with their class (the
-    /// codes transient for every operation are in [`crate::retry`]).
-    pub transient: &'static [(&'static str, ErrorClass)],
-    /// Whether the call may be sent again after it timed out: every operation converges or
-    /// answers "already", except one that would make a second resource (`CreateKey`).
-    pub resend_after_timeout: bool,
-    /// For an operation whose HTTP 200 answer lists items it did not process: how to read
-    /// them (the engine fails the action with them, but for items the region does not
-    /// offer).
-    pub per_item: Option<PerItem>,
-    /// What the operation's own IAM actions can be limited to without knowing the account
-    /// id (`iam-policy` scopes them so).
-    pub resource: IamResource,
-    /// The role the call hands to a service (`iam:PassRole` is among `iam_actions` exactly
-    /// when this is set).
-    pub passes_role: Option<PassedRole>,
-    /// The service principals (`iam:AWSServiceName`) whose service-linked role the call may
-    /// create (`iam:CreateServiceLinkedRole` is among `iam_actions` exactly when this is not
-    /// empty).
-    pub service_linked_roles: &'static [&'static str],
-}
-
-impl ActionFacts {
-    /// A row with the defaults most kinds share: regional, an update, no controls, nothing
-    /// transient of its own, safe to send again, any resource, no role passed or created.
-    /// Kinds spell out what differs (`..ActionFacts::DEFAULT`).
-    pub const DEFAULT: ActionFacts = ActionFacts {
-        service: "",
-        iam_actions: &[],
-        reach: Reach::Regional,
-        change: Change::Update,
-        reads: &[],
-        controls: &[],
-        transient: &[],
-        resend_after_timeout: true,
-        per_item: None,
-        resource: IamResource::Any,
-        passes_role: None,
-        service_linked_roles: &[],
+    ($m:ident [$($acc:tt)*] [$next:ident $($rest:ident)*]) => {
+        $crate::$next! { $m [$($acc)*] [$($rest)*] }
     };
-
-    /// Whether the action deletes or detaches something.
-    pub const fn destructive(&self) -> bool {
-        matches!(self.change, Change::Delete)
-    }
-}
-
-/// How to read the items an HTTP 200 answer says were not processed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PerItem {
-    /// The answer's field, named in the action's error (`UnprocessedAssociationUpdates`).
-    pub field: &'static str,
-    /// Item error codes that mean "the region does not offer this item" when the catalog
-    /// or the region's live standard agrees: a note, not a failure.
-    pub not_offered: &'static [&'static str],
-}
-
-/// What an operation's own IAM actions can be limited to in an identity policy written
-/// before the account id is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum IamResource {
-    /// Any resource: the operation acts on resources the customer names (their buckets,
-    /// keys, trails, VPCs), or on ones whose ARN only AWS knows before the call.
-    Any,
-    /// The tool's own CloudTrail → CloudWatch Logs role (`[names] trail_logs_role`): the
-    /// only role the planner creates or changes.
-    TrailLogsRole,
-}
-
-/// A role an operation hands to a service with `iam:PassRole`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PassedRole {
-    /// The tool's CloudTrail → CloudWatch Logs role (`[names] trail_logs_role`), passed to
-    /// `cloudtrail.amazonaws.com` (`CloudWatchLogsRoleArn` of `CreateTrail`/`UpdateTrail`).
-    TrailLogsRole,
-    /// Config's service-linked role `AWSServiceRoleForConfig`, passed to
-    /// `config.amazonaws.com` (`roleARN` of `PutConfigurationRecorder`).
-    ConfigServiceLinkedRole,
-}
-
-impl PassedRole {
-    /// The service principal the role is passed to (`iam:PassedToService`).
-    pub fn service(self) -> &'static str {
-        match self {
-            PassedRole::TrailLogsRole => "cloudtrail.amazonaws.com",
-            PassedRole::ConfigServiceLinkedRole => "config.amazonaws.com",
-        }
-    }
-}
-
-/// `iam:CreateServiceLinkedRole`: what a service does on the caller's behalf the first
-/// time it is turned on.
-pub const SLR: &str = "iam:CreateServiceLinkedRole";
-
-/// Outputs of executed actions that later actions refer to (the key id a `create_key`
-/// returned). The engine keeps it; the simulator and the adapters resolve [`KeyRef`]s with it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outputs {
-    /// Created key ids by the id of the action that created them.
-    pub key_ids: BTreeMap<String, String>,
-}
-
-impl Outputs {
-    /// The key id a reference stands for, if it is known.
-    pub fn resolve(&self, key: &KeyRef) -> Option<String> {
-        match key {
-            KeyRef::Existing(id) => Some(id.clone()),
-            KeyRef::CreatedBy(action) => self.key_ids.get(action).cloned(),
-        }
-    }
 }
 
 /// Defines [`Action`], [`ActionKind`] and the dispatch of [`Operation`] over them from the
@@ -323,12 +111,12 @@ macro_rules! define_actions {
             strum(serialize_all = "snake_case")
         )]
         pub enum Action {
-            $($kind(crate::aws::$service::$kind),)*
+            $($kind(crate::action::$service::$kind),)*
         }
 
         $(
-            impl From<crate::aws::$service::$kind> for Action {
-                fn from(op: crate::aws::$service::$kind) -> Action {
+            impl From<crate::action::$service::$kind> for Action {
+                fn from(op: crate::action::$service::$kind) -> Action {
                     Action::$kind(op)
                 }
             }
@@ -338,7 +126,7 @@ macro_rules! define_actions {
             /// The kind's row of facts.
             pub fn facts(self) -> ActionFacts {
                 match self {
-                    $(ActionKind::$kind => <crate::aws::$service::$kind as Operation>::FACTS,)*
+                    $(ActionKind::$kind => <crate::action::$service::$kind as Operation>::FACTS,)*
                 }
             }
         }

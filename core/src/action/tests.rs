@@ -1,7 +1,7 @@
 //! Tests of the action table.
 
 use super::*;
-use crate::aws::{ec2, macie, s3, s3control, securityhub};
+use crate::action::{ec2, macie, s3, s3control, securityhub};
 
 #[test]
 fn every_kind_has_a_row_and_its_name_round_trips() {

@@ -4,7 +4,8 @@
 //!
 //! [`estimate`] prices what is on in a snapshot. The cost of a plan is the difference
 //! between the estimate of the snapshot the plan predicts and that of the snapshot now
-//! ([`plan_cost`]); [`switches`] prices each paid feature the baseline may decline.
+//! ([`plan_cost`]). What the `cost` command reports (after the plan, now, and each paid
+//! switch) is the `cost_report` module, which plans: this module never calls the planner.
 //! Every figure is a low / typical / high range for an account without workloads, and each
 //! item says how it grows with workloads. Pure: values in, values out.
 
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use model::{Assumed, CostModel, Price, PriceTable, Prices, Range, Usage, round_cents};
 
 use crate::baseline::{Baseline, Names};
-use crate::catalog::{Catalog, fsbp_standards_arn};
+use crate::catalog::fsbp_standards_arn;
 use crate::evaluate::Score;
 use crate::snapshot::{GLOBAL, KeyState, Snapshot, Trail};
 
@@ -137,41 +138,6 @@ pub fn estimate(
 }
 
 /// A paid feature the baseline may decline, and what it costs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SwitchCost {
-    /// The baseline key (`features.macie_automated_discovery`).
-    pub switch: String,
-    /// Its value in the baseline.
-    pub enabled: bool,
-    /// The controls it serves (disabled with a reason when the switch is off).
-    pub controls: Vec<String>,
-    /// What turning it on adds to the account after the plan (on − off).
-    pub monthly_usd: Range,
-}
-
-/// The cost of each paid switch of the baseline: the estimate after the plan with the
-/// switch on, minus the one with it off (everything else as the baseline says).
-pub fn switches(snapshot: &Snapshot, baseline: &Baseline, model: &CostModel) -> Vec<SwitchCost> {
-    crate::baseline::PAID_SWITCHES
-        .iter()
-        .map(|sw| {
-            let with = |on: bool| {
-                let mut b = baseline.clone();
-                (sw.set)(&mut b.features, on);
-                let plan = crate::planner::plan_with(snapshot, &b, Catalog::builtin());
-                let predicted = crate::effects::predict(snapshot, &plan.actions);
-                estimate(&predicted, &b, &plan.score_predicted, model).total
-            };
-            SwitchCost {
-                switch: format!("features.{}", sw.key),
-                enabled: (sw.get)(&baseline.features),
-                controls: sw.controls.iter().map(|c| c.to_string()).collect(),
-                monthly_usd: with(true).minus(with(false)).cents(),
-            }
-        })
-        .collect()
-}
-
 /// The region label of an item (`global` for account-wide ones).
 pub fn region_label(region: &str) -> &str {
     if region.is_empty() { GLOBAL } else { region }
@@ -214,26 +180,4 @@ pub fn range_num(r: Range) -> String {
 /// A price as `$0.003`.
 pub fn usd(v: f64) -> String {
     format!("${}", num(v))
-}
-
-/// What `cost` reports: the account after the plan, itemised; the account now; and the
-/// cost of each paid switch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CostReport {
-    /// The estimate of the account once the baseline's plan is applied.
-    pub after: Estimate,
-    /// The estimate of the account as it is.
-    pub now: Estimate,
-    pub switches: Vec<SwitchCost>,
-}
-
-/// The cost of the baseline for this account: after the plan, now, and per paid switch.
-pub fn report(snapshot: &Snapshot, baseline: &Baseline, model: &CostModel) -> CostReport {
-    let plan = crate::planner::plan_with(snapshot, baseline, Catalog::builtin());
-    let predicted = crate::effects::predict(snapshot, &plan.actions);
-    CostReport {
-        after: estimate(&predicted, baseline, &plan.score_predicted, model),
-        now: estimate(snapshot, baseline, &plan.score_now, model),
-        switches: switches(snapshot, baseline, model),
-    }
 }

@@ -75,7 +75,7 @@ use crate::snapshot::{AccountWide, Observed, RegionServices, Snapshot, Trail};
 pub use regions::RegionStatuses;
 use score::{Tally, aggregate, percent_if_manual_done};
 
-pub use crate::aws::guardduty::CONTROL_FEATURES as GUARDDUTY_FEATURES;
+pub use crate::snapshot::guardduty::CONTROL_FEATURES as GUARDDUTY_FEATURES;
 pub use account::{
     CONFIG_SERVICE_LINKED_ROLE_SUFFIX, IAM7_MAX_PASSWORD_AGE, IAM7_MINIMUM_PASSWORD_LENGTH,
     IAM7_PASSWORD_REUSE_PREVENTION, IAM7_REQUIRE_LOWERCASE, IAM7_REQUIRE_NUMBERS,

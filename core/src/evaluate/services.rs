@@ -1,8 +1,8 @@
 //! Regional service controls: GuardDuty (GuardDuty.1, .5–.13), Inspector (.1–.4), Macie
 //! (.1, .2), Systems Manager (SSM.4, .6, .7), Athena (Athena.4) and KMS (KMS.3, .5).
 
-use crate::aws::guardduty::CONTROL_FEATURES;
 use crate::snapshot::Detector;
+use crate::snapshot::guardduty::CONTROL_FEATURES;
 
 use super::{Check, Ctx};
 use crate::policy;

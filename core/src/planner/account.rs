@@ -1,7 +1,7 @@
 //! Account-wide settings: the IAM password policy, the account public access block and
 //! the security contact.
 
-use crate::aws::{account, iam, s3control};
+use crate::action::{account, iam, s3control};
 use crate::baseline::Baseline;
 use crate::part::Part;
 use crate::plan::SkipReason;

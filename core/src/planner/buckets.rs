@@ -1,6 +1,6 @@
 //! The log bucket and the access-log bucket: settings, policies, lifecycle and logging.
 
-use crate::aws::s3;
+use crate::action::s3;
 use crate::part::Part;
 use crate::plan::SkipReason;
 use serde_json::{Value, json};
@@ -185,7 +185,7 @@ impl<'a> Planner<'a> {
                 ) {
                     deps.push(id);
                 }
-                s3::new_bucket(name, region)
+                crate::snapshot::s3::new_bucket(name, region)
             }
         };
         // A bucket the tool did not create that is public stays public: blocking public

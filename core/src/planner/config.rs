@@ -1,9 +1,9 @@
 //! AWS Config: the service-linked role, the recorder and the delivery channel.
 
-use crate::aws::iam::service_linked_role_arn;
-use crate::aws::{config, iam};
+use crate::action::{config, iam};
 use crate::part::Part;
 use crate::plan::SkipReason;
+use crate::snapshot::iam::service_linked_role_arn;
 use crate::snapshot::{GLOBAL, Observed, RegionServices};
 
 use super::Planner;

@@ -1,6 +1,6 @@
 //! EC2: EBS encryption and snapshot public access, default VPCs, VPC block public access.
 
-use crate::aws::ec2;
+use crate::action::ec2;
 use crate::part::Part;
 use crate::plan::SkipReason;
 use crate::snapshot::{InternetGatewayBlockMode, RegionServices, Vpc};

@@ -1,6 +1,6 @@
 //! GuardDuty: the detector, its publishing frequency and its features.
 
-use crate::aws::guardduty::{self, DetectorFeature};
+use crate::action::guardduty::{self, DetectorFeature};
 use crate::part::Part;
 use crate::snapshot::RegionServices;
 
@@ -13,7 +13,7 @@ impl<'a> Planner<'a> {
         let Some(detector) = self.seen(r, Part::Guardduty, &s.guardduty) else {
             return;
         };
-        let table = guardduty::detector_features();
+        let table = crate::snapshot::guardduty::detector_features();
         let wanted: Vec<&str> = table
             .iter()
             .filter(|(_, controls)| controls.iter().any(|c| self.control_enabled(c, r)))

@@ -1,10 +1,10 @@
 //! Security Hub: the hub, its configuration, the FSBP standard, control associations and
 //! the finding aggregator.
 
-use crate::aws::securityhub;
+use crate::action::securityhub;
 use std::collections::BTreeMap;
 
-use crate::aws::securityhub::ControlAssociationUpdate;
+use crate::action::securityhub::ControlAssociationUpdate;
 use crate::catalog::{ControlStatus, fsbp_standards_arn};
 use crate::part::Part;
 use crate::plan::SkipReason;

@@ -1,8 +1,8 @@
 //! Regional services: IAM Access Analyzer, Athena, Systems Manager, Inspector, Macie.
 
-use crate::aws::ssm::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING};
-use crate::aws::{accessanalyzer, athena, inspector, macie, ssm};
+use crate::action::{accessanalyzer, athena, inspector, macie, ssm};
 use crate::part::Part;
+use crate::snapshot::ssm::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING};
 use crate::snapshot::{ArchiveFilter, Criterion, RegionServices};
 
 use super::{GUARDDUTY_FREQUENCY, Planner};
@@ -140,7 +140,7 @@ impl<'a> Planner<'a> {
         };
         // A type still `ENABLING` is enabled again: `Enable` is idempotent, and the apply
         // then waits until it is `ENABLED`.
-        let missing: Vec<(&str, &str)> = inspector::RESOURCE_TYPES
+        let missing: Vec<(&str, &str)> = crate::snapshot::inspector::RESOURCE_TYPES
             .iter()
             .filter(|(t, c)| !i.scans(t) && self.control_enabled(c, r))
             .copied()

@@ -1,7 +1,7 @@
 //! Unit tests of the planner.
 
 use super::*;
-use crate::aws::{inspector, securityhub};
+use crate::action::{inspector, securityhub};
 use crate::snapshot::{Bucket, ControlAssociation, InternetGatewayBlockMode, PasswordPolicy};
 
 fn baselined() -> Snapshot {

@@ -2,7 +2,7 @@
 //! statement under the tool's Sid kept.
 
 use super::*;
-use crate::aws::{cloudtrail, config, iam, logs, s3};
+use crate::action::{cloudtrail, config, iam, logs, s3};
 use crate::snapshot::{Bucket, IamRole, LogGroup, Trail};
 
 const ACCOUNT: &str = "123456789012";
@@ -107,7 +107,7 @@ fn names_pointing_at_a_customer_bucket_leave_it_alone() {
 #[test]
 fn the_tools_own_bucket_is_adopted() {
     let mut s = fresh();
-    let mut own = s3::new_bucket(LOG, "us-east-1");
+    let mut own = crate::snapshot::s3::new_bucket(LOG, "us-east-1");
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     s.global.buckets.known_mut().unwrap().push(own);
     let p = plan(&s, &Baseline::fsbp());
@@ -175,7 +175,7 @@ fn customer_role(trust_service: &str) -> IamRole {
         name: ROLE.into(),
         path: "/".into(),
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{ROLE}"),
-        trusted_services: iam::trusted_services(&doc),
+        trusted_services: crate::snapshot::iam::trusted_services(&doc),
         inline_policies: Default::default(),
         assume_role_policy_document: doc,
         tags: Default::default(),
@@ -290,7 +290,7 @@ fn trail_and_config_delivery_wait_for_the_log_buckets_block_and_policy() {
     // The tool's bucket, left without its block and policy (a crash after create_bucket
     // on an account where new buckets are not private by default).
     let mut s = fresh();
-    let mut own = s3::new_bucket(LOG, "us-east-1");
+    let mut own = crate::snapshot::s3::new_bucket(LOG, "us-east-1");
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     own.public_access_block = None;
     s.global.buckets.known_mut().unwrap().push(own);
@@ -318,7 +318,7 @@ fn trail_and_config_delivery_wait_for_the_log_buckets_block_and_policy() {
 #[test]
 fn the_dependency_on_the_log_bucket_follows_its_region() {
     let mut s = fresh();
-    let mut own = s3::new_bucket(LOG, "eu-west-1");
+    let mut own = crate::snapshot::s3::new_bucket(LOG, "eu-west-1");
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     own.public_access_block = None;
     s.global.buckets.known_mut().unwrap().push(own);

@@ -1,6 +1,6 @@
 //! CloudTrail: the trail, its KMS key, its log group and delivery role.
 
-use crate::aws::{cloudtrail, iam, kms, logs};
+use crate::action::{cloudtrail, iam, kms, logs};
 use crate::part::Part;
 use crate::plan::SkipReason;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! ready with backoff; AWS's own failure ends the wait with its code; a permanent read error
 //! ends it at once; the progress display hears each wait start, poll and end.
 
-use secure_account_core::aws::{inspector, securityhub};
+use secure_account_core::action::{inspector, securityhub};
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::snapshot::{
     Inspector, InspectorResourceState, InspectorStatus, SecurityHub,

@@ -3,30 +3,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Operation};
-use crate::effects::{Effect, find_mut, known};
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Effect, Operation, find_mut, known};
+use crate::part::Part;
 use crate::snapshot::AwsError;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct WorkGroup {
-    pub name: String,
-    /// `ENABLED` or `DISABLED`.
-    pub state: String,
-    pub publish_cloud_watch_metrics_enabled: bool,
-    pub output_location: Option<String>,
-    /// `SSE_S3`, `SSE_KMS` or `CSE_KMS`; `None` when results are not encrypted by default.
-    pub encryption_option: Option<String>,
-    pub enforce_work_group_configuration: bool,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_athena {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            athena::UpdateWorkGroup,
+        ] $rest }
+    };
 }
-
-/// `athena_workgroups`.
-pub const READ_WORKGROUPS: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "athena",
-    iam_actions: &["athena:ListWorkGroups", "athena:GetWorkGroup"],
-};
 
 /// `athena:UpdateWorkGroup`: CloudWatch metrics, and result encryption when the workgroup
 /// has none (an existing stronger option is kept).

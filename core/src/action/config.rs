@@ -3,54 +3,25 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation, PassedRole};
-use crate::effects::{Effect, find_mut, known};
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Change, Effect, Operation, PassedRole, find_mut, known};
+use crate::part::Part;
 use crate::snapshot::AwsError;
+use crate::snapshot::config::*;
 
-// ---- state ----
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ConfigService {
-    pub recorders: Vec<ConfigRecorder>,
-    pub delivery_channels: Vec<DeliveryChannel>,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_config {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            config::PutConfigurationRecorder,
+            config::PutDeliveryChannel,
+            config::StartConfigurationRecorder,
+        ] $rest }
+    };
 }
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ConfigRecorder {
-    pub name: String,
-    pub role_arn: String,
-    pub all_supported: bool,
-    pub include_global_resource_types: bool,
-    /// Resource types recorded when `all_supported` is false.
-    pub resource_types: Vec<String>,
-    pub recording: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DeliveryChannel {
-    pub name: String,
-    pub s3_bucket_name: String,
-    pub s3_key_prefix: Option<String>,
-}
-
-// ---- reads ----
-
-/// `config`: the recorders, their status and the delivery channels.
-pub const READ_CONFIG: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "config",
-    iam_actions: &[
-        "config:DescribeConfigurationRecorders",
-        "config:DescribeConfigurationRecorderStatus",
-        "config:DescribeDeliveryChannels",
-    ],
-};
-
-// ---- actions ----
 
 const CONFIG: ActionFacts = ActionFacts {
     service: "config",

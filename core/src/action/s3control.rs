@@ -2,18 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Operation};
-use crate::aws::s3::PublicAccessBlock;
-use crate::effects::Effect;
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Effect, Operation};
+use crate::part::{Part, Reach};
+use crate::snapshot::s3::PublicAccessBlock;
 use crate::snapshot::{AwsError, Observed};
 
-/// `account_public_access_block`: `s3control:GetPublicAccessBlock` for the account.
-pub const READ_ACCOUNT_PUBLIC_ACCESS_BLOCK: PartFacts = PartFacts {
-    reach: Reach::Account,
-    service: "s3control",
-    iam_actions: &["s3:GetAccountPublicAccessBlock"],
-};
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_s3control {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            s3control::PutAccountPublicAccessBlock,
+        ] $rest }
+    };
+}
 
 /// `s3control:PutPublicAccessBlock` for the whole account (named apart from the bucket
 /// operation of the same AWS name).

@@ -4,43 +4,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation, PassedRole};
-use crate::effects::{Effect, known};
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Change, Effect, Operation, PassedRole, known};
+use crate::part::Part;
+use crate::snapshot::cloudtrail::*;
 use crate::snapshot::{AwsError, RegionServices};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Trail {
-    pub name: String,
-    pub home_region: String,
-    pub s3_bucket_name: String,
-    pub is_multi_region_trail: bool,
-    pub include_global_service_events: bool,
-    pub log_file_validation_enabled: bool,
-    pub kms_key_id: Option<String>,
-    pub cloud_watch_logs_log_group_arn: Option<String>,
-    pub cloud_watch_logs_role_arn: Option<String>,
-    pub is_logging: bool,
-    /// Management events recorded: `All`, `ReadOnly`, `WriteOnly`, or `None` when the
-    /// event selectors exclude management events.
-    pub management_events: Option<String>,
-    /// The trail records data events.
-    pub data_events: bool,
-    pub insights: bool,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_cloudtrail {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            cloudtrail::CreateTrail,
+            cloudtrail::UpdateTrail,
+            cloudtrail::PutEventSelectors,
+            cloudtrail::StartLogging,
+        ] $rest }
+    };
 }
-
-/// `trails`: the trails with their status, event and insight selectors.
-pub const READ_TRAILS: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "cloudtrail",
-    iam_actions: &[
-        "cloudtrail:DescribeTrails",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "cloudtrail:GetInsightSelectors",
-    ],
-};
 
 const CLOUDTRAIL: ActionFacts = ActionFacts {
     service: "cloudtrail",

@@ -3,31 +3,24 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation, SLR};
-use crate::effects::{Effect, known};
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Change, Effect, Operation, SLR, known};
+use crate::part::Part;
 use crate::snapshot::AwsError;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Macie {
-    pub enabled: bool,
-    pub automated_discovery: bool,
-    /// Buckets excluded from automated discovery (its classification scope).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub excluded_buckets: Vec<String>,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_macie {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            macie::EnableMacie,
+            macie::UpdateAutomatedDiscoveryConfiguration,
+            macie::UpdateClassificationScope,
+        ] $rest }
+    };
 }
-
-/// `macie`: the session, automated discovery and its classification scope.
-pub const READ_MACIE: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "macie2",
-    iam_actions: &[
-        "macie2:GetMacieSession",
-        "macie2:GetAutomatedDiscoveryConfiguration",
-        "macie2:GetClassificationScope",
-    ],
-};
 
 const MACIE: ActionFacts = ActionFacts {
     service: "macie2",

@@ -1,31 +1,27 @@
 //! CloudWatch Logs: the region's log groups; reading them; the trail's log group and its
 //! retention.
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation};
-use crate::effects::{Effect, find_mut, known};
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Change, Effect, Operation, find_mut, known};
+use crate::part::Part;
 use crate::snapshot::AwsError;
+use crate::snapshot::logs::*;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LogGroup {
-    pub name: String,
-    pub retention_in_days: Option<u32>,
-    /// The group's tags (`logs:ListTagsForResource`): the tool tags the groups it creates.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_logs {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            logs::CreateLogGroup,
+            logs::PutRetentionPolicy,
+        ] $rest }
+    };
 }
-
-/// `log_groups`: the groups with their retention and tags.
-pub const READ_LOG_GROUPS: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "logs",
-    iam_actions: &["logs:DescribeLogGroups", "logs:ListTagsForResource"],
-};
 
 const LOGS: ActionFacts = ActionFacts {
     service: "logs",

@@ -4,40 +4,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Operation};
-use crate::effects::{Effect, known};
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Effect, Operation, known};
+use crate::part::Part;
 use crate::snapshot::AwsError;
+use crate::snapshot::ssm::*;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Ssm {
-    /// `/ssm/documents/console/public-sharing-permission` is `Disable`.
-    pub public_sharing_blocked: bool,
-    /// `/ssm/automation/customer-script-log-destination`: `CloudWatch` or `None` when unset.
-    pub automation_log_destination: Option<String>,
-    /// Documents owned by the account that are shared publicly (SSM.4).
-    pub public_documents: Vec<String>,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_ssm {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            ssm::UpdateServiceSetting,
+        ] $rest }
+    };
 }
-
-/// The SSM service setting that blocks public sharing of documents (SSM.7).
-pub const SSM_PUBLIC_SHARING: &str = "/ssm/documents/console/public-sharing-permission";
-/// The SSM service setting for the automation log destination (SSM.6).
-pub const SSM_AUTOMATION_LOG: &str = "/ssm/automation/customer-script-log-destination";
 
 /// The service settings the baseline sets, with the control each serves.
 const SETTINGS: &[(&str, &str)] = &[(SSM_PUBLIC_SHARING, "SSM.7"), (SSM_AUTOMATION_LOG, "SSM.6")];
-
-/// `ssm`: the two service settings and the account's public documents.
-pub const READ_SSM: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "ssm",
-    iam_actions: &[
-        "ssm:GetServiceSetting",
-        "ssm:ListDocuments",
-        "ssm:DescribeDocumentPermission",
-    ],
-};
 
 /// `ssm:UpdateServiceSetting`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

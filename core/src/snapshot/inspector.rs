@@ -1,16 +1,11 @@
 //! Amazon Inspector: its state in a region (which resource types it scans, and those still
 //! on their way, `ENABLING`, or ended in an error, for the engine's readiness wait); reading
 //! it; enabling the resource types the reviewed controls need.
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation, PerItem, SLR, Waits};
-use crate::effects::{Effect, known};
-use crate::part::{Part, PartFacts, Reach};
-use crate::readiness::Readiness;
-use crate::snapshot::AwsError;
+use super::{PartFacts, Reach};
 
 /// Amazon Inspector in a region (`inspector2:BatchGetAccountStatus`, the account's
 /// `resourceState`). Each flag is true when that resource type's status is `ENABLED`.
@@ -189,62 +184,3 @@ pub const READ_INSPECTOR: PartFacts = PartFacts {
     service: "inspector2",
     iam_actions: &["inspector2:BatchGetAccountStatus"],
 };
-
-// ---- actions ----
-
-/// `inspector2:Enable` for the account in the region, for these resource types. AWS
-/// answers with the types `ENABLING`; the engine waits until each is `ENABLED`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnableInspector {
-    pub resource_types: Vec<String>,
-}
-
-impl Operation for EnableInspector {
-    const FACTS: ActionFacts = ActionFacts {
-        service: "inspector2",
-        iam_actions: &["inspector2:Enable", SLR],
-        change: Change::Create,
-        reads: &[Part::Inspector],
-        controls: &["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
-        per_item: Some(PerItem {
-            field: "failedAccounts",
-            not_offered: &[],
-        }),
-        // AmazonInspector2FullAccess_v2 grants its service-linked role and the agentless
-        // scanning role.
-        service_linked_roles: &[
-            "inspector2.amazonaws.com",
-            "agentless.inspector2.amazonaws.com",
-        ],
-        ..ActionFacts::DEFAULT
-    };
-
-    /// The controls of the resource types it enables, in the order it names them.
-    fn satisfies(&self) -> Vec<&'static str> {
-        self.resource_types
-            .iter()
-            .filter_map(|t| RESOURCE_TYPES.iter().find(|(rt, _)| rt == t))
-            .map(|(_, control)| *control)
-            .collect()
-    }
-
-    fn waits(&self) -> Waits {
-        Waits {
-            before: None,
-            after: (!self.resource_types.is_empty()).then(|| Readiness::InspectorEnabled {
-                resource_types: self.resource_types.clone(),
-            }),
-        }
-    }
-
-    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
-        let i = known(&mut e.regional()?.inspector, "Inspector")?;
-        // What the planner predicts: each type scanning. AWS gets there through
-        // `ENABLING`, which the simulator plays and the engine waits out.
-        for t in &self.resource_types {
-            i.set_scans(t, true);
-            i.resource_states.remove(t);
-        }
-        Ok(())
-    }
-}

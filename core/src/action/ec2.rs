@@ -4,201 +4,31 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation};
-use crate::effects::{Effect, find_mut, known, not_found};
-use crate::part::{Part, PartFacts, Reach};
-use crate::retry::ErrorClass;
+use crate::operation::{
+    ActionFacts, Change, Effect, ErrorClass, Operation, find_mut, known, not_found,
+};
+use crate::part::Part;
+use crate::snapshot::ec2::*;
 use crate::snapshot::{AwsError, Observed};
 
-// ---- state ----
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Ebs {
-    /// `ec2:GetEbsEncryptionByDefault` (EC2.7).
-    pub encryption_by_default: bool,
-    /// Snapshots owned by the account that anyone can restore (EC2.1).
-    pub public_snapshots: Vec<String>,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_ec2 {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            ec2::EnableEbsEncryptionByDefault,
+            ec2::EnableSnapshotBlockPublicAccess,
+            ec2::ModifyVpcBlockPublicAccessOptions,
+            ec2::DetachInternetGateway,
+            ec2::DeleteInternetGateway,
+            ec2::DeleteSubnet,
+            ec2::DeleteVpc,
+        ] $rest }
+    };
 }
-
-/// EBS snapshot block public access (`ec2:GetSnapshotBlockPublicAccessState`, EC2.182).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SnapshotBlockPublicAccess {
-    /// `unblocked`, `block-all-sharing` or `block-new-sharing`.
-    pub state: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VpcBlockPublicAccess {
-    pub internet_gateway_block_mode: InternetGatewayBlockMode,
-}
-
-/// `ec2:ModifyVpcBlockPublicAccessOptions`' `InternetGatewayBlockMode`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum InternetGatewayBlockMode {
-    /// Snapshots of earlier versions wrote an unset mode as `""`.
-    #[default]
-    #[serde(alias = "")]
-    Off,
-    BlockBidirectional,
-    BlockIngress,
-}
-
-impl std::fmt::Display for InternetGatewayBlockMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl InternetGatewayBlockMode {
-    /// AWS's spelling (`block-bidirectional`).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// Either blocking mode (EC2.172 passes with both).
-    pub fn blocks(self) -> bool {
-        match self {
-            InternetGatewayBlockMode::Off => false,
-            InternetGatewayBlockMode::BlockBidirectional
-            | InternetGatewayBlockMode::BlockIngress => true,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Vpc {
-    pub vpc_id: String,
-    pub is_default: bool,
-    pub cidr_block: String,
-    pub subnets: Vec<Subnet>,
-    /// Internet gateways attached to the VPC.
-    pub internet_gateways: Vec<String>,
-    pub route_tables: Vec<RouteTable>,
-    pub network_acls: Vec<NetworkAcl>,
-    pub security_groups: Vec<SecurityGroup>,
-    pub network_interfaces: Vec<NetworkInterface>,
-    pub flow_logs: Vec<String>,
-    /// VPC endpoints by service name (`com.amazonaws.<region>.ec2`).
-    pub endpoints: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Subnet {
-    pub subnet_id: String,
-    pub map_public_ip_on_launch: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RouteTable {
-    pub route_table_id: String,
-    pub main: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct NetworkAcl {
-    pub network_acl_id: String,
-    pub is_default: bool,
-    pub associated_subnets: Vec<String>,
-    /// Inbound rules that allow traffic.
-    pub ingress_allow: Vec<NetworkRule>,
-}
-
-/// One allow rule of a network ACL or a security group.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NetworkRule {
-    /// `-1` for all protocols, else `tcp`, `udp`, `icmp` or a number.
-    pub protocol: String,
-    pub from_port: Option<u16>,
-    pub to_port: Option<u16>,
-    /// CIDR (IPv4 or IPv6), or a security group id for a group reference.
-    pub source: String,
-}
-
-impl NetworkRule {
-    pub fn from_anywhere(&self) -> bool {
-        self.source == "0.0.0.0/0" || self.source == "::/0"
-    }
-    /// Whether the rule admits `port` (all protocols, or a TCP/UDP range covering it).
-    pub fn covers_port(&self, port: u16) -> bool {
-        match (self.protocol.as_str(), self.from_port, self.to_port) {
-            ("-1", _, _) | ("all", _, _) => true,
-            ("tcp" | "udp" | "6" | "17", Some(from), Some(to)) => from <= port && port <= to,
-            ("tcp" | "udp" | "6" | "17", None, None) => true,
-            _ => false,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SecurityGroup {
-    pub group_id: String,
-    pub group_name: String,
-    pub ingress: Vec<NetworkRule>,
-    pub egress: Vec<NetworkRule>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NetworkInterface {
-    pub network_interface_id: String,
-    pub description: String,
-    /// The subnet the interface is in (`DescribeNetworkInterfaces` `SubnetId`); `None`
-    /// when not known, which counts as "any subnet of its VPC".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnet_id: Option<String>,
-}
-
-// ---- reads ----
-
-const fn read(iam_actions: &'static [&'static str]) -> PartFacts {
-    PartFacts {
-        reach: Reach::Regional,
-        service: "ec2",
-        iam_actions,
-    }
-}
-
-/// `ebs`: encryption by default and the public snapshots.
-pub const READ_EBS: PartFacts = read(&["ec2:GetEbsEncryptionByDefault", "ec2:DescribeSnapshots"]);
-/// `snapshot_block_public_access`, read on its own: an account or endpoint that refuses it
-/// leaves the EBS part readable.
-pub const READ_SNAPSHOT_BLOCK_PUBLIC_ACCESS: PartFacts =
-    read(&["ec2:GetSnapshotBlockPublicAccessState"]);
-/// `vpcs`: every VPC with what it holds.
-pub const READ_VPCS: PartFacts = read(&[
-    "ec2:DescribeVpcs",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeInternetGateways",
-    "ec2:DescribeRouteTables",
-    "ec2:DescribeNetworkAcls",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeFlowLogs",
-    "ec2:DescribeVpcEndpoints",
-]);
-/// `vpc_block_public_access`.
-pub const READ_VPC_BLOCK_PUBLIC_ACCESS: PartFacts =
-    read(&["ec2:DescribeVpcBlockPublicAccessOptions"]);
-
-// ---- actions ----
 
 const EC2: ActionFacts = ActionFacts {
     service: "ec2",

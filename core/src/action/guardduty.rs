@@ -3,27 +3,26 @@
 //! evaluator (which feature a control checks), the planner (which features to enable) and
 //! the actions (which controls a detector's features make pass).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation, SLR};
 use crate::catalog::control_sort_key;
-use crate::effects::{Effect, known, not_found};
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Change, Effect, Operation, SLR, known, not_found};
+use crate::part::Part;
+use crate::snapshot::guardduty::*;
 use crate::snapshot::{AwsError, Observed};
 
-// ---- state ----
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Detector {
-    pub detector_id: String,
-    pub enabled: bool,
-    pub finding_publishing_frequency: String,
-    /// Features by name (`S3_DATA_EVENTS`, …) and additional configurations as
-    /// `FEATURE/ADDITIONAL` (`RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT`): enabled or not.
-    pub features: BTreeMap<String, bool>,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_guardduty {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            guardduty::CreateDetector,
+            guardduty::UpdateDetector,
+        ] $rest }
+    };
 }
 
 /// A GuardDuty detector feature (`DetectorFeatureConfiguration`) with its additional
@@ -34,72 +33,6 @@ pub struct DetectorFeature {
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub additional_configuration: Vec<(String, String)>,
-}
-
-/// The GuardDuty detector feature each control requires, as keys of
-/// [`Detector::features`](crate::snapshot::Detector::features): a feature name, or
-/// `FEATURE/ADDITIONAL_CONFIGURATION`. A `FEATURE/ADDITIONAL` key passes only when the
-/// feature itself is enabled too.
-///
-/// From the Config rules behind the controls: GuardDuty.5 `guardduty-eks-protection-audit-
-/// enabled` (EKS Audit Log Monitoring), .6 `guardduty-lambda-protection-enabled` (Lambda
-/// Protection), .7 `guardduty-eks-protection-runtime-enabled` ("EKS Runtime Monitoring
-/// with automated agent management"), .8 `guardduty-malware-protection-enabled` (Malware
-/// Protection for EC2), .9 `guardduty-rds-protection-enabled`, .10
-/// `guardduty-s3-protection-enabled`, .11 `guardduty-runtime-monitoring-enabled`, .12
-/// `guardduty-ecs-protection-runtime-enabled` (ECS Fargate automated agent), .13
-/// `guardduty-ec2-protection-runtime-enabled` (EC2 automated agent).
-pub const CONTROL_FEATURES: &[(&str, &str)] = &[
-    ("GuardDuty.5", "EKS_AUDIT_LOGS"),
-    ("GuardDuty.6", "LAMBDA_NETWORK_LOGS"),
-    ("GuardDuty.7", "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"),
-    ("GuardDuty.8", "EBS_MALWARE_PROTECTION"),
-    ("GuardDuty.9", "RDS_LOGIN_EVENTS"),
-    ("GuardDuty.10", "S3_DATA_EVENTS"),
-    ("GuardDuty.11", "RUNTIME_MONITORING"),
-    (
-        "GuardDuty.12",
-        "RUNTIME_MONITORING/ECS_FARGATE_AGENT_MANAGEMENT",
-    ),
-    ("GuardDuty.13", "RUNTIME_MONITORING/EC2_AGENT_MANAGEMENT"),
-];
-
-/// The detector's features in the order the planner sends them (each followed by its
-/// additional configurations, in control order).
-const FEATURE_ORDER: &[&str] = &[
-    "S3_DATA_EVENTS",
-    "EKS_AUDIT_LOGS",
-    "EBS_MALWARE_PROTECTION",
-    "RDS_LOGIN_EVENTS",
-    "LAMBDA_NETWORK_LOGS",
-    "RUNTIME_MONITORING",
-];
-
-/// Whether `key` is an additional configuration of `feature` (`FEATURE/ADDITIONAL`).
-fn is_additional_of(key: &str, feature: &str) -> bool {
-    key.strip_prefix(feature)
-        .is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// Every detector feature key (as [`CONTROL_FEATURES`] names them) in the order the planner
-/// sends them, with the controls that need it: a feature is needed by its own controls and
-/// by those of its additional configurations.
-pub fn detector_features() -> Vec<(&'static str, Vec<&'static str>)> {
-    let mut out = Vec::new();
-    for &feature in FEATURE_ORDER {
-        let controls = CONTROL_FEATURES
-            .iter()
-            .filter(|(_, key)| *key == feature || is_additional_of(key, feature))
-            .map(|(control, _)| *control)
-            .collect();
-        out.push((feature, controls));
-        for &(control, key) in CONTROL_FEATURES {
-            if is_additional_of(key, feature) {
-                out.push((key, vec![control]));
-            }
-        }
-    }
-    out
 }
 
 /// The FSBP controls a detector with `features` makes pass: GuardDuty.1, and the controls
@@ -138,17 +71,6 @@ fn set_features(detector: &mut Detector, features: &[DetectorFeature]) {
         }
     }
 }
-
-// ---- reads ----
-
-/// `guardduty`: the region's detector with its features.
-pub const READ_DETECTOR: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "guardduty",
-    iam_actions: &["guardduty:ListDetectors", "guardduty:GetDetector"],
-};
-
-// ---- actions ----
 
 const GUARDDUTY: ActionFacts = ActionFacts {
     service: "guardduty",

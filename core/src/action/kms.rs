@@ -1,111 +1,29 @@
 //! KMS: the region's customer managed keys; reading them; the trail's key (created,
 //! aliased, its policy converged, rotation on).
-
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Change, Operation};
-use crate::effects::{Effect, known};
-use crate::part::{Part, PartFacts, Reach};
-use crate::retry::ErrorClass;
+use crate::operation::{ActionFacts, Change, Effect, ErrorClass, KeyRef, Operation, known};
+use crate::part::Part;
 use crate::snapshot::AwsError;
+use crate::snapshot::kms::*;
 
-// ---- state ----
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct KmsKey {
-    pub key_id: String,
-    pub arn: String,
-    pub aliases: Vec<String>,
-    pub key_state: KeyState,
-    pub rotation_enabled: bool,
-    /// The key policy (JSON text).
-    pub policy: String,
-    pub tags: BTreeMap<String, String>,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_kms {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            kms::CreateKey,
+            kms::CreateAlias,
+            kms::PutKeyPolicy,
+            kms::EnableKeyRotation,
+        ] $rest }
+    };
 }
-
-/// A KMS key's state (`kms:DescribeKey` `KeyMetadata.KeyState`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-)]
-pub enum KeyState {
-    Creating,
-    #[default]
-    Enabled,
-    Disabled,
-    PendingDeletion,
-    PendingImport,
-    PendingReplicaDeletion,
-    Unavailable,
-    Updating,
-}
-
-impl KeyState {
-    /// AWS's spelling (`PendingDeletion`).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// Scheduled for deletion (KMS.3 fails).
-    pub fn pending_deletion(self) -> bool {
-        match self {
-            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => true,
-            KeyState::Creating
-            | KeyState::Enabled
-            | KeyState::Disabled
-            | KeyState::PendingImport
-            | KeyState::Unavailable
-            | KeyState::Updating => false,
-        }
-    }
-}
-
-impl std::fmt::Display for KeyState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A reference to a KMS key: one that exists, or one that an earlier action of the plan
-/// creates (its id is only known once that action ran).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyRef {
-    /// An existing key, by key id.
-    Existing(String),
-    /// The key created by the plan's action with this id.
-    CreatedBy(String),
-}
-
-// ---- reads ----
-
-/// `kms_keys`: the customer managed keys with aliases, state, rotation, policy and tags.
-pub const READ_KEYS: PartFacts = PartFacts {
-    reach: Reach::Regional,
-    service: "kms",
-    iam_actions: &[
-        "kms:ListKeys",
-        "kms:ListAliases",
-        "kms:DescribeKey",
-        "kms:GetKeyRotationStatus",
-        "kms:GetKeyPolicy",
-        "kms:ListResourceTags",
-    ],
-};
-
-// ---- actions ----
 
 /// What every key operation shares: a key created a moment ago answers
 /// `NotFoundException` until it is visible (eventual consistency; elsewhere that code means

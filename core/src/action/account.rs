@@ -2,25 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::action::{ActionFacts, Operation};
-use crate::effects::Effect;
-use crate::part::{Part, PartFacts, Reach};
+use crate::operation::{ActionFacts, Effect, Operation};
+use crate::part::{Part, Reach};
+use crate::snapshot::account::*;
 use crate::snapshot::{AwsError, Observed};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlternateContact {
-    pub name: String,
-    pub title: String,
-    pub email_address: String,
-    pub phone_number: String,
+/// This service's kinds, in the order of the one list of kinds
+/// ([`for_each_action!`](crate::for_each_action)): a new kind of this service is one more
+/// line here.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kinds_account {
+    ($m:ident [$($acc:tt)*] $rest:tt) => {
+        $crate::__next_kinds! { $m [$($acc)*
+            account::PutAlternateContact,
+        ] $rest }
+    };
 }
-
-/// `security_contact`: `account:GetAlternateContact --alternate-contact-type SECURITY`.
-pub const READ_SECURITY_CONTACT: PartFacts = PartFacts {
-    reach: Reach::Account,
-    service: "account",
-    iam_actions: &["account:GetAlternateContact"],
-};
 
 /// `account:PutAlternateContact` of type `SECURITY`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

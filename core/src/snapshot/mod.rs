@@ -11,30 +11,65 @@ use serde::{Deserialize, Serialize};
 
 mod earlier;
 
-// The state of each service lives with the rest of what the core knows about it
-// (`crate::aws::<service>`); the snapshot holds it by part.
-pub use crate::aws::accessanalyzer::{Analyzer, ArchiveFilter, Criterion};
-pub use crate::aws::account::AlternateContact;
-pub use crate::aws::athena::WorkGroup;
-pub use crate::aws::cloudtrail::Trail;
-pub use crate::aws::config::{ConfigRecorder, ConfigService, DeliveryChannel};
-pub use crate::aws::ec2::{
+pub mod accessanalyzer;
+pub mod account;
+pub mod athena;
+pub mod cloudtrail;
+pub mod config;
+pub mod ec2;
+pub mod guardduty;
+pub mod iam;
+pub mod inspector;
+pub mod kms;
+pub mod logs;
+pub mod macie;
+pub mod s3;
+pub mod s3control;
+pub mod securityhub;
+pub mod ssm;
+
+// The state of each service, and what reading it takes, in a file per service.
+pub use self::accessanalyzer::{Analyzer, ArchiveFilter, Criterion};
+pub use self::account::AlternateContact;
+pub use self::athena::WorkGroup;
+pub use self::cloudtrail::Trail;
+pub use self::config::{ConfigRecorder, ConfigService, DeliveryChannel};
+pub use self::ec2::{
     Ebs, InternetGatewayBlockMode, NetworkAcl, NetworkInterface, NetworkRule, RouteTable,
     SecurityGroup, SnapshotBlockPublicAccess, Subnet, Vpc, VpcBlockPublicAccess,
 };
-pub use crate::aws::guardduty::Detector;
-pub use crate::aws::iam::{IamRole, IamUser, MfaKind, PasswordPolicy, RootUser};
-pub use crate::aws::inspector::{
-    Inspector, InspectorReadiness, InspectorResourceState, InspectorStatus,
-};
-pub use crate::aws::kms::{KeyState, KmsKey};
-pub use crate::aws::logs::LogGroup;
-pub use crate::aws::macie::Macie;
-pub use crate::aws::s3::{Bucket, PublicAccessBlock, VersioningStatus};
-pub use crate::aws::securityhub::{
+pub use self::guardduty::Detector;
+pub use self::iam::{IamRole, IamUser, MfaKind, PasswordPolicy, RootUser};
+pub use self::inspector::{Inspector, InspectorReadiness, InspectorResourceState, InspectorStatus};
+pub use self::kms::{KeyState, KmsKey};
+pub use self::logs::LogGroup;
+pub use self::macie::Macie;
+pub use self::s3::{Bucket, PublicAccessBlock, VersioningStatus};
+pub use self::securityhub::{
     ControlAssociation, NOT_READY_FOR_UPDATES, SecurityHub, StandardReadiness,
 };
-pub use crate::aws::ssm::Ssm;
+pub use self::ssm::Ssm;
+
+/// Whether something belongs to the account as a whole or to each region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Read or run once for the account (`"global"`).
+    Account,
+    /// Read or run in each enabled region.
+    Regional,
+}
+
+/// What reading a part takes: the service it asks and the IAM actions its calls need (the
+/// first one is the call that starts the read, named when access is denied). Each part's
+/// row stands with its state, in `snapshot/<service>.rs` (`READ_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartFacts {
+    pub reach: Reach,
+    /// The service (`iam`, `s3control`, `guardduty`).
+    pub service: &'static str,
+    pub iam_actions: &'static [&'static str],
+}
 
 /// Version of the snapshot JSON. Bump on incompatible changes.
 pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;

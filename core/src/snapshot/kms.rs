@@ -1,0 +1,90 @@
+//! KMS: the region's customer managed keys; reading them; the trail's key (created,
+//! aliased, its policy converged, rotation on).
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{PartFacts, Reach};
+
+// ---- state ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KmsKey {
+    pub key_id: String,
+    pub arn: String,
+    pub aliases: Vec<String>,
+    pub key_state: KeyState,
+    pub rotation_enabled: bool,
+    /// The key policy (JSON text).
+    pub policy: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A KMS key's state (`kms:DescribeKey` `KeyMetadata.KeyState`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+pub enum KeyState {
+    Creating,
+    #[default]
+    Enabled,
+    Disabled,
+    PendingDeletion,
+    PendingImport,
+    PendingReplicaDeletion,
+    Unavailable,
+    Updating,
+}
+
+impl KeyState {
+    /// AWS's spelling (`PendingDeletion`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Scheduled for deletion (KMS.3 fails).
+    pub fn pending_deletion(self) -> bool {
+        match self {
+            KeyState::PendingDeletion | KeyState::PendingReplicaDeletion => true,
+            KeyState::Creating
+            | KeyState::Enabled
+            | KeyState::Disabled
+            | KeyState::PendingImport
+            | KeyState::Unavailable
+            | KeyState::Updating => false,
+        }
+    }
+}
+
+impl std::fmt::Display for KeyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+// ---- reads ----
+
+/// `kms_keys`: the customer managed keys with aliases, state, rotation, policy and tags.
+pub const READ_KEYS: PartFacts = PartFacts {
+    reach: Reach::Regional,
+    service: "kms",
+    iam_actions: &[
+        "kms:ListKeys",
+        "kms:ListAliases",
+        "kms:DescribeKey",
+        "kms:GetKeyRotationStatus",
+        "kms:GetKeyPolicy",
+        "kms:ListResourceTags",
+    ],
+};

@@ -1,0 +1,97 @@
+//! Security Hub: the hub, its standards subscriptions and control associations, the
+//! finding aggregator; reading them; turning Security Hub on with FSBP and the reviewed
+//! controls.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{PartFacts, Reach};
+
+// ---- state ----
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityHub {
+    pub auto_enable_controls: bool,
+    /// `SECURITY_CONTROL` (consolidated findings) or `STANDARD_CONTROL`.
+    pub control_finding_generator: String,
+    /// Enabled standards by ARN, with their status (`GetEnabledStandards`
+    /// `StandardsStatus`: `PENDING`, `READY`, `INCOMPLETE`, `FAILED`, `DELETING`).
+    /// `BatchEnableStandards` answers at once with `PENDING`; the subscription becomes
+    /// `READY` (or `INCOMPLETE`/`FAILED`) minutes later.
+    pub standards: BTreeMap<String, String>,
+    /// `StandardsControlsUpdatable` by standard ARN, when AWS says the standard's controls
+    /// cannot be updated yet (`NOT_READY_FOR_UPDATES`): control association updates answer
+    /// `RESOURCE_NOT_FOUND` until then. A standard not listed here is
+    /// `READY_FOR_UPDATES` once its status is `READY`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub controls_updatable: BTreeMap<String, String>,
+    /// `StandardsStatusReason.StatusReasonCode` by standard ARN, for a subscription that
+    /// ended `INCOMPLETE` or `FAILED` (`NO_AVAILABLE_CONFIGURATION_RECORDER`,
+    /// `INTERNAL_ERROR`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub status_reasons: BTreeMap<String, String>,
+    /// The FSBP standard's control associations by security control id.
+    pub fsbp_controls: BTreeMap<String, ControlAssociation>,
+    /// The cross-region finding aggregator, when one is configured in this region.
+    pub finding_aggregator: Option<String>,
+}
+
+/// `StandardsControlsUpdatable` while a subscription is not ready for control updates.
+pub const NOT_READY_FOR_UPDATES: &str = "NOT_READY_FOR_UPDATES";
+
+/// How far a standard's subscription is, for a caller waiting for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandardReadiness {
+    /// `READY` and its controls can be updated.
+    Ready,
+    /// Not subscribed, `PENDING`, or `READY` but `NOT_READY_FOR_UPDATES`: wait.
+    Pending,
+    /// `INCOMPLETE`, `FAILED` (or `DELETING`): it will not become ready by waiting. The
+    /// status and AWS's `StatusReasonCode` (empty when none).
+    Ended { status: String, reason: String },
+}
+
+impl SecurityHub {
+    /// Whether the standard `arn` can take control association updates now.
+    pub fn readiness(&self, arn: &str) -> StandardReadiness {
+        match self.standards.get(arn).map(String::as_str) {
+            None | Some("PENDING") => StandardReadiness::Pending,
+            Some("READY") => {
+                if self.controls_updatable.get(arn).map(String::as_str)
+                    == Some(NOT_READY_FOR_UPDATES)
+                {
+                    StandardReadiness::Pending
+                } else {
+                    StandardReadiness::Ready
+                }
+            }
+            Some(other) => StandardReadiness::Ended {
+                status: other.to_string(),
+                reason: self.status_reasons.get(arn).cloned().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlAssociation {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<String>,
+}
+
+// ---- reads ----
+
+/// `security_hub`: the hub, its standards, the FSBP control associations, the aggregator.
+pub const READ_SECURITY_HUB: PartFacts = PartFacts {
+    reach: Reach::Regional,
+    service: "securityhub",
+    iam_actions: &[
+        "securityhub:DescribeHub",
+        "securityhub:GetEnabledStandards",
+        "securityhub:DescribeStandardsControls",
+        "securityhub:ListFindingAggregators",
+        "securityhub:GetFindingAggregator",
+    ],
+};
