@@ -26,6 +26,7 @@ pub mod readiness;
 pub mod render;
 pub mod retry;
 pub mod snapshot;
+pub mod verify;
 
 pub use action::{Action, KeyRef, Outputs, PlannedAction};
 pub use baseline::Baseline;

@@ -45,11 +45,12 @@ pub trait Operation: Clone + std::fmt::Debug + PartialEq {
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     /// Makes something that was not there (a bucket, a key, a detector, a subscription) or
-    /// turns a service on.
+    /// turns something on (a service, a setting: `enable_*`). Shown `+`.
     Create,
-    /// Changes a setting of something that exists.
+    /// Changes the settings of something that exists (`put_*`, `update_*`, `start_*`).
+    /// Shown `~`.
     Update,
-    /// Removes or detaches something: the only destructive kind.
+    /// Removes or detaches something: the only destructive kind. Shown `-`.
     Delete,
 }
 

@@ -16,11 +16,13 @@ use futures::stream::FuturesUnordered;
 
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
 use secure_account_core::readiness::Readiness;
-use secure_account_core::{AwsError, Outputs, Plan, PlannedAction};
+use secure_account_core::{AwsError, Outputs, Plan, PlannedAction, Scope};
 
 use crate::cancel::Cancel;
 use crate::port::{ActionOutput, Port, PortError};
-use crate::report::{ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION};
+use crate::report::{
+    ActionResult, ActionStatus, ApiCalls, ApplyReport, NotRun, REPORT_FORMAT_VERSION, ResultReason,
+};
 use crate::retry::{ErrorClass, Jitter, RetryPolicy, classify};
 use crate::wait::{ReadinessWait, WaitStats, wait_until};
 
@@ -280,7 +282,7 @@ pub async fn apply<P: Port>(
                 &mut results,
                 &shared,
                 i,
-                "invalid_plan",
+                NotRun::InvalidPlan,
                 &detail,
             );
         }
@@ -377,7 +379,7 @@ pub async fn apply<P: Port>(
                         &mut results,
                         &shared,
                         d,
-                        "dependency_failed",
+                        NotRun::DependencyFailed,
                         &detail,
                     );
                 }
@@ -385,7 +387,7 @@ pub async fn apply<P: Port>(
             Err(PortError::Crashed) => {
                 interrupted = true;
                 results[i] = Some(ActionResult {
-                    reason: Some("interrupted".into()),
+                    reason: Some(ResultReason::NotRun(NotRun::Interrupted)),
                     detail: Some("the run stopped during this action".into()),
                     ..ledger_line(action, ActionStatus::NotRun, attempts)
                 });
@@ -402,20 +404,23 @@ pub async fn apply<P: Port>(
         if results[i].is_none() {
             let (reason, detail) = if !interrupted {
                 (
-                    "dependency_cycle",
+                    NotRun::DependencyCycle,
                     "the action depends on itself through other actions",
                 )
             } else if started[i] {
                 (
-                    "interrupted",
+                    NotRun::Interrupted,
                     "the run stopped while this action was in flight: it may have taken \
                      effect, and the next plan will show",
                 )
             } else {
-                ("interrupted", "the run stopped before this action started")
+                (
+                    NotRun::Interrupted,
+                    "the run stopped before this action started",
+                )
             };
             let result = ActionResult {
-                reason: Some(reason.into()),
+                reason: Some(ResultReason::NotRun(reason)),
                 detail: Some(detail.into()),
                 ..ledger_line(&plan.actions[i], ActionStatus::NotRun, 0)
             };
@@ -433,11 +438,11 @@ pub async fn apply<P: Port>(
     results.extend(plan.skipped.iter().map(|s| ActionResult {
         id: s.id.clone(),
         action: None,
-        region: s.region.clone(),
+        region: Scope::parse(&s.region),
         status: ActionStatus::Skipped,
         error: None,
         attempts: 0,
-        reason: Some(s.reason.code().to_string()),
+        reason: Some(ResultReason::Skipped(s.reason)),
         detail: Some(s.detail.clone()),
         round: 1,
     }));
@@ -455,12 +460,7 @@ pub async fn apply<P: Port>(
             read: calls.read.saturating_sub(calls_before.read),
             write: calls.write.saturating_sub(calls_before.write),
             retries: shared.retries.get(),
-            retries_by_class: shared
-                .retries_by_class
-                .borrow()
-                .iter()
-                .map(|(c, n)| (c.name().to_string(), *n))
-                .collect(),
+            retries_by_class: shared.retries_by_class.borrow().clone(),
             standard_wait: shared.standard_wait.get(),
             inspector_wait: shared.inspector_wait.get(),
             elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
@@ -484,7 +484,7 @@ fn ledger_line(action: &PlannedAction, status: ActionStatus, attempts: u32) -> A
     ActionResult {
         id: action.id.clone(),
         action: Some(action.op.name().to_string()),
-        region: action.region.to_string(),
+        region: action.region.clone(),
         status,
         error: None,
         attempts,
@@ -501,7 +501,7 @@ fn settle_not_run(
     results: &mut [Option<ActionResult>],
     shared: &Shared<'_>,
     i: usize,
-    reason: &str,
+    reason: NotRun,
     detail: &str,
 ) {
     let mut stack = vec![i];
@@ -511,7 +511,7 @@ fn settle_not_run(
         }
         let action = &plan.actions[j];
         let result = ActionResult {
-            reason: Some(reason.into()),
+            reason: Some(ResultReason::NotRun(reason)),
             detail: Some(detail.into()),
             ..ledger_line(action, ActionStatus::NotRun, 0)
         };

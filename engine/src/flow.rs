@@ -5,14 +5,17 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use secure_account_core::baseline::BaselineError;
+use secure_account_core::cost::CostModel;
+use secure_account_core::cost_report::{self, CostReport};
 use secure_account_core::evaluate::Scope as EvaluationScope;
+use secure_account_core::verify::Verification;
 use secure_account_core::{Baseline, Catalog, Plan, Snapshot, evaluate};
 
 use crate::apply::{ApplyOptions, ProgressEvent, apply};
 use crate::fresh::{StalePlan, check_fresh, first_difference};
 use crate::port::{CallCounts, Port, PortError};
 use crate::read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
-use crate::report::ApplyReport;
+use crate::report::{ApplyReport, RoundStop};
 
 /// Why a step of the flow could not go on.
 #[derive(Debug, thiserror::Error)]
@@ -184,16 +187,6 @@ pub fn baseline_of(saved: &Plan, baseline: &Baseline) -> Baseline {
     b
 }
 
-/// Whether `score` satisfies a minimum score: never when it is incomplete (parts of the
-/// account unreadable) unless `allow_incomplete`.
-pub fn meets_min_score(
-    score: &secure_account_core::evaluate::Score,
-    min: f64,
-    allow_incomplete: bool,
-) -> bool {
-    (!score.incomplete || allow_incomplete) && score.percent >= min
-}
-
 /// The evaluation scope a plan was made for: its home region and regions.
 pub fn scope_of(plan: &Plan) -> EvaluationScope {
     EvaluationScope {
@@ -202,35 +195,26 @@ pub fn scope_of(plan: &Plan) -> EvaluationScope {
     }
 }
 
-/// Applies the plan, then (unless the run was interrupted) reads the account again, and
-/// reports the score before and after with the calls of the whole flow.
-///
-/// The report's `api_calls` count the whole flow: both reads and the writes. After an
-/// interruption (during the apply or the read after it) the process would be gone:
-/// `score_after` stays empty, and the next run starts from the state reached.
-pub async fn apply_and_verify<P: Port>(
+/// Reads the account and evaluates it under `baseline`: what `verify` reports.
+pub async fn verify<P: Port>(port: &P, baseline: &Baseline) -> Result<Verification, FlowError> {
+    let snapshot = read(port).await?;
+    validate(baseline, &snapshot)?;
+    Ok(secure_account_core::verify::verify(
+        &snapshot,
+        baseline,
+        Catalog::builtin(),
+    ))
+}
+
+/// Reads the account and prices `baseline` for it: what `cost` reports.
+pub async fn cost<P: Port>(
     port: &P,
-    planned: &Planned,
-    options: &ApplyOptions,
-    on_event: &mut dyn FnMut(ProgressEvent<'_>),
-) -> Result<ApplyReport, FlowError> {
-    let scope = scope_of(&planned.plan);
-    let catalog = Catalog::builtin();
-    let mut report = apply(port, &planned.plan, options, on_event).await;
-    report.score_before = Some(evaluate(&planned.snapshot, catalog, &scope).score);
-    if !report.interrupted {
-        match read_snapshot(port, DEFAULT_READ_CONCURRENCY).await {
-            Ok(after) => report.score_after = Some(evaluate(&after, catalog, &scope).score),
-            Err(PortError::Crashed) => report.interrupted = true,
-            Err(e) => return Err(FlowError::ReadAfter(e)),
-        }
-    }
-    let (calls_then, time_then) = planned.started;
-    let calls = port.calls();
-    report.api_calls.read = calls.read - calls_then.read;
-    report.api_calls.write = calls.write - calls_then.write;
-    report.api_calls.elapsed_ms = (port.elapsed() - time_then).as_millis() as u64;
-    Ok(report)
+    baseline: &Baseline,
+    model: &CostModel,
+) -> Result<CostReport, FlowError> {
+    let snapshot = read(port).await?;
+    validate(baseline, &snapshot)?;
+    Ok(cost_report::report(&snapshot, baseline, model))
 }
 
 /// The whole flow without a person in it: read, plan, apply, read, evaluate, in rounds
@@ -332,7 +316,7 @@ pub async fn apply_in_rounds<P: Port>(
         converged = Some(false);
         if round >= max_rounds {
             if let Some(last) = rounds.last_mut() {
-                last.stopped = Some("max_rounds".into());
+                last.stopped = Some(RoundStop::MaxRounds);
             }
             break;
         }
@@ -342,7 +326,7 @@ pub async fn apply_in_rounds<P: Port>(
         let plan = without_repeated_failures(plan, &report.results);
         if plan.actions.is_empty() {
             if let Some(last) = rounds.last_mut() {
-                last.stopped = Some("failed_permanently".into());
+                last.stopped = Some(RoundStop::FailedPermanently);
             }
             break;
         }
@@ -355,7 +339,7 @@ pub async fn apply_in_rounds<P: Port>(
             .collect();
         if !unforeseen.is_empty() && !confirm(round, &plan, &unforeseen) {
             let mut summary = round_summary(round, &plan, &[], unforeseen);
-            summary.stopped = Some("declined".into());
+            summary.stopped = Some(RoundStop::Declined);
             rounds.push(summary);
             break;
         }
@@ -388,7 +372,7 @@ pub async fn apply_in_rounds<P: Port>(
     }
     if report.interrupted {
         if let Some(last) = rounds.last_mut() {
-            last.stopped = Some("interrupted".into());
+            last.stopped = Some(RoundStop::Interrupted);
         }
         report.score_after = None;
     }

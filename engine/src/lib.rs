@@ -29,7 +29,8 @@ pub use fresh::{StalePlan, check_fresh};
 pub use port::{ActionOutput, CallCounts, Port, PortError, Unprocessed};
 pub use read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
 pub use report::{
-    ActionResult, ActionStatus, ApiCalls, ApplyReport, REPORT_FORMAT_VERSION, RoundReport,
+    ActionResult, ActionStatus, ApiCalls, ApplyReport, NotRun, REPORT_FORMAT_VERSION, ResultReason,
+    RoundReport, RoundStop,
 };
 pub use retry::{ErrorClass, RetryBudget, RetryPolicy, classify};
 pub use secure_account_core::readiness::Readiness;

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use secure_account_core::{AwsError, Score};
+use secure_account_core::retry::ErrorClass;
+use secure_account_core::{AwsError, Scope, Score, SkipReason};
 
 /// Version of the apply report JSON. Bump on incompatible changes; adding fields is
 /// compatible.
@@ -22,6 +23,75 @@ pub enum ActionStatus {
     Skipped,
 }
 
+/// Why an action did not run, or the plan's reason for skipping it. In JSON the same
+/// snake_case codes as the plan's skip reasons (`dependency_failed`, `interrupted`,
+/// `read_failed`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ResultReason {
+    NotRun(NotRun),
+    Skipped(SkipReason),
+}
+
+/// Why an action did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotRun {
+    /// An action it depends on failed or did not run.
+    DependencyFailed,
+    /// It depends on itself through other actions (a malformed plan).
+    DependencyCycle,
+    /// It depends on an action the plan does not have (a malformed plan).
+    InvalidPlan,
+    /// The run stopped before or while it ran (Ctrl-C twice, a crash).
+    Interrupted,
+}
+
+impl ResultReason {
+    /// The snake_case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ResultReason::NotRun(NotRun::DependencyFailed) => "dependency_failed",
+            ResultReason::NotRun(NotRun::DependencyCycle) => "dependency_cycle",
+            ResultReason::NotRun(NotRun::InvalidPlan) => "invalid_plan",
+            ResultReason::NotRun(NotRun::Interrupted) => "interrupted",
+            ResultReason::Skipped(r) => r.code(),
+        }
+    }
+}
+
+impl std::fmt::Display for ResultReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Why no further round of an apply in rounds followed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundStop {
+    /// The bound on rounds was hit.
+    MaxRounds,
+    /// Its unforeseen actions were not approved; nothing of it ran.
+    Declined,
+    /// The run was interrupted.
+    Interrupted,
+    /// What was left had failed already with an error another attempt would get again.
+    FailedPermanently,
+}
+
+impl RoundStop {
+    /// The snake_case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            RoundStop::MaxRounds => "max_rounds",
+            RoundStop::Declined => "declined",
+            RoundStop::Interrupted => "interrupted",
+            RoundStop::FailedPermanently => "failed_permanently",
+        }
+    }
+}
+
 /// The ledger line of one action (or of one `skipped[]` entry of the plan).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionResult {
@@ -30,7 +100,7 @@ pub struct ActionResult {
     /// The snake_case action name; absent for entries the plan skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    pub region: String,
+    pub region: Scope,
     pub status: ActionStatus,
     /// The AWS error of the last attempt, for `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,7 +110,7 @@ pub struct ActionResult {
     /// Why it was skipped or not run, as a snake_case code (`dependency_failed`,
     /// `interrupted`, the plan's skip reason, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<ResultReason>,
     /// The reason for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -76,7 +146,7 @@ pub struct RoundReport {
     /// approved; nothing of it ran), `interrupted`, `failed_permanently` (what was left
     /// had failed already with an error that another attempt would get again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<String>,
+    pub stopped: Option<RoundStop>,
 }
 
 /// API calls and the time they took. [`crate::apply`] counts its own run; the CLI reports
@@ -90,7 +160,7 @@ pub struct ApiCalls {
     /// The same retries by class of error (`throttling`, `role_propagation`,
     /// `resource_propagation`, `standard_not_ready`, `bucket_conflict`, `vpc_dependency`).
     #[serde(default)]
-    pub retries_by_class: std::collections::BTreeMap<String, u64>,
+    pub retries_by_class: std::collections::BTreeMap<ErrorClass, u64>,
     /// Reads made while waiting for Security Hub standards to become ready, and the time
     /// waited between them.
     #[serde(default)]
@@ -157,5 +227,45 @@ impl ApplyReport {
             .iter()
             .filter(|r| r.status == ActionStatus::Skipped)
             .count() as u32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reasons keep their snake_case codes in JSON and read back as themselves.
+    #[test]
+    fn reasons_are_their_codes() {
+        let reasons = [
+            ResultReason::NotRun(NotRun::DependencyFailed),
+            ResultReason::NotRun(NotRun::DependencyCycle),
+            ResultReason::NotRun(NotRun::InvalidPlan),
+            ResultReason::NotRun(NotRun::Interrupted),
+            ResultReason::Skipped(SkipReason::DefaultVpcInUse),
+            ResultReason::Skipped(SkipReason::ReadFailed),
+        ];
+        for r in reasons {
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(json, format!("\"{}\"", r.code()));
+            assert_eq!(serde_json::from_str::<ResultReason>(&json).unwrap(), r);
+        }
+        for s in [
+            RoundStop::MaxRounds,
+            RoundStop::Declined,
+            RoundStop::Interrupted,
+            RoundStop::FailedPermanently,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
+        }
+        let classes: std::collections::BTreeMap<ErrorClass, u64> =
+            [(ErrorClass::RolePropagation, 2)].into();
+        assert_eq!(
+            serde_json::to_string(&classes).unwrap(),
+            r#"{"role_propagation":2}"#
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, Operation, PassedRole, find_mut, known};
+use crate::operation::{ActionFacts, Effect, Operation, PassedRole, find_mut, known};
 use crate::part::Part;
 use crate::snapshot::AwsError;
 use crate::snapshot::config::*;
@@ -43,8 +43,6 @@ pub struct PutConfigurationRecorder {
 impl Operation for PutConfigurationRecorder {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["config:PutConfigurationRecorder", "iam:PassRole"],
-        // Creates the recorder, or converges the one of that name.
-        change: Change::Create,
         passes_role: Some(PassedRole::ConfigServiceLinkedRole),
         ..CONFIG
     };
@@ -84,7 +82,6 @@ pub struct PutDeliveryChannel {
 impl Operation for PutDeliveryChannel {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["config:PutDeliveryChannel"],
-        change: Change::Create,
         reads: &[Part::Config, Part::Roles, Part::Buckets],
         ..CONFIG
     };

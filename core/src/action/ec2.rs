@@ -52,6 +52,7 @@ impl Operation for EnableEbsEncryptionByDefault {
         iam_actions: &["ec2:EnableEbsEncryptionByDefault"],
         reads: &[Part::Ebs],
         controls: &["EC2.7"],
+        change: Change::Create,
         ..EC2
     };
 
@@ -72,6 +73,7 @@ impl Operation for EnableSnapshotBlockPublicAccess {
         iam_actions: &["ec2:EnableSnapshotBlockPublicAccess"],
         reads: &[Part::SnapshotBlockPublicAccess],
         controls: &["EC2.182"],
+        change: Change::Create,
         ..EC2
     };
 

@@ -122,6 +122,7 @@ pub struct EnableKeyRotation {
 impl Operation for EnableKeyRotation {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["kms:EnableKeyRotation"],
+        change: Change::Create,
         ..KMS
     };
 

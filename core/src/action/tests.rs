@@ -108,3 +108,24 @@ fn name_is_the_json_action_tag() {
         assert!(json["params"].is_object(), "{json}");
     }
 }
+
+/// The kind of change follows the operation's verb: `create_*`, `enable_*` and
+/// `batch_enable_standards` add or turn something on, `delete_*`/`detach_*` remove, the
+/// rest change settings (the plan's `+`, `-` and `~`).
+#[test]
+fn the_change_follows_the_verb() {
+    for kind in ActionKind::all() {
+        let name = kind.name();
+        let expected = if name.starts_with("delete_") || name.starts_with("detach_") {
+            Change::Delete
+        } else if name.starts_with("create_")
+            || name.starts_with("enable_")
+            || name == "batch_enable_standards"
+        {
+            Change::Create
+        } else {
+            Change::Update
+        };
+        assert_eq!(kind.facts().change, expected, "{name}");
+    }
+}
