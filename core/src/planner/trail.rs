@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::action::KeyRef;
 use crate::policy;
-use crate::snapshot::{GLOBAL, KeyState, KmsKey, Observed, Snapshot, Trail};
+use crate::snapshot::{GLOBAL, IamRole, KeyState, KmsKey, LogGroup, Observed, Snapshot, Trail};
 
 use super::{KEY_PURPOSE_TAG, MANAGED_TAG, Planner, TRAIL_LOGS_POLICY};
 
@@ -245,16 +245,23 @@ impl<'a> Planner<'a> {
             &snapshot.regions[&region].services.kms_keys,
         )?;
         let keys: Vec<KmsKey> = k.clone();
-        // A trail that already encrypts with the customer's own key keeps it.
-        if target
-            .existing
-            .as_ref()
-            .is_some_and(|t| t.kms_key_id.is_some())
-        {
-            return Some(vec![]);
-        }
         let alias = self.b.names.kms_alias.clone();
         let statements = self.key_statements(&region, &target.name);
+        // A trail that already encrypts keeps its key. When that key is the tool's (a run
+        // interrupted after the trail, a rotation call that was denied), its policy and
+        // rotation are converged all the same; the customer's own key is left alone.
+        if let Some(id) = target.existing.as_ref().and_then(|t| t.kms_key_id.clone()) {
+            let ours = keys.iter().find(|k| {
+                key_named_by(k, &id)
+                    && k.key_state == KeyState::Enabled
+                    && k.tags.get(KEY_PURPOSE_TAG.0).map(String::as_str) == Some(KEY_PURPOSE_TAG.1)
+            });
+            if let Some(k) = ours.cloned() {
+                let key_ref = KeyRef::Existing(k.key_id.clone());
+                self.converge_key(&region, &k, &key_ref, &statements, &mut vec![]);
+            }
+            return Some(vec![]);
+        }
         let by_alias = keys.iter().find(|k| k.aliases.contains(&alias));
         let orphan = keys.iter().find(|k| {
             k.key_state == KeyState::Enabled
@@ -403,20 +410,33 @@ impl<'a> Planner<'a> {
     }
 
     /// Plans the log group and the delivery role; returns the group ARN, the role ARN and
-    /// the actions the trail waits for.
+    /// the actions the trail waits for, when the trail is to be sent to CloudWatch Logs.
+    ///
+    /// A trail that delivers there already keeps its group and role; when they are the
+    /// tool's, they are converged all the same (retention, trust, the delivery policy):
+    /// every setting is compared with the account on every plan, however the group came to
+    /// exist (a run interrupted after creating it, a retention call that was denied).
     fn trail_log_group(&mut self, target: &TrailTarget) -> Option<(String, String, Vec<String>)> {
-        if target
-            .existing
-            .as_ref()
-            .is_some_and(|t| t.cloud_watch_logs_log_group_arn.is_some())
-        {
-            return None;
-        }
         let region = target.region.clone();
         let name = self.fill(&self.b.names.trail_log_group);
         let role = self.fill(&self.b.names.trail_logs_role);
         let group_arn = format!("arn:aws:logs:{region}:{}:log-group:{name}:*", self.account);
         let role_arn = format!("arn:aws:iam::{}:role/{role}", self.account);
+        let delivering = target
+            .existing
+            .as_ref()
+            .and_then(|t| t.cloud_watch_logs_log_group_arn.clone());
+        if let Some(arn) = &delivering
+            && log_group_name(arn) != Some(name.as_str())
+        {
+            // The customer's group: theirs to keep as it is.
+            return None;
+        }
+        let trail_role_is_ours = target
+            .existing
+            .as_ref()
+            .and_then(|t| t.cloud_watch_logs_role_arn.as_deref())
+            .is_some_and(|arn| arn == role_arn);
         let snapshot: &'a Snapshot = self.s;
         let g = self.seen(
             &region,
@@ -429,6 +449,16 @@ impl<'a> Planner<'a> {
         let roles = r.clone();
         let existing_group = groups.iter().find(|g| g.name == name);
         let existing_role = roles.iter().find(|r| r.name == role);
+        if delivering.is_some() {
+            // Converge what is the tool's, quietly leave the rest.
+            if existing_group.is_some_and(|g| managed(&g.tags)) {
+                self.log_retention(&region, &name, existing_group, None);
+            }
+            if trail_role_is_ours && existing_role.is_some_and(|r| managed(&r.tags)) {
+                self.delivery_role(&region, &name, &role, existing_role);
+            }
+            return None;
+        }
         // A group or role under our name that we did not create (no tag) is the
         // customer's: a retention policy on their group would delete their events, and
         // their role may trust anyone.
@@ -465,49 +495,65 @@ impl<'a> Planner<'a> {
             return None;
         }
         let mut deps = vec![];
-        match existing_group {
-            None => {
-                if let Some(id) = self.push(
-                    &region,
-                    Some(&name),
-                    logs::CreateLogGroup {
-                        log_group_name: name.clone(),
-                        tags: managed_tags(),
-                    },
-                    vec![],
-                ) {
-                    deps.push(id.clone());
-                    self.push(
-                        &region,
-                        Some(&name),
-                        logs::PutRetentionPolicy {
-                            log_group_name: name.clone(),
-                            retention_in_days: self.b.log_retention_days,
-                        },
-                        vec![id],
-                    );
-                }
-            }
-            Some(g) if g.retention_in_days.is_none() => {
-                self.push(
-                    &region,
-                    Some(&name),
-                    logs::PutRetentionPolicy {
-                        log_group_name: name.clone(),
-                        retention_in_days: self.b.log_retention_days,
-                    },
-                    vec![],
-                );
-            }
-            Some(_) => {}
+        let created = match existing_group {
+            None => self.push(
+                &region,
+                Some(&name),
+                logs::CreateLogGroup {
+                    log_group_name: name.clone(),
+                    tags: managed_tags(),
+                },
+                vec![],
+            ),
+            Some(_) => None,
+        };
+        if existing_group.is_none() && created.is_none() {
+            return None;
         }
+        deps.extend(created.clone());
+        self.log_retention(&region, &name, existing_group, created);
+        deps.extend(self.delivery_role(&region, &name, &role, existing_role));
+        Some((group_arn, role_arn, deps))
+    }
+
+    /// The group's retention, when it has none (a finite retention already set is kept).
+    fn log_retention(
+        &mut self,
+        region: &str,
+        name: &str,
+        existing: Option<&LogGroup>,
+        created: Option<String>,
+    ) {
+        if existing.is_none_or(|g| g.retention_in_days.is_none()) {
+            self.push(
+                region,
+                Some(name),
+                logs::PutRetentionPolicy {
+                    log_group_name: name.to_string(),
+                    retention_in_days: self.b.log_retention_days,
+                },
+                created.into_iter().collect(),
+            );
+        }
+    }
+
+    /// The CloudTrail → CloudWatch Logs role: created, or its trust and delivery policy
+    /// converged. Returns the actions the trail waits for.
+    fn delivery_role(
+        &mut self,
+        region: &str,
+        group: &str,
+        role: &str,
+        existing_role: Option<&IamRole>,
+    ) -> Vec<String> {
+        let mut deps = vec![];
         let policy_doc = policy::to_text(&json!({
             "Version": "2012-10-17",
             "Statement": [{
                 "Sid": "CloudTrailDeliversToLogGroup",
                 "Effect": "Allow",
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": format!("arn:aws:logs:{region}:{}:log-group:{name}:log-stream:*", self.account)
+                "Resource": format!("arn:aws:logs:{region}:{}:log-group:{group}:log-stream:*", self.account)
             }]
         }));
         // The trust policy the CloudTrail user guide documents for this role ("Sending
@@ -528,9 +574,9 @@ impl<'a> Planner<'a> {
             None => {
                 if let Some(id) = self.push(
                     GLOBAL,
-                    Some(&role),
+                    Some(role),
                     iam::CreateRole {
-                        role_name: role.clone(),
+                        role_name: role.to_string(),
                         assume_role_policy_document: policy::to_text(&trust),
                         tags: managed_tags(),
                     },
@@ -545,9 +591,9 @@ impl<'a> Planner<'a> {
             Some(r) if policy::parse(&r.assume_role_policy_document).as_ref() != Some(&trust) => {
                 if let Some(id) = self.push(
                     GLOBAL,
-                    Some(&role),
+                    Some(role),
                     iam::UpdateAssumeRolePolicy {
-                        role_name: role.clone(),
+                        role_name: role.to_string(),
                         policy_document: policy::to_text(&trust),
                     },
                     vec![],
@@ -560,9 +606,9 @@ impl<'a> Planner<'a> {
         if existing_role.and_then(|r| r.inline_policies.get(TRAIL_LOGS_POLICY)) != Some(&policy_doc)
             && let Some(id) = self.push(
                 GLOBAL,
-                Some(&role),
+                Some(role),
                 iam::PutRolePolicy {
-                    role_name: role.clone(),
+                    role_name: role.to_string(),
                     policy_name: TRAIL_LOGS_POLICY.into(),
                     policy_document: policy_doc,
                 },
@@ -571,10 +617,29 @@ impl<'a> Planner<'a> {
         {
             deps.push(id);
         }
-        Some((group_arn, role_arn, deps))
+        deps
     }
 
     fn trail_arn(&self, region: &str, name: &str) -> String {
         format!("arn:aws:cloudtrail:{region}:{}:trail/{name}", self.account)
     }
+}
+
+/// The group name of a log group ARN (`arn:aws:logs:<region>:<account>:log-group:<name>:*`).
+fn log_group_name(arn: &str) -> Option<&str> {
+    let rest = arn.split_once(":log-group:")?.1;
+    Some(rest.strip_suffix(":*").unwrap_or(rest))
+}
+
+/// Whether `id` (what a trail's `KmsKeyId` holds: a key ARN, a key id, an alias ARN or an
+/// alias name) names key `k`.
+fn key_named_by(k: &KmsKey, id: &str) -> bool {
+    if k.arn == id || k.key_id == id {
+        return true;
+    }
+    let alias = match id.split_once(":alias/") {
+        Some((_, name)) => format!("alias/{name}"),
+        None => id.to_string(),
+    };
+    k.aliases.contains(&alias)
 }
