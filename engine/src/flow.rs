@@ -36,6 +36,16 @@ pub enum FlowError {
         region: String,
         enabled: Vec<String>,
     },
+    #[error(
+        "the home region `{region}` is outside the regions worked on ({}): the trail, its key, \
+         the log buckets, the finding aggregator and Config's global recording live there; add \
+         it (`--regions {},{region}`) or choose a home region among them (`--region {}`)",
+        .regions.join(", "), .regions.join(","), .regions.first().map(String::as_str).unwrap_or("")
+    )]
+    HomeRegionNotCovered {
+        region: String,
+        regions: Vec<String>,
+    },
     #[error(transparent)]
     Stale(#[from] StalePlan),
     #[error(
@@ -90,16 +100,30 @@ pub async fn read<P: Port>(port: &P) -> Result<Snapshot, FlowError> {
 /// Checks the baseline's control ids against the catalog and its regions against the
 /// regions the account knows.
 ///
-/// A home region the account knows but has not enabled is an error naming the enabled
-/// regions: everything account-wide would otherwise be planned nowhere.
+/// A home region the account knows but has not enabled, or one outside the regions worked
+/// on, is an error naming the regions to choose from: everything account-wide would
+/// otherwise be planned nowhere. Every value AWS would refuse is an error here too, before
+/// anything is changed.
 pub fn validate(baseline: &Baseline, snapshot: &Snapshot) -> Result<(), FlowError> {
     let regions: BTreeSet<String> = snapshot.regions.keys().cloned().collect();
+    let invalid = |source| FlowError::Baseline {
+        name: baseline.name.clone(),
+        source,
+    };
+    baseline.check_values().map_err(invalid)?;
     baseline
         .validate(Catalog::builtin(), &regions)
-        .map_err(|source| FlowError::Baseline {
-            name: baseline.name.clone(),
-            source,
-        })?;
+        .map_err(invalid)?;
+    if !baseline.covers_region(&baseline.home_region) {
+        return Err(FlowError::HomeRegionNotCovered {
+            region: baseline.home_region.clone(),
+            regions: snapshot
+                .enabled_regions()
+                .map(|(name, _)| name.clone())
+                .filter(|r| baseline.covers_region(r))
+                .collect(),
+        });
+    }
     if !snapshot
         .enabled_regions()
         .any(|(name, _)| *name == baseline.home_region)

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+mod check;
+
 use crate::catalog::Catalog;
 
 /// The reason the `seed-2024-08` baseline gives for the controls of what the seed never set up.
@@ -469,7 +471,9 @@ impl Baseline {
         Ok(b)
     }
 
-    fn check_values(&self) -> Result<(), BaselineError> {
+    /// Checks the values AWS would refuse (resource names, the contact, numbers out of
+    /// range): every baseline is checked so before anything is read or changed.
+    pub fn check_values(&self) -> Result<(), BaselineError> {
         let pp = &self.password_policy;
         if !(6..=128).contains(&pp.minimum_password_length) {
             return Err(BaselineError::Invalid {
@@ -531,6 +535,13 @@ impl Baseline {
                     message: format!("`{p}` is not a 12-digit AWS account id"),
                 });
             }
+        }
+        self.names.check()?;
+        if let Some(contact) = &self.security_contact {
+            contact.check()?;
+        }
+        if let Some(address) = &self.notification_email {
+            check::email("notifications.email", address)?;
         }
         Ok(())
     }
