@@ -268,7 +268,8 @@ mod tests {
 
     #[test]
     fn names_aws_refuses_are_errors_naming_their_key() {
-        let cases: [(&str, fn(&mut Names)); 8] = [
+        type Break = fn(&mut Names);
+        let cases: [(&str, Break); 8] = [
             ("names.log_bucket", |n| {
                 n.log_bucket = "Logs_{account_id}".into()
             }),
