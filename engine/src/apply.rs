@@ -233,6 +233,9 @@ struct Shared<'p> {
     ready_standards: RefCell<BTreeSet<(String, String)>>,
     standard_wait: Cell<WaitStats>,
     inspector_wait: Cell<WaitStats>,
+    /// Calls made so far by each action (by index), for the ledger of an action abandoned
+    /// in flight.
+    calls: RefCell<Vec<u32>>,
 }
 
 impl Shared<'_> {
@@ -245,9 +248,12 @@ impl Shared<'_> {
 ///
 /// Actions start once every action they depend on was applied; an action whose dependency
 /// failed or did not run is `not_run`, and the rest of the plan (other regions, independent
-/// actions) goes on. A [`PortError::Crashed`] stops the run at once: whatever has not
-/// finished is `not_run` and the report is `interrupted`. The scores are left for the
-/// caller to fill in.
+/// actions) goes on. A [`PortError::Crashed`] (the process died between two calls) starts
+/// nothing new: the calls already made are accounted for (an action whose call went
+/// through is `applied`, one that could not make its next call is `not_run` with the calls
+/// it made), the rest is `not_run`, and the report is `interrupted`. A second interrupt
+/// stops at once: the actions in flight are `not_run`, with the calls they made and a note
+/// that those may have taken effect. The scores are left for the caller to fill in.
 pub async fn apply<P: Port>(
     port: &P,
     plan: &Plan,
@@ -265,6 +271,7 @@ pub async fn apply<P: Port>(
         ready_standards: RefCell::new(BTreeSet::new()),
         standard_wait: Cell::new(WaitStats::default()),
         inspector_wait: Cell::new(WaitStats::default()),
+        calls: RefCell::new(vec![0; n]),
     };
     let mut results: Vec<Option<ActionResult>> = vec![None; n];
     let mut waiting: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
@@ -296,8 +303,10 @@ pub async fn apply<P: Port>(
     let mut running = FuturesUnordered::new();
     let concurrency = options.concurrency.max(1);
     let cancel = options.cancel.as_ref();
+    let mut crashed = false;
     loop {
         while running.len() < concurrency
+            && !crashed
             && !cancel.is_some_and(Cancel::stopping)
             && let Some((_, Reverse(i))) = ready.pop()
         {
@@ -328,10 +337,11 @@ pub async fn apply<P: Port>(
         let (i, outcome, attempts) = match next {
             Next::Done(done) => done,
             Next::Empty => {
-                // Nothing in flight: either the plan is done, or an interrupt stopped new
-                // actions from starting and the last call in flight has finished.
-                interrupted =
-                    cancel.is_some_and(Cancel::stopping) && results.iter().any(Option::is_none);
+                // Nothing in flight: either the plan is done, or an interrupt or a crash
+                // stopped new actions from starting and the last call in flight has finished.
+                interrupted = crashed
+                    || (cancel.is_some_and(Cancel::stopping)
+                        && results.iter().any(Option::is_none));
                 break;
             }
             Next::StopNow => {
@@ -385,17 +395,20 @@ pub async fn apply<P: Port>(
                 }
             }
             Err(PortError::Crashed) => {
-                interrupted = true;
+                // The process is gone: nothing new starts, and the calls in flight are
+                // accounted for as they end (theirs went through, or their next one fails).
+                crashed = true;
                 results[i] = Some(ActionResult {
                     reason: Some(ResultReason::NotRun(NotRun::Interrupted)),
-                    detail: Some("the run stopped during this action".into()),
+                    detail: Some(
+                        "the run stopped during this action, after the calls it made".into(),
+                    ),
                     ..ledger_line(action, ActionStatus::NotRun, attempts)
                 });
-                break;
             }
         }
     }
-    // A crash stops the actions in flight where they are, as a killed process would.
+    // A second interrupt abandons the actions in flight where they are.
     drop(running);
     if interrupted {
         shared.emit(ProgressEvent::Interrupted);
@@ -410,7 +423,7 @@ pub async fn apply<P: Port>(
             } else if started[i] {
                 (
                     NotRun::Interrupted,
-                    "the run stopped while this action was in flight: it may have taken \
+                    "abandoned in flight when the run was stopped: its call may have taken \
                      effect, and the next plan will show",
                 )
             } else {
@@ -422,7 +435,11 @@ pub async fn apply<P: Port>(
             let result = ActionResult {
                 reason: Some(ResultReason::NotRun(reason)),
                 detail: Some(detail.into()),
-                ..ledger_line(&plan.actions[i], ActionStatus::NotRun, 0)
+                ..ledger_line(
+                    &plan.actions[i],
+                    ActionStatus::NotRun,
+                    shared.calls.borrow()[i],
+                )
             };
             if !interrupted {
                 shared.emit(ProgressEvent::Finished {
@@ -468,6 +485,7 @@ pub async fn apply<P: Port>(
         results,
         rounds: Vec::new(),
         converged: None,
+        read_after_error: None,
     };
     report.count();
     report
@@ -559,7 +577,8 @@ async fn run_action<P: Port>(
             return (index, Err(e), 0);
         }
     }
-    let (outcome, attempts) = execute_with_retries(port, action, &outputs, options, shared).await;
+    let (outcome, attempts) =
+        execute_with_retries(port, index, action, &outputs, options, shared).await;
     let outcome = match outcome {
         Ok(output) => match unprocessed(port, action, output).await {
             Ok(done) => match &waits.after {
@@ -690,6 +709,7 @@ async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOu
 /// The write call with its retries, each class of error within its own budget.
 async fn execute_with_retries<P: Port>(
     port: &P,
+    index: usize,
     action: &PlannedAction,
     outputs: &Outputs,
     options: &ApplyOptions,
@@ -700,6 +720,7 @@ async fn execute_with_retries<P: Port>(
     let mut spent: BTreeMap<ErrorClass, (u32, Duration)> = BTreeMap::new();
     let mut attempt = 1;
     loop {
+        shared.calls.borrow_mut()[index] += 1;
         match port
             .execute(&action.region, &action.id, &action.op, outputs)
             .await

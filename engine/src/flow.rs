@@ -76,8 +76,6 @@ pub enum FlowError {
         baseline: String,
         difference: String,
     },
-    #[error("the actions ran, but reading the account again failed")]
-    ReadAfter(#[source] PortError),
 }
 
 /// An account as read, and the plan computed from it.
@@ -326,7 +324,11 @@ pub async fn apply_in_rounds<P: Port>(
                 report.interrupted = true;
                 break;
             }
-            Err(e) => return Err(FlowError::ReadAfter(e)),
+            Err(PortError::Aws(e)) => {
+                // What ran stays in the report: the caller prints it with this error.
+                report.read_after_error = Some(e);
+                break;
+            }
         };
         report.score_after = Some(evaluate(&after, catalog, &scope).score);
         let Some(baseline) = baseline else {

@@ -198,12 +198,20 @@ pub struct ApplyReport {
     /// Whether the last read after the apply planned nothing more: the account converged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converged: Option<bool>,
+    /// The error of the read after the actions, when it failed: the results above still
+    /// say what ran, but the score after and whether the account converged are unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_after_error: Option<AwsError>,
 }
 
 impl ApplyReport {
-    /// Whether everything that ran was applied and nothing was left out by a failure.
+    /// Whether everything that ran was applied, nothing was left out by a failure, and the
+    /// account could be read again afterwards.
     pub fn succeeded(&self) -> bool {
-        self.actions_failed == 0 && self.actions_not_run == 0 && !self.interrupted
+        self.actions_failed == 0
+            && self.actions_not_run == 0
+            && !self.interrupted
+            && self.read_after_error.is_none()
     }
 
     /// Results with this status.
