@@ -10,7 +10,23 @@ use super::Planner;
 impl<'a> Planner<'a> {
     // ---- EC2 ----
 
-    pub(super) fn ebs_encryption(&mut self, r: &str, s: &RegionServices) {
+    /// EC2's settings of the region, each behind its baseline switch.
+    pub(super) fn ec2(&mut self, r: &str, s: &RegionServices) {
+        if self.b.features.ebs_encryption {
+            self.ebs_encryption(r, s);
+        }
+        if self.b.features.snapshot_block_public_access {
+            self.snapshot_block_public_access(r, s);
+        }
+        if self.b.features.delete_default_vpcs {
+            self.default_vpcs(r, s);
+        }
+        if self.b.features.vpc_block_public_access {
+            self.vpc_block_public_access(r, s);
+        }
+    }
+
+    fn ebs_encryption(&mut self, r: &str, s: &RegionServices) {
         let Some(ebs) = self.seen(r, Part::Ebs, &s.ebs) else {
             return;
         };
@@ -19,7 +35,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    pub(super) fn snapshot_block_public_access(&mut self, r: &str, s: &RegionServices) {
+    fn snapshot_block_public_access(&mut self, r: &str, s: &RegionServices) {
         let Some(block) = self.seen(
             r,
             Part::SnapshotBlockPublicAccess,
@@ -39,7 +55,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    pub(super) fn default_vpcs(&mut self, r: &str, s: &RegionServices) {
+    fn default_vpcs(&mut self, r: &str, s: &RegionServices) {
         let Some(vpcs) = self.seen(r, Part::Vpcs, &s.vpcs) else {
             return;
         };
@@ -123,7 +139,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    pub(super) fn vpc_block_public_access(&mut self, r: &str, s: &RegionServices) {
+    fn vpc_block_public_access(&mut self, r: &str, s: &RegionServices) {
         let Some(bpa) = self.seen(r, Part::VpcBlockPublicAccess, &s.vpc_block_public_access) else {
             return;
         };

@@ -183,18 +183,7 @@ impl<'a> Planner<'a> {
             if self.b.features.access_analyzer {
                 self.access_analyzer(r, services);
             }
-            if self.b.features.ebs_encryption {
-                self.ebs_encryption(r, services);
-            }
-            if self.b.features.snapshot_block_public_access {
-                self.snapshot_block_public_access(r, services);
-            }
-            if self.b.features.delete_default_vpcs {
-                self.default_vpcs(r, services);
-            }
-            if self.b.features.vpc_block_public_access {
-                self.vpc_block_public_access(r, services);
-            }
+            self.ec2(r, services);
             if self.b.features.athena {
                 self.athena(r, services);
             }
