@@ -7,7 +7,7 @@ use aws_sdk_accessanalyzer::Client;
 use aws_sdk_accessanalyzer::types::{Criterion, Type};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::accessanalyzer::{
+use secure_account_core::action::accessanalyzer::{
     CreateAnalyzer, CreateArchiveRule, UpdateArchiveRule,
 };
 use secure_account_core::snapshot::{Analyzer, ArchiveFilter};

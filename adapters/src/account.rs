@@ -4,7 +4,7 @@
 use aws_sdk_account::error::ProvideErrorMetadata;
 use aws_sdk_account::types::AlternateContactType;
 use secure_account_core::AwsError;
-use secure_account_core::aws::account::PutAlternateContact;
+use secure_account_core::action::account::PutAlternateContact;
 use secure_account_core::snapshot::AlternateContact;
 use secure_account_engine::ActionOutput;
 

@@ -8,7 +8,7 @@ use aws_sdk_athena::types::{
 };
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::athena::UpdateWorkGroup;
+use secure_account_core::action::athena::UpdateWorkGroup;
 use secure_account_core::snapshot::WorkGroup;
 use secure_account_engine::ActionOutput;
 

@@ -7,7 +7,7 @@ use aws_sdk_cloudtrail::error::ProvideErrorMetadata;
 use aws_sdk_cloudtrail::types::{AdvancedEventSelector, EventSelector, ReadWriteType};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::cloudtrail::{
+use secure_account_core::action::cloudtrail::{
     CreateTrail, PutEventSelectors, StartLogging, UpdateTrail,
 };
 use secure_account_core::snapshot::Trail;

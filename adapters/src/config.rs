@@ -4,7 +4,7 @@
 use aws_sdk_config::Client;
 use aws_sdk_config::types::{ConfigurationRecorder, RecordingGroup};
 use secure_account_core::AwsError;
-use secure_account_core::aws::config::{
+use secure_account_core::action::config::{
     PutConfigurationRecorder, PutDeliveryChannel, StartConfigurationRecorder,
 };
 use secure_account_core::snapshot::{ConfigRecorder, ConfigService, DeliveryChannel};

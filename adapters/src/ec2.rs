@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction, SnapshotBlockPublicAccessState};
 use secure_account_core::AwsError;
-use secure_account_core::aws::ec2::{
+use secure_account_core::action::ec2::{
     DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
     EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess,
     ModifyVpcBlockPublicAccessOptions,

@@ -97,7 +97,7 @@ macro_rules! define_dispatch {
         async fn dispatch(action: &Action, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
             match action {
                 $(Action::$kind(op) => {
-                    <secure_account_core::aws::$service::$kind as Execute>::execute(op, cx).await
+                    <secure_account_core::action::$service::$kind as Execute>::execute(op, cx).await
                 })*
             }
         }

@@ -9,7 +9,7 @@ use aws_sdk_guardduty::types::{
     FeatureAdditionalConfiguration, FeatureStatus, FindingPublishingFrequency,
 };
 use secure_account_core::AwsError;
-use secure_account_core::aws::guardduty::{CreateDetector, DetectorFeature, UpdateDetector};
+use secure_account_core::action::guardduty::{CreateDetector, DetectorFeature, UpdateDetector};
 use secure_account_core::snapshot::Detector;
 use secure_account_engine::ActionOutput;
 

@@ -9,7 +9,7 @@ use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_iam::types::{AssignmentStatusType, StatusType, SummaryKeyType, Tag};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::iam::{
+use secure_account_core::action::iam::{
     CreateRole, CreateServiceLinkedRole, PutRolePolicy, UpdateAccountPasswordPolicy,
     UpdateAssumeRolePolicy,
 };

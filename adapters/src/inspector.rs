@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_inspector2::Client;
 use aws_sdk_inspector2::types::{ResourceScanType, State, Status};
 use secure_account_core::AwsError;
-use secure_account_core::aws::inspector::EnableInspector;
+use secure_account_core::action::inspector::EnableInspector;
 use secure_account_core::snapshot::{Inspector, InspectorResourceState, InspectorStatus};
 use secure_account_engine::{ActionOutput, Unprocessed};
 

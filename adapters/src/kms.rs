@@ -8,7 +8,7 @@ use aws_sdk_kms::error::ProvideErrorMetadata;
 use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyUsageType, Tag};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::kms::{CreateAlias, CreateKey, EnableKeyRotation, PutKeyPolicy};
+use secure_account_core::action::kms::{CreateAlias, CreateKey, EnableKeyRotation, PutKeyPolicy};
 use secure_account_core::snapshot::{KeyState, KmsKey};
 use secure_account_engine::ActionOutput;
 

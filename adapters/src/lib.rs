@@ -2,7 +2,8 @@
 //! implementing the engine's port for a real account (or an AWS-compatible endpoint such
 //! as moto).
 //!
-//! A file per service (`iam.rs`, `s3/`, …), as in `core::aws`, holds both sides of it:
+//! A file per service (`iam.rs`, `s3/`, …), as core has one in `snapshot` and one in `action`,
+//! holds both sides of it:
 //! - its reads: one function per snapshot part, which paginates everything, maps the
 //!   fields the snapshot keeps, and turns an SDK error into the `AwsError` (AWS's code and
 //!   message) that makes the part unreadable;

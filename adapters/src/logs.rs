@@ -7,7 +7,7 @@ use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::logs::{CreateLogGroup, PutRetentionPolicy};
+use secure_account_core::action::logs::{CreateLogGroup, PutRetentionPolicy};
 use secure_account_core::snapshot::LogGroup;
 use secure_account_engine::ActionOutput;
 

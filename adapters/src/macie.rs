@@ -8,7 +8,7 @@ use aws_sdk_macie2::types::{
     MacieStatus, S3ClassificationScopeExclusionUpdate, S3ClassificationScopeUpdate,
 };
 use secure_account_core::AwsError;
-use secure_account_core::aws::macie::{
+use secure_account_core::action::macie::{
     EnableMacie, UpdateAutomatedDiscoveryConfiguration, UpdateClassificationScope,
 };
 use secure_account_core::snapshot::Macie;

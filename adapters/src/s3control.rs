@@ -4,7 +4,7 @@
 use aws_sdk_s3control::error::ProvideErrorMetadata;
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 use secure_account_core::AwsError;
-use secure_account_core::aws::s3control::PutAccountPublicAccessBlock;
+use secure_account_core::action::s3control::PutAccountPublicAccessBlock;
 use secure_account_core::snapshot::PublicAccessBlock;
 use secure_account_engine::ActionOutput;
 

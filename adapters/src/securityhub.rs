@@ -9,7 +9,7 @@ use aws_sdk_securityhub::types::{
     StandardsSubscriptionRequest,
 };
 use secure_account_core::AwsError;
-use secure_account_core::aws::securityhub::{
+use secure_account_core::action::securityhub::{
     BatchEnableStandards, BatchUpdateStandardsControlAssociations, CreateFindingAggregator,
     EnableSecurityHub, UpdateSecurityHubConfiguration,
 };

@@ -6,7 +6,7 @@ use aws_sdk_ssm::error::ProvideErrorMetadata;
 use aws_sdk_ssm::types::{DocumentKeyValuesFilter, DocumentPermissionType};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::ssm::UpdateServiceSetting;
+use secure_account_core::action::ssm::UpdateServiceSetting;
 use secure_account_core::snapshot::Ssm;
 use secure_account_engine::ActionOutput;
 

@@ -19,7 +19,7 @@ use aws_sdk_s3::types::{
 };
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
-use secure_account_core::aws::s3::{
+use secure_account_core::action::s3::{
     CreateBucket, PutBucketEncryption, PutBucketLifecycleConfiguration, PutBucketLogging,
     PutBucketOwnershipControls, PutBucketPolicy, PutBucketVersioning, PutPublicAccessBlock,
 };

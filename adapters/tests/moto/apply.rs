@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::Filter;
-use secure_account_core::aws::{ec2, s3};
+use secure_account_core::action::{ec2, s3};
 use secure_account_core::{Action, Baseline};
 use secure_account_engine::flow::{apply_in_rounds, read_and_plan};
-use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, Port};
+use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, NotRun, Port, ResultReason};
 
 use super::*;
 
@@ -60,8 +60,8 @@ fn only_what_moto_lacks_failed(report: &ApplyReport) {
                 assert_eq!(r.attempts, 1, "{} was retried", r.id);
             }
             ActionStatus::NotRun => assert_eq!(
-                r.reason.as_deref(),
-                Some("dependency_failed"),
+                r.reason,
+                Some(ResultReason::NotRun(NotRun::DependencyFailed)),
                 "{}: {:?}",
                 r.id,
                 r.detail

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::guardduty::DetectorFeature;
-use secure_account_core::aws::securityhub::ControlAssociationUpdate;
-use secure_account_core::aws::{
+use secure_account_core::action::guardduty::DetectorFeature;
+use secure_account_core::action::securityhub::ControlAssociationUpdate;
+use secure_account_core::action::{
     accessanalyzer, account, athena, cloudtrail, ec2, guardduty, iam, inspector, kms, macie, s3,
     securityhub, ssm,
 };

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use secure_account_core::aws::{ec2, iam};
+use secure_account_core::action::{ec2, iam};
 use secure_account_core::{Action, Baseline, Observed, Part, Scope};
 use secure_account_engine::{DEFAULT_READ_CONCURRENCY, Port, read_snapshot};
 

@@ -18,7 +18,7 @@ use aws_smithy_mocks::mock;
 use aws_smithy_types::DateTime;
 use secure_account_core::AwsError;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::accessanalyzer;
+use secure_account_core::action::accessanalyzer;
 use secure_account_core::snapshot::{ArchiveFilter, Criterion as Planned};
 
 use super::{TOKEN, done, exactly, exec, exec_with};

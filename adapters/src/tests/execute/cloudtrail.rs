@@ -12,7 +12,7 @@ use aws_sdk_cloudtrail::operation::update_trail::{UpdateTrailInput, UpdateTrailO
 use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::cloudtrail;
+use secure_account_core::action::cloudtrail;
 
 use super::{exactly, exec};
 use crate::tests::meta;

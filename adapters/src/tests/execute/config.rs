@@ -13,7 +13,7 @@ use aws_sdk_config::operation::start_configuration_recorder::{
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::config;
+use secure_account_core::action::config;
 
 use super::{exactly, exec};
 use crate::tests::meta;

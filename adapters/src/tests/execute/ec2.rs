@@ -26,7 +26,7 @@ use aws_sdk_ec2::types::{InternetGatewayBlockMode, SnapshotBlockPublicAccessStat
 use aws_smithy_mocks::mock;
 use secure_account_core::Action;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::ec2;
+use secure_account_core::action::ec2;
 use secure_account_core::snapshot::InternetGatewayBlockMode as Mode;
 use secure_account_engine::{ErrorClass, classify};
 

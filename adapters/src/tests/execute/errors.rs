@@ -8,7 +8,7 @@ use std::time::Duration;
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::retry::RetryConfig;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::{account, ec2, iam, kms, s3, s3control, securityhub, ssm};
+use secure_account_core::action::{account, ec2, iam, kms, s3, s3control, securityhub, ssm};
 use secure_account_core::{Action, AwsError};
 use secure_account_engine::{ErrorClass, classify};
 

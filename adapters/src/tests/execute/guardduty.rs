@@ -11,7 +11,7 @@ use aws_sdk_guardduty::types::{
 };
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::guardduty::{self, DetectorFeature};
+use secure_account_core::action::guardduty::{self, DetectorFeature};
 use secure_account_engine::ActionOutput;
 
 use super::{TOKEN, exactly, exec};

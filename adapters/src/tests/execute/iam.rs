@@ -17,7 +17,7 @@ use aws_sdk_iam::operation::update_assume_role_policy::{
 use aws_sdk_iam::types::Tag;
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::iam;
+use secure_account_core::action::iam;
 use secure_account_core::snapshot::PasswordPolicy;
 
 use super::{done, exactly, exec};

@@ -14,7 +14,7 @@ use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyUsageType, Tag};
 use aws_smithy_mocks::mock;
 use secure_account_core::KeyRef;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::kms;
+use secure_account_core::action::kms;
 
 use super::{exactly, exec};
 use crate::tests::meta;

@@ -11,7 +11,7 @@ use aws_sdk_cloudwatchlogs::operation::put_retention_policy::{
 };
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::logs;
+use secure_account_core::action::logs;
 
 use super::{exactly, exec};
 use crate::tests::meta;

@@ -3,7 +3,7 @@
 use aws_smithy_mocks::mock;
 use secure_account_core::AwsError;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::{account, athena, ssm};
+use secure_account_core::action::{account, athena, ssm};
 use secure_account_engine::Unprocessed;
 
 use super::{TOKEN, done, exactly, exec, exec_with};
@@ -166,7 +166,7 @@ mod inspector {
     use aws_sdk_inspector2::operation::enable::{EnableInput, EnableOutput};
     use aws_sdk_inspector2::types::{ErrorCode, FailedAccount, ResourceScanType};
 
-    use secure_account_core::aws::inspector::EnableInspector;
+    use secure_account_core::action::inspector::EnableInspector;
 
     use super::*;
 
@@ -258,7 +258,7 @@ mod macie {
         S3ClassificationScopeUpdate,
     };
 
-    use secure_account_core::aws::macie::{
+    use secure_account_core::action::macie::{
         EnableMacie, UpdateAutomatedDiscoveryConfiguration, UpdateClassificationScope,
     };
 

@@ -35,7 +35,7 @@ use aws_sdk_s3::types::{
 use aws_smithy_mocks::mock;
 use aws_smithy_types::DateTime;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::{s3, s3control};
+use secure_account_core::action::{s3, s3control};
 use secure_account_core::snapshot::{PublicAccessBlock, VersioningStatus};
 
 use super::{done, exactly, exec};

@@ -24,7 +24,7 @@ use aws_sdk_securityhub::types::{
 use aws_smithy_mocks::mock;
 use secure_account_core::AwsError;
 use secure_account_core::action::ActionKind;
-use secure_account_core::aws::securityhub::{self, ControlAssociationUpdate};
+use secure_account_core::action::securityhub::{self, ControlAssociationUpdate};
 use secure_account_engine::Unprocessed;
 
 use super::{done, exactly, exec};

@@ -18,7 +18,7 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use secure_account_core::aws::{accessanalyzer, account, ec2, iam, inspector, kms, s3control};
+use secure_account_core::action::{accessanalyzer, account, ec2, iam, inspector, kms, s3control};
 use secure_account_core::readiness::Readiness;
 use secure_account_core::snapshot::PublicAccessBlock;
 use secure_account_core::{Action, AwsError, KeyRef, Outputs, Scope};
