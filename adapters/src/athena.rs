@@ -1,12 +1,22 @@
-//! Athena: the region's workgroups and their result settings (regional).
+//! Athena: the region's workgroups and their result settings (regional); updating a
+//! workgroup's settings.
 
 use aws_sdk_athena::Client;
+use aws_sdk_athena::types::{
+    EncryptionConfiguration, EncryptionOption, ResultConfigurationUpdates,
+    WorkGroupConfigurationUpdates,
+};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
+use secure_account_core::action::athena::UpdateWorkGroup;
 use secure_account_core::snapshot::WorkGroup;
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute, invalid};
 use crate::util::ITEM_CONCURRENCY;
+
+// ---- reads ----
 
 /// `athena:ListWorkGroups`, then `athena:GetWorkGroup` per workgroup.
 pub async fn read_workgroups(athena: &Client) -> Result<Vec<WorkGroup>, AwsError> {
@@ -62,5 +72,36 @@ pub fn workgroup(w: &aws_sdk_athena::types::WorkGroup) -> WorkGroup {
         enforce_work_group_configuration: conf
             .and_then(|c| c.enforce_work_group_configuration())
             .unwrap_or(false),
+    }
+}
+
+// ---- actions ----
+
+/// `athena:UpdateWorkGroup`: CloudWatch metrics on, and result encryption when planned
+/// (the planner keeps an existing stronger option by not sending one).
+impl Execute for UpdateWorkGroup {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let mut updates = WorkGroupConfigurationUpdates::builder()
+            .publish_cloud_watch_metrics_enabled(self.publish_cloud_watch_metrics_enabled);
+        if let Some(option) = self.encryption_option.as_deref() {
+            let encryption = EncryptionConfiguration::builder()
+                .encryption_option(EncryptionOption::from(option))
+                .build()
+                .map_err(|e| invalid(format!("UpdateWorkGroup: {e}")))?;
+            updates = updates.result_configuration_updates(
+                ResultConfigurationUpdates::builder()
+                    .encryption_configuration(encryption)
+                    .build(),
+            );
+        }
+        cx.writes
+            .athena(cx.region)
+            .update_work_group()
+            .work_group(&self.work_group)
+            .configuration_updates(updates.build())
+            .send()
+            .await
+            .map_err(aws("athena:UpdateWorkGroup"))?;
+        Ok(ActionOutput::default())
     }
 }

@@ -1,14 +1,23 @@
-//! CloudTrail: the trails whose home is the region, with status and selectors (regional).
+//! CloudTrail: the trails whose home is the region, with status and selectors (regional);
+//! creating and updating the trail, its event selectors, starting its logging (the trail
+//! lives in its home region).
 
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::error::ProvideErrorMetadata;
 use aws_sdk_cloudtrail::types::{AdvancedEventSelector, EventSelector, ReadWriteType};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
+use secure_account_core::action::cloudtrail::{
+    CreateTrail, PutEventSelectors, StartLogging, UpdateTrail,
+};
 use secure_account_core::snapshot::Trail;
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute};
 use crate::util::ITEM_CONCURRENCY;
+
+// ---- reads ----
 
 /// `cloudtrail:DescribeTrails` (no shadow trails: a multi-region trail is read in its home
 /// region only), then per trail `cloudtrail:GetTrailStatus`, `cloudtrail:GetEventSelectors`
@@ -138,4 +147,84 @@ pub fn events(
         }
     }
     (management.map(str::to_string), data)
+}
+
+// ---- actions ----
+
+/// `cloudtrail:CreateTrail`, with the trail's key; a log group and role left out are not
+/// sent. A trail of that name already there (`TrailAlreadyExistsException`) fails: the
+/// planner would have planned `UpdateTrail`.
+impl Execute for CreateTrail {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .cloudtrail(cx.region)
+            .create_trail()
+            .name(&self.name)
+            .s3_bucket_name(&self.s3_bucket_name)
+            .is_multi_region_trail(self.is_multi_region_trail)
+            .include_global_service_events(self.include_global_service_events)
+            .enable_log_file_validation(self.enable_log_file_validation)
+            .kms_key_id(&self.kms_key_id)
+            .set_cloud_watch_logs_log_group_arn(self.cloud_watch_logs_log_group_arn.clone())
+            .set_cloud_watch_logs_role_arn(self.cloud_watch_logs_role_arn.clone())
+            .send()
+            .await
+            .map_err(aws("cloudtrail:CreateTrail"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `cloudtrail:UpdateTrail`: fields that are `None` are not sent and keep their value.
+impl Execute for UpdateTrail {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .cloudtrail(cx.region)
+            .update_trail()
+            .name(&self.name)
+            .s3_bucket_name(&self.s3_bucket_name)
+            .is_multi_region_trail(self.is_multi_region_trail)
+            .include_global_service_events(self.include_global_service_events)
+            .enable_log_file_validation(self.enable_log_file_validation)
+            .set_kms_key_id(self.kms_key_id.clone())
+            .set_cloud_watch_logs_log_group_arn(self.cloud_watch_logs_log_group_arn.clone())
+            .set_cloud_watch_logs_role_arn(self.cloud_watch_logs_role_arn.clone())
+            .send()
+            .await
+            .map_err(aws("cloudtrail:UpdateTrail"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `cloudtrail:PutEventSelectors`: one selector, management events, no data events.
+impl Execute for PutEventSelectors {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .cloudtrail(cx.region)
+            .put_event_selectors()
+            .trail_name(&self.trail_name)
+            .event_selectors(
+                EventSelector::builder()
+                    .read_write_type(ReadWriteType::from(self.read_write_type.as_str()))
+                    .include_management_events(self.include_management_events)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws("cloudtrail:PutEventSelectors"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `cloudtrail:StartLogging` (a trail already logging keeps logging).
+impl Execute for StartLogging {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .cloudtrail(cx.region)
+            .start_logging()
+            .name(&self.name)
+            .send()
+            .await
+            .map_err(aws("cloudtrail:StartLogging"))?;
+        Ok(ActionOutput::default())
+    }
 }

@@ -1,10 +1,19 @@
-//! AWS Config: recorders, their status, delivery channels (regional).
+//! AWS Config: recorders, their status, delivery channels (regional); setting up the
+//! recorder and the delivery channel, starting the recorder.
 
 use aws_sdk_config::Client;
+use aws_sdk_config::types::{ConfigurationRecorder, RecordingGroup};
 use secure_account_core::AwsError;
+use secure_account_core::action::config::{
+    PutConfigurationRecorder, PutDeliveryChannel, StartConfigurationRecorder,
+};
 use secure_account_core::snapshot::{ConfigRecorder, ConfigService, DeliveryChannel};
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute};
+
+// ---- reads ----
 
 /// `config:DescribeConfigurationRecorders`, `config:DescribeConfigurationRecorderStatus`,
 /// `config:DescribeDeliveryChannels`.
@@ -77,4 +86,64 @@ pub async fn read_config(config: &Client) -> Result<ConfigService, AwsError> {
         recorders,
         delivery_channels,
     })
+}
+
+// ---- actions ----
+
+/// `config:PutConfigurationRecorder` (creates or updates the region's recorder).
+impl Execute for PutConfigurationRecorder {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .config(cx.region)
+            .put_configuration_recorder()
+            .configuration_recorder(
+                ConfigurationRecorder::builder()
+                    .name(&self.name)
+                    .role_arn(&self.role_arn)
+                    .recording_group(
+                        RecordingGroup::builder()
+                            .all_supported(self.all_supported)
+                            .include_global_resource_types(self.include_global_resource_types)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws("config:PutConfigurationRecorder"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `config:PutDeliveryChannel`.
+impl Execute for PutDeliveryChannel {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .config(cx.region)
+            .put_delivery_channel()
+            .delivery_channel(
+                aws_sdk_config::types::DeliveryChannel::builder()
+                    .name(&self.name)
+                    .s3_bucket_name(&self.s3_bucket_name)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws("config:PutDeliveryChannel"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `config:StartConfigurationRecorder` (a recorder already recording stays so).
+impl Execute for StartConfigurationRecorder {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .config(cx.region)
+            .start_configuration_recorder()
+            .configuration_recorder_name(&self.name)
+            .send()
+            .await
+            .map_err(aws("config:StartConfigurationRecorder"))?;
+        Ok(ActionOutput::default())
+    }
 }

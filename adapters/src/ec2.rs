@@ -1,17 +1,28 @@
-//! EC2 reads: the account's regions, and per region EBS settings, VPCs with everything in
-//! them, and VPC block public access. Plus STS for the account id.
+//! EC2: the account's regions, and per region EBS settings, VPCs with everything in them,
+//! and VPC block public access (plus STS for the account id); the EBS and snapshot
+//! defaults, VPC block public access, and the removal of a default VPC the snapshot showed
+//! unused.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction};
+use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction, SnapshotBlockPublicAccessState};
 use secure_account_core::AwsError;
+use secure_account_core::action::ec2::{
+    DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
+    EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess,
+    ModifyVpcBlockPublicAccessOptions,
+};
 use secure_account_core::snapshot::{
     Ebs, InternetGatewayBlockMode, NetworkAcl, NetworkInterface, NetworkRule, OptInStatus,
     RouteTable, SecurityGroup, SnapshotBlockPublicAccess, Subnet, Vpc, VpcBlockPublicAccess,
 };
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute};
+
+// ---- reads ----
 
 /// `sts:GetCallerIdentity`: the account id of the credentials.
 pub async fn read_account_id(sts: &aws_sdk_sts::Client) -> Result<String, AwsError> {
@@ -397,4 +408,128 @@ pub fn rules(p: &IpPermission) -> Vec<NetworkRule> {
         )
         .map(rule)
         .collect()
+}
+
+// ---- actions ----
+//
+// The removals send exactly the ids the plan names; the planner plans them only for a
+// default VPC without network interfaces. One already gone (`…NotFound`, a gateway no
+// longer attached) is success: the state the action wanted holds, and nothing else is
+// touched.
+
+/// `ec2:EnableEbsEncryptionByDefault` (idempotent).
+impl Execute for EnableEbsEncryptionByDefault {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ec2(cx.region)
+            .enable_ebs_encryption_by_default()
+            .send()
+            .await
+            .map_err(aws("ec2:EnableEbsEncryptionByDefault"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `ec2:EnableSnapshotBlockPublicAccess`.
+impl Execute for EnableSnapshotBlockPublicAccess {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ec2(cx.region)
+            .enable_snapshot_block_public_access()
+            .state(SnapshotBlockPublicAccessState::from(self.state.as_str()))
+            .send()
+            .await
+            .map_err(aws("ec2:EnableSnapshotBlockPublicAccess"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `ec2:ModifyVpcBlockPublicAccessOptions`.
+impl Execute for ModifyVpcBlockPublicAccessOptions {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ec2(cx.region)
+            .modify_vpc_block_public_access_options()
+            .internet_gateway_block_mode(aws_sdk_ec2::types::InternetGatewayBlockMode::from(
+                self.internet_gateway_block_mode.as_str(),
+            ))
+            .send()
+            .await
+            .map_err(aws("ec2:ModifyVpcBlockPublicAccessOptions"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// Success when the call succeeded or `e` says the thing is gone already (one of `codes`).
+fn unless_gone<T>(result: Result<T, AwsError>, codes: &[&str]) -> Result<ActionOutput, AwsError> {
+    match result {
+        Err(e) if codes.contains(&e.code.as_str()) => Ok(ActionOutput::default()),
+        other => other.map(|_| ActionOutput::default()),
+    }
+}
+
+/// `ec2:DetachInternetGateway` from the default VPC. Not attached any more
+/// (`Gateway.NotAttached`) or gone is success.
+impl Execute for DetachInternetGateway {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let result = cx
+            .writes
+            .ec2(cx.region)
+            .detach_internet_gateway()
+            .internet_gateway_id(&self.internet_gateway_id)
+            .vpc_id(&self.vpc_id)
+            .send()
+            .await
+            .map_err(aws("ec2:DetachInternetGateway"));
+        unless_gone(
+            result,
+            &["Gateway.NotAttached", "InvalidInternetGatewayID.NotFound"],
+        )
+    }
+}
+
+/// `ec2:DeleteInternetGateway`; gone already is success.
+impl Execute for DeleteInternetGateway {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let result = cx
+            .writes
+            .ec2(cx.region)
+            .delete_internet_gateway()
+            .internet_gateway_id(&self.internet_gateway_id)
+            .send()
+            .await
+            .map_err(aws("ec2:DeleteInternetGateway"));
+        unless_gone(result, &["InvalidInternetGatewayID.NotFound"])
+    }
+}
+
+/// `ec2:DeleteSubnet`; gone already is success. A subnet with a network interface in it
+/// fails with AWS's `DependencyViolation` (never retried for a subnet).
+impl Execute for DeleteSubnet {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let result = cx
+            .writes
+            .ec2(cx.region)
+            .delete_subnet()
+            .subnet_id(&self.subnet_id)
+            .send()
+            .await
+            .map_err(aws("ec2:DeleteSubnet"));
+        unless_gone(result, &["InvalidSubnetID.NotFound"])
+    }
+}
+
+/// `ec2:DeleteVpc`; gone already is success.
+impl Execute for DeleteVpc {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let result = cx
+            .writes
+            .ec2(cx.region)
+            .delete_vpc()
+            .vpc_id(&self.vpc_id)
+            .send()
+            .await
+            .map_err(aws("ec2:DeleteVpc"));
+        unless_gone(result, &["InvalidVpcID.NotFound"])
+    }
 }

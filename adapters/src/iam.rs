@@ -1,16 +1,26 @@
-//! IAM reads: the password policy, the root user, users and roles (account-wide).
+//! IAM: the password policy, the root user, users and roles (account-wide); service-linked
+//! roles, the tool's role and its policies, the password policy. IAM is global: the
+//! client's region only picks the partition.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use aws_sdk_iam::types::{AssignmentStatusType, StatusType, SummaryKeyType};
+use aws_sdk_iam::types::{AssignmentStatusType, StatusType, SummaryKeyType, Tag};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
+use secure_account_core::action::iam::{
+    CreateRole, CreateServiceLinkedRole, PutRolePolicy, UpdateAccountPasswordPolicy,
+    UpdateAssumeRolePolicy,
+};
 use secure_account_core::snapshot::{IamRole, IamUser, MfaKind, PasswordPolicy, RootUser};
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute, invalid};
 use crate::util::{ITEM_CONCURRENCY, normalize_json, url_decoded};
+
+// ---- reads ----
 
 /// `iam:GetAccountPasswordPolicy`; `None` when the account has none (`NoSuchEntity`).
 pub async fn read_password_policy(iam: &Client) -> Result<Option<PasswordPolicy>, AwsError> {
@@ -266,4 +276,134 @@ pub fn trusted_services(policy: &str) -> BTreeSet<String> {
         }
     }
     out
+}
+
+// ---- actions ----
+
+/// `iam:CreateServiceLinkedRole`. A role that exists already is success: AWS answers
+/// `InvalidInput` "Service role name … has been taken in this account"; moto answers
+/// `EntityAlreadyExists`. A service-linked role is AWS's, never a customer's, so there is
+/// nothing to protect.
+impl Execute for CreateServiceLinkedRole {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        match cx
+            .writes
+            .iam(cx.region)
+            .create_service_linked_role()
+            .aws_service_name(&self.aws_service_name)
+            .send()
+            .await
+            .map_err(aws("iam:CreateServiceLinkedRole"))
+        {
+            Err(e)
+                if e.code == "EntityAlreadyExists"
+                    || (e.code == "InvalidInput" && e.message.contains("has been taken")) =>
+            {
+                Ok(ActionOutput::default())
+            }
+            other => other.map(|_| ActionOutput::default()),
+        }
+    }
+}
+
+fn role_tags(tags: &BTreeMap<String, String>) -> Result<Option<Vec<Tag>>, AwsError> {
+    if tags.is_empty() {
+        return Ok(None);
+    }
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid(format!("tag `{k}`: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// `iam:CreateRole` with its tags (`iam:TagRole`). A role of that name is never adopted
+/// here (`EntityAlreadyExists` fails): the planner decides what is the tool's.
+impl Execute for CreateRole {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .iam(cx.region)
+            .create_role()
+            .role_name(&self.role_name)
+            .assume_role_policy_document(&self.assume_role_policy_document)
+            .set_tags(role_tags(&self.tags)?)
+            .send()
+            .await
+            .map_err(aws("iam:CreateRole"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `iam:UpdateAssumeRolePolicy`.
+impl Execute for UpdateAssumeRolePolicy {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .iam(cx.region)
+            .update_assume_role_policy()
+            .role_name(&self.role_name)
+            .policy_document(&self.policy_document)
+            .send()
+            .await
+            .map_err(aws("iam:UpdateAssumeRolePolicy"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `iam:PutRolePolicy` (creates or replaces the inline policy).
+impl Execute for PutRolePolicy {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .iam(cx.region)
+            .put_role_policy()
+            .role_name(&self.role_name)
+            .policy_name(&self.policy_name)
+            .policy_document(&self.policy_document)
+            .send()
+            .await
+            .map_err(aws("iam:PutRolePolicy"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `iam:UpdateAccountPasswordPolicy`: every field, as the call replaces the whole policy.
+/// "Never expires" and "no reuse prevention" are sent by leaving the field out (AWS's
+/// default 0 means exactly that).
+impl Execute for UpdateAccountPasswordPolicy {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let p = &self.0;
+        let days = |v: Option<u32>, field: &str| -> Result<Option<i32>, AwsError> {
+            v.map(|n| i32::try_from(n).map_err(|_| invalid(format!("{field} {n} is out of range"))))
+                .transpose()
+        };
+        let length = i32::try_from(p.minimum_password_length).map_err(|_| {
+            invalid(format!(
+                "minimum password length {} is out of range",
+                p.minimum_password_length
+            ))
+        })?;
+        cx.writes
+            .iam(cx.region)
+            .update_account_password_policy()
+            .minimum_password_length(length)
+            .require_symbols(p.require_symbols)
+            .require_numbers(p.require_numbers)
+            .require_uppercase_characters(p.require_uppercase_characters)
+            .require_lowercase_characters(p.require_lowercase_characters)
+            .allow_users_to_change_password(p.allow_users_to_change_password)
+            .set_max_password_age(days(p.max_password_age, "max password age")?)
+            .set_password_reuse_prevention(days(
+                p.password_reuse_prevention,
+                "password reuse prevention",
+            )?)
+            .hard_expiry(p.hard_expiry)
+            .send()
+            .await
+            .map_err(aws("iam:UpdateAccountPasswordPolicy"))?;
+        Ok(ActionOutput::default())
+    }
 }

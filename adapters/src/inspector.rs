@@ -1,14 +1,19 @@
 //! Amazon Inspector: which scan types are on for the account in the region, and the state
-//! of those on their way (regional).
+//! of those on their way (regional); turning scan types on.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_inspector2::Client;
-use aws_sdk_inspector2::types::{State, Status};
+use aws_sdk_inspector2::types::{ResourceScanType, State, Status};
 use secure_account_core::AwsError;
+use secure_account_core::action::inspector::EnableInspector;
 use secure_account_core::snapshot::{Inspector, InspectorResourceState, InspectorStatus};
+use secure_account_engine::{ActionOutput, Unprocessed};
 
 use crate::error::{aws, unknown_value};
+use crate::execute::{Exec, Execute};
+
+// ---- reads ----
 
 /// Inspector `ErrorCode`s that accompany a state without saying anything went wrong.
 const NOT_ERRORS: [&str; 4] = [
@@ -90,4 +95,41 @@ pub async fn read_inspector(inspector: &Client, account_id: &str) -> Result<Insp
         lambda_code: on(r.lambda_code()),
         resource_states,
     })
+}
+
+// ---- actions ----
+
+/// `inspector2:Enable` for the caller's account (no account id sent) and these resource
+/// types. The answer's `failedAccounts` come back unprocessed, by account id with their
+/// `errorCode` and `errorMessage`. Enabling what is enabled already is not an error. That
+/// the types become `ENABLED` (they start `ENABLING`) is the engine's readiness wait, by
+/// reading.
+impl Execute for EnableInspector {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let out = cx
+            .writes
+            .inspector2(cx.region)
+            .enable()
+            .set_resource_types(Some(
+                self.resource_types
+                    .iter()
+                    .map(|t| ResourceScanType::from(t.as_str()))
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map_err(aws("inspector2:Enable"))?;
+        let unprocessed = out
+            .failed_accounts()
+            .iter()
+            .map(|f| Unprocessed {
+                id: f.account_id().to_string(),
+                error: AwsError::new(f.error_code().as_str(), f.error_message()),
+            })
+            .collect();
+        Ok(ActionOutput {
+            unprocessed,
+            ..ActionOutput::default()
+        })
+    }
 }

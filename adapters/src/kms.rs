@@ -1,17 +1,22 @@
 //! KMS: the region's customer managed keys with aliases, rotation, policy and tags
-//! (regional).
+//! (regional); the trail's key: created, aliased, its policy converged, rotation on.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_kms::Client;
 use aws_sdk_kms::error::ProvideErrorMetadata;
-use aws_sdk_kms::types::KeyManagerType;
+use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyUsageType, Tag};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
+use secure_account_core::action::kms::{CreateAlias, CreateKey, EnableKeyRotation, PutKeyPolicy};
 use secure_account_core::snapshot::{KeyState, KmsKey};
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute, invalid};
 use crate::util::{ITEM_CONCURRENCY, normalize_json};
+
+// ---- reads ----
 
 /// `kms:ListKeys` and `kms:ListAliases`, then per key `kms:DescribeKey` (AWS managed keys
 /// are left out), `kms:GetKeyRotationStatus`, `kms:GetKeyPolicy` and
@@ -143,4 +148,96 @@ pub fn key_state(s: Option<&aws_sdk_kms::types::KeyState>) -> Result<KeyState, A
             ));
         }
     })
+}
+
+// ---- actions ----
+//
+// The key of `create_alias`, `put_key_policy` and `enable_key_rotation` is an existing
+// one, or the one an earlier `create_key` of the run made ([`Exec::key_id`]).
+
+/// `kms:CreateKey`: a symmetric encryption key with its policy and tags (`kms:TagResource`).
+/// Answers the new key's id ([`ActionOutput::created_key_id`]). Not idempotent: each call
+/// that AWS processes makes a key.
+impl Execute for CreateKey {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let mut request = cx
+            .writes
+            .kms(cx.region)
+            .create_key()
+            .description(&self.description)
+            .policy(&self.policy)
+            .key_spec(KeySpec::SymmetricDefault)
+            .key_usage(KeyUsageType::EncryptDecrypt);
+        for (k, v) in &self.tags {
+            request = request.tags(
+                Tag::builder()
+                    .tag_key(k)
+                    .tag_value(v)
+                    .build()
+                    .map_err(|e| invalid(format!("tag `{k}`: {e}")))?,
+            );
+        }
+        let out = request.send().await.map_err(aws("kms:CreateKey"))?;
+        let key_id = out
+            .key_metadata()
+            .map(|m| m.key_id().to_string())
+            .ok_or_else(|| {
+                AwsError::new(
+                    "UnparsableResponse",
+                    "kms:CreateKey answered without the new key's metadata",
+                )
+            })?;
+        Ok(ActionOutput {
+            created_key_id: Some(key_id),
+            ..ActionOutput::default()
+        })
+    }
+}
+
+/// `kms:CreateAlias`.
+impl Execute for CreateAlias {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let key_id = cx.key_id(&self.target_key)?;
+        cx.writes
+            .kms(cx.region)
+            .create_alias()
+            .alias_name(&self.alias_name)
+            .target_key_id(key_id)
+            .send()
+            .await
+            .map_err(aws("kms:CreateAlias"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `kms:PutKeyPolicy` (the policy named `default`, the only one KMS has).
+impl Execute for PutKeyPolicy {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let key_id = cx.key_id(&self.key)?;
+        cx.writes
+            .kms(cx.region)
+            .put_key_policy()
+            .key_id(key_id)
+            .policy_name("default")
+            .policy(&self.policy)
+            .send()
+            .await
+            .map_err(aws("kms:PutKeyPolicy"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `kms:EnableKeyRotation` (already enabled stays enabled: the call is idempotent).
+impl Execute for EnableKeyRotation {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let key_id = cx.key_id(&self.key)?;
+        cx.writes
+            .kms(cx.region)
+            .enable_key_rotation()
+            .key_id(key_id)
+            .send()
+            .await
+            .map_err(aws("kms:EnableKeyRotation"))?;
+        Ok(ActionOutput::default())
+    }
 }

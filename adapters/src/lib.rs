@@ -2,12 +2,13 @@
 //! implementing the engine's port for a real account (or an AWS-compatible endpoint such
 //! as moto).
 //!
-//! One read function per snapshot part, in one file per service (`iam.rs`, `s3.rs`, …).
-//! Each paginates everything, maps the fields the snapshot keeps, and turns an SDK error
-//! into the `AwsError` (AWS's code and message) that makes the part unreadable.
-//!
-//! One execute function per action kind, in `execute/` (one file per service), reached
-//! through the exhaustive `match` of [`execute::execute`].
+//! A file per service (`iam.rs`, `s3/`, …), as core has one in `snapshot` and one in `action`,
+//! holds both sides of it:
+//! - its reads: one function per snapshot part, which paginates everything, maps the
+//!   fields the snapshot keeps, and turns an SDK error into the `AwsError` (AWS's code and
+//!   message) that makes the part unreadable;
+//! - its actions: each action kind of the service implements [`execute::Execute`], reached
+//!   through the one dispatch of [`execute::execute`], generated from core's list of kinds.
 
 pub mod accessanalyzer;
 pub mod account;
@@ -26,6 +27,7 @@ pub mod logs;
 pub mod macie;
 mod port;
 pub mod s3;
+pub mod s3control;
 pub mod securityhub;
 pub mod ssm;
 mod util;

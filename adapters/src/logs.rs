@@ -1,15 +1,21 @@
-//! CloudWatch Logs: the region's log groups, their retention and their tags (regional).
+//! CloudWatch Logs: the region's log groups, their retention and their tags (regional);
+//! creating the trail's log group and setting its retention.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
+use secure_account_core::action::logs::{CreateLogGroup, PutRetentionPolicy};
 use secure_account_core::snapshot::LogGroup;
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute, invalid};
 use crate::util::ITEM_CONCURRENCY;
+
+// ---- reads ----
 
 /// `logs:DescribeLogGroups`, then each group's tags (`logs:ListTagsForResource`:
 /// DescribeLogGroups does not return them). A group deleted in between is left out.
@@ -78,5 +84,46 @@ async fn read_tags(logs: &Client, arn: &str) -> Result<Option<BTreeMap<String, S
         )),
         Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(None),
         Err(e) => Err(aws("logs:ListTagsForResource")(e)),
+    }
+}
+
+// ---- actions ----
+
+/// `logs:CreateLogGroup` with its tags (`logs:TagResource`). A group of that name is never
+/// adopted here (`ResourceAlreadyExistsException` fails): the planner decides what is the
+/// tool's.
+impl Execute for CreateLogGroup {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let tags: HashMap<String, String> = self.tags.clone().into_iter().collect();
+        cx.writes
+            .logs(cx.region)
+            .create_log_group()
+            .log_group_name(&self.log_group_name)
+            .set_tags((!tags.is_empty()).then_some(tags))
+            .send()
+            .await
+            .map_err(aws("logs:CreateLogGroup"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `logs:PutRetentionPolicy`.
+impl Execute for PutRetentionPolicy {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let days = i32::try_from(self.retention_in_days).map_err(|_| {
+            invalid(format!(
+                "retention of {} days is out of range",
+                self.retention_in_days
+            ))
+        })?;
+        cx.writes
+            .logs(cx.region)
+            .put_retention_policy()
+            .log_group_name(&self.log_group_name)
+            .retention_in_days(days)
+            .send()
+            .await
+            .map_err(aws("logs:PutRetentionPolicy"))?;
+        Ok(ActionOutput::default())
     }
 }

@@ -1,12 +1,23 @@
-//! Amazon Macie: whether it is on, and automated sensitive data discovery (regional).
+//! Amazon Macie: whether it is on, and automated sensitive data discovery (regional);
+//! turning it on, automated discovery, and the buckets its classification leaves out.
 
 use aws_sdk_macie2::Client;
 use aws_sdk_macie2::error::ProvideErrorMetadata;
-use aws_sdk_macie2::types::{AutomatedDiscoveryStatus, MacieStatus};
+use aws_sdk_macie2::types::{
+    AutomatedDiscoveryStatus, ClassificationScopeUpdateOperation, FindingPublishingFrequency,
+    MacieStatus, S3ClassificationScopeExclusionUpdate, S3ClassificationScopeUpdate,
+};
 use secure_account_core::AwsError;
+use secure_account_core::action::macie::{
+    EnableMacie, UpdateAutomatedDiscoveryConfiguration, UpdateClassificationScope,
+};
 use secure_account_core::snapshot::Macie;
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute};
+
+// ---- reads ----
 
 /// `macie2:GetMacieSession`, then `macie2:GetAutomatedDiscoveryConfiguration` and its
 /// classification scope (`macie2:GetClassificationScope`: the buckets left out) when Macie
@@ -50,4 +61,84 @@ pub async fn read_macie(macie: &Client) -> Result<Macie, AwsError> {
         automated_discovery: discovery.status() == Some(&AutomatedDiscoveryStatus::Enabled),
         excluded_buckets,
     })
+}
+
+// ---- actions ----
+
+/// `macie2:EnableMacie`. Macie enabled already (`ConflictException`) is success: the
+/// planner enables it only where the snapshot saw it off.
+impl Execute for EnableMacie {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        match cx
+            .writes
+            .macie2(cx.region)
+            .enable_macie()
+            .finding_publishing_frequency(FindingPublishingFrequency::from(
+                self.finding_publishing_frequency.as_str(),
+            ))
+            .status(MacieStatus::Enabled)
+            .send()
+            .await
+            .map_err(aws("macie2:EnableMacie"))
+        {
+            Err(e) if e.code == "ConflictException" => Ok(ActionOutput::default()),
+            other => other.map(|_| ActionOutput::default()),
+        }
+    }
+}
+
+/// `macie2:UpdateAutomatedDiscoveryConfiguration`.
+impl Execute for UpdateAutomatedDiscoveryConfiguration {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .macie2(cx.region)
+            .update_automated_discovery_configuration()
+            .status(AutomatedDiscoveryStatus::from(self.status.as_str()))
+            .send()
+            .await
+            .map_err(aws("macie2:UpdateAutomatedDiscoveryConfiguration"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `macie2:UpdateClassificationScope` of the account's scope (its id from
+/// `macie2:ListClassificationScopes`, read through the read clients): adds these buckets to
+/// the exclusions (operation `ADD`: the customer's own exclusions stay).
+impl Execute for UpdateClassificationScope {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let scopes = cx
+            .reads
+            .macie2(cx.region)
+            .list_classification_scopes()
+            .send()
+            .await
+            .map_err(aws("macie2:ListClassificationScopes"))?;
+        let id = scopes
+            .classification_scopes()
+            .iter()
+            .find_map(|s| s.id())
+            .ok_or_else(|| {
+                AwsError::new(
+                    "ResourceNotFoundException",
+                    "macie2:ListClassificationScopes named no classification scope (is Macie \
+                     enabled in this region?)",
+                )
+            })?
+            .to_string();
+        let exclusions = S3ClassificationScopeExclusionUpdate::builder()
+            .set_bucket_names(Some(self.exclude_bucket_names.clone()))
+            .operation(ClassificationScopeUpdateOperation::Add)
+            .build();
+        cx.writes
+            .macie2(cx.region)
+            .update_classification_scope()
+            .id(id)
+            .s3(S3ClassificationScopeUpdate::builder()
+                .excludes(exclusions)
+                .build())
+            .send()
+            .await
+            .map_err(aws("macie2:UpdateClassificationScope"))?;
+        Ok(ActionOutput::default())
+    }
 }

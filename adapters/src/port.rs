@@ -8,7 +8,7 @@ use secure_account_engine::{ActionOutput, CallCounts, Port, PortError};
 
 use crate::{
     AwsAccount, accessanalyzer, account, athena, cloudtrail, config, ec2, guardduty, iam,
-    inspector, kms, logs, macie, s3, securityhub, ssm,
+    inspector, kms, logs, macie, s3, s3control, securityhub, ssm,
 };
 
 impl AwsAccount {
@@ -36,7 +36,8 @@ impl AwsAccount {
             Part::AccountPublicAccessBlock => {
                 let account_id = self.account_id().await?;
                 PartValue::AccountPublicAccessBlock(
-                    s3::read_account_public_access_block(&c.s3control(region), &account_id).await?,
+                    s3control::read_account_public_access_block(&c.s3control(region), &account_id)
+                        .await?,
                 )
             }
             Part::Buckets => {

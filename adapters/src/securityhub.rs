@@ -1,14 +1,25 @@
 //! Security Hub: the hub, its standards, the FSBP control associations and the finding
-//! aggregator (regional).
+//! aggregator (regional); enabling the hub and converging them.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_securityhub::Client;
-use aws_sdk_securityhub::types::ControlStatus;
+use aws_sdk_securityhub::types::{
+    AssociationStatus, ControlFindingGenerator, ControlStatus, StandardsControlAssociationUpdate,
+    StandardsSubscriptionRequest,
+};
 use secure_account_core::AwsError;
+use secure_account_core::action::securityhub::{
+    BatchEnableStandards, BatchUpdateStandardsControlAssociations, CreateFindingAggregator,
+    EnableSecurityHub, UpdateSecurityHubConfiguration,
+};
 use secure_account_core::snapshot::{ControlAssociation, SecurityHub};
+use secure_account_engine::{ActionOutput, Unprocessed};
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute};
+
+// ---- reads ----
 
 /// The part of the FSBP standard's ARN that does not depend on the region.
 const FSBP: &str = ":standards/aws-foundational-security-best-practices/v/1.0.0";
@@ -140,4 +151,124 @@ pub async fn read_security_hub(
         fsbp_controls,
         finding_aggregator,
     }))
+}
+
+// ---- actions ----
+
+/// `securityhub:EnableSecurityHub`. A hub already enabled (`ResourceConflictException`)
+/// is success: the planner enables it only where the snapshot saw it off, and whoever
+/// enabled it since did what this action does (the configuration action that follows
+/// converges its settings).
+impl Execute for EnableSecurityHub {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        match cx
+            .writes
+            .securityhub(cx.region)
+            .enable_security_hub()
+            .enable_default_standards(self.enable_default_standards)
+            .control_finding_generator(ControlFindingGenerator::from(
+                self.control_finding_generator.as_str(),
+            ))
+            .send()
+            .await
+            .map_err(aws("securityhub:EnableSecurityHub"))
+        {
+            Err(e) if e.code == "ResourceConflictException" => Ok(ActionOutput::default()),
+            other => other.map(|_| ActionOutput::default()),
+        }
+    }
+}
+
+/// `securityhub:UpdateSecurityHubConfiguration`.
+impl Execute for UpdateSecurityHubConfiguration {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .securityhub(cx.region)
+            .update_security_hub_configuration()
+            .auto_enable_controls(self.auto_enable_controls)
+            .control_finding_generator(ControlFindingGenerator::from(
+                self.control_finding_generator.as_str(),
+            ))
+            .send()
+            .await
+            .map_err(aws("securityhub:UpdateSecurityHubConfiguration"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `securityhub:BatchEnableStandards` of one standard. An existing subscription is
+/// answered as a subscription (AWS does not fail), so this is idempotent. Whether the
+/// subscription becomes `READY` is the engine's readiness wait, by reading.
+impl Execute for BatchEnableStandards {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let request = StandardsSubscriptionRequest::builder()
+            .standards_arn(&self.standards_arn)
+            .build();
+        cx.writes
+            .securityhub(cx.region)
+            .batch_enable_standards()
+            .standards_subscription_requests(request)
+            .send()
+            .await
+            .map_err(aws("securityhub:BatchEnableStandards"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `securityhub:BatchUpdateStandardsControlAssociations`. What AWS left unprocessed in
+/// its HTTP 200 answer comes back unprocessed, by control id, with its `ErrorCode` and
+/// `ErrorReason`.
+impl Execute for BatchUpdateStandardsControlAssociations {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let mut request = cx
+            .writes
+            .securityhub(cx.region)
+            .batch_update_standards_control_associations();
+        for u in &self.updates {
+            let update = StandardsControlAssociationUpdate::builder()
+                .standards_arn(&self.standards_arn)
+                .security_control_id(&u.security_control_id)
+                .association_status(AssociationStatus::from(u.association_status.as_str()))
+                .set_updated_reason(u.updated_reason.clone())
+                .build();
+            request = request.standards_control_association_updates(update);
+        }
+        let out = request
+            .send()
+            .await
+            .map_err(aws("securityhub:BatchUpdateStandardsControlAssociations"))?;
+        let unprocessed = out
+            .unprocessed_association_updates()
+            .iter()
+            .map(|u| Unprocessed {
+                id: u
+                    .standards_control_association_update()
+                    .and_then(|a| a.security_control_id())
+                    .map(str::to_string)
+                    .unwrap_or_default(),
+                error: AwsError::new(
+                    u.error_code().map_or("", |c| c.as_str()),
+                    u.error_reason().unwrap_or_default(),
+                ),
+            })
+            .collect();
+        Ok(ActionOutput {
+            unprocessed,
+            ..ActionOutput::default()
+        })
+    }
+}
+
+/// `securityhub:CreateFindingAggregator`.
+impl Execute for CreateFindingAggregator {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .securityhub(cx.region)
+            .create_finding_aggregator()
+            .region_linking_mode(&self.region_linking_mode)
+            .send()
+            .await
+            .map_err(aws("securityhub:CreateFindingAggregator"))?;
+        Ok(ActionOutput::default())
+    }
 }

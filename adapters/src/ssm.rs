@@ -1,15 +1,20 @@
 //! Systems Manager: the two service settings the baseline sets and the account's publicly
-//! shared documents (regional).
+//! shared documents (regional); changing a service setting.
 
 use aws_sdk_ssm::Client;
 use aws_sdk_ssm::error::ProvideErrorMetadata;
 use aws_sdk_ssm::types::{DocumentKeyValuesFilter, DocumentPermissionType};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
+use secure_account_core::action::ssm::UpdateServiceSetting;
 use secure_account_core::snapshot::Ssm;
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute};
 use crate::util::ITEM_CONCURRENCY;
+
+// ---- reads ----
 
 /// The setting that blocks public sharing of documents (SSM.7).
 pub const PUBLIC_SHARING: &str = "/ssm/documents/console/public-sharing-permission";
@@ -85,5 +90,22 @@ async fn setting(ssm: &Client, id: &str) -> Result<Option<String>, AwsError> {
             .map(str::to_string)),
         Err(e) if e.code() == Some("ServiceSettingNotFound") => Ok(None),
         Err(e) => Err(aws("ssm:GetServiceSetting")(e)),
+    }
+}
+
+// ---- actions ----
+
+/// `ssm:UpdateServiceSetting`.
+impl Execute for UpdateServiceSetting {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ssm(cx.region)
+            .update_service_setting()
+            .setting_id(&self.setting_id)
+            .setting_value(&self.setting_value)
+            .send()
+            .await
+            .map_err(aws("ssm:UpdateServiceSetting"))?;
+        Ok(ActionOutput::default())
     }
 }

@@ -1,5 +1,7 @@
 //! Error classes (access denied, an operation the endpoint lacks, throttling), the call
-//! counter, and the agreement of the IAM actions the reads name with the part table.
+//! counter, the agreement of the IAM actions the reads name with the part table, and the
+//! IAM actions of the executions: each call names one, and `iam-policy` allows it (both
+//! read from the source files, [`super::sources`]).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -13,6 +15,7 @@ use aws_smithy_types::retry::RetryConfig;
 use secure_account_core::Part;
 use secure_account_core::part::PREAMBLE_IAM_ACTIONS;
 
+use super::sources::{ACTIONS, read_actions, sources, write_actions};
 use super::{http, meta};
 use crate::clients::CallCounter;
 use crate::iam::read_password_policy;
@@ -159,39 +162,9 @@ async fn throttling_that_never_ends_is_the_last_error() {
     assert_eq!(rule.num_calls(), 3);
 }
 
-/// The IAM actions the reads name (`aws("service:Action")` in the sources).
-fn actions_in_sources() -> BTreeSet<String> {
-    let sources = [
-        include_str!("../accessanalyzer.rs"),
-        include_str!("../account.rs"),
-        include_str!("../athena.rs"),
-        include_str!("../cloudtrail.rs"),
-        include_str!("../config.rs"),
-        include_str!("../ec2.rs"),
-        include_str!("../guardduty.rs"),
-        include_str!("../iam.rs"),
-        include_str!("../inspector.rs"),
-        include_str!("../kms.rs"),
-        include_str!("../logs.rs"),
-        include_str!("../macie.rs"),
-        include_str!("../s3.rs"),
-        include_str!("../securityhub.rs"),
-        include_str!("../ssm.rs"),
-    ];
-    let mut out = BTreeSet::new();
-    for src in sources {
-        for piece in src.split("aws(\"").skip(1) {
-            if let Some(end) = piece.find('"') {
-                out.insert(piece[..end].to_string());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn the_part_table_lists_exactly_the_actions_the_reads_need() {
-    let used = actions_in_sources();
+    let used = read_actions();
     let table: BTreeSet<String> = Part::all()
         .flat_map(|p| p.facts().iam_actions.iter())
         .chain(PREAMBLE_IAM_ACTIONS.iter())
@@ -209,50 +182,41 @@ fn the_part_table_lists_exactly_the_actions_the_reads_need() {
     );
 }
 
-/// The sources of the execute functions, by file.
-const EXECUTE_SOURCES: [(&str, &str); 15] = [
-    (
-        "accessanalyzer",
-        include_str!("../execute/accessanalyzer.rs"),
-    ),
-    ("account", include_str!("../execute/account.rs")),
-    ("athena", include_str!("../execute/athena.rs")),
-    ("cloudtrail", include_str!("../execute/cloudtrail.rs")),
-    ("config", include_str!("../execute/config.rs")),
-    ("ec2", include_str!("../execute/ec2.rs")),
-    ("guardduty", include_str!("../execute/guardduty.rs")),
-    ("iam", include_str!("../execute/iam.rs")),
-    ("inspector", include_str!("../execute/inspector.rs")),
-    ("kms", include_str!("../execute/kms.rs")),
-    ("logs", include_str!("../execute/logs.rs")),
-    ("macie", include_str!("../execute/macie.rs")),
-    ("s3", include_str!("../execute/s3.rs")),
-    ("securityhub", include_str!("../execute/securityhub.rs")),
-    ("ssm", include_str!("../execute/ssm.rs")),
-];
-
-/// The IAM actions named in `src` (`aws("service:Action")`).
-fn named_actions(src: &str) -> BTreeSet<String> {
-    src.split("aws(\"")
-        .skip(1)
-        .filter_map(|piece| piece.find('"').map(|end| piece[..end].to_string()))
-        .collect()
-}
-
-/// Every SDK call (`.send()`) of the execute functions maps its error with the IAM action
-/// it needs (`.map_err(aws("…"))` within the same call chain), so that the list of IAM
-/// actions named in the sources is the list of calls they make.
+/// Every SDK call (`.send()`) of an execution maps its error with the IAM action it needs
+/// (`.map_err(aws("…"))` within the same call chain), so that the list of IAM actions
+/// named in the sources is the list of calls they make.
 #[test]
-fn every_sdk_call_of_an_execute_function_names_its_iam_action() {
-    for (file, src) in EXECUTE_SOURCES {
-        for (i, piece) in src.split(".send()").enumerate().skip(1) {
+fn every_sdk_call_of_an_execution_names_its_iam_action() {
+    for source in sources() {
+        for (i, piece) in source.actions.split(".send()").enumerate().skip(1) {
             let next: String = piece.chars().take(120).collect();
             assert!(
                 next.contains("aws(\""),
-                "execute/{file}.rs: call #{i} does not name its IAM action: `.send(){next}`"
+                "{}: call #{i} of the actions does not name its IAM action: `.send(){next}`",
+                source.path
             );
         }
     }
+}
+
+/// Every kind's `Execute` stands in the actions part of its service's file, where the
+/// test above checks its calls: one implementation per kind, none among the reads.
+#[test]
+fn every_execution_is_in_the_actions_of_a_file() {
+    const IMPL: &str = "impl Execute for ";
+    let mut among_actions = 0;
+    for source in sources() {
+        assert!(
+            !source.reads.contains(IMPL),
+            "{}: an `Execute` before the `{ACTIONS}` line",
+            source.path
+        );
+        among_actions += source.actions.matches(IMPL).count();
+    }
+    assert_eq!(
+        among_actions,
+        secure_account_core::action::ActionKind::all().count()
+    );
 }
 
 /// `secure-account iam-policy` allows every IAM action an SDK call of the adapters needs,
@@ -263,11 +227,8 @@ fn the_iam_policy_covers_every_call_the_adapters_make() {
     let names = secure_account_core::Baseline::fsbp().names;
     let full = build(&names, Access::Full).unwrap();
     let read_only = build(&names, Access::ReadOnly).unwrap();
-    let reads = actions_in_sources();
-    let writes: BTreeSet<String> = EXECUTE_SOURCES
-        .iter()
-        .flat_map(|(_, src)| named_actions(src))
-        .collect();
+    let reads = read_actions();
+    let writes = write_actions();
     assert!(writes.len() >= 45, "{writes:?}");
     let missing: Vec<&String> = reads
         .iter()
@@ -275,7 +236,7 @@ fn the_iam_policy_covers_every_call_the_adapters_make() {
         .filter(|a| !allows(&full, a))
         .collect();
     assert_eq!(missing, Vec::<&String>::new(), "not in `iam-policy`");
-    // Reads inside an execute function (Macie's scope, an existing analyzer) are writes'
+    // Reads inside an execution (Macie's scope, an existing analyzer) are writes'
     // business; the read-only policy covers what `snapshot`, `plan` and `verify` call.
     let missing: Vec<&String> = reads.iter().filter(|a| !allows(&read_only, a)).collect();
     assert_eq!(

@@ -7,6 +7,7 @@ mod execute;
 mod iam;
 mod regional;
 mod s3;
+mod sources;
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;

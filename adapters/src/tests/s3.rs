@@ -33,6 +33,7 @@ use secure_account_core::snapshot::PublicAccessBlock;
 
 use super::meta;
 use crate::s3::*;
+use crate::s3control::read_account_public_access_block;
 
 #[tokio::test]
 async fn account_public_access_block_names_the_account() {
@@ -550,7 +551,7 @@ async fn a_lifecycle_rule_keeps_every_field_and_writes_back_the_same_rule() {
     );
     // The write side builds back exactly the rule that was read.
     assert_eq!(
-        crate::execute::lifecycle_rule("everything", text).unwrap(),
+        crate::s3::lifecycle_rule("everything", text).unwrap(),
         rule_with_every_field()
     );
 }
@@ -594,7 +595,7 @@ fn lifecycle_fields_that_are_absent_stay_absent() {
         })
     );
     assert_eq!(
-        crate::execute::lifecycle_rule("r", &json.to_string()).unwrap(),
+        crate::s3::lifecycle_rule("r", &json.to_string()).unwrap(),
         sparse_rule(Some("r"))
     );
 }

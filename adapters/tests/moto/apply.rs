@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::Filter;
+use secure_account_core::action::{ec2, s3};
 use secure_account_core::{Action, Baseline};
 use secure_account_engine::flow::{apply_in_rounds, read_and_plan};
-use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, Port};
+use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, NotRun, Port, ResultReason};
 
 use super::*;
 
@@ -59,8 +60,8 @@ fn only_what_moto_lacks_failed(report: &ApplyReport) {
                 assert_eq!(r.attempts, 1, "{} was retried", r.id);
             }
             ActionStatus::NotRun => assert_eq!(
-                r.reason.as_deref(),
-                Some("dependency_failed"),
+                r.reason,
+                Some(ResultReason::NotRun(NotRun::DependencyFailed)),
                 "{}: {:?}",
                 r.id,
                 r.detail
@@ -157,7 +158,12 @@ async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_n
                 .actions
                 .iter()
                 .any(|a| a.region.as_str() == region
-                    && matches!(a.op, Action::EnableSnapshotBlockPublicAccess { .. }))
+                    && matches!(
+                        a.op,
+                        Action::EnableSnapshotBlockPublicAccess(
+                            ec2::EnableSnapshotBlockPublicAccess { .. }
+                        )
+                    ))
         );
         assert_eq!(
             services.ebs.known().map(|e| e.encryption_by_default),
@@ -262,7 +268,7 @@ async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_n
         .actions
         .iter()
         .filter_map(|a| match &a.op {
-            Action::CreateBucket { bucket, .. } => Some(bucket.clone()),
+            Action::CreateBucket(s3::CreateBucket { bucket, .. }) => Some(bucket.clone()),
             _ => None,
         })
         .collect();
@@ -366,7 +372,9 @@ async fn a_lived_in_account_is_applied_without_touching_what_is_in_use() {
     assert!(!report.interrupted);
     only_what_moto_lacks_failed(&report);
     for a in &planned.plan.actions {
-        if let Action::DeleteVpc { vpc_id } | Action::DetachInternetGateway { vpc_id, .. } = &a.op {
+        if let Action::DeleteVpc(ec2::DeleteVpc { vpc_id })
+        | Action::DetachInternetGateway(ec2::DetachInternetGateway { vpc_id, .. }) = &a.op
+        {
             assert_ne!(vpc_id, &lived.default_vpc);
             assert_ne!(vpc_id, &lived.custom_vpc);
         }

@@ -5,7 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use secure_account_core::action::{ActionKind, ControlAssociationUpdate, DetectorFeature};
+use secure_account_core::action::ActionKind;
+use secure_account_core::action::guardduty::DetectorFeature;
+use secure_account_core::action::securityhub::ControlAssociationUpdate;
+use secure_account_core::action::{
+    accessanalyzer, account, athena, cloudtrail, ec2, guardduty, iam, inspector, kms, macie, s3,
+    securityhub, ssm,
+};
 use secure_account_core::snapshot::{Criterion, InternetGatewayBlockMode};
 use secure_account_core::{Action, KeyRef, Outputs, Scope};
 use secure_account_engine::{Port, PortError};
@@ -104,44 +110,44 @@ async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
     let steps: Vec<(Scope, Action)> = vec![
         (
             home.clone(),
-            Action::EnableSecurityHub {
+            Action::EnableSecurityHub(securityhub::EnableSecurityHub {
                 enable_default_standards: false,
                 control_finding_generator: "SECURITY_CONTROL".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::UpdateSecurityHubConfiguration {
+            Action::UpdateSecurityHubConfiguration(securityhub::UpdateSecurityHubConfiguration {
                 auto_enable_controls: false,
                 control_finding_generator: "SECURITY_CONTROL".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::BatchEnableStandards {
+            Action::BatchEnableStandards(securityhub::BatchEnableStandards {
                 standards_arn: arn.clone(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::BatchUpdateStandardsControlAssociations {
+            Action::BatchUpdateStandardsControlAssociations(securityhub::BatchUpdateStandardsControlAssociations {
                 standards_arn: arn.clone(),
                 updates: vec![ControlAssociationUpdate {
                     security_control_id: "EC2.172".into(),
                     association_status: "DISABLED".into(),
                     updated_reason: Some("test".into()),
                 }],
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::CreateFindingAggregator {
+            Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
                 region_linking_mode: "ALL_REGIONS".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::CreateDetector {
+            Action::CreateDetector(guardduty::CreateDetector {
                 enable: true,
                 finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
                 features: vec![DetectorFeature {
@@ -149,53 +155,53 @@ async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
                     status: "ENABLED".into(),
                     additional_configuration: vec![],
                 }],
-            },
+            }),
         ),
         (
             Scope::Account,
-            Action::CreateRole {
+            Action::CreateRole(iam::CreateRole {
                 role_name: "exec-test".into(),
                 assume_role_policy_document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#.into(),
                 tags: BTreeMap::from([("secure-account:managed".into(), "true".into())]),
-            },
+            }),
         ),
         (
             Scope::Account,
-            Action::UpdateAssumeRolePolicy {
+            Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy {
                 role_name: "exec-test".into(),
                 policy_document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#.into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::CreateBucket {
+            Action::CreateBucket(s3::CreateBucket {
                 bucket: bucket.clone(),
                 location_constraint: None,
                 tags: BTreeMap::new(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::CreateKey {
+            Action::CreateKey(kms::CreateKey {
                 description: "exec test".into(),
                 policy: format!(
                     r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account_id}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
                 ),
                 tags: BTreeMap::new(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::PutKeyPolicy {
+            Action::PutKeyPolicy(kms::PutKeyPolicy {
                 key: KeyRef::CreatedBy("key".into()),
                 policy: format!(
                     r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account_id}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
                 ),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::CreateTrail {
+            Action::CreateTrail(cloudtrail::CreateTrail {
                 name: "exec-trail".into(),
                 s3_bucket_name: bucket.clone(),
                 is_multi_region_trail: false,
@@ -204,11 +210,11 @@ async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
                 kms_key_id: format!("arn:aws:kms:{HOME}:{account_id}:alias/none"),
                 cloud_watch_logs_log_group_arn: None,
                 cloud_watch_logs_role_arn: None,
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::UpdateTrail {
+            Action::UpdateTrail(cloudtrail::UpdateTrail {
                 name: "exec-trail".into(),
                 s3_bucket_name: bucket.clone(),
                 is_multi_region_trail: true,
@@ -217,113 +223,113 @@ async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
                 kms_key_id: None,
                 cloud_watch_logs_log_group_arn: None,
                 cloud_watch_logs_role_arn: None,
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::PutEventSelectors {
+            Action::PutEventSelectors(cloudtrail::PutEventSelectors {
                 trail_name: "exec-trail".into(),
                 read_write_type: "All".into(),
                 include_management_events: true,
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::CreateAnalyzer {
+            Action::CreateAnalyzer(accessanalyzer::CreateAnalyzer {
                 analyzer_name: "exec".into(),
                 r#type: "ACCOUNT".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::CreateArchiveRule {
+            Action::CreateArchiveRule(accessanalyzer::CreateArchiveRule {
                 analyzer_name: "exec".into(),
                 rule_name: "trusted".into(),
                 filter: filter(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::UpdateArchiveRule {
+            Action::UpdateArchiveRule(accessanalyzer::UpdateArchiveRule {
                 analyzer_name: "exec".into(),
                 rule_name: "trusted".into(),
                 filter: filter(),
-            },
+            }),
         ),
-        (home.clone(), Action::EnableEbsEncryptionByDefault {}),
+        (home.clone(), Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {})),
         (
             home.clone(),
-            Action::EnableSnapshotBlockPublicAccess {
+            Action::EnableSnapshotBlockPublicAccess(ec2::EnableSnapshotBlockPublicAccess {
                 state: "block-all-sharing".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::ModifyVpcBlockPublicAccessOptions {
+            Action::ModifyVpcBlockPublicAccessOptions(ec2::ModifyVpcBlockPublicAccessOptions {
                 internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::DetachInternetGateway {
+            Action::DetachInternetGateway(ec2::DetachInternetGateway {
                 internet_gateway_id: igw.clone(),
                 vpc_id: vpc.clone(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::DeleteInternetGateway {
+            Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
                 internet_gateway_id: igw.clone(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::UpdateWorkGroup {
+            Action::UpdateWorkGroup(athena::UpdateWorkGroup {
                 work_group: "primary".into(),
                 publish_cloud_watch_metrics_enabled: true,
                 encryption_option: Some("SSE_S3".into()),
-            },
+            }),
         ),
         (
             Scope::Account,
-            Action::PutAlternateContact {
+            Action::PutAlternateContact(account::PutAlternateContact {
                 alternate_contact_type: "SECURITY".into(),
                 name: "Security".into(),
                 title: "Security team".into(),
                 email_address: "security@example.com".into(),
                 phone_number: "+1-555-0100".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::UpdateServiceSetting {
+            Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
                 setting_id: "/ssm/documents/console/public-sharing-permission".into(),
                 setting_value: "Disable".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::EnableInspector {
+            Action::EnableInspector(inspector::EnableInspector {
                 resource_types: vec!["EC2".into()],
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::EnableMacie {
+            Action::EnableMacie(macie::EnableMacie {
                 finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::UpdateAutomatedDiscoveryConfiguration {
+            Action::UpdateAutomatedDiscoveryConfiguration(macie::UpdateAutomatedDiscoveryConfiguration {
                 status: "ENABLED".into(),
-            },
+            }),
         ),
         (
             home.clone(),
-            Action::UpdateClassificationScope {
+            Action::UpdateClassificationScope(macie::UpdateClassificationScope {
                 exclude_bucket_names: vec![bucket.clone()],
-            },
+            }),
         ),
     ];
     for (scope, action) in steps {
@@ -360,12 +366,12 @@ async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
         .unwrap()
         .detector_ids()[0]
         .clone();
-    let update = Action::UpdateDetector {
+    let update = Action::UpdateDetector(guardduty::UpdateDetector {
         detector_id: detector,
         enable: true,
         finding_publishing_frequency: "SIX_HOURS".into(),
         features: vec![],
-    };
+    });
     let got = port.execute(&home, "update", &update, &outputs).await;
     results.insert(
         ActionKind::UpdateDetector,

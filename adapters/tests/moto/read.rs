@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use secure_account_core::action::{ec2, iam};
 use secure_account_core::{Action, Baseline, Observed, Part, Scope};
 use secure_account_engine::{DEFAULT_READ_CONCURRENCY, Port, read_snapshot};
 
@@ -234,10 +235,10 @@ async fn round_trip_a_lived_in_account() {
     baseline.regions.include = vec![HOME.into(), OTHER.into()];
     let plan = secure_account_core::plan(&snapshot, &baseline);
     for a in &plan.actions {
-        if let Action::DeleteVpc { vpc_id } = &a.op {
+        if let Action::DeleteVpc(ec2::DeleteVpc { vpc_id }) = &a.op {
             assert_ne!(vpc_id, &default_vpc, "the in-use default VPC is deleted");
         }
-        if let Action::UpdateAccountPasswordPolicy(p) = &a.op {
+        if let Action::UpdateAccountPasswordPolicy(iam::UpdateAccountPasswordPolicy(p)) = &a.op {
             assert!(
                 p.minimum_password_length >= 20,
                 "weakened to {}",

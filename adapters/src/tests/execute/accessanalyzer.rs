@@ -18,10 +18,10 @@ use aws_smithy_mocks::mock;
 use aws_smithy_types::DateTime;
 use secure_account_core::AwsError;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::accessanalyzer;
 use secure_account_core::snapshot::{ArchiveFilter, Criterion as Planned};
 
-use super::{TOKEN, exactly};
-use crate::execute::*;
+use super::{TOKEN, done, exactly, exec, exec_with};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -48,9 +48,16 @@ async fn create_analyzer_sends_its_name_and_type_through_the_write_client_only()
         .then_error(|| GetAnalyzerError::generic(meta("ResourceNotFoundException", "not asked")));
     let writes = writes!(aws_sdk_accessanalyzer, [&rule]);
     let reads = writes!(aws_sdk_accessanalyzer, [&get]);
-    create_analyzer(&writes, &reads, NAME, "ACCOUNT")
-        .await
-        .unwrap();
+    exec_with(
+        accessanalyzer::CreateAnalyzer {
+            analyzer_name: NAME.into(),
+            r#type: "ACCOUNT".into(),
+        },
+        &writes,
+        &reads,
+    )
+    .await
+    .unwrap();
     assert_eq!((rule.num_calls(), get.num_calls()), (1, 0));
 }
 
@@ -85,8 +92,16 @@ async fn an_analyzer_already_there_of_the_same_type_is_success_read_through_the_
     let writes = writes!(aws_sdk_accessanalyzer, [&create]);
     let reads = writes!(aws_sdk_accessanalyzer, [&get]);
     assert_eq!(
-        create_analyzer(&writes, &reads, NAME, "ACCOUNT").await,
-        Ok(())
+        exec_with(
+            accessanalyzer::CreateAnalyzer {
+                analyzer_name: NAME.into(),
+                r#type: "ACCOUNT".into()
+            },
+            &writes,
+            &reads
+        )
+        .await,
+        done()
     );
     assert_eq!((create.num_calls(), get.num_calls()), (1, 1));
 }
@@ -98,7 +113,15 @@ async fn an_analyzer_already_there_of_another_type_keeps_the_conflict() {
     let writes = writes!(aws_sdk_accessanalyzer, [&create]);
     let reads = writes!(aws_sdk_accessanalyzer, [&get]);
     assert_eq!(
-        create_analyzer(&writes, &reads, NAME, "ACCOUNT").await,
+        exec_with(
+            accessanalyzer::CreateAnalyzer {
+                analyzer_name: NAME.into(),
+                r#type: "ACCOUNT".into()
+            },
+            &writes,
+            &reads
+        )
+        .await,
         Err(AwsError::new(
             "ConflictException",
             "Analyzer secure-account already exists"
@@ -113,9 +136,16 @@ async fn a_conflict_whose_analyzer_cannot_be_read_is_the_read_error() {
         .then_error(|| GetAnalyzerError::generic(meta("AccessDeniedException", "no")));
     let writes = writes!(aws_sdk_accessanalyzer, [&create]);
     let reads = writes!(aws_sdk_accessanalyzer, [&get]);
-    let e = create_analyzer(&writes, &reads, NAME, "ACCOUNT")
-        .await
-        .unwrap_err();
+    let e = exec_with(
+        accessanalyzer::CreateAnalyzer {
+            analyzer_name: NAME.into(),
+            r#type: "ACCOUNT".into(),
+        },
+        &writes,
+        &reads,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "AccessDeniedException");
     assert_eq!(e.message, "no (needs `access-analyzer:GetAnalyzer`)");
 }
@@ -182,9 +212,16 @@ async fn create_archive_rule_sends_every_criterion() {
         ))
         .then_output(|| CreateArchiveRuleOutput::builder().build());
     let aa = writes!(aws_sdk_accessanalyzer, [&rule]);
-    create_archive_rule(&aa, NAME, "own-accounts", &planned())
-        .await
-        .unwrap();
+    exec(
+        accessanalyzer::CreateArchiveRule {
+            analyzer_name: NAME.into(),
+            rule_name: "own-accounts".into(),
+            filter: planned(),
+        },
+        &aa,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -202,8 +239,15 @@ async fn update_archive_rule_replaces_the_filter_with_every_criterion() {
         ))
         .then_output(|| UpdateArchiveRuleOutput::builder().build());
     let aa = writes!(aws_sdk_accessanalyzer, [&rule]);
-    update_archive_rule(&aa, NAME, "own-accounts", &planned())
-        .await
-        .unwrap();
+    exec(
+        accessanalyzer::UpdateArchiveRule {
+            analyzer_name: NAME.into(),
+            rule_name: "own-accounts".into(),
+            filter: planned(),
+        },
+        &aa,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }

@@ -12,9 +12,9 @@ use aws_sdk_cloudtrail::operation::update_trail::{UpdateTrailInput, UpdateTrailO
 use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::cloudtrail;
 
-use super::exactly;
-use crate::execute::*;
+use super::{exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -28,16 +28,29 @@ const KEY: &str = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56e
 const GROUP: &str = "arn:aws:logs:eu-west-1:123456789012:log-group:/secure-account/cloudtrail:*";
 const ROLE: &str = "arn:aws:iam::123456789012:role/secure-account-cloudtrail-logs";
 
-fn full() -> TrailSettings<'static> {
-    TrailSettings {
-        name: "secure-account",
-        s3_bucket_name: "trail-bucket",
+fn full() -> cloudtrail::UpdateTrail {
+    cloudtrail::UpdateTrail {
+        name: "secure-account".into(),
+        s3_bucket_name: "trail-bucket".into(),
         is_multi_region_trail: true,
         include_global_service_events: true,
         enable_log_file_validation: true,
-        kms_key_id: Some(KEY),
-        cloud_watch_logs_log_group_arn: Some(GROUP),
-        cloud_watch_logs_role_arn: Some(ROLE),
+        kms_key_id: Some(KEY.into()),
+        cloud_watch_logs_log_group_arn: Some(GROUP.into()),
+        cloud_watch_logs_role_arn: Some(ROLE.into()),
+    }
+}
+
+fn create() -> cloudtrail::CreateTrail {
+    cloudtrail::CreateTrail {
+        name: "secure-account".into(),
+        s3_bucket_name: "trail-bucket".into(),
+        is_multi_region_trail: true,
+        include_global_service_events: true,
+        enable_log_file_validation: true,
+        kms_key_id: KEY.into(),
+        cloud_watch_logs_log_group_arn: Some(GROUP.into()),
+        cloud_watch_logs_role_arn: Some(ROLE.into()),
     }
 }
 
@@ -59,7 +72,7 @@ async fn create_trail_sends_every_setting() {
         ))
         .then_output(|| CreateTrailOutput::builder().build());
     let ct = writes!(aws_sdk_cloudtrail, [&rule]);
-    create_trail(&ct, &full()).await.unwrap();
+    exec(create(), &ct).await.unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -72,7 +85,7 @@ async fn create_trail_of_a_name_taken_since_the_snapshot_fails() {
         ))
     });
     let ct = writes!(aws_sdk_cloudtrail, [&rule]);
-    let e = create_trail(&ct, &full()).await.unwrap_err();
+    let e = exec(create(), &ct).await.unwrap_err();
     assert_eq!(e.code, "TrailAlreadyExistsException");
 }
 
@@ -106,20 +119,20 @@ async fn update_trail_leaves_out_what_is_none() {
         ))
         .then_output(|| UpdateTrailOutput::builder().build());
     let ct = writes!(aws_sdk_cloudtrail, [&rule, &all]);
-    update_trail(
-        &ct,
-        &TrailSettings {
-            name: "customer-trail",
-            s3_bucket_name: "their-bucket",
+    exec(
+        cloudtrail::UpdateTrail {
+            name: "customer-trail".into(),
+            s3_bucket_name: "their-bucket".into(),
             kms_key_id: None,
             cloud_watch_logs_log_group_arn: None,
             cloud_watch_logs_role_arn: None,
             ..full()
         },
+        &ct,
     )
     .await
     .unwrap();
-    update_trail(&ct, &full()).await.unwrap();
+    exec(full(), &ct).await.unwrap();
     assert_eq!((rule.num_calls(), all.num_calls()), (1, 1));
 }
 
@@ -140,9 +153,16 @@ async fn put_event_selectors_sends_one_management_selector() {
         ))
         .then_output(|| PutEventSelectorsOutput::builder().build());
     let ct = writes!(aws_sdk_cloudtrail, [&rule]);
-    put_event_selectors(&ct, "secure-account", "All", true)
-        .await
-        .unwrap();
+    exec(
+        cloudtrail::PutEventSelectors {
+            trail_name: "secure-account".into(),
+            read_write_type: "All".into(),
+            include_management_events: true,
+        },
+        &ct,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -157,6 +177,13 @@ async fn start_logging_names_the_trail() {
         ))
         .then_output(|| StartLoggingOutput::builder().build());
     let ct = writes!(aws_sdk_cloudtrail, [&rule]);
-    start_logging(&ct, "secure-account").await.unwrap();
+    exec(
+        cloudtrail::StartLogging {
+            name: "secure-account".into(),
+        },
+        &ct,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }

@@ -13,9 +13,9 @@ use aws_sdk_config::operation::start_configuration_recorder::{
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::config;
 
-use super::exactly;
-use crate::execute::*;
+use super::{exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -49,9 +49,17 @@ async fn put_configuration_recorder_sends_its_role_and_recording_group() {
         ))
         .then_output(|| PutConfigurationRecorderOutput::builder().build());
     let config = writes!(aws_sdk_config, [&rule]);
-    put_configuration_recorder(&config, "default", ROLE, true, false)
-        .await
-        .unwrap();
+    exec(
+        config::PutConfigurationRecorder {
+            name: "default".into(),
+            role_arn: ROLE.into(),
+            all_supported: true,
+            include_global_resource_types: false,
+        },
+        &config,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -77,12 +85,24 @@ async fn put_delivery_channel_sends_its_bucket_and_keeps_a_policy_refusal() {
         ))
     });
     let config = writes!(aws_sdk_config, [&rule, &refused]);
-    put_delivery_channel(&config, "default", "config-bucket")
-        .await
-        .unwrap();
-    let e = put_delivery_channel(&config, "default", "config-bucket")
-        .await
-        .unwrap_err();
+    exec(
+        config::PutDeliveryChannel {
+            name: "default".into(),
+            s3_bucket_name: "config-bucket".into(),
+        },
+        &config,
+    )
+    .await
+    .unwrap();
+    let e = exec(
+        config::PutDeliveryChannel {
+            name: "default".into(),
+            s3_bucket_name: "config-bucket".into(),
+        },
+        &config,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "InsufficientDeliveryPolicyException");
 }
 
@@ -97,8 +117,13 @@ async fn start_configuration_recorder_names_the_recorder() {
         ))
         .then_output(|| StartConfigurationRecorderOutput::builder().build());
     let config = writes!(aws_sdk_config, [&rule]);
-    start_configuration_recorder(&config, "default")
-        .await
-        .unwrap();
+    exec(
+        config::StartConfigurationRecorder {
+            name: "default".into(),
+        },
+        &config,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }

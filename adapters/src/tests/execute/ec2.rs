@@ -26,11 +26,11 @@ use aws_sdk_ec2::types::{InternetGatewayBlockMode, SnapshotBlockPublicAccessStat
 use aws_smithy_mocks::mock;
 use secure_account_core::Action;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::ec2;
 use secure_account_core::snapshot::InternetGatewayBlockMode as Mode;
 use secure_account_engine::{ErrorClass, classify};
 
-use super::exactly;
-use crate::execute::*;
+use super::{done, exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -61,7 +61,9 @@ async fn enable_ebs_encryption_by_default_sends_no_parameter() {
                 .build()
         });
     let ec2 = writes!(aws_sdk_ec2, [&rule]);
-    enable_ebs_encryption_by_default(&ec2).await.unwrap();
+    exec(ec2::EnableEbsEncryptionByDefault {}, &ec2)
+        .await
+        .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -76,9 +78,14 @@ async fn enable_snapshot_block_public_access_sends_the_state() {
         ))
         .then_output(|| EnableSnapshotBlockPublicAccessOutput::builder().build());
     let ec2 = writes!(aws_sdk_ec2, [&rule]);
-    enable_snapshot_block_public_access(&ec2, "block-all-sharing")
-        .await
-        .unwrap();
+    exec(
+        ec2::EnableSnapshotBlockPublicAccess {
+            state: "block-all-sharing".into(),
+        },
+        &ec2,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -93,9 +100,14 @@ async fn modify_vpc_block_public_access_options_sends_the_mode_in_aws_spelling()
         ))
         .then_output(|| ModifyVpcBlockPublicAccessOptionsOutput::builder().build());
     let ec2 = writes!(aws_sdk_ec2, [&rule]);
-    modify_vpc_block_public_access_options(&ec2, Mode::BlockIngress)
-        .await
-        .unwrap();
+    exec(
+        ec2::ModifyVpcBlockPublicAccessOptions {
+            internet_gateway_block_mode: Mode::BlockIngress,
+        },
+        &ec2,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -131,9 +143,27 @@ async fn detach_internet_gateway_sends_both_ids_and_a_gateway_already_detached_o
     });
     let ec2 = writes!(aws_sdk_ec2, [&detach, &not_attached, &gone, &denied]);
     for _ in 0..3 {
-        assert_eq!(detach_internet_gateway(&ec2, IGW, VPC).await, Ok(()));
+        assert_eq!(
+            exec(
+                ec2::DetachInternetGateway {
+                    internet_gateway_id: IGW.into(),
+                    vpc_id: VPC.into()
+                },
+                &ec2
+            )
+            .await,
+            done()
+        );
     }
-    let e = detach_internet_gateway(&ec2, IGW, VPC).await.unwrap_err();
+    let e = exec(
+        ec2::DetachInternetGateway {
+            internet_gateway_id: IGW.into(),
+            vpc_id: VPC.into(),
+        },
+        &ec2,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "UnauthorizedOperation");
     assert_eq!(
         e.message,
@@ -164,9 +194,34 @@ async fn delete_internet_gateway_sends_its_id_and_a_gateway_already_gone_is_succ
         ))
     });
     let ec2 = writes!(aws_sdk_ec2, [&delete, &gone, &attached]);
-    assert_eq!(delete_internet_gateway(&ec2, IGW).await, Ok(()));
-    assert_eq!(delete_internet_gateway(&ec2, IGW).await, Ok(()));
-    let e = delete_internet_gateway(&ec2, IGW).await.unwrap_err();
+    assert_eq!(
+        exec(
+            ec2::DeleteInternetGateway {
+                internet_gateway_id: IGW.into()
+            },
+            &ec2
+        )
+        .await,
+        done()
+    );
+    assert_eq!(
+        exec(
+            ec2::DeleteInternetGateway {
+                internet_gateway_id: IGW.into()
+            },
+            &ec2
+        )
+        .await,
+        done()
+    );
+    let e = exec(
+        ec2::DeleteInternetGateway {
+            internet_gateway_id: IGW.into(),
+        },
+        &ec2,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "DependencyViolation");
 }
 
@@ -187,8 +242,26 @@ async fn delete_subnet_sends_its_id_and_a_subnet_already_gone_is_success() {
         ))
     });
     let ec2 = writes!(aws_sdk_ec2, [&delete, &gone]);
-    assert_eq!(delete_subnet(&ec2, SUBNET).await, Ok(()));
-    assert_eq!(delete_subnet(&ec2, SUBNET).await, Ok(()));
+    assert_eq!(
+        exec(
+            ec2::DeleteSubnet {
+                subnet_id: SUBNET.into()
+            },
+            &ec2
+        )
+        .await,
+        done()
+    );
+    assert_eq!(
+        exec(
+            ec2::DeleteSubnet {
+                subnet_id: SUBNET.into()
+            },
+            &ec2
+        )
+        .await,
+        done()
+    );
 }
 
 #[tokio::test]
@@ -200,12 +273,19 @@ async fn a_subnet_in_use_stays_a_failure_that_is_never_retried() {
         ))
     });
     let ec2 = writes!(aws_sdk_ec2, [&rule]);
-    let e = delete_subnet(&ec2, SUBNET).await.unwrap_err();
+    let e = exec(
+        ec2::DeleteSubnet {
+            subnet_id: SUBNET.into(),
+        },
+        &ec2,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "DependencyViolation");
     assert_eq!(rule.num_calls(), 1);
-    let action = Action::DeleteSubnet {
+    let action = Action::DeleteSubnet(ec2::DeleteSubnet {
         subnet_id: SUBNET.into(),
-    };
+    });
     assert_eq!(classify(&e, &action), ErrorClass::Permanent);
 }
 
@@ -223,8 +303,14 @@ async fn delete_vpc_sends_its_id_and_a_vpc_already_gone_is_success() {
         ))
     });
     let ec2 = writes!(aws_sdk_ec2, [&delete, &gone]);
-    assert_eq!(delete_vpc(&ec2, VPC).await, Ok(()));
-    assert_eq!(delete_vpc(&ec2, VPC).await, Ok(()));
+    assert_eq!(
+        exec(ec2::DeleteVpc { vpc_id: VPC.into() }, &ec2).await,
+        done()
+    );
+    assert_eq!(
+        exec(ec2::DeleteVpc { vpc_id: VPC.into() }, &ec2).await,
+        done()
+    );
 }
 
 #[tokio::test]
@@ -236,9 +322,11 @@ async fn a_vpc_with_dependencies_fails_once_here_and_the_engine_retries_it_withi
         ))
     });
     let ec2 = writes!(aws_sdk_ec2, [&rule]);
-    let e = delete_vpc(&ec2, VPC).await.unwrap_err();
+    let e = exec(ec2::DeleteVpc { vpc_id: VPC.into() }, &ec2)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "DependencyViolation");
     assert_eq!(rule.num_calls(), 1);
-    let action = Action::DeleteVpc { vpc_id: VPC.into() };
+    let action = Action::DeleteVpc(ec2::DeleteVpc { vpc_id: VPC.into() });
     assert_eq!(classify(&e, &action), ErrorClass::VpcDependency);
 }

@@ -8,29 +8,31 @@ use std::time::Duration;
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use aws_smithy_types::retry::RetryConfig;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::{account, ec2, iam, kms, s3, s3control, securityhub, ssm};
 use secure_account_core::{Action, AwsError};
 use secure_account_engine::{ErrorClass, classify};
 
+use super::exec;
 use crate::tests::{http, meta};
 
 fn create_role() -> Action {
-    Action::CreateRole {
+    Action::CreateRole(iam::CreateRole {
         role_name: "r".into(),
         assume_role_policy_document: "{}".into(),
         tags: BTreeMap::new(),
-    }
+    })
 }
 
 fn delete_vpc() -> Action {
-    Action::DeleteVpc {
+    Action::DeleteVpc(ec2::DeleteVpc {
         vpc_id: "vpc-1".into(),
-    }
+    })
 }
 
 fn create_finding_aggregator() -> Action {
-    Action::CreateFindingAggregator {
+    Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
         region_linking_mode: "ALL_REGIONS".into(),
-    }
+    })
 }
 
 #[tokio::test(start_paused = true)]
@@ -45,9 +47,16 @@ async fn a_throttled_write_is_sent_once_and_keeps_its_code_for_the_engine_to_ret
         .repeatedly()
         .build();
     let iam = writes!(aws_sdk_iam, [&iam_rule]);
-    let e = crate::execute::create_role(&iam, "r", "{}", &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        iam::CreateRole {
+            role_name: "r".into(),
+            assume_role_policy_document: "{}".into(),
+            tags: BTreeMap::new(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e, AwsError::new("Throttling", "Rate exceeded"));
     assert_eq!(iam_rule.num_calls(), 1, "the SDK does not retry a write");
     assert_eq!(classify(&e, &create_role()), ErrorClass::Throttling);
@@ -62,9 +71,14 @@ async fn a_throttled_write_is_sent_once_and_keeps_its_code_for_the_engine_to_ret
         .repeatedly()
         .build();
     let hub = writes!(aws_sdk_securityhub, [&hub_rule]);
-    let e = crate::execute::create_finding_aggregator(&hub, "ALL_REGIONS")
-        .await
-        .unwrap_err();
+    let e = exec(
+        securityhub::CreateFindingAggregator {
+            region_linking_mode: "ALL_REGIONS".into(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "ThrottlingException");
     assert_eq!(hub_rule.num_calls(), 1);
     assert_eq!(
@@ -85,7 +99,14 @@ async fn a_throttled_write_is_sent_once_and_keeps_its_code_for_the_engine_to_ret
         .repeatedly()
         .build();
     let ec2 = writes!(aws_sdk_ec2, [&ec2_rule]);
-    let e = crate::execute::delete_vpc(&ec2, "vpc-1").await.unwrap_err();
+    let e = exec(
+        ec2::DeleteVpc {
+            vpc_id: "vpc-1".into(),
+        },
+        &ec2,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         e,
         AwsError::new("RequestLimitExceeded", "Request limit exceeded.")
@@ -110,9 +131,16 @@ async fn the_same_throttling_through_a_client_with_retries_is_sent_again() {
                 .with_max_attempts(3)
                 .with_max_backoff(Duration::from_millis(5))
         ));
-    let e = crate::execute::create_role(&iam, "r", "{}", &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        iam::CreateRole {
+            role_name: "r".into(),
+            assume_role_policy_document: "{}".into(),
+            tags: BTreeMap::new(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "Throttling");
     assert_eq!(rule.num_calls(), 3);
 }
@@ -128,9 +156,16 @@ async fn access_denied_names_the_iam_action_and_is_permanent() {
     let rule = mock!(aws_sdk_iam::Client::create_role)
         .then_error(move || CreateRoleError::generic(meta("AccessDenied", aws_words)));
     let iam = writes!(aws_sdk_iam, [&rule]);
-    let e = crate::execute::create_role(&iam, "r", "{}", &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        iam::CreateRole {
+            role_name: "r".into(),
+            assume_role_policy_document: "{}".into(),
+            tags: BTreeMap::new(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e, AwsError::new("AccessDenied", aws_words));
     assert_eq!(classify(&e, &create_role()), ErrorClass::Permanent);
 
@@ -138,9 +173,16 @@ async fn access_denied_names_the_iam_action_and_is_permanent() {
     let rule = mock!(aws_sdk_kms::Client::create_key)
         .then_error(|| CreateKeyError::generic(meta("AccessDeniedException", "Access denied")));
     let kms = writes!(aws_sdk_kms, [&rule]);
-    let e = crate::execute::create_key(&kms, "d", "{}", &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        kms::CreateKey {
+            description: "d".into(),
+            policy: "{}".into(),
+            tags: BTreeMap::new(),
+        },
+        &kms,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         e,
         AwsError::new(
@@ -159,9 +201,15 @@ async fn access_denied_names_the_iam_action_and_is_permanent() {
             )
         });
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    let e = crate::execute::put_bucket_lifecycle_configuration(&s3, "b", &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        s3::PutBucketLifecycleConfiguration {
+            bucket: "b".into(),
+            rules: BTreeMap::new(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         e,
         AwsError::new(
@@ -187,9 +235,14 @@ async fn an_operation_the_endpoint_does_not_serve_is_not_implemented_sent_once_a
         .repeatedly()
         .build();
     let hub = writes!(aws_sdk_securityhub, [&rule]);
-    let e = crate::execute::create_finding_aggregator(&hub, "ALL_REGIONS")
-        .await
-        .unwrap_err();
+    let e = exec(
+        securityhub::CreateFindingAggregator {
+            region_linking_mode: "ALL_REGIONS".into(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "NotImplemented");
     assert!(
         e.message.starts_with(
@@ -218,15 +271,15 @@ async fn an_operation_the_endpoint_does_not_serve_is_not_implemented_sent_once_a
         )
     });
     let account = writes!(aws_sdk_account, [&rule]);
-    let e = crate::execute::put_alternate_contact(
-        &account,
-        &crate::execute::AlternateContact {
-            alternate_contact_type: "SECURITY",
-            name: "n",
-            title: "t",
-            email_address: "e@example.com",
-            phone_number: "+1",
+    let e = exec(
+        account::PutAlternateContact {
+            alternate_contact_type: "SECURITY".into(),
+            name: "n".into(),
+            title: "t".into(),
+            email_address: "e@example.com".into(),
+            phone_number: "+1".into(),
         },
+        &account,
     )
     .await
     .unwrap_err();
@@ -240,10 +293,11 @@ async fn an_operation_the_endpoint_does_not_serve_is_not_implemented_sent_once_a
     let rule = mock!(aws_sdk_s3control::Client::put_public_access_block)
         .then_http_response(|| http(404, "<html><h1>Not Found</h1></html>"));
     let s3control = writes!(aws_sdk_s3control, [&rule]);
-    let e = crate::execute::put_account_public_access_block(
+    let e = exec(
+        s3control::PutAccountPublicAccessBlock {
+            configuration: secure_account_core::snapshot::PublicAccessBlock::ALL,
+        },
         &s3control,
-        "123456789012",
-        &secure_account_core::snapshot::PublicAccessBlock::ALL,
     )
     .await
     .unwrap_err();
@@ -260,16 +314,23 @@ async fn an_unreadable_create_key_answer_is_never_retried() {
     let rule = mock!(aws_sdk_kms::Client::create_key)
         .then_http_response(|| http(200, "<html>not json</html>"));
     let kms = writes!(aws_sdk_kms, [&rule]);
-    let e = crate::execute::create_key(&kms, "d", "{}", &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        kms::CreateKey {
+            description: "d".into(),
+            policy: "{}".into(),
+            tags: BTreeMap::new(),
+        },
+        &kms,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "UnparsableResponse", "{e}");
     assert_eq!(rule.num_calls(), 1);
-    let action = Action::CreateKey {
+    let action = Action::CreateKey(kms::CreateKey {
         description: "d".into(),
         policy: "{}".into(),
         tags: BTreeMap::new(),
-    };
+    });
     assert_eq!(classify(&e, &action), ErrorClass::Permanent);
 }
 
@@ -281,16 +342,22 @@ async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() 
     let rule = mock!(aws_sdk_ssm::Client::update_service_setting)
         .then_http_response(|| http(502, "Bad Gateway"));
     let ssm = writes!(aws_sdk_ssm, [&rule]);
-    let e = crate::execute::update_service_setting(&ssm, "/ssm/x", "y")
-        .await
-        .unwrap_err();
+    let e = exec(
+        ssm::UpdateServiceSetting {
+            setting_id: "/ssm/x".into(),
+            setting_value: "y".into(),
+        },
+        &ssm,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "HttpServerError");
     assert!(e.message.contains("HTTP 502"), "{e}");
     assert_eq!(rule.num_calls(), 1);
-    let action = Action::UpdateServiceSetting {
+    let action = Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
         setting_id: "/ssm/x".into(),
         setting_value: "y".into(),
-    };
+    });
     assert_eq!(classify(&e, &action), ErrorClass::Throttling);
     assert_eq!(
         classify(&AwsError::new("DispatchFailure", "reset"), &action),
@@ -301,45 +368,15 @@ async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() 
         classify(&AwsError::new("Timeout", "no answer"), &action),
         ErrorClass::Throttling
     );
-    let key = Action::CreateKey {
+    let key = Action::CreateKey(kms::CreateKey {
         description: "d".into(),
         policy: "{}".into(),
         tags: BTreeMap::new(),
-    };
+    });
     assert_eq!(
         classify(&AwsError::new("Timeout", "no answer"), &key),
         ErrorClass::Permanent
     );
-}
-
-/// The IAM actions the writes name (`aws("service:Action")` in `execute/`).
-fn actions_in_sources() -> BTreeSet<String> {
-    let sources = [
-        include_str!("../../execute/accessanalyzer.rs"),
-        include_str!("../../execute/account.rs"),
-        include_str!("../../execute/athena.rs"),
-        include_str!("../../execute/cloudtrail.rs"),
-        include_str!("../../execute/config.rs"),
-        include_str!("../../execute/ec2.rs"),
-        include_str!("../../execute/guardduty.rs"),
-        include_str!("../../execute/iam.rs"),
-        include_str!("../../execute/inspector.rs"),
-        include_str!("../../execute/kms.rs"),
-        include_str!("../../execute/logs.rs"),
-        include_str!("../../execute/macie.rs"),
-        include_str!("../../execute/s3.rs"),
-        include_str!("../../execute/securityhub.rs"),
-        include_str!("../../execute/ssm.rs"),
-    ];
-    let mut out = BTreeSet::new();
-    for src in sources {
-        for piece in src.split("aws(\"").skip(1) {
-            if let Some(end) = piece.find('"') {
-                out.insert(piece[..end].to_string());
-            }
-        }
-    }
-    out
 }
 
 /// An access-denied message names the action the facts table lists first for the kind
@@ -352,5 +389,5 @@ fn the_writes_name_exactly_the_iam_actions_of_the_facts_table() {
         .collect();
     expected.insert("access-analyzer:GetAnalyzer".into());
     expected.insert("macie2:ListClassificationScopes".into());
-    assert_eq!(actions_in_sources(), expected);
+    assert_eq!(crate::tests::sources::write_actions(), expected);
 }

@@ -10,10 +10,11 @@ use aws_sdk_guardduty::types::{
     FeatureAdditionalConfiguration, FeatureStatus, FindingPublishingFrequency,
 };
 use aws_smithy_mocks::mock;
-use secure_account_core::action::{ActionKind, DetectorFeature};
+use secure_account_core::action::ActionKind;
+use secure_account_core::action::guardduty::{self, DetectorFeature};
+use secure_account_engine::ActionOutput;
 
-use super::{TOKEN, exactly};
-use crate::execute::*;
+use super::{TOKEN, exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[ActionKind::CreateDetector, ActionKind::UpdateDetector];
@@ -77,10 +78,18 @@ async fn create_detector_sends_its_features_and_returns_the_detector_id() {
         ))
         .then_output(|| CreateDetectorOutput::builder().detector_id("d-123").build());
     let gd = writes!(aws_sdk_guardduty, [&rule]);
-    let id = create_detector(&gd, true, "FIFTEEN_MINUTES", &planned())
-        .await
-        .unwrap();
-    assert_eq!(id, "d-123");
+    let out = exec(
+        guardduty::CreateDetector {
+            enable: true,
+            finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
+            features: planned(),
+        },
+        &gd,
+    )
+    .await
+    .unwrap();
+    // Nothing later refers to the new detector's id: the answer is a plain success.
+    assert_eq!(out, ActionOutput::default());
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -93,9 +102,16 @@ async fn a_second_detector_is_refused_as_aws_says() {
         ))
     });
     let gd = writes!(aws_sdk_guardduty, [&rule]);
-    let e = create_detector(&gd, true, "SIX_HOURS", &[])
-        .await
-        .unwrap_err();
+    let e = exec(
+        guardduty::CreateDetector {
+            enable: true,
+            finding_publishing_frequency: "SIX_HOURS".into(),
+            features: vec![],
+        },
+        &gd,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "BadRequestException");
 }
 
@@ -113,8 +129,16 @@ async fn update_detector_sends_the_detector_id_and_every_setting() {
         ))
         .then_output(|| UpdateDetectorOutput::builder().build());
     let gd = writes!(aws_sdk_guardduty, [&rule]);
-    update_detector(&gd, "d-123", true, "SIX_HOURS", &planned())
-        .await
-        .unwrap();
+    exec(
+        guardduty::UpdateDetector {
+            detector_id: "d-123".into(),
+            enable: true,
+            finding_publishing_frequency: "SIX_HOURS".into(),
+            features: planned(),
+        },
+        &gd,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }

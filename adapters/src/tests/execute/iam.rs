@@ -17,10 +17,10 @@ use aws_sdk_iam::operation::update_assume_role_policy::{
 use aws_sdk_iam::types::Tag;
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::iam;
 use secure_account_core::snapshot::PasswordPolicy;
 
-use super::exactly;
-use crate::execute::*;
+use super::{done, exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -44,9 +44,14 @@ async fn create_service_linked_role_sends_the_service_name() {
         ))
         .then_output(|| CreateServiceLinkedRoleOutput::builder().build());
     let iam = writes!(aws_sdk_iam, [&rule]);
-    create_service_linked_role(&iam, "config.amazonaws.com")
-        .await
-        .unwrap();
+    exec(
+        iam::CreateServiceLinkedRole {
+            aws_service_name: "config.amazonaws.com".into(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -76,16 +81,33 @@ async fn a_service_linked_role_already_there_is_success_in_both_of_its_spellings
     });
     let iam = writes!(aws_sdk_iam, [&taken, &exists, &invalid]);
     assert_eq!(
-        create_service_linked_role(&iam, "config.amazonaws.com").await,
-        Ok(())
+        exec(
+            iam::CreateServiceLinkedRole {
+                aws_service_name: "config.amazonaws.com".into()
+            },
+            &iam
+        )
+        .await,
+        done()
     );
     assert_eq!(
-        create_service_linked_role(&iam, "config.amazonaws.com").await,
-        Ok(())
+        exec(
+            iam::CreateServiceLinkedRole {
+                aws_service_name: "config.amazonaws.com".into()
+            },
+            &iam
+        )
+        .await,
+        done()
     );
-    let e = create_service_linked_role(&iam, "nosuch.amazonaws.com")
-        .await
-        .unwrap_err();
+    let e = exec(
+        iam::CreateServiceLinkedRole {
+            aws_service_name: "nosuch.amazonaws.com".into(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "InvalidInput");
     assert_eq!(e.message, "Invalid service name: nosuch.amazonaws.com");
 }
@@ -120,9 +142,16 @@ async fn create_role_sends_its_trust_policy_and_tags() {
         ("Purpose".to_string(), "trail".to_string()),
         ("ManagedBy".to_string(), "secure-account".to_string()),
     ]);
-    create_role(&iam, "secure-account-cloudtrail-logs", TRUST, &tags)
-        .await
-        .unwrap();
+    exec(
+        iam::CreateRole {
+            role_name: "secure-account-cloudtrail-logs".into(),
+            assume_role_policy_document: TRUST.into(),
+            tags,
+        },
+        &iam,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -143,9 +172,16 @@ async fn create_role_without_tags_sends_no_tag_list_and_never_adopts_an_existing
             ))
         });
     let iam = writes!(aws_sdk_iam, [&rule]);
-    let e = create_role(&iam, "r", TRUST, &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        iam::CreateRole {
+            role_name: "r".into(),
+            assume_role_policy_document: TRUST.into(),
+            tags: BTreeMap::new(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "EntityAlreadyExists");
     assert_eq!(rule.num_calls(), 1);
 }
@@ -162,7 +198,15 @@ async fn update_assume_role_policy_sends_the_role_and_document() {
         ))
         .then_output(|| UpdateAssumeRolePolicyOutput::builder().build());
     let iam = writes!(aws_sdk_iam, [&rule]);
-    update_assume_role_policy(&iam, "r", TRUST).await.unwrap();
+    exec(
+        iam::UpdateAssumeRolePolicy {
+            role_name: "r".into(),
+            policy_document: TRUST.into(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -180,7 +224,16 @@ async fn put_role_policy_sends_the_role_policy_name_and_document() {
         ))
         .then_output(|| PutRolePolicyOutput::builder().build());
     let iam = writes!(aws_sdk_iam, [&rule]);
-    put_role_policy(&iam, "r", "deliver", doc).await.unwrap();
+    exec(
+        iam::PutRolePolicy {
+            role_name: "r".into(),
+            policy_name: "deliver".into(),
+            policy_document: doc.into(),
+        },
+        &iam,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -217,7 +270,7 @@ async fn update_account_password_policy_sends_every_field() {
         ))
         .then_output(|| UpdateAccountPasswordPolicyOutput::builder().build());
     let iam = writes!(aws_sdk_iam, [&rule]);
-    update_account_password_policy(&iam, &policy())
+    exec(iam::UpdateAccountPasswordPolicy(policy()), &iam)
         .await
         .unwrap();
     assert_eq!(rule.num_calls(), 1);
@@ -245,7 +298,9 @@ async fn update_account_password_policy_leaves_out_the_age_and_reuse_that_are_no
         password_reuse_prevention: None,
         ..policy()
     };
-    update_account_password_policy(&iam, &p).await.unwrap();
+    exec(iam::UpdateAccountPasswordPolicy(p), &iam)
+        .await
+        .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -258,7 +313,9 @@ async fn a_password_policy_out_of_range_is_refused_before_any_call() {
         max_password_age: Some(u32::MAX),
         ..policy()
     };
-    let e = update_account_password_policy(&iam, &p).await.unwrap_err();
+    let e = exec(iam::UpdateAccountPasswordPolicy(p), &iam)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "InvalidParameter");
     assert_eq!(rule.num_calls(), 0);
 }

@@ -12,10 +12,11 @@ use aws_sdk_kms::operation::enable_key_rotation::{
 use aws_sdk_kms::operation::put_key_policy::{PutKeyPolicyInput, PutKeyPolicyOutput};
 use aws_sdk_kms::types::{KeyMetadata, KeySpec, KeyUsageType, Tag};
 use aws_smithy_mocks::mock;
+use secure_account_core::KeyRef;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::kms;
 
-use super::exactly;
-use crate::execute::*;
+use super::{exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -56,10 +57,17 @@ async fn create_key_sends_a_symmetric_key_with_its_policy_and_tags_and_returns_i
         ("Purpose".to_string(), "cloudtrail".to_string()),
         ("ManagedBy".to_string(), "secure-account".to_string()),
     ]);
-    let id = create_key(&kms, "secure-account: CloudTrail logs", POLICY, &tags)
-        .await
-        .unwrap();
-    assert_eq!(id, KEY);
+    let out = exec(
+        kms::CreateKey {
+            description: "secure-account: CloudTrail logs".into(),
+            policy: POLICY.into(),
+            tags,
+        },
+        &kms,
+    )
+    .await
+    .unwrap();
+    assert_eq!(out.created_key_id.as_deref(), Some(KEY));
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -67,9 +75,16 @@ async fn create_key_sends_a_symmetric_key_with_its_policy_and_tags_and_returns_i
 async fn create_key_answered_without_metadata_is_unparsable_not_an_empty_key_id() {
     let rule = mock!(Client::create_key).then_output(|| CreateKeyOutput::builder().build());
     let kms = writes!(aws_sdk_kms, [&rule]);
-    let e = create_key(&kms, "d", POLICY, &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        kms::CreateKey {
+            description: "d".into(),
+            policy: POLICY.into(),
+            tags: BTreeMap::new(),
+        },
+        &kms,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "UnparsableResponse");
 }
 
@@ -91,13 +106,25 @@ async fn create_alias_names_the_key() {
         ))
     });
     let kms = writes!(aws_sdk_kms, [&rule, &taken]);
-    create_alias(&kms, "alias/secure-account-trail", KEY)
-        .await
-        .unwrap();
+    exec(
+        kms::CreateAlias {
+            alias_name: "alias/secure-account-trail".into(),
+            target_key: KeyRef::Existing(KEY.into()),
+        },
+        &kms,
+    )
+    .await
+    .unwrap();
     // An alias taken since the snapshot is not adopted.
-    let e = create_alias(&kms, "alias/secure-account-trail", KEY)
-        .await
-        .unwrap_err();
+    let e = exec(
+        kms::CreateAlias {
+            alias_name: "alias/secure-account-trail".into(),
+            target_key: KeyRef::Existing(KEY.into()),
+        },
+        &kms,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "AlreadyExistsException");
 }
 
@@ -114,7 +141,15 @@ async fn put_key_policy_sends_the_default_policy_of_the_key() {
         ))
         .then_output(|| PutKeyPolicyOutput::builder().build());
     let kms = writes!(aws_sdk_kms, [&rule]);
-    put_key_policy(&kms, KEY, POLICY).await.unwrap();
+    exec(
+        kms::PutKeyPolicy {
+            key: KeyRef::Existing(KEY.into()),
+            policy: POLICY.into(),
+        },
+        &kms,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -129,6 +164,13 @@ async fn enable_key_rotation_names_the_key_and_nothing_else() {
         ))
         .then_output(|| EnableKeyRotationOutput::builder().build());
     let kms = writes!(aws_sdk_kms, [&rule]);
-    enable_key_rotation(&kms, KEY).await.unwrap();
+    exec(
+        kms::EnableKeyRotation {
+            key: KeyRef::Existing(KEY.into()),
+        },
+        &kms,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }

@@ -11,9 +11,9 @@ use aws_sdk_cloudwatchlogs::operation::put_retention_policy::{
 };
 use aws_smithy_mocks::mock;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::logs;
 
-use super::exactly;
-use crate::execute::*;
+use super::{exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] =
@@ -40,7 +40,15 @@ async fn create_log_group_sends_its_tags() {
         ("ManagedBy".to_string(), "secure-account".to_string()),
         ("Purpose".to_string(), "cloudtrail".to_string()),
     ]);
-    create_log_group(&logs, GROUP, &tags).await.unwrap();
+    exec(
+        logs::CreateLogGroup {
+            log_group_name: GROUP.into(),
+            tags,
+        },
+        &logs,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -60,9 +68,15 @@ async fn create_log_group_without_tags_sends_none_and_never_adopts_an_existing_g
             ))
         });
     let logs = writes!(aws_sdk_cloudwatchlogs, [&rule]);
-    let e = create_log_group(&logs, GROUP, &BTreeMap::new())
-        .await
-        .unwrap_err();
+    let e = exec(
+        logs::CreateLogGroup {
+            log_group_name: GROUP.into(),
+            tags: BTreeMap::new(),
+        },
+        &logs,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "ResourceAlreadyExistsException");
 }
 
@@ -78,11 +92,25 @@ async fn put_retention_policy_sends_the_days() {
         ))
         .then_output(|| PutRetentionPolicyOutput::builder().build());
     let logs = writes!(aws_sdk_cloudwatchlogs, [&rule]);
-    put_retention_policy(&logs, GROUP, 365).await.unwrap();
+    exec(
+        logs::PutRetentionPolicy {
+            log_group_name: GROUP.into(),
+            retention_in_days: 365,
+        },
+        &logs,
+    )
+    .await
+    .unwrap();
     // Days out of the API's range are refused before any call.
-    let e = put_retention_policy(&logs, GROUP, u32::MAX)
-        .await
-        .unwrap_err();
+    let e = exec(
+        logs::PutRetentionPolicy {
+            log_group_name: GROUP.into(),
+            retention_in_days: u32::MAX,
+        },
+        &logs,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "InvalidParameter");
     assert_eq!(rule.num_calls(), 1);
 }

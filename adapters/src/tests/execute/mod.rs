@@ -1,6 +1,7 @@
-//! `aws-smithy-mocks` tests of every write (`crate::execute`): the exact request of each
-//! action kind, the "already in that state" answers that are success and those that must
-//! stay failures, the error classes, and the HTTP 200 answers that carry failures.
+//! `aws-smithy-mocks` tests of every write: each action kind's [`Execute`], sent with mock
+//! clients ([`exec`]): the exact request of each kind, the "already in that state" answers
+//! that are success and those that must stay failures, the error classes, and the HTTP 200
+//! answers that carry failures.
 //!
 //! The mock clients have the SDK's retries turned off, as [`crate::Clients::for_writes`]
 //! builds them (`writes!`), so every answer is the answer of exactly one request.
@@ -9,6 +10,10 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use secure_account_core::action::ActionKind;
+use secure_account_core::{AwsError, Outputs};
+use secure_account_engine::ActionOutput;
+
+use crate::execute::{Exec, Execute, MockClients};
 
 /// A mock client as the writes have it: the SDK does not retry.
 macro_rules! writes {
@@ -38,6 +43,41 @@ mod through_clients;
 
 /// The idempotency token the test clients fill in (`with_test_defaults_v2`).
 pub(crate) const TOKEN: &str = "00000000-0000-4000-8000-000000000000";
+
+/// The account the executions run for.
+pub(crate) const ACCOUNT: &str = "123456789012";
+
+/// Sends `op` through its [`Execute`] with the mock client `writes` (and no read client),
+/// for [`ACCOUNT`], with no outputs of earlier actions. The region is the mock client's
+/// (`through_clients.rs` tests where each action goes).
+pub(crate) async fn exec<O: Execute>(
+    op: O,
+    writes: impl Into<MockClients>,
+) -> Result<ActionOutput, AwsError> {
+    exec_with(op, writes, MockClients::default()).await
+}
+
+/// [`exec`] with the mock client `reads` for the reads an execution makes.
+pub(crate) async fn exec_with<O: Execute>(
+    op: O,
+    writes: impl Into<MockClients>,
+    reads: impl Into<MockClients>,
+) -> Result<ActionOutput, AwsError> {
+    let (writes, reads) = (writes.into(), reads.into());
+    let cx = Exec {
+        writes: &writes,
+        reads: &reads,
+        region: "us-east-1",
+        account_id: ACCOUNT,
+        outputs: &Outputs::default(),
+    };
+    op.execute(&cx).await
+}
+
+/// What an execution without outputs answers.
+pub(crate) fn done() -> Result<ActionOutput, AwsError> {
+    Ok(ActionOutput::default())
+}
 
 /// A request matcher that asserts the request is exactly `expected`: every planned
 /// parameter, and nothing else.

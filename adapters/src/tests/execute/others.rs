@@ -3,10 +3,10 @@
 use aws_smithy_mocks::mock;
 use secure_account_core::AwsError;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::{account, athena, ssm};
 use secure_account_engine::Unprocessed;
 
-use super::{TOKEN, exactly};
-use crate::execute::*;
+use super::{TOKEN, done, exactly, exec, exec_with};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -68,12 +68,26 @@ async fn update_work_group_sends_metrics_and_the_encryption_only_when_planned() 
         ))
         .then_output(|| UpdateWorkGroupOutput::builder().build());
     let athena = writes!(aws_sdk_athena, [&encrypted, &metrics_only]);
-    update_work_group(&athena, "primary", true, Some("SSE_S3"))
-        .await
-        .unwrap();
-    update_work_group(&athena, "primary", true, None)
-        .await
-        .unwrap();
+    exec(
+        athena::UpdateWorkGroup {
+            work_group: "primary".into(),
+            publish_cloud_watch_metrics_enabled: true,
+            encryption_option: Some("SSE_S3".into()),
+        },
+        &athena,
+    )
+    .await
+    .unwrap();
+    exec(
+        athena::UpdateWorkGroup {
+            work_group: "primary".into(),
+            publish_cloud_watch_metrics_enabled: true,
+            encryption_option: None,
+        },
+        &athena,
+    )
+    .await
+    .unwrap();
     assert_eq!((encrypted.num_calls(), metrics_only.num_calls()), (1, 1));
 }
 
@@ -99,15 +113,15 @@ async fn put_alternate_contact_sends_every_field_and_no_account_id() {
         ))
         .then_output(|| PutAlternateContactOutput::builder().build());
     let account = writes!(aws_sdk_account, [&rule]);
-    put_alternate_contact(
-        &account,
-        &AlternateContact {
-            alternate_contact_type: "SECURITY",
-            name: "Security team",
-            title: "CISO",
-            email_address: "security@example.com",
-            phone_number: "+1-555-0100",
+    exec(
+        account::PutAlternateContact {
+            alternate_contact_type: "SECURITY".into(),
+            name: "Security team".into(),
+            title: "CISO".into(),
+            email_address: "security@example.com".into(),
+            phone_number: "+1-555-0100".into(),
         },
+        &account,
     )
     .await
     .unwrap();
@@ -133,7 +147,15 @@ async fn update_service_setting_sends_the_setting_and_value() {
         ))
         .then_output(|| UpdateServiceSettingOutput::builder().build());
     let ssm = writes!(aws_sdk_ssm, [&rule]);
-    update_service_setting(&ssm, id, "Disable").await.unwrap();
+    exec(
+        ssm::UpdateServiceSetting {
+            setting_id: id.into(),
+            setting_value: "Disable".into(),
+        },
+        &ssm,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -143,6 +165,8 @@ mod inspector {
     use aws_sdk_inspector2::Client;
     use aws_sdk_inspector2::operation::enable::{EnableInput, EnableOutput};
     use aws_sdk_inspector2::types::{ErrorCode, FailedAccount, ResourceScanType};
+
+    use secure_account_core::action::inspector::EnableInspector;
 
     use super::*;
 
@@ -165,10 +189,15 @@ mod inspector {
                     .unwrap()
             });
         let inspector = writes!(aws_sdk_inspector2, [&rule]);
-        let unprocessed =
-            enable_inspector(&inspector, &["EC2".into(), "ECR".into(), "LAMBDA".into()])
-                .await
-                .unwrap();
+        let unprocessed = exec(
+            EnableInspector {
+                resource_types: vec!["EC2".into(), "ECR".into(), "LAMBDA".into()],
+            },
+            &inspector,
+        )
+        .await
+        .unwrap()
+        .unprocessed;
         assert_eq!(unprocessed, vec![]);
         assert_eq!(rule.num_calls(), 1);
     }
@@ -190,7 +219,15 @@ mod inspector {
                 .unwrap()
         });
         let inspector = writes!(aws_sdk_inspector2, [&rule]);
-        let unprocessed = enable_inspector(&inspector, &["EC2".into()]).await.unwrap();
+        let unprocessed = exec(
+            EnableInspector {
+                resource_types: vec!["EC2".into()],
+            },
+            &inspector,
+        )
+        .await
+        .unwrap()
+        .unprocessed;
         assert_eq!(
             unprocessed,
             vec![Unprocessed {
@@ -221,6 +258,10 @@ mod macie {
         S3ClassificationScopeUpdate,
     };
 
+    use secure_account_core::action::macie::{
+        EnableMacie, UpdateAutomatedDiscoveryConfiguration, UpdateClassificationScope,
+    };
+
     use super::*;
 
     #[tokio::test]
@@ -236,7 +277,14 @@ mod macie {
             ))
             .then_output(|| EnableMacieOutput::builder().build());
         let macie = writes!(aws_sdk_macie2, [&rule]);
-        enable_macie(&macie, "SIX_HOURS").await.unwrap();
+        exec(
+            EnableMacie {
+                finding_publishing_frequency: "SIX_HOURS".into(),
+            },
+            &macie,
+        )
+        .await
+        .unwrap();
         assert_eq!(rule.num_calls(), 1);
     }
 
@@ -251,8 +299,24 @@ mod macie {
         let denied = mock!(Client::enable_macie)
             .then_error(|| EnableMacieError::generic(meta("AccessDeniedException", "")));
         let macie = writes!(aws_sdk_macie2, [&conflict, &denied]);
-        assert_eq!(enable_macie(&macie, "SIX_HOURS").await, Ok(()));
-        let e = enable_macie(&macie, "SIX_HOURS").await.unwrap_err();
+        assert_eq!(
+            exec(
+                EnableMacie {
+                    finding_publishing_frequency: "SIX_HOURS".into()
+                },
+                &macie
+            )
+            .await,
+            done()
+        );
+        let e = exec(
+            EnableMacie {
+                finding_publishing_frequency: "SIX_HOURS".into(),
+            },
+            &macie,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(
             e,
             AwsError::new(
@@ -273,9 +337,14 @@ mod macie {
             ))
             .then_output(|| UpdateAutomatedDiscoveryConfigurationOutput::builder().build());
         let macie = writes!(aws_sdk_macie2, [&rule]);
-        update_automated_discovery_configuration(&macie, "ENABLED")
-            .await
-            .unwrap();
+        exec(
+            UpdateAutomatedDiscoveryConfiguration {
+                status: "ENABLED".into(),
+            },
+            &macie,
+        )
+        .await
+        .unwrap();
         assert_eq!(rule.num_calls(), 1);
     }
 
@@ -310,10 +379,12 @@ mod macie {
             .then_output(|| UpdateClassificationScopeOutput::builder().build());
         let writes = writes!(aws_sdk_macie2, [&update]);
         let reads = writes!(aws_sdk_macie2, [&list]);
-        update_classification_scope(
+        exec_with(
+            UpdateClassificationScope {
+                exclude_bucket_names: vec!["trail-bucket".into(), "config-bucket".into()],
+            },
             &writes,
             &reads,
-            &["trail-bucket".into(), "config-bucket".into()],
         )
         .await
         .unwrap();
@@ -328,9 +399,15 @@ mod macie {
             .then_output(|| UpdateClassificationScopeOutput::builder().build());
         let writes = writes!(aws_sdk_macie2, [&update]);
         let reads = writes!(aws_sdk_macie2, [&list]);
-        let e = update_classification_scope(&writes, &reads, &["b".into()])
-            .await
-            .unwrap_err();
+        let e = exec_with(
+            UpdateClassificationScope {
+                exclude_bucket_names: vec!["b".into()],
+            },
+            &writes,
+            &reads,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.code, "ResourceNotFoundException");
         assert_eq!(update.num_calls(), 0);
     }

@@ -35,10 +35,11 @@ use aws_sdk_s3::types::{
 use aws_smithy_mocks::mock;
 use aws_smithy_types::DateTime;
 use secure_account_core::action::ActionKind;
+use secure_account_core::action::{s3, s3control};
 use secure_account_core::snapshot::{PublicAccessBlock, VersioningStatus};
 
-use super::exactly;
-use crate::execute::*;
+use super::{done, exactly, exec};
+use crate::s3::lifecycle_rule;
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -84,9 +85,16 @@ async fn create_bucket_outside_us_east_1_sends_its_location_and_tags() {
         ))
         .then_output(|| CreateBucketOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    create_bucket(&s3, BUCKET, Some("eu-west-1"), &tags())
-        .await
-        .unwrap();
+    exec(
+        s3::CreateBucket {
+            bucket: BUCKET.into(),
+            location_constraint: Some("eu-west-1".into()),
+            tags: tags(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -112,10 +120,26 @@ async fn create_bucket_in_us_east_1_sends_no_configuration_unless_tags() {
         ))
         .then_output(|| CreateBucketOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&bare, &tagged]);
-    create_bucket(&s3, BUCKET, None, &BTreeMap::new())
-        .await
-        .unwrap();
-    create_bucket(&s3, BUCKET, None, &tags()).await.unwrap();
+    exec(
+        s3::CreateBucket {
+            bucket: BUCKET.into(),
+            location_constraint: None,
+            tags: BTreeMap::new(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
+    exec(
+        s3::CreateBucket {
+            bucket: BUCKET.into(),
+            location_constraint: None,
+            tags: tags(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!((bare.num_calls(), tagged.num_calls()), (1, 1));
 }
 
@@ -135,12 +159,27 @@ async fn a_bucket_already_ours_is_success_and_one_another_account_holds_is_not()
     });
     let s3 = writes!(aws_sdk_s3, [&ours, &theirs]);
     assert_eq!(
-        create_bucket(&s3, BUCKET, Some("eu-west-1"), &tags()).await,
-        Ok(())
+        exec(
+            s3::CreateBucket {
+                bucket: BUCKET.into(),
+                location_constraint: Some("eu-west-1".into()),
+                tags: tags()
+            },
+            &s3
+        )
+        .await,
+        done()
     );
-    let e = create_bucket(&s3, BUCKET, Some("eu-west-1"), &tags())
-        .await
-        .unwrap_err();
+    let e = exec(
+        s3::CreateBucket {
+            bucket: BUCKET.into(),
+            location_constraint: Some("eu-west-1".into()),
+            tags: tags(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "BucketAlreadyExists");
     assert_eq!(e.message, "The requested bucket name is not available.");
 }
@@ -173,9 +212,15 @@ async fn put_public_access_block_sends_each_of_the_four_settings_in_its_place() 
         ))
         .then_output(|| PutPublicAccessBlockOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    put_bucket_public_access_block(&s3, BUCKET, &block())
-        .await
-        .unwrap();
+    exec(
+        s3::PutPublicAccessBlock {
+            bucket: BUCKET.into(),
+            configuration: block(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -201,9 +246,14 @@ async fn the_accounts_public_access_block_goes_to_s3_control_with_the_account_id
         ))
         .then_output(|| PutPublicAccessBlockOutput::builder().build());
     let s3control = writes!(aws_sdk_s3control, [&rule]);
-    put_account_public_access_block(&s3control, "123456789012", &block())
-        .await
-        .unwrap();
+    exec(
+        s3control::PutAccountPublicAccessBlock {
+            configuration: block(),
+        },
+        &s3control,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -229,9 +279,15 @@ async fn put_bucket_ownership_controls_sends_one_rule() {
         ))
         .then_output(|| PutBucketOwnershipControlsOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    put_bucket_ownership_controls(&s3, BUCKET, "BucketOwnerEnforced")
-        .await
-        .unwrap();
+    exec(
+        s3::PutBucketOwnershipControls {
+            bucket: BUCKET.into(),
+            object_ownership: "BucketOwnerEnforced".into(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -268,12 +324,26 @@ async fn put_bucket_encryption_sends_the_kms_key_only_when_one_is_named() {
         .match_requests(exactly(encryption(ServerSideEncryption::Aes256, None)))
         .then_output(|| PutBucketEncryptionOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&kms, &aes]);
-    put_bucket_encryption(&s3, BUCKET, "aws:kms", Some(key))
-        .await
-        .unwrap();
-    put_bucket_encryption(&s3, BUCKET, "AES256", None)
-        .await
-        .unwrap();
+    exec(
+        s3::PutBucketEncryption {
+            bucket: BUCKET.into(),
+            sse_algorithm: "aws:kms".into(),
+            kms_master_key_id: Some(key.into()),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
+    exec(
+        s3::PutBucketEncryption {
+            bucket: BUCKET.into(),
+            sse_algorithm: "AES256".into(),
+            kms_master_key_id: None,
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!((kms.num_calls(), aes.num_calls()), (1, 1));
 }
 
@@ -293,9 +363,15 @@ async fn put_bucket_versioning_sends_the_status_and_no_mfa_delete() {
         ))
         .then_output(|| PutBucketVersioningOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    put_bucket_versioning(&s3, BUCKET, VersioningStatus::Enabled)
-        .await
-        .unwrap();
+    exec(
+        s3::PutBucketVersioning {
+            bucket: BUCKET.into(),
+            status: VersioningStatus::Enabled,
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -312,7 +388,15 @@ async fn put_bucket_policy_sends_the_document_as_planned() {
         ))
         .then_output(|| PutBucketPolicyOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    put_bucket_policy(&s3, BUCKET, policy).await.unwrap();
+    exec(
+        s3::PutBucketPolicy {
+            bucket: BUCKET.into(),
+            policy: policy.into(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -338,9 +422,16 @@ async fn put_bucket_logging_sends_its_target() {
         ))
         .then_output(|| PutBucketLoggingOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    put_bucket_logging(&s3, BUCKET, "access-logs", "trail/")
-        .await
-        .unwrap();
+    exec(
+        s3::PutBucketLogging {
+            bucket: BUCKET.into(),
+            target_bucket: "access-logs".into(),
+            target_prefix: "trail/".into(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -463,9 +554,15 @@ async fn put_bucket_lifecycle_configuration_sends_every_rule_as_read() {
         ))
         .then_output(|| PutBucketLifecycleConfigurationOutput::builder().build());
     let s3 = writes!(aws_sdk_s3, [&rule]);
-    put_bucket_lifecycle_configuration(&s3, BUCKET, &rules)
-        .await
-        .unwrap();
+    exec(
+        s3::PutBucketLifecycleConfiguration {
+            bucket: BUCKET.into(),
+            rules,
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -491,9 +588,15 @@ async fn a_lifecycle_rule_with_an_unknown_field_is_refused_before_any_call() {
             crate::s3::lifecycle_rule_json(&expire_logs()).to_string(),
         )]);
         rules.insert(id.to_string(), text.to_string());
-        let e = put_bucket_lifecycle_configuration(&s3, BUCKET, &rules)
-            .await
-            .unwrap_err();
+        let e = exec(
+            s3::PutBucketLifecycleConfiguration {
+                bucket: BUCKET.into(),
+                rules,
+            },
+            &s3,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.code, "InvalidParameter", "{id}");
         assert!(
             e.message

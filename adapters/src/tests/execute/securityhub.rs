@@ -23,11 +23,11 @@ use aws_sdk_securityhub::types::{
 };
 use aws_smithy_mocks::mock;
 use secure_account_core::AwsError;
-use secure_account_core::action::{ActionKind, ControlAssociationUpdate};
+use secure_account_core::action::ActionKind;
+use secure_account_core::action::securityhub::{self, ControlAssociationUpdate};
 use secure_account_engine::Unprocessed;
 
-use super::exactly;
-use crate::execute::*;
+use super::{done, exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -52,9 +52,15 @@ async fn enable_security_hub_sends_the_planned_settings() {
         ))
         .then_output(|| EnableSecurityHubOutput::builder().build());
     let hub = writes!(aws_sdk_securityhub, [&rule]);
-    enable_security_hub(&hub, false, "SECURITY_CONTROL")
-        .await
-        .unwrap();
+    exec(
+        securityhub::EnableSecurityHub {
+            enable_default_standards: false,
+            control_finding_generator: "SECURITY_CONTROL".into(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -71,12 +77,25 @@ async fn enable_security_hub_on_a_hub_already_enabled_is_success_and_other_refus
     });
     let hub = writes!(aws_sdk_securityhub, [&conflict, &denied]);
     assert_eq!(
-        enable_security_hub(&hub, false, "SECURITY_CONTROL").await,
-        Ok(())
+        exec(
+            securityhub::EnableSecurityHub {
+                enable_default_standards: false,
+                control_finding_generator: "SECURITY_CONTROL".into()
+            },
+            &hub
+        )
+        .await,
+        done()
     );
-    let e = enable_security_hub(&hub, false, "SECURITY_CONTROL")
-        .await
-        .unwrap_err();
+    let e = exec(
+        securityhub::EnableSecurityHub {
+            enable_default_standards: false,
+            control_finding_generator: "SECURITY_CONTROL".into(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e, AwsError::new("InvalidInputException", "bad generator"));
 }
 
@@ -92,9 +111,15 @@ async fn update_security_hub_configuration_sends_both_settings() {
         ))
         .then_output(|| UpdateSecurityHubConfigurationOutput::builder().build());
     let hub = writes!(aws_sdk_securityhub, [&rule]);
-    update_security_hub_configuration(&hub, false, "SECURITY_CONTROL")
-        .await
-        .unwrap();
+    exec(
+        securityhub::UpdateSecurityHubConfiguration {
+            auto_enable_controls: false,
+            control_finding_generator: "SECURITY_CONTROL".into(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -113,7 +138,14 @@ async fn batch_enable_standards_subscribes_exactly_the_one_standard() {
         ))
         .then_output(|| BatchEnableStandardsOutput::builder().build());
     let hub = writes!(aws_sdk_securityhub, [&rule]);
-    batch_enable_standards(&hub, CIS).await.unwrap();
+    exec(
+        securityhub::BatchEnableStandards {
+            standards_arn: CIS.into(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
@@ -165,9 +197,16 @@ async fn control_association_updates_send_every_update_with_its_standard_and_rea
         ))
         .then_output(|| BatchUpdateStandardsControlAssociationsOutput::builder().build());
     let hub = writes!(aws_sdk_securityhub, [&rule]);
-    let unprocessed = batch_update_standards_control_associations(&hub, CIS, &updates())
-        .await
-        .unwrap();
+    let unprocessed = exec(
+        securityhub::BatchUpdateStandardsControlAssociations {
+            standards_arn: CIS.into(),
+            updates: updates(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap()
+    .unprocessed;
     assert_eq!(unprocessed, vec![]);
     assert_eq!(rule.num_calls(), 1);
 }
@@ -201,9 +240,16 @@ async fn unprocessed_association_updates_come_back_by_control_with_code_and_reas
             .build()
     });
     let hub = writes!(aws_sdk_securityhub, [&rule]);
-    let unprocessed = batch_update_standards_control_associations(&hub, CIS, &updates())
-        .await
-        .unwrap();
+    let unprocessed = exec(
+        securityhub::BatchUpdateStandardsControlAssociations {
+            standards_arn: CIS.into(),
+            updates: updates(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap()
+    .unprocessed;
     assert_eq!(
         unprocessed,
         vec![
@@ -230,8 +276,13 @@ async fn create_finding_aggregator_sends_its_linking_mode() {
         ))
         .then_output(|| CreateFindingAggregatorOutput::builder().build());
     let hub = writes!(aws_sdk_securityhub, [&rule]);
-    create_finding_aggregator(&hub, "ALL_REGIONS")
-        .await
-        .unwrap();
+    exec(
+        securityhub::CreateFindingAggregator {
+            region_linking_mode: "ALL_REGIONS".into(),
+        },
+        &hub,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }

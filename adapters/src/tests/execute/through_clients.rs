@@ -18,6 +18,8 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use secure_account_core::action::{accessanalyzer, account, ec2, iam, inspector, kms, s3control};
+use secure_account_core::readiness::Readiness;
 use secure_account_core::snapshot::PublicAccessBlock;
 use secure_account_core::{Action, AwsError, KeyRef, Outputs, Scope};
 use secure_account_engine::{ActionOutput, ErrorClass, Unprocessed, classify};
@@ -151,11 +153,11 @@ async fn kms_actions_use_the_key_an_earlier_create_key_of_the_run_made() {
     let scope = region("eu-west-1");
     let mut outputs = Outputs::default();
 
-    let create = Action::CreateKey {
+    let create = Action::CreateKey(kms::CreateKey {
         description: "secure-account: CloudTrail logs".into(),
         policy: "{}".into(),
         tags: BTreeMap::new(),
-    };
+    });
     let out = execute(&writes, &reads, &scope, ACCOUNT, &create, &outputs)
         .await
         .unwrap();
@@ -172,15 +174,15 @@ async fn kms_actions_use_the_key_an_earlier_create_key_of_the_run_made() {
 
     let created = KeyRef::CreatedBy("create-trail-key".into());
     for action in [
-        Action::CreateAlias {
+        Action::CreateAlias(kms::CreateAlias {
             alias_name: "alias/secure-account-trail".into(),
             target_key: created.clone(),
-        },
-        Action::PutKeyPolicy {
+        }),
+        Action::PutKeyPolicy(kms::PutKeyPolicy {
             key: created.clone(),
             policy: "{\"Version\":\"2012-10-17\"}".into(),
-        },
-        Action::EnableKeyRotation { key: created },
+        }),
+        Action::EnableKeyRotation(kms::EnableKeyRotation { key: created }),
     ] {
         let out = execute(&writes, &reads, &scope, ACCOUNT, &action, &outputs)
             .await
@@ -221,9 +223,9 @@ async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent(
     let (reads, writes) = clients(&fake, "eu-west-1");
     let scope = region("eu-west-1");
     let outputs = Outputs::default();
-    let missing = Action::EnableKeyRotation {
+    let missing = Action::EnableKeyRotation(kms::EnableKeyRotation {
         key: KeyRef::CreatedBy("create-trail-key".into()),
-    };
+    });
     let e = execute(&writes, &reads, &scope, ACCOUNT, &missing, &outputs)
         .await
         .unwrap_err();
@@ -232,9 +234,9 @@ async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent(
     assert_eq!(writes.write_calls(), 0);
 
     // An existing key needs no output.
-    let existing = Action::EnableKeyRotation {
+    let existing = Action::EnableKeyRotation(kms::EnableKeyRotation {
         key: KeyRef::Existing("k-9".into()),
-    };
+    });
     execute(&writes, &reads, &scope, ACCOUNT, &existing, &outputs)
         .await
         .unwrap();
@@ -249,9 +251,9 @@ async fn account_wide_writes_go_where_aws_serves_them() {
 
     // S3 Control: the account id in the host and the header.
     fake.answer(200, "");
-    let block = Action::PutAccountPublicAccessBlock {
+    let block = Action::PutAccountPublicAccessBlock(s3control::PutAccountPublicAccessBlock {
         configuration: PublicAccessBlock::ALL,
-    };
+    });
     execute(&writes, &reads, &Scope::Account, ACCOUNT, &block, &outputs)
         .await
         .unwrap();
@@ -274,13 +276,13 @@ async fn account_wide_writes_go_where_aws_serves_them() {
 
     // The Account API: us-east-1, whatever the home region; no account id.
     fake.answer(200, "");
-    let contact = Action::PutAlternateContact {
+    let contact = Action::PutAlternateContact(account::PutAlternateContact {
         alternate_contact_type: "SECURITY".into(),
         name: "Security team".into(),
         title: "CISO".into(),
         email_address: "security@example.com".into(),
         phone_number: "+1-555-0100".into(),
-    };
+    });
     execute(
         &writes,
         &reads,
@@ -322,9 +324,9 @@ async fn account_wide_writes_go_where_aws_serves_them() {
          taken in this account, please try a different suffix.</Message></Error>\
          <RequestId>r-1</RequestId></ErrorResponse>",
     );
-    let slr = Action::CreateServiceLinkedRole {
+    let slr = Action::CreateServiceLinkedRole(iam::CreateServiceLinkedRole {
         aws_service_name: "config.amazonaws.com".into(),
-    };
+    });
     execute(&writes, &reads, &Scope::Account, ACCOUNT, &slr, &outputs)
         .await
         .unwrap();
@@ -347,9 +349,9 @@ async fn a_regional_write_goes_to_its_regions_endpoint() {
          <requestId>r-1</requestId><return>true</return></DeleteSubnetResponse>",
     );
     let (reads, writes) = clients(&fake, "eu-west-1");
-    let action = Action::DeleteSubnet {
+    let action = Action::DeleteSubnet(ec2::DeleteSubnet {
         subnet_id: "subnet-0a1b2c3d".into(),
-    };
+    });
     execute(
         &writes,
         &reads,
@@ -378,9 +380,9 @@ async fn a_throttled_write_through_the_write_clients_is_sent_once_and_counted_on
         fake.answer(400, throttled);
     }
     let (reads, writes) = clients(&fake, "eu-west-1");
-    let action = Action::EnableKeyRotation {
+    let action = Action::EnableKeyRotation(kms::EnableKeyRotation {
         key: KeyRef::Existing("k-1".into()),
-    };
+    });
     let e = execute(
         &writes,
         &reads,
@@ -397,9 +399,16 @@ async fn a_throttled_write_through_the_write_clients_is_sent_once_and_counted_on
     assert_eq!(classify(&e, &action), ErrorClass::Throttling);
 
     // The control: the same call through the read clients is retried by the SDK.
-    let e = crate::execute::enable_key_rotation(&reads.kms("eu-west-1"), "k-1")
-        .await
-        .unwrap_err();
+    let e = execute(
+        &reads,
+        &reads,
+        &region("eu-west-1"),
+        ACCOUNT,
+        &action,
+        &Outputs::default(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "ThrottlingException");
     assert_eq!(fake.take().len(), 3);
     assert_eq!(reads.calls(), 3);
@@ -418,10 +427,10 @@ async fn the_reads_an_execution_makes_go_through_the_read_clients() {
         r#"{"analyzer":{"arn":"arn:aws:access-analyzer:eu-west-1:123456789012:analyzer/secure-account","name":"secure-account","type":"ACCOUNT","createdAt":"2024-01-01T00:00:00Z","status":"ACTIVE"}}"#,
     );
     let (reads, writes) = clients(&fake, "eu-west-1");
-    let action = Action::CreateAnalyzer {
+    let action = Action::CreateAnalyzer(accessanalyzer::CreateAnalyzer {
         analyzer_name: "secure-account".into(),
         r#type: "ACCOUNT".into(),
-    };
+    });
     execute(
         &writes,
         &reads,
@@ -459,9 +468,9 @@ async fn inspectors_failed_accounts_come_back_in_the_action_output() {
         r#"{"accounts":[],"failedAccounts":[{"accountId":"123456789012","status":"DISABLED","errorCode":"ACCESS_DENIED","errorMessage":"Service-linked role could not be created"}]}"#,
     );
     let (reads, writes) = clients(&fake, "eu-west-1");
-    let action = Action::EnableInspector {
+    let action = Action::EnableInspector(inspector::EnableInspector {
         resource_types: vec!["EC2".into(), "ECR".into()],
-    };
+    });
     let out = execute(
         &writes,
         &reads,
@@ -491,7 +500,7 @@ async fn inspectors_failed_accounts_come_back_in_the_action_output() {
 /// The engine's readiness wait for `what` in us-east-1, with the default polling.
 async fn wait(
     account: &crate::AwsAccount,
-    what: secure_account_engine::WaitFor<'_>,
+    what: &Readiness,
     stats: &mut secure_account_engine::WaitStats,
 ) -> Result<(), secure_account_engine::PortError> {
     secure_account_engine::wait_until(
@@ -511,7 +520,7 @@ async fn wait(
 /// until the type is `ENABLED`; each poll is one part read, the pauses on tokio's clock.
 #[tokio::test(start_paused = true)]
 async fn the_engine_waits_by_reading_through_the_adapters() {
-    use secure_account_engine::{WaitFor, WaitStats};
+    use secure_account_engine::WaitStats;
     let fake = Fake::default();
     let arn =
         "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
@@ -541,7 +550,9 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
     let mut stats = WaitStats::default();
     wait(
         &account,
-        WaitFor::StandardUpdatable { standards_arn: arn },
+        &Readiness::StandardUpdatable {
+            standards_arn: arn.into(),
+        },
         &mut stats,
     )
     .await
@@ -578,11 +589,12 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
         .answer(200, &status("ENABLING", "ENABLE_IN_PROGRESS"))
         .answer(200, &status("ENABLED", "ALREADY_ENABLED"));
     let mut stats = WaitStats::default();
-    let types = ["EC2".to_string()];
-    let inspector_enabled = WaitFor::InspectorEnabled {
-        resource_types: &types,
+    let inspector_enabled = Readiness::InspectorEnabled {
+        resource_types: vec!["EC2".to_string()],
     };
-    wait(&account, inspector_enabled, &mut stats).await.unwrap();
+    wait(&account, &inspector_enabled, &mut stats)
+        .await
+        .unwrap();
     assert_eq!(stats.polls, 3);
     let sent = fake.take();
     assert_eq!(sent.len(), 4, "{sent:#?}");
@@ -597,7 +609,7 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
     // A type that ends SUSPENDED with AWS's code fails the wait with that code, at once.
     fake.answer(200, &status("SUSPENDED", "ACCESS_DENIED"));
     let mut stats = WaitStats::default();
-    let e = wait(&account, inspector_enabled, &mut stats)
+    let e = wait(&account, &inspector_enabled, &mut stats)
         .await
         .unwrap_err();
     assert_eq!(stats.polls, 1);

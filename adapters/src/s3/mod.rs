@@ -1,43 +1,36 @@
-//! S3 reads: the account's public access block (S3 Control) and every bucket with the
-//! settings the FSBP S3 controls check (account-wide).
+//! S3: every bucket with the settings the FSBP S3 controls check (account-wide: one list,
+//! each bucket read from its own region); creating the log buckets and converging their
+//! settings (each operation in the bucket's region). Lifecycle rules go both ways through
+//! [`lifecycle`]; the account's public access block is S3 Control's (`crate::s3control`).
+
+mod lifecycle;
+
+pub use lifecycle::{lifecycle_rule, lifecycle_rule_json};
 
 use std::collections::BTreeMap;
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
-use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
-use aws_sdk_s3::types::{LifecycleRule, Type};
+use aws_sdk_s3::types::{
+    BucketLifecycleConfiguration, BucketLocationConstraint, BucketLoggingStatus,
+    BucketVersioningStatus, CreateBucketConfiguration, LoggingEnabled, ObjectOwnership,
+    OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, ServerSideEncryption,
+    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    Tag, Type, VersioningConfiguration,
+};
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
+use secure_account_core::action::s3::{
+    CreateBucket, PutBucketEncryption, PutBucketLifecycleConfiguration, PutBucketLogging,
+    PutBucketOwnershipControls, PutBucketPolicy, PutBucketVersioning, PutPublicAccessBlock,
+};
 use secure_account_core::snapshot::{Bucket, PublicAccessBlock, VersioningStatus};
-use serde_json::{Map, Value, json};
+use secure_account_engine::ActionOutput;
 
 use crate::error::aws;
+use crate::execute::{Exec, Execute, invalid};
 use crate::util::{ITEM_CONCURRENCY, normalize_json};
 
-/// `s3:GetAccountPublicAccessBlock` (S3 Control `GetPublicAccessBlock` with the account
-/// id); `None` when it was never set.
-pub async fn read_account_public_access_block(
-    s3control: &aws_sdk_s3control::Client,
-    account_id: &str,
-) -> Result<Option<PublicAccessBlock>, AwsError> {
-    match s3control
-        .get_public_access_block()
-        .account_id(account_id)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out
-            .public_access_block_configuration()
-            .map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })),
-        Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => Ok(None),
-        Err(e) => Err(aws("s3:GetAccountPublicAccessBlock")(e)),
-    }
-}
+// ---- reads ----
 
 /// `s3:ListAllMyBuckets`, then each bucket's settings from its own region. `s3_in`
 /// gives the S3 client of a region.
@@ -279,126 +272,6 @@ async fn lifecycle_rules(
     }
 }
 
-/// A lifecycle rule as the JSON of the S3 API (`ID`, `Status`, `Filter`, `Expiration`,
-/// …), the shape the planner writes.
-pub fn lifecycle_rule_json(r: &LifecycleRule) -> Value {
-    let mut m = Map::new();
-    if let Some(id) = r.id() {
-        m.insert("ID".into(), json!(id));
-    }
-    m.insert("Status".into(), json!(r.status().as_str()));
-    // The rule-level `Prefix` is deprecated in favour of `Filter`, but old rules still
-    // carry it.
-    #[allow(deprecated)]
-    if let Some(prefix) = r.prefix() {
-        m.insert("Prefix".into(), json!(prefix));
-    }
-    if let Some(f) = r.filter() {
-        let mut filter = Map::new();
-        if let Some(p) = f.prefix() {
-            filter.insert("Prefix".into(), json!(p));
-        }
-        if let Some(t) = f.tag() {
-            filter.insert("Tag".into(), json!({"Key": t.key(), "Value": t.value()}));
-        }
-        if let Some(n) = f.object_size_greater_than() {
-            filter.insert("ObjectSizeGreaterThan".into(), json!(n));
-        }
-        if let Some(n) = f.object_size_less_than() {
-            filter.insert("ObjectSizeLessThan".into(), json!(n));
-        }
-        if let Some(and) = f.and() {
-            let mut a = Map::new();
-            if let Some(p) = and.prefix() {
-                a.insert("Prefix".into(), json!(p));
-            }
-            let tags: Vec<Value> = and
-                .tags()
-                .iter()
-                .map(|t| json!({"Key": t.key(), "Value": t.value()}))
-                .collect();
-            if !tags.is_empty() {
-                a.insert("Tags".into(), Value::Array(tags));
-            }
-            if let Some(n) = and.object_size_greater_than() {
-                a.insert("ObjectSizeGreaterThan".into(), json!(n));
-            }
-            if let Some(n) = and.object_size_less_than() {
-                a.insert("ObjectSizeLessThan".into(), json!(n));
-            }
-            filter.insert("And".into(), Value::Object(a));
-        }
-        m.insert("Filter".into(), Value::Object(filter));
-    }
-    if let Some(e) = r.expiration() {
-        let mut x = Map::new();
-        if let Some(d) = e.days() {
-            x.insert("Days".into(), json!(d));
-        }
-        if let Some(d) = e.date() {
-            x.insert("Date".into(), json!(date_text(d)));
-        }
-        if let Some(b) = e.expired_object_delete_marker() {
-            x.insert("ExpiredObjectDeleteMarker".into(), json!(b));
-        }
-        m.insert("Expiration".into(), Value::Object(x));
-    }
-    let transitions: Vec<Value> = r
-        .transitions()
-        .iter()
-        .map(|t| {
-            let mut x = json!({
-                "Days": t.days(),
-                "StorageClass": t.storage_class().map(|c| c.as_str()),
-            });
-            if let Some(d) = t.date() {
-                x["Date"] = json!(date_text(d));
-            }
-            x
-        })
-        .collect();
-    if !transitions.is_empty() {
-        m.insert("Transitions".into(), Value::Array(transitions));
-    }
-    if let Some(n) = r.noncurrent_version_expiration() {
-        let mut x = Map::new();
-        if let Some(d) = n.noncurrent_days() {
-            x.insert("NoncurrentDays".into(), json!(d));
-        }
-        if let Some(v) = n.newer_noncurrent_versions() {
-            x.insert("NewerNoncurrentVersions".into(), json!(v));
-        }
-        m.insert("NoncurrentVersionExpiration".into(), Value::Object(x));
-    }
-    let nc_transitions: Vec<Value> = r
-        .noncurrent_version_transitions()
-        .iter()
-        .map(|t| {
-            let mut x = json!({
-                "NoncurrentDays": t.noncurrent_days(),
-                "StorageClass": t.storage_class().map(|c| c.as_str()),
-            });
-            if let Some(n) = t.newer_noncurrent_versions() {
-                x["NewerNoncurrentVersions"] = json!(n);
-            }
-            x
-        })
-        .collect();
-    if !nc_transitions.is_empty() {
-        m.insert(
-            "NoncurrentVersionTransitions".into(),
-            Value::Array(nc_transitions),
-        );
-    }
-    if let Some(a) = r.abort_incomplete_multipart_upload() {
-        m.insert(
-            "AbortIncompleteMultipartUpload".into(),
-            json!({"DaysAfterInitiation": a.days_after_initiation()}),
-        );
-    }
-    Value::Object(m)
-}
-
 /// `s3:GetBucketTagging`; a bucket without tags answers `NoSuchTagSet`.
 async fn tags(s3: &aws_sdk_s3::Client, name: &str) -> Result<BTreeMap<String, String>, AwsError> {
     match s3.get_bucket_tagging().bucket(name).send().await {
@@ -410,13 +283,6 @@ async fn tags(s3: &aws_sdk_s3::Client, name: &str) -> Result<BTreeMap<String, St
         Err(e) if e.code() == Some("NoSuchTagSet") => Ok(BTreeMap::new()),
         Err(e) => Err(aws("s3:GetBucketTagging")(e)),
     }
-}
-
-/// A date as the write side parses it (`DateTimeFormat::DateTime`, RFC 3339); a date out
-/// of that format's range falls back to the SDK's own text (epoch seconds).
-fn date_text(d: &DateTime) -> String {
-    d.fmt(DateTimeFormat::DateTime)
-        .unwrap_or_else(|_| d.to_string())
 }
 
 async fn logging(
@@ -432,4 +298,201 @@ async fn logging(
     Ok(out
         .logging_enabled()
         .map(|l| (l.target_bucket().to_string(), l.target_prefix().to_string())))
+}
+
+// ---- actions ----
+
+/// `s3:CreateBucket` with the tool's tags in `CreateBucketConfiguration.Tags` (so the
+/// bucket is never untagged, even if the run stops right after) and, outside us-east-1,
+/// its `LocationConstraint`. `BucketAlreadyOwnedByYou` is success: the bucket is this
+/// account's already (the same run's earlier attempt, whose answer was lost). A name
+/// another account holds (`BucketAlreadyExists`) fails.
+impl Execute for CreateBucket {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let mut configuration = CreateBucketConfiguration::builder().set_location_constraint(
+            self.location_constraint
+                .as_deref()
+                .map(BucketLocationConstraint::from),
+        );
+        for (k, v) in &self.tags {
+            configuration = configuration.tags(
+                Tag::builder()
+                    .key(k)
+                    .value(v)
+                    .build()
+                    .map_err(|e| invalid(format!("tag `{k}`: {e}")))?,
+            );
+        }
+        let configuration = configuration.build();
+        let send = cx.writes.s3(cx.region).create_bucket().bucket(&self.bucket);
+        let send =
+            if configuration.location_constraint().is_some() || !configuration.tags().is_empty() {
+                send.create_bucket_configuration(configuration)
+            } else {
+                send
+            };
+        match send.send().await.map_err(aws("s3:CreateBucket")) {
+            Err(e) if e.code == "BucketAlreadyOwnedByYou" => Ok(ActionOutput::default()),
+            other => other.map(|_| ActionOutput::default()),
+        }
+    }
+}
+
+/// `s3:PutBucketPublicAccessBlock` (the bucket's `PutPublicAccessBlock`).
+impl Execute for PutPublicAccessBlock {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let c = &self.configuration;
+        cx.writes
+            .s3(cx.region)
+            .put_public_access_block()
+            .bucket(&self.bucket)
+            .public_access_block_configuration(
+                PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(c.block_public_acls)
+                    .ignore_public_acls(c.ignore_public_acls)
+                    .block_public_policy(c.block_public_policy)
+                    .restrict_public_buckets(c.restrict_public_buckets)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws("s3:PutBucketPublicAccessBlock"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `s3:PutBucketOwnershipControls`.
+impl Execute for PutBucketOwnershipControls {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let rule = OwnershipControlsRule::builder()
+            .object_ownership(ObjectOwnership::from(self.object_ownership.as_str()))
+            .build()
+            .map_err(|e| invalid(format!("PutBucketOwnershipControls: {e}")))?;
+        let controls = OwnershipControls::builder()
+            .rules(rule)
+            .build()
+            .map_err(|e| invalid(format!("PutBucketOwnershipControls: {e}")))?;
+        cx.writes
+            .s3(cx.region)
+            .put_bucket_ownership_controls()
+            .bucket(&self.bucket)
+            .ownership_controls(controls)
+            .send()
+            .await
+            .map_err(aws("s3:PutBucketOwnershipControls"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `s3:PutEncryptionConfiguration` (`PutBucketEncryption`): default encryption, with the
+/// KMS key when one is named.
+impl Execute for PutBucketEncryption {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let default = ServerSideEncryptionByDefault::builder()
+            .sse_algorithm(ServerSideEncryption::from(self.sse_algorithm.as_str()))
+            .set_kms_master_key_id(self.kms_master_key_id.clone())
+            .build()
+            .map_err(|e| invalid(format!("PutBucketEncryption: {e}")))?;
+        let configuration = ServerSideEncryptionConfiguration::builder()
+            .rules(
+                ServerSideEncryptionRule::builder()
+                    .apply_server_side_encryption_by_default(default)
+                    .build(),
+            )
+            .build()
+            .map_err(|e| invalid(format!("PutBucketEncryption: {e}")))?;
+        cx.writes
+            .s3(cx.region)
+            .put_bucket_encryption()
+            .bucket(&self.bucket)
+            .server_side_encryption_configuration(configuration)
+            .send()
+            .await
+            .map_err(aws("s3:PutEncryptionConfiguration"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `s3:PutBucketVersioning`.
+impl Execute for PutBucketVersioning {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .s3(cx.region)
+            .put_bucket_versioning()
+            .bucket(&self.bucket)
+            .versioning_configuration(
+                VersioningConfiguration::builder()
+                    .status(BucketVersioningStatus::from(self.status.as_str()))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws("s3:PutBucketVersioning"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `s3:PutBucketPolicy` (the planner merged the existing statements in).
+impl Execute for PutBucketPolicy {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .s3(cx.region)
+            .put_bucket_policy()
+            .bucket(&self.bucket)
+            .policy(&self.policy)
+            .send()
+            .await
+            .map_err(aws("s3:PutBucketPolicy"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `s3:PutLifecycleConfiguration` (`PutBucketLifecycleConfiguration`): every rule, the
+/// customer's merged in by the planner. A rule this version cannot write back exactly
+/// fails the action before any call, so no rule is ever lost.
+impl Execute for PutBucketLifecycleConfiguration {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let rules = self
+            .rules
+            .iter()
+            .map(|(id, text)| lifecycle_rule(id, text))
+            .collect::<Result<Vec<_>, _>>()?;
+        let configuration = BucketLifecycleConfiguration::builder()
+            .set_rules(Some(rules))
+            .build()
+            .map_err(|e| invalid(format!("PutBucketLifecycleConfiguration: {e}")))?;
+        cx.writes
+            .s3(cx.region)
+            .put_bucket_lifecycle_configuration()
+            .bucket(&self.bucket)
+            .lifecycle_configuration(configuration)
+            .send()
+            .await
+            .map_err(aws("s3:PutLifecycleConfiguration"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `s3:PutBucketLogging`.
+impl Execute for PutBucketLogging {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let enabled = LoggingEnabled::builder()
+            .target_bucket(&self.target_bucket)
+            .target_prefix(&self.target_prefix)
+            .build()
+            .map_err(|e| invalid(format!("PutBucketLogging: {e}")))?;
+        cx.writes
+            .s3(cx.region)
+            .put_bucket_logging()
+            .bucket(&self.bucket)
+            .bucket_logging_status(
+                BucketLoggingStatus::builder()
+                    .logging_enabled(enabled)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws("s3:PutBucketLogging"))?;
+        Ok(ActionOutput::default())
+    }
 }
