@@ -3,10 +3,11 @@
 //! `OperationAborted`, a VPC that is not deletable at once after its subnets and gateway
 //! went, and HTTP 200 answers that carry failures.
 
+use secure_account_core::aws::securityhub::ControlAssociationUpdate;
 use secure_account_core::snapshot::{
     Inspector, InspectorResourceState, InspectorStatus, NOT_READY_FOR_UPDATES, SecurityHub,
 };
-use secure_account_core::{Action, AwsError, Snapshot};
+use secure_account_core::{AwsError, Snapshot};
 use secure_account_engine::Unprocessed;
 
 use crate::faults::FaultPlan;
@@ -188,22 +189,6 @@ pub(crate) fn settle(account: &mut Snapshot, hidden: &mut Hidden, faults: &Fault
     }
 }
 
-/// The bucket whose settings `action` changes, for `OperationAborted` after its creation.
-pub(crate) fn bucket_setting(action: &Action) -> Option<&str> {
-    if let Action::PutPublicAccessBlock { bucket, .. }
-    | Action::PutBucketVersioning { bucket, .. }
-    | Action::PutBucketOwnershipControls { bucket, .. }
-    | Action::PutBucketEncryption { bucket, .. }
-    | Action::PutBucketLifecycleConfiguration { bucket, .. }
-    | Action::PutBucketPolicy { bucket, .. }
-    | Action::PutBucketLogging { bucket, .. } = action
-    {
-        Some(bucket)
-    } else {
-        None
-    }
-}
-
 /// S3's answer to a settings call on a bucket created a moment ago.
 pub(crate) fn operation_aborted() -> AwsError {
     AwsError::new(
@@ -221,31 +206,12 @@ pub(crate) fn vpc_not_released(vpc_id: &str) -> AwsError {
     )
 }
 
-/// The VPC that `action` (a subnet deletion or a gateway detachment) empties a bit more.
-pub(crate) fn vpc_emptied(account: &Snapshot, region: &str, action: &Action) -> Option<String> {
-    if let Action::DetachInternetGateway { vpc_id, .. } = action {
-        return Some(vpc_id.clone());
-    }
-    let Action::DeleteSubnet { subnet_id } = action else {
-        return None;
-    };
-    account
-        .regions
-        .get(region)?
-        .services
-        .vpcs
-        .known()?
-        .iter()
-        .find(|v| v.subnets.iter().any(|s| &s.subnet_id == subnet_id))
-        .map(|v| v.vpc_id.clone())
-}
-
 /// The updates of a `batch_update_standards_control_associations` that AWS leaves
 /// unprocessed: a control the region's standard does not have (`NOT_FOUND`), and, while the
 /// fault plan has some left, the first update (`LIMIT_EXCEEDED`).
 pub(crate) fn unprocessed_updates(
     hub: &SecurityHub,
-    updates: &[secure_account_core::action::ControlAssociationUpdate],
+    updates: &[ControlAssociationUpdate],
     injected: bool,
 ) -> Vec<Unprocessed> {
     let mut out = Vec::new();

@@ -56,64 +56,6 @@ pub const AWS_STANDARD_READY: Duration = Duration::from_secs(60);
 /// `BatchGetAccountStatus` every 10 s within a 5-minute budget. 30 s is used here.
 pub const AWS_INSPECTOR_ENABLED: Duration = Duration::from_secs(30);
 
-/// AWS-like latency of a write call of `kind`, in milliseconds (crate documentation).
-fn aws_write_ms(kind: ActionKind) -> u64 {
-    use ActionKind as K;
-    match kind {
-        K::EnableSecurityHub => 1500,
-        K::UpdateSecurityHubConfiguration => 300,
-        K::BatchEnableStandards => 2000,
-        K::BatchUpdateStandardsControlAssociations => 800,
-        K::CreateFindingAggregator => 500,
-        K::CreateDetector => 600,
-        K::UpdateDetector => 400,
-        K::CreateServiceLinkedRole => 400,
-        K::CreateRole => 300,
-        K::PutRolePolicy => 150,
-        K::UpdateAssumeRolePolicy => 150,
-        K::UpdateAccountPasswordPolicy => 150,
-        K::PutConfigurationRecorder => 300,
-        K::PutDeliveryChannel => 500,
-        K::StartConfigurationRecorder => 300,
-        K::CreateBucket => 300,
-        K::PutPublicAccessBlock => 150,
-        K::PutAccountPublicAccessBlock => 200,
-        K::PutBucketOwnershipControls => 150,
-        K::PutBucketEncryption => 150,
-        K::PutBucketVersioning => 150,
-        K::PutBucketPolicy => 200,
-        K::PutBucketLifecycleConfiguration => 200,
-        K::PutBucketLogging => 200,
-        K::CreateKey => 400,
-        K::CreateAlias => 150,
-        K::PutKeyPolicy => 200,
-        K::EnableKeyRotation => 150,
-        K::CreateLogGroup => 150,
-        K::PutRetentionPolicy => 100,
-        K::CreateTrail => 800,
-        K::UpdateTrail => 600,
-        K::PutEventSelectors => 300,
-        K::StartLogging => 300,
-        K::CreateAnalyzer => 700,
-        K::CreateArchiveRule => 300,
-        K::UpdateArchiveRule => 300,
-        K::EnableEbsEncryptionByDefault => 200,
-        K::EnableSnapshotBlockPublicAccess => 300,
-        K::ModifyVpcBlockPublicAccessOptions => 400,
-        K::DetachInternetGateway => 400,
-        K::DeleteInternetGateway => 300,
-        K::DeleteSubnet => 300,
-        K::DeleteVpc => 500,
-        K::UpdateWorkGroup => 200,
-        K::PutAlternateContact => 300,
-        K::UpdateServiceSetting => 200,
-        K::EnableInspector => 1500,
-        K::EnableMacie => 1000,
-        K::UpdateAutomatedDiscoveryConfiguration => 300,
-        K::UpdateClassificationScope => 300,
-    }
-}
-
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
@@ -174,7 +116,7 @@ impl LatencyModel {
         ];
         LatencyModel {
             writes: ActionKind::all()
-                .map(|k| (k.name().to_string(), ms(aws_write_ms(k))))
+                .map(|k| (k.name().to_string(), ms(crate::aws::aws_write_ms(k))))
                 .collect(),
             default_write: ms(300),
             reads: reads.iter().map(|(k, v)| (k.to_string(), ms(*v))).collect(),
@@ -210,9 +152,9 @@ impl LatencyModel {
     /// critical path includes them).
     pub fn until_done(&self, action: &Action) -> Duration {
         let call = self.latency(action);
-        if matches!(action, Action::BatchEnableStandards { .. }) {
+        if matches!(action, Action::BatchEnableStandards(_)) {
             call + self.standard_ready + self.read_latency("securityhub")
-        } else if matches!(action, Action::EnableInspector { .. }) {
+        } else if matches!(action, Action::EnableInspector(_)) {
             call + self.inspector_enabled + self.read_latency("inspector2")
         } else {
             call
@@ -274,6 +216,8 @@ impl RateLimiter {
 
 #[cfg(test)]
 mod tests {
+    use secure_account_core::aws::{ec2, s3};
+
     use super::*;
 
     #[test]
@@ -300,19 +244,22 @@ mod tests {
     fn every_action_has_an_aws_like_latency() {
         let m = LatencyModel::aws_like();
         assert_eq!(
-            m.latency(&Action::CreateBucket {
-                bucket: "b".into(),
-                location_constraint: None,
-                tags: Default::default()
-            }),
+            m.latency(
+                &s3::CreateBucket {
+                    bucket: "b".into(),
+                    location_constraint: None,
+                    tags: Default::default()
+                }
+                .into()
+            ),
             ms(300)
         );
         assert_eq!(
-            m.latency(&Action::DeleteVpc { vpc_id: "v".into() }),
+            m.latency(&ec2::DeleteVpc { vpc_id: "v".into() }.into()),
             ms(500)
         );
         assert_eq!(
-            LatencyModel::zero().latency(&Action::EnableEbsEncryptionByDefault {}),
+            LatencyModel::zero().latency(&ec2::EnableEbsEncryptionByDefault {}.into()),
             Duration::ZERO
         );
     }

@@ -3,7 +3,7 @@
 //!
 //! A write call goes through, in order: the crash fault; the region (a region that is not
 //! enabled answers `UnrecognizedClientException`); the access-denied and throttling faults;
-//! changes still propagating (eventual consistency); AWS's preconditions (module `checks`, the
+//! changes still propagating (eventual consistency); AWS's preconditions (module `aws`, the
 //! strict part: the error AWS answers with when one does not hold); then the effect, made by
 //! `secure_account_core::effects::apply`; then the call waits for its rate-limit slot and
 //! its latency on tokio's clock (virtual under `start_paused`).
@@ -61,7 +61,7 @@
 #![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
 
 mod asynchronous;
-mod checks;
+mod aws;
 mod faults;
 mod latency;
 mod policy;
@@ -77,6 +77,8 @@ use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
+use secure_account_core::aws::inspector::EnableInspector;
+use secure_account_core::aws::securityhub::BatchUpdateStandardsControlAssociations;
 use secure_account_core::effects;
 use secure_account_core::part::Reach;
 use secure_account_core::{
@@ -103,7 +105,7 @@ pub use scenarios::{
 };
 pub use state::STATE_FORMAT_VERSION;
 
-use checks::Check;
+use aws::Check;
 use state::{Hidden, Ids, SavedState};
 
 /// The built-in scenarios.
@@ -471,16 +473,17 @@ impl Simulator {
             region,
             outputs,
         };
-        if let Some((error, pending)) = checks::propagation_error(&check, action) {
+        if let Some((error, pending)) = aws::propagation_error(&check, action) {
             for (kind, name) in pending {
                 inner.hidden.consume_propagation(kind, &name);
             }
             return Err((error, false));
         }
-        checks::preconditions(&check, action).map_err(|e| (e, false))?;
-        let creates_bucket = matches!(action, Action::CreateBucket { bucket, .. }
-            if check.account.bucket(bucket).is_none());
-        if let Some(bucket) = asynchronous::bucket_setting(action)
+        aws::preconditions(&check, action).map_err(|e| (e, false))?;
+        let creates_bucket = matches!(action, Action::CreateBucket(op)
+            if check.account.bucket(&op.bucket).is_none());
+        let emptied_vpc = aws::vpc_emptied(&check, action);
+        if let Some(bucket) = aws::bucket_setting(action)
             && let Some(n) = inner.hidden.bucket_conflicts.get_mut(bucket)
         {
             *n -= 1;
@@ -489,16 +492,15 @@ impl Simulator {
             }
             return Err((asynchronous::operation_aborted(), false));
         }
-        if let Action::DeleteVpc { vpc_id } = action
-            && let Some(n) = inner.hidden.vpc_teardown_lag.get_mut(vpc_id)
+        if let Action::DeleteVpc(op) = action
+            && let Some(n) = inner.hidden.vpc_teardown_lag.get_mut(&op.vpc_id)
         {
             *n -= 1;
             if *n == 0 {
-                inner.hidden.vpc_teardown_lag.remove(vpc_id);
+                inner.hidden.vpc_teardown_lag.remove(&op.vpc_id);
             }
-            return Err((asynchronous::vpc_not_released(vpc_id), false));
+            return Err((asynchronous::vpc_not_released(&op.vpc_id), false));
         }
-        let emptied_vpc = asynchronous::vpc_emptied(&inner.account, region, action);
         let inspector_scanning: Vec<String> = inner
             .account
             .regions
@@ -526,13 +528,13 @@ impl Simulator {
             creates_bucket,
         );
         if creates_bucket
-            && let Action::CreateBucket { bucket, .. } = action
+            && let Action::CreateBucket(op) = action
             && self.faults.bucket_conflict_lag > 0
         {
             inner
                 .hidden
                 .bucket_conflicts
-                .insert(bucket.clone(), self.faults.bucket_conflict_lag);
+                .insert(op.bucket.clone(), self.faults.bucket_conflict_lag);
         }
         if let Some(vpc) = emptied_vpc
             && self.faults.vpc_teardown_lag > 0
@@ -542,23 +544,23 @@ impl Simulator {
                 .vpc_teardown_lag
                 .insert(vpc, self.faults.vpc_teardown_lag);
         }
-        if let Action::BatchEnableStandards { standards_arn } = action {
+        if let Action::BatchEnableStandards(op) = action {
             asynchronous::start_subscription(
                 &mut inner.account,
                 &mut inner.hidden,
                 region,
-                standards_arn,
+                &op.standards_arn,
                 self.now_ms() + self.latency.write_latency(action.name()).as_millis() as u64,
                 self.latency.standard_ready.as_millis() as u64 + self.faults.standard_delay_ms,
             );
             self.settle(inner);
         }
-        if let Action::EnableInspector { resource_types } = effective {
+        if let Action::EnableInspector(op) = effective {
             asynchronous::start_inspector(
                 &mut inner.account,
                 &mut inner.hidden,
                 region,
-                resource_types,
+                &op.resource_types,
                 &inspector_scanning,
                 self.now_ms() + self.latency.write_latency(action.name()).as_millis() as u64,
                 self.latency.inspector_enabled.as_millis() as u64,
@@ -586,11 +588,7 @@ impl Simulator {
             }
             hit
         };
-        if let Action::BatchUpdateStandardsControlAssociations {
-            standards_arn,
-            updates,
-        } = action
-        {
+        if let Action::BatchUpdateStandardsControlAssociations(op) = action {
             let Some(hub) = inner
                 .account
                 .regions
@@ -601,22 +599,23 @@ impl Simulator {
                 return (None, vec![]);
             };
             let injected = inject(&mut inner.run, 0);
-            let unprocessed = asynchronous::unprocessed_updates(hub, updates, injected);
+            let unprocessed = asynchronous::unprocessed_updates(hub, &op.updates, injected);
             if unprocessed.is_empty() {
                 return (None, unprocessed);
             }
-            let processed = updates
+            let processed = op
+                .updates
                 .iter()
                 .filter(|u| !unprocessed.iter().any(|x| x.id == u.security_control_id))
                 .cloned()
                 .collect();
-            let effective = Action::BatchUpdateStandardsControlAssociations {
-                standards_arn: standards_arn.clone(),
+            let effective = BatchUpdateStandardsControlAssociations {
+                standards_arn: op.standards_arn.clone(),
                 updates: processed,
             };
-            return (Some(effective), unprocessed);
+            return (Some(effective.into()), unprocessed);
         }
-        if matches!(action, Action::EnableInspector { .. }) && inject(&mut inner.run, 1) {
+        if matches!(action, Action::EnableInspector(_)) && inject(&mut inner.run, 1) {
             let failed = secure_account_engine::Unprocessed {
                 id: inner.account.account_id.clone(),
                 error: AwsError::new(
@@ -624,10 +623,10 @@ impl Simulator {
                     "Amazon Inspector could not enable the account; try again later",
                 ),
             };
-            let nothing = Action::EnableInspector {
+            let nothing = EnableInspector {
                 resource_types: vec![],
             };
-            return (Some(nothing), vec![failed]);
+            return (Some(nothing.into()), vec![failed]);
         }
         (None, vec![])
     }
@@ -642,9 +641,9 @@ impl Simulator {
         created_key: Option<&str>,
         creates_bucket: bool,
     ) {
-        checks::record_hidden_state(&mut inner.hidden, region, action);
+        aws::record_hidden_state(&mut inner.hidden, region, action);
         let lag = self.faults.consistency_lag;
-        if lag == 0 || (matches!(action, Action::CreateBucket { .. }) && !creates_bucket) {
+        if lag == 0 || (matches!(action, Action::CreateBucket(_)) && !creates_bucket) {
             return;
         }
         let check = Check {
@@ -653,7 +652,7 @@ impl Simulator {
             region,
             outputs,
         };
-        if let Some((kind, name)) = checks::propagation_started(&check, action, created_key) {
+        if let Some((kind, name)) = aws::propagation_started(&check, action, created_key) {
             inner.hidden.start_propagation(kind, &name, lag);
         }
     }

@@ -1,12 +1,18 @@
 //! The simulator's behaviour: one test (at least) per AWS error it answers with, the
 //! scenarios' invariants, faults, latency on virtual time and the state JSON.
 
+use secure_account_core::aws::{
+    accessanalyzer, account, athena, cloudtrail, config, ec2, guardduty, iam, inspector, kms, logs,
+    macie, s3, s3control, securityhub, ssm,
+};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::json;
 
-use secure_account_core::action::{ControlAssociationUpdate, DetectorFeature, KeyRef};
+use secure_account_core::action::KeyRef;
+use secure_account_core::aws::guardduty::DetectorFeature;
+use secure_account_core::aws::securityhub::ControlAssociationUpdate;
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::snapshot::{
@@ -168,15 +174,15 @@ fn trust(service: &str) -> String {
 }
 
 fn create_key(policy: String) -> Action {
-    Action::CreateKey {
+    Action::CreateKey(kms::CreateKey {
         description: "trail key".into(),
         policy,
         tags: BTreeMap::new(),
-    }
+    })
 }
 
 fn create_trail(name: &str, bucket: &str, key: &str, logs: bool) -> Action {
-    Action::CreateTrail {
+    Action::CreateTrail(cloudtrail::CreateTrail {
         name: name.into(),
         s3_bucket_name: bucket.into(),
         is_multi_region_trail: true,
@@ -185,31 +191,31 @@ fn create_trail(name: &str, bucket: &str, key: &str, logs: bool) -> Action {
         kms_key_id: key.into(),
         cloud_watch_logs_log_group_arn: logs.then(group_arn),
         cloud_watch_logs_role_arn: logs.then(|| role_arn(CW_ROLE)),
-    }
+    })
 }
 
 fn create_bucket(name: &str) -> Action {
-    Action::CreateBucket {
+    Action::CreateBucket(s3::CreateBucket {
         tags: Default::default(),
         bucket: name.into(),
         location_constraint: None,
-    }
+    })
 }
 
 /// `create_bucket` outside us-east-1, with the location constraint AWS wants there.
 fn create_bucket_in(region: &str, name: &str) -> Action {
-    Action::CreateBucket {
+    Action::CreateBucket(s3::CreateBucket {
         bucket: name.into(),
         location_constraint: Some(region.into()),
         tags: Default::default(),
-    }
+    })
 }
 
 fn put_policy(bucket: &str, policy: String) -> Action {
-    Action::PutBucketPolicy {
+    Action::PutBucketPolicy(s3::PutBucketPolicy {
         bucket: bucket.into(),
         policy,
-    }
+    })
 }
 
 /// Everything a trail needs: the log bucket with its policy, the key with its alias, the
@@ -224,32 +230,32 @@ async fn trail_dependencies(h: &mut H) -> String {
     let key = h.ok(HOME, create_key(trail_key_policy())).await.unwrap();
     h.ok(
         HOME,
-        Action::CreateAlias {
+        Action::CreateAlias(kms::CreateAlias {
             alias_name: "alias/trail_encrypt_key".into(),
             target_key: KeyRef::Existing(key.clone()),
-        },
+        }),
     )
     .await;
     h.ok(
         HOME,
-        Action::CreateLogGroup {
+        Action::CreateLogGroup(logs::CreateLogGroup {
             tags: Default::default(),
             log_group_name: GROUP.into(),
-        },
+        }),
     )
     .await;
     h.ok(
         GLOBAL,
-        Action::CreateRole {
+        Action::CreateRole(iam::CreateRole {
             tags: Default::default(),
             role_name: CW_ROLE.into(),
             assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
-        },
+        }),
     )
     .await;
     h.ok(
         GLOBAL,
-        Action::PutRolePolicy {
+        Action::PutRolePolicy(iam::PutRolePolicy {
             role_name: CW_ROLE.into(),
             policy_name: "deliver".into(),
             policy_document: json!({"Version": "2012-10-17", "Statement": [
@@ -257,25 +263,25 @@ async fn trail_dependencies(h: &mut H) -> String {
                  "Resource": format!("arn:aws:logs:{HOME}:{ACCT}:log-group:{GROUP}:log-stream:*")}
             ]})
             .to_string(),
-        },
+        }),
     )
     .await;
     key
 }
 
 fn enable_hub() -> Action {
-    Action::EnableSecurityHub {
+    Action::EnableSecurityHub(securityhub::EnableSecurityHub {
         enable_default_standards: false,
         control_finding_generator: "SECURITY_CONTROL".into(),
-    }
+    })
 }
 
 fn create_detector(features: Vec<DetectorFeature>) -> Action {
-    Action::CreateDetector {
+    Action::CreateDetector(guardduty::CreateDetector {
         enable: true,
         finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
         features,
-    }
+    })
 }
 
 fn feature(name: &str) -> DetectorFeature {
@@ -287,9 +293,9 @@ fn feature(name: &str) -> DetectorFeature {
 }
 
 fn slr_config() -> Action {
-    Action::CreateServiceLinkedRole {
+    Action::CreateServiceLinkedRole(iam::CreateServiceLinkedRole {
         aws_service_name: "config.amazonaws.com".into(),
-    }
+    })
 }
 
 fn config_role_arn() -> String {
@@ -299,19 +305,19 @@ fn config_role_arn() -> String {
 }
 
 fn put_recorder(name: &str) -> Action {
-    Action::PutConfigurationRecorder {
+    Action::PutConfigurationRecorder(config::PutConfigurationRecorder {
         name: name.into(),
         role_arn: config_role_arn(),
         all_supported: true,
         include_global_resource_types: true,
-    }
+    })
 }
 
 fn put_channel(bucket: &str) -> Action {
-    Action::PutDeliveryChannel {
+    Action::PutDeliveryChannel(config::PutDeliveryChannel {
         name: "default".into(),
         s3_bucket_name: bucket.into(),
-    }
+    })
 }
 
 fn default_vpc(h: &H, region: &str) -> secure_account_core::snapshot::Vpc {
@@ -438,10 +444,10 @@ async fn state_json_keeps_hidden_state() {
     let igw = v.internet_gateways[0].clone();
     h.ok(
         "eu-west-2",
-        Action::DetachInternetGateway {
+        Action::DetachInternetGateway(ec2::DetachInternetGateway {
             internet_gateway_id: igw.clone(),
             vpc_id: v.vpc_id.clone(),
-        },
+        }),
     )
     .await;
     let key = h
@@ -452,9 +458,9 @@ async fn state_json_keeps_hidden_state() {
     let mut h2 = H::new(Simulator::from_state_json(&h.sim.to_state_json()).unwrap());
     h2.ok(
         "eu-west-2",
-        Action::DeleteInternetGateway {
+        Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
             internet_gateway_id: igw,
-        },
+        }),
     )
     .await;
     let key2 = h2
@@ -494,7 +500,7 @@ async fn disabled_region_answers_unrecognized_client() {
     let e = h
         .code(
             "af-south-1",
-            Action::EnableEbsEncryptionByDefault {},
+            Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
             "UnrecognizedClientException",
         )
         .await;
@@ -531,60 +537,62 @@ async fn security_hub_errors() {
     let fsbp = fsbp_standards_arn(HOME);
     h.code(
         HOME,
-        Action::UpdateSecurityHubConfiguration {
+        Action::UpdateSecurityHubConfiguration(securityhub::UpdateSecurityHubConfiguration {
             auto_enable_controls: false,
             control_finding_generator: "SECURITY_CONTROL".into(),
-        },
+        }),
         "InvalidAccessException",
     )
     .await;
     h.code(
         HOME,
-        Action::BatchEnableStandards {
+        Action::BatchEnableStandards(securityhub::BatchEnableStandards {
             standards_arn: fsbp.clone(),
-        },
+        }),
         "InvalidAccessException",
     )
     .await;
     h.code(
         HOME,
-        Action::CreateFindingAggregator {
+        Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
             region_linking_mode: "ALL_REGIONS".into(),
-        },
+        }),
         "InvalidAccessException",
     )
     .await;
     h.ok(HOME, enable_hub()).await;
     h.code(HOME, enable_hub(), "ResourceConflictException")
         .await;
-    let update = Action::BatchUpdateStandardsControlAssociations {
-        standards_arn: fsbp.clone(),
-        updates: vec![ControlAssociationUpdate {
-            security_control_id: "EC2.172".into(),
-            association_status: "DISABLED".into(),
-            updated_reason: Some("breaks VPCs".into()),
-        }],
-    };
+    let update = Action::BatchUpdateStandardsControlAssociations(
+        securityhub::BatchUpdateStandardsControlAssociations {
+            standards_arn: fsbp.clone(),
+            updates: vec![ControlAssociationUpdate {
+                security_control_id: "EC2.172".into(),
+                association_status: "DISABLED".into(),
+                updated_reason: Some("breaks VPCs".into()),
+            }],
+        },
+    );
     h.code(HOME, update.clone(), "RESOURCE_NOT_FOUND").await;
     h.ok(
         HOME,
-        Action::BatchEnableStandards {
+        Action::BatchEnableStandards(securityhub::BatchEnableStandards {
             standards_arn: fsbp.clone(),
-        },
+        }),
     )
     .await;
     h.ok(HOME, update).await;
     h.code(
         HOME,
-        Action::BatchEnableStandards {
+        Action::BatchEnableStandards(securityhub::BatchEnableStandards {
             standards_arn: fsbp_standards_arn("eu-west-1"),
-        },
+        }),
         "InvalidInputException",
     )
     .await;
-    let aggregator = Action::CreateFindingAggregator {
+    let aggregator = Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
         region_linking_mode: "ALL_REGIONS".into(),
-    };
+    });
     h.ok(HOME, aggregator.clone()).await;
     h.code(HOME, aggregator.clone(), "ResourceConflictException")
         .await;
@@ -605,11 +613,13 @@ async fn guardduty_errors() {
         e.message,
         "The request is rejected because a detector already exists for the current account."
     );
-    let update = |id: &str| Action::UpdateDetector {
-        detector_id: id.into(),
-        enable: true,
-        finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
-        features: vec![feature("EKS_AUDIT_LOGS")],
+    let update = |id: &str| {
+        Action::UpdateDetector(guardduty::UpdateDetector {
+            detector_id: id.into(),
+            enable: true,
+            finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
+            features: vec![feature("EKS_AUDIT_LOGS")],
+        })
     };
     h.code(
         HOME,
@@ -665,38 +675,38 @@ async fn iam_errors() {
         ),
         "{e}"
     );
-    let role = Action::CreateRole {
+    let role = Action::CreateRole(iam::CreateRole {
         tags: Default::default(),
         role_name: "r".into(),
         assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
-    };
+    });
     h.ok(GLOBAL, role.clone()).await;
     h.code(GLOBAL, role, "EntityAlreadyExists").await;
     // The trust policy of a role that exists is replaced; trusted services follow it.
     h.code(
         GLOBAL,
-        Action::UpdateAssumeRolePolicy {
+        Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy {
             role_name: "missing".into(),
             policy_document: trust("x.amazonaws.com"),
-        },
+        }),
         "NoSuchEntity",
     )
     .await;
     h.code(
         GLOBAL,
-        Action::UpdateAssumeRolePolicy {
+        Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy {
             role_name: "r".into(),
             policy_document: "{not json".into(),
-        },
+        }),
         "MalformedPolicyDocument",
     )
     .await;
     h.ok(
         GLOBAL,
-        Action::UpdateAssumeRolePolicy {
+        Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy {
             role_name: "r".into(),
             policy_document: trust("ec2.amazonaws.com"),
-        },
+        }),
     )
     .await;
     let roles = h.sim.account().global.roles;
@@ -710,27 +720,27 @@ async fn iam_errors() {
     assert!(!r.trusted_services.contains("cloudtrail.amazonaws.com"));
     h.code(
         GLOBAL,
-        Action::PutRolePolicy {
+        Action::PutRolePolicy(iam::PutRolePolicy {
             role_name: "missing".into(),
             policy_name: "p".into(),
             policy_document: trust("x.amazonaws.com"),
-        },
+        }),
         "NoSuchEntity",
     )
     .await;
     h.code(
         GLOBAL,
-        Action::PutRolePolicy {
+        Action::PutRolePolicy(iam::PutRolePolicy {
             role_name: "r".into(),
             policy_name: "p".into(),
             policy_document: "{not json".into(),
-        },
+        }),
         "MalformedPolicyDocument",
     )
     .await;
     h.code(
         GLOBAL,
-        Action::UpdateAccountPasswordPolicy(PasswordPolicy {
+        Action::UpdateAccountPasswordPolicy(iam::UpdateAccountPasswordPolicy(PasswordPolicy {
             minimum_password_length: 14,
             require_symbols: true,
             require_numbers: true,
@@ -740,7 +750,7 @@ async fn iam_errors() {
             max_password_age: Some(90),
             password_reuse_prevention: Some(25),
             hard_expiry: false,
-        }),
+        })),
         "ValidationError",
     )
     .await;
@@ -761,9 +771,9 @@ async fn config_errors_and_the_happy_path() {
     .await;
     h.code(
         HOME,
-        Action::StartConfigurationRecorder {
+        Action::StartConfigurationRecorder(config::StartConfigurationRecorder {
             name: "default".into(),
-        },
+        }),
         "NoSuchConfigurationRecorderException",
     )
     .await;
@@ -778,9 +788,9 @@ async fn config_errors_and_the_happy_path() {
     .await;
     h.code(
         HOME,
-        Action::StartConfigurationRecorder {
+        Action::StartConfigurationRecorder(config::StartConfigurationRecorder {
             name: "default".into(),
-        },
+        }),
         "NoAvailableDeliveryChannelException",
     )
     .await;
@@ -804,9 +814,9 @@ async fn config_errors_and_the_happy_path() {
     h.ok("eu-west-1", put_channel(LOG_BUCKET)).await;
     h.ok(
         HOME,
-        Action::StartConfigurationRecorder {
+        Action::StartConfigurationRecorder(config::StartConfigurationRecorder {
             name: "default".into(),
-        },
+        }),
     )
     .await;
     let config = h.services(HOME).config.known().unwrap().clone();
@@ -818,21 +828,21 @@ async fn config_recorder_role_must_trust_config() {
     let mut h = H::fresh();
     h.ok(
         GLOBAL,
-        Action::CreateRole {
+        Action::CreateRole(iam::CreateRole {
             tags: Default::default(),
             role_name: "not-config".into(),
             assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
-        },
+        }),
     )
     .await;
     h.code(
         HOME,
-        Action::PutConfigurationRecorder {
+        Action::PutConfigurationRecorder(config::PutConfigurationRecorder {
             name: "default".into(),
             role_arn: role_arn("not-config"),
             all_supported: true,
             include_global_resource_types: false,
-        },
+        }),
         "InvalidRoleException",
     )
     .await;
@@ -864,10 +874,10 @@ async fn s3_bucket_errors() {
         .await;
     h.code(
         HOME,
-        Action::PutBucketVersioning {
+        Action::PutBucketVersioning(s3::PutBucketVersioning {
             bucket: "missing-bucket".into(),
             status: VersioningStatus::Enabled,
-        },
+        }),
         "NoSuchBucket",
     )
     .await;
@@ -892,11 +902,11 @@ async fn s3_bucket_errors() {
         .await;
     h.code(
         HOME,
-        Action::PutBucketEncryption {
+        Action::PutBucketEncryption(s3::PutBucketEncryption {
             bucket: LOG_BUCKET.into(),
             sse_algorithm: "AES256".into(),
             kms_master_key_id: Some("k".into()),
-        },
+        }),
         "InvalidArgument",
     )
     .await;
@@ -918,9 +928,9 @@ async fn s3_account_block_public_access_blocks_public_policies() {
         .await;
     h.ok(
         GLOBAL,
-        Action::PutAccountPublicAccessBlock {
+        Action::PutAccountPublicAccessBlock(s3control::PutAccountPublicAccessBlock {
             configuration: PublicAccessBlock::ALL,
-        },
+        }),
     )
     .await;
     h.code(
@@ -936,10 +946,12 @@ async fn s3_server_access_logging() {
     let mut h = H::fresh();
     h.ok(HOME, create_bucket(LOG_BUCKET)).await;
     h.ok(HOME, create_bucket(ACCESS_BUCKET)).await;
-    let logging = |bucket: &str, target: &str| Action::PutBucketLogging {
-        bucket: bucket.into(),
-        target_bucket: target.into(),
-        target_prefix: format!("{bucket}/"),
+    let logging = |bucket: &str, target: &str| {
+        Action::PutBucketLogging(s3::PutBucketLogging {
+            bucket: bucket.into(),
+            target_bucket: target.into(),
+            target_prefix: format!("{bucket}/"),
+        })
     };
     h.code(
         HOME,
@@ -1004,9 +1016,11 @@ async fn kms_errors() {
         .ok(HOME, create_key(root_only_key_policy()))
         .await
         .unwrap();
-    let alias = |target: KeyRef| Action::CreateAlias {
-        alias_name: "alias/trail_encrypt_key".into(),
-        target_key: target,
+    let alias = |target: KeyRef| {
+        Action::CreateAlias(kms::CreateAlias {
+            alias_name: "alias/trail_encrypt_key".into(),
+            target_key: target,
+        })
     };
     h.ok(HOME, alias(KeyRef::Existing(key.clone()))).await;
     h.code(
@@ -1023,26 +1037,26 @@ async fn kms_errors() {
     h.ok("eu-west-1", alias(KeyRef::Existing(eu_key))).await;
     h.code(
         HOME,
-        Action::EnableKeyRotation {
+        Action::EnableKeyRotation(kms::EnableKeyRotation {
             key: KeyRef::Existing("11111111-2222-4333-8444-555555555555".into()),
-        },
+        }),
         "NotFoundException",
     )
     .await;
     // A key of another region is not found here.
     h.code(
         "eu-west-2",
-        Action::EnableKeyRotation {
+        Action::EnableKeyRotation(kms::EnableKeyRotation {
             key: KeyRef::Existing(key.clone()),
-        },
+        }),
         "NotFoundException",
     )
     .await;
     h.code(
         HOME,
-        Action::EnableKeyRotation {
+        Action::EnableKeyRotation(kms::EnableKeyRotation {
             key: KeyRef::CreatedBy("never-ran".into()),
-        },
+        }),
         "NotFoundException",
     )
     .await;
@@ -1057,18 +1071,18 @@ async fn kms_errors() {
     .await;
     h.code(
         HOME,
-        Action::PutKeyPolicy {
+        Action::PutKeyPolicy(kms::PutKeyPolicy {
             key: KeyRef::Existing(key.clone()),
             policy: lockout,
-        },
+        }),
         "MalformedPolicyDocumentException",
     )
     .await;
     h.ok(
         HOME,
-        Action::EnableKeyRotation {
+        Action::EnableKeyRotation(kms::EnableKeyRotation {
             key: KeyRef::Existing(key),
-        },
+        }),
     )
     .await;
     assert!(h.services(HOME).kms_keys.known().unwrap()[0].rotation_enabled);
@@ -1083,9 +1097,9 @@ async fn created_key_is_resolved_through_outputs() {
     let creator = h.outputs.key_ids.keys().next().unwrap().clone();
     h.ok(
         HOME,
-        Action::EnableKeyRotation {
+        Action::EnableKeyRotation(kms::EnableKeyRotation {
             key: KeyRef::CreatedBy(creator),
-        },
+        }),
     )
     .await;
 }
@@ -1095,87 +1109,89 @@ async fn created_key_is_resolved_through_outputs() {
 #[tokio::test(start_paused = true)]
 async fn logs_athena_macie_ssm_errors() {
     let mut h = H::fresh();
-    let group = Action::CreateLogGroup {
+    let group = Action::CreateLogGroup(logs::CreateLogGroup {
         tags: Default::default(),
         log_group_name: GROUP.into(),
-    };
+    });
     h.ok(HOME, group.clone()).await;
     h.code(HOME, group, "ResourceAlreadyExistsException").await;
     h.code(
         HOME,
-        Action::PutRetentionPolicy {
+        Action::PutRetentionPolicy(logs::PutRetentionPolicy {
             log_group_name: "missing".into(),
             retention_in_days: 365,
-        },
+        }),
         "ResourceNotFoundException",
     )
     .await;
     h.code(
         HOME,
-        Action::PutRetentionPolicy {
+        Action::PutRetentionPolicy(logs::PutRetentionPolicy {
             log_group_name: GROUP.into(),
             retention_in_days: 100,
-        },
+        }),
         "InvalidParameterException",
     )
     .await;
     h.code(
         HOME,
-        Action::UpdateWorkGroup {
+        Action::UpdateWorkGroup(athena::UpdateWorkGroup {
             work_group: "analytics".into(),
             publish_cloud_watch_metrics_enabled: true,
             encryption_option: None,
-        },
+        }),
         "InvalidRequestException",
     )
     .await;
     h.ok(
         HOME,
-        Action::UpdateWorkGroup {
+        Action::UpdateWorkGroup(athena::UpdateWorkGroup {
             work_group: "primary".into(),
             publish_cloud_watch_metrics_enabled: true,
             encryption_option: Some("SSE_S3".into()),
-        },
+        }),
     )
     .await;
-    let discovery = Action::UpdateAutomatedDiscoveryConfiguration {
-        status: "ENABLED".into(),
-    };
+    let discovery = Action::UpdateAutomatedDiscoveryConfiguration(
+        macie::UpdateAutomatedDiscoveryConfiguration {
+            status: "ENABLED".into(),
+        },
+    );
     h.code(HOME, discovery.clone(), "AccessDeniedException")
         .await;
-    let scope = Action::UpdateClassificationScope {
+    let scope = Action::UpdateClassificationScope(macie::UpdateClassificationScope {
         exclude_bucket_names: vec!["cloudtrail-logs-123456789012".into()],
-    };
+    });
     h.code(HOME, scope.clone(), "AccessDeniedException").await;
-    let macie = Action::EnableMacie {
+    let macie = Action::EnableMacie(macie::EnableMacie {
         finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
-    };
+    });
     h.ok(HOME, macie.clone()).await;
     h.code(HOME, macie, "ConflictException").await;
     h.ok(HOME, discovery).await;
     h.ok(HOME, scope).await;
     h.code(
         HOME,
-        Action::UpdateServiceSetting {
+        Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
             setting_id: "/ssm/not/a/setting".into(),
             setting_value: "x".into(),
-        },
+        }),
         "ServiceSettingNotFound",
     )
     .await;
     h.ok(
         HOME,
-        Action::UpdateServiceSetting {
+        Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
             setting_id: "/ssm/documents/console/public-sharing-permission".into(),
             setting_value: "Disable".into(),
-        },
+        }),
     )
     .await;
     h.code(
         HOME,
-        Action::EnableInspector {
+        Action::EnableInspector(inspector::EnableInspector {
             resource_types: vec!["LAMBDA_CODE".into()],
-        },
+        }),
         "ValidationException",
     )
     .await;
@@ -1276,10 +1292,10 @@ async fn trail_cloudwatch_logs_needs_group_and_role() {
     .await;
     h.ok(
         HOME,
-        Action::CreateLogGroup {
+        Action::CreateLogGroup(logs::CreateLogGroup {
             tags: Default::default(),
             log_group_name: GROUP.into(),
-        },
+        }),
     )
     .await;
     h.code(
@@ -1290,11 +1306,11 @@ async fn trail_cloudwatch_logs_needs_group_and_role() {
     .await;
     h.ok(
         GLOBAL,
-        Action::CreateRole {
+        Action::CreateRole(iam::CreateRole {
             tags: Default::default(),
             role_name: CW_ROLE.into(),
             assume_role_policy_document: trust("cloudtrail.amazonaws.com"),
-        },
+        }),
     )
     .await;
     // The role exists but may not write to the group yet.
@@ -1313,13 +1329,13 @@ async fn trail_operations_need_the_trail_in_its_home_region() {
     let mut h = H::fresh();
     let key = trail_dependencies(&mut h).await;
     for action in [
-        Action::StartLogging { name: TRAIL.into() },
-        Action::PutEventSelectors {
+        Action::StartLogging(cloudtrail::StartLogging { name: TRAIL.into() }),
+        Action::PutEventSelectors(cloudtrail::PutEventSelectors {
             trail_name: TRAIL.into(),
             read_write_type: "All".into(),
             include_management_events: true,
-        },
-        Action::UpdateTrail {
+        }),
+        Action::UpdateTrail(cloudtrail::UpdateTrail {
             name: TRAIL.into(),
             s3_bucket_name: LOG_BUCKET.into(),
             is_multi_region_trail: true,
@@ -1328,17 +1344,20 @@ async fn trail_operations_need_the_trail_in_its_home_region() {
             kms_key_id: Some(key.clone()),
             cloud_watch_logs_log_group_arn: None,
             cloud_watch_logs_role_arn: None,
-        },
+        }),
     ] {
         h.code(HOME, action, "TrailNotFoundException").await;
     }
     h.ok(HOME, create_trail(TRAIL, LOG_BUCKET, &key, true))
         .await;
-    h.ok(HOME, Action::StartLogging { name: TRAIL.into() })
-        .await;
+    h.ok(
+        HOME,
+        Action::StartLogging(cloudtrail::StartLogging { name: TRAIL.into() }),
+    )
+    .await;
     h.code(
         "eu-west-1",
-        Action::StartLogging { name: TRAIL.into() },
+        Action::StartLogging(cloudtrail::StartLogging { name: TRAIL.into() }),
         "InvalidHomeRegionException",
     )
     .await;
@@ -1351,7 +1370,7 @@ async fn lived_in_trail_is_adopted_by_update() {
     let mut h = H::lived_in();
     h.ok(
         HOME,
-        Action::UpdateTrail {
+        Action::UpdateTrail(cloudtrail::UpdateTrail {
             name: "management-events".into(),
             s3_bucket_name: LIVED_IN_TRAIL_BUCKET.into(),
             is_multi_region_trail: true,
@@ -1360,12 +1379,12 @@ async fn lived_in_trail_is_adopted_by_update() {
             kms_key_id: None,
             cloud_watch_logs_log_group_arn: None,
             cloud_watch_logs_role_arn: None,
-        },
+        }),
     )
     .await;
     h.code(
         HOME,
-        Action::UpdateTrail {
+        Action::UpdateTrail(cloudtrail::UpdateTrail {
             name: "management-events".into(),
             s3_bucket_name: LIVED_IN_TRAIL_BUCKET.into(),
             is_multi_region_trail: true,
@@ -1374,7 +1393,7 @@ async fn lived_in_trail_is_adopted_by_update() {
             kms_key_id: None,
             cloud_watch_logs_log_group_arn: None,
             cloud_watch_logs_role_arn: None,
-        },
+        }),
         "InvalidParameterCombinationException",
     )
     .await;
@@ -1385,13 +1404,15 @@ async fn lived_in_trail_is_adopted_by_update() {
 #[tokio::test(start_paused = true)]
 async fn access_analyzer_errors() {
     let mut h = H::fresh();
-    let rule = |filter: &[(&str, &str)]| Action::CreateArchiveRule {
-        analyzer_name: "a".into(),
-        rule_name: "r".into(),
-        filter: filter
-            .iter()
-            .map(|(k, v)| (k.to_string(), Criterion::eq(vec![v.to_string()])))
-            .collect(),
+    let rule = |filter: &[(&str, &str)]| {
+        Action::CreateArchiveRule(accessanalyzer::CreateArchiveRule {
+            analyzer_name: "a".into(),
+            rule_name: "r".into(),
+            filter: filter
+                .iter()
+                .map(|(k, v)| (k.to_string(), Criterion::eq(vec![v.to_string()])))
+                .collect(),
+        })
     };
     h.code(
         HOME,
@@ -1399,10 +1420,10 @@ async fn access_analyzer_errors() {
         "ResourceNotFoundException",
     )
     .await;
-    let analyzer = Action::CreateAnalyzer {
+    let analyzer = Action::CreateAnalyzer(accessanalyzer::CreateAnalyzer {
         analyzer_name: "a".into(),
         r#type: "ACCOUNT".into(),
-    };
+    });
     h.ok(HOME, analyzer.clone()).await;
     h.code(HOME, analyzer, "ConflictException").await;
     h.ok(HOME, rule(&[("principal.AWS", "111122223333")])).await;
@@ -1414,19 +1435,21 @@ async fn access_analyzer_errors() {
     .await;
     h.code(
         HOME,
-        Action::UpdateArchiveRule {
+        Action::UpdateArchiveRule(accessanalyzer::UpdateArchiveRule {
             analyzer_name: "a".into(),
             rule_name: "missing".into(),
             filter: BTreeMap::from([("principal.AWS".into(), Criterion::eq(vec!["1".into()]))]),
-        },
+        }),
         "ResourceNotFoundException",
     )
     .await;
     // AWS's Criterion: at most 20 values, and at least one condition.
-    let with = |c: Criterion| Action::UpdateArchiveRule {
-        analyzer_name: "a".into(),
-        rule_name: "r".into(),
-        filter: BTreeMap::from([("principal.AWS".into(), c)]),
+    let with = |c: Criterion| {
+        Action::UpdateArchiveRule(accessanalyzer::UpdateArchiveRule {
+            analyzer_name: "a".into(),
+            rule_name: "r".into(),
+            filter: BTreeMap::from([("principal.AWS".into(), c)]),
+        })
     };
     let many: Vec<String> = (0..21).map(|i| format!("{:012}", i)).collect();
     h.code(HOME, with(Criterion::eq(many)), "ValidationException")
@@ -1452,37 +1475,37 @@ async fn default_vpc_deletion_in_aws_order() {
     let region = "eu-west-3";
     let v = default_vpc(&h, region);
     let igw = v.internet_gateways[0].clone();
-    let delete_vpc = Action::DeleteVpc {
+    let delete_vpc = Action::DeleteVpc(ec2::DeleteVpc {
         vpc_id: v.vpc_id.clone(),
-    };
+    });
     h.code(region, delete_vpc.clone(), "DependencyViolation")
         .await;
     h.code(
         region,
-        Action::DeleteInternetGateway {
+        Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
             internet_gateway_id: igw.clone(),
-        },
+        }),
         "DependencyViolation",
     )
     .await;
-    let detach = Action::DetachInternetGateway {
+    let detach = Action::DetachInternetGateway(ec2::DetachInternetGateway {
         internet_gateway_id: igw.clone(),
         vpc_id: v.vpc_id.clone(),
-    };
+    });
     h.ok(region, detach.clone()).await;
     h.code(region, detach, "Gateway.NotAttached").await;
     h.ok(
         region,
-        Action::DeleteInternetGateway {
+        Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
             internet_gateway_id: igw.clone(),
-        },
+        }),
     )
     .await;
     h.code(
         region,
-        Action::DeleteInternetGateway {
+        Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
             internet_gateway_id: igw,
-        },
+        }),
         "InvalidInternetGatewayID.NotFound",
     )
     .await;
@@ -1492,9 +1515,9 @@ async fn default_vpc_deletion_in_aws_order() {
     for s in &v.subnets {
         h.ok(
             region,
-            Action::DeleteSubnet {
+            Action::DeleteSubnet(ec2::DeleteSubnet {
                 subnet_id: s.subnet_id.clone(),
-            },
+            }),
         )
         .await;
     }
@@ -1503,18 +1526,18 @@ async fn default_vpc_deletion_in_aws_order() {
     h.code(region, delete_vpc, "InvalidVpcID.NotFound").await;
     h.code(
         region,
-        Action::DeleteSubnet {
+        Action::DeleteSubnet(ec2::DeleteSubnet {
             subnet_id: v.subnets[0].subnet_id.clone(),
-        },
+        }),
         "InvalidSubnetID.NotFound",
     )
     .await;
     h.code(
         region,
-        Action::DetachInternetGateway {
+        Action::DetachInternetGateway(ec2::DetachInternetGateway {
             internet_gateway_id: "igw-0123456789abcdef0".into(),
             vpc_id: v.vpc_id.clone(),
-        },
+        }),
         "InvalidInternetGatewayID.NotFound",
     )
     .await;
@@ -1530,10 +1553,10 @@ async fn a_default_vpc_with_interfaces_never_disappears() {
         let v = default_vpc(&h, region);
         h.code(
             region,
-            Action::DetachInternetGateway {
+            Action::DetachInternetGateway(ec2::DetachInternetGateway {
                 internet_gateway_id: v.internet_gateways[0].clone(),
                 vpc_id: v.vpc_id.clone(),
-            },
+            }),
             "DependencyViolation",
         )
         .await;
@@ -1545,18 +1568,18 @@ async fn a_default_vpc_with_interfaces_never_disappears() {
         }) {
             h.code(
                 region,
-                Action::DeleteSubnet {
+                Action::DeleteSubnet(ec2::DeleteSubnet {
                     subnet_id: s.subnet_id.clone(),
-                },
+                }),
                 "DependencyViolation",
             )
             .await;
         }
         h.code(
             region,
-            Action::DeleteVpc {
+            Action::DeleteVpc(ec2::DeleteVpc {
                 vpc_id: v.vpc_id.clone(),
-            },
+            }),
             "DependencyViolation",
         )
         .await;
@@ -1566,9 +1589,9 @@ async fn a_default_vpc_with_interfaces_never_disappears() {
     assert!(!app.is_default);
     h.code(
         HOME,
-        Action::DeleteVpc {
+        Action::DeleteVpc(ec2::DeleteVpc {
             vpc_id: app.vpc_id.clone(),
-        },
+        }),
         "DependencyViolation",
     )
     .await;
@@ -1608,9 +1631,9 @@ async fn non_default_security_group_blocks_vpc_deletion() {
     let mut h = H::new(Simulator::from_snapshot(s));
     h.code(
         region,
-        Action::DeleteVpc {
+        Action::DeleteVpc(ec2::DeleteVpc {
             vpc_id: vpc_id.clone(),
-        },
+        }),
         "DependencyViolation",
     )
     .await;
@@ -1619,19 +1642,23 @@ async fn non_default_security_group_blocks_vpc_deletion() {
 #[tokio::test(start_paused = true)]
 async fn ec2_settings() {
     let mut h = H::fresh();
-    h.ok(HOME, Action::EnableEbsEncryptionByDefault {}).await;
     h.ok(
         HOME,
-        Action::EnableSnapshotBlockPublicAccess {
+        Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
+    )
+    .await;
+    h.ok(
+        HOME,
+        Action::EnableSnapshotBlockPublicAccess(ec2::EnableSnapshotBlockPublicAccess {
             state: "block-all-sharing".into(),
-        },
+        }),
     )
     .await;
     h.code(
         HOME,
-        Action::EnableSnapshotBlockPublicAccess {
+        Action::EnableSnapshotBlockPublicAccess(ec2::EnableSnapshotBlockPublicAccess {
             state: "unblocked".into(),
-        },
+        }),
         "InvalidParameterValue",
     )
     .await;
@@ -1659,7 +1686,10 @@ async fn workload(sim: Simulator) -> Simulator {
         (HOME, put_recorder("default")),
         (HOME, put_channel(LOG_BUCKET)),
         (HOME, create_trail(TRAIL, LOG_BUCKET, "", false)),
-        (HOME, Action::EnableEbsEncryptionByDefault {}),
+        (
+            HOME,
+            Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
+        ),
     ];
     for (region, action) in actions {
         for _ in 0..20 {
@@ -1708,10 +1738,18 @@ async fn throttling_is_bounded() {
         "RequestLimitExceeded",
         "RequestLimitExceeded",
     ] {
-        h.code(HOME, Action::EnableEbsEncryptionByDefault {}, expected)
-            .await;
+        h.code(
+            HOME,
+            Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
+            expected,
+        )
+        .await;
     }
-    h.ok(HOME, Action::EnableEbsEncryptionByDefault {}).await;
+    h.ok(
+        HOME,
+        Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
+    )
+    .await;
     h.ok(GLOBAL, slr_config()).await;
 }
 
@@ -1783,11 +1821,11 @@ async fn eventual_consistency_fails_dependent_calls_n_times() {
     let mut h2 = H::new(Simulator::from_state_json(&saved).unwrap());
     h2.code(
         HOME,
-        Action::PutBucketLogging {
+        Action::PutBucketLogging(s3::PutBucketLogging {
             bucket: ACCESS_BUCKET.into(),
             target_bucket: LOG_BUCKET.into(),
             target_prefix: "x/".into(),
-        },
+        }),
         "NoSuchBucket",
     )
     .await;
@@ -1822,7 +1860,7 @@ async fn access_denied_names_the_iam_action() {
     let e = h
         .code(
             HOME,
-            Action::DeleteVpc { vpc_id: v.vpc_id },
+            Action::DeleteVpc(ec2::DeleteVpc { vpc_id: v.vpc_id }),
             "UnauthorizedOperation",
         )
         .await;
@@ -2034,8 +2072,10 @@ async fn rate_limits_queue_concurrent_calls() {
     let actions: Vec<Action> = subnets
         .iter()
         .take(4)
-        .map(|s| Action::DeleteSubnet {
-            subnet_id: s.subnet_id.clone(),
+        .map(|s| {
+            Action::DeleteSubnet(ec2::DeleteSubnet {
+                subnet_id: s.subnet_id.clone(),
+            })
         })
         .collect();
     let calls = actions.iter().enumerate().map(|(i, a)| {
@@ -2065,9 +2105,9 @@ async fn rate_limits_queue_concurrent_calls() {
     sim.execute(
         &"eu-west-1".into(),
         "eu",
-        &Action::DeleteSubnet {
+        &Action::DeleteSubnet(ec2::DeleteSubnet {
             subnet_id: eu_subnet,
-        },
+        }),
         &outputs,
     )
     .await
@@ -2095,46 +2135,47 @@ fn every_action_has_a_latency_and_an_iam_action() {
 
 /// One action of every kind.
 fn sample_actions() -> Vec<Action> {
-    use Action::*;
     let s = || "x".to_string();
     let key = || KeyRef::Existing(s());
     vec![
         enable_hub(),
-        UpdateSecurityHubConfiguration {
+        Action::UpdateSecurityHubConfiguration(securityhub::UpdateSecurityHubConfiguration {
             auto_enable_controls: false,
             control_finding_generator: s(),
-        },
-        BatchEnableStandards { standards_arn: s() },
-        BatchUpdateStandardsControlAssociations {
-            standards_arn: s(),
-            updates: vec![],
-        },
-        CreateFindingAggregator {
+        }),
+        Action::BatchEnableStandards(securityhub::BatchEnableStandards { standards_arn: s() }),
+        Action::BatchUpdateStandardsControlAssociations(
+            securityhub::BatchUpdateStandardsControlAssociations {
+                standards_arn: s(),
+                updates: vec![],
+            },
+        ),
+        Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
             region_linking_mode: s(),
-        },
+        }),
         create_detector(vec![]),
-        UpdateDetector {
+        Action::UpdateDetector(guardduty::UpdateDetector {
             detector_id: s(),
             enable: true,
             finding_publishing_frequency: s(),
             features: vec![],
-        },
+        }),
         slr_config(),
-        CreateRole {
+        Action::CreateRole(iam::CreateRole {
             tags: Default::default(),
             role_name: s(),
             assume_role_policy_document: s(),
-        },
-        UpdateAssumeRolePolicy {
+        }),
+        Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy {
             role_name: s(),
             policy_document: s(),
-        },
-        PutRolePolicy {
+        }),
+        Action::PutRolePolicy(iam::PutRolePolicy {
             role_name: s(),
             policy_name: s(),
             policy_document: s(),
-        },
-        UpdateAccountPasswordPolicy(PasswordPolicy {
+        }),
+        Action::UpdateAccountPasswordPolicy(iam::UpdateAccountPasswordPolicy(PasswordPolicy {
             minimum_password_length: 14,
             require_symbols: true,
             require_numbers: true,
@@ -2144,61 +2185,61 @@ fn sample_actions() -> Vec<Action> {
             max_password_age: None,
             password_reuse_prevention: None,
             hard_expiry: false,
-        }),
+        })),
         put_recorder("x"),
         put_channel("x"),
-        StartConfigurationRecorder { name: s() },
+        Action::StartConfigurationRecorder(config::StartConfigurationRecorder { name: s() }),
         create_bucket("x"),
-        PutPublicAccessBlock {
+        Action::PutPublicAccessBlock(s3::PutPublicAccessBlock {
             bucket: s(),
             configuration: PublicAccessBlock::ALL,
-        },
-        PutAccountPublicAccessBlock {
+        }),
+        Action::PutAccountPublicAccessBlock(s3control::PutAccountPublicAccessBlock {
             configuration: PublicAccessBlock::ALL,
-        },
-        PutBucketOwnershipControls {
+        }),
+        Action::PutBucketOwnershipControls(s3::PutBucketOwnershipControls {
             bucket: s(),
             object_ownership: s(),
-        },
-        PutBucketEncryption {
+        }),
+        Action::PutBucketEncryption(s3::PutBucketEncryption {
             bucket: s(),
             sse_algorithm: s(),
             kms_master_key_id: None,
-        },
-        PutBucketVersioning {
+        }),
+        Action::PutBucketVersioning(s3::PutBucketVersioning {
             bucket: s(),
             status: VersioningStatus::Enabled,
-        },
+        }),
         put_policy("x", s()),
-        PutBucketLifecycleConfiguration {
+        Action::PutBucketLifecycleConfiguration(s3::PutBucketLifecycleConfiguration {
             bucket: s(),
             rules: BTreeMap::new(),
-        },
-        PutBucketLogging {
+        }),
+        Action::PutBucketLogging(s3::PutBucketLogging {
             bucket: s(),
             target_bucket: s(),
             target_prefix: s(),
-        },
+        }),
         create_key(s()),
-        CreateAlias {
+        Action::CreateAlias(kms::CreateAlias {
             alias_name: s(),
             target_key: key(),
-        },
-        PutKeyPolicy {
+        }),
+        Action::PutKeyPolicy(kms::PutKeyPolicy {
             key: key(),
             policy: s(),
-        },
-        EnableKeyRotation { key: key() },
-        CreateLogGroup {
+        }),
+        Action::EnableKeyRotation(kms::EnableKeyRotation { key: key() }),
+        Action::CreateLogGroup(logs::CreateLogGroup {
             tags: Default::default(),
             log_group_name: s(),
-        },
-        PutRetentionPolicy {
+        }),
+        Action::PutRetentionPolicy(logs::PutRetentionPolicy {
             log_group_name: s(),
             retention_in_days: 1,
-        },
+        }),
         create_trail("x", "x", "", false),
-        UpdateTrail {
+        Action::UpdateTrail(cloudtrail::UpdateTrail {
             name: s(),
             s3_bucket_name: s(),
             is_multi_region_trail: true,
@@ -2207,67 +2248,71 @@ fn sample_actions() -> Vec<Action> {
             kms_key_id: Some(s()),
             cloud_watch_logs_log_group_arn: None,
             cloud_watch_logs_role_arn: None,
-        },
-        PutEventSelectors {
+        }),
+        Action::PutEventSelectors(cloudtrail::PutEventSelectors {
             trail_name: s(),
             read_write_type: s(),
             include_management_events: true,
-        },
-        StartLogging { name: s() },
-        CreateAnalyzer {
+        }),
+        Action::StartLogging(cloudtrail::StartLogging { name: s() }),
+        Action::CreateAnalyzer(accessanalyzer::CreateAnalyzer {
             analyzer_name: s(),
             r#type: s(),
-        },
-        CreateArchiveRule {
+        }),
+        Action::CreateArchiveRule(accessanalyzer::CreateArchiveRule {
             analyzer_name: s(),
             rule_name: s(),
             filter: BTreeMap::new(),
-        },
-        UpdateArchiveRule {
+        }),
+        Action::UpdateArchiveRule(accessanalyzer::UpdateArchiveRule {
             analyzer_name: s(),
             rule_name: s(),
             filter: BTreeMap::new(),
-        },
-        EnableEbsEncryptionByDefault {},
-        EnableSnapshotBlockPublicAccess { state: s() },
-        ModifyVpcBlockPublicAccessOptions {
+        }),
+        Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
+        Action::EnableSnapshotBlockPublicAccess(ec2::EnableSnapshotBlockPublicAccess {
+            state: s(),
+        }),
+        Action::ModifyVpcBlockPublicAccessOptions(ec2::ModifyVpcBlockPublicAccessOptions {
             internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
-        },
-        DetachInternetGateway {
+        }),
+        Action::DetachInternetGateway(ec2::DetachInternetGateway {
             internet_gateway_id: s(),
             vpc_id: s(),
-        },
-        DeleteInternetGateway {
+        }),
+        Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
             internet_gateway_id: s(),
-        },
-        DeleteSubnet { subnet_id: s() },
-        DeleteVpc { vpc_id: s() },
-        UpdateWorkGroup {
+        }),
+        Action::DeleteSubnet(ec2::DeleteSubnet { subnet_id: s() }),
+        Action::DeleteVpc(ec2::DeleteVpc { vpc_id: s() }),
+        Action::UpdateWorkGroup(athena::UpdateWorkGroup {
             work_group: s(),
             publish_cloud_watch_metrics_enabled: true,
             encryption_option: None,
-        },
-        PutAlternateContact {
+        }),
+        Action::PutAlternateContact(account::PutAlternateContact {
             alternate_contact_type: s(),
             name: s(),
             title: s(),
             email_address: s(),
             phone_number: s(),
-        },
-        UpdateServiceSetting {
+        }),
+        Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
             setting_id: s(),
             setting_value: s(),
-        },
-        EnableInspector {
+        }),
+        Action::EnableInspector(inspector::EnableInspector {
             resource_types: vec![],
-        },
-        EnableMacie {
+        }),
+        Action::EnableMacie(macie::EnableMacie {
             finding_publishing_frequency: s(),
-        },
-        UpdateAutomatedDiscoveryConfiguration { status: s() },
-        UpdateClassificationScope {
+        }),
+        Action::UpdateAutomatedDiscoveryConfiguration(
+            macie::UpdateAutomatedDiscoveryConfiguration { status: s() },
+        ),
+        Action::UpdateClassificationScope(macie::UpdateClassificationScope {
             exclude_bucket_names: vec![s()],
-        },
+        }),
     ]
 }
 
@@ -2288,7 +2333,7 @@ async fn logs_never_go_to_a_log_bucket_whose_block_failed() {
     use secure_account_core::planner::MANAGED_TAG;
     let mut account = Simulator::scenario("fresh").unwrap().account();
     let log = "cloudtrail-logs-123456789012";
-    let mut own = secure_account_core::effects::new_bucket(log, HOME);
+    let mut own = s3::new_bucket(log, HOME);
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     own.public_access_block = None;
     account.global.buckets.known_mut().unwrap().push(own);
@@ -2334,10 +2379,12 @@ async fn logs_never_go_to_a_log_bucket_whose_block_failed() {
 #[tokio::test(start_paused = true)]
 async fn create_bucket_needs_the_location_constraint_of_its_region() {
     let mut h = H::new(Simulator::scenario("fresh").unwrap());
-    let with = |name: &str, constraint: Option<&str>| Action::CreateBucket {
-        bucket: name.into(),
-        location_constraint: constraint.map(str::to_string),
-        tags: Default::default(),
+    let with = |name: &str, constraint: Option<&str>| {
+        Action::CreateBucket(s3::CreateBucket {
+            bucket: name.into(),
+            location_constraint: constraint.map(str::to_string),
+            tags: Default::default(),
+        })
     };
     h.code(
         "eu-west-1",
@@ -2391,11 +2438,15 @@ async fn delete_subnet_is_refused_only_where_an_interface_is() {
     let mut h = H::new(Simulator::from_snapshot(account.clone()));
     h.code(
         region,
-        Action::DeleteSubnet { subnet_id: busy },
+        Action::DeleteSubnet(ec2::DeleteSubnet { subnet_id: busy }),
         "DependencyViolation",
     )
     .await;
-    h.ok(region, Action::DeleteSubnet { subnet_id: free }).await;
+    h.ok(
+        region,
+        Action::DeleteSubnet(ec2::DeleteSubnet { subnet_id: free }),
+    )
+    .await;
     // Where the interface is not known, every subnet of its VPC is refused.
     let vpc = account
         .regions
@@ -2413,7 +2464,7 @@ async fn delete_subnet_is_refused_only_where_an_interface_is() {
     let mut h = H::new(Simulator::from_snapshot(account));
     h.code(
         region,
-        Action::DeleteSubnet { subnet_id: last },
+        Action::DeleteSubnet(ec2::DeleteSubnet { subnet_id: last }),
         "DependencyViolation",
     )
     .await;

@@ -3,6 +3,7 @@
 //! gateway went, and HTTP 200 answers with failures.
 
 use secure_account_core::Catalog;
+use secure_account_core::aws::{ec2, inspector, s3, securityhub};
 use secure_account_core::snapshot::{
     Inspector, InspectorReadiness, InspectorResourceState, InspectorStatus, NOT_READY_FOR_UPDATES,
     StandardReadiness,
@@ -11,20 +12,22 @@ use secure_account_core::snapshot::{
 use super::*;
 
 fn subscribe(region: &str) -> Action {
-    Action::BatchEnableStandards {
+    Action::BatchEnableStandards(securityhub::BatchEnableStandards {
         standards_arn: fsbp_standards_arn(region),
-    }
+    })
 }
 
 fn disable(region: &str, control: &str) -> Action {
-    Action::BatchUpdateStandardsControlAssociations {
-        standards_arn: fsbp_standards_arn(region),
-        updates: vec![ControlAssociationUpdate {
-            security_control_id: control.into(),
-            association_status: "DISABLED".into(),
-            updated_reason: Some("test".into()),
-        }],
-    }
+    Action::BatchUpdateStandardsControlAssociations(
+        securityhub::BatchUpdateStandardsControlAssociations {
+            standards_arn: fsbp_standards_arn(region),
+            updates: vec![ControlAssociationUpdate {
+                security_control_id: control.into(),
+                association_status: "DISABLED".into(),
+                updated_reason: Some("test".into()),
+            }],
+        },
+    )
 }
 
 fn hub(h: &H, region: &str) -> secure_account_core::snapshot::SecurityHub {
@@ -125,7 +128,7 @@ async fn without_a_recorder_the_subscription_ends_incomplete() {
 
 /// A harmless regional call.
 fn slr_config_in_global_is_elsewhere() -> Action {
-    Action::EnableEbsEncryptionByDefault {}
+    Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {})
 }
 
 #[tokio::test(start_paused = true)]
@@ -202,10 +205,10 @@ async fn a_new_bucket_answers_operation_aborted() {
         });
     let mut h = H::new(sim);
     h.ok(HOME, create_bucket("b-1")).await;
-    let versioning = Action::PutBucketVersioning {
+    let versioning = Action::PutBucketVersioning(s3::PutBucketVersioning {
         bucket: "b-1".into(),
         status: VersioningStatus::Enabled,
-    };
+    });
     for _ in 0..2 {
         let e = h.code(HOME, versioning.clone(), "OperationAborted").await;
         assert!(e.message.contains("conflicting conditional operation"));
@@ -226,31 +229,31 @@ async fn delete_vpc_answers_dependency_violation_right_after_its_subnets_went() 
     let v = default_vpc(&h, region);
     h.ok(
         region,
-        Action::DetachInternetGateway {
+        Action::DetachInternetGateway(ec2::DetachInternetGateway {
             internet_gateway_id: v.internet_gateways[0].clone(),
             vpc_id: v.vpc_id.clone(),
-        },
+        }),
     )
     .await;
     h.ok(
         region,
-        Action::DeleteInternetGateway {
+        Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
             internet_gateway_id: v.internet_gateways[0].clone(),
-        },
+        }),
     )
     .await;
     for s in &v.subnets {
         h.ok(
             region,
-            Action::DeleteSubnet {
+            Action::DeleteSubnet(ec2::DeleteSubnet {
                 subnet_id: s.subnet_id.clone(),
-            },
+            }),
         )
         .await;
     }
-    let delete_vpc = Action::DeleteVpc {
+    let delete_vpc = Action::DeleteVpc(ec2::DeleteVpc {
         vpc_id: v.vpc_id.clone(),
-    };
+    });
     for _ in 0..2 {
         h.code(region, delete_vpc.clone(), "DependencyViolation")
             .await;
@@ -269,17 +272,19 @@ async fn control_updates_answer_200_with_unprocessed_updates() {
     let mut h = H::new(sim);
     hub_and_recorder(&mut h, HOME).await;
     h.ok(HOME, subscribe(HOME)).await;
-    let two = Action::BatchUpdateStandardsControlAssociations {
-        standards_arn: fsbp_standards_arn(HOME),
-        updates: ["EC2.172", "Nope.1"]
-            .into_iter()
-            .map(|c| ControlAssociationUpdate {
-                security_control_id: c.into(),
-                association_status: "DISABLED".into(),
-                updated_reason: Some("test".into()),
-            })
-            .collect(),
-    };
+    let two = Action::BatchUpdateStandardsControlAssociations(
+        securityhub::BatchUpdateStandardsControlAssociations {
+            standards_arn: fsbp_standards_arn(HOME),
+            updates: ["EC2.172", "Nope.1"]
+                .into_iter()
+                .map(|c| ControlAssociationUpdate {
+                    security_control_id: c.into(),
+                    association_status: "DISABLED".into(),
+                    updated_reason: Some("test".into()),
+                })
+                .collect(),
+        },
+    );
     let out = h.run(HOME, two.clone()).await.expect("HTTP 200");
     let codes: Vec<_> = out
         .unprocessed
@@ -309,9 +314,9 @@ async fn inspector_answers_200_with_failed_accounts() {
             ..FaultPlan::seeded(1)
         });
     let mut h = H::new(sim);
-    let enable = Action::EnableInspector {
+    let enable = Action::EnableInspector(inspector::EnableInspector {
         resource_types: vec!["EC2".into()],
-    };
+    });
     let out = h.run(HOME, enable.clone()).await.expect("HTTP 200");
     assert_eq!(out.unprocessed.len(), 1);
     assert_eq!(out.unprocessed[0].id, ACCT);
@@ -325,9 +330,9 @@ async fn inspector_answers_200_with_failed_accounts() {
 // ---- Inspector: ENABLING, then ENABLED ------------------------------------------------
 
 fn enable_inspector(types: &[&str]) -> Action {
-    Action::EnableInspector {
+    Action::EnableInspector(inspector::EnableInspector {
         resource_types: types.iter().map(|t| t.to_string()).collect(),
-    }
+    })
 }
 
 fn with_inspector_after(secs: u64) -> LatencyModel {

@@ -1,5 +1,7 @@
 //! GuardDuty: the detector and its settings.
 
+use secure_account_core::aws::guardduty::{CreateDetector, DetectorFeature, UpdateDetector};
+
 use super::*;
 
 /// The services of every GuardDuty feature and the additional configurations each takes.
@@ -20,51 +22,45 @@ const GUARDDUTY_FEATURES: [(&str, &[&str]); 7] = [
     ),
 ];
 
-/// `create_detector`.
-pub(super) fn create_detector(
-    c: &Check<'_>,
-    finding_publishing_frequency: &str,
-    features: &[DetectorFeature],
-) -> Result<(), AwsError> {
-    if c.services()
-        .and_then(|s| s.guardduty.known())
-        .is_some_and(Option::is_some)
-    {
-        return err(
-            "BadRequestException",
-            "The request is rejected because a detector already exists for the current \
+impl Simulate for CreateDetector {
+    const AWS_LATENCY_MS: u64 = 600;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        if c.services()
+            .and_then(|s| s.guardduty.known())
+            .is_some_and(Option::is_some)
+        {
+            return err(
+                "BadRequestException",
+                "The request is rejected because a detector already exists for the current \
                  account.",
-        );
+            );
+        }
+        detector_settings(&self.finding_publishing_frequency, &self.features)
     }
-    detector_settings(finding_publishing_frequency, features)
 }
 
-/// `update_detector`.
-pub(super) fn update_detector(
-    c: &Check<'_>,
-    detector_id: &str,
-    finding_publishing_frequency: &str,
-    features: &[DetectorFeature],
-) -> Result<(), AwsError> {
-    let owned = c
-        .services()
-        .and_then(|s| s.guardduty.known())
-        .and_then(Option::as_ref)
-        .is_some_and(|d| d.detector_id == detector_id);
-    if !owned {
-        return err(
-            "BadRequestException",
-            "The request is rejected because the input detectorId is not owned by the \
+impl Simulate for UpdateDetector {
+    const AWS_LATENCY_MS: u64 = 400;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        let owned = c
+            .services()
+            .and_then(|s| s.guardduty.known())
+            .and_then(Option::as_ref)
+            .is_some_and(|d| d.detector_id == self.detector_id);
+        if !owned {
+            return err(
+                "BadRequestException",
+                "The request is rejected because the input detectorId is not owned by the \
                  current account.",
-        );
+            );
+        }
+        detector_settings(&self.finding_publishing_frequency, &self.features)
     }
-    detector_settings(finding_publishing_frequency, features)
 }
 
-pub(super) fn detector_settings(
-    frequency: &str,
-    features: &[DetectorFeature],
-) -> Result<(), AwsError> {
+fn detector_settings(frequency: &str, features: &[DetectorFeature]) -> Result<(), AwsError> {
     let invalid = || {
         err(
             "BadRequestException",

@@ -1,100 +1,166 @@
 //! CloudTrail: trails, their settings, event selectors and logging.
 
+use secure_account_core::aws::cloudtrail::{
+    CreateTrail, PutEventSelectors, StartLogging, UpdateTrail,
+};
+use secure_account_core::snapshot::KeyState;
+
+use crate::policy::{self, Principal, Request};
+
 use super::logs::log_group;
 use super::*;
 
-/// `create_trail`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn create_trail(
+impl Simulate for CreateTrail {
+    const AWS_LATENCY_MS: u64 = 800;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        let name = &self.name;
+        trail_name(name)?;
+        if c.trails_applying_here().iter().any(|t| &t.name == name) {
+            return err(
+                "TrailAlreadyExistsException",
+                format!(
+                    "Trail {} already exists for customer: {}",
+                    c.trail_arn(name),
+                    c.account_id()
+                ),
+            );
+        }
+        if c.trails_applying_here().len() >= 5 {
+            return err(
+                "MaximumNumberOfTrailsExceededException",
+                format!(
+                    "User: {} already has 5 trails in {}.",
+                    c.account_id(),
+                    c.region
+                ),
+            );
+        }
+        trail_settings(
+            c,
+            name,
+            &self.s3_bucket_name,
+            self.is_multi_region_trail,
+            self.include_global_service_events,
+            &self.kms_key_id,
+            self.cloud_watch_logs_log_group_arn.as_deref(),
+            self.cloud_watch_logs_role_arn.as_deref(),
+        )
+    }
+
+    fn propagating_dependencies(&self, c: &Check<'_>) -> Vec<((ResourceKind, String), AwsError)> {
+        trail_dependencies(
+            c,
+            &self.s3_bucket_name,
+            &self.kms_key_id,
+            self.cloud_watch_logs_role_arn.as_deref(),
+        )
+    }
+}
+
+impl Simulate for UpdateTrail {
+    const AWS_LATENCY_MS: u64 = 600;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        c.home_trail(&self.name)?;
+        trail_settings(
+            c,
+            &self.name,
+            &self.s3_bucket_name,
+            self.is_multi_region_trail,
+            self.include_global_service_events,
+            self.kms_key_id.as_deref().unwrap_or(""),
+            self.cloud_watch_logs_log_group_arn.as_deref(),
+            self.cloud_watch_logs_role_arn.as_deref(),
+        )
+    }
+
+    /// As `create_trail`'s; an update that sends no key keeps the trail's key and waits for
+    /// none.
+    fn propagating_dependencies(&self, c: &Check<'_>) -> Vec<((ResourceKind, String), AwsError)> {
+        trail_dependencies(
+            c,
+            &self.s3_bucket_name,
+            self.kms_key_id.as_deref().unwrap_or(""),
+            self.cloud_watch_logs_role_arn.as_deref(),
+        )
+    }
+}
+
+impl Simulate for PutEventSelectors {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        c.home_trail(&self.trail_name)?;
+        let read_write_type = &self.read_write_type;
+        if !matches!(read_write_type.as_str(), "All" | "ReadOnly" | "WriteOnly") {
+            return err(
+                "InvalidEventSelectorsException",
+                format!("Invalid ReadWriteType {read_write_type}"),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Simulate for StartLogging {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        c.home_trail(&self.name).map(|_| ())
+    }
+}
+
+/// What CloudTrail checks of a new or updated trail that may still be propagating: the
+/// bucket, its policy, the key (when the call names one) and the log delivery role.
+fn trail_dependencies(
     c: &Check<'_>,
-    name: &str,
     s3_bucket_name: &str,
-    is_multi_region_trail: &bool,
-    include_global_service_events: &bool,
     kms_key_id: &str,
-    cloud_watch_logs_log_group_arn: &Option<String>,
-    cloud_watch_logs_role_arn: &Option<String>,
-) -> Result<(), AwsError> {
-    trail_name(name)?;
-    if c.trails_applying_here().iter().any(|t| t.name == name) {
-        return err(
-            "TrailAlreadyExistsException",
-            format!(
-                "Trail {} already exists for customer: {}",
-                c.trail_arn(name),
-                c.account_id()
+    cloud_watch_logs_role_arn: Option<&str>,
+) -> Vec<((ResourceKind, String), AwsError)> {
+    let bucket_error = || {
+        AwsError::new(
+            "InsufficientS3BucketPolicyException",
+            format!("Incorrect S3 bucket policy is detected for bucket: {s3_bucket_name}"),
+        )
+    };
+    let mut deps = vec![
+        (
+            (ResourceKind::Bucket, s3_bucket_name.to_string()),
+            bucket_error(),
+        ),
+        (
+            (ResourceKind::BucketPolicy, s3_bucket_name.to_string()),
+            bucket_error(),
+        ),
+    ];
+    if let Some(key) = c.key_any(c.region, kms_key_id) {
+        deps.push((
+            (ResourceKind::Key, key.key_id.clone()),
+            AwsError::new(
+                "InsufficientEncryptionPolicyException",
+                format!(
+                    "Insufficient permissions to access S3 bucket {s3_bucket_name} or KMS \
+                     key {}.",
+                    key.arn
+                ),
             ),
-        );
+        ));
     }
-    if c.trails_applying_here().len() >= 5 {
-        return err(
-            "MaximumNumberOfTrailsExceededException",
-            format!(
-                "User: {} already has 5 trails in {}.",
-                c.account_id(),
-                c.region
+    if let Some(role) = cloud_watch_logs_role_arn.and_then(|arn| c.role_by_arn(arn)) {
+        deps.push((
+            (ResourceKind::Role, role.name.clone()),
+            AwsError::new(
+                "InvalidCloudWatchLogsRoleArnException",
+                "Access denied. Check the trust relationships for your role.",
             ),
-        );
+        ));
     }
-    trail_settings(
-        c,
-        name,
-        s3_bucket_name,
-        *is_multi_region_trail,
-        *include_global_service_events,
-        kms_key_id,
-        cloud_watch_logs_log_group_arn.as_deref(),
-        cloud_watch_logs_role_arn.as_deref(),
-    )
+    deps
 }
 
-/// `update_trail`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn update_trail(
-    c: &Check<'_>,
-    name: &str,
-    s3_bucket_name: &str,
-    is_multi_region_trail: &bool,
-    include_global_service_events: &bool,
-    kms_key_id: &Option<String>,
-    cloud_watch_logs_log_group_arn: &Option<String>,
-    cloud_watch_logs_role_arn: &Option<String>,
-) -> Result<(), AwsError> {
-    c.home_trail(name)?;
-    trail_settings(
-        c,
-        name,
-        s3_bucket_name,
-        *is_multi_region_trail,
-        *include_global_service_events,
-        kms_key_id.as_deref().unwrap_or(""),
-        cloud_watch_logs_log_group_arn.as_deref(),
-        cloud_watch_logs_role_arn.as_deref(),
-    )
-}
-
-/// `put_event_selectors`.
-pub(super) fn put_event_selectors(
-    c: &Check<'_>,
-    trail_name: &str,
-    read_write_type: &str,
-) -> Result<(), AwsError> {
-    c.home_trail(trail_name)?;
-    if !matches!(read_write_type, "All" | "ReadOnly" | "WriteOnly") {
-        return err(
-            "InvalidEventSelectorsException",
-            format!("Invalid ReadWriteType {read_write_type}"),
-        );
-    }
-    Ok(())
-}
-
-/// `start_logging`.
-pub(super) fn start_logging(c: &Check<'_>, name: &str) -> Result<(), AwsError> {
-    c.home_trail(name).map(|_| ())
-}
-
-pub(super) fn trail_name(name: &str) -> Result<(), AwsError> {
+fn trail_name(name: &str) -> Result<(), AwsError> {
     let b = name.as_bytes();
     let ok = (3..=128).contains(&b.len())
         && b[0].is_ascii_alphanumeric()
@@ -121,7 +187,7 @@ pub(super) fn trail_name(name: &str) -> Result<(), AwsError> {
 /// What CloudTrail checks of a trail's destination when creating or updating it: the
 /// bucket and its policy, the key and its policy, the log group and the role.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn trail_settings(
+fn trail_settings(
     c: &Check<'_>,
     name: &str,
     bucket_name: &str,
@@ -229,11 +295,7 @@ pub(super) fn trail_settings(
 
 /// The log group must exist in the trail's region; the role must trust CloudTrail and let
 /// it create log streams and put events in the group.
-pub(super) fn cloudwatch_logs(
-    c: &Check<'_>,
-    group_arn: &str,
-    role_arn: &str,
-) -> Result<(), AwsError> {
+fn cloudwatch_logs(c: &Check<'_>, group_arn: &str, role_arn: &str) -> Result<(), AwsError> {
     let account = c.account_id();
     let prefix = format!("arn:aws:logs:{}:{account}:log-group:", c.region);
     let group = group_arn

@@ -1,0 +1,70 @@
+//! Macie: turning it on, automated discovery and the classification scope.
+
+use secure_account_core::aws::macie::{
+    EnableMacie, UpdateAutomatedDiscoveryConfiguration, UpdateClassificationScope,
+};
+
+use super::*;
+
+impl Simulate for EnableMacie {
+    const AWS_LATENCY_MS: u64 = 1000;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        let finding_publishing_frequency = self.finding_publishing_frequency.as_str();
+        if c.services()
+            .and_then(|s| s.macie.known())
+            .is_some_and(|m| m.enabled)
+        {
+            return err("ConflictException", "Macie is already enabled");
+        }
+        if !FINDING_FREQUENCIES.contains(&finding_publishing_frequency) {
+            return err(
+                "ValidationException",
+                format!("Invalid findingPublishingFrequency {finding_publishing_frequency}"),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Simulate for UpdateAutomatedDiscoveryConfiguration {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        let status = self.status.as_str();
+        if !c
+            .services()
+            .and_then(|s| s.macie.known())
+            .is_some_and(|m| m.enabled)
+        {
+            return err("AccessDeniedException", "Macie is not enabled.");
+        }
+        if !matches!(status, "ENABLED" | "DISABLED") {
+            return err("ValidationException", format!("Invalid status {status}"));
+        }
+        Ok(())
+    }
+}
+
+impl Simulate for UpdateClassificationScope {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    /// Macie must be on; a bucket name must be a valid one.
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        let exclude_bucket_names = &self.exclude_bucket_names;
+        if !c
+            .services()
+            .and_then(|s| s.macie.known())
+            .is_some_and(|m| m.enabled)
+        {
+            return err("AccessDeniedException", "Macie is not enabled.");
+        }
+        if let Some(bad) = exclude_bucket_names
+            .iter()
+            .find(|b| b.is_empty() || b.len() > 63)
+        {
+            return err("ValidationException", format!("Invalid bucket name {bad}"));
+        }
+        Ok(())
+    }
+}

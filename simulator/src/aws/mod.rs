@@ -1,0 +1,394 @@
+//! AWS's side of each action kind, in a file per service (as `secure_account_core::aws`):
+//! its preconditions, with the error code and message AWS answers with when one does not
+//! hold; the resources it depends on that may still be propagating, and the one whose
+//! propagation it starts; the hidden state it leaves; its AWS-like latency. Each kind's
+//! struct implements [`Simulate`] in its service's file.
+//!
+//! The dispatch over [`Action`] is generated from the one list of kinds,
+//! `secure_account_core::for_each_action!`: a kind without `Simulate` is a compile error,
+//! and no list of kinds is written here.
+//!
+//! The effect of an action is not here: `secure_account_core::effects::apply` makes it once
+//! these checks pass.
+
+mod accessanalyzer;
+mod account;
+mod athena;
+mod cloudtrail;
+mod config;
+mod ec2;
+mod guardduty;
+mod iam;
+mod inspector;
+mod kms;
+mod logs;
+mod macie;
+mod s3;
+mod s3control;
+mod securityhub;
+mod ssm;
+
+use secure_account_core::action::{ActionKind, KeyRef};
+use secure_account_core::snapshot::{
+    Bucket, IamRole, KmsKey, PublicAccessBlock, RegionServices, Trail, Vpc,
+};
+use secure_account_core::{Action, AwsError, Outputs, Snapshot};
+
+use crate::faults::CALLER_NAME;
+use crate::state::{Hidden, ResourceKind};
+
+/// AWS's side of one action kind. Implemented by each kind's struct
+/// (`secure_account_core::aws::<service>::<Kind>`) in this module's file of its service;
+/// what concerns only some kinds has a default that says "nothing".
+pub(crate) trait Simulate {
+    /// AWS-like latency of a successful call, in milliseconds (the crate documentation's
+    /// table; `LatencyModel::aws_like`).
+    const AWS_LATENCY_MS: u64;
+
+    /// AWS's preconditions in `c.region`, with the error code and message AWS answers with
+    /// when one does not hold.
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError>;
+
+    /// The resources the call depends on that may still be propagating (eventual
+    /// consistency), each with the error the service answers while it is, in the order the
+    /// service checks them. Default: none.
+    fn propagating_dependencies(&self, c: &Check<'_>) -> Vec<((ResourceKind, String), AwsError)> {
+        let _ = c;
+        Vec::new()
+    }
+
+    /// The resource whose propagation a successful call starts (`created_key`: the key id
+    /// `create_key` returned). Default: none.
+    fn starts_propagation(
+        &self,
+        c: &Check<'_>,
+        created_key: Option<&str>,
+    ) -> Option<(ResourceKind, String)> {
+        let _ = (c, created_key);
+        None
+    }
+
+    /// Records the state a successful call in `region` leaves that no snapshot shows (a
+    /// detached internet gateway). Default: none.
+    fn record_hidden(&self, hidden: &mut Hidden, region: &str) {
+        let _ = (hidden, region);
+    }
+
+    /// The bucket whose settings the call changes: S3 answers `OperationAborted` to it for
+    /// a moment after the bucket was created. Default: none.
+    fn bucket_setting(&self) -> Option<&str> {
+        None
+    }
+
+    /// The VPC the call empties a bit more (a subnet deleted, its gateway detached): EC2
+    /// may refuse to delete it for a moment after. Default: none.
+    fn empties_vpc(&self, c: &Check<'_>) -> Option<String> {
+        let _ = c;
+        None
+    }
+}
+
+/// The dispatch of [`Simulate`] over [`Action`] and [`ActionKind`], generated from
+/// `for_each_action!`.
+macro_rules! simulate_actions {
+    ($($service:ident :: $kind:ident),* $(,)?) => {
+        /// AWS's preconditions for `action` in `c.region` ([`Simulate::check`]).
+        pub(crate) fn preconditions(c: &Check<'_>, action: &Action) -> Result<(), AwsError> {
+            match action {
+                $(Action::$kind(op) => op.check(c),)*
+            }
+        }
+
+        /// [`Simulate::propagating_dependencies`] of `action`.
+        fn propagating_dependencies(
+            c: &Check<'_>,
+            action: &Action,
+        ) -> Vec<((ResourceKind, String), AwsError)> {
+            match action {
+                $(Action::$kind(op) => op.propagating_dependencies(c),)*
+            }
+        }
+
+        /// The resource whose propagation a successful `action` starts (with the key id
+        /// `create_key` returned; [`Simulate::starts_propagation`]).
+        pub(crate) fn propagation_started(
+            c: &Check<'_>,
+            action: &Action,
+            created_key: Option<&str>,
+        ) -> Option<(ResourceKind, String)> {
+            match action {
+                $(Action::$kind(op) => op.starts_propagation(c, created_key),)*
+            }
+        }
+
+        /// Records the hidden state `action` leaves behind in `region`
+        /// ([`Simulate::record_hidden`]).
+        pub(crate) fn record_hidden_state(hidden: &mut Hidden, region: &str, action: &Action) {
+            match action {
+                $(Action::$kind(op) => op.record_hidden(hidden, region),)*
+            }
+        }
+
+        /// The bucket whose settings `action` changes, for `OperationAborted` after its
+        /// creation ([`Simulate::bucket_setting`]).
+        pub(crate) fn bucket_setting(action: &Action) -> Option<&str> {
+            match action {
+                $(Action::$kind(op) => op.bucket_setting(),)*
+            }
+        }
+
+        /// The VPC that `action` empties a bit more ([`Simulate::empties_vpc`]).
+        pub(crate) fn vpc_emptied(c: &Check<'_>, action: &Action) -> Option<String> {
+            match action {
+                $(Action::$kind(op) => op.empties_vpc(c),)*
+            }
+        }
+
+        /// AWS-like latency of a write call of `kind`, in milliseconds
+        /// ([`Simulate::AWS_LATENCY_MS`]).
+        pub(crate) fn aws_write_ms(kind: ActionKind) -> u64 {
+            match kind {
+                $(ActionKind::$kind => {
+                    <secure_account_core::aws::$service::$kind as Simulate>::AWS_LATENCY_MS
+                })*
+            }
+        }
+    };
+}
+
+secure_account_core::for_each_action!(simulate_actions);
+
+/// The error of a dependent call that meets changes still propagating, with every
+/// propagating resource it depends on (each counts the failed call); `None` when nothing
+/// it depends on is propagating.
+pub(crate) fn propagation_error(
+    c: &Check<'_>,
+    action: &Action,
+) -> Option<(AwsError, Vec<(ResourceKind, String)>)> {
+    let deps: Vec<((ResourceKind, String), AwsError)> = propagating_dependencies(c, action)
+        .into_iter()
+        .filter(|((kind, name), _)| c.hidden.is_propagating(*kind, name))
+        .collect();
+    let error = deps.first()?.1.clone();
+    Some((error, deps.into_iter().map(|(r, _)| r).collect()))
+}
+
+/// What a check looks at: the account's truth, the hidden state, where the call runs and
+/// the outputs of earlier actions.
+pub(crate) struct Check<'a> {
+    pub account: &'a Snapshot,
+    pub hidden: &'a Hidden,
+    pub region: &'a str,
+    pub outputs: &'a Outputs,
+}
+
+fn err(code: &str, message: impl Into<String>) -> Result<(), AwsError> {
+    Err(AwsError::new(code, message))
+}
+
+const S3_NO_SUCH_BUCKET: &str = "The specified bucket does not exist";
+
+/// The finding publishing frequencies GuardDuty and Macie accept.
+const FINDING_FREQUENCIES: [&str; 3] = ["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"];
+
+impl Check<'_> {
+    fn account_id(&self) -> &str {
+        &self.account.account_id
+    }
+
+    fn caller(&self) -> String {
+        format!("arn:aws:iam::{}:user/{CALLER_NAME}", self.account_id())
+    }
+
+    fn services(&self) -> Option<&RegionServices> {
+        self.account.regions.get(self.region).map(|r| &r.services)
+    }
+
+    fn buckets(&self) -> &[Bucket] {
+        self.account
+            .global
+            .buckets
+            .known()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    fn bucket(&self, name: &str) -> Option<&Bucket> {
+        self.buckets().iter().find(|b| b.name == name)
+    }
+
+    fn roles(&self) -> &[IamRole] {
+        self.account
+            .global
+            .roles
+            .known()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    fn role_named(&self, name: &str) -> Option<&IamRole> {
+        self.roles().iter().find(|r| r.name == name)
+    }
+
+    /// The role an ARN names (`arn:aws:iam::<account>:role/<path>/<name>`), in this account.
+    fn role_by_arn(&self, arn: &str) -> Option<&IamRole> {
+        self.roles().iter().find(|r| r.arn == arn).or_else(|| {
+            let rest = arn.strip_prefix(&format!("arn:aws:iam::{}:role/", self.account_id()))?;
+            let name = rest.rsplit('/').next()?;
+            self.role_named(name)
+        })
+    }
+
+    fn keys_in(&self, region: &str) -> &[KmsKey] {
+        self.account
+            .regions
+            .get(region)
+            .and_then(|r| r.services.kms_keys.known())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// A key by key id or key ARN (what KMS operations other than `Encrypt` accept).
+    fn key_by_id(&self, id: &str) -> Option<&KmsKey> {
+        self.keys_in(self.region)
+            .iter()
+            .find(|k| k.key_id == id || k.arn == id)
+    }
+
+    /// A key by id, key ARN, alias name or alias ARN, in `region` (what CloudTrail accepts
+    /// as `KmsKeyId`).
+    fn key_any(&self, region: &str, id: &str) -> Option<&KmsKey> {
+        // The id of the action that created the key, as the plan may name it.
+        if let Some(created) = self.outputs.key_ids.get(id) {
+            return self.keys_in(region).iter().find(|k| &k.key_id == created);
+        }
+        let alias = if let Some(rest) = id.strip_prefix("arn:aws:kms:") {
+            // arn:aws:kms:<region>:<account>:alias/<name> or …:key/<id>
+            let mut parts = rest.splitn(3, ':');
+            let key_region = parts.next()?;
+            if key_region != region {
+                return None;
+            }
+            let resource = parts.nth(1)?;
+            if resource.starts_with("alias/") {
+                Some(resource.to_string())
+            } else {
+                None
+            }
+        } else if id.starts_with("alias/") {
+            Some(id.to_string())
+        } else {
+            None
+        };
+        let keys = self.keys_in(region);
+        match alias {
+            Some(a) => keys.iter().find(|k| k.aliases.contains(&a)),
+            None => keys.iter().find(|k| k.key_id == id || k.arn == id),
+        }
+    }
+
+    /// The key id a [`KeyRef`] stands for, as KMS would see it (key id or ARN only).
+    fn resolve_key(&self, key: &KeyRef) -> Result<&KmsKey, AwsError> {
+        let id = match key {
+            KeyRef::Existing(id) => id.clone(),
+            KeyRef::CreatedBy(action) => self.outputs.resolve(key).ok_or_else(|| {
+                AwsError::new(
+                    "NotFoundException",
+                    format!(
+                        "the key that action `{action}` creates is not known: that action has \
+                         not run"
+                    ),
+                )
+            })?,
+        };
+        if id.starts_with("alias/") || id.contains(":alias/") {
+            return Err(AwsError::new(
+                "NotFoundException",
+                format!("Invalid keyId '{id}': specify a key id or key ARN, not an alias"),
+            ));
+        }
+        self.key_by_id(&id).ok_or_else(|| {
+            AwsError::new(
+                "NotFoundException",
+                format!(
+                    "Key 'arn:aws:kms:{}:{}:key/{id}' does not exist",
+                    self.region,
+                    self.account_id()
+                ),
+            )
+        })
+    }
+
+    fn trail_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:cloudtrail:{}:{}:trail/{name}",
+            self.region,
+            self.account_id()
+        )
+    }
+
+    /// Trails that apply in this region: the region's own, and multi-region trails of
+    /// other regions (their shadows).
+    fn trails_applying_here(&self) -> Vec<&Trail> {
+        let mut out = Vec::new();
+        for (region, r) in &self.account.regions {
+            for t in r.services.trails.known().map(Vec::as_slice).unwrap_or(&[]) {
+                if region == self.region || t.is_multi_region_trail {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
+    /// The trail `name` (or ARN) whose home is this region; `InvalidHomeRegionException`
+    /// for the shadow of a multi-region trail, `TrailNotFoundException` otherwise.
+    fn home_trail(&self, name: &str) -> Result<&Trail, AwsError> {
+        let name = name.rsplit("trail/").next().unwrap_or(name);
+        let here = self
+            .services()
+            .and_then(|s| s.trails.known())
+            .and_then(|ts| ts.iter().find(|t| t.name == name));
+        if let Some(t) = here {
+            return Ok(t);
+        }
+        if self
+            .trails_applying_here()
+            .iter()
+            .any(|t| t.name == name && t.is_multi_region_trail)
+        {
+            return Err(AwsError::new(
+                "InvalidHomeRegionException",
+                "This operation must be called from the trail's home region",
+            ));
+        }
+        Err(AwsError::new(
+            "TrailNotFoundException",
+            format!(
+                "Unknown trail: {} for the user: {}",
+                self.trail_arn(name),
+                self.account_id()
+            ),
+        ))
+    }
+
+    fn vpcs(&self) -> &[Vpc] {
+        self.services()
+            .and_then(|s| s.vpcs.known())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    fn effective_block_public_policy(&self, bucket: &Bucket) -> bool {
+        let account = self
+            .account
+            .global
+            .account_public_access_block
+            .known()
+            .copied()
+            .flatten()
+            .unwrap_or_default();
+        let own: PublicAccessBlock = bucket.public_access_block.unwrap_or_default();
+        account.block_public_policy || own.block_public_policy
+    }
+}
