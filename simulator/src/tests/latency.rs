@@ -305,3 +305,40 @@ fn sample_actions() -> Vec<Action> {
         }),
     ]
 }
+
+/// The crate documentation's latency table says what each kind's `Simulate::AWS_LATENCY_MS`
+/// says, for every kind.
+#[test]
+fn the_documented_latency_table_is_the_models() {
+    let model = LatencyModel::aws_like();
+    let mut documented = BTreeMap::new();
+    for row in include_str!("../lib.rs")
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! | `"))
+    {
+        // `| ops | latency | | ops | latency |`: pairs of cells.
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        for pair in cells.chunks(3) {
+            let [ops, latency, ..] = pair else { continue };
+            let ms = if let Some(s) = latency.strip_suffix(" s") {
+                (s.parse::<f64>().unwrap() * 1000.0) as u64
+            } else if let Some(ms) = latency.strip_suffix(" ms") {
+                ms.parse().unwrap()
+            } else {
+                continue;
+            };
+            for op in ops.split(',').map(|o| o.trim().trim_matches('`')) {
+                assert!(
+                    documented.insert(op.to_string(), ms).is_none(),
+                    "{op} twice"
+                );
+            }
+        }
+    }
+    let modelled: BTreeMap<String, u64> = model
+        .writes
+        .iter()
+        .map(|(name, d)| (name.clone(), d.as_millis() as u64))
+        .collect();
+    assert_eq!(documented, modelled);
+}
