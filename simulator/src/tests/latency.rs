@@ -1,5 +1,7 @@
 //! Latency on virtual time, rate limits, and one latency per action kind.
 
+use secure_account_core::action::ActionKind;
+
 use super::*;
 
 #[tokio::test(start_paused = true)]
@@ -108,202 +110,25 @@ async fn rate_limits_queue_concurrent_calls() {
 #[test]
 fn every_action_has_a_latency_and_an_iam_action() {
     let model = LatencyModel::aws_like();
-    assert_eq!(model.writes.len(), 51, "one latency per action");
-    for action in sample_actions() {
-        let name = action.name();
+    assert_eq!(
+        model.writes.len(),
+        ActionKind::all().count(),
+        "one latency per action"
+    );
+    for kind in ActionKind::all() {
+        let name = kind.name();
         assert!(model.writes.contains_key(name), "{name} has no latency");
-        let iam = action.kind().iam_action();
+        let iam = kind.iam_action();
         let (prefix, op) = iam.split_once(':').unwrap();
         assert!(
             !prefix.is_empty() && op.chars().next().unwrap().is_ascii_uppercase(),
             "{iam}"
         );
-        assert!(model.rate_limits.contains_key(action.service()), "{name}");
+        assert!(
+            model.rate_limits.contains_key(kind.facts().service),
+            "{name}"
+        );
     }
-    assert_eq!(sample_actions().len(), 51);
-}
-
-/// One action of every kind.
-fn sample_actions() -> Vec<Action> {
-    let s = || "x".to_string();
-    let key = || KeyRef::Existing(s());
-    vec![
-        enable_hub(),
-        Action::UpdateSecurityHubConfiguration(securityhub::UpdateSecurityHubConfiguration {
-            auto_enable_controls: false,
-            control_finding_generator: s(),
-        }),
-        Action::BatchEnableStandards(securityhub::BatchEnableStandards { standards_arn: s() }),
-        Action::BatchUpdateStandardsControlAssociations(
-            securityhub::BatchUpdateStandardsControlAssociations {
-                standards_arn: s(),
-                updates: vec![],
-            },
-        ),
-        Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
-            region_linking_mode: s(),
-        }),
-        create_detector(vec![]),
-        Action::UpdateDetector(guardduty::UpdateDetector {
-            detector_id: s(),
-            enable: true,
-            finding_publishing_frequency: s(),
-            features: vec![],
-        }),
-        slr_config(),
-        Action::CreateRole(iam::CreateRole {
-            tags: Default::default(),
-            role_name: s(),
-            assume_role_policy_document: s(),
-        }),
-        Action::UpdateAssumeRolePolicy(iam::UpdateAssumeRolePolicy {
-            role_name: s(),
-            policy_document: s(),
-        }),
-        Action::PutRolePolicy(iam::PutRolePolicy {
-            role_name: s(),
-            policy_name: s(),
-            policy_document: s(),
-        }),
-        Action::UpdateAccountPasswordPolicy(iam::UpdateAccountPasswordPolicy(PasswordPolicy {
-            minimum_password_length: 14,
-            require_symbols: true,
-            require_numbers: true,
-            require_uppercase_characters: true,
-            require_lowercase_characters: true,
-            allow_users_to_change_password: true,
-            max_password_age: None,
-            password_reuse_prevention: None,
-            hard_expiry: false,
-        })),
-        put_recorder("x"),
-        put_channel("x"),
-        Action::StartConfigurationRecorder(config::StartConfigurationRecorder { name: s() }),
-        create_bucket("x"),
-        Action::PutPublicAccessBlock(s3::PutPublicAccessBlock {
-            bucket: s(),
-            configuration: PublicAccessBlock::ALL,
-        }),
-        Action::PutAccountPublicAccessBlock(s3control::PutAccountPublicAccessBlock {
-            configuration: PublicAccessBlock::ALL,
-        }),
-        Action::PutBucketOwnershipControls(s3::PutBucketOwnershipControls {
-            bucket: s(),
-            object_ownership: s(),
-        }),
-        Action::PutBucketEncryption(s3::PutBucketEncryption {
-            bucket: s(),
-            sse_algorithm: s(),
-            kms_master_key_id: None,
-        }),
-        Action::PutBucketVersioning(s3::PutBucketVersioning {
-            bucket: s(),
-            status: VersioningStatus::Enabled,
-        }),
-        put_policy("x", s()),
-        Action::PutBucketLifecycleConfiguration(s3::PutBucketLifecycleConfiguration {
-            bucket: s(),
-            rules: BTreeMap::new(),
-        }),
-        Action::PutBucketLogging(s3::PutBucketLogging {
-            bucket: s(),
-            target_bucket: s(),
-            target_prefix: s(),
-        }),
-        create_key(s()),
-        Action::CreateAlias(kms::CreateAlias {
-            alias_name: s(),
-            target_key: key(),
-        }),
-        Action::PutKeyPolicy(kms::PutKeyPolicy {
-            key: key(),
-            policy: s(),
-        }),
-        Action::EnableKeyRotation(kms::EnableKeyRotation { key: key() }),
-        Action::CreateLogGroup(logs::CreateLogGroup {
-            tags: Default::default(),
-            log_group_name: s(),
-        }),
-        Action::PutRetentionPolicy(logs::PutRetentionPolicy {
-            log_group_name: s(),
-            retention_in_days: 1,
-        }),
-        create_trail("x", "x", "", false),
-        Action::UpdateTrail(cloudtrail::UpdateTrail {
-            name: s(),
-            s3_bucket_name: s(),
-            is_multi_region_trail: true,
-            include_global_service_events: true,
-            enable_log_file_validation: true,
-            kms_key_id: Some(s()),
-            cloud_watch_logs_log_group_arn: None,
-            cloud_watch_logs_role_arn: None,
-        }),
-        Action::PutEventSelectors(cloudtrail::PutEventSelectors {
-            trail_name: s(),
-            read_write_type: s(),
-            include_management_events: true,
-        }),
-        Action::StartLogging(cloudtrail::StartLogging { name: s() }),
-        Action::CreateAnalyzer(accessanalyzer::CreateAnalyzer {
-            analyzer_name: s(),
-            r#type: s(),
-        }),
-        Action::CreateArchiveRule(accessanalyzer::CreateArchiveRule {
-            analyzer_name: s(),
-            rule_name: s(),
-            filter: BTreeMap::new(),
-        }),
-        Action::UpdateArchiveRule(accessanalyzer::UpdateArchiveRule {
-            analyzer_name: s(),
-            rule_name: s(),
-            filter: BTreeMap::new(),
-        }),
-        Action::EnableEbsEncryptionByDefault(ec2::EnableEbsEncryptionByDefault {}),
-        Action::EnableSnapshotBlockPublicAccess(ec2::EnableSnapshotBlockPublicAccess {
-            state: s(),
-        }),
-        Action::ModifyVpcBlockPublicAccessOptions(ec2::ModifyVpcBlockPublicAccessOptions {
-            internet_gateway_block_mode: InternetGatewayBlockMode::BlockIngress,
-        }),
-        Action::DetachInternetGateway(ec2::DetachInternetGateway {
-            internet_gateway_id: s(),
-            vpc_id: s(),
-        }),
-        Action::DeleteInternetGateway(ec2::DeleteInternetGateway {
-            internet_gateway_id: s(),
-        }),
-        Action::DeleteSubnet(ec2::DeleteSubnet { subnet_id: s() }),
-        Action::DeleteVpc(ec2::DeleteVpc { vpc_id: s() }),
-        Action::UpdateWorkGroup(athena::UpdateWorkGroup {
-            work_group: s(),
-            publish_cloud_watch_metrics_enabled: true,
-            encryption_option: None,
-        }),
-        Action::PutAlternateContact(account::PutAlternateContact {
-            alternate_contact_type: s(),
-            name: s(),
-            title: s(),
-            email_address: s(),
-            phone_number: s(),
-        }),
-        Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
-            setting_id: s(),
-            setting_value: s(),
-        }),
-        Action::EnableInspector(inspector::EnableInspector {
-            resource_types: vec![],
-        }),
-        Action::EnableMacie(macie::EnableMacie {
-            finding_publishing_frequency: s(),
-        }),
-        Action::UpdateAutomatedDiscoveryConfiguration(
-            macie::UpdateAutomatedDiscoveryConfiguration { status: s() },
-        ),
-        Action::UpdateClassificationScope(macie::UpdateClassificationScope {
-            exclude_bucket_names: vec![s()],
-        }),
-    ]
 }
 
 /// The crate documentation's latency table says what each kind's `Simulate::AWS_LATENCY_MS`

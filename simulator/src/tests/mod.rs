@@ -12,14 +12,12 @@ use secure_account_core::action::KeyRef;
 use secure_account_core::aws::guardduty::DetectorFeature;
 use secure_account_core::aws::securityhub::ControlAssociationUpdate;
 use secure_account_core::aws::{
-    accessanalyzer, account, athena, cloudtrail, config, ec2, guardduty, iam, inspector, kms, logs,
-    macie, s3, s3control, securityhub, ssm,
+    cloudtrail, config, ec2, guardduty, iam, kms, logs, s3, securityhub,
 };
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::snapshot::GLOBAL;
 use secure_account_core::snapshot::{
-    Criterion, InternetGatewayBlockMode, OptInStatus, PasswordPolicy, PublicAccessBlock,
-    RegionServices, VersioningStatus,
+    Criterion, OptInStatus, PasswordPolicy, PublicAccessBlock, RegionServices, VersioningStatus,
 };
 use secure_account_core::{Action, AwsError, Observed, Outputs, Snapshot};
 use secure_account_engine::{ActionOutput, Port, PortError};
