@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use secure_account_core::action::ControlAssociationUpdate;
+use secure_account_core::aws::securityhub::ControlAssociationUpdate;
+use secure_account_core::aws::{guardduty, securityhub};
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
 use secure_account_core::{Action, Baseline, Plan, PlannedAction, Scope};
@@ -196,14 +197,16 @@ fn a_control_the_region_does_not_offer_is_not_a_failure() {
     let action = PlannedAction {
         id: format!("{region}/batch_update_standards_control_associations"),
         region: Scope::from(region),
-        op: Action::BatchUpdateStandardsControlAssociations {
-            standards_arn: fsbp_standards_arn(region),
-            updates: vec![ControlAssociationUpdate {
-                security_control_id: "NotHere.1".into(),
-                association_status: "DISABLED".into(),
-                updated_reason: Some("test".into()),
-            }],
-        },
+        op: Action::BatchUpdateStandardsControlAssociations(
+            securityhub::BatchUpdateStandardsControlAssociations {
+                standards_arn: fsbp_standards_arn(region),
+                updates: vec![ControlAssociationUpdate {
+                    security_control_id: "NotHere.1".into(),
+                    association_status: "DISABLED".into(),
+                    updated_reason: Some("test".into()),
+                }],
+            },
+        ),
         satisfies: vec![],
         depends_on: vec![],
         destructive: false,
@@ -295,10 +298,12 @@ fn a_later_round_asks_before_what_the_approved_plan_did_not_foresee() {
         let baseline = fsbp();
         let mut planned = flow::read_and_plan(&sim, &baseline).await.unwrap();
         // Approve a plan without its GuardDuty detectors: round 2 plans them, unforeseen.
-        planned
-            .plan
-            .actions
-            .retain(|a| !matches!(a.op, Action::CreateDetector { .. }));
+        planned.plan.actions.retain(|a| {
+            !matches!(
+                a.op,
+                Action::CreateDetector(guardduty::CreateDetector { .. })
+            )
+        });
         let kept: std::collections::BTreeSet<String> =
             planned.plan.actions.iter().map(|a| a.id.clone()).collect();
         for a in &mut planned.plan.actions {
