@@ -52,8 +52,7 @@ pub(crate) trait Simulate {
     /// The resources the call depends on that may still be propagating (eventual
     /// consistency), each with the error the service answers while it is, in the order the
     /// service checks them. Default: none.
-    fn propagating_dependencies(&self, c: &Check<'_>) -> Vec<((ResourceKind, String), AwsError)> {
-        let _ = c;
+    fn propagating_dependencies(&self, _: &Check<'_>) -> Vec<((ResourceKind, String), AwsError)> {
         Vec::new()
     }
 
@@ -61,18 +60,15 @@ pub(crate) trait Simulate {
     /// `create_key` returned). Default: none.
     fn starts_propagation(
         &self,
-        c: &Check<'_>,
-        created_key: Option<&str>,
+        _: &Check<'_>,
+        _created_key: Option<&str>,
     ) -> Option<(ResourceKind, String)> {
-        let _ = (c, created_key);
         None
     }
 
     /// Records the state a successful call in `region` leaves that no snapshot shows (a
     /// detached internet gateway). Default: none.
-    fn record_hidden(&self, hidden: &mut Hidden, region: &str) {
-        let _ = (hidden, region);
-    }
+    fn record_hidden(&self, _: &mut Hidden, _region: &str) {}
 
     /// The bucket whose settings the call changes: S3 answers `OperationAborted` to it for
     /// a moment after the bucket was created. Default: none.
@@ -82,8 +78,7 @@ pub(crate) trait Simulate {
 
     /// The VPC the call empties a bit more (a subnet deleted, its gateway detached): EC2
     /// may refuse to delete it for a moment after. Default: none.
-    fn empties_vpc(&self, c: &Check<'_>) -> Option<String> {
-        let _ = c;
+    fn empties_vpc(&self, _: &Check<'_>) -> Option<String> {
         None
     }
 }
