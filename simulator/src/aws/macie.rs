@@ -11,10 +11,7 @@ impl Simulate for EnableMacie {
 
     fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
         let finding_publishing_frequency = self.finding_publishing_frequency.as_str();
-        if c.services()
-            .and_then(|s| s.macie.known())
-            .is_some_and(|m| m.enabled)
-        {
+        if macie_enabled(c) {
             return err("ConflictException", "Macie is already enabled");
         }
         if !FINDING_FREQUENCIES.contains(&finding_publishing_frequency) {
@@ -31,14 +28,8 @@ impl Simulate for UpdateAutomatedDiscoveryConfiguration {
     const AWS_LATENCY_MS: u64 = 300;
 
     fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        require_macie(c)?;
         let status = self.status.as_str();
-        if !c
-            .services()
-            .and_then(|s| s.macie.known())
-            .is_some_and(|m| m.enabled)
-        {
-            return err("AccessDeniedException", "Macie is not enabled.");
-        }
         if !matches!(status, "ENABLED" | "DISABLED") {
             return err("ValidationException", format!("Invalid status {status}"));
         }
@@ -51,20 +42,29 @@ impl Simulate for UpdateClassificationScope {
 
     /// Macie must be on; a bucket name must be a valid one.
     fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
-        let exclude_bucket_names = &self.exclude_bucket_names;
-        if !c
-            .services()
-            .and_then(|s| s.macie.known())
-            .is_some_and(|m| m.enabled)
-        {
-            return err("AccessDeniedException", "Macie is not enabled.");
-        }
-        if let Some(bad) = exclude_bucket_names
+        require_macie(c)?;
+        if let Some(bad) = self
+            .exclude_bucket_names
             .iter()
             .find(|b| b.is_empty() || b.len() > 63)
         {
             return err("ValidationException", format!("Invalid bucket name {bad}"));
         }
         Ok(())
+    }
+}
+
+fn macie_enabled(c: &Check<'_>) -> bool {
+    c.services()
+        .and_then(|s| s.macie.known())
+        .is_some_and(|m| m.enabled)
+}
+
+/// Macie's settings answer `AccessDeniedException` while Macie is off.
+fn require_macie(c: &Check<'_>) -> Result<(), AwsError> {
+    if macie_enabled(c) {
+        Ok(())
+    } else {
+        err("AccessDeniedException", "Macie is not enabled.")
     }
 }
