@@ -482,7 +482,7 @@ impl Simulator {
         aws::preconditions(&check, action).map_err(|e| (e, false))?;
         let creates_bucket = matches!(action, Action::CreateBucket(op)
             if check.account.bucket(&op.bucket).is_none());
-        let emptied_vpc = aws::vpc_emptied(&check, action);
+        let emptied_vpc = aws::empties_vpc(&check, action);
         if let Some(bucket) = aws::bucket_setting(action)
             && let Some(n) = inner.hidden.bucket_conflicts.get_mut(bucket)
         {
@@ -641,7 +641,7 @@ impl Simulator {
         created_key: Option<&str>,
         creates_bucket: bool,
     ) {
-        aws::record_hidden_state(&mut inner.hidden, region, action);
+        aws::record_hidden(&mut inner.hidden, region, action);
         let lag = self.faults.consistency_lag;
         if lag == 0 || (matches!(action, Action::CreateBucket(_)) && !creates_bucket) {
             return;
@@ -652,7 +652,7 @@ impl Simulator {
             region,
             outputs,
         };
-        if let Some((kind, name)) = aws::propagation_started(&check, action, created_key) {
+        if let Some((kind, name)) = aws::starts_propagation(&check, action, created_key) {
             inner.hidden.start_propagation(kind, &name, lag);
         }
     }

@@ -106,7 +106,7 @@ macro_rules! simulate_actions {
 
         /// The resource whose propagation a successful `action` starts (with the key id
         /// `create_key` returned; [`Simulate::starts_propagation`]).
-        pub(crate) fn propagation_started(
+        pub(crate) fn starts_propagation(
             c: &Check<'_>,
             action: &Action,
             created_key: Option<&str>,
@@ -118,7 +118,7 @@ macro_rules! simulate_actions {
 
         /// Records the hidden state `action` leaves behind in `region`
         /// ([`Simulate::record_hidden`]).
-        pub(crate) fn record_hidden_state(hidden: &mut Hidden, region: &str, action: &Action) {
+        pub(crate) fn record_hidden(hidden: &mut Hidden, region: &str, action: &Action) {
             match action {
                 $(Action::$kind(op) => op.record_hidden(hidden, region),)*
             }
@@ -133,7 +133,7 @@ macro_rules! simulate_actions {
         }
 
         /// The VPC that `action` empties a bit more ([`Simulate::empties_vpc`]).
-        pub(crate) fn vpc_emptied(c: &Check<'_>, action: &Action) -> Option<String> {
+        pub(crate) fn empties_vpc(c: &Check<'_>, action: &Action) -> Option<String> {
             match action {
                 $(Action::$kind(op) => op.empties_vpc(c),)*
             }
