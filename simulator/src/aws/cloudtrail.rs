@@ -3,7 +3,7 @@
 use secure_account_core::aws::cloudtrail::{
     CreateTrail, PutEventSelectors, StartLogging, UpdateTrail,
 };
-use secure_account_core::snapshot::KeyState;
+use secure_account_core::snapshot::{KeyState, KmsKey, Trail};
 
 use crate::policy::{self, Principal, Request};
 
@@ -341,5 +341,92 @@ fn cloudwatch_logs(c: &Check<'_>, group_arn: &str, role_arn: &str) -> Result<(),
             "InvalidCloudWatchLogsLogGroupArnException",
             "Access denied. Verify in IAM that the role has adequate permissions.",
         )
+    }
+}
+
+impl Check<'_> {
+    fn trail_arn(&self, name: &str) -> String {
+        format!(
+            "arn:aws:cloudtrail:{}:{}:trail/{name}",
+            self.region,
+            self.account_id()
+        )
+    }
+
+    /// Trails that apply in this region: the region's own, and multi-region trails of
+    /// other regions (their shadows).
+    fn trails_applying_here(&self) -> Vec<&Trail> {
+        let mut out = Vec::new();
+        for (region, r) in &self.account.regions {
+            for t in r.services.trails.known().map(Vec::as_slice).unwrap_or(&[]) {
+                if region == self.region || t.is_multi_region_trail {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
+    /// The trail `name` (or ARN) whose home is this region; `InvalidHomeRegionException`
+    /// for the shadow of a multi-region trail, `TrailNotFoundException` otherwise.
+    fn home_trail(&self, name: &str) -> Result<&Trail, AwsError> {
+        let name = name.rsplit("trail/").next().unwrap_or(name);
+        let here = self
+            .services()
+            .and_then(|s| s.trails.known())
+            .and_then(|ts| ts.iter().find(|t| t.name == name));
+        if let Some(t) = here {
+            return Ok(t);
+        }
+        if self
+            .trails_applying_here()
+            .iter()
+            .any(|t| t.name == name && t.is_multi_region_trail)
+        {
+            return Err(AwsError::new(
+                "InvalidHomeRegionException",
+                "This operation must be called from the trail's home region",
+            ));
+        }
+        Err(AwsError::new(
+            "TrailNotFoundException",
+            format!(
+                "Unknown trail: {} for the user: {}",
+                self.trail_arn(name),
+                self.account_id()
+            ),
+        ))
+    }
+
+    /// A key by id, key ARN, alias name or alias ARN, in `region` (what CloudTrail accepts
+    /// as `KmsKeyId`).
+    fn key_any(&self, region: &str, id: &str) -> Option<&KmsKey> {
+        // The id of the action that created the key, as the plan may name it.
+        if let Some(created) = self.outputs.key_ids.get(id) {
+            return self.keys_in(region).iter().find(|k| &k.key_id == created);
+        }
+        let alias = if let Some(rest) = id.strip_prefix("arn:aws:kms:") {
+            // arn:aws:kms:<region>:<account>:alias/<name> or …:key/<id>
+            let mut parts = rest.splitn(3, ':');
+            let key_region = parts.next()?;
+            if key_region != region {
+                return None;
+            }
+            let resource = parts.nth(1)?;
+            if resource.starts_with("alias/") {
+                Some(resource.to_string())
+            } else {
+                None
+            }
+        } else if id.starts_with("alias/") {
+            Some(id.to_string())
+        } else {
+            None
+        };
+        let keys = self.keys_in(region);
+        match alias {
+            Some(a) => keys.iter().find(|k| k.aliases.contains(&a)),
+            None => keys.iter().find(|k| k.key_id == id || k.arn == id),
+        }
     }
 }

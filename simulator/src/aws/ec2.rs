@@ -5,6 +5,7 @@ use secure_account_core::aws::ec2::{
     EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess,
     ModifyVpcBlockPublicAccessOptions,
 };
+use secure_account_core::snapshot::Vpc;
 
 use super::*;
 
@@ -214,5 +215,14 @@ impl Simulate for DeleteVpc {
             );
         }
         Ok(())
+    }
+}
+
+impl Check<'_> {
+    fn vpcs(&self) -> &[Vpc] {
+        self.services()
+            .and_then(|s| s.vpcs.known())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }

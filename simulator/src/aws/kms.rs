@@ -1,8 +1,10 @@
 //! KMS: keys, aliases, key policies and rotation.
 
+use secure_account_core::action::KeyRef;
 use secure_account_core::aws::kms::{CreateAlias, CreateKey, EnableKeyRotation, PutKeyPolicy};
 use secure_account_core::snapshot::KeyState;
 
+use crate::faults::CALLER_NAME;
 use crate::policy::{self, Principal, Request};
 
 use super::*;
@@ -149,5 +151,50 @@ fn key_usable(key: &KmsKey, must_be_enabled: bool) -> Result<(), AwsError> {
             "KMSInvalidStateException",
             format!("{} is {}", key.arn, key.key_state.as_str().to_lowercase()),
         )
+    }
+}
+
+impl Check<'_> {
+    fn caller(&self) -> String {
+        format!("arn:aws:iam::{}:user/{CALLER_NAME}", self.account_id())
+    }
+
+    /// A key by key id or key ARN (what KMS operations other than `Encrypt` accept).
+    fn key_by_id(&self, id: &str) -> Option<&KmsKey> {
+        self.keys_in(self.region)
+            .iter()
+            .find(|k| k.key_id == id || k.arn == id)
+    }
+
+    /// The key id a [`KeyRef`] stands for, as KMS would see it (key id or ARN only).
+    fn resolve_key(&self, key: &KeyRef) -> Result<&KmsKey, AwsError> {
+        let id = match key {
+            KeyRef::Existing(id) => id.clone(),
+            KeyRef::CreatedBy(action) => self.outputs.resolve(key).ok_or_else(|| {
+                AwsError::new(
+                    "NotFoundException",
+                    format!(
+                        "the key that action `{action}` creates is not known: that action has \
+                         not run"
+                    ),
+                )
+            })?,
+        };
+        if id.starts_with("alias/") || id.contains(":alias/") {
+            return Err(AwsError::new(
+                "NotFoundException",
+                format!("Invalid keyId '{id}': specify a key id or key ARN, not an alias"),
+            ));
+        }
+        self.key_by_id(&id).ok_or_else(|| {
+            AwsError::new(
+                "NotFoundException",
+                format!(
+                    "Key 'arn:aws:kms:{}:{}:key/{id}' does not exist",
+                    self.region,
+                    self.account_id()
+                ),
+            )
+        })
     }
 }

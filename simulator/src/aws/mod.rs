@@ -28,13 +28,10 @@ mod s3control;
 mod securityhub;
 mod ssm;
 
-use secure_account_core::action::{ActionKind, KeyRef};
-use secure_account_core::snapshot::{
-    Bucket, IamRole, KmsKey, PublicAccessBlock, RegionServices, Trail, Vpc,
-};
+use secure_account_core::action::ActionKind;
+use secure_account_core::snapshot::{Bucket, IamRole, KmsKey, RegionServices};
 use secure_account_core::{Action, AwsError, Outputs, Snapshot};
 
-use crate::faults::CALLER_NAME;
 use crate::state::{Hidden, ResourceKind};
 
 /// AWS's side of one action kind. Implemented by each kind's struct
@@ -191,10 +188,6 @@ impl Check<'_> {
         &self.account.account_id
     }
 
-    fn caller(&self) -> String {
-        format!("arn:aws:iam::{}:user/{CALLER_NAME}", self.account_id())
-    }
-
     fn services(&self) -> Option<&RegionServices> {
         self.account.regions.get(self.region).map(|r| &r.services)
     }
@@ -241,149 +234,5 @@ impl Check<'_> {
             .and_then(|r| r.services.kms_keys.known())
             .map(Vec::as_slice)
             .unwrap_or(&[])
-    }
-
-    /// A key by key id or key ARN (what KMS operations other than `Encrypt` accept).
-    fn key_by_id(&self, id: &str) -> Option<&KmsKey> {
-        self.keys_in(self.region)
-            .iter()
-            .find(|k| k.key_id == id || k.arn == id)
-    }
-
-    /// A key by id, key ARN, alias name or alias ARN, in `region` (what CloudTrail accepts
-    /// as `KmsKeyId`).
-    fn key_any(&self, region: &str, id: &str) -> Option<&KmsKey> {
-        // The id of the action that created the key, as the plan may name it.
-        if let Some(created) = self.outputs.key_ids.get(id) {
-            return self.keys_in(region).iter().find(|k| &k.key_id == created);
-        }
-        let alias = if let Some(rest) = id.strip_prefix("arn:aws:kms:") {
-            // arn:aws:kms:<region>:<account>:alias/<name> or …:key/<id>
-            let mut parts = rest.splitn(3, ':');
-            let key_region = parts.next()?;
-            if key_region != region {
-                return None;
-            }
-            let resource = parts.nth(1)?;
-            if resource.starts_with("alias/") {
-                Some(resource.to_string())
-            } else {
-                None
-            }
-        } else if id.starts_with("alias/") {
-            Some(id.to_string())
-        } else {
-            None
-        };
-        let keys = self.keys_in(region);
-        match alias {
-            Some(a) => keys.iter().find(|k| k.aliases.contains(&a)),
-            None => keys.iter().find(|k| k.key_id == id || k.arn == id),
-        }
-    }
-
-    /// The key id a [`KeyRef`] stands for, as KMS would see it (key id or ARN only).
-    fn resolve_key(&self, key: &KeyRef) -> Result<&KmsKey, AwsError> {
-        let id = match key {
-            KeyRef::Existing(id) => id.clone(),
-            KeyRef::CreatedBy(action) => self.outputs.resolve(key).ok_or_else(|| {
-                AwsError::new(
-                    "NotFoundException",
-                    format!(
-                        "the key that action `{action}` creates is not known: that action has \
-                         not run"
-                    ),
-                )
-            })?,
-        };
-        if id.starts_with("alias/") || id.contains(":alias/") {
-            return Err(AwsError::new(
-                "NotFoundException",
-                format!("Invalid keyId '{id}': specify a key id or key ARN, not an alias"),
-            ));
-        }
-        self.key_by_id(&id).ok_or_else(|| {
-            AwsError::new(
-                "NotFoundException",
-                format!(
-                    "Key 'arn:aws:kms:{}:{}:key/{id}' does not exist",
-                    self.region,
-                    self.account_id()
-                ),
-            )
-        })
-    }
-
-    fn trail_arn(&self, name: &str) -> String {
-        format!(
-            "arn:aws:cloudtrail:{}:{}:trail/{name}",
-            self.region,
-            self.account_id()
-        )
-    }
-
-    /// Trails that apply in this region: the region's own, and multi-region trails of
-    /// other regions (their shadows).
-    fn trails_applying_here(&self) -> Vec<&Trail> {
-        let mut out = Vec::new();
-        for (region, r) in &self.account.regions {
-            for t in r.services.trails.known().map(Vec::as_slice).unwrap_or(&[]) {
-                if region == self.region || t.is_multi_region_trail {
-                    out.push(t);
-                }
-            }
-        }
-        out
-    }
-
-    /// The trail `name` (or ARN) whose home is this region; `InvalidHomeRegionException`
-    /// for the shadow of a multi-region trail, `TrailNotFoundException` otherwise.
-    fn home_trail(&self, name: &str) -> Result<&Trail, AwsError> {
-        let name = name.rsplit("trail/").next().unwrap_or(name);
-        let here = self
-            .services()
-            .and_then(|s| s.trails.known())
-            .and_then(|ts| ts.iter().find(|t| t.name == name));
-        if let Some(t) = here {
-            return Ok(t);
-        }
-        if self
-            .trails_applying_here()
-            .iter()
-            .any(|t| t.name == name && t.is_multi_region_trail)
-        {
-            return Err(AwsError::new(
-                "InvalidHomeRegionException",
-                "This operation must be called from the trail's home region",
-            ));
-        }
-        Err(AwsError::new(
-            "TrailNotFoundException",
-            format!(
-                "Unknown trail: {} for the user: {}",
-                self.trail_arn(name),
-                self.account_id()
-            ),
-        ))
-    }
-
-    fn vpcs(&self) -> &[Vpc] {
-        self.services()
-            .and_then(|s| s.vpcs.known())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    }
-
-    fn effective_block_public_policy(&self, bucket: &Bucket) -> bool {
-        let account = self
-            .account
-            .global
-            .account_public_access_block
-            .known()
-            .copied()
-            .flatten()
-            .unwrap_or_default();
-        let own: PublicAccessBlock = bucket.public_access_block.unwrap_or_default();
-        account.block_public_policy || own.block_public_policy
     }
 }

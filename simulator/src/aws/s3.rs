@@ -6,6 +6,7 @@ use secure_account_core::aws::s3::{
 };
 
 use crate::policy::{self, Principal, Request};
+use secure_account_core::snapshot::PublicAccessBlock;
 
 use super::*;
 
@@ -324,5 +325,20 @@ fn json_strings(v: &serde_json::Value) -> Vec<String> {
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect(),
         _ => vec![],
+    }
+}
+
+impl Check<'_> {
+    fn effective_block_public_policy(&self, bucket: &Bucket) -> bool {
+        let account = self
+            .account
+            .global
+            .account_public_access_block
+            .known()
+            .copied()
+            .flatten()
+            .unwrap_or_default();
+        let own: PublicAccessBlock = bucket.public_access_block.unwrap_or_default();
+        account.block_public_policy || own.block_public_policy
     }
 }
