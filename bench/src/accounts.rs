@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use secure_account_core::aws::guardduty;
+use secure_account_core::snapshot::guardduty;
 use secure_account_core::snapshot::{
     Detector, NetworkInterface, OptInStatus, PasswordPolicy, RegionServices,
 };

@@ -3,7 +3,7 @@
 //! `OperationAborted`, a VPC that is not deletable at once after its subnets and gateway
 //! went, and HTTP 200 answers that carry failures.
 
-use secure_account_core::aws::securityhub::ControlAssociationUpdate;
+use secure_account_core::action::securityhub::ControlAssociationUpdate;
 use secure_account_core::snapshot::{
     Inspector, InspectorResourceState, InspectorStatus, NOT_READY_FOR_UPDATES, SecurityHub,
 };

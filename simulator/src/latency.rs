@@ -216,7 +216,7 @@ impl RateLimiter {
 
 #[cfg(test)]
 mod tests {
-    use secure_account_core::aws::{ec2, s3};
+    use secure_account_core::action::{ec2, s3};
 
     use super::*;
 

@@ -77,8 +77,8 @@ use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use secure_account_core::aws::inspector::EnableInspector;
-use secure_account_core::aws::securityhub::BatchUpdateStandardsControlAssociations;
+use secure_account_core::action::inspector::EnableInspector;
+use secure_account_core::action::securityhub::BatchUpdateStandardsControlAssociations;
 use secure_account_core::effects;
 use secure_account_core::part::Reach;
 use secure_account_core::{

@@ -358,7 +358,7 @@ impl AccountSpec {
             }
             if let Some((named_default, recording, slr)) = spec.recorder {
                 let role_arn = if slr && self.slr_exists {
-                    secure_account_core::aws::iam::service_linked_role_arn(
+                    secure_account_core::snapshot::iam::service_linked_role_arn(
                         &account,
                         "config.amazonaws.com",
                     )
@@ -538,7 +538,7 @@ impl AccountSpec {
             roles.push(IamRole {
                 name: "AWSServiceRoleForConfig".into(),
                 path: "/aws-service-role/config.amazonaws.com/".into(),
-                arn: secure_account_core::aws::iam::service_linked_role_arn(
+                arn: secure_account_core::snapshot::iam::service_linked_role_arn(
                     &account,
                     "config.amazonaws.com",
                 ),

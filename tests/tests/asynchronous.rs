@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use secure_account_core::aws::securityhub::ControlAssociationUpdate;
-use secure_account_core::aws::{guardduty, securityhub};
+use secure_account_core::action::securityhub::ControlAssociationUpdate;
+use secure_account_core::action::{guardduty, securityhub};
 use secure_account_core::catalog::fsbp_standards_arn;
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
 use secure_account_core::{Action, Baseline, Plan, PlannedAction, Scope};
 use secure_account_engine::flow::{self, DEFAULT_MAX_ROUNDS};
-use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport};
+use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, ErrorClass, RoundStop};
 use secure_account_simulator::{FaultPlan, LatencyModel, NEWER_FSBP_CONTROLS, Simulator};
 use secure_account_tests::{block_on, read};
 
@@ -66,7 +66,7 @@ fn the_engine_waits_for_the_standard_by_reading() {
         !report
             .api_calls
             .retries_by_class
-            .contains_key("standard_not_ready"),
+            .contains_key(&ErrorClass::StandardNotReady),
         "{:?}",
         report.api_calls.retries_by_class
     );
@@ -142,14 +142,14 @@ fn retries_are_counted_per_class() {
     assert!(report.succeeded(), "{:?}", failures(&report));
     let by_class = &report.api_calls.retries_by_class;
     for class in [
-        "bucket_conflict",
-        "vpc_dependency",
-        "role_propagation",
-        "resource_propagation",
+        ErrorClass::BucketConflict,
+        ErrorClass::VpcDependency,
+        ErrorClass::RolePropagation,
+        ErrorClass::ResourcePropagation,
     ] {
         assert!(
-            by_class.get(class).copied().unwrap_or(0) > 0,
-            "{class}: {by_class:?}"
+            by_class.get(&class).copied().unwrap_or(0) > 0,
+            "{class:?}: {by_class:?}"
         );
     }
     assert_eq!(by_class.values().sum::<u64>(), report.api_calls.retries);
@@ -182,7 +182,7 @@ fn unprocessed_updates_fail_the_action_and_the_next_round_converges() {
         );
     }
     assert_eq!(one.converged, Some(false));
-    assert_eq!(one.rounds[0].stopped.as_deref(), Some("max_rounds"));
+    assert_eq!(one.rounds[0].stopped, Some(RoundStop::MaxRounds));
     // Rounds: the next round plans what was left and the account converges.
     let more = apply_in_rounds(&sim, DEFAULT_MAX_ROUNDS);
     assert!(more.succeeded(), "{:?}", failures(&more));
@@ -330,7 +330,7 @@ fn a_later_round_asks_before_what_the_approved_plan_did_not_foresee() {
         report
     });
     assert_eq!(report.rounds.len(), 2);
-    assert_eq!(report.rounds[1].stopped.as_deref(), Some("declined"));
+    assert_eq!(report.rounds[1].stopped, Some(RoundStop::Declined));
     assert_eq!(report.rounds[1].actions_applied, 0);
     assert!(report.results.iter().all(|r| r.round == 1));
 }

@@ -669,7 +669,9 @@ fn an_incomplete_read_never_meets_a_min_score() {
                 "{:?}",
                 score.unread_parts
             );
-            prop_assert!(!flow::meets_min_score(&score, min, false));
+            prop_assert!(!secure_account_core::verify::meets_min_score(
+                &score, min, false
+            ));
             // The plan's scores are incomplete too: it cannot promise a score it did not
             // measure.
             let p = plan(&s);

@@ -1,6 +1,6 @@
 //! IAM Access Analyzer: analyzers and archive rules.
 
-use secure_account_core::aws::accessanalyzer::{
+use secure_account_core::action::accessanalyzer::{
     CreateAnalyzer, CreateArchiveRule, UpdateArchiveRule,
 };
 use secure_account_core::snapshot::{Analyzer, ArchiveFilter, Criterion};

@@ -1,6 +1,6 @@
 //! Account: the account's alternate contacts.
 
-use secure_account_core::aws::account::PutAlternateContact;
+use secure_account_core::action::account::PutAlternateContact;
 
 use super::*;
 

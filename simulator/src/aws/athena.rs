@@ -1,6 +1,6 @@
 //! Athena: work groups.
 
-use secure_account_core::aws::athena::UpdateWorkGroup;
+use secure_account_core::action::athena::UpdateWorkGroup;
 
 use super::*;
 

@@ -1,6 +1,6 @@
 //! CloudTrail: trails, their settings, event selectors and logging.
 
-use secure_account_core::aws::cloudtrail::{
+use secure_account_core::action::cloudtrail::{
     CreateTrail, PutEventSelectors, StartLogging, UpdateTrail,
 };
 use secure_account_core::snapshot::{KeyState, KmsKey, Trail};

@@ -1,6 +1,6 @@
 //! AWS Config: the recorder, the delivery channel and whether Config may write to a bucket.
 
-use secure_account_core::aws::config::{
+use secure_account_core::action::config::{
     PutConfigurationRecorder, PutDeliveryChannel, StartConfigurationRecorder,
 };
 

@@ -1,6 +1,6 @@
 //! EC2: EBS and snapshot settings, VPC block public access, default-VPC teardown.
 
-use secure_account_core::aws::ec2::{
+use secure_account_core::action::ec2::{
     DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
     EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess,
     ModifyVpcBlockPublicAccessOptions,

@@ -1,6 +1,6 @@
 //! GuardDuty: the detector and its settings.
 
-use secure_account_core::aws::guardduty::{CreateDetector, DetectorFeature, UpdateDetector};
+use secure_account_core::action::guardduty::{CreateDetector, DetectorFeature, UpdateDetector};
 
 use super::*;
 

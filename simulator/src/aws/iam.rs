@@ -1,10 +1,11 @@
 //! IAM: roles, service-linked roles, role policies and the password policy.
 
-use secure_account_core::aws::iam::{
+use secure_account_core::action::iam::{
     CreateRole, CreateServiceLinkedRole, PutRolePolicy, UpdateAccountPasswordPolicy,
-    UpdateAssumeRolePolicy, service_linked_role_name,
+    UpdateAssumeRolePolicy,
 };
 use secure_account_core::snapshot::PasswordPolicy;
+use secure_account_core::snapshot::iam::service_linked_role_name;
 
 use crate::policy;
 

@@ -1,6 +1,6 @@
 //! Inspector: enabling scans by resource type.
 
-use secure_account_core::aws::inspector::EnableInspector;
+use secure_account_core::action::inspector::EnableInspector;
 use secure_account_core::snapshot::InspectorStatus;
 
 use super::*;

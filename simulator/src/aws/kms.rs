@@ -1,7 +1,7 @@
 //! KMS: keys, aliases, key policies and rotation.
 
 use secure_account_core::action::KeyRef;
-use secure_account_core::aws::kms::{CreateAlias, CreateKey, EnableKeyRotation, PutKeyPolicy};
+use secure_account_core::action::kms::{CreateAlias, CreateKey, EnableKeyRotation, PutKeyPolicy};
 use secure_account_core::snapshot::KeyState;
 
 use crate::faults::CALLER_NAME;

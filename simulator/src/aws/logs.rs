@@ -1,6 +1,6 @@
 //! CloudWatch Logs: log groups and their retention.
 
-use secure_account_core::aws::logs::{CreateLogGroup, PutRetentionPolicy};
+use secure_account_core::action::logs::{CreateLogGroup, PutRetentionPolicy};
 
 use super::*;
 

@@ -1,6 +1,6 @@
 //! Macie: turning it on, automated discovery and the classification scope.
 
-use secure_account_core::aws::macie::{
+use secure_account_core::action::macie::{
     EnableMacie, UpdateAutomatedDiscoveryConfiguration, UpdateClassificationScope,
 };
 

@@ -35,7 +35,7 @@ use secure_account_core::{Action, AwsError, Outputs, Snapshot};
 use crate::state::{Hidden, ResourceKind};
 
 /// AWS's side of one action kind. Implemented by each kind's struct
-/// (`secure_account_core::aws::<service>::<Kind>`) in this module's file of its service;
+/// (`secure_account_core::action::<service>::<Kind>`) in this module's file of its service;
 /// what concerns only some kinds has a default that says "nothing".
 pub(crate) trait Simulate {
     /// AWS-like latency of a successful call, in milliseconds (the crate documentation's
@@ -141,7 +141,7 @@ macro_rules! simulate_actions {
         pub(crate) fn aws_write_ms(kind: ActionKind) -> u64 {
             match kind {
                 $(ActionKind::$kind => {
-                    <secure_account_core::aws::$service::$kind as Simulate>::AWS_LATENCY_MS
+                    <secure_account_core::action::$service::$kind as Simulate>::AWS_LATENCY_MS
                 })*
             }
         }

@@ -1,6 +1,6 @@
 //! S3: buckets and their settings.
 
-use secure_account_core::aws::s3::{
+use secure_account_core::action::s3::{
     CreateBucket, PutBucketEncryption, PutBucketLifecycleConfiguration, PutBucketLogging,
     PutBucketOwnershipControls, PutBucketPolicy, PutBucketVersioning, PutPublicAccessBlock,
 };

@@ -1,6 +1,6 @@
 //! S3 Control: the account-wide public access block.
 
-use secure_account_core::aws::s3control::PutAccountPublicAccessBlock;
+use secure_account_core::action::s3control::PutAccountPublicAccessBlock;
 
 use super::*;
 

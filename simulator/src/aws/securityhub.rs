@@ -1,7 +1,7 @@
 //! Security Hub: the hub, its configuration, standards, control associations and the
 //! finding aggregator.
 
-use secure_account_core::aws::securityhub::{
+use secure_account_core::action::securityhub::{
     BatchEnableStandards, BatchUpdateStandardsControlAssociations, CreateFindingAggregator,
     EnableSecurityHub, UpdateSecurityHubConfiguration,
 };

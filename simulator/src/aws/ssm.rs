@@ -1,6 +1,7 @@
 //! Systems Manager: service settings.
 
-use secure_account_core::aws::ssm::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING, UpdateServiceSetting};
+use secure_account_core::action::ssm::UpdateServiceSetting;
+use secure_account_core::snapshot::ssm::{SSM_AUTOMATION_LOG, SSM_PUBLIC_SHARING};
 
 use super::*;
 

@@ -3,7 +3,7 @@
 //! gateway went, and HTTP 200 answers with failures.
 
 use secure_account_core::Catalog;
-use secure_account_core::aws::{ec2, inspector, s3, securityhub};
+use secure_account_core::action::{ec2, inspector, s3, securityhub};
 use secure_account_core::snapshot::{
     Inspector, InspectorReadiness, InspectorResourceState, InspectorStatus, NOT_READY_FOR_UPDATES,
     StandardReadiness,

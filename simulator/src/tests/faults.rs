@@ -223,7 +223,7 @@ async fn logs_never_go_to_a_log_bucket_whose_block_failed() {
     use secure_account_core::planner::MANAGED_TAG;
     let mut account = Simulator::scenario("fresh").unwrap().account();
     let log = "cloudtrail-logs-123456789012";
-    let mut own = s3::new_bucket(log, HOME);
+    let mut own = secure_account_core::snapshot::s3::new_bucket(log, HOME);
     own.tags = [(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string())].into();
     own.public_access_block = None;
     account.global.buckets.known_mut().unwrap().push(own);

@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde_json::json;
 
 use secure_account_core::action::KeyRef;
-use secure_account_core::aws::guardduty::DetectorFeature;
-use secure_account_core::aws::securityhub::ControlAssociationUpdate;
-use secure_account_core::aws::{
+use secure_account_core::action::guardduty::DetectorFeature;
+use secure_account_core::action::securityhub::ControlAssociationUpdate;
+use secure_account_core::action::{
     cloudtrail, config, ec2, guardduty, iam, kms, logs, s3, securityhub,
 };
 use secure_account_core::catalog::fsbp_standards_arn;

@@ -1,6 +1,6 @@
 //! IAM Access Analyzer's preconditions and error codes.
 
-use secure_account_core::aws::accessanalyzer;
+use secure_account_core::action::accessanalyzer;
 
 use super::*;
 

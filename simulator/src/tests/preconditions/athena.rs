@@ -1,6 +1,6 @@
 //! Athena's preconditions and error codes.
 
-use secure_account_core::aws::athena;
+use secure_account_core::action::athena;
 
 use super::*;
 

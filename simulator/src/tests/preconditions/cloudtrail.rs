@@ -1,7 +1,7 @@
 //! CloudTrail's preconditions and error codes: a trail needs its bucket, key, log group
 //! and role, and its operations run in its home region.
 
-use secure_account_core::aws::{cloudtrail, iam, logs};
+use secure_account_core::action::{cloudtrail, iam, logs};
 
 use super::*;
 

@@ -1,6 +1,6 @@
 //! AWS Config's preconditions and error codes.
 
-use secure_account_core::aws::{config, iam};
+use secure_account_core::action::{config, iam};
 
 use super::*;
 

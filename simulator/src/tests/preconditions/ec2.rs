@@ -1,7 +1,7 @@
 //! EC2's preconditions and error codes: the default-VPC teardown in AWS's order, and
 //! what blocks it.
 
-use secure_account_core::aws::ec2;
+use secure_account_core::action::ec2;
 
 use super::*;
 

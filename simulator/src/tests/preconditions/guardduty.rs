@@ -1,6 +1,6 @@
 //! GuardDuty's preconditions and error codes.
 
-use secure_account_core::aws::guardduty;
+use secure_account_core::action::guardduty;
 
 use super::*;
 

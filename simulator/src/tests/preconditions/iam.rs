@@ -1,6 +1,6 @@
 //! IAM's preconditions and error codes.
 
-use secure_account_core::aws::iam;
+use secure_account_core::action::iam;
 
 use super::*;
 

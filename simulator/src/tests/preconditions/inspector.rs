@@ -1,6 +1,6 @@
 //! Inspector's preconditions and error codes.
 
-use secure_account_core::aws::inspector;
+use secure_account_core::action::inspector;
 
 use super::*;
 

@@ -1,7 +1,7 @@
 //! KMS's preconditions and error codes, and the key a plan refers to by the action that
 //! created it.
 
-use secure_account_core::aws::kms;
+use secure_account_core::action::kms;
 
 use super::*;
 

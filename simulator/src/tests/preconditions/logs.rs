@@ -1,6 +1,6 @@
 //! CloudWatch Logs' preconditions and error codes.
 
-use secure_account_core::aws::logs;
+use secure_account_core::action::logs;
 
 use super::*;
 

@@ -1,6 +1,6 @@
 //! Macie's preconditions and error codes: its settings need Macie on.
 
-use secure_account_core::aws::macie;
+use secure_account_core::action::macie;
 
 use super::*;
 

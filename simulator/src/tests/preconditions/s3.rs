@@ -1,6 +1,6 @@
 //! S3's preconditions and error codes.
 
-use secure_account_core::aws::{s3, s3control};
+use secure_account_core::action::{s3, s3control};
 
 use super::*;
 

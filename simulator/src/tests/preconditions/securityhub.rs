@@ -1,6 +1,6 @@
 //! Security Hub's preconditions and error codes.
 
-use secure_account_core::aws::securityhub;
+use secure_account_core::action::securityhub;
 
 use super::*;
 

@@ -1,6 +1,6 @@
 //! Systems Manager's preconditions and error codes.
 
-use secure_account_core::aws::ssm;
+use secure_account_core::action::ssm;
 
 use super::*;
 
