@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use secure_account_core::baseline::BaselineError;
 use secure_account_core::cost::CostModel;
-use secure_account_core::cost_report::{self, CostReport};
+use secure_account_core::cost_report::{self, CostDocument};
 use secure_account_core::evaluate::Scope as EvaluationScope;
 use secure_account_core::verify::Verification;
 use secure_account_core::{Baseline, Catalog, Plan, Snapshot, evaluate};
@@ -233,10 +233,10 @@ pub async fn cost<P: Port>(
     port: &P,
     baseline: &Baseline,
     model: &CostModel,
-) -> Result<CostReport, FlowError> {
+) -> Result<CostDocument, FlowError> {
     let snapshot = read(port).await?;
     validate(baseline, &snapshot)?;
-    Ok(cost_report::report(&snapshot, baseline, model))
+    Ok(cost_report::document(&snapshot, baseline, model))
 }
 
 /// The whole flow without a person in it: read, plan, apply, read, evaluate, in rounds

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use secure_account_core::{Baseline, Plan, render};
-use secure_account_engine::{ActionStatus, ApplyOptions, ApplyReport, Port, check_plan, flow};
+use secure_account_engine::{
+    ActionStatus, ApplyOptions, ApplyReport, Port, RoundStop, check_plan, flow,
+};
 
 use super::percent;
 use crate::account::baseline_for_plan;
@@ -246,15 +248,15 @@ fn summary(
     if report.rounds.len() > 1 || report.converged == Some(false) {
         let _ = writeln!(out, "\n{}", paint("Rounds:", BOLD, color));
         for r in &report.rounds {
-            let stopped = match r.stopped.as_deref() {
-                Some("max_rounds") => "; the bound on rounds was hit (`--max-rounds`)",
-                Some("declined") => "; not approved, not run",
-                Some("interrupted") => "; interrupted",
-                Some("failed_permanently") => {
+            let stopped = match r.stopped {
+                Some(RoundStop::MaxRounds) => "; the bound on rounds was hit (`--max-rounds`)",
+                Some(RoundStop::Declined) => "; not approved, not run",
+                Some(RoundStop::Interrupted) => "; interrupted",
+                Some(RoundStop::FailedPermanently) => {
                     "; what is left failed already with an error another attempt would get \
                      again (see above), so no further round"
                 }
-                _ => "",
+                None => "",
             };
             let _ = writeln!(
                 out,

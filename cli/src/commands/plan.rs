@@ -4,9 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use secure_account_core::{Baseline, render};
-use secure_account_engine::Port;
+use secure_account_engine::{Port, flow};
 
-use crate::account::{read_snapshot, validate_baseline};
 use crate::args::{GlobalArgs, OutputFormat, PlanArgs};
 use crate::output::{Stream, print_text, use_color, write_atomic};
 
@@ -16,9 +15,7 @@ pub async fn run(
     baseline: &Baseline,
     args: &PlanArgs,
 ) -> anyhow::Result<ExitCode> {
-    let snapshot = read_snapshot(port).await?;
-    validate_baseline(baseline, &snapshot)?;
-    let plan = secure_account_core::plan(&snapshot, baseline);
+    let plan = flow::read_and_plan(port, baseline).await?.plan;
     match global.output {
         OutputFormat::Json => print_text(&render::plan_json(&plan))?,
         OutputFormat::Text => print_text(&render::plan_text(

@@ -1,15 +1,15 @@
-//! Rendering of plans: JSON (the versioned contract) and text for people, made from the
-//! same value. The text groups actions by region and service and ends with one summary line.
+//! Rendering for people, made from the values whose JSON is the contract: the plan (grouped
+//! by region and service, ending with one summary line), the verdict of `verify`
+//! (`verify.rs`) and the cost of the baseline (`cost.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::action::{Change, PlannedAction};
-use crate::evaluate::{Score, Status};
+use crate::evaluate::Score;
 use crate::part::Scope;
 use crate::plan::{Plan, SkipReason};
 use crate::snapshot::GLOBAL;
-use crate::verify::Verification;
 
 /// The plan as pretty JSON (SPEC §6).
 pub fn plan_json(plan: &Plan) -> String {
@@ -18,25 +18,25 @@ pub fn plan_json(plan: &Plan) -> String {
 
 /// Terminal styling, or none.
 #[derive(Clone, Copy)]
-struct Style {
-    color: bool,
+pub(crate) struct Style {
+    pub(crate) color: bool,
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    pub(crate) fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
             text.to_string()
         }
     }
-    fn bold(&self, t: &str) -> String {
+    pub(crate) fn bold(&self, t: &str) -> String {
         self.paint("1", t)
     }
-    fn dim(&self, t: &str) -> String {
+    pub(crate) fn dim(&self, t: &str) -> String {
         self.paint("2", t)
     }
-    fn red(&self, t: &str) -> String {
+    pub(crate) fn red(&self, t: &str) -> String {
         self.paint("31", t)
     }
 }
@@ -251,79 +251,11 @@ pub fn signed_usd(v: f64) -> String {
     }
 }
 
-/// The verdict of `verify` as text for people: the score, the failed controls with their
-/// regions, the controls newer than the reviewed catalog, the manual tasks.
-pub fn verification_text(v: &Verification, color: bool) -> String {
-    let st = Style { color };
-    let score = &v.score;
-    let mut out = String::new();
-    if score.incomplete {
-        let _ = writeln!(
-            out,
-            "{} {} part(s) of the account could not be read: {}",
-            st.red("INCOMPLETE SCORE:"),
-            score.unread_parts.len(),
-            score.unread_parts.join(", ")
-        );
-    }
-    let _ = writeln!(
-        out,
-        "FSBP score{}: {} ({} passed, {} failed; {} without data, {} disabled); {} once the \
-         manual tasks are done",
-        if score.incomplete {
-            " of what could be read"
-        } else {
-            ""
-        },
-        st.bold(&percent(score.percent)),
-        score.passed,
-        score.failed,
-        score.no_data,
-        score.disabled,
-        percent(score.percent_if_manual_done)
-    );
-    let failed: Vec<_> = v.failed().collect();
-    if !failed.is_empty() {
-        let _ = writeln!(out, "\n{}", st.bold("Failed controls:"));
-        let width = failed.iter().map(|c| c.id.len()).max().unwrap_or(0);
-        for c in failed {
-            let regions =
-                if c.regions_failed.len() > 1 && c.regions_failed.len() == v.regions_evaluated {
-                    format!("every region ({})", c.regions_failed.len())
-                } else {
-                    c.regions_failed.join(", ")
-                };
-            let _ = writeln!(out, "  {}  {regions}", st.red(&format!("{:<width$}", c.id)));
-        }
-    }
-    let newer: Vec<_> = v.newer_than_catalog().collect();
-    if !newer.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            st.bold("Controls newer than the reviewed catalog:")
-        );
-        for c in newer {
-            let status = match c.status {
-                Status::Disabled => "disabled",
-                Status::Passed | Status::Failed | Status::NoData => "enabled",
-            };
-            let reason = c
-                .reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  {}  {status}{reason}", c.id);
-        }
-    }
-    if !v.manual_tasks.is_empty() {
-        let _ = writeln!(out, "\n{}", st.bold("Manual tasks:"));
-        for t in &v.manual_tasks {
-            let _ = writeln!(out, "  {}: {}", t.control, t.instructions);
-        }
-    }
-    out
-}
+pub use cost::cost_text;
+pub use verify::verification_text;
+
+mod cost;
+mod verify;
 
 #[cfg(test)]
 mod tests {
