@@ -31,9 +31,12 @@ pub async fn read_account_id(sts: &aws_sdk_sts::Client) -> Result<String, AwsErr
         .send()
         .await
         .map_err(aws("sts:GetCallerIdentity"))?;
-    out.account()
-        .map(str::to_string)
-        .ok_or_else(|| AwsError::new("UnparsableResponse", "GetCallerIdentity named no account"))
+    out.account().map(str::to_string).ok_or_else(|| {
+        AwsError::new(
+            AwsError::UNPARSABLE_RESPONSE,
+            "GetCallerIdentity named no account",
+        )
+    })
 }
 
 /// `ec2:DescribeRegions --all-regions`: every region the account knows, with its opt-in

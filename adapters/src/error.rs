@@ -52,13 +52,13 @@ where
             )
         }
         SdkError::ConstructionFailure(_) => AwsError::new(
-            "ConstructionFailure",
+            AwsError::CONSTRUCTION_FAILURE,
             format!(
                 "{iam_action}: the request could not be built: {}",
                 chain(&err)
             ),
         ),
-        _ => AwsError::new("Unknown", format!("{iam_action}: {}", chain(&err))),
+        _ => AwsError::new(AwsError::UNKNOWN, format!("{iam_action}: {}", chain(&err))),
     };
     name_action(e, iam_action)
 }
@@ -67,7 +67,7 @@ where
 /// unreadable rather than guessed.
 pub fn unknown_value(iam_action: &str, field: &str, value: &str) -> AwsError {
     AwsError::new(
-        "UnknownValue",
+        AwsError::UNKNOWN_VALUE,
         format!("{iam_action}: `{field}` is `{value}`, which this version does not know"),
     )
 }
@@ -113,7 +113,7 @@ where
     let status = raw.status().as_u16();
     if (200..300).contains(&status) {
         return AwsError::new(
-            "UnparsableResponse",
+            AwsError::UNPARSABLE_RESPONSE,
             format!(
                 "{iam_action}: the answer (HTTP {status}) could not be read: {}",
                 chain(err)
@@ -160,7 +160,7 @@ where
     let code = if (500..600).contains(&status) {
         AwsError::SERVER_ERROR
     } else {
-        "HttpError"
+        AwsError::HTTP_ERROR
     };
     AwsError::new(
         code,

@@ -183,7 +183,7 @@ impl Execute for CreateKey {
             .map(|m| m.key_id().to_string())
             .ok_or_else(|| {
                 AwsError::new(
-                    "UnparsableResponse",
+                    AwsError::UNPARSABLE_RESPONSE,
                     "kms:CreateKey answered without the new key's metadata",
                 )
             })?;

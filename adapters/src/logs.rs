@@ -43,7 +43,7 @@ pub async fn read_log_groups(logs: &Client) -> Result<Vec<LogGroup>, AwsError> {
         .map(|(mut group, arn)| async move {
             let Some(arn) = arn else {
                 return Err(AwsError::new(
-                    "UnparsableResponse",
+                    AwsError::UNPARSABLE_RESPONSE,
                     format!(
                         "logs:DescribeLogGroups: log group `{}` came without an ARN, so its tags \
                          cannot be read",

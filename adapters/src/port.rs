@@ -21,7 +21,7 @@ impl AwsAccount {
             (Scope::Region(r), secure_account_core::part::Reach::Regional) => r.as_str(),
             _ => {
                 return Err(AwsError::new(
-                    "InternalError",
+                    AwsError::INTERNAL,
                     format!("`{part}` is not read in `{scope}`"),
                 ));
             }

@@ -230,7 +230,7 @@ fn snapshot_plan_and_verify_read_moto() {
     // Every part is known or unreadable with moto's error (Access Analyzer: none at all).
     assert_eq!(
         snapshot["regions"]["us-east-1"]["services"]["analyzers"]["read_error"]["code"],
-        "NotImplemented"
+        "secure-account:NotImplemented"
     );
     assert!(snapshot["global"]["buckets"].is_array());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -341,7 +341,7 @@ fn apply_on_moto_applies_what_moto_serves_and_fails_the_rest_at_once() {
                 "failed" => {
                     let action = r["action"].as_str().unwrap();
                     assert!(MOTO_LACKS.contains(&action), "{r}");
-                    assert_eq!(r["error"]["code"], "NotImplemented", "{r}");
+                    assert_eq!(r["error"]["code"], "secure-account:NotImplemented", "{r}");
                     assert_eq!(r["attempts"], 1, "{r}");
                 }
                 "not_run" => assert_eq!(r["reason"], "dependency_failed", "{r}"),
@@ -373,7 +373,7 @@ fn apply_on_moto_applies_what_moto_serves_and_fails_the_rest_at_once() {
     // `--output json`: stderr carries the failures (what moto lacks), not progress.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("applied "), "{stderr}");
-    assert!(stderr.contains("NotImplemented"), "{stderr}");
+    assert!(stderr.contains("secure-account:NotImplemented"), "{stderr}");
     eprintln!(
         "apply on moto through the CLI: {} applied, {} failed, {} not run, api calls {}, {:.1} s",
         report["actions_applied"],

@@ -376,7 +376,7 @@ impl<'a> Effect<'a> {
             Ok(&mut self.snapshot.global)
         } else {
             Err(AwsError::new(
-                "InvalidAction",
+                AwsError::WRONG_SCOPE,
                 format!(
                     "`{}` is an account-wide action, not a regional one",
                     self.name
@@ -406,7 +406,7 @@ impl<'a> Effect<'a> {
 
     fn not_account_wide(&self) -> AwsError {
         AwsError::new(
-            "InvalidAction",
+            AwsError::WRONG_SCOPE,
             format!("`{}` is not an account-wide action", self.name),
         )
     }
@@ -444,14 +444,14 @@ pub fn find_mut<T>(
 
 /// `NotFound`: `what` does not exist.
 pub fn not_found(what: &str) -> AwsError {
-    AwsError::new("NotFound", format!("{what} does not exist"))
+    AwsError::new(AwsError::NOT_FOUND, format!("{what} does not exist"))
 }
 
 /// The value of a part that was read, or `UnknownState` naming it.
 pub fn known<'a, T>(o: &'a mut Observed<T>, what: &str) -> Result<&'a mut T, AwsError> {
     o.known_mut().ok_or_else(|| {
         AwsError::new(
-            "UnknownState",
+            AwsError::UNKNOWN_STATE,
             format!("the state of {what} is unknown (its read failed)"),
         )
     })

@@ -133,14 +133,14 @@ impl Readiness {
         match self {
             Readiness::StandardReady { standards_arn }
             | Readiness::StandardUpdatable { standards_arn } => AwsError::new(
-                "StandardNotReady",
+                AwsError::STANDARD_NOT_READY,
                 format!(
                     "the standards subscription {standards_arn} was still not ready for \
                      control updates after {so_secs} s"
                 ),
             ),
             Readiness::InspectorEnabled { resource_types } => AwsError::new(
-                "InspectorNotEnabled",
+                AwsError::INSPECTOR_NOT_ENABLED,
                 format!(
                     "Inspector {} was still not ENABLED after {so_secs} s",
                     resource_types.join(", ")
@@ -152,7 +152,7 @@ impl Readiness {
     /// The error of an Inspector type still plain `DISABLED` past the grace period.
     pub fn not_enabling(resource_type: &str, so_secs: u64) -> AwsError {
         AwsError::new(
-            "DISABLED",
+            AwsError::INSPECTOR_NOT_STARTED,
             format!(
                 "Inspector still showed {resource_type} scanning DISABLED, without an \
                  errorCode, {so_secs} s after Enable answered"

@@ -209,7 +209,7 @@ mod tests {
     /// second key if the first attempt had been applied.
     #[test]
     fn a_timeout_is_retried_except_for_a_new_key() {
-        let timeout = AwsError::new("Timeout", "no answer in time");
+        let timeout = AwsError::new("secure-account:Timeout", "no answer in time");
         let key = Action::CreateKey(kms::CreateKey {
             description: "d".into(),
             policy: "{}".into(),
@@ -223,5 +223,45 @@ mod tests {
         assert_eq!(classify(&timeout, &put.facts()), ErrorClass::Throttling);
         // Reads are retried by the SDK; the engine's read classification is unchanged.
         assert_eq!(classify_read(&timeout), ErrorClass::Permanent);
+    }
+
+    /// The tool's own codes live in their own namespace: none is an AWS code, and the only
+    /// ones retried are those standing for what the SDK itself would retry (a 5xx without a
+    /// code, a request without an answer).
+    #[test]
+    fn our_codes_are_ours() {
+        use crate::snapshot::AwsError as E;
+        let ours = [
+            E::NOT_IMPLEMENTED,
+            E::SERVER_ERROR,
+            E::HTTP_ERROR,
+            E::DISPATCH_FAILURE,
+            E::TIMEOUT,
+            E::INVALID_PARAMETER,
+            E::INVALID_PLAN,
+            E::UNPARSABLE_RESPONSE,
+            E::UNKNOWN_VALUE,
+            E::CONSTRUCTION_FAILURE,
+            E::UNKNOWN,
+            E::INTERNAL,
+            E::STANDARD_NOT_READY,
+            E::INSPECTOR_NOT_ENABLED,
+            E::INSPECTOR_NOT_STARTED,
+            E::UNKNOWN_STATE,
+            E::WRONG_SCOPE,
+            E::NOT_FOUND,
+        ];
+        for code in ours {
+            assert!(AwsError::new(code, "m").is_ours(), "{code}");
+        }
+        let transient: Vec<&str> = THROTTLING
+            .iter()
+            .chain(ROLE_PROPAGATION)
+            .chain(RESOURCE_PROPAGATION)
+            .copied()
+            .filter(|c| c.starts_with(E::OURS))
+            .collect();
+        assert_eq!(transient, [E::SERVER_ERROR, E::DISPATCH_FAILURE]);
+        assert!(!THROTTLING.contains(&E::INTERNAL));
     }
 }

@@ -38,7 +38,7 @@ pub async fn read_snapshot<P: Port>(port: &P, concurrency: usize) -> Result<Snap
                 &scope,
                 part,
                 AwsError::new(
-                    "InternalError",
+                    AwsError::INTERNAL,
                     format!("the read of `{part}` answered with `{}`", value.part()),
                 ),
             ),

@@ -871,7 +871,7 @@ fn a_later_round_drops_what_would_fail_again_and_its_dependents() {
         round: 1,
     };
     let ids = |p: &Plan| p.actions.iter().map(|a| a.id.clone()).collect::<Vec<_>>();
-    for code in ["NotImplemented", "AccessDeniedException"] {
+    for code in ["secure-account:NotImplemented", "AccessDeniedException"] {
         let left = crate::flow::without_repeated_failures(
             plan.clone(),
             &[failed("us-east-1/batch_enable_standards", code)],

@@ -172,7 +172,7 @@ async fn snapshot_block_public_access_not_served_or_denied_names_its_call() {
     });
     let ec2 = mock_client!(aws_sdk_ec2, [&rule]);
     let e = read_snapshot_block_public_access(&ec2).await.unwrap_err();
-    assert_eq!(e.code, "NotImplemented");
+    assert_eq!(e.code, "secure-account:NotImplemented");
     assert!(
         e.message
             .starts_with("ec2:GetSnapshotBlockPublicAccessState: "),
@@ -218,7 +218,7 @@ async fn vpc_block_public_access_mode() {
         snap::InternetGatewayBlockMode::Off
     );
     let e = igw_block_mode(Some(&InternetGatewayBlockMode::from("block-everything"))).unwrap_err();
-    assert_eq!(e.code, "UnknownValue");
+    assert_eq!(e.code, "secure-account:UnknownValue");
     assert!(e.message.contains("block-everything"), "{e}");
 }
 

@@ -32,7 +32,7 @@ async fn an_error_page_without_code_is_not_implemented_with_the_servers_words() 
     });
     let iam = mock_client!(aws_sdk_iam, [&rule]);
     let e = read_password_policy(&iam).await.unwrap_err();
-    assert_eq!(e.code, "NotImplemented");
+    assert_eq!(e.code, "secure-account:NotImplemented");
     assert!(
         e.message.starts_with(
             "iam:GetAccountPasswordPolicy: the endpoint does not serve this operation (HTTP 500"
@@ -51,7 +51,7 @@ async fn an_error_page_without_code_is_not_implemented_with_the_servers_words() 
         .then_http_response(|| http(404, "<html><h1>Not Found</h1></html>"));
     let iam = mock_client!(aws_sdk_iam, [&rule]);
     let e = read_password_policy(&iam).await.unwrap_err();
-    assert_eq!(e.code, "NotImplemented");
+    assert_eq!(e.code, "secure-account:NotImplemented");
     assert!(e.message.contains("Not Found"), "{}", e.message);
 
     // A server error without a code (a proxy's), and any other status without a code.
@@ -59,12 +59,12 @@ async fn an_error_page_without_code_is_not_implemented_with_the_servers_words() 
         mock!(Client::get_account_password_policy).then_http_response(|| http(502, "bad gateway"));
     let iam = mock_client!(aws_sdk_iam, [&rule]);
     let e = read_password_policy(&iam).await.unwrap_err();
-    assert_eq!(e.code, "HttpServerError");
+    assert_eq!(e.code, "secure-account:HttpServerError");
     assert!(e.message.contains("HTTP 502"), "{}", e.message);
     let rule = mock!(Client::get_account_password_policy).then_http_response(|| http(418, "tea"));
     let iam = mock_client!(aws_sdk_iam, [&rule]);
     let e = read_password_policy(&iam).await.unwrap_err();
-    assert_eq!(e.code, "HttpError");
+    assert_eq!(e.code, "secure-account:HttpError");
     assert!(e.message.contains("HTTP 418"), "{}", e.message);
 }
 
@@ -102,7 +102,7 @@ async fn an_answer_the_sdk_cannot_read_is_unparsable() {
         .then_http_response(|| http(200, "<ListBucketResult>not this</ListBucketResult>"));
     let iam = mock_client!(aws_sdk_iam, [&rule]);
     let e = read_password_policy(&iam).await.unwrap_err();
-    assert_eq!(e.code, "UnparsableResponse", "{e}");
+    assert_eq!(e.code, "secure-account:UnparsableResponse", "{e}");
 }
 
 fn policy_output() -> GetAccountPasswordPolicyOutput {

@@ -56,7 +56,7 @@ fn only_what_moto_lacks_failed(report: &ApplyReport) {
             ActionStatus::Failed => {
                 let e = r.error.as_ref().unwrap();
                 assert!(MOTO_LACKS.contains(&kind), "{} failed: {e}", r.id);
-                assert_eq!(e.code, "NotImplemented", "{}: {e}", r.id);
+                assert_eq!(e.code, "secure-account:NotImplemented", "{}: {e}", r.id);
                 assert_eq!(r.attempts, 1, "{} was retried", r.id);
             }
             ActionStatus::NotRun => assert_eq!(
@@ -145,7 +145,7 @@ async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_n
             .snapshot_block_public_access
             .read_error()
             .expect("moto lacks GetSnapshotBlockPublicAccessState");
-        assert_eq!(block.code, "NotImplemented", "{block}");
+        assert_eq!(block.code, "secure-account:NotImplemented", "{block}");
         assert!(
             block
                 .message

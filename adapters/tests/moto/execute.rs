@@ -405,7 +405,8 @@ async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
                 .as_ref()
                 .expect_err(&format!("{kind:?} is served now"));
             assert!(
-                e.starts_with("NotImplemented") || e.starts_with("UnparsableResponse"),
+                e.starts_with("secure-account:NotImplemented")
+                    || e.starts_with("secure-account:UnparsableResponse"),
                 "{kind:?}: {e}"
             );
         } else {

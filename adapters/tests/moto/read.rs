@@ -40,7 +40,7 @@ async fn a_fresh_account_reads_every_part_known_or_unreadable() {
             .analyzers
             .read_error()
             .expect("moto has no Access Analyzer");
-        assert_eq!(e.code, "NotImplemented", "{e}");
+        assert_eq!(e.code, "secure-account:NotImplemented", "{e}");
         assert!(e.message.contains("access-analyzer:ListAnalyzers"), "{e}");
         // moto lacks `GetSnapshotBlockPublicAccessState`: only that part is unreadable,
         // the EBS part (default encryption, public snapshots) is read.
@@ -49,7 +49,7 @@ async fn a_fresh_account_reads_every_part_known_or_unreadable() {
             .snapshot_block_public_access
             .read_error()
             .expect("moto lacks GetSnapshotBlockPublicAccessState");
-        assert_eq!(e.code, "NotImplemented", "{e}");
+        assert_eq!(e.code, "secure-account:NotImplemented", "{e}");
         assert!(
             e.message.contains("ec2:GetSnapshotBlockPublicAccessState"),
             "{e}"
@@ -222,7 +222,7 @@ async fn round_trip_a_lived_in_account() {
         .security_hub
         .read_error()
         .expect("moto lacks GetEnabledStandards");
-    assert_eq!(hub.code, "NotImplemented", "{hub}");
+    assert_eq!(hub.code, "secure-account:NotImplemented", "{hub}");
     assert!(
         hub.message.contains("securityhub:GetEnabledStandards"),
         "{hub}"

@@ -379,7 +379,10 @@ fn an_inspector_type_still_enabling_is_enabled_again() {
 #[test]
 fn ebs_encryption_and_snapshot_block_public_access_are_planned_from_their_own_parts() {
     fn not_served<T>() -> Observed<T> {
-        Observed::unreadable("NotImplemented", "the endpoint does not serve the call")
+        Observed::unreadable(
+            "secure-account:NotImplemented",
+            "the endpoint does not serve the call",
+        )
     }
     let mut s = fresh();
     s.regions

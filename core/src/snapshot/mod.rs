@@ -94,27 +94,60 @@ impl AwsError {
         "UnauthorizedAccess",
     ];
 
-    // Codes of ours, for what did not come with an AWS error code. The AWS adapters give
-    // them; the engine classifies them (retried or not).
+    // Codes of ours, for what did not come with an AWS error code: each is spelt
+    // `secure-account:<Name>`, a namespace no AWS code uses (AWS's are `CamelCase`,
+    // `SCREAMING_CASE` or dotted `Name.Qualifier`), so that none is taken for an AWS code
+    // or classified as one (AWS's own `InternalError` is throttling; ours is a bug).
 
+    /// The prefix of every code of ours.
+    pub const OURS: &'static str = "secure-account:";
     /// The endpoint does not serve the operation (an emulator's error page).
-    pub const NOT_IMPLEMENTED: &'static str = "NotImplemented";
+    pub const NOT_IMPLEMENTED: &'static str = "secure-account:NotImplemented";
     /// An HTTP 5xx without an AWS error code: a transient server or proxy error.
-    pub const SERVER_ERROR: &'static str = "HttpServerError";
+    pub const SERVER_ERROR: &'static str = "secure-account:HttpServerError";
+    /// Another HTTP error without an AWS error code.
+    pub const HTTP_ERROR: &'static str = "secure-account:HttpError";
     /// The request got no answer (connection refused or reset).
-    pub const DISPATCH_FAILURE: &'static str = "DispatchFailure";
+    pub const DISPATCH_FAILURE: &'static str = "secure-account:DispatchFailure";
     /// No answer in time.
-    pub const TIMEOUT: &'static str = "Timeout";
+    pub const TIMEOUT: &'static str = "secure-account:Timeout";
     /// The action could not be sent as planned (a parameter the SDK refuses).
-    pub const INVALID_PARAMETER: &'static str = "InvalidParameter";
+    pub const INVALID_PARAMETER: &'static str = "secure-account:InvalidParameter";
     /// The action refers to something the run did not produce (a key not created).
-    pub const INVALID_PLAN: &'static str = "InvalidPlan";
+    pub const INVALID_PLAN: &'static str = "secure-account:InvalidPlan";
+    /// The answer could not be read (a field AWS always sends was missing).
+    pub const UNPARSABLE_RESPONSE: &'static str = "secure-account:UnparsableResponse";
+    /// The answer holds a value the snapshot's types do not know.
+    pub const UNKNOWN_VALUE: &'static str = "secure-account:UnknownValue";
+    /// The SDK could not build the request.
+    pub const CONSTRUCTION_FAILURE: &'static str = "secure-account:ConstructionFailure";
+    /// An SDK error of a kind the adapters do not know.
+    pub const UNKNOWN: &'static str = "secure-account:Unknown";
+    /// A bug of ours (a part read in the wrong place, an answer of another part).
+    pub const INTERNAL: &'static str = "secure-account:Internal";
+    /// A readiness wait ran out of its budget.
+    pub const STANDARD_NOT_READY: &'static str = "secure-account:StandardNotReady";
+    /// Inspector's types were still not `ENABLED` when the wait's budget ran out.
+    pub const INSPECTOR_NOT_ENABLED: &'static str = "secure-account:InspectorNotEnabled";
+    /// An Inspector type still plain `DISABLED` (no `errorCode`) past the grace period.
+    pub const INSPECTOR_NOT_STARTED: &'static str = "secure-account:InspectorNotStarted";
+    /// The state a modelled effect needs is unknown (its read failed).
+    pub const UNKNOWN_STATE: &'static str = "secure-account:UnknownState";
+    /// An action run in the wrong scope (regional in `global`, or the reverse).
+    pub const WRONG_SCOPE: &'static str = "secure-account:WrongScope";
+    /// A modelled effect found nothing to act on.
+    pub const NOT_FOUND: &'static str = "secure-account:NotFound";
 
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code: code.into(),
             message: message.into(),
         }
+    }
+
+    /// Whether the code is one of ours, not AWS's.
+    pub fn is_ours(&self) -> bool {
+        self.code.starts_with(Self::OURS)
     }
 
     /// Whether the error says the caller lacks a permission.

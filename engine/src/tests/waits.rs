@@ -170,7 +170,7 @@ async fn an_inspector_type_that_ends_disabled_fails_with_aws_error_code() {
 /// at once, not after the 10-minute budget.
 #[tokio::test(start_paused = true)]
 async fn a_permanent_read_error_fails_the_inspector_wait_at_once() {
-    for code in ["NotImplemented", "AccessDeniedException"] {
+    for code in ["secure-account:NotImplemented", "AccessDeniedException"] {
         let port = FakePort::new().reads(Part::Inspector, vec![read_error(code)]);
         let plan = plan_of(vec![enable_inspector(&["EC2"])]);
         let report = run(&port, &plan, &ApplyOptions::default()).await;
@@ -189,7 +189,7 @@ async fn a_permanent_read_error_fails_the_inspector_wait_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn a_permanent_read_error_fails_the_standard_wait_at_once() {
-    for code in ["NotImplemented", "AccessDeniedException"] {
+    for code in ["secure-account:NotImplemented", "AccessDeniedException"] {
         let port = FakePort::new().reads(Part::SecurityHub, vec![read_error(code)]);
         let report = run(&port, &plan_of(vec![subscribe()]), &ApplyOptions::default()).await;
         let r = result_of(&report, "us-east-1/batch_enable_standards");
@@ -261,7 +261,7 @@ async fn a_type_that_never_starts_enabling_fails_after_the_grace() {
         .error
         .clone()
         .unwrap();
-    assert_eq!(e.code, "DISABLED");
+    assert_eq!(e.code, "secure-account:InspectorNotStarted");
     assert!(e.message.contains("ECR scanning DISABLED"), "{e}");
     let elapsed = port.elapsed();
     assert!(
@@ -288,7 +288,7 @@ async fn a_type_still_enabling_after_the_budget_fails() {
         .error
         .clone()
         .unwrap();
-    assert_eq!(e.code, "InspectorNotEnabled");
+    assert_eq!(e.code, "secure-account:InspectorNotEnabled");
     assert_eq!(report.api_calls.inspector_wait.waited_ms, 20_000);
 }
 

@@ -243,7 +243,7 @@ async fn an_operation_the_endpoint_does_not_serve_is_not_implemented_sent_once_a
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "NotImplemented");
+    assert_eq!(e.code, "secure-account:NotImplemented");
     assert!(
         e.message.starts_with(
             "securityhub:CreateFindingAggregator: the endpoint does not serve this operation \
@@ -283,7 +283,7 @@ async fn an_operation_the_endpoint_does_not_serve_is_not_implemented_sent_once_a
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "NotImplemented");
+    assert_eq!(e.code, "secure-account:NotImplemented");
     assert!(
         e.message.starts_with("account:PutAlternateContact: "),
         "{e}"
@@ -301,7 +301,7 @@ async fn an_operation_the_endpoint_does_not_serve_is_not_implemented_sent_once_a
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "NotImplemented");
+    assert_eq!(e.code, "secure-account:NotImplemented");
     assert!(
         e.message.starts_with("s3:PutAccountPublicAccessBlock: "),
         "{e}"
@@ -324,7 +324,7 @@ async fn an_unreadable_create_key_answer_is_never_retried() {
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "UnparsableResponse", "{e}");
+    assert_eq!(e.code, "secure-account:UnparsableResponse", "{e}");
     assert_eq!(rule.num_calls(), 1);
     let action = Action::CreateKey(kms::CreateKey {
         description: "d".into(),
@@ -351,7 +351,7 @@ async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() 
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "HttpServerError");
+    assert_eq!(e.code, "secure-account:HttpServerError");
     assert!(e.message.contains("HTTP 502"), "{e}");
     assert_eq!(rule.num_calls(), 1);
     let action = Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
@@ -360,12 +360,18 @@ async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() 
     });
     assert_eq!(classify(&e, &action), ErrorClass::Throttling);
     assert_eq!(
-        classify(&AwsError::new("DispatchFailure", "reset"), &action),
+        classify(
+            &AwsError::new("secure-account:DispatchFailure", "reset"),
+            &action
+        ),
         ErrorClass::Throttling
     );
     // A timeout too, except for a new key (a second attempt could make a second key).
     assert_eq!(
-        classify(&AwsError::new("Timeout", "no answer"), &action),
+        classify(
+            &AwsError::new("secure-account:Timeout", "no answer"),
+            &action
+        ),
         ErrorClass::Throttling
     );
     let key = Action::CreateKey(kms::CreateKey {
@@ -374,7 +380,7 @@ async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() 
         tags: BTreeMap::new(),
     });
     assert_eq!(
-        classify(&AwsError::new("Timeout", "no answer"), &key),
+        classify(&AwsError::new("secure-account:Timeout", "no answer"), &key),
         ErrorClass::Permanent
     );
 }

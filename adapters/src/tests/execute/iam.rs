@@ -316,6 +316,6 @@ async fn a_password_policy_out_of_range_is_refused_before_any_call() {
     let e = exec(iam::UpdateAccountPasswordPolicy(p), &iam)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "InvalidParameter");
+    assert_eq!(e.code, "secure-account:InvalidParameter");
     assert_eq!(rule.num_calls(), 0);
 }

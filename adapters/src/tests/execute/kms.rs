@@ -85,7 +85,7 @@ async fn create_key_answered_without_metadata_is_unparsable_not_an_empty_key_id(
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "UnparsableResponse");
+    assert_eq!(e.code, "secure-account:UnparsableResponse");
 }
 
 #[tokio::test]

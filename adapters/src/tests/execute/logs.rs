@@ -111,6 +111,6 @@ async fn put_retention_policy_sends_the_days() {
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "InvalidParameter");
+    assert_eq!(e.code, "secure-account:InvalidParameter");
     assert_eq!(rule.num_calls(), 1);
 }

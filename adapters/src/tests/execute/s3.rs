@@ -597,7 +597,7 @@ async fn a_lifecycle_rule_with_an_unknown_field_is_refused_before_any_call() {
         )
         .await
         .unwrap_err();
-        assert_eq!(e.code, "InvalidParameter", "{id}");
+        assert_eq!(e.code, "secure-account:InvalidParameter", "{id}");
         assert!(
             e.message
                 .starts_with(&format!("lifecycle rule `{id}` cannot be written")),

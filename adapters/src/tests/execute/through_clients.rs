@@ -229,7 +229,7 @@ async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent(
     let e = execute(&writes, &reads, &scope, ACCOUNT, &missing, &outputs)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "InvalidPlan");
+    assert_eq!(e.code, "secure-account:InvalidPlan");
     assert!(fake.sent().is_empty());
     assert_eq!(writes.write_calls(), 0);
 
