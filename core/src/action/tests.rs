@@ -129,3 +129,41 @@ fn the_change_follows_the_verb() {
         assert_eq!(kind.facts().change, expected, "{name}");
     }
 }
+
+/// Every control a kind says it can make pass is in the reviewed catalog: a typo in a
+/// kind's `controls` fails here, not silently as "not yet reviewed".
+#[test]
+fn every_kinds_controls_are_in_the_catalog() {
+    let catalog = crate::Catalog::builtin();
+    for kind in ActionKind::all() {
+        for c in kind.facts().controls {
+            assert!(
+                catalog.get(c).is_some(),
+                "{}: `{c}` is not in the catalog",
+                kind.name()
+            );
+        }
+    }
+}
+
+/// What a planned action says it satisfies is its kind's, under both built-in baselines on
+/// a fresh fixture and one with a default VPC and a public bucket.
+#[test]
+fn planned_actions_satisfy_only_their_kinds_controls() {
+    use crate::evaluate::fixture;
+    let mut lived_in = fixture::snapshot();
+    fixture::vpcs(&mut lived_in).push(fixture::default_vpc());
+    fixture::buckets(&mut lived_in).push(fixture::open_bucket("public-site"));
+    for baseline in [crate::Baseline::fsbp(), crate::Baseline::seed_2024_08()] {
+        for snapshot in [fixture::snapshot(), lived_in.clone()] {
+            let plan = crate::plan(&snapshot, &baseline);
+            assert!(!plan.actions.is_empty());
+            for a in &plan.actions {
+                let controls = a.op.facts().controls;
+                for c in &a.satisfies {
+                    assert!(controls.contains(&c.as_str()), "{}: {c}", a.id);
+                }
+            }
+        }
+    }
+}
