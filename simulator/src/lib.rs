@@ -15,26 +15,9 @@
 //!
 //! # Latency model ([`LatencyModel::aws_like`])
 //!
-//! | Operation | Latency | | Operation | Latency |
-//! |---|---|---|---|---|
-//! | `enable_security_hub` | 1.5 s | | `create_key` | 400 ms |
-//! | `batch_enable_standards` | 2 s | | `create_alias`, `enable_key_rotation` | 150 ms |
-//! | `batch_update_standards_control_associations` | 800 ms | | `put_key_policy` | 200 ms |
-//! | `update_security_hub_configuration` | 300 ms | | `create_log_group` | 150 ms |
-//! | `create_finding_aggregator` | 500 ms | | `put_retention_policy` | 100 ms |
-//! | `create_detector` | 600 ms | | `create_trail` | 800 ms |
-//! | `update_detector` | 400 ms | | `update_trail` | 600 ms |
-//! | `create_service_linked_role` | 400 ms | | `put_event_selectors`, `start_logging` | 300 ms |
-//! | `create_role` | 300 ms | | `create_analyzer` | 700 ms |
-//! | `put_role_policy`, `update_assume_role_policy`, `update_account_password_policy` | 150 ms | | `create_archive_rule`, `update_archive_rule` | 300 ms |
-//! | `put_configuration_recorder`, `start_configuration_recorder` | 300 ms | | `enable_ebs_encryption_by_default` | 200 ms |
-//! | `put_delivery_channel` | 500 ms | | `enable_snapshot_block_public_access` | 300 ms |
-//! | `create_bucket` | 300 ms | | `modify_vpc_block_public_access_options` | 400 ms |
-//! | `put_public_access_block`, `put_bucket_ownership_controls`, `put_bucket_encryption`, `put_bucket_versioning` | 150 ms | | `detach_internet_gateway` | 400 ms |
-//! | `put_account_public_access_block`, `put_bucket_policy`, `put_bucket_lifecycle_configuration`, `put_bucket_logging` | 200 ms | | `delete_internet_gateway`, `delete_subnet` | 300 ms |
-//! | `update_work_group`, `update_service_setting` | 200 ms | | `delete_vpc` | 500 ms |
-//! | `put_alternate_contact` | 300 ms | | `enable_inspector` | 1.5 s |
-//! | `enable_macie` | 1 s | | `update_automated_discovery_configuration`, `update_classification_scope` | 300 ms |
+//! Each write's AWS-like latency is its kind's `Simulate::AWS_LATENCY_MS`, beside its
+//! preconditions in `aws/<service>.rs`: from 100 ms (`put_retention_policy`) to 2 s
+//! (`batch_enable_standards`), most calls 150–400 ms.
 //!
 //! A standards subscription stays `PENDING` (`NOT_READY_FOR_UPDATES`) for 60 s after
 //! `batch_enable_standards` answered (`latency::AWS_STANDARD_READY`: AWS documents no
