@@ -39,13 +39,13 @@ pub(super) struct RegionServicesIn {
     macie: Observed<Macie>,
 }
 
-/// [`Ebs`] as read from JSON.
+/// [`Ebs`] as read from JSON: every field of today's, and where snapshots of earlier
+/// versions kept the snapshot block public access state.
 #[derive(Default, Deserialize)]
 #[serde(default)]
 struct EbsIn {
-    encryption_by_default: bool,
-    public_snapshots: Vec<String>,
-    /// Where snapshots of earlier versions kept the snapshot block public access state.
+    #[serde(flatten)]
+    ebs: Ebs,
     snapshot_block_public_access: Option<String>,
 }
 
@@ -70,14 +70,10 @@ impl From<RegionServicesIn> for RegionServices {
         } = r;
         let (ebs, earlier_state) = match ebs {
             Observed::Known(EbsIn {
-                encryption_by_default,
-                public_snapshots,
+                ebs,
                 snapshot_block_public_access: state,
             }) => (
-                Observed::Known(Ebs {
-                    encryption_by_default,
-                    public_snapshots,
-                }),
+                Observed::Known(ebs),
                 state.map(|state| Observed::Known(SnapshotBlockPublicAccess { state })),
             ),
             Observed::Unreadable { read_error } => (
