@@ -134,10 +134,7 @@ fn fresh_region(region: &str, azs: u32) -> RegionServices {
         kms_keys: Observed::Known(vec![]),
         log_groups: Observed::Known(vec![]),
         analyzers: Observed::Known(vec![]),
-        ebs: Observed::Known(Ebs {
-            encryption_by_default: false,
-            public_snapshots: vec![],
-        }),
+        ebs: Observed::Known(Ebs::default()),
         snapshot_block_public_access: Observed::Known(SnapshotBlockPublicAccess {
             state: "unblocked".into(),
         }),

@@ -343,7 +343,7 @@ fn baseline_region(services: &mut RegionServices, home: bool) {
     }
     services.ebs = Observed::Known(Ebs {
         encryption_by_default: true,
-        public_snapshots: vec![],
+        ..Ebs::default()
     });
     services.snapshot_block_public_access = Observed::Known(SnapshotBlockPublicAccess {
         state: "block-all-sharing".into(),
