@@ -129,6 +129,7 @@ mod tests {
             Observed::Known(Ebs {
                 encryption_by_default: true,
                 public_snapshots: vec!["snap-1".into()],
+                ..Ebs::default()
             })
         );
         assert_eq!(
