@@ -10,12 +10,14 @@ use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction, SnapshotBlockPublicAc
 use secure_account_core::AwsError;
 use secure_account_core::action::ec2::{
     DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
-    EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess,
+    EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess, ModifyInstanceMetadataDefaults,
     ModifyVpcBlockPublicAccessOptions,
 };
+use secure_account_core::snapshot::ec2::{HttpTokens, InstanceMetadataDefaults};
 use secure_account_core::snapshot::{
-    Ebs, InternetGatewayBlockMode, NetworkAcl, NetworkInterface, NetworkRule, OptInStatus,
-    RouteTable, SecurityGroup, SnapshotBlockPublicAccess, Subnet, Vpc, VpcBlockPublicAccess,
+    Ebs, InternetGatewayBlockMode, NetworkAcl, NetworkInterface, NetworkRule, Observed,
+    OptInStatus, RouteTable, SecurityGroup, SnapshotBlockPublicAccess, Subnet, Vpc,
+    VpcBlockPublicAccess,
 };
 use secure_account_engine::ActionOutput;
 
@@ -95,7 +97,39 @@ pub async fn read_ebs(ec2: &Client) -> Result<Ebs, AwsError> {
     Ok(Ebs {
         encryption_by_default: encryption.ebs_encryption_by_default().unwrap_or(false),
         public_snapshots,
+        instance_metadata_defaults: match read_instance_metadata_defaults(ec2).await {
+            Ok(d) => Observed::Known(d),
+            Err(read_error) => Observed::Unreadable { read_error },
+        },
     })
+}
+
+/// `ec2:GetInstanceMetadataDefaults`, the account level: read on its own within the part,
+/// so an endpoint that does not serve it (moto) leaves the rest of the part readable.
+pub async fn read_instance_metadata_defaults(
+    ec2: &Client,
+) -> Result<InstanceMetadataDefaults, AwsError> {
+    let out = ec2
+        .get_instance_metadata_defaults()
+        .send()
+        .await
+        .map_err(aws("ec2:GetInstanceMetadataDefaults"))?;
+    let http_tokens = match out.account_level().and_then(|a| a.http_tokens()) {
+        None => None,
+        Some(aws_sdk_ec2::types::HttpTokensState::Required) => Some(HttpTokens::Required),
+        Some(aws_sdk_ec2::types::HttpTokensState::Optional) => Some(HttpTokens::Optional),
+        Some(other) => {
+            return Err(AwsError::new(
+                AwsError::UNKNOWN_VALUE,
+                format!(
+                    "ec2:GetInstanceMetadataDefaults: HttpTokens `{}` is not one this \
+                     version knows",
+                    other.as_str()
+                ),
+            ));
+        }
+    };
+    Ok(InstanceMetadataDefaults { http_tokens })
 }
 
 /// `ec2:GetSnapshotBlockPublicAccessState`, a part of its own: an endpoint that does not
@@ -443,6 +477,23 @@ impl Execute for EnableSnapshotBlockPublicAccess {
             .send()
             .await
             .map_err(aws("ec2:EnableSnapshotBlockPublicAccess"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `ec2:ModifyInstanceMetadataDefaults`, `HttpTokens` only: the account's other defaults
+/// (hop limit, endpoint, tags) keep their values.
+impl Execute for ModifyInstanceMetadataDefaults {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ec2(cx.region)
+            .modify_instance_metadata_defaults()
+            .http_tokens(aws_sdk_ec2::types::MetadataDefaultHttpTokensState::from(
+                self.http_tokens.as_str(),
+            ))
+            .send()
+            .await
+            .map_err(aws("ec2:ModifyInstanceMetadataDefaults"))?;
         Ok(ActionOutput::default())
     }
 }

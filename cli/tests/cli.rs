@@ -1387,7 +1387,7 @@ fn plain_progress_tells_each_wait_and_the_summary_counts_them() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("\nBy region:\n"), "{stdout}");
     assert!(
-        stdout.contains("\n  us-east-1        45 applied\n"),
+        stdout.contains("\n  us-east-1        46 applied\n"),
         "{stdout}"
     );
     let waits = stdout

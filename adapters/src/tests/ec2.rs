@@ -14,6 +14,7 @@ use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
 use aws_sdk_ec2::operation::get_ebs_encryption_by_default::{
     GetEbsEncryptionByDefaultError, GetEbsEncryptionByDefaultOutput,
 };
+use aws_sdk_ec2::operation::get_instance_metadata_defaults::GetInstanceMetadataDefaultsOutput;
 use aws_sdk_ec2::operation::get_snapshot_block_public_access_state::{
     GetSnapshotBlockPublicAccessStateError, GetSnapshotBlockPublicAccessStateOutput,
 };
@@ -24,7 +25,9 @@ use aws_sdk_ec2::types::{
     SnapshotBlockPublicAccessState, Subnet, UserIdGroupPair, Vpc, VpcBlockPublicAccessOptions,
     VpcEndpoint,
 };
+use aws_sdk_ec2::types::{HttpTokensState, InstanceMetadataDefaultsResponse};
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
+use secure_account_core::snapshot::ec2::{HttpTokens, InstanceMetadataDefaults};
 use secure_account_core::snapshot::{self as snap, NetworkRule, OptInStatus};
 
 use super::{http, meta};
@@ -107,18 +110,68 @@ async fn ebs_reads_encryption_and_public_snapshots_across_pages() {
                 .snapshots(Snapshot::builder().snapshot_id("snap-1").build())
                 .build()
         });
-    let ec2 = mock_client!(aws_sdk_ec2, [&enc, &page1, &page2]);
+    let imds = mock!(Client::get_instance_metadata_defaults).then_output(|| {
+        GetInstanceMetadataDefaultsOutput::builder()
+            .account_level(
+                InstanceMetadataDefaultsResponse::builder()
+                    .http_tokens(HttpTokensState::Required)
+                    .build(),
+            )
+            .build()
+    });
+    let ec2 = mock_client!(aws_sdk_ec2, [&enc, &page1, &page2, &imds]);
     assert_eq!(
         read_ebs(&ec2).await.unwrap(),
         snap::Ebs {
             encryption_by_default: true,
             public_snapshots: vec!["snap-1".into(), "snap-2".into()],
+            instance_metadata_defaults: snap::Observed::Known(InstanceMetadataDefaults {
+                http_tokens: Some(HttpTokens::Required),
+            }),
         }
     );
     assert_eq!(
-        (enc.num_calls(), page1.num_calls(), page2.num_calls()),
-        (1, 1, 1)
+        (
+            enc.num_calls(),
+            page1.num_calls(),
+            page2.num_calls(),
+            imds.num_calls()
+        ),
+        (1, 1, 1, 1)
     );
+}
+
+/// An account without instance metadata defaults reads as no preference; an endpoint that
+/// does not serve the call (moto) leaves only that field unreadable.
+#[tokio::test]
+async fn instance_metadata_defaults_are_read_on_their_own() {
+    let none = mock!(Client::get_instance_metadata_defaults)
+        .then_output(|| GetInstanceMetadataDefaultsOutput::builder().build());
+    let ec2 = mock_client!(aws_sdk_ec2, [&none]);
+    assert_eq!(
+        read_instance_metadata_defaults(&ec2).await.unwrap(),
+        InstanceMetadataDefaults { http_tokens: None }
+    );
+    let enc = mock!(Client::get_ebs_encryption_by_default).then_output(|| {
+        GetEbsEncryptionByDefaultOutput::builder()
+            .ebs_encryption_by_default(true)
+            .build()
+    });
+    let snapshots = mock!(Client::describe_snapshots)
+        .then_output(|| DescribeSnapshotsOutput::builder().build());
+    let not_served = mock!(Client::get_instance_metadata_defaults).then_http_response(|| {
+        http(
+            500,
+            "<!doctype html><html><title>500 Internal Server Error</title><p>NotImplementedError: \
+             The get_instance_metadata_defaults action has not been implemented</p></html>",
+        )
+    });
+    let ec2 = mock_client!(aws_sdk_ec2, [&enc, &snapshots, &not_served]);
+    let ebs = read_ebs(&ec2).await.unwrap();
+    assert!(ebs.encryption_by_default);
+    let e = ebs.instance_metadata_defaults.read_error().unwrap();
+    assert_eq!(e.code, "secure-account:NotImplemented");
+    assert!(e.message.contains("ec2:GetInstanceMetadataDefaults"), "{e}");
 }
 
 #[tokio::test]

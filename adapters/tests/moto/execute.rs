@@ -29,6 +29,7 @@ const NOT_SERVED: &[ActionKind] = &[
     ActionKind::CreateArchiveRule,
     ActionKind::UpdateArchiveRule,
     ActionKind::EnableSnapshotBlockPublicAccess,
+    ActionKind::ModifyInstanceMetadataDefaults,
     ActionKind::ModifyVpcBlockPublicAccessOptions,
     ActionKind::UpdateWorkGroup,
     ActionKind::UpdateServiceSetting,
@@ -261,6 +262,12 @@ async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
             home.clone(),
             Action::EnableSnapshotBlockPublicAccess(ec2::EnableSnapshotBlockPublicAccess {
                 state: "block-all-sharing".into(),
+            }),
+        ),
+        (
+            home.clone(),
+            Action::ModifyInstanceMetadataDefaults(ec2::ModifyInstanceMetadataDefaults {
+                http_tokens: secure_account_core::snapshot::ec2::HttpTokens::Required,
             }),
         ),
         (

@@ -21,6 +21,7 @@ macro_rules! __kinds_ec2 {
         $crate::__next_kinds! { $m [$($acc)*
             ec2::EnableEbsEncryptionByDefault,
             ec2::EnableSnapshotBlockPublicAccess,
+            ec2::ModifyInstanceMetadataDefaults,
             ec2::ModifyVpcBlockPublicAccessOptions,
             ec2::DetachInternetGateway,
             ec2::DeleteInternetGateway,
@@ -83,6 +84,33 @@ impl Operation for EnableSnapshotBlockPublicAccess {
             "EBS snapshot block public access",
         )?
         .state = self.state.clone();
+        Ok(())
+    }
+}
+
+/// `ec2:ModifyInstanceMetadataDefaults`: instances launched from now on in the region
+/// default to `HttpTokens` (`required`: IMDSv2 only, EC2.8). Preventive: no running
+/// instance changes, and a launch that sets its own options keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifyInstanceMetadataDefaults {
+    pub http_tokens: HttpTokens,
+}
+
+impl Operation for ModifyInstanceMetadataDefaults {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["ec2:ModifyInstanceMetadataDefaults"],
+        reads: &[Part::Ebs],
+        controls: &["EC2.8"],
+        ..EC2
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let ebs = known(&mut e.regional()?.ebs, "EC2 settings")?;
+        known(
+            &mut ebs.instance_metadata_defaults,
+            "the instance metadata defaults",
+        )?
+        .http_tokens = Some(self.http_tokens);
         Ok(())
     }
 }

@@ -175,6 +175,9 @@ pub struct Features {
     pub password_policy: bool,
     pub ebs_encryption: bool,
     pub snapshot_block_public_access: bool,
+    /// New instances default to IMDSv2 (`ModifyInstanceMetadataDefaults`,
+    /// `HttpTokens=required`; EC2.8, preventive): free, and no running instance changes.
+    pub imdsv2_default: bool,
     pub delete_default_vpcs: bool,
     /// VPC block public access (EC2.172): off by default, it cuts internet access for
     /// every VPC the customer creates later.
@@ -265,6 +268,7 @@ impl Default for Features {
             password_policy: true,
             ebs_encryption: true,
             snapshot_block_public_access: true,
+            imdsv2_default: true,
             delete_default_vpcs: true,
             vpc_block_public_access: false,
             athena: true,
@@ -408,6 +412,8 @@ impl Baseline {
             password_policy: true,
             ebs_encryption: true,
             snapshot_block_public_access: false,
+            // The seed never set instance metadata defaults.
+            imdsv2_default: false,
             delete_default_vpcs: true,
             vpc_block_public_access: false,
             athena: true,

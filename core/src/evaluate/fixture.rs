@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::snapshot::ec2::{HttpTokens, InstanceMetadataDefaults};
 use crate::snapshot::*;
 
 use super::Scope;
@@ -343,6 +344,9 @@ fn baseline_region(services: &mut RegionServices, home: bool) {
     }
     services.ebs = Observed::Known(Ebs {
         encryption_by_default: true,
+        instance_metadata_defaults: Observed::Known(InstanceMetadataDefaults {
+            http_tokens: Some(HttpTokens::Required),
+        }),
         ..Ebs::default()
     });
     services.snapshot_block_public_access = Observed::Known(SnapshotBlockPublicAccess {

@@ -3,7 +3,8 @@
 use crate::action::ec2;
 use crate::part::Part;
 use crate::plan::SkipReason;
-use crate::snapshot::{InternetGatewayBlockMode, RegionServices, Vpc};
+use crate::snapshot::ec2::HttpTokens;
+use crate::snapshot::{InternetGatewayBlockMode, Observed, RegionServices, Vpc};
 
 use super::Planner;
 
@@ -17,6 +18,9 @@ impl<'a> Planner<'a> {
         }
         if self.b.features.snapshot_block_public_access {
             self.snapshot_block_public_access(r, s);
+        }
+        if self.b.features.imdsv2_default {
+            self.instance_metadata_defaults(r, s);
         }
         if self.b.features.delete_default_vpcs {
             self.default_vpcs(r, s);
@@ -49,6 +53,39 @@ impl<'a> Planner<'a> {
                 None,
                 ec2::EnableSnapshotBlockPublicAccess {
                     state: "block-all-sharing".into(),
+                },
+                vec![],
+            );
+        }
+    }
+
+    /// New instances default to IMDSv2 (EC2.8); `required` is the strictest value, so an
+    /// account that has it already is left alone.
+    fn instance_metadata_defaults(&mut self, r: &str, s: &RegionServices) {
+        let Some(ebs) = self.seen(r, Part::Ebs, &s.ebs) else {
+            return;
+        };
+        let defaults = match &ebs.instance_metadata_defaults {
+            Observed::Known(d) => d,
+            Observed::Unreadable { read_error } => {
+                let detail = format!(
+                    "could not read the instance metadata defaults ({read_error}); nothing \
+                     planned for them"
+                );
+                return self.skip(
+                    &format!("{r}/instance_metadata_defaults"),
+                    r,
+                    SkipReason::ReadFailed,
+                    detail,
+                );
+            }
+        };
+        if defaults.http_tokens != Some(HttpTokens::Required) {
+            self.push(
+                r,
+                None,
+                ec2::ModifyInstanceMetadataDefaults {
+                    http_tokens: HttpTokens::Required,
                 },
                 vec![],
             );

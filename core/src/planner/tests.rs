@@ -417,3 +417,53 @@ fn ebs_encryption_and_snapshot_block_public_access_are_planned_from_their_own_pa
     assert!(skipped("eu-west-1/ebs"));
     assert!(!skipped("us-east-1/ebs") && !skipped("eu-west-1/snapshot_block_public_access"));
 }
+
+/// EC2.8, preventive: new instances default to IMDSv2 in every region where the account
+/// does not require it yet; the seed's baseline never did it; an unreadable setting plans
+/// nothing for it (and nothing else of the part changes).
+#[test]
+fn instance_metadata_defaults_require_imdsv2() {
+    use crate::snapshot::ec2::{HttpTokens, InstanceMetadataDefaults};
+    let modify = |p: &Plan| -> Vec<String> {
+        p.actions
+            .iter()
+            .filter(|a| a.op.name() == "modify_instance_metadata_defaults")
+            .map(|a| a.region.to_string())
+            .collect()
+    };
+    let mut s = baselined();
+    let region = "eu-west-1";
+    let ebs = s
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .ebs
+        .known_mut()
+        .unwrap();
+    ebs.instance_metadata_defaults = Observed::Known(InstanceMetadataDefaults {
+        http_tokens: Some(HttpTokens::Optional),
+    });
+    let p = plan(&s, &Baseline::fsbp());
+    assert_eq!(modify(&p), [region]);
+    let a = p.actions.iter().find(|a| a.region == region).unwrap();
+    assert_eq!(a.satisfies, ["EC2.8"]);
+    assert!(modify(&plan(&s, &Baseline::seed_2024_08())).is_empty());
+    let ebs = s
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .ebs
+        .known_mut()
+        .unwrap();
+    ebs.instance_metadata_defaults = Observed::unreadable("AccessDenied", "no");
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(modify(&p).is_empty());
+    assert!(
+        p.skipped
+            .iter()
+            .any(|k| k.id == format!("{region}/instance_metadata_defaults")
+                && k.reason == SkipReason::ReadFailed)
+    );
+}

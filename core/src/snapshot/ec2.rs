@@ -1,10 +1,9 @@
-//! EC2: the region's EBS and snapshot settings, its VPCs and VPC block public access;
-//! reading them; EBS encryption by default, snapshot block public access, and the teardown
-//! of an unused default VPC.
+//! EC2: the region's EBS, snapshot and instance metadata settings, its VPCs and VPC block
+//! public access, and what reading them takes.
 
 use serde::{Deserialize, Serialize};
 
-use super::{PartFacts, Reach};
+use super::{Observed, PartFacts, Reach};
 
 // ---- state ----
 
@@ -15,6 +14,39 @@ pub struct Ebs {
     pub encryption_by_default: bool,
     /// Snapshots owned by the account that anyone can restore (EC2.1).
     pub public_snapshots: Vec<String>,
+    /// The account's instance metadata defaults for new instances
+    /// (`ec2:GetInstanceMetadataDefaults`), read on their own: an endpoint that does not
+    /// serve the call (moto) leaves the rest of the part readable.
+    pub instance_metadata_defaults: Observed<InstanceMetadataDefaults>,
+}
+
+/// The account-level instance metadata defaults of a region (`AccountLevel` of
+/// `GetInstanceMetadataDefaults`): what instances launched without their own options get.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InstanceMetadataDefaults {
+    /// `HttpTokens`: `required` makes new instances use IMDSv2 only (EC2.8); `None` when
+    /// the account sets no preference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_tokens: Option<HttpTokens>,
+}
+
+/// `HttpTokens` of instance metadata options.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum HttpTokens {
+    Optional,
+    Required,
+}
+
+impl HttpTokens {
+    /// AWS's spelling (`required`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// EBS snapshot block public access (`ec2:GetSnapshotBlockPublicAccessState`, EC2.182).
@@ -172,8 +204,12 @@ const fn read(iam_actions: &'static [&'static str]) -> PartFacts {
     }
 }
 
-/// `ebs`: encryption by default and the public snapshots.
-pub const READ_EBS: PartFacts = read(&["ec2:GetEbsEncryptionByDefault", "ec2:DescribeSnapshots"]);
+/// `ebs`: encryption by default, the public snapshots, the instance metadata defaults.
+pub const READ_EBS: PartFacts = read(&[
+    "ec2:GetEbsEncryptionByDefault",
+    "ec2:DescribeSnapshots",
+    "ec2:GetInstanceMetadataDefaults",
+]);
 /// `snapshot_block_public_access`, read on its own: an account or endpoint that refuses it
 /// leaves the EBS part readable.
 pub const READ_SNAPSHOT_BLOCK_PUBLIC_ACCESS: PartFacts =

@@ -1,8 +1,9 @@
-//! EC2: EBS and snapshot settings, VPC block public access, default-VPC teardown.
+//! EC2: EBS, snapshot and instance metadata settings, VPC block public access, default-VPC
+//! teardown.
 
 use secure_account_core::action::ec2::{
     DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
-    EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess,
+    EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess, ModifyInstanceMetadataDefaults,
     ModifyVpcBlockPublicAccessOptions,
 };
 use secure_account_core::snapshot::Vpc;
@@ -28,6 +29,15 @@ impl Simulate for EnableSnapshotBlockPublicAccess {
                 format!("Value ({state}) for parameter State is invalid."),
             );
         }
+        Ok(())
+    }
+}
+
+impl Simulate for ModifyInstanceMetadataDefaults {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    /// Both values the type can hold are ones AWS accepts; the call changes no instance.
+    fn check(&self, _: &Check<'_>) -> Result<(), AwsError> {
         Ok(())
     }
 }

@@ -19,10 +19,15 @@ use aws_sdk_ec2::operation::enable_ebs_encryption_by_default::{
 use aws_sdk_ec2::operation::enable_snapshot_block_public_access::{
     EnableSnapshotBlockPublicAccessInput, EnableSnapshotBlockPublicAccessOutput,
 };
+use aws_sdk_ec2::operation::modify_instance_metadata_defaults::{
+    ModifyInstanceMetadataDefaultsInput, ModifyInstanceMetadataDefaultsOutput,
+};
 use aws_sdk_ec2::operation::modify_vpc_block_public_access_options::{
     ModifyVpcBlockPublicAccessOptionsInput, ModifyVpcBlockPublicAccessOptionsOutput,
 };
-use aws_sdk_ec2::types::{InternetGatewayBlockMode, SnapshotBlockPublicAccessState};
+use aws_sdk_ec2::types::{
+    InternetGatewayBlockMode, MetadataDefaultHttpTokensState, SnapshotBlockPublicAccessState,
+};
 use aws_smithy_mocks::mock;
 use secure_account_core::Action;
 use secure_account_core::action::ActionKind;
@@ -36,6 +41,7 @@ use crate::tests::meta;
 pub(super) const KINDS: &[ActionKind] = &[
     ActionKind::EnableEbsEncryptionByDefault,
     ActionKind::EnableSnapshotBlockPublicAccess,
+    ActionKind::ModifyInstanceMetadataDefaults,
     ActionKind::ModifyVpcBlockPublicAccessOptions,
     ActionKind::DetachInternetGateway,
     ActionKind::DeleteInternetGateway,
@@ -64,6 +70,34 @@ async fn enable_ebs_encryption_by_default_sends_no_parameter() {
     exec(ec2::EnableEbsEncryptionByDefault {}, &ec2)
         .await
         .unwrap();
+    assert_eq!(rule.num_calls(), 1);
+}
+
+/// `HttpTokens=required` and nothing else: the account's other instance metadata defaults
+/// (hop limit, endpoint, tags) are not sent, so they keep their values.
+#[tokio::test]
+async fn modify_instance_metadata_defaults_sends_http_tokens_only() {
+    let rule = mock!(Client::modify_instance_metadata_defaults)
+        .match_requests(exactly(
+            ModifyInstanceMetadataDefaultsInput::builder()
+                .http_tokens(MetadataDefaultHttpTokensState::Required)
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| {
+            ModifyInstanceMetadataDefaultsOutput::builder()
+                .r#return(true)
+                .build()
+        });
+    let ec2 = writes!(aws_sdk_ec2, [&rule]);
+    exec(
+        ec2::ModifyInstanceMetadataDefaults {
+            http_tokens: secure_account_core::snapshot::ec2::HttpTokens::Required,
+        },
+        &ec2,
+    )
+    .await
+    .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
 
