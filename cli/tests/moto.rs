@@ -35,15 +35,21 @@ const TESTS: &[(&str, Test)] = &[
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
+    // Each test runs alone in a child process whose output shows only if it fails, as the
+    // built-in harness captures it; with `--nocapture` (as in that child) in this process.
+    let alone = !args.nocapture;
     let trials = TESTS
         .iter()
         .map(|&(name, test)| {
             Trial::ignorable_test(name, move || match moto::verdict() {
+                Verdict::Run(endpoint) if alone => moto::run_alone(name, endpoint)
+                    .map(|()| Completion::Completed)
+                    .map_err(Into::into),
                 Verdict::Run(endpoint) => {
                     test(endpoint.to_string());
                     Ok(Completion::Completed)
                 }
-                Verdict::Skip(reason) => Ok(Completion::ignored_with(reason)),
+                Verdict::Skip(note) => Ok(Completion::ignored_with(note)),
                 Verdict::Fail(message) => Err(message.into()),
             })
         })

@@ -18,6 +18,9 @@
 //!   tests to run.
 //! - What should have worked and did not (a server that does not start or answer, an
 //!   endpoint that is not on this machine) fails every moto test with the reason.
+//!
+//! [`run_alone`] runs one test in a child process of the test binary, against this
+//! process's server, and shows its output only when it fails.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -120,6 +123,34 @@ pub fn print_summary() {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(banner.as_bytes());
         let _ = out.flush();
+    }
+}
+
+/// Runs test `name` of this test binary alone, in a child process of it, against
+/// `endpoint`, and keeps what it prints unless it fails (as the built-in harness captures a
+/// test's output): `Ok` if it passed, else its output. The child is this binary with the
+/// exact name, `--nocapture`, and `SECURE_ACCOUNT_MOTO_ENDPOINT` set to this process's
+/// server; it must report exactly one test passed.
+pub fn run_alone(name: &str, endpoint: &str) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("this test binary's path: {e}"))?;
+    let out = Command::new(&exe)
+        .args([name, "--exact", "--nocapture", "--test-threads", "1"])
+        .env(ENDPOINT_VAR, endpoint)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("running {} {name}: {e}", exe.display()))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let passed_alone = stdout
+        .lines()
+        .any(|l| l.starts_with("test result: ok. 1 passed; 0 failed;"));
+    if out.status.success() && passed_alone {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name} alone ({}):\n{stdout}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ))
     }
 }
 
