@@ -3,10 +3,35 @@
 //! no async runtime and no AWS crate, and only the two binaries use `anyhow`.
 //!
 //! Every check is on normal dependencies (`--edges normal`: not dev- nor build-dependencies),
-//! for every target platform (`--target all`), so the answer does not depend on the host.
+//! for the host's platform (`--target <host>`), offline: the packages of that platform are
+//! the ones the build of these tests downloaded, so the checks work on a fresh machine with
+//! nothing but what `cargo test` fetched. (`--target all` needs the packages of every
+//! platform, `r-efi`, `anstyle-wincon`, …, which a fresh cargo home does not hold.) A
+//! dependency declared for other platforms only is therefore not checked here.
 
 use std::collections::BTreeSet;
 use std::process::Command;
+use std::sync::OnceLock;
+
+/// The host's target triple, from `rustc -vV` (the `rustc` cargo uses: `RUSTC`, else the
+/// one on `PATH`).
+fn host() -> &'static str {
+    static HOST: OnceLock<String> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        let out = Command::new(&rustc)
+            .arg("-vV")
+            .output()
+            .unwrap_or_else(|e| panic!("{rustc:?} -vV runs: {e}"));
+        assert!(out.status.success(), "{rustc:?} -vV: {out:?}");
+        let text = String::from_utf8(out.stdout).expect("rustc prints UTF-8");
+        text.lines()
+            .find_map(|l| l.strip_prefix("host: "))
+            .unwrap_or_else(|| panic!("no `host:` line in {text}"))
+            .trim()
+            .to_string()
+    })
+}
 
 /// Runs `cargo tree` with `args` after the common ones, and returns its output.
 fn cargo_tree(args: &[&str]) -> String {
@@ -17,7 +42,7 @@ fn cargo_tree(args: &[&str]) -> String {
             "--edges",
             "normal",
             "--target",
-            "all",
+            host(),
             "--format",
             "{p}",
             "--offline",

@@ -78,11 +78,9 @@ fn is_default(v: bool) -> Filter {
         .build()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_nothing_more() {
-    let Some(endpoint) = endpoint("a_fresh_account_gets_everything_moto_serves") else {
-        return;
-    };
+pub(crate) async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_nothing_more(
+    endpoint: String,
+) {
     let (config, account_id) = own_account(&endpoint, 4).await;
     let port = adapters(&config, &endpoint);
     let started = Instant::now();
@@ -359,12 +357,9 @@ async fn a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_n
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lived_in_account_is_applied_without_touching_what_is_in_use() {
-    let Some(endpoint) = endpoint("a_lived_in_account_is_applied_without_touching_what_is_in_use")
-    else {
-        return;
-    };
+pub(crate) async fn a_lived_in_account_is_applied_without_touching_what_is_in_use(
+    endpoint: String,
+) {
     let (config, account_id) = own_account(&endpoint, 5).await;
     let lived = lived_in(&config, &account_id).await;
     let port = adapters(&config, &endpoint);

@@ -64,11 +64,7 @@ pub const APPLIED_BY_THE_FRESH_APPLY: &[ActionKind] = &[
     ActionKind::UpdateAccountPasswordPolicy,
 ];
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_action_kind_is_served_by_moto_or_fails_at_once() {
-    let Some(endpoint) = endpoint("every_action_kind_is_served_by_moto_or_fails_at_once") else {
-        return;
-    };
+pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoint: String) {
     let (config, account_id) = own_account(&endpoint, 6).await;
     let port = adapters(&config, &endpoint);
     let home = Scope::Region(HOME.into());

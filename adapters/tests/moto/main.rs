@@ -1,8 +1,14 @@
 //! The adapters against the moto AWS emulator, over HTTP on 127.0.0.1: reading
-//! (`read.rs`) and applying (`apply.rs`).
+//! (`read.rs`), applying (`apply.rs`) and every action kind on its own (`execute.rs`).
 //!
-//! `.ci/run` starts `moto_server` and exports `SECURE_ACCOUNT_MOTO_ENDPOINT`. Without it
-//! these tests say so and pass locally; in CI (`CI=true`) its absence fails them.
+//! moto comes from `secure-account-testkit`: `SECURE_ACCOUNT_MOTO_ENDPOINT` if given, else
+//! a server this test process installs (once, into the user's cache folder) and starts.
+//! Where moto cannot be installed (no `python3`, no network) the tests are ignored and a
+//! banner after the result line says why; with `CI=true` they fail instead.
+//!
+//! A harness of its own (`harness = false`, libtest-mimic): a test is skipped at run time,
+//! which the built-in harness cannot show. Every test is an `async fn(endpoint)` listed in
+//! [`TESTS`]; one left out of the list is dead code, which `clippy -D warnings` refuses.
 //!
 //! Each test works in an account of its own (an `sts:AssumeRole` into a fresh account id
 //! gives credentials whose calls land in that account's state), so the tests run in
@@ -13,6 +19,9 @@ mod apply;
 mod execute;
 mod read;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -20,37 +29,65 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
+use libtest_mimic::{Arguments, Completion, Trial};
 use secure_account_adapters::AwsAccount;
 use secure_account_core::Snapshot;
+use secure_account_testkit::moto::{self, Verdict};
 
-pub const ENDPOINT_VAR: &str = "SECURE_ACCOUNT_MOTO_ENDPOINT";
 pub const HOME: &str = "us-east-1";
 pub const OTHER: &str = "eu-west-1";
 
-/// moto's endpoint, or `None` (with a visible message) when it is not running locally.
-pub fn endpoint(test: &str) -> Option<String> {
-    match std::env::var(ENDPOINT_VAR) {
-        Ok(url) if !url.is_empty() => {
-            assert!(
-                url.starts_with("http://127.0.0.1:") || url.starts_with("http://localhost:"),
-                "{ENDPOINT_VAR} must point at this machine, not `{url}`"
-            );
-            Some(url)
-        }
-        _ if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {
-            panic!("{ENDPOINT_VAR} is not set in CI: `.ci/run` must start moto before the tests")
-        }
-        _ => {
-            // Past the test harness's capture, so that a local `cargo test` shows it.
-            let line = format!(
-                "SKIPPED {test}: {ENDPOINT_VAR} is not set (run `bash .ci/run`, or start \
-                 `moto_server -H 127.0.0.1 -p PORT` and export \
-                 {ENDPOINT_VAR}=http://127.0.0.1:PORT)\n"
-            );
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-            None
-        }
-    }
+type Test = fn(String) -> Pin<Box<dyn Future<Output = ()>>>;
+
+/// `module::test` for each test: its name (as it was under `#[tokio::test]`) and how to
+/// start it.
+macro_rules! tests {
+    ($($module:ident::$test:ident),* $(,)?) => {
+        &[$((concat!(stringify!($module), "::", stringify!($test)), |endpoint| {
+            Box::pin($module::$test(endpoint))
+        })),*]
+    };
+}
+
+/// Every moto test of this binary.
+const TESTS: &[(&str, Test)] = tests![
+    read::a_fresh_account_reads_every_part_known_or_unreadable,
+    read::round_trip_a_lived_in_account,
+    read::account_public_access_block_through_the_fixed_s3_control_endpoint,
+    apply::a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_nothing_more,
+    apply::a_lived_in_account_is_applied_without_touching_what_is_in_use,
+    execute::every_action_kind_is_served_by_moto_or_fails_at_once,
+];
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    // Each test runs alone in a child process whose output shows only if it fails, as the
+    // built-in harness captures it; with `--nocapture` (as in that child) in this process.
+    let alone = !args.nocapture;
+    let trials = TESTS
+        .iter()
+        .map(|&(name, test)| {
+            Trial::ignorable_test(name, move || match moto::verdict() {
+                Verdict::Run(endpoint) if alone => moto::run_alone(name, endpoint)
+                    .map(|()| Completion::Completed)
+                    .map_err(Into::into),
+                Verdict::Run(endpoint) => {
+                    tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(2)
+                        .enable_all()
+                        .build()
+                        .expect("a tokio runtime")
+                        .block_on(test(endpoint.to_string()));
+                    Ok(Completion::Completed)
+                }
+                Verdict::Skip(note) => Ok(Completion::ignored_with(note)),
+                Verdict::Fail(message) => Err(message.into()),
+            })
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    moto::print_summary();
+    conclusion.exit_code()
 }
 
 /// A fresh 12-digit account id for test number `n` of this run.

@@ -8,11 +8,7 @@ use secure_account_engine::{DEFAULT_READ_CONCURRENCY, Port, read_snapshot};
 
 use super::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fresh_account_reads_every_part_known_or_unreadable() {
-    let Some(endpoint) = endpoint("a_fresh_account_reads_every_part_known_or_unreadable") else {
-        return;
-    };
+pub(crate) async fn a_fresh_account_reads_every_part_known_or_unreadable(endpoint: String) {
     let (config, account_id) = own_account(&endpoint, 1).await;
     let port = adapters(&config, &endpoint);
     let started = Instant::now();
@@ -74,11 +70,7 @@ async fn a_fresh_account_reads_every_part_known_or_unreadable() {
     assert!(wall < Duration::from_secs(60), "the read took {wall:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn round_trip_a_lived_in_account() {
-    let Some(endpoint) = endpoint("round_trip_a_lived_in_account") else {
-        return;
-    };
+pub(crate) async fn round_trip_a_lived_in_account(endpoint: String) {
     let (config, account_id) = own_account(&endpoint, 2).await;
 
     let LivedIn {
@@ -256,13 +248,9 @@ async fn round_trip_a_lived_in_account() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn account_public_access_block_through_the_fixed_s3_control_endpoint() {
-    let Some(endpoint) =
-        endpoint("account_public_access_block_through_the_fixed_s3_control_endpoint")
-    else {
-        return;
-    };
+pub(crate) async fn account_public_access_block_through_the_fixed_s3_control_endpoint(
+    endpoint: String,
+) {
     let (config, account_id) = own_account(&endpoint, 3).await;
     let port = adapters(&config, &endpoint);
     let before = port
