@@ -596,20 +596,19 @@ pub fn transient_faults() -> impl Strategy<Value = FaultPlan> {
 }
 
 /// Action names the property tests may deny (the run then has honest failures).
-pub const DENIABLE_ACTIONS: [&str; 6] = [
-    "create_detector",
-    "create_bucket",
-    "put_bucket_policy",
-    "create_key",
-    "delete_vpc",
-    "enable_security_hub",
-];
+/// Every action kind's name: any of them may be denied (up to three at once), so a fault
+/// schedule can leave any setting unapplied after a run.
+pub fn deniable_actions() -> Vec<&'static str> {
+    secure_account_core::action::ActionKind::all()
+        .map(|k| k.name())
+        .collect()
+}
 
 /// Any faults: transient ones, denied actions, and possibly a crash after some writes.
 pub fn any_faults() -> impl Strategy<Value = FaultPlan> {
     (
         transient_faults(),
-        proptest::sample::subsequence(DENIABLE_ACTIONS.to_vec(), 0..=2),
+        proptest::sample::subsequence(deniable_actions(), 0..=3),
         proptest::option::of(1u64..200),
         0.0f64..0.1,
     )

@@ -9,6 +9,7 @@ use secure_account_engine::{ApplyOptions, ApplyReport};
 use secure_account_simulator::Simulator;
 
 pub mod accounts;
+pub mod promises;
 
 /// Runs a future on a single-threaded runtime whose clock starts paused: the simulator's
 /// latencies and the engine's backoff pass in virtual time, instantly.

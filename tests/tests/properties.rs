@@ -32,7 +32,7 @@ use secure_account_core::{
 use secure_account_engine::{ActionStatus, flow};
 use secure_account_simulator::{FaultPlan, Simulator};
 use secure_account_tests::accounts::{AccountSpec, account_spec, any_faults, transient_faults};
-use secure_account_tests::{apply, read, resource_ids};
+use secure_account_tests::{apply, promises, read, resource_ids};
 
 fn config(default_cases: u32) -> Config {
     let cases = std::env::var("PROPTEST_CASES")
@@ -52,7 +52,7 @@ fn config(default_cases: u32) -> Config {
 }
 
 /// The properties below, for the closing line.
-const PROPERTIES: usize = 10;
+const PROPERTIES: usize = 11;
 static CASES: AtomicU64 = AtomicU64::new(0);
 static FINISHED: AtomicUsize = AtomicUsize::new(0);
 
@@ -605,6 +605,51 @@ fn any_faults_are_safe_and_a_rerun_converges() {
             );
             assert_safe(&mid, &resumed.account(), &p2)?;
             assert_converged(&resumed, "after the re-run")
+        },
+    );
+}
+
+/// SPEC §3 "Desired state, every time" (issue 18): after any apply under any faults
+/// (denied actions, throttling, lag, a crash), either the account meets every setting the
+/// baseline promises, as the independent reader of `promises` sees the simulated state, or
+/// the next plan is not empty; and once a clean re-run has converged, every promise is met.
+/// The property "after apply the plan is empty" alone proves nothing when the planner plans
+/// a setting only while it creates the resource.
+#[test]
+fn after_any_apply_the_baseline_is_met_or_planned() {
+    property(
+        800,
+        (account_spec(), any_faults(), any::<u64>()),
+        |(spec, faults, seed)| {
+            let sim = Simulator::from_snapshot(spec.snapshot()).with_faults(faults);
+            if let Ok(first) =
+                secure_account_tests::block_on(secure_account_engine::flow::read(&sim))
+            {
+                apply(&sim, &plan(&first), seed);
+            }
+            let after = sim.account();
+            let unmet = promises::unmet(&after, &baseline());
+            let next = plan(&after);
+            prop_assert!(
+                unmet.is_empty() || !next.actions.is_empty(),
+                "the baseline is not met and the next plan is empty: {unmet:#?}"
+            );
+            // The operator fixes the cause (no more faults) and runs again from the saved
+            // state.
+            let resumed =
+                Simulator::from_state_json(&sim.to_state_json()).expect("state round-trips");
+            let (_, report) = plan_and_apply(&resumed, seed);
+            prop_assert!(
+                report.succeeded(),
+                "re-run failed: {:?}",
+                report.with_status(ActionStatus::Failed).collect::<Vec<_>>()
+            );
+            let unmet = promises::unmet(&resumed.account(), &baseline());
+            prop_assert!(
+                unmet.is_empty(),
+                "converged, yet the baseline is not met: {unmet:#?}"
+            );
+            Ok(())
         },
     );
 }
