@@ -1037,3 +1037,35 @@ fn failed_snapshot_read_writes_nothing() {
     assert!(report.succeeded());
     assert!(plan(&read(&resumed)).actions.is_empty());
 }
+
+/// Issue 18, case 1: `enable_key_rotation` and `put_retention_policy` denied once, then
+/// applied again without the denial. Before, the trail existed by then and the planner no
+/// longer looked at its key's rotation or its log group's retention: "Plan: 0 actions",
+/// and the account kept a key that does not rotate and logs kept forever.
+#[test]
+fn a_denied_key_rotation_and_log_retention_are_planned_again() {
+    let spec = minimal_spec();
+    let faults = FaultPlan {
+        deny_actions: ["enable_key_rotation", "put_retention_policy"]
+            .map(str::to_string)
+            .into(),
+        ..FaultPlan::default()
+    };
+    let sim = Simulator::from_snapshot(spec.snapshot()).with_faults(faults);
+    let (_, report) = plan_and_apply(&sim, 0);
+    let failed: Vec<&str> = report
+        .with_status(ActionStatus::Failed)
+        .filter_map(|r| r.action.as_deref())
+        .collect();
+    assert_eq!(failed, ["enable_key_rotation", "put_retention_policy"]);
+    let resumed = Simulator::from_state_json(&sim.to_state_json()).unwrap();
+    let next = plan(&read(&resumed));
+    let names: Vec<&str> = next.actions.iter().map(|a| a.op.name()).collect();
+    assert_eq!(names, ["enable_key_rotation", "put_retention_policy"]);
+    let (_, report) = plan_and_apply(&resumed, 0);
+    assert!(report.succeeded());
+    assert_eq!(
+        promises::unmet(&resumed.account(), &baseline()),
+        Vec::<String>::new()
+    );
+}
