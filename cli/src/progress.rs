@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use secure_account_engine::{ActionStatus, ProgressEvent};
+use secure_account_engine::{ActionStatus, Interruption, ProgressEvent};
 
 use crate::output::{RED, YELLOW, paint};
 
@@ -215,10 +215,22 @@ impl Progress {
                     }
                 }
             }
-            ProgressEvent::Interrupted => self.line(format!(
-                "{}: the run stopped between two calls; run `secure-account apply` again to \
-                 continue from here",
-                paint("interrupted", RED, self.color)
+            ProgressEvent::Interrupted { by } => self.line(format!(
+                "{}: {}; run `secure-account apply` again to continue from here",
+                paint("interrupted", RED, self.color),
+                match by {
+                    Interruption::Crash => {
+                        "the run stopped between two calls (a crash); the calls it made are \
+                         counted"
+                    }
+                    Interruption::Drained => {
+                        "nothing new was started and the calls in flight finished"
+                    }
+                    Interruption::StopNow => {
+                        "stopped at once; the calls in flight were abandoned and may have taken \
+                         effect"
+                    }
+                }
             )),
         }
         if let Mode::Bar(bar) = &self.mode {

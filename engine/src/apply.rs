@@ -97,8 +97,21 @@ pub enum ProgressEvent<'a> {
         action: &'a PlannedAction,
         result: &'a ActionResult,
     },
-    /// The run stopped at once (a crash between two calls); nothing else will finish.
-    Interrupted,
+    /// The run stopped before every action had its turn: after a crash (`PortError::Crashed`)
+    /// or an interrupt.
+    Interrupted { by: Interruption },
+}
+
+/// What stopped a run early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interruption {
+    /// The process died between two calls (the simulator's crash fault): the calls already
+    /// made are accounted for.
+    Crash,
+    /// A first interrupt: nothing new started and the calls in flight finished.
+    Drained,
+    /// A second interrupt: the calls in flight were abandoned and may have taken effect.
+    StopNow,
 }
 
 /// Why a plan cannot be run as it is.
@@ -278,6 +291,7 @@ pub async fn apply<P: Port>(
     let mut ready = BinaryHeap::new();
     let mut outputs = Outputs::default();
     let interrupted;
+    let mut by = Interruption::Drained;
     let mut started = vec![false; n];
 
     for i in 0..n {
@@ -346,6 +360,7 @@ pub async fn apply<P: Port>(
             }
             Next::StopNow => {
                 interrupted = true;
+                by = Interruption::StopNow;
                 break;
             }
         };
@@ -398,6 +413,7 @@ pub async fn apply<P: Port>(
                 // The process is gone: nothing new starts, and the calls in flight are
                 // accounted for as they end (theirs went through, or their next one fails).
                 crashed = true;
+                by = Interruption::Crash;
                 results[i] = Some(ActionResult {
                     reason: Some(ResultReason::NotRun(NotRun::Interrupted)),
                     detail: Some(
@@ -411,7 +427,7 @@ pub async fn apply<P: Port>(
     // A second interrupt abandons the actions in flight where they are.
     drop(running);
     if interrupted {
-        shared.emit(ProgressEvent::Interrupted);
+        shared.emit(ProgressEvent::Interrupted { by });
     }
     for i in 0..n {
         if results[i].is_none() {

@@ -22,7 +22,7 @@ pub mod wait;
 #[cfg(test)]
 mod tests;
 
-pub use apply::{ApplyOptions, InvalidPlan, ProgressEvent, apply, check_plan};
+pub use apply::{ApplyOptions, Interruption, InvalidPlan, ProgressEvent, apply, check_plan};
 pub use cancel::Cancel;
 pub use flow::{FlowError, Planned};
 pub use fresh::{StalePlan, check_fresh};

@@ -462,7 +462,8 @@ async fn a_crash_interrupts_the_whole_run() {
     let port = FakePort::new().answers("us-east-1/a2", vec![Err(PortError::Crashed)]);
     let mut interrupted_events = 0;
     let report = apply(&port, &plan, &ApplyOptions::default(), &mut |e| {
-        if let ProgressEvent::Interrupted = e {
+        if let ProgressEvent::Interrupted { by } = e {
+            assert_eq!(by, Interruption::Crash);
             interrupted_events += 1;
         }
     })

@@ -119,17 +119,28 @@ pub async fn run<P: Port>(
     }
     if interrupt::interrupted() {
         eprintln!(
-            "error: interrupted (Ctrl-C) after {} action(s) applied; {} did not run; run \
+            "error: interrupted ({}) after {} action(s) applied; {} did not run; run \
              `secure-account apply` again to continue",
-            report.actions_applied, report.actions_not_run
+            interrupt::what(),
+            report.actions_applied,
+            report.actions_not_run
         );
-        return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
+        return Ok(ExitCode::from(interrupt::exit_code()));
     }
     if report.interrupted {
         bail!(
             "the apply was interrupted after {} action(s); run `secure-account apply` again to \
              continue",
             report.actions_applied
+        );
+    }
+    if let Some(e) = &report.read_after_error {
+        bail!(
+            "the actions ran ({} applied, {} failed; see the report above), but reading the \
+             account again failed ({e}); run `secure-account verify` once the account can be \
+             read",
+            report.actions_applied,
+            report.actions_failed
         );
     }
     if !report.succeeded() {
@@ -213,6 +224,17 @@ fn summary(
                 .unwrap_or_default();
             let _ = writeln!(out, "  {} ({} attempt(s)): {why}", r.id, r.attempts);
         }
+    }
+    if let Some(e) = &report.read_after_error {
+        let _ = writeln!(
+            out,
+            "\n{} {e}: the score after the run and whether the account converged are unknown",
+            paint(
+                "The account could not be read again after the run:",
+                RED,
+                color
+            )
+        );
     }
     if let (Some(before), None) = (&report.score_before, &report.score_after) {
         let _ = writeln!(

@@ -70,7 +70,7 @@ async fn run_with_events(port: &FakePort, plan: &Plan) -> (ApplyReport, Vec<Stri
                 format!("finished {} {:?}", action.id, result.status)
             }
             ProgressEvent::Retrying { .. } => "retrying".into(),
-            ProgressEvent::Interrupted => "interrupted".into(),
+            ProgressEvent::Interrupted { by } => format!("interrupted ({by:?})"),
         })
     })
     .await;
