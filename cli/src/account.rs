@@ -15,7 +15,7 @@ use secure_account_engine::{ActionOutput, CallCounts, Port, PortError, flow};
 use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, SimError, Simulator};
 
 use crate::args::GlobalArgs;
-use crate::output::write_atomic;
+use crate::output::{cap, read_capped, write_state};
 
 /// The account the command works on.
 #[derive(Debug, Clone)]
@@ -69,8 +69,8 @@ impl Account {
                 Some(FaultPlan::transient(seed))
             }
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the fault plan `{path}`"))?;
+                crate::output::protect(Path::new(path));
+                let text = read_capped(Path::new(path), cap::FAULTS, "fault plan")?;
                 let plan: FaultPlan = serde_json::from_str(&text).with_context(|| {
                     format!("`{path}` is not a fault plan (JSON with the fields of `FaultPlan`)")
                 })?;
@@ -80,6 +80,9 @@ impl Account {
                 Some(plan)
             }
         };
+        if let Some(path) = &global.sim_state {
+            crate::output::protect(path);
+        }
         Ok(Account::Simulated {
             scenario,
             state_file: global.sim_state.clone(),
@@ -174,7 +177,11 @@ impl Account {
         let Some(path) = state_file else {
             return Ok(None);
         };
-        let lock_path = crate::interrupt::lock_path(path);
+        // Locked on the file itself: two paths to one file (a link) take one lock.
+        let resolved = crate::output::resolve_target(path)
+            .with_context(|| format!("cannot use `{}` as the simulated account", path.display()))?;
+        crate::output::protect(&resolved);
+        let lock_path = crate::interrupt::lock_path(&resolved);
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -210,12 +217,7 @@ impl Account {
         };
         let sim = match state_file {
             Some(path) if path.exists() => {
-                let text = std::fs::read_to_string(path).with_context(|| {
-                    format!(
-                        "cannot read the simulated account from `{}`",
-                        path.display()
-                    )
-                })?;
+                let text = read_capped(path, cap::SIM_STATE, "simulated account")?;
                 Simulator::from_state_json(&text).with_context(|| {
                     format!(
                         "`{}` is not a simulated account saved by `--sim-state`",
@@ -241,8 +243,9 @@ impl Account {
             _ => return Ok(()),
         };
         match state_file {
-            Some(path) => write_atomic(path, &sim.to_state_json())
-                .context("cannot save the simulated account"),
+            Some(path) => {
+                write_state(path, &sim.to_state_json()).context("cannot save the simulated account")
+            }
             None => Ok(()),
         }
     }
@@ -384,8 +387,8 @@ fn load_named_baseline(name: &str) -> anyhow::Result<Baseline> {
     Ok(if BUILT_IN.contains(&name) {
         Baseline::built_in(name)?
     } else if Path::new(name).exists() {
-        let text = std::fs::read_to_string(name)
-            .with_context(|| format!("cannot read the baseline file `{name}`"))?;
+        crate::output::protect(Path::new(name));
+        let text = read_capped(Path::new(name), cap::BASELINE, "baseline file")?;
         Baseline::from_toml(&text)
             .with_context(|| format!("cannot load the baseline file `{name}`"))?
     } else {

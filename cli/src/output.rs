@@ -1,9 +1,10 @@
 //! Output plumbing: colour decisions, JSON on stdout, atomic file writes.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::args::ColorChoice;
@@ -57,33 +58,160 @@ pub fn print_text(text: &str) -> anyhow::Result<()> {
         .context("cannot write to standard output")
 }
 
-/// Writes `contents` to `path` atomically: a temporary file beside it, then a rename, so a
-/// reader sees the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+/// The largest input files the tool reads, by kind: ten to a hundred times what it writes
+/// itself (a 17-region plan is about 250 KB, a simulated account about 550 KB), so a
+/// wrong path (`/dev/zero`, a log file) fails at once instead of filling the memory.
+pub mod cap {
+    pub const PLAN: u64 = 16 << 20;
+    pub const SIM_STATE: u64 = 64 << 20;
+    pub const BASELINE: u64 = 1 << 20;
+    pub const FAULTS: u64 = 1 << 20;
+    pub const CATALOG: u64 = 16 << 20;
+}
+
+/// Reads the text file `path` (a `what`, for the messages), refusing one larger than `cap`
+/// bytes: reading stops at the cap, so a device that never ends is refused too.
+pub fn read_capped(path: &Path, cap: u64, what: &str) -> anyhow::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read the {what} `{}`", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read the {what} `{}`", path.display()))?;
+    if bytes.len() as u64 > cap {
+        bail!(
+            "the {what} `{}` is larger than {} MiB, far more than any {what} this tool reads: \
+             is it the right file?",
+            path.display(),
+            cap >> 20
+        );
+    }
+    String::from_utf8(bytes)
+        .with_context(|| format!("the {what} `{}` is not UTF-8 text", path.display()))
+}
+
+/// Input and state files of this command (resolved): an output written with
+/// [`write_atomic`] never replaces one of them (`plan --sim-state s.json --out s.json`).
+static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Records `path` as an input or state file of this command, which no output may replace.
+pub fn protect(path: &Path) {
+    if let Ok(resolved) = resolve_target(path) {
+        INPUTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(resolved);
+    }
+}
+
+/// The file a write to `path` replaces: the path itself, or the file a symbolic link at
+/// `path` names, in a directory whose own links are resolved. Refuses what is not a regular
+/// file (a device, a FIFO, a directory, a socket) and a link to nothing: replacing them
+/// would destroy something that is not the tool's output, or create a file wherever the
+/// link points.
+pub fn resolve_target(path: &Path) -> anyhow::Result<PathBuf> {
     let name = path
         .file_name()
         .with_context(|| format!("`{}` is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let dir = std::fs::canonicalize(dir).with_context(|| {
+                format!(
+                    "cannot write `{}`: its folder does not exist",
+                    path.display()
+                )
+            })?;
+            Ok(dir.join(name))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot inspect `{}`", path.display())),
+        Ok(meta) => {
+            let real = if meta.file_type().is_symlink() {
+                std::fs::canonicalize(path).map_err(|_| {
+                    anyhow::anyhow!(
+                        "`{}` is a symbolic link to nothing: the tool does not create files \
+                         through a dangling link; remove it or give another path",
+                        path.display()
+                    )
+                })?
+            } else {
+                std::fs::canonicalize(path)
+                    .with_context(|| format!("cannot resolve `{}`", path.display()))?
+            };
+            let meta = std::fs::metadata(&real)
+                .with_context(|| format!("cannot inspect `{}`", real.display()))?;
+            if !meta.is_file() {
+                bail!(
+                    "`{}` is not a regular file (a directory, a device, a FIFO or a socket): \
+                     the tool writes only regular files; give the path of a file",
+                    path.display()
+                );
+            }
+            Ok(real)
+        }
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file created exclusively (a random
+/// name, never following a link planted there) in the target's folder, then a rename, so a
+/// reader sees the old file or the new one, never half of one. A link at `path` is
+/// followed to the file it names, which is replaced with the link kept; anything but a
+/// regular file is refused, and so is an input or the state file of this command.
+pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let target = resolve_target(path)?;
+    let protected = INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .contains(&target);
+    if protected {
+        bail!(
+            "`{}` is a file this command reads (the simulated account, the baseline, a plan \
+             or a fault plan): writing the output there would destroy it; give another path",
+            path.display()
+        );
+    }
+    replace_file(&target, contents).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Saves the state file `path` of this command (it is protected from outputs, not from
+/// its owner): atomically, as [`write_atomic`] does.
+pub fn write_state(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let target = resolve_target(path)?;
+    replace_file(&target, contents).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Replaces the regular file `target` (a resolved path) with `contents`.
+fn replace_file(target: &Path, contents: &str) -> std::io::Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     // Ctrl-C waits for the write to finish: the temporary file never outlives the process.
     let _writing = crate::interrupt::writing();
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // The new file keeps the permissions of the one it replaces; a new one gets the usual
+    // ones (read for all, within the umask), not the temporary file's owner-only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(target)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0o666);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
-    result.with_context(|| format!("cannot write `{}`", path.display()))
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(contents.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    // On failure the temporary file is removed when `tmp` drops.
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Wraps `text` in an ANSI colour when `color` is on.

@@ -416,9 +416,13 @@ pub async fn apply<P: Port>(
                 by = Interruption::Crash;
                 results[i] = Some(ActionResult {
                     reason: Some(ResultReason::NotRun(NotRun::Interrupted)),
-                    detail: Some(
-                        "the run stopped during this action, after the calls it made".into(),
-                    ),
+                    detail: Some(if attempts == 0 {
+                        "the run stopped as this action's call was about to go out: nothing \
+                         was sent"
+                            .into()
+                    } else {
+                        "the run stopped during this action, after the calls it made".into()
+                    }),
                     ..ledger_line(action, ActionStatus::NotRun, attempts)
                 });
             }
@@ -769,6 +773,11 @@ async fn execute_with_retries<P: Port>(
                 });
                 port.sleep(wait).await;
                 attempt += 1;
+            }
+            Err(PortError::Crashed) => {
+                // The process died before this call went out: it is no attempt.
+                shared.calls.borrow_mut()[index] -= 1;
+                return (Err(PortError::Crashed), attempt - 1);
             }
             outcome => return (outcome, attempt),
         }

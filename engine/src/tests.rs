@@ -486,10 +486,14 @@ async fn a_crash_interrupts_the_whole_run() {
         );
     }
     let a2 = result_of(&report, "us-east-1/a2");
-    assert_eq!(a2.attempts, 1, "the call it made is counted");
+    // `Crashed` is the process dying before the call went out: no attempt was made.
+    assert_eq!(
+        a2.attempts, 0,
+        "the call that never went out is not counted"
+    );
     assert_eq!(
         a2.detail.as_deref(),
-        Some("the run stopped during this action, after the calls it made")
+        Some("the run stopped as this action's call was about to go out: nothing was sent")
     );
     assert_eq!(
         result_of(&report, "us-east-1/a3").detail.as_deref(),

@@ -41,6 +41,10 @@ pub struct FaultPlan {
     /// After this many write calls, every later call fails with `PortError::Crashed` (the
     /// state reached so far is kept).
     pub crash_after_writes: Option<u64>,
+    /// After this many write calls, the account stops answering reads, as an emulator
+    /// killed mid-run or a network gone: the identity call that starts every read of the
+    /// account fails with `secure-account:DispatchFailure` (writes still answer).
+    pub unreachable_after_writes: Option<u64>,
     /// `OperationAborted` ("A conflicting conditional operation is currently in
     /// progress"): after `create_bucket` made a bucket, this many calls that change its
     /// settings fail so. 0 turns it off.
@@ -75,6 +79,7 @@ impl Default for FaultPlan {
             deny_actions: BTreeSet::new(),
             deny_reads: BTreeSet::new(),
             crash_after_writes: None,
+            unreachable_after_writes: None,
             bucket_conflict_lag: 0,
             vpc_teardown_lag: 0,
             partial_failures: 0,

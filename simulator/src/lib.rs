@@ -648,6 +648,14 @@ impl Simulator {
         if inner.run.crashed {
             return Err(PortError::Crashed);
         }
+        if let Some(k) = self.faults.unreachable_after_writes
+            && inner.run.calls.write >= k
+        {
+            return Err(PortError::Aws(AwsError::new(
+                AwsError::DISPATCH_FAILURE,
+                "sts:GetCallerIdentity: the request got no answer: connection refused",
+            )));
+        }
         let mut reader = Reader {
             run: &mut inner.run,
             faults: &self.faults,

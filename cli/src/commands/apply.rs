@@ -156,8 +156,8 @@ pub async fn run<P: Port>(
 
 /// Reads a plan saved by `plan --out` and checks it can be run.
 fn load_plan(path: &std::path::Path) -> anyhow::Result<Plan> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the plan file `{}`", path.display()))?;
+    crate::output::protect(path);
+    let text = crate::output::read_capped(path, crate::output::cap::PLAN, "plan file")?;
     let plan: Plan = serde_json::from_str(&text).with_context(|| {
         format!(
             "`{}` is not a plan saved by `secure-account plan --out`",

@@ -92,8 +92,7 @@ pub fn diff_file(
     path: &Path,
     write: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the catalog `{}`", path.display()))?;
+    let text = crate::output::read_capped(path, crate::output::cap::CATALOG, "catalog")?;
     let other = Catalog::from_json_or_list(&text).with_context(|| {
         format!(
             "`{}` is neither a catalog (like core/data/fsbp-catalog.json) nor a JSON list of controls",
