@@ -15,6 +15,7 @@ use secure_account_engine::{ActionOutput, CallCounts, Port, PortError, flow};
 use secure_account_simulator::{FaultPlan, LatencyModel, SCENARIOS, SimError, Simulator};
 
 use crate::args::GlobalArgs;
+use crate::journal::Journal;
 use crate::output::{cap, read_capped, write_state};
 
 /// The account the command works on.
@@ -135,7 +136,17 @@ impl Account {
                 // The state file is locked for the whole command: a second run waits for it.
                 let _lock = self.lock()?;
                 runtime.block_on(async {
-                    let backend = Backend::Simulated(Box::new(self.open()?));
+                    let journal = match self {
+                        Account::Simulated {
+                            state_file: Some(path),
+                            ..
+                        } => Journal::beside(path)?,
+                        _ => Journal::in_memory(),
+                    };
+                    let backend = Backend {
+                        account: Inner::Simulated(Box::new(self.open()?)),
+                        journal,
+                    };
                     f(&backend).await
                 })
             }
@@ -152,7 +163,10 @@ impl Account {
                         .await
                         .context("cannot open the AWS account")?
                         .with_regions(regions.iter().cloned());
-                    let backend = Backend::Aws(Box::new(aws));
+                    let backend = Backend {
+                        account: Inner::Aws(Box::new(aws)),
+                        journal: Journal::in_state_dir(),
+                    };
                     let result = f(&backend).await;
                     let calls = backend.calls();
                     eprintln!(
@@ -238,7 +252,13 @@ impl Account {
     /// Saves the simulated account to the state file, if there is one.
     pub fn save(&self, backend: &Backend) -> anyhow::Result<()> {
         let (state_file, sim) = match (self, backend) {
-            (Account::Simulated { state_file, .. }, Backend::Simulated(sim)) => (state_file, sim),
+            (
+                Account::Simulated { state_file, .. },
+                Backend {
+                    account: Inner::Simulated(sim),
+                    ..
+                },
+            ) => (state_file, sim),
             #[cfg(feature = "aws")]
             _ => return Ok(()),
         };
@@ -255,27 +275,54 @@ impl Account {
 /// against the [`Port`] it implements. Each variant runs on the clock that fits it (the
 /// simulator on tokio's paused, virtual clock).
 #[derive(Debug)]
-pub enum Backend {
+pub struct Backend {
+    account: Inner,
+    /// The buckets the tool set out to create: recorded before each `CreateBucket` call,
+    /// marked on every read of the buckets (see [`Journal`]).
+    journal: Journal,
+}
+
+#[derive(Debug)]
+enum Inner {
     Simulated(Box<Simulator>),
     #[cfg(feature = "aws")]
     Aws(Box<secure_account_adapters::AwsAccount>),
 }
 
+/// Calls `$call` on the account behind a [`Backend`], whichever it is.
+macro_rules! on_account {
+    ($backend:expr, $a:ident => $call:expr) => {
+        match &$backend.account {
+            Inner::Simulated($a) => $call,
+            #[cfg(feature = "aws")]
+            Inner::Aws($a) => $call,
+        }
+    };
+}
+
+/// A failure of the tool's own bookkeeping, as the port reports failures.
+fn journal_error(e: &anyhow::Error) -> PortError {
+    PortError::Aws(secure_account_core::AwsError::new(
+        "secure-account:JournalNotWritten",
+        format!("{e:#}; the bucket is not created until the journal can be written"),
+    ))
+}
+
 impl Port for Backend {
     async fn read_account(&self) -> Result<AccountInfo, PortError> {
-        match self {
-            Backend::Simulated(sim) => sim.read_account().await,
-            #[cfg(feature = "aws")]
-            Backend::Aws(aws) => aws.read_account().await,
-        }
+        let info = on_account!(self, a => a.read_account().await)?;
+        self.journal
+            .bind(&info.account_id)
+            .map_err(|e| journal_error(&e))?;
+        Ok(info)
     }
 
     async fn read_part(&self, scope: &Scope, part: Part) -> Result<PartValue, PortError> {
-        match self {
-            Backend::Simulated(sim) => sim.read_part(scope, part).await,
-            #[cfg(feature = "aws")]
-            Backend::Aws(aws) => aws.read_part(scope, part).await,
+        let mut value = on_account!(self, a => a.read_part(scope, part).await)?;
+        if let PartValue::Buckets(buckets) = &mut value {
+            self.journal.mark(buckets);
         }
+        Ok(value)
     }
 
     async fn execute(
@@ -285,35 +332,24 @@ impl Port for Backend {
         action: &Action,
         outputs: &Outputs,
     ) -> Result<ActionOutput, PortError> {
-        match self {
-            Backend::Simulated(sim) => sim.execute(region, action_id, action, outputs).await,
-            #[cfg(feature = "aws")]
-            Backend::Aws(aws) => aws.execute(region, action_id, action, outputs).await,
+        if let Action::CreateBucket(op) = action {
+            self.journal
+                .record(&op.bucket)
+                .map_err(|e| journal_error(&e))?;
         }
+        on_account!(self, a => a.execute(region, action_id, action, outputs).await)
     }
 
     async fn sleep(&self, duration: Duration) {
-        match self {
-            Backend::Simulated(sim) => sim.sleep(duration).await,
-            #[cfg(feature = "aws")]
-            Backend::Aws(aws) => aws.sleep(duration).await,
-        }
+        on_account!(self, a => a.sleep(duration).await)
     }
 
     fn elapsed(&self) -> Duration {
-        match self {
-            Backend::Simulated(sim) => sim.elapsed(),
-            #[cfg(feature = "aws")]
-            Backend::Aws(aws) => aws.elapsed(),
-        }
+        on_account!(self, a => a.elapsed())
     }
 
     fn calls(&self) -> CallCounts {
-        match self {
-            Backend::Simulated(sim) => sim.calls(),
-            #[cfg(feature = "aws")]
-            Backend::Aws(aws) => aws.calls(),
-        }
+        on_account!(self, a => a.calls())
     }
 }
 

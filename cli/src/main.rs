@@ -5,6 +5,7 @@ mod account;
 mod args;
 mod commands;
 mod interrupt;
+mod journal;
 mod output;
 mod progress;
 

@@ -88,6 +88,9 @@ fn with_credentials(
     cmd.args(args)
         .current_dir(home)
         .env("HOME", home)
+        // The journal of created buckets goes under this HOME, not the machine's.
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("SECURE_ACCOUNT_STATE_DIR")
         .env("AWS_CONFIG_FILE", home.join("no-config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
         .env("AWS_ACCESS_KEY_ID", key)

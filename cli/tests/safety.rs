@@ -402,3 +402,75 @@ fn case_6_inputs_are_validated_and_capped_before_anything_runs() {
         stderr(&too_big)
     );
 }
+
+/// Case 7: the create call's tags are dropped (as moto does) and the run crashes right
+/// after the buckets were made: the journal written before each `CreateBucket` makes them
+/// the tool's on the next run, which tags them and converges. Without the journal they
+/// would be a name someone else took, and the trail and Config would never be planned.
+#[test]
+fn case_7_a_bucket_whose_tag_was_lost_is_still_the_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |args: &[&str]| run_in(dir.path(), args);
+    write(
+        dir.path(),
+        "untagged.json",
+        r#"{"untagged_creates":true,"crash_after_writes":10}"#,
+    );
+    let common = ["--sim-state", "a.json", "--regions", "us-east-1"];
+    let first = at(&[
+        &common[..],
+        &["--sim-faults", "untagged.json", "apply", "--auto-approve"],
+    ]
+    .concat());
+    assert_eq!(code(&first), 1, "{}", transcript(&first));
+    let journal = dir.path().join(".a.json.journal-123456789012.json");
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(&journal).unwrap()).unwrap();
+    assert_eq!(
+        recorded["buckets"],
+        serde_json::json!([
+            "cloudtrail-logs-123456789012",
+            "s3-access-logs-123456789012"
+        ])
+    );
+
+    // The journal gone, the untagged buckets look like someone else's.
+    let kept = dir.path().join("journal.bak");
+    std::fs::rename(&journal, &kept).unwrap();
+    let blind = at(&[&common[..], &["plan"]].concat());
+    let text = String::from_utf8_lossy(&blind.stdout).into_owned();
+    assert!(text.contains("name_taken"), "{}", transcript(&blind));
+    std::fs::rename(&kept, &journal).unwrap();
+
+    let plan = at(&[&common[..], &["--output", "json", "plan"]].concat());
+    let plan = json(&plan);
+    assert!(
+        plan["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["reason"] != "name_taken")
+    );
+    let tagged: Vec<&str> = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] == "put_bucket_tagging")
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(tagged.len(), 2, "{tagged:?}");
+
+    let second = at(&[&common[..], &["apply", "--auto-approve"]].concat());
+    assert_eq!(code(&second), 0, "{}", transcript(&second));
+    let after = at(&[&common[..], &["plan", "--detailed-exitcode"]].concat());
+    assert_eq!(code(&after), 0, "{}", transcript(&after));
+    let state = std::fs::read_to_string(dir.path().join("a.json")).unwrap();
+    assert_eq!(
+        state
+            .matches("\"secure-account:managed\": \"true\"")
+            .count()
+            >= 2,
+        true,
+        "the buckets carry the tool's tag again"
+    );
+}

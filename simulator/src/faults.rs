@@ -45,6 +45,9 @@ pub struct FaultPlan {
     /// killed mid-run or a network gone: the identity call that starts every read of the
     /// account fails with `secure-account:DispatchFailure` (writes still answer).
     pub unreachable_after_writes: Option<u64>,
+    /// `CreateBucket` keeps none of the tags its call sends, as moto drops
+    /// `CreateBucketConfiguration.Tags`: the tool must recognise its bucket otherwise.
+    pub untagged_creates: bool,
     /// `OperationAborted` ("A conflicting conditional operation is currently in
     /// progress"): after `create_bucket` made a bucket, this many calls that change its
     /// settings fail so. 0 turns it off.
@@ -80,6 +83,7 @@ impl Default for FaultPlan {
             deny_reads: BTreeSet::new(),
             crash_after_writes: None,
             unreachable_after_writes: None,
+            untagged_creates: false,
             bucket_conflict_lag: 0,
             vpc_teardown_lag: 0,
             partial_failures: 0,

@@ -512,6 +512,17 @@ impl Simulator {
         );
         if creates_bucket
             && let Action::CreateBucket(op) = action
+            && self.faults.untagged_creates
+        {
+            let buckets = inner.account.global.buckets.known_mut();
+            for b in buckets.into_iter().flatten() {
+                if b.name == op.bucket {
+                    b.tags.clear();
+                }
+            }
+        }
+        if creates_bucket
+            && let Action::CreateBucket(op) = action
             && self.faults.bucket_conflict_lag > 0
         {
             inner

@@ -15,13 +15,14 @@ use aws_sdk_s3::types::{
     BucketVersioningStatus, CreateBucketConfiguration, LoggingEnabled, ObjectOwnership,
     OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, ServerSideEncryption,
     ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    Tag, Type, VersioningConfiguration,
+    Tag, Tagging, Type, VersioningConfiguration,
 };
 use futures::{StreamExt, TryStreamExt};
 use secure_account_core::AwsError;
 use secure_account_core::action::s3::{
     CreateBucket, PutBucketEncryption, PutBucketLifecycleConfiguration, PutBucketLogging,
-    PutBucketOwnershipControls, PutBucketPolicy, PutBucketVersioning, PutPublicAccessBlock,
+    PutBucketOwnershipControls, PutBucketPolicy, PutBucketTagging, PutBucketVersioning,
+    PutPublicAccessBlock,
 };
 use secure_account_core::snapshot::{Bucket, PublicAccessBlock, VersioningStatus};
 use secure_account_engine::ActionOutput;
@@ -134,6 +135,8 @@ async fn read_bucket(
         logging_target,
         logging_prefix,
         tags,
+        // What the tool's journal says is not AWS's to tell: the CLI adds it.
+        created_by_this_tool: false,
     }))
 }
 
@@ -332,9 +335,59 @@ impl Execute for CreateBucket {
                 send
             };
         match send.send().await.map_err(aws("s3:CreateBucket")) {
-            Err(e) if e.code == "BucketAlreadyOwnedByYou" => Ok(ActionOutput::default()),
-            other => other.map(|_| ActionOutput::default()),
+            Err(e) if e.code == "BucketAlreadyOwnedByYou" => {}
+            other => {
+                other?;
+            }
         }
+        // The answer does not say whether the tags stuck (moto drops them): read them
+        // back, and put what is missing, merged with what the bucket has.
+        if !self.tags.is_empty() {
+            let s3 = cx.writes.s3(cx.region);
+            let mut have = tags(&s3, &self.bucket).await?;
+            if self.tags.iter().any(|(k, v)| have.get(k) != Some(v)) {
+                have.extend(self.tags.clone());
+                put_tags(&s3, &self.bucket, &have).await?;
+            }
+        }
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `s3:PutBucketTagging` with the whole tag set.
+async fn put_tags(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    let mut tagging = Tagging::builder();
+    for (k, v) in tags {
+        tagging = tagging.tag_set(
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid(format!("tag `{k}`: {e}")))?,
+        );
+    }
+    let tagging = tagging
+        .build()
+        .map_err(|e| invalid(format!("PutBucketTagging: {e}")))?;
+    s3.put_bucket_tagging()
+        .bucket(bucket)
+        .tagging(tagging)
+        .send()
+        .await
+        .map_err(aws("s3:PutBucketTagging"))?;
+    Ok(())
+}
+
+/// `s3:PutBucketTagging`: the tool's tag restored on its own bucket, with the tags the
+/// bucket kept (the planner merged them).
+impl Execute for PutBucketTagging {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        put_tags(&cx.writes.s3(cx.region), &self.bucket, &self.tags).await?;
+        Ok(ActionOutput::default())
     }
 }
 

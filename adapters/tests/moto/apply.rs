@@ -284,6 +284,17 @@ pub(crate) async fn a_fresh_account_gets_everything_moto_serves_and_a_second_app
             (Some(true), Some(true), Some(true), Some(true)),
             "{b}"
         );
+        // moto drops the tags of `CreateBucketConfiguration`; the adapter reads them back
+        // and puts them, so the tool's buckets stay recognisably its own.
+        let tagging = s3.get_bucket_tagging().bucket(b).send().await.unwrap();
+        assert!(
+            tagging
+                .tag_set()
+                .iter()
+                .any(|t| t.key() == "secure-account:managed" && t.value() == "true"),
+            "{b}: {:?}",
+            tagging.tag_set()
+        );
         let v = s3.get_bucket_versioning().bucket(b).send().await.unwrap();
         assert_eq!(v.status().map(|s| s.as_str()), Some("Enabled"), "{b}");
         s3.get_bucket_encryption().bucket(b).send().await.unwrap();

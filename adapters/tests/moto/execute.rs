@@ -179,6 +179,16 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
         ),
         (
             home.clone(),
+            Action::PutBucketTagging(s3::PutBucketTagging {
+                bucket: bucket.clone(),
+                tags: BTreeMap::from([
+                    ("secure-account:managed".into(), "true".into()),
+                    ("owner".into(), "exec-test".into()),
+                ]),
+            }),
+        ),
+        (
+            home.clone(),
             Action::CreateKey(kms::CreateKey {
                 description: "exec test".into(),
                 policy: format!(
@@ -381,6 +391,27 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
         got.map(|_| ()).map_err(|e| e.to_string()),
     );
 
+    // The whole tag set was put, and kept by moto.
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    let tagging = s3
+        .get_bucket_tagging()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let tags: BTreeMap<&str, &str> = tagging
+        .tag_set()
+        .iter()
+        .map(|t| (t.key(), t.value()))
+        .collect();
+    assert_eq!(
+        tags,
+        BTreeMap::from([("owner", "exec-test"), ("secure-account:managed", "true")])
+    );
     for (kind, result) in &results {
         eprintln!(
             "moto {:<45} {}",

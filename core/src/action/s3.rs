@@ -28,6 +28,7 @@ macro_rules! __kinds_s3 {
             s3::PutBucketPolicy,
             s3::PutBucketLifecycleConfiguration,
             s3::PutBucketLogging,
+            s3::PutBucketTagging,
         ] $rest }
     };
 }
@@ -55,9 +56,17 @@ pub struct CreateBucket {
     pub tags: BTreeMap<String, String>,
 }
 
+/// The adapter checks the answer: where the tags did not stick (moto drops
+/// `CreateBucketConfiguration.Tags`), it reads them back and puts them
+/// (`s3:GetBucketTagging`, `s3:PutBucketTagging`).
 impl Operation for CreateBucket {
     const FACTS: ActionFacts = ActionFacts {
-        iam_actions: &["s3:CreateBucket", "s3:TagResource"],
+        iam_actions: &[
+            "s3:CreateBucket",
+            "s3:TagResource",
+            "s3:GetBucketTagging",
+            "s3:PutBucketTagging",
+        ],
         change: Change::Create,
         ..S3
     };
@@ -219,6 +228,28 @@ impl Operation for PutBucketLogging {
         let b = e.bucket(&self.bucket)?;
         b.logging_target = Some(self.target_bucket.clone());
         b.logging_prefix = Some(self.target_prefix.clone());
+        Ok(())
+    }
+}
+
+/// `s3:PutBucketTagging`: the bucket's whole tag set (the planner merges the tool's tag
+/// into the tags the bucket has). Planned for a bucket the tool created (its journal says
+/// so) whose tag was lost: the run stopped between `CreateBucket` and its tagging, or the
+/// endpoint dropped the tags of the create call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutBucketTagging {
+    pub bucket: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Operation for PutBucketTagging {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["s3:PutBucketTagging"],
+        ..S3
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        e.bucket(&self.bucket)?.tags = self.tags.clone();
         Ok(())
     }
 }

@@ -198,6 +198,7 @@ pub fn bucket(name: &str) -> Bucket {
         logging_target: Some("access-logs".into()),
         logging_prefix: Some(format!("{name}/")),
         tags: BTreeMap::new(),
+        created_by_this_tool: false,
     }
 }
 

@@ -138,7 +138,9 @@ impl<'a> Planner<'a> {
         let Some(b) = existing else {
             return Owner::Tool;
         };
-        if b.tags.get(MANAGED_TAG.0).map(String::as_str) == Some(MANAGED_TAG.1) {
+        if b.tags.get(MANAGED_TAG.0).map(String::as_str) == Some(MANAGED_TAG.1)
+            || b.created_by_this_tool
+        {
             return Owner::Tool;
         }
         let serving = self.s.regions.values().any(|r| {
@@ -188,6 +190,25 @@ impl<'a> Planner<'a> {
                 crate::snapshot::s3::new_bucket(name, region)
             }
         };
+        // The tool's bucket whose tag was lost (its journal says the tool created it) gets
+        // it back, with the tags it has kept: the next reader, the journal gone, still
+        // knows it for the tool's.
+        if owner == Owner::Tool
+            && existing.is_some()
+            && current.tags.get(MANAGED_TAG.0).map(String::as_str) != Some(MANAGED_TAG.1)
+        {
+            let mut tags = current.tags.clone();
+            tags.insert(MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string());
+            self.push(
+                region,
+                Some(name),
+                s3::PutBucketTagging {
+                    bucket: name.into(),
+                    tags,
+                },
+                deps.clone(),
+            );
+        }
         // A bucket the tool did not create that is public stays public: blocking public
         // access or turning its ACLs off would break what the customer serves.
         let keep_public = owner == Owner::Serving && bucket_is_public(&current);

@@ -121,6 +121,55 @@ fn the_tools_own_bucket_is_adopted() {
     );
 }
 
+/// The tool's own bucket whose tag was lost (its journal says the tool created it) is the
+/// tool's: it is converged, serves the trail, and gets its tag back with the tags it kept;
+/// the same bucket unknown to the journal is someone else's.
+#[test]
+fn a_bucket_the_journal_knows_gets_its_lost_tag_back() {
+    let mut s = fresh();
+    let mut own = crate::snapshot::s3::new_bucket(LOG, "us-east-1");
+    own.tags = [("cost-centre".to_string(), "security".to_string())].into();
+    own.created_by_this_tool = true;
+    s.global.buckets.known_mut().unwrap().push(own.clone());
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(name_taken(&p, LOG).is_none(), "{:#?}", p.skipped);
+    let tagging: Vec<_> = p
+        .actions
+        .iter()
+        .filter_map(|a| match &a.op {
+            Action::PutBucketTagging(t) if t.bucket == LOG => Some(t.tags.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        tagging,
+        vec![
+            [
+                ("cost-centre".to_string(), "security".to_string()),
+                (MANAGED_TAG.0.to_string(), MANAGED_TAG.1.to_string()),
+            ]
+            .into()
+        ]
+    );
+    assert!(
+        p.actions
+            .iter()
+            .any(|a| matches!(a.op, Action::CreateTrail(cloudtrail::CreateTrail { .. })))
+    );
+
+    own.created_by_this_tool = false;
+    let mut s = fresh();
+    s.global.buckets.known_mut().unwrap().push(own);
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(name_taken(&p, LOG).is_some(), "{:#?}", p.skipped);
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| matches!(a.op, Action::PutBucketTagging(_))),
+        "a bucket that is not the tool's is never tagged"
+    );
+}
+
 /// A bucket the tool did not create but that already receives this account's trail is
 /// adopted: only what deletes no data and opens nothing is added, and a public bucket
 /// stays public.

@@ -66,6 +66,11 @@ pub struct Bucket {
     /// The bucket's tags (`s3:GetBucketTagging`): the tool tags the buckets it creates.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Not read from AWS: the tool's local journal (written before each `CreateBucket`
+    /// call) says this tool set out to create the bucket, so it is the tool's even when its
+    /// tag was lost (an interrupted run, an endpoint that drops the create call's tags).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub created_by_this_tool: bool,
 }
 
 /// An S3 bucket's versioning status (`s3:GetBucketVersioning`); a bucket that never had

@@ -2,7 +2,8 @@
 
 use secure_account_core::action::s3::{
     CreateBucket, PutBucketEncryption, PutBucketLifecycleConfiguration, PutBucketLogging,
-    PutBucketOwnershipControls, PutBucketPolicy, PutBucketVersioning, PutPublicAccessBlock,
+    PutBucketOwnershipControls, PutBucketPolicy, PutBucketTagging, PutBucketVersioning,
+    PutPublicAccessBlock,
 };
 
 use crate::policy::{self, Principal, Request};
@@ -272,6 +273,28 @@ impl Simulate for PutBucketLogging {
 }
 
 /// The bucket a settings call names; `NoSuchBucket` when there is none.
+impl Simulate for PutBucketTagging {
+    const AWS_LATENCY_MS: u64 = 150;
+
+    /// S3 allows 50 tags a bucket; keys up to 128 characters, values up to 256.
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        existing_bucket(c, &self.bucket)?;
+        if self.tags.len() > 50
+            || self
+                .tags
+                .iter()
+                .any(|(k, v)| k.is_empty() || k.len() > 128 || v.len() > 256)
+        {
+            return err("InvalidTag", "The TagSet does not satisfy the constraints");
+        }
+        Ok(())
+    }
+
+    fn bucket_setting(&self) -> Option<&str> {
+        Some(&self.bucket)
+    }
+}
+
 fn existing_bucket<'a>(c: &'a Check<'_>, bucket: &str) -> Result<&'a Bucket, AwsError> {
     c.bucket(bucket)
         .ok_or_else(|| AwsError::new("NoSuchBucket", S3_NO_SUCH_BUCKET))

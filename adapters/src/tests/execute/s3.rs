@@ -6,6 +6,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::operation::create_bucket::{
     CreateBucketError, CreateBucketInput, CreateBucketOutput,
 };
+use aws_sdk_s3::operation::get_bucket_tagging::{GetBucketTaggingError, GetBucketTaggingOutput};
 use aws_sdk_s3::operation::put_bucket_encryption::{
     PutBucketEncryptionInput, PutBucketEncryptionOutput,
 };
@@ -17,6 +18,7 @@ use aws_sdk_s3::operation::put_bucket_ownership_controls::{
     PutBucketOwnershipControlsInput, PutBucketOwnershipControlsOutput,
 };
 use aws_sdk_s3::operation::put_bucket_policy::{PutBucketPolicyInput, PutBucketPolicyOutput};
+use aws_sdk_s3::operation::put_bucket_tagging::{PutBucketTaggingInput, PutBucketTaggingOutput};
 use aws_sdk_s3::operation::put_bucket_versioning::{
     PutBucketVersioningInput, PutBucketVersioningOutput,
 };
@@ -30,7 +32,7 @@ use aws_sdk_s3::types::{
     LoggingEnabled, NoncurrentVersionExpiration, NoncurrentVersionTransition, ObjectOwnership,
     OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration, ServerSideEncryption,
     ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    Tag, Transition, TransitionStorageClass, VersioningConfiguration,
+    Tag, Tagging, Transition, TransitionStorageClass, VersioningConfiguration,
 };
 use aws_smithy_mocks::mock;
 use aws_smithy_types::DateTime;
@@ -52,6 +54,7 @@ pub(super) const KINDS: &[ActionKind] = &[
     ActionKind::PutBucketPolicy,
     ActionKind::PutBucketLifecycleConfiguration,
     ActionKind::PutBucketLogging,
+    ActionKind::PutBucketTagging,
 ];
 
 const BUCKET: &str = "secure-account-trail-123456789012";
@@ -65,6 +68,17 @@ fn tags() -> BTreeMap<String, String> {
 
 fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build().unwrap()
+}
+
+/// `GetBucketTagging` answering the tags the tool sent: they stuck.
+fn tags_stuck() -> aws_smithy_mocks::Rule {
+    mock!(Client::get_bucket_tagging).then_output(|| {
+        GetBucketTaggingOutput::builder()
+            .tag_set(tag("ManagedBy", "secure-account"))
+            .tag_set(tag("Purpose", "cloudtrail"))
+            .build()
+            .unwrap()
+    })
 }
 
 #[tokio::test]
@@ -84,11 +98,107 @@ async fn create_bucket_outside_us_east_1_sends_its_location_and_tags() {
                 .unwrap(),
         ))
         .then_output(|| CreateBucketOutput::builder().build());
-    let s3 = writes!(aws_sdk_s3, [&rule]);
+    let read_back = tags_stuck();
+    let s3 = writes!(aws_sdk_s3, [&rule, &read_back]);
     exec(
         s3::CreateBucket {
             bucket: BUCKET.into(),
             location_constraint: Some("eu-west-1".into()),
+            tags: tags(),
+        },
+        &s3,
+    )
+    .await
+    .unwrap();
+    assert_eq!((rule.num_calls(), read_back.num_calls()), (1, 1));
+}
+
+/// moto drops `CreateBucketConfiguration.Tags`: the tags read back lack the tool's, so
+/// they are put, merged with what the bucket has.
+#[tokio::test]
+async fn create_bucket_puts_the_tags_that_did_not_stick_merged_with_the_buckets_own() {
+    let create = mock!(Client::create_bucket).then_output(|| CreateBucketOutput::builder().build());
+    let read_back = mock!(Client::get_bucket_tagging).then_output(|| {
+        GetBucketTaggingOutput::builder()
+            .tag_set(tag("team", "platform"))
+            .build()
+            .unwrap()
+    });
+    let put = mock!(Client::put_bucket_tagging)
+        .match_requests(exactly(
+            PutBucketTaggingInput::builder()
+                .bucket(BUCKET)
+                .tagging(
+                    Tagging::builder()
+                        .tag_set(tag("ManagedBy", "secure-account"))
+                        .tag_set(tag("Purpose", "cloudtrail"))
+                        .tag_set(tag("team", "platform"))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| PutBucketTaggingOutput::builder().build());
+    let none = mock!(Client::create_bucket).then_output(|| CreateBucketOutput::builder().build());
+    let no_tag_set = mock!(Client::get_bucket_tagging).then_error(|| {
+        GetBucketTaggingError::generic(meta("NoSuchTagSet", "The TagSet does not exist"))
+    });
+    let put_all = mock!(Client::put_bucket_tagging)
+        .match_requests(exactly(
+            PutBucketTaggingInput::builder()
+                .bucket(BUCKET)
+                .tagging(
+                    Tagging::builder()
+                        .tag_set(tag("ManagedBy", "secure-account"))
+                        .tag_set(tag("Purpose", "cloudtrail"))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| PutBucketTaggingOutput::builder().build());
+    let s3 = writes!(
+        aws_sdk_s3,
+        [&create, &read_back, &put, &none, &no_tag_set, &put_all]
+    );
+    for _ in 0..2 {
+        exec(
+            s3::CreateBucket {
+                bucket: BUCKET.into(),
+                location_constraint: None,
+                tags: tags(),
+            },
+            &s3,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!((put.num_calls(), put_all.num_calls()), (1, 1));
+}
+
+#[tokio::test]
+async fn put_bucket_tagging_sends_the_whole_tag_set() {
+    let rule = mock!(Client::put_bucket_tagging)
+        .match_requests(exactly(
+            PutBucketTaggingInput::builder()
+                .bucket(BUCKET)
+                .tagging(
+                    Tagging::builder()
+                        .tag_set(tag("ManagedBy", "secure-account"))
+                        .tag_set(tag("Purpose", "cloudtrail"))
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| PutBucketTaggingOutput::builder().build());
+    let s3 = writes!(aws_sdk_s3, [&rule]);
+    exec(
+        s3::PutBucketTagging {
+            bucket: BUCKET.into(),
             tags: tags(),
         },
         &s3,
@@ -119,7 +229,8 @@ async fn create_bucket_in_us_east_1_sends_no_configuration_unless_tags() {
                 .unwrap(),
         ))
         .then_output(|| CreateBucketOutput::builder().build());
-    let s3 = writes!(aws_sdk_s3, [&bare, &tagged]);
+    let read_back = tags_stuck();
+    let s3 = writes!(aws_sdk_s3, [&bare, &tagged, &read_back]);
     exec(
         s3::CreateBucket {
             bucket: BUCKET.into(),
@@ -157,7 +268,8 @@ async fn a_bucket_already_ours_is_success_and_one_another_account_holds_is_not()
             "The requested bucket name is not available.",
         ))
     });
-    let s3 = writes!(aws_sdk_s3, [&ours, &theirs]);
+    let read_back = tags_stuck();
+    let s3 = writes!(aws_sdk_s3, [&ours, &read_back, &theirs]);
     assert_eq!(
         exec(
             s3::CreateBucket {
