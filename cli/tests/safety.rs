@@ -474,3 +474,39 @@ fn case_7_a_bucket_whose_tag_was_lost_is_still_the_tools() {
         "the buckets carry the tool's tag again"
     );
 }
+
+/// Case 4: SIGTERM is handled like Ctrl-C: the command stops cleanly with exit 143 (not
+/// killed by the signal), leaving no temporary file.
+#[test]
+fn case_4_sigterm_stops_like_ctrl_c() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let lock = std::fs::File::create(dir.path().join(".a.json.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--sim-state", "a.json", "apply", "--auto-approve"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("waiting for another"), "{line}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(143), "{}", transcript(&out));
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
