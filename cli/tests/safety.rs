@@ -259,13 +259,26 @@ fn case_5_files_are_written_safely() {
     assert_eq!(code(&via_link), 1, "{}", transcript(&via_link));
     assert_eq!(std::fs::read(dir.path().join("a.json")).unwrap(), before);
 
-    let device = plan_to("/dev/null");
-    assert_eq!(code(&device), 1, "{}", transcript(&device));
-    assert!(stderr(&device).contains("is not a regular file"));
-    assert!(
-        !std::fs::metadata("/dev/null").unwrap().is_file(),
-        "/dev/null is kept"
-    );
+    // A device node of our own (as root, as CI runs; a user cannot make one), never the
+    // machine's: were the check lost, the test must not replace `/dev/null`.
+    let device = dir.path().join("null");
+    if Command::new("mknod")
+        .args([device.to_str().unwrap(), "c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let to_device = plan_to("null");
+        assert_eq!(code(&to_device), 1, "{}", transcript(&to_device));
+        assert!(stderr(&to_device).contains("is not a regular file"));
+        use std::os::unix::fs::FileTypeExt;
+        assert!(
+            std::fs::metadata(&device)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    }
 
     let fifo = dir.path().join("fifo");
     assert!(
