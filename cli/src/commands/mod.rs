@@ -4,6 +4,7 @@ pub mod apply;
 pub mod baseline;
 pub mod controls;
 pub mod cost;
+pub mod fleet;
 pub mod iam_policy;
 pub mod plan;
 pub mod snapshot;
