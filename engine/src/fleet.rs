@@ -189,7 +189,7 @@ pub enum Outcome {
     Planned(Planned),
     Applied {
         planned: Planned,
-        report: ApplyReport,
+        report: Box<ApplyReport>,
     },
     Verified(Verification),
 }
@@ -301,7 +301,14 @@ fn flow_error(e: &FlowError) -> AwsError {
             code: "secure-account:Crashed".into(),
             message: "the run stopped between two calls".into(),
         },
-        other => {
+        other @ (FlowError::Baseline { .. }
+        | FlowError::HomeRegionNotEnabled { .. }
+        | FlowError::HomeRegionNotCovered { .. }
+        | FlowError::Stale(_)
+        | FlowError::OtherAccount { .. }
+        | FlowError::CatalogChanged { .. }
+        | FlowError::BaselineChanged { .. }
+        | FlowError::NotThePlan { .. }) => {
             let mut message = other.to_string();
             let mut source = std::error::Error::source(other);
             while let Some(s) = source {
@@ -309,8 +316,18 @@ fn flow_error(e: &FlowError) -> AwsError {
                 message.push_str(&s.to_string());
                 source = s.source();
             }
+            let code = if matches!(
+                other,
+                FlowError::Baseline { .. }
+                    | FlowError::HomeRegionNotEnabled { .. }
+                    | FlowError::HomeRegionNotCovered { .. }
+            ) {
+                "secure-account:InvalidBaseline"
+            } else {
+                AwsError::INVALID_PLAN
+            };
             AwsError {
-                code: "secure-account:InvalidBaseline".into(),
+                code: code.into(),
                 message,
             }
         }
@@ -429,7 +446,10 @@ async fn applied<P: Port>(
         row.error = Some(e.clone());
     }
     // The manual tasks are the plan's: applying changes none of them.
-    Ok(Outcome::Applied { planned, report })
+    Ok(Outcome::Applied {
+        planned,
+        report: Box::new(report),
+    })
 }
 
 fn totals(rows: &[FleetRow]) -> FleetTotals {
