@@ -153,3 +153,27 @@ fn fleet_apply_asks_for_auto_approve_and_aws_needs_the_accounts_named() {
         transcript(&o)
     );
 }
+
+/// The template passes `cfn-lint`. Ignored unless asked for: the project does not install
+/// cfn-lint yet (`CFN_LINT=/path/to/cfn-lint cargo test -p secure-account-cli --test fleet
+/// -- --ignored`; `pip install cfn-lint` in a virtual environment gives one).
+#[test]
+#[ignore = "needs cfn-lint: set CFN_LINT to its path"]
+fn the_fleet_template_passes_cfn_lint() {
+    let lint = std::env::var("CFN_LINT").expect("CFN_LINT names the cfn-lint to run");
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["fleet", "template"]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let template: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        template["Resources"]["StateMachine"]["Type"],
+        "AWS::StepFunctions::StateMachine"
+    );
+    let path = dir.path().join("fleet.json");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let lint = Command::new(lint)
+        .arg(&path)
+        .output()
+        .expect("cfn-lint runs");
+    assert!(lint.status.success(), "{}", transcript(&lint));
+}

@@ -39,6 +39,9 @@ pub enum FleetCommand {
     Apply(FleetApplyArgs),
     /// Read and evaluate every account of the fleet
     Verify(FleetArgs),
+    /// Print the CloudFormation template that runs the fleet on AWS Lambda and Step
+    /// Functions (a Distributed Map over the accounts CSV in S3, on a schedule)
+    Template,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +111,10 @@ pub struct FleetApplyArgs {
 /// Runs a fleet command.
 pub fn run(global: &GlobalArgs, command: &FleetCommand) -> anyhow::Result<ExitCode> {
     let (which, args, options) = match command {
+        FleetCommand::Template => {
+            print_json(&super::fleet_template::template())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         FleetCommand::Plan(a) => (Command::Plan, a, FleetOptions::default()),
         FleetCommand::Verify(a) => (Command::Verify, a, FleetOptions::default()),
         FleetCommand::Apply(a) => {
