@@ -177,3 +177,45 @@ fn the_fleet_template_passes_cfn_lint() {
         .expect("cfn-lint runs");
     assert!(lint.status.success(), "{}", transcript(&lint));
 }
+
+/// The Lambda handler's work (`fleet handle`) on recorded events, as the state machine's
+/// `ItemSelector` makes them from the accounts CSV: one account through the same engine.
+#[test]
+fn the_handler_runs_one_account_per_recorded_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fleet-events");
+    let handle = |event: &str| {
+        let path = events.join(event);
+        let out = run_in(
+            dir.path(),
+            &[
+                "--simulate",
+                "fresh",
+                "fleet",
+                "handle",
+                path.to_str().unwrap(),
+                "--sim-accounts",
+                "1",
+                "--out-dir",
+                "out",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let applied = handle("apply-member.json");
+    assert_eq!(applied["row"]["account"], "100000000000");
+    assert_eq!(applied["row"]["status"], "applied", "{applied}");
+    assert_eq!(applied["resume"], false);
+    assert_eq!(applied["next"]["round"], 2);
+    assert!(dir.path().join("out/100000000000/apply.json").exists());
+
+    let unknown = handle("apply-unknown.json");
+    assert_eq!(unknown["row"]["status"], "failed");
+    assert_eq!(unknown["row"]["error"]["code"], "AccessDenied");
+    assert_eq!(unknown["resume"], false);
+
+    let verified = handle("verify-seed.json");
+    assert_eq!(verified["row"]["status"], "verified");
+    assert_eq!(verified["row"]["baseline"], "seed-2024-08");
+}

@@ -42,9 +42,40 @@ pub enum FleetCommand {
     /// Print the CloudFormation template that runs the fleet on AWS Lambda and Step
     /// Functions (a Distributed Map over the accounts CSV in S3, on a schedule)
     Template,
+    /// Handle one item of the state machine's Distributed Map (what the Lambda function
+    /// does with each invocation): the event JSON in, the account's row and whether to
+    /// run it again out
+    Handle(HandleArgs),
 }
 
 #[derive(Debug, Args)]
+pub struct HandleArgs {
+    /// The event: `{"account": ID, "name": ..., "baseline": ..., "command": "plan|apply|verify", "round": N}`
+    #[arg(value_name = "EVENT_FILE")]
+    pub event: PathBuf,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// One item of the Distributed Map, as the template's `ItemSelector` makes it.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+pub struct Event {
+    pub account: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub baseline: Option<String>,
+    pub command: Command,
+    #[serde(default = "first_round")]
+    pub round: u32,
+}
+
+fn first_round() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct FleetArgs {
     /// The accounts: a 12-digit account id per line, or CSV lines `id,name,baseline`
     /// (name and baseline may be empty; a baseline is a built-in name or a TOML file; `#`
@@ -115,6 +146,7 @@ pub fn run(global: &GlobalArgs, command: &FleetCommand) -> anyhow::Result<ExitCo
             print_json(&super::fleet_template::template())?;
             return Ok(ExitCode::SUCCESS);
         }
+        FleetCommand::Handle(h) => return handle(global, h),
         FleetCommand::Plan(a) => (Command::Plan, a, FleetOptions::default()),
         FleetCommand::Verify(a) => (Command::Verify, a, FleetOptions::default()),
         FleetCommand::Apply(a) => {
@@ -146,11 +178,93 @@ pub fn run(global: &GlobalArgs, command: &FleetCommand) -> anyhow::Result<ExitCo
         None => None,
     };
     let simulated = global.simulate.is_some() || global.sim_state.is_some();
-    if simulated {
-        simulate(global, args, which, &options, listed, default_baseline)
+    let (code, _) = if simulated {
+        simulate(
+            global,
+            args,
+            which,
+            &options,
+            listed,
+            default_baseline,
+            true,
+        )?
     } else {
-        aws(global, args, which, &options, listed, default_baseline)
-    }
+        aws(
+            global,
+            args,
+            which,
+            &options,
+            listed,
+            default_baseline,
+            true,
+        )?
+    };
+    Ok(code)
+}
+
+/// The Lambda handler's work for one event: the account through the same engine, one
+/// account per invocation. Prints `{"row": …, "resume": bool, "next": event}`: `resume`
+/// when an apply left the account incomplete (the state machine runs `next` again, which
+/// continues where this one stopped), never for an account that could not be opened.
+fn handle(global: &GlobalArgs, h: &HandleArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&h.event)
+        .with_context(|| format!("cannot read the event `{}`", h.event.display()))?;
+    let event: Event = serde_json::from_str(&text)
+        .with_context(|| format!("`{}` is not an event of the fleet", h.event.display()))?;
+    let line = format!(
+        "{},{},{}",
+        event.account,
+        event.name.clone().unwrap_or_default().replace(',', " "),
+        event.baseline.clone().unwrap_or_default()
+    );
+    let default_baseline = Arc::new(load_baseline(global)?);
+    let accounts = parse_accounts(&line, global, &default_baseline)?;
+    let mut options = FleetOptions {
+        accounts_in_flight: 1,
+        ..FleetOptions::default()
+    };
+    options.apply.concurrency = 64;
+    let mut args = h.fleet.clone();
+    args.accounts_in_flight = 1;
+    let json_global = GlobalArgs {
+        output: OutputFormat::Json,
+        ..global.clone()
+    };
+    // The summary of one account, as JSON, through the same code as `fleet`.
+    let simulated = global.simulate.is_some() || global.sim_state.is_some();
+    let (_, summary) = if simulated {
+        simulate(
+            &json_global,
+            &args,
+            event.command,
+            &options,
+            Some(accounts),
+            default_baseline,
+            false,
+        )?
+    } else {
+        aws(
+            &json_global,
+            &args,
+            event.command,
+            &options,
+            Some(accounts),
+            default_baseline,
+            false,
+        )?
+    };
+    let row = summary
+        .accounts
+        .into_iter()
+        .next()
+        .context("the fleet of one account has no row")?;
+    let resume = row.status == AccountStatus::Incomplete;
+    let next = Event {
+        round: event.round + 1,
+        ..event
+    };
+    print_json(&serde_json::json!({"row": row, "resume": resume, "next": next}))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads the accounts file: ids, or CSV `id,name,baseline`.
@@ -242,7 +356,8 @@ fn simulate(
     options: &FleetOptions,
     listed: Option<Vec<FleetAccount>>,
     default_baseline: Arc<Baseline>,
-) -> anyhow::Result<ExitCode> {
+    print: bool,
+) -> anyhow::Result<(ExitCode, FleetSummary)> {
     if args.external_id.is_some() {
         eprintln!("note: the simulated organisation's roles require no external id; ignored");
     }
@@ -288,7 +403,10 @@ fn simulate(
                 _ => Ok(()),
             }
         };
-        drive(global, args, which, options, &org, &accounts, true, &keep).await
+        drive(
+            global, args, which, options, &org, &accounts, true, &keep, print,
+        )
+        .await
     })
 }
 
@@ -304,7 +422,8 @@ fn aws(
     options: &FleetOptions,
     listed: Option<Vec<FleetAccount>>,
     default_baseline: Arc<Baseline>,
-) -> anyhow::Result<ExitCode> {
+    print: bool,
+) -> anyhow::Result<(ExitCode, FleetSummary)> {
     use secure_account_adapters::fleet::{AssumeRole, AwsFleet};
     if listed.is_none() && !args.organization {
         bail!("name the accounts: `--accounts FILE` or `--organization`");
@@ -372,6 +491,7 @@ fn aws(
             &accounts,
             false,
             &|_, _| Ok(()),
+            print,
         )
         .await
     })
@@ -385,7 +505,8 @@ fn aws(
     _: &FleetOptions,
     _: Option<Vec<FleetAccount>>,
     _: Arc<Baseline>,
-) -> anyhow::Result<ExitCode> {
+    _: bool,
+) -> anyhow::Result<(ExitCode, FleetSummary)> {
     bail!("this build has no AWS support: use `--simulate [mixed|SCENARIO]`")
 }
 
@@ -401,7 +522,8 @@ async fn drive<O: Opener>(
     accounts: &[FleetAccount],
     simulated: bool,
     keep: &dyn Fn(&FleetAccount, &O::Port) -> anyhow::Result<()>,
-) -> anyhow::Result<ExitCode> {
+    print: bool,
+) -> anyhow::Result<(ExitCode, FleetSummary)> {
     let out = &args.out_dir;
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder `{}`", out.display()))?;
@@ -439,7 +561,8 @@ async fn drive<O: Opener>(
     )?;
     let text = summary_text(&summary, simulated);
     write_atomic(&out.join("summary.txt"), &text)?;
-    if json {
+    if !print {
+    } else if json {
         print_json(&summary)?;
     } else {
         print_text(&text)?;
@@ -448,13 +571,14 @@ async fn drive<O: Opener>(
         eprintln!("error: cannot write the files of account {e}");
     }
     if interrupt::interrupted() {
-        return Ok(ExitCode::from(interrupt::exit_code()));
+        return Ok((ExitCode::from(interrupt::exit_code()), summary));
     }
-    Ok(if summary.succeeded() && errors.is_empty() {
+    let code = if summary.succeeded() && errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    })
+    };
+    Ok((code, summary))
 }
 
 /// `<out>/<id>/`: the plan (JSON and text), the apply's report with its ledger, the
@@ -607,6 +731,22 @@ mod tests {
         assert_eq!(list[1].name.as_deref(), Some("Shop"));
         assert_eq!(list[1].baseline.name, "seed-2024-08");
         assert_eq!(list[2].name, None);
+        // What the state machine's ItemSelector sends is an event the handler reads.
+        let selector = &super::super::fleet_template::state_machine_definition()["States"]["Accounts"]
+            ["ItemSelector"];
+        let mut event = serde_json::Map::new();
+        for key in selector.as_object().unwrap().keys() {
+            let field = key.trim_end_matches(".$");
+            let value = match field {
+                "account" => serde_json::json!("111111111111"),
+                "round" => serde_json::json!(1),
+                "command" => serde_json::json!("apply"),
+                _ => serde_json::json!(""),
+            };
+            event.insert(field.to_string(), value);
+        }
+        let event: Event = serde_json::from_value(serde_json::Value::Object(event)).unwrap();
+        assert_eq!(event.command, Command::Apply);
         for bad in [
             "12345",
             "111111111111\n111111111111",
