@@ -19,6 +19,7 @@ pub mod config;
 pub mod ec2;
 pub mod error;
 pub mod execute;
+pub mod fleet;
 pub mod guardduty;
 pub mod iam;
 pub mod inspector;
@@ -107,7 +108,7 @@ impl ReadTuning {
         }
     }
 
-    fn retry_config(&self) -> RetryConfig {
+    pub(crate) fn retry_config(&self) -> RetryConfig {
         if self.max_attempts <= 1 {
             return RetryConfig::disabled();
         }
@@ -119,7 +120,7 @@ impl ReadTuning {
         base.with_max_attempts(self.max_attempts)
     }
 
-    fn timeout_config(&self) -> TimeoutConfig {
+    pub(crate) fn timeout_config(&self) -> TimeoutConfig {
         TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(5))
             .operation_attempt_timeout(self.attempt_timeout)

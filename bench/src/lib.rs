@@ -43,6 +43,7 @@
 //! | `cpu.plans_mean_actions`, `cpu.plans_differing_from_fresh` | sanity checks that the work varied |
 
 pub mod accounts;
+pub mod fleet;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

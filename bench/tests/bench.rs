@@ -20,7 +20,8 @@ fn run(args: &[&str]) -> Output {
 }
 
 /// A quick run: few plans and samples (the debug planner takes tens of milliseconds).
-const QUICK: &[&str] = &["--plans", "20", "--samples", "5"];
+/// The fleet figures have a test of their own (`fleet.rs`).
+const QUICK: &[&str] = &["--plans", "20", "--samples", "5", "--fleet", "0"];
 
 fn bench_json(extra: &[&str]) -> Value {
     let mut args = QUICK.to_vec();
@@ -130,7 +131,7 @@ fn the_virtual_time_figures_are_deterministic_and_follow_concurrency() {
 
 #[test]
 fn the_text_report_is_a_table_with_targets() {
-    let out = run(&["--plans", "2", "--samples", "1"]);
+    let out = run(&["--plans", "2", "--samples", "1", "--fleet", "0"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for needle in [

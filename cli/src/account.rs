@@ -419,7 +419,7 @@ pub fn baseline_for_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Bas
 }
 
 /// A built-in baseline by name, or a baseline file.
-fn load_named_baseline(name: &str) -> anyhow::Result<Baseline> {
+pub(crate) fn load_named_baseline(name: &str) -> anyhow::Result<Baseline> {
     Ok(if BUILT_IN.contains(&name) {
         Baseline::built_in(name)?
     } else if Path::new(name).exists() {

@@ -217,6 +217,28 @@ Examples:
     /// Show the FSBP control catalog
     #[command(subcommand)]
     Controls(ControlsCommand),
+
+    /// Plan, apply or verify many accounts at once (roles assumed through STS)
+    #[command(
+        subcommand,
+        long_about = "\
+Plan, apply or verify many accounts at once: the accounts of `--accounts FILE` (ids, or CSV \
+`id,name,baseline`) or of the AWS Organization (`--organization`), each opened by assuming \
+`--role-name` in it. Accounts run concurrently (`--accounts-in-flight`), and the calls of all \
+of them together are bounded per service and region (`--calls-in-flight`). Each account's \
+plan, ledger and report are written to `--out-dir`, with a summary table (and JSON). An \
+account that cannot be opened or read is reported and never stops the others.
+
+With `--simulate` the fleet is a simulated organisation: `--simulate mixed` mixes fresh, \
+lived-in and partly baselined accounts (`--sim-accounts`, `--sim-seed`); `--sim-state DIR` \
+keeps each account's state in DIR between runs.
+
+Examples:
+  secure-account --simulate mixed --sim-state org fleet plan
+  secure-account --simulate mixed --sim-state org fleet apply --auto-approve
+  secure-account --profile management fleet apply --organization --auto-approve"
+    )]
+    Fleet(crate::commands::fleet::FleetCommand),
 }
 
 #[derive(Debug, Args)]
@@ -333,7 +355,8 @@ pub struct ControlsDiffArgs {
 }
 
 /// Command names, for [`normalize_args`].
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
+    "fleet",
     "snapshot",
     "plan",
     "apply",

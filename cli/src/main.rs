@@ -17,7 +17,7 @@ use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
 use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
-use crate::commands::{apply, baseline, controls, cost, iam_policy, plan, snapshot, verify};
+use crate::commands::{apply, baseline, controls, cost, fleet, iam_policy, plan, snapshot, verify};
 
 /// Planning and evaluating allocate many small strings and maps. Measured on the 2-core dev
 /// machine (release, fresh 17-region plan, median): 1.17 ms with the system allocator
@@ -94,6 +94,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let baseline = load_baseline(global)?;
             account.run(async |sim| verify::run(sim, global, &baseline, args).await)
         }
+        Command::Fleet(command) => fleet::run(global, command),
         Command::Apply(args) => {
             let account = Account::from_args(global)?;
             let baseline = match &args.plan_file {

@@ -11,8 +11,10 @@
 
 pub mod apply;
 pub mod cancel;
+pub mod fleet;
 pub mod flow;
 pub mod fresh;
+pub mod limit;
 pub mod port;
 pub mod read;
 pub mod report;
@@ -26,6 +28,7 @@ pub use apply::{ApplyOptions, Interruption, InvalidPlan, ProgressEvent, apply, c
 pub use cancel::Cancel;
 pub use flow::{FlowError, Planned};
 pub use fresh::{StalePlan, check_fresh};
+pub use limit::{CallLimits, Limited};
 pub use port::{ActionOutput, CallCounts, Port, PortError, Unprocessed};
 pub use read::{DEFAULT_READ_CONCURRENCY, read_snapshot};
 pub use report::{

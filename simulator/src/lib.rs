@@ -46,6 +46,7 @@
 mod asynchronous;
 mod aws;
 mod faults;
+pub mod fleet;
 mod latency;
 mod policy;
 mod reads;

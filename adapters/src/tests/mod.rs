@@ -4,6 +4,7 @@
 mod ec2;
 mod errors;
 mod execute;
+mod fleet;
 mod iam;
 mod regional;
 mod s3;

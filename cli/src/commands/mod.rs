@@ -4,6 +4,8 @@ pub mod apply;
 pub mod baseline;
 pub mod controls;
 pub mod cost;
+pub mod fleet;
+pub mod fleet_template;
 pub mod iam_policy;
 pub mod plan;
 pub mod snapshot;
