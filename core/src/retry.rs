@@ -54,7 +54,10 @@ pub const RESOURCE_PROPAGATION: &[&str] = &[
 ];
 
 /// Classifies an error that an operation with these `facts` got: the codes transient for
-/// every operation, then the operation's own ([`ActionFacts::transient`]), and a timeout by
+/// every operation, then the operation's own ([`ActionFacts::transient`], and
+/// [`ActionFacts::transient_messages`] for a code that is transient only with a given
+/// message), then the HTTP status (429 and 5xx are transient for every operation: Security
+/// Hub's `LimitExceededException` is its throttling, answered with 429), and a timeout by
 /// whether the operation may be sent again.
 pub fn classify(error: &AwsError, facts: &ActionFacts) -> ErrorClass {
     let code = error.code.as_str();
@@ -74,15 +77,23 @@ pub fn classify(error: &AwsError, facts: &ActionFacts) -> ErrorClass {
         ErrorClass::ResourcePropagation
     } else if let Some((_, class)) = facts.transient.iter().find(|(c, _)| *c == code) {
         *class
+    } else if let Some((_, _, class)) = facts
+        .transient_messages
+        .iter()
+        .find(|(c, m, _)| *c == code && error.message.contains(m))
+    {
+        *class
+    } else if error.transient_status() {
+        ErrorClass::Throttling
     } else {
         ErrorClass::Permanent
     }
 }
 
-/// Classifies an error of a read call: throttling is worth another read, anything else
-/// is not.
+/// Classifies an error of a read call: throttling (by code, or HTTP 429 or 5xx) is worth
+/// another read, anything else is not.
 pub fn classify_read(error: &AwsError) -> ErrorClass {
-    if THROTTLING.contains(&error.code.as_str()) {
+    if THROTTLING.contains(&error.code.as_str()) || error.transient_status() {
         ErrorClass::Throttling
     } else {
         ErrorClass::Permanent

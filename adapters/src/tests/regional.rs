@@ -616,6 +616,7 @@ async fn kms_customer_keys_with_aliases_rotation_policy_and_tags() {
             rotation_enabled: true,
             policy: r#"{"Version":"2012-10-17"}"#.into(),
             tags: BTreeMap::from([("owner".to_string(), "secure-account".to_string())]),
+            read_error: None,
         }
     );
     assert_eq!(got[0].key_id, "k-asym");

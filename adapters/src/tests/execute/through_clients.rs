@@ -30,6 +30,7 @@ use crate::execute::execute;
 use crate::tests::http;
 
 const ACCOUNT: &str = "123456789012";
+const ACTION_ID: &str = "us-east-1/test_action";
 
 /// One request as it left the SDK.
 #[derive(Debug, Clone)]
@@ -158,9 +159,11 @@ async fn kms_actions_use_the_key_an_earlier_create_key_of_the_run_made() {
         policy: "{}".into(),
         tags: BTreeMap::new(),
     });
-    let out = execute(&writes, &reads, &scope, ACCOUNT, &create, &outputs)
-        .await
-        .unwrap();
+    let out = execute(
+        &writes, &reads, &scope, ACCOUNT, ACTION_ID, &create, &outputs,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         out,
         ActionOutput {
@@ -184,9 +187,11 @@ async fn kms_actions_use_the_key_an_earlier_create_key_of_the_run_made() {
         }),
         Action::EnableKeyRotation(kms::EnableKeyRotation { key: created }),
     ] {
-        let out = execute(&writes, &reads, &scope, ACCOUNT, &action, &outputs)
-            .await
-            .unwrap();
+        let out = execute(
+            &writes, &reads, &scope, ACCOUNT, ACTION_ID, &action, &outputs,
+        )
+        .await
+        .unwrap();
         assert_eq!(out, ActionOutput::default());
     }
 
@@ -226,9 +231,11 @@ async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent(
     let missing = Action::EnableKeyRotation(kms::EnableKeyRotation {
         key: KeyRef::CreatedBy("create-trail-key".into()),
     });
-    let e = execute(&writes, &reads, &scope, ACCOUNT, &missing, &outputs)
-        .await
-        .unwrap_err();
+    let e = execute(
+        &writes, &reads, &scope, ACCOUNT, ACTION_ID, &missing, &outputs,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "secure-account:InvalidPlan");
     assert!(fake.sent().is_empty());
     assert_eq!(writes.write_calls(), 0);
@@ -237,9 +244,11 @@ async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent(
     let existing = Action::EnableKeyRotation(kms::EnableKeyRotation {
         key: KeyRef::Existing("k-9".into()),
     });
-    execute(&writes, &reads, &scope, ACCOUNT, &existing, &outputs)
-        .await
-        .unwrap();
+    execute(
+        &writes, &reads, &scope, ACCOUNT, ACTION_ID, &existing, &outputs,
+    )
+    .await
+    .unwrap();
     assert_eq!(fake.sent()[0].json(), json!({"KeyId": "k-9"}));
 }
 
@@ -254,9 +263,17 @@ async fn account_wide_writes_go_where_aws_serves_them() {
     let block = Action::PutAccountPublicAccessBlock(s3control::PutAccountPublicAccessBlock {
         configuration: PublicAccessBlock::ALL,
     });
-    execute(&writes, &reads, &Scope::Account, ACCOUNT, &block, &outputs)
-        .await
-        .unwrap();
+    execute(
+        &writes,
+        &reads,
+        &Scope::Account,
+        ACCOUNT,
+        ACTION_ID,
+        &block,
+        &outputs,
+    )
+    .await
+    .unwrap();
     let sent = fake.take();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].method, "PUT");
@@ -288,6 +305,7 @@ async fn account_wide_writes_go_where_aws_serves_them() {
         &reads,
         &Scope::Account,
         ACCOUNT,
+        ACTION_ID,
         &contact,
         &outputs,
     )
@@ -327,9 +345,17 @@ async fn account_wide_writes_go_where_aws_serves_them() {
     let slr = Action::CreateServiceLinkedRole(iam::CreateServiceLinkedRole {
         aws_service_name: "config.amazonaws.com".into(),
     });
-    execute(&writes, &reads, &Scope::Account, ACCOUNT, &slr, &outputs)
-        .await
-        .unwrap();
+    execute(
+        &writes,
+        &reads,
+        &Scope::Account,
+        ACCOUNT,
+        ACTION_ID,
+        &slr,
+        &outputs,
+    )
+    .await
+    .unwrap();
     let sent = fake.take();
     assert_eq!(sent[0].uri, "https://iam.amazonaws.com/");
     assert!(
@@ -357,6 +383,7 @@ async fn a_regional_write_goes_to_its_regions_endpoint() {
         &reads,
         &region("us-west-2"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
@@ -388,12 +415,16 @@ async fn a_throttled_write_through_the_write_clients_is_sent_once_and_counted_on
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
     .await
     .unwrap_err();
-    assert_eq!(e, AwsError::new("ThrottlingException", "Rate exceeded"));
+    assert_eq!(
+        e,
+        AwsError::new("ThrottlingException", "Rate exceeded").with_status(400)
+    );
     assert_eq!(fake.take().len(), 1, "the SDK does not retry a write");
     assert_eq!((writes.write_calls(), reads.calls()), (1, 0));
     assert_eq!(classify(&e, &action), ErrorClass::Throttling);
@@ -404,6 +435,7 @@ async fn a_throttled_write_through_the_write_clients_is_sent_once_and_counted_on
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
@@ -436,6 +468,7 @@ async fn the_reads_an_execution_makes_go_through_the_read_clients() {
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
@@ -476,6 +509,7 @@ async fn inspectors_failed_accounts_come_back_in_the_action_output() {
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
