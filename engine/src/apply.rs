@@ -230,6 +230,8 @@ struct Shared<'p> {
     progress: RefCell<&'p mut dyn FnMut(ProgressEvent<'_>)>,
     retries: Cell<u64>,
     retries_by_class: RefCell<BTreeMap<ErrorClass, u64>>,
+    /// The longest backoff total of one action, per class.
+    longest_retry_wait: RefCell<BTreeMap<ErrorClass, Duration>>,
     /// `(region, standards ARN)` that this run saw ready.
     ready_standards: RefCell<BTreeSet<(String, String)>>,
     standard_wait: Cell<WaitStats>,
@@ -269,6 +271,7 @@ pub async fn apply<P: Port>(
         progress: RefCell::new(progress),
         retries: Cell::new(0),
         retries_by_class: RefCell::new(BTreeMap::new()),
+        longest_retry_wait: RefCell::new(BTreeMap::new()),
         ready_standards: RefCell::new(BTreeSet::new()),
         standard_wait: Cell::new(WaitStats::default()),
         inspector_wait: Cell::new(WaitStats::default()),
@@ -479,6 +482,12 @@ pub async fn apply<P: Port>(
             write: calls.write.saturating_sub(calls_before.write),
             retries: shared.retries.get(),
             retries_by_class: shared.retries_by_class.borrow().clone(),
+            longest_retry_wait_ms: shared
+                .longest_retry_wait
+                .borrow()
+                .iter()
+                .map(|(c, d)| (*c, d.as_millis() as u64))
+                .collect(),
             standard_wait: shared.standard_wait.get(),
             inspector_wait: shared.inspector_wait.get(),
             elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
@@ -787,6 +796,10 @@ async fn execute_with_retries<P: Port>(
                     .min(budget.max_wait - *waited);
                 *tries += 1;
                 *waited += wait;
+                let mut longest = shared.longest_retry_wait.borrow_mut();
+                let l = longest.entry(class).or_insert(Duration::ZERO);
+                *l = (*l).max(*waited);
+                drop(longest);
                 shared.retries.set(shared.retries.get() + 1);
                 *shared
                     .retries_by_class

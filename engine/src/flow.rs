@@ -384,6 +384,14 @@ pub async fn apply_in_rounds<P: Port>(
         for (class, n) in next.api_calls.retries_by_class {
             *report.api_calls.retries_by_class.entry(class).or_insert(0) += n;
         }
+        for (class, ms) in next.api_calls.longest_retry_wait_ms {
+            let l = report
+                .api_calls
+                .longest_retry_wait_ms
+                .entry(class)
+                .or_insert(0);
+            *l = (*l).max(ms);
+        }
         report.api_calls.standard_wait = report
             .api_calls
             .standard_wait
