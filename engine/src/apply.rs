@@ -796,10 +796,11 @@ async fn execute_with_retries<P: Port>(
                     .min(budget.max_wait - *waited);
                 *tries += 1;
                 *waited += wait;
-                let mut longest = shared.longest_retry_wait.borrow_mut();
-                let l = longest.entry(class).or_insert(Duration::ZERO);
-                *l = (*l).max(*waited);
-                drop(longest);
+                {
+                    let mut longest = shared.longest_retry_wait.borrow_mut();
+                    let l = longest.entry(class).or_insert(Duration::ZERO);
+                    *l = (*l).max(*waited);
+                }
                 shared.retries.set(shared.retries.get() + 1);
                 *shared
                     .retries_by_class
