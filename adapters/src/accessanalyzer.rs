@@ -85,7 +85,8 @@ pub async fn read_analyzers(aa: &Client) -> Result<Vec<Analyzer>, AwsError> {
 
 // ---- actions ----
 
-/// `access-analyzer:CreateAnalyzer`. An analyzer of that name already there
+/// `access-analyzer:CreateAnalyzer`, with the action's idempotency token (as the archive
+/// rules' calls below). An analyzer of that name already there
 /// (`ConflictException`) is success only if it has the planned type (read with
 /// `access-analyzer:GetAnalyzer` through the read clients); else the conflict stands.
 impl Execute for CreateAnalyzer {
@@ -94,6 +95,7 @@ impl Execute for CreateAnalyzer {
             .writes
             .accessanalyzer(cx.region)
             .create_analyzer()
+            .client_token(cx.client_token())
             .analyzer_name(&self.analyzer_name)
             .r#type(Type::from(self.r#type.as_str()))
             .send()
@@ -146,6 +148,7 @@ impl Execute for CreateArchiveRule {
         cx.writes
             .accessanalyzer(cx.region)
             .create_archive_rule()
+            .client_token(cx.client_token())
             .analyzer_name(&self.analyzer_name)
             .rule_name(&self.rule_name)
             .set_filter(Some(filter(&self.filter)))
@@ -162,6 +165,7 @@ impl Execute for UpdateArchiveRule {
         cx.writes
             .accessanalyzer(cx.region)
             .update_archive_rule()
+            .client_token(cx.client_token())
             .analyzer_name(&self.analyzer_name)
             .rule_name(&self.rule_name)
             .set_filter(Some(filter(&self.filter)))

@@ -15,7 +15,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use secure_account_core::AwsError;
 
 /// Turns an SDK error from the call that needs the IAM action `iam_action` (for example
-/// `iam:ListUsers`) into an [`AwsError`].
+/// `iam:ListUsers`) into an [`AwsError`], with the HTTP status of the answer when there
+/// was one (429 and 5xx are transient for every operation, whatever the code).
 ///
 /// An access-denied answer names the IAM action in its message, so that the user knows
 /// which permission to grant even when AWS's own message does not say.
@@ -23,7 +24,8 @@ pub fn from_sdk<E>(iam_action: &str, err: SdkError<E, HttpResponse>) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
-    let e = match &err {
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    let mut e = match &err {
         SdkError::ServiceError(service) => match service.err().code() {
             Some(code) => AwsError::new(
                 code,
@@ -60,6 +62,7 @@ where
         ),
         _ => AwsError::new(AwsError::UNKNOWN, format!("{iam_action}: {}", chain(&err))),
     };
+    e.http_status = status;
     name_action(e, iam_action)
 }
 

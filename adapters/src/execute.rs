@@ -48,11 +48,21 @@ pub(crate) struct Exec<'a> {
     pub region: &'a str,
     /// The account's id (S3 Control takes it in every request).
     pub account_id: &'a str,
+    /// The action's id in its plan (`us-east-1/create_detector`): with the account and the
+    /// region, what an idempotency token is made of.
+    pub action_id: &'a str,
     /// What earlier actions of the run produced (the key a `create_key` made).
     pub outputs: &'a Outputs,
 }
 
 impl Exec<'_> {
+    /// The idempotency token of this action (`clientToken`), the same for every attempt:
+    /// [`secure_account_core::action::client_token`] of the account, the region the calls
+    /// go to and the action id.
+    pub(crate) fn client_token(&self) -> String {
+        secure_account_core::action::client_token(self.account_id, self.region, self.action_id)
+    }
+
     /// The key id a [`KeyRef`] names: an existing key, or the one an earlier `create_key`
     /// of this run created.
     pub(crate) fn key_id(&self, key: &KeyRef) -> Result<String, AwsError> {
@@ -67,12 +77,15 @@ impl Exec<'_> {
 
 /// Executes `action` in `scope` through `writes` (the clients of [`Clients::for_writes`]);
 /// `reads` serves the few reads an execution needs. `account_id` is the account's (S3
-/// Control takes it in every request), `outputs` what earlier actions produced.
+/// Control takes it in every request), `action_id` the action's id in its plan (idempotency
+/// tokens are made from it), `outputs` what earlier actions produced.
+#[allow(clippy::too_many_arguments)]
 pub async fn execute(
     writes: &Clients,
     reads: &Clients,
     scope: &Scope,
     account_id: &str,
+    action_id: &str,
     action: &Action,
     outputs: &Outputs,
 ) -> Result<ActionOutput, AwsError> {
@@ -85,6 +98,7 @@ pub async fn execute(
         reads,
         region,
         account_id,
+        action_id,
         outputs,
     };
     dispatch(action, &cx).await

@@ -92,14 +92,18 @@ fn features(features: &[DetectorFeature]) -> Vec<DetectorFeatureConfiguration> {
         .collect()
 }
 
-/// `guardduty:CreateDetector` with its features. A region has at most one detector; the
-/// planner creates one only where the snapshot saw none, so AWS's refusal of a second
-/// one is a failure (someone created one since: plan again).
+/// `guardduty:CreateDetector` with every feature the planner decided (`ENABLED` or
+/// `DISABLED`: AWS turns on those a request leaves out) and the action's idempotency token,
+/// so that a call sent again after a timeout answers with the detector the first one made.
+/// A region has at most one detector; the planner creates one only where the snapshot saw
+/// none, so AWS's refusal of a second one is a failure (someone created one since: plan
+/// again).
 impl Execute for CreateDetector {
     async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
         cx.writes
             .guardduty(cx.region)
             .create_detector()
+            .client_token(cx.client_token())
             .enable(self.enable)
             .finding_publishing_frequency(FindingPublishingFrequency::from(
                 self.finding_publishing_frequency.as_str(),

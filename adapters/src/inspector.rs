@@ -100,7 +100,7 @@ pub async fn read_inspector(inspector: &Client, account_id: &str) -> Result<Insp
 // ---- actions ----
 
 /// `inspector2:Enable` for the caller's account (no account id sent) and these resource
-/// types. The answer's `failedAccounts` come back unprocessed, by account id with their
+/// types, with the action's idempotency token. The answer's `failedAccounts` come back unprocessed, by account id with their
 /// `errorCode` and `errorMessage`. Enabling what is enabled already is not an error. That
 /// the types become `ENABLED` (they start `ENABLING`) is the engine's readiness wait, by
 /// reading.
@@ -110,6 +110,7 @@ impl Execute for EnableInspector {
             .writes
             .inspector2(cx.region)
             .enable()
+            .client_token(cx.client_token())
             .set_resource_types(Some(
                 self.resource_types
                     .iter()

@@ -20,7 +20,9 @@ use crate::util::{ITEM_CONCURRENCY, normalize_json};
 
 /// `kms:ListKeys` and `kms:ListAliases`, then per key `kms:DescribeKey` (AWS managed keys
 /// are left out), `kms:GetKeyRotationStatus`, `kms:GetKeyPolicy` and
-/// `kms:ListResourceTags`.
+/// `kms:ListResourceTags`. A key whose own calls fail (a customer's key whose policy does
+/// not let this account read it) is kept unreadable, with the error
+/// ([`KmsKey::unreadable`]): the other keys of the region stay readable.
 pub async fn read_keys(kms: &Client) -> Result<Vec<KmsKey>, AwsError> {
     let (keys, aliases) = futures::try_join!(
         async {
@@ -53,64 +55,17 @@ pub async fn read_keys(kms: &Client) -> Result<Vec<KmsKey>, AwsError> {
     }
     let by_key = &by_key;
     let keys: Vec<Option<KmsKey>> = futures::stream::iter(keys)
-        .filter_map(|k| async move { k.key_id().map(str::to_string) })
-        .map(|id| async move {
-            let described = kms
-                .describe_key()
-                .key_id(&id)
-                .send()
-                .await
-                .map_err(aws("kms:DescribeKey"))?;
-            let Some(meta) = described.key_metadata() else {
-                return Ok(None);
-            };
-            if meta.key_manager() == Some(&KeyManagerType::Aws) {
-                return Ok(None);
-            }
-            // Rotation is not offered for asymmetric, HMAC and imported keys, and cannot
-            // be read from a key pending deletion: those count as not rotating.
-            let rotation_enabled = match kms.get_key_rotation_status().key_id(&id).send().await {
-                Ok(out) => out.key_rotation_enabled(),
-                Err(e)
-                    if matches!(
-                        e.code(),
-                        Some("UnsupportedOperationException" | "KMSInvalidStateException")
-                    ) =>
-                {
-                    false
-                }
-                Err(e) => return Err(aws("kms:GetKeyRotationStatus")(e)),
-            };
-            let policy = kms
-                .get_key_policy()
-                .key_id(&id)
-                .policy_name("default")
-                .send()
-                .await
-                .map_err(aws("kms:GetKeyPolicy"))?;
-            let tags: Vec<_> = kms
-                .list_resource_tags()
-                .key_id(&id)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws("kms:ListResourceTags"))?;
+        .filter_map(|k| async move {
+            let id = k.key_id()?.to_string();
+            Some((id, k.key_arn().unwrap_or_default().to_string()))
+        })
+        .map(|(id, arn)| async move {
             let mut aliases = by_key.get(&id).cloned().unwrap_or_default();
             aliases.sort();
-            Ok::<_, AwsError>(Some(KmsKey {
-                key_id: id,
-                arn: meta.arn().unwrap_or_default().to_string(),
-                aliases,
-                key_state: key_state(meta.key_state())?,
-                rotation_enabled,
-                policy: policy.policy().map(normalize_json).unwrap_or_default(),
-                tags: tags
-                    .iter()
-                    .map(|t| (t.tag_key().to_string(), t.tag_value().to_string()))
-                    .collect(),
-            }))
+            match read_key(kms, &id, aliases.clone()).await {
+                Ok(key) => Ok(key),
+                Err(e) => Ok::<_, AwsError>(Some(KmsKey::unreadable(id, arn, aliases, e))),
+            }
         })
         .buffered(ITEM_CONCURRENCY)
         .try_collect()
@@ -118,6 +73,70 @@ pub async fn read_keys(kms: &Client) -> Result<Vec<KmsKey>, AwsError> {
     let mut keys: Vec<KmsKey> = keys.into_iter().flatten().collect();
     keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
     Ok(keys)
+}
+
+/// The details of the key `id` (`None` for an AWS managed key), with its `aliases`.
+async fn read_key(
+    kms: &Client,
+    id: &str,
+    aliases: Vec<String>,
+) -> Result<Option<KmsKey>, AwsError> {
+    let id = id.to_string();
+    let described = kms
+        .describe_key()
+        .key_id(&id)
+        .send()
+        .await
+        .map_err(aws("kms:DescribeKey"))?;
+    let Some(meta) = described.key_metadata() else {
+        return Ok(None);
+    };
+    if meta.key_manager() == Some(&KeyManagerType::Aws) {
+        return Ok(None);
+    }
+    // Rotation is not offered for asymmetric, HMAC and imported keys, and cannot
+    // be read from a key pending deletion: those count as not rotating.
+    let rotation_enabled = match kms.get_key_rotation_status().key_id(&id).send().await {
+        Ok(out) => out.key_rotation_enabled(),
+        Err(e)
+            if matches!(
+                e.code(),
+                Some("UnsupportedOperationException" | "KMSInvalidStateException")
+            ) =>
+        {
+            false
+        }
+        Err(e) => return Err(aws("kms:GetKeyRotationStatus")(e)),
+    };
+    let policy = kms
+        .get_key_policy()
+        .key_id(&id)
+        .policy_name("default")
+        .send()
+        .await
+        .map_err(aws("kms:GetKeyPolicy"))?;
+    let tags: Vec<_> = kms
+        .list_resource_tags()
+        .key_id(&id)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(aws("kms:ListResourceTags"))?;
+    Ok(Some(KmsKey {
+        key_id: id,
+        arn: meta.arn().unwrap_or_default().to_string(),
+        aliases,
+        key_state: key_state(meta.key_state())?,
+        rotation_enabled,
+        policy: policy.policy().map(normalize_json).unwrap_or_default(),
+        tags: tags
+            .iter()
+            .map(|t| (t.tag_key().to_string(), t.tag_value().to_string()))
+            .collect(),
+        read_error: None,
+    }))
 }
 
 /// The key state as the snapshot keeps it. A state this version does not know makes the
@@ -194,19 +213,43 @@ impl Execute for CreateKey {
     }
 }
 
-/// `kms:CreateAlias`.
+/// `kms:CreateAlias`. An alias that exists already (`AlreadyExistsException`) is success
+/// when it names this very key (a call sent again after a timeout, or a run interrupted
+/// after it): `kms:DescribeKey` of the alias, through the read clients, tells. An alias
+/// naming another key stays the conflict AWS answered.
 impl Execute for CreateAlias {
     async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
         let key_id = cx.key_id(&self.target_key)?;
-        cx.writes
+        let created = cx
+            .writes
             .kms(cx.region)
             .create_alias()
             .alias_name(&self.alias_name)
-            .target_key_id(key_id)
+            .target_key_id(&key_id)
             .send()
             .await
-            .map_err(aws("kms:CreateAlias"))?;
-        Ok(ActionOutput::default())
+            .map_err(aws("kms:CreateAlias"));
+        match created {
+            Err(e) if e.code == "AlreadyExistsException" => {
+                let named = cx
+                    .reads
+                    .kms(cx.region)
+                    .describe_key()
+                    .key_id(&self.alias_name)
+                    .send()
+                    .await
+                    .map_err(aws("kms:DescribeKey"))?;
+                let same = named
+                    .key_metadata()
+                    .is_some_and(|m| m.key_id() == key_id || m.arn() == Some(key_id.as_str()));
+                if same {
+                    Ok(ActionOutput::default())
+                } else {
+                    Err(e)
+                }
+            }
+            other => other.map(|_| ActionOutput::default()),
+        }
     }
 }
 

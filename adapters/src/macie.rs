@@ -65,7 +65,7 @@ pub async fn read_macie(macie: &Client) -> Result<Macie, AwsError> {
 
 // ---- actions ----
 
-/// `macie2:EnableMacie`. Macie enabled already (`ConflictException`) is success: the
+/// `macie2:EnableMacie`, with the action's idempotency token. Macie enabled already (`ConflictException`) is success: the
 /// planner enables it only where the snapshot saw it off.
 impl Execute for EnableMacie {
     async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
@@ -73,6 +73,7 @@ impl Execute for EnableMacie {
             .writes
             .macie2(cx.region)
             .enable_macie()
+            .client_token(cx.client_token())
             .finding_publishing_frequency(FindingPublishingFrequency::from(
                 self.finding_publishing_frequency.as_str(),
             ))

@@ -106,7 +106,7 @@ impl Port for AwsAccount {
     async fn execute(
         &self,
         region: &Scope,
-        _action_id: &str,
+        action_id: &str,
         action: &Action,
         outputs: &Outputs,
     ) -> Result<ActionOutput, PortError> {
@@ -116,6 +116,7 @@ impl Port for AwsAccount {
             self.clients(),
             region,
             &account_id,
+            action_id,
             action,
             outputs,
         )

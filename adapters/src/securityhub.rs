@@ -26,8 +26,8 @@ const FSBP: &str = ":standards/aws-foundational-security-best-practices/v/1.0.0"
 
 /// `securityhub:DescribeHub` (`None` when Security Hub is off: `InvalidAccessException`),
 /// `securityhub:GetEnabledStandards`, `securityhub:DescribeStandardsControls` of the FSBP
-/// subscription, and `securityhub:ListFindingAggregators` (with
-/// `securityhub:GetFindingAggregator` for one whose home is `region`).
+/// subscription, and `securityhub:ListFindingAggregators` (the account's one aggregator,
+/// wherever it is, with `securityhub:GetFindingAggregator` when its home is `region`).
 pub async fn read_security_hub(
     hub: &Client,
     region: &str,
@@ -124,6 +124,13 @@ pub async fn read_security_hub(
         .try_collect()
         .await
         .map_err(aws("securityhub:ListFindingAggregators"))?;
+    // One aggregator per account, listed in every region: its region, wherever it is.
+    let finding_aggregator_region = aggregators
+        .iter()
+        .filter_map(|a| a.finding_aggregator_arn())
+        .filter_map(|arn| arn.split(':').nth(3))
+        .min()
+        .map(str::to_string);
     let mut finding_aggregator = None;
     // The ARN names the aggregation region: `arn:aws:securityhub:<region>:<account>:…`.
     if let Some(arn) = aggregators
@@ -150,6 +157,7 @@ pub async fn read_security_hub(
         status_reasons,
         fsbp_controls,
         finding_aggregator,
+        finding_aggregator_region,
     }))
 }
 

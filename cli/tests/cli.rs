@@ -932,7 +932,9 @@ fn cost_itemises_the_baseline_with_its_assumptions() {
     // The plan's cost change is what `cost` says the plan adds.
     let plan = json(&run(&["--simulate", "--output", "json", "plan"]));
     assert_eq!(plan["monthly_cost"]["change"], cost["plan_change"]);
-    assert_eq!(cost["switches"].as_array().unwrap().len(), 3);
+    // Macie's automated discovery, Inspector's Lambda code scanning, and GuardDuty's six
+    // paid protection plans.
+    assert_eq!(cost["switches"].as_array().unwrap().len(), 8);
 }
 
 /// Issue 7, item 6: `controls diff --write FILE` saves the live standard as a catalog

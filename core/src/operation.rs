@@ -97,9 +97,18 @@ pub struct ActionFacts {
     /// Error codes that are transient for this operation only, with their class (the
     /// codes transient for every operation are in the `retry` module).
     pub transient: &'static [(&'static str, ErrorClass)],
+    /// Error codes that are transient for this operation only when the message says so
+    /// (code, a part of the message, class): Macie's `AccessDeniedException` "Macie is not
+    /// enabled" right after `EnableMacie` is propagation, any other access denied is not.
+    pub transient_messages: &'static [(&'static str, &'static str, ErrorClass)],
     /// Whether the call may be sent again after it timed out: every operation converges or
     /// answers "already", except one that would make a second resource (`CreateKey`).
     pub resend_after_timeout: bool,
+    /// Whether the operation takes an idempotency token (`clientToken`). The adapters send
+    /// [`client_token`] of the account, the region and the action id: a call sent again
+    /// after a timeout is then the same request, which AWS answers with the first result
+    /// instead of a second resource or an error.
+    pub client_token: bool,
     /// For an operation whose HTTP 200 answer lists items it did not process: how to read
     /// them (the engine fails the action with them, but for items the region does not
     /// offer).
@@ -128,7 +137,9 @@ impl ActionFacts {
         reads: &[],
         controls: &[],
         transient: &[],
+        transient_messages: &[],
         resend_after_timeout: true,
+        client_token: false,
         per_item: None,
         resource: IamResource::Any,
         passes_role: None,
@@ -141,6 +152,17 @@ impl ActionFacts {
     }
 }
 
+/// The idempotency token of an action whose operation takes one
+/// ([`ActionFacts::client_token`]): derived from the account, the region and the action id
+/// alone, so every attempt of the action (a retry after a timeout, throttling or a
+/// propagation error, in this run or the next) sends the same token. `sa-` and 32 hex
+/// digits: within every service's limit (GuardDuty and Inspector take at most 64
+/// characters).
+pub fn client_token(account_id: &str, region: &str, action_id: &str) -> String {
+    let digest = crate::snapshot::sha256_of(&(account_id, region, action_id));
+    format!("sa-{}", digest.trim_start_matches("sha256:"))
+}
+
 /// How to read the items an HTTP 200 answer says were not processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PerItem {
@@ -149,6 +171,43 @@ pub struct PerItem {
     /// Item error codes that mean "the region does not offer this item" when the catalog
     /// or the region's live standard agrees: a note, not a failure.
     pub not_offered: &'static [&'static str],
+    /// Item error codes that say the work is done or under way (Inspector's
+    /// `ALREADY_ENABLED`, `ENABLE_IN_PROGRESS`): not failures; what the engine waits for
+    /// after the call tells when it is done.
+    pub progress: &'static [&'static str],
+    /// Item error codes that are worth sending the call again, with their class
+    /// (Inspector's `SSM_THROTTLED`): the engine retries the whole call within that
+    /// class's budget, as for an error of the call itself.
+    pub transient: &'static [(&'static str, ErrorClass)],
+}
+
+/// What one unprocessed item of an HTTP 200 answer means ([`PerItem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemOutcome {
+    /// Perhaps not offered in the region (the engine asks the catalog and the live
+    /// standard).
+    NotOffered,
+    /// Done already, or under way.
+    Progress,
+    /// Worth another call, in this class.
+    Transient(ErrorClass),
+    /// A failure of the action.
+    Failed,
+}
+
+impl PerItem {
+    /// What an item with this error code means.
+    pub fn outcome(&self, code: &str) -> ItemOutcome {
+        if self.not_offered.contains(&code) {
+            ItemOutcome::NotOffered
+        } else if self.progress.contains(&code) {
+            ItemOutcome::Progress
+        } else if let Some((_, class)) = self.transient.iter().find(|(c, _)| *c == code) {
+            ItemOutcome::Transient(*class)
+        } else {
+            ItemOutcome::Failed
+        }
+    }
 }
 
 /// What an operation's own IAM actions can be limited to in an identity policy written

@@ -112,6 +112,13 @@ pub enum SkipReason {
     /// The region has no Config recorder and the plan creates none: a standard subscribed
     /// there would end `INCOMPLETE` (`NO_AVAILABLE_CONFIGURATION_RECORDER`).
     NoConfigRecorder,
+    /// The log bucket and the access-log bucket exist in different regions: S3 server
+    /// access logging needs its target in the source bucket's region, so they do not log
+    /// to each other.
+    LogBucketsInDifferentRegions,
+    /// The account's Security Hub finding aggregator lives in another region than the home
+    /// region (one per account): it is adopted, and none is created.
+    FindingAggregatorElsewhere,
     /// A bucket, role, log group or key alias carries one of the baseline's names but is
     /// not the tool's (no tag, not serving this account's trail or Config): it is left
     /// alone; `[names]` in the baseline picks another name.

@@ -54,7 +54,10 @@ pub const RESOURCE_PROPAGATION: &[&str] = &[
 ];
 
 /// Classifies an error that an operation with these `facts` got: the codes transient for
-/// every operation, then the operation's own ([`ActionFacts::transient`]), and a timeout by
+/// every operation, then the operation's own ([`ActionFacts::transient`], and
+/// [`ActionFacts::transient_messages`] for a code that is transient only with a given
+/// message), then the HTTP status (429 and 5xx are transient for every operation: Security
+/// Hub's `LimitExceededException` is its throttling, answered with 429), and a timeout by
 /// whether the operation may be sent again.
 pub fn classify(error: &AwsError, facts: &ActionFacts) -> ErrorClass {
     let code = error.code.as_str();
@@ -74,15 +77,23 @@ pub fn classify(error: &AwsError, facts: &ActionFacts) -> ErrorClass {
         ErrorClass::ResourcePropagation
     } else if let Some((_, class)) = facts.transient.iter().find(|(c, _)| *c == code) {
         *class
+    } else if let Some((_, _, class)) = facts
+        .transient_messages
+        .iter()
+        .find(|(c, m, _)| *c == code && error.message.contains(m))
+    {
+        *class
+    } else if error.transient_status() {
+        ErrorClass::Throttling
     } else {
         ErrorClass::Permanent
     }
 }
 
-/// Classifies an error of a read call: throttling is worth another read, anything else
-/// is not.
+/// Classifies an error of a read call: throttling (by code, or HTTP 429 or 5xx) is worth
+/// another read, anything else is not.
 pub fn classify_read(error: &AwsError) -> ErrorClass {
-    if THROTTLING.contains(&error.code.as_str()) {
+    if THROTTLING.contains(&error.code.as_str()) || error.transient_status() {
         ErrorClass::Throttling
     } else {
         ErrorClass::Permanent
@@ -263,5 +274,145 @@ mod tests {
             .collect();
         assert_eq!(transient, [E::SERVER_ERROR, E::DISPATCH_FAILURE]);
         assert!(!THROTTLING.contains(&E::INTERNAL));
+    }
+
+    /// 429 and 5xx are transient for every operation, whatever the code; a 4xx is not;
+    /// our own codes say what happened themselves (an emulator's HTTP 500 page is
+    /// `NotImplemented`, never sent again).
+    #[test]
+    fn http_429_and_5xx_are_transient_for_every_operation() {
+        let e = |code: &str, status: u16| AwsError::new(code, "m").with_status(status);
+        for status in [429, 500, 502, 503, 504] {
+            assert_eq!(
+                classify(&e("SomethingNew", status), &s3().facts()),
+                ErrorClass::Throttling,
+                "{status}"
+            );
+            assert_eq!(
+                classify_read(&e("SomethingNew", status)),
+                ErrorClass::Throttling
+            );
+        }
+        for status in [400, 403, 404, 409, 418] {
+            assert_eq!(
+                classify(&e("SomethingNew", status), &s3().facts()),
+                ErrorClass::Permanent,
+                "{status}"
+            );
+            assert_eq!(
+                classify_read(&e("SomethingNew", status)),
+                ErrorClass::Permanent
+            );
+        }
+        assert_eq!(
+            classify(&e("secure-account:NotImplemented", 500), &s3().facts()),
+            ErrorClass::Permanent
+        );
+        // A code's own class comes first (Security Hub's 429 is throttling either way).
+        assert_eq!(
+            classify(&e("NotFoundException", 400), &kms().facts()),
+            ErrorClass::ResourcePropagation
+        );
+        // Without a status (the simulator's errors), the code alone decides.
+        assert_eq!(class("SomethingNew", &s3()), ErrorClass::Permanent);
+    }
+
+    /// Macie's "Macie is not enabled" right after `EnableMacie` is propagation; the same
+    /// code with another message (a missing permission) is not.
+    #[test]
+    fn a_code_transient_only_with_its_message() {
+        use crate::action::macie;
+        let discovery = Action::UpdateAutomatedDiscoveryConfiguration(
+            macie::UpdateAutomatedDiscoveryConfiguration {
+                status: "ENABLED".into(),
+            },
+        );
+        let e = |m: &str| AwsError::new("AccessDeniedException", m);
+        assert_eq!(
+            classify(&e("Macie is not enabled."), &discovery.facts()),
+            ErrorClass::ResourcePropagation
+        );
+        assert_eq!(
+            classify(
+                &e(
+                    "User is not authorized to perform: macie2:UpdateAutomatedDiscoveryConfiguration"
+                ),
+                &discovery.facts()
+            ),
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            classify(&e("Macie is not enabled."), &s3().facts()),
+            ErrorClass::Permanent
+        );
+    }
+
+    /// The idempotency token is a function of the account, the region and the action id
+    /// alone: every attempt of an action sends the same one, and two actions (or one
+    /// action in two regions or accounts) never share one. Within every service's limit.
+    #[test]
+    fn client_tokens_are_deterministic_and_distinct() {
+        use crate::operation::client_token;
+        let t = client_token("123456789012", "us-east-1", "us-east-1/create_detector");
+        assert_eq!(
+            t,
+            client_token("123456789012", "us-east-1", "us-east-1/create_detector")
+        );
+        for other in [
+            client_token("210987654321", "us-east-1", "us-east-1/create_detector"),
+            client_token("123456789012", "eu-west-1", "us-east-1/create_detector"),
+            client_token("123456789012", "us-east-1", "us-east-1/enable_macie"),
+        ] {
+            assert_ne!(t, other);
+        }
+        assert!(t.starts_with("sa-") && t.len() <= 64, "{t}");
+        assert!(t[3..].chars().all(|c| c.is_ascii_hexdigit()), "{t}");
+        // The operations that take a token say so; CreateKey takes none.
+        for kind in crate::action::ActionKind::all() {
+            let takes = matches!(
+                kind.name(),
+                "create_detector"
+                    | "create_analyzer"
+                    | "create_archive_rule"
+                    | "update_archive_rule"
+                    | "enable_inspector"
+                    | "enable_macie"
+            );
+            assert_eq!(kind.facts().client_token, takes, "{}", kind.name());
+        }
+    }
+
+    /// The items of an HTTP 200 answer: Inspector's `ALREADY_ENABLED` and
+    /// `ENABLE_IN_PROGRESS` are progress, its `*_THROTTLED` and `*_UNAVAILABLE` are worth
+    /// another call; Security Hub's `RESOURCE_NOT_FOUND` (and `NOT_FOUND`) is "not offered
+    /// here"; anything else fails the action.
+    #[test]
+    fn unprocessed_items_are_read_per_item() {
+        use crate::action::inspector;
+        use crate::operation::ItemOutcome;
+        let enable = Action::EnableInspector(inspector::EnableInspector {
+            resource_types: vec!["EC2".into()],
+        });
+        let p = enable.facts().per_item.unwrap();
+        assert_eq!(p.outcome("ALREADY_ENABLED"), ItemOutcome::Progress);
+        assert_eq!(p.outcome("ENABLE_IN_PROGRESS"), ItemOutcome::Progress);
+        for code in [
+            "SSM_THROTTLED",
+            "SSM_UNAVAILABLE",
+            "EVENTBRIDGE_THROTTLED",
+            "EVENTBRIDGE_UNAVAILABLE",
+        ] {
+            assert_eq!(
+                p.outcome(code),
+                ItemOutcome::Transient(ErrorClass::Throttling)
+            );
+        }
+        for code in ["ACCESS_DENIED", "ACCOUNT_IS_ISOLATED", "INTERNAL_ERROR"] {
+            assert_eq!(p.outcome(code), ItemOutcome::Failed, "{code}");
+        }
+        let p = control_update().facts().per_item.unwrap();
+        assert_eq!(p.outcome("RESOURCE_NOT_FOUND"), ItemOutcome::NotOffered);
+        assert_eq!(p.outcome("NOT_FOUND"), ItemOutcome::NotOffered);
+        assert_eq!(p.outcome("INVALID_INPUT"), ItemOutcome::Failed);
     }
 }

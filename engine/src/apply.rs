@@ -14,6 +14,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
+use secure_account_core::action::ItemOutcome;
 use secure_account_core::plan::PLAN_FORMAT_VERSION;
 use secure_account_core::readiness::Readiness;
 use secure_account_core::{AwsError, Outputs, Plan, PlannedAction, Scope};
@@ -242,6 +243,8 @@ struct Shared<'p> {
     progress: RefCell<&'p mut dyn FnMut(ProgressEvent<'_>)>,
     retries: Cell<u64>,
     retries_by_class: RefCell<BTreeMap<ErrorClass, u64>>,
+    /// The longest backoff total of one action, per class.
+    longest_retry_wait: RefCell<BTreeMap<ErrorClass, Duration>>,
     /// `(region, standards ARN)` that this run saw ready.
     ready_standards: RefCell<BTreeSet<(String, String)>>,
     standard_wait: Cell<WaitStats>,
@@ -281,6 +284,7 @@ pub async fn apply<P: Port>(
         progress: RefCell::new(progress),
         retries: Cell::new(0),
         retries_by_class: RefCell::new(BTreeMap::new()),
+        longest_retry_wait: RefCell::new(BTreeMap::new()),
         ready_standards: RefCell::new(BTreeSet::new()),
         standard_wait: Cell::new(WaitStats::default()),
         inspector_wait: Cell::new(WaitStats::default()),
@@ -498,6 +502,12 @@ pub async fn apply<P: Port>(
             write: calls.write.saturating_sub(calls_before.write),
             retries: shared.retries.get(),
             retries_by_class: shared.retries_by_class.borrow().clone(),
+            longest_retry_wait_ms: shared
+                .longest_retry_wait
+                .borrow()
+                .iter()
+                .map(|(c, d)| (*c, d.as_millis() as u64))
+                .collect(),
             standard_wait: shared.standard_wait.get(),
             inspector_wait: shared.inspector_wait.get(),
             elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
@@ -674,11 +684,21 @@ async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOu
     if output.unprocessed.is_empty() {
         return Ok((output, None));
     }
-    // How the operation's answer lists them (every kind that answers so says how).
+    // How the operation's answer lists them (every kind that answers so says how). Items
+    // that say the work is done or under way are no failure: the wait after the call tells
+    // when it is done.
     let per_item = action.op.facts().per_item;
-    let not_offered_codes = per_item.map_or(&[][..], |p| p.not_offered);
-    let not_offered =
-        |u: &&crate::port::Unprocessed| not_offered_codes.contains(&u.error.code.as_str());
+    let outcome = |u: &crate::port::Unprocessed| {
+        per_item.map_or(ItemOutcome::Failed, |p| p.outcome(&u.error.code))
+    };
+    let mut output = output;
+    output
+        .unprocessed
+        .retain(|u| outcome(u) != ItemOutcome::Progress);
+    if output.unprocessed.is_empty() {
+        return Ok((output, None));
+    }
+    let not_offered = |u: &&crate::port::Unprocessed| outcome(u) == ItemOutcome::NotOffered;
     // A control the region does not offer comes back unprocessed: the region's live
     // standard (`fsbp_controls`) tells whether it has the control.
     let live = if output.unprocessed.iter().any(|u| not_offered(&u)) {
@@ -711,19 +731,51 @@ async fn unprocessed<P: Port>(port: &P, action: &PlannedAction, output: ActionOu
                 .join(", ")
         )
     });
-    let Some(first) = failed.first() else {
-        return Ok((output, note));
-    };
-    let what = per_item.map_or("unprocessed items", |p| p.field);
-    let reasons = failed
+    match items_error(action, &failed) {
+        None => Ok((output, note)),
+        Some(e) => Err(PortError::Aws(e)),
+    }
+}
+
+/// The action's error for these unprocessed items: the first one's code, and every
+/// item's id, code and reason, under the answer's field.
+fn items_error(action: &PlannedAction, items: &[&crate::port::Unprocessed]) -> Option<AwsError> {
+    let first = items.first()?;
+    let what = action
+        .op
+        .facts()
+        .per_item
+        .map_or("unprocessed items", |p| p.field);
+    let reasons = items
         .iter()
         .map(|u| format!("{} {}: {}", u.id, u.error.code, u.error.message))
         .collect::<Vec<_>>()
         .join("; ");
-    Err(PortError::Aws(AwsError::new(
+    Some(AwsError::new(
         first.error.code.clone(),
         format!("{what}: {reasons}"),
-    )))
+    ))
+}
+
+/// The error and class of an HTTP 200 answer whose unprocessed items are worth sending
+/// the call again ([`PerItem::transient`](secure_account_core::action::PerItem)): the
+/// first such item's class, with every such item in the message.
+fn transient_items(
+    action: &PlannedAction,
+    output: &ActionOutput,
+) -> Option<(AwsError, ErrorClass)> {
+    let per_item = action.op.facts().per_item?;
+    let transient: Vec<(&crate::port::Unprocessed, ErrorClass)> = output
+        .unprocessed
+        .iter()
+        .filter_map(|u| match per_item.outcome(&u.error.code) {
+            ItemOutcome::Transient(class) => Some((u, class)),
+            ItemOutcome::NotOffered | ItemOutcome::Progress | ItemOutcome::Failed => None,
+        })
+        .collect();
+    let class = transient.first()?.1;
+    let items: Vec<&crate::port::Unprocessed> = transient.iter().map(|(u, _)| *u).collect();
+    Some((items_error(action, &items)?, class))
 }
 
 /// The write call with its retries, each class of error within its own budget.
@@ -741,12 +793,17 @@ async fn execute_with_retries<P: Port>(
     let mut attempt = 1;
     loop {
         shared.calls.borrow_mut()[index] += 1;
-        match port
+        let answer = port
             .execute(&action.region, &action.id, &action.op, outputs)
-            .await
-        {
-            Err(PortError::Aws(error)) => {
-                let class = classify(&error, &action.op);
+            .await;
+        // An error, or an HTTP 200 answer whose unprocessed items are worth another call.
+        let failure = match &answer {
+            Err(PortError::Aws(error)) => Some((error.clone(), classify(error, &action.op))),
+            Ok(output) => transient_items(action, output),
+            Err(PortError::Crashed) => None,
+        };
+        match failure {
+            Some((error, class)) => {
                 let Some(budget) = options.retry.budget(class) else {
                     return (Err(PortError::Aws(error)), attempt);
                 };
@@ -759,6 +816,11 @@ async fn execute_with_retries<P: Port>(
                     .min(budget.max_wait - *waited);
                 *tries += 1;
                 *waited += wait;
+                {
+                    let mut longest = shared.longest_retry_wait.borrow_mut();
+                    let l = longest.entry(class).or_insert(Duration::ZERO);
+                    *l = (*l).max(*waited);
+                }
                 shared.retries.set(shared.retries.get() + 1);
                 *shared
                     .retries_by_class
@@ -774,12 +836,12 @@ async fn execute_with_retries<P: Port>(
                 port.sleep(wait).await;
                 attempt += 1;
             }
-            Err(PortError::Crashed) => {
+            None if answer == Err(PortError::Crashed) => {
                 // The process died before this call went out: it is no attempt.
                 shared.calls.borrow_mut()[index] -= 1;
-                return (Err(PortError::Crashed), attempt - 1);
+                return (answer, attempt - 1);
             }
-            outcome => return (outcome, attempt),
+            None => return (answer, attempt),
         }
     }
 }

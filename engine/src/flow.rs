@@ -46,6 +46,25 @@ pub enum FlowError {
         region: String,
         regions: Vec<String>,
     },
+    #[error(
+        "the log bucket `{bucket}` is in `{region}`, which the baseline does not cover: \
+         CloudTrail wants the trail's KMS key in its bucket's region (KmsKeyNotFoundException \
+         otherwise), so the key would be made there; add `{region}` to the regions worked on, \
+         or name another log bucket (`log_bucket` under `[names]`)"
+    )]
+    LogBucketRegionNotCovered { bucket: String, region: String },
+    #[error(
+        "the log bucket `{log}` is in `{log_region}` and the access-log bucket `{access}` in \
+         `{access_region}`: they log to each other, and S3 server access logging wants both \
+         in one region; name two buckets of one region (`log_bucket` and \
+         `access_log_bucket` under `[names]`)"
+    )]
+    LogBucketsInDifferentRegions {
+        log: String,
+        log_region: String,
+        access: String,
+        access_region: String,
+    },
     #[error(transparent)]
     Stale(#[from] StalePlan),
     #[error(
@@ -132,6 +151,41 @@ pub fn validate(baseline: &Baseline, snapshot: &Snapshot) -> Result<(), FlowErro
                 .enabled_regions()
                 .map(|(name, _)| name.clone())
                 .collect(),
+        });
+    }
+    region_rules(baseline, snapshot)
+}
+
+/// The rules of where things must live together, which a baseline can break by its names
+/// and regions: the trail's key goes to the log bucket's region, which must then be one the
+/// baseline covers; the two log buckets log to each other, so they share a region. (With
+/// the bucket list unread nothing is known: the planner skips what depends on it.)
+fn region_rules(baseline: &Baseline, snapshot: &Snapshot) -> Result<(), FlowError> {
+    if !baseline.features.cloudtrail {
+        return Ok(());
+    }
+    let fill = |t: &str| secure_account_core::baseline::Names::fill(t, &snapshot.account_id);
+    let (log, access) = (
+        fill(&baseline.names.log_bucket),
+        fill(&baseline.names.access_log_bucket),
+    );
+    let (Some(l), a) = (snapshot.bucket(&log), snapshot.bucket(&access)) else {
+        return Ok(());
+    };
+    if !baseline.covers_region(&l.region) {
+        return Err(FlowError::LogBucketRegionNotCovered {
+            bucket: log,
+            region: l.region.clone(),
+        });
+    }
+    if let Some(a) = a
+        && a.region != l.region
+    {
+        return Err(FlowError::LogBucketsInDifferentRegions {
+            log,
+            log_region: l.region.clone(),
+            access,
+            access_region: a.region.clone(),
         });
     }
     Ok(())
@@ -384,6 +438,14 @@ pub async fn apply_in_rounds<P: Port>(
         for (class, n) in next.api_calls.retries_by_class {
             *report.api_calls.retries_by_class.entry(class).or_insert(0) += n;
         }
+        for (class, ms) in next.api_calls.longest_retry_wait_ms {
+            let l = report
+                .api_calls
+                .longest_retry_wait_ms
+                .entry(class)
+                .or_insert(0);
+            *l = (*l).max(ms);
+        }
         report.api_calls.standard_wait = report
             .api_calls
             .standard_wait
@@ -482,5 +544,63 @@ fn round_summary(
         actions_not_run: n(S::NotRun),
         unforeseen,
         stopped: None,
+    }
+}
+
+#[cfg(test)]
+mod region_rules_tests {
+    use super::*;
+
+    fn baselined() -> Snapshot {
+        serde_json::from_str(include_str!(
+            "../../golden/fully_baselined_account/snapshot.json"
+        ))
+        .expect("the golden snapshot parses")
+    }
+
+    /// A baseline that would put the trail's key outside its regions, or have two log
+    /// buckets of different regions log to each other, is refused with what to change.
+    #[test]
+    fn a_baseline_that_breaks_the_region_rules_is_refused() {
+        let b = Baseline::fsbp();
+        assert!(validate(&b, &baselined()).is_ok());
+
+        let mut s = baselined();
+        for bucket in s.global.buckets.known_mut().unwrap() {
+            bucket.region = "eu-west-1".into();
+        }
+        assert!(validate(&b, &s).is_ok(), "both in a covered region");
+        let mut only_home = Baseline::fsbp();
+        only_home.regions.include = vec![b.home_region.clone()];
+        match validate(&only_home, &s) {
+            Err(e @ FlowError::LogBucketRegionNotCovered { .. }) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("eu-west-1") && text.contains("[names]"),
+                    "{text}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let mut s = baselined();
+        s.global.buckets.known_mut().unwrap()[1].region = "eu-west-1".into();
+        match validate(&b, &s) {
+            Err(e @ FlowError::LogBucketsInDifferentRegions { .. }) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("us-east-1") && text.contains("eu-west-1"),
+                    "{text}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without CloudTrail there is no key to place and the rule does not apply.
+        let mut no_trail = Baseline::fsbp();
+        no_trail.features.cloudtrail = false;
+        assert!(!matches!(
+            validate(&no_trail, &s),
+            Err(FlowError::LogBucketsInDifferentRegions { .. })
+        ));
     }
 }

@@ -161,6 +161,11 @@ pub struct ApiCalls {
     /// `resource_propagation`, `standard_not_ready`, `bucket_conflict`, `vpc_dependency`).
     #[serde(default)]
     pub retries_by_class: std::collections::BTreeMap<ErrorClass, u64>,
+    /// The longest time one action spent waiting between its retries of each class (the
+    /// sum of its backoffs in that class): what to hold against the class's budget
+    /// (`RetryPolicy`) after a real run.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub longest_retry_wait_ms: std::collections::BTreeMap<ErrorClass, u64>,
     /// Reads made while waiting for Security Hub standards to become ready, and the time
     /// waited between them.
     #[serde(default)]

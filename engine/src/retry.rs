@@ -80,6 +80,20 @@ const fn budget(base_ms: u64, cap_ms: u64, max_attempts: u32, max_wait_s: u64) -
     }
 }
 
+/// Where each budget comes from (the report's `longest_retry_wait_ms` says, after a real
+/// run, how close an action came to its class's budget):
+///
+/// - throttling: the AWS SDKs' standard retry mode backs off up to 20 s (its `MAX_BACKOFF`);
+///   8 attempts within 2 minutes is an assumption, above the SDKs' default of 3 attempts.
+/// - role propagation: 2 minutes, terraform-provider-aws's `propagationTimeout` for IAM's
+///   eventual consistency (internal/service/iam); shared/research/aws-behaviour.md: "budgets
+///   of about a minute or two are what mature tools use".
+/// - resource propagation (a bucket, key or log group not yet visible to CloudTrail or
+///   Config; Macie right after `EnableMacie`): the same 2 minutes, an assumption.
+/// - the standard not ready for control updates: 5 minutes, above terraform-provider-aws's
+///   3 minutes for a standards subscription (`standardsSubscriptionCreateTimeout`).
+/// - a new bucket's `OperationAborted` and a VPC's `DependencyViolation` right after its
+///   subnets went: 1 minute and 30 s, assumptions (both settle in seconds in practice).
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {

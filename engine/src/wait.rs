@@ -57,6 +57,10 @@ pub struct WaitStats {
     pub polls: u64,
     /// Time slept between polls (summed over the waits, which may overlap).
     pub waited_ms: u64,
+    /// The longest single wait, from its first poll to its end (ready, failed or out of
+    /// budget): what to hold against [`ReadinessWait::budget`] after a real run.
+    #[serde(default)]
+    pub longest_ms: u64,
 }
 
 impl WaitStats {
@@ -64,6 +68,7 @@ impl WaitStats {
         WaitStats {
             polls: self.polls + other.polls,
             waited_ms: self.waited_ms + other.waited_ms,
+            longest_ms: self.longest_ms.max(other.longest_ms),
         }
     }
 }
@@ -77,6 +82,22 @@ impl WaitStats {
 /// an `errorCode`, or `SUSPENDED`), when a read fails with anything but throttling, and
 /// when the budget runs out (`StandardNotReady`, `InspectorNotEnabled`).
 pub async fn wait_until<P: Port>(
+    port: &P,
+    region: &Scope,
+    what: &Readiness,
+    wait: &ReadinessWait,
+    stats: &mut WaitStats,
+    on_poll: &mut dyn FnMut(Duration),
+) -> Result<(), PortError> {
+    let started = port.elapsed();
+    let result = poll_until(port, region, what, wait, stats, on_poll).await;
+    let took = port.elapsed().saturating_sub(started).as_millis() as u64;
+    stats.longest_ms = stats.longest_ms.max(took);
+    result
+}
+
+/// [`wait_until`]'s polls.
+async fn poll_until<P: Port>(
     port: &P,
     region: &Scope,
     what: &Readiness,

@@ -160,6 +160,9 @@ pub(crate) fn settle(account: &mut Snapshot, hidden: &mut Hidden, faults: &Fault
         .partition(|p| p.ready_at_ms <= now_ms);
     hidden.pending_standards = later;
     for p in due {
+        // What AWS documents: a subscription made with no recorder ends `INCOMPLETE`. (One
+        // made while the recorder is stopped is not documented; the planner orders the
+        // subscription after the recorder's start anyway.)
         let has_recorder = account
             .regions
             .get(&p.region)
@@ -207,7 +210,8 @@ pub(crate) fn vpc_not_released(vpc_id: &str) -> AwsError {
 }
 
 /// The updates of a `batch_update_standards_control_associations` that AWS leaves
-/// unprocessed: a control the region's standard does not have (`NOT_FOUND`), and, while the
+/// unprocessed: a control the region's standard does not have (`RESOURCE_NOT_FOUND`; the
+/// deprecated `NOT_FOUND` is what older answers said), and, while the
 /// fault plan has some left, the first update (`LIMIT_EXCEEDED`).
 pub(crate) fn unprocessed_updates(
     hub: &SecurityHub,
@@ -221,7 +225,7 @@ pub(crate) fn unprocessed_updates(
             out.push(Unprocessed {
                 id: u.security_control_id.clone(),
                 error: AwsError::new(
-                    "NOT_FOUND",
+                    "RESOURCE_NOT_FOUND",
                     format!(
                         "Control {} is not available in this Region",
                         u.security_control_id

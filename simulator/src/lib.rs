@@ -451,6 +451,19 @@ impl Simulator {
         ) {
             return Err((faults::throttled(service), true));
         }
+        // An operation that takes an idempotency token answers a token it has seen, with the
+        // same operation, as it answered the first time, and changes nothing more
+        // (GuardDuty `CreateDetector`, Access Analyzer, Inspector `Enable`, Macie
+        // `EnableMacie`). The token is the one the adapters send.
+        let token = action
+            .facts()
+            .client_token
+            .then(|| secure_account_core::action::client_token(&account_id, region, action_id));
+        if let Some(t) = &token
+            && inner.hidden.client_tokens.get(t).map(String::as_str) == Some(action.name())
+        {
+            return Ok(ActionOutput::default());
+        }
         let check = Check {
             account: &inner.account,
             hidden: &inner.hidden,
@@ -562,6 +575,16 @@ impl Simulator {
             );
             self.settle(inner);
         }
+        // Remembered once the call did all its work (an answer listing failures is one to
+        // send again, not to repeat).
+        if let Some(t) = token
+            && unprocessed.is_empty()
+        {
+            inner
+                .hidden
+                .client_tokens
+                .insert(t, action.name().to_string());
+        }
         Ok(ActionOutput {
             created_key_id: created_key,
             unprocessed,
@@ -609,6 +632,32 @@ impl Simulator {
                 updates: processed,
             };
             return (Some(effective.into()), unprocessed);
+        }
+        // `Enable` for a type still `ENABLING` lists the account with `ENABLE_IN_PROGRESS`
+        // (API_FailedAccount): where it is heading, not a failure.
+        if let Action::EnableInspector(op) = action {
+            let enabling = inner
+                .account
+                .regions
+                .get(region)
+                .and_then(|r| r.services.inspector.known())
+                .is_some_and(|i| {
+                    op.resource_types.iter().any(|t| {
+                        i.resource_states.get(t).is_some_and(|s| {
+                            s.status == secure_account_core::snapshot::InspectorStatus::Enabling
+                        })
+                    })
+                });
+            if enabling {
+                let in_progress = secure_account_engine::Unprocessed {
+                    id: inner.account.account_id.clone(),
+                    error: AwsError::new(
+                        "ENABLE_IN_PROGRESS",
+                        "Amazon Inspector is already enabling the account",
+                    ),
+                };
+                return (None, vec![in_progress]);
+            }
         }
         if matches!(action, Action::EnableInspector(_)) && inject(&mut inner.run, 1) {
             let failed = secure_account_engine::Unprocessed {
@@ -726,6 +775,13 @@ impl Simulator {
                 misplaced.to_string(),
             )),
         });
+        // `ListFindingAggregators` lists the account's one aggregator in every region.
+        let answer = answer.map(|mut value| {
+            if let PartValue::SecurityHub(Some(hub)) = &mut value {
+                hub.finding_aggregator_region = aggregator_region(&inner.account);
+            }
+            value
+        });
         Ok((answer, delay))
     }
 }
@@ -777,6 +833,21 @@ impl Reader<'_> {
         }
         (Ok(()), latency * (calls.chain() + extra_attempts))
     }
+}
+
+/// The region of the account's finding aggregator, if it has one (Security Hub allows one
+/// per account).
+fn aggregator_region(account: &Snapshot) -> Option<String> {
+    account
+        .enabled_regions()
+        .find(|(_, r)| {
+            r.services
+                .security_hub
+                .known()
+                .and_then(Option::as_ref)
+                .is_some_and(|h| h.finding_aggregator.is_some())
+        })
+        .map(|(name, _)| name.clone())
 }
 
 /// Where an action may run: account-wide services in `"global"`, the others in an enabled

@@ -433,6 +433,7 @@ pub fn lived_in() -> Snapshot {
         rotation_enabled: false,
         policy: pretty(&key_policy),
         tags: BTreeMap::from([("team".to_string(), "app".to_string())]),
+        read_error: None,
     }]);
     region.log_groups = Observed::Known(vec![LogGroup {
         name: "/aws/lambda/thumbnailer".into(),

@@ -51,6 +51,11 @@ pub(crate) struct Hidden {
     pub vpc_teardown_lag: BTreeMap<String, u32>,
     /// Bucket calls that still answer `OperationAborted` after `create_bucket`, by bucket.
     pub bucket_conflicts: BTreeMap<String, u32>,
+    /// The idempotency tokens (`clientToken`) of the calls that succeeded, with the action
+    /// they were sent with: the same token sent again with the same operation answers as
+    /// the first call did, and changes nothing.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub client_tokens: BTreeMap<String, String>,
 }
 
 /// A standards subscription that AWS is still setting up.
@@ -87,6 +92,9 @@ pub(crate) enum ResourceKind {
     Role,
     /// A KMS key, or its policy, by key id.
     Key,
+    /// Macie just enabled in a region, by region: its settings answer
+    /// `AccessDeniedException` "Macie is not enabled" for a short while.
+    MacieSession,
 }
 
 /// A resource whose creation or policy change is not yet visible to the services that

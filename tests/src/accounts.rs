@@ -515,6 +515,7 @@ impl AccountSpec {
                         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Root","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}},{{"Sid":"CloudTrail","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":["kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*"}}]}}"#
                     ),
                     tags: BTreeMap::new(),
+                    read_error: None,
                 });
             }
         }

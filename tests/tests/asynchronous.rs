@@ -153,8 +153,20 @@ fn retries_are_counted_per_class() {
         );
     }
     assert_eq!(by_class.values().sum::<u64>(), report.api_calls.retries);
+    // The longest backoff of one action in each class that retried, within its budget.
+    let longest = &report.api_calls.longest_retry_wait_ms;
+    let budgets = secure_account_engine::RetryPolicy::default();
+    assert_eq!(
+        longest.keys().collect::<Vec<_>>(),
+        by_class.keys().collect::<Vec<_>>()
+    );
+    for (class, ms) in longest {
+        let budget = budgets.budget(*class).unwrap().max_wait.as_millis() as u64;
+        assert!(*ms <= budget, "{class:?}: {ms} ms of {budget}");
+    }
     let json = serde_json::to_value(&report).unwrap();
     assert!(json["api_calls"]["retries_by_class"]["vpc_dependency"].is_u64());
+    assert!(json["api_calls"]["longest_retry_wait_ms"]["vpc_dependency"].is_u64());
 }
 
 #[test]

@@ -616,6 +616,7 @@ async fn kms_customer_keys_with_aliases_rotation_policy_and_tags() {
             rotation_enabled: true,
             policy: r#"{"Version":"2012-10-17"}"#.into(),
             tags: BTreeMap::from([("owner".to_string(), "secure-account".to_string())]),
+            read_error: None,
         }
     );
     assert_eq!(got[0].key_id, "k-asym");
@@ -1152,5 +1153,113 @@ async fn macie_off_on_and_discovery() {
             automated_discovery: true,
             excluded_buckets: vec!["logs-a".into(), "logs-b".into()],
         }
+    );
+}
+
+/// A customer's key whose policy does not let this account read it: that key alone is
+/// unreadable (its id, ARN and aliases kept, with the error); the region's other keys are
+/// read as usual.
+#[tokio::test]
+async fn kms_a_key_that_cannot_be_read_leaves_the_others_readable() {
+    use aws_sdk_kms::Client;
+    use aws_sdk_kms::operation::describe_key::DescribeKeyOutput;
+    use aws_sdk_kms::operation::get_key_policy::{GetKeyPolicyError, GetKeyPolicyOutput};
+    use aws_sdk_kms::operation::get_key_rotation_status::GetKeyRotationStatusOutput;
+    use aws_sdk_kms::operation::list_aliases::ListAliasesOutput;
+    use aws_sdk_kms::operation::list_keys::ListKeysOutput;
+    use aws_sdk_kms::operation::list_resource_tags::ListResourceTagsOutput;
+    use aws_sdk_kms::types::{AliasListEntry, KeyListEntry, KeyManagerType, KeyMetadata, KeyState};
+    let arn = |id: &str| format!("arn:aws:kms:us-east-1:123456789012:key/{id}");
+    let keys = mock!(Client::list_keys).then_output(move || {
+        ListKeysOutput::builder()
+            .keys(
+                KeyListEntry::builder()
+                    .key_id("k-mine")
+                    .key_arn(arn("k-mine"))
+                    .build(),
+            )
+            .keys(
+                KeyListEntry::builder()
+                    .key_id("k-theirs")
+                    .key_arn(arn("k-theirs"))
+                    .build(),
+            )
+            .truncated(false)
+            .build()
+    });
+    let aliases = mock!(Client::list_aliases).then_output(|| {
+        ListAliasesOutput::builder()
+            .aliases(
+                AliasListEntry::builder()
+                    .alias_name("alias/app-data")
+                    .target_key_id("k-theirs")
+                    .build(),
+            )
+            .build()
+    });
+    let describe = |id: &'static str| {
+        mock!(Client::describe_key)
+            .match_requests(move |r| r.key_id() == Some(id))
+            .then_output(move || {
+                DescribeKeyOutput::builder()
+                    .key_metadata(
+                        KeyMetadata::builder()
+                            .key_id(id)
+                            .arn(format!("arn:aws:kms:us-east-1:123456789012:key/{id}"))
+                            .key_manager(KeyManagerType::Customer)
+                            .key_state(KeyState::Enabled)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            })
+    };
+    let (d_mine, d_theirs) = (describe("k-mine"), describe("k-theirs"));
+    let rotation = mock!(Client::get_key_rotation_status)
+        .sequence()
+        .output(|| {
+            GetKeyRotationStatusOutput::builder()
+                .key_rotation_enabled(true)
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let mine = mock!(Client::get_key_policy)
+        .match_requests(|r| r.key_id() == Some("k-mine"))
+        .then_output(|| GetKeyPolicyOutput::builder().policy("{}").build());
+    let denied = mock!(Client::get_key_policy)
+        .match_requests(|r| r.key_id() == Some("k-theirs"))
+        .then_error(|| {
+            GetKeyPolicyError::generic(meta(
+                "AccessDeniedException",
+                "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: \
+                 kms:GetKeyPolicy on resource: arn:aws:kms:us-east-1:123456789012:key/k-theirs \
+                 because no resource-based policy allows the kms:GetKeyPolicy action",
+            ))
+        });
+    let tags = mock!(Client::list_resource_tags)
+        .sequence()
+        .output(|| ListResourceTagsOutput::builder().build())
+        .repeatedly()
+        .build();
+    let c = mock_client!(
+        aws_sdk_kms,
+        RuleMode::MatchAny,
+        [
+            &keys, &aliases, &d_mine, &d_theirs, &rotation, &mine, &denied, &tags
+        ]
+    );
+    let got = crate::kms::read_keys(&c).await.unwrap();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    let (mine, theirs) = (&got[0], &got[1]);
+    assert_eq!(mine.key_id, "k-mine");
+    assert!(mine.readable() && mine.rotation_enabled, "{mine:?}");
+    assert_eq!(theirs.key_id, "k-theirs");
+    assert_eq!(theirs.arn, arn("k-theirs"));
+    assert_eq!(theirs.aliases, ["alias/app-data"]);
+    assert!(!theirs.readable());
+    assert_eq!(
+        theirs.read_error.as_ref().map(|e| e.code.as_str()),
+        Some("AccessDeniedException")
     );
 }

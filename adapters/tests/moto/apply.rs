@@ -441,3 +441,77 @@ pub(crate) async fn a_lived_in_account_is_applied_without_touching_what_is_in_us
             .any(|t| t.name() == Some("customer-trail"))
     );
 }
+
+/// Issue 19: a baseline that declines RDS and Lambda Protection. `CreateDetector` turns
+/// on what a request leaves out, so the declined features are sent `DISABLED`; moto keeps
+/// the features as sent, and `GetDetector` in every region shows them `DISABLED` (the
+/// others `ENABLED`). `cost`, reading the account afterwards, itemises the plans that are
+/// on and not the declined ones.
+pub(crate) async fn declined_guardduty_features_are_disabled_in_every_region(endpoint: String) {
+    use aws_sdk_guardduty::types::FeatureStatus;
+    use secure_account_core::cost::CostModel;
+
+    let (config, _) = own_account(&endpoint, 7).await;
+    let port = adapters(&config, &endpoint);
+    let mut b = baseline();
+    b.features.guardduty_rds_protection = false;
+    b.features.guardduty_lambda_protection = false;
+    let planned = read_and_plan(&port, &b).await.unwrap();
+    let report = apply_in_rounds(
+        &port,
+        &planned,
+        Some(&b),
+        &ApplyOptions::default(),
+        3,
+        &mut |_| {},
+        &mut |_, _, _| true,
+    )
+    .await
+    .unwrap();
+    only_what_moto_lacks_failed(&report);
+    for region in [HOME, OTHER] {
+        let conf = config.to_builder().region(Region::new(region)).build();
+        let gd = aws_sdk_guardduty::Client::new(&conf);
+        let ids = gd.list_detectors().send().await.unwrap();
+        assert_eq!(ids.detector_ids().len(), 1, "{region}");
+        let d = gd
+            .get_detector()
+            .detector_id(&ids.detector_ids()[0])
+            .send()
+            .await
+            .unwrap();
+        let status = |name: &str| {
+            d.features()
+                .iter()
+                .find(|f| f.name().map(|n| n.as_str()) == Some(name))
+                .and_then(|f| f.status().cloned())
+        };
+        for f in ["RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"] {
+            assert_eq!(status(f), Some(FeatureStatus::Disabled), "{region}: {f}");
+        }
+        for f in ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION"] {
+            assert_eq!(status(f), Some(FeatureStatus::Enabled), "{region}: {f}");
+        }
+    }
+    let cost = secure_account_engine::flow::cost(&port, &b, CostModel::builtin())
+        .await
+        .unwrap();
+    for region in [HOME, OTHER] {
+        let items: Vec<&str> = cost
+            .items
+            .iter()
+            .filter(|i| i.service == "guardduty" && i.region == region)
+            .map(|i| i.item.as_str())
+            .collect();
+        assert!(
+            items.contains(&"EKS Audit Log Monitoring"),
+            "{region}: {items:?}"
+        );
+        assert!(
+            items.contains(&"Malware Protection for EC2"),
+            "{region}: {items:?}"
+        );
+        assert!(!items.contains(&"RDS Protection"), "{region}: {items:?}");
+        assert!(!items.contains(&"Lambda Protection"), "{region}: {items:?}");
+    }
+}

@@ -56,6 +56,7 @@ const TESTS: &[(&str, Test)] = tests![
     read::account_public_access_block_through_the_fixed_s3_control_endpoint,
     apply::a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_nothing_more,
     apply::a_lived_in_account_is_applied_without_touching_what_is_in_use,
+    apply::declined_guardduty_features_are_disabled_in_every_region,
     execute::every_action_kind_is_served_by_moto_or_fails_at_once,
 ];
 

@@ -309,6 +309,7 @@ fn summary(
         }
     }
     waited(&mut out, report, waits);
+    longest_retry_waits(&mut out, report);
     let a = &report.api_calls;
     let by_class = a
         .retries_by_class
@@ -414,5 +415,30 @@ fn waited(out: &mut String, report: &ApplyReport, waits: &[WaitRecord]) {
         } else {
             services.join("; ")
         }
+    );
+}
+
+/// The longest time one action spent backing off in each class of retry, against the
+/// class's budget: after a real run, a figure near its budget is the budget to raise.
+fn longest_retry_waits(out: &mut String, report: &ApplyReport) {
+    let longest = &report.api_calls.longest_retry_wait_ms;
+    if longest.is_empty() {
+        return;
+    }
+    let budgets = secure_account_engine::RetryPolicy::default();
+    let classes = longest
+        .iter()
+        .map(|(class, ms)| {
+            let budget = budgets
+                .budget(*class)
+                .map(|b| format!(" of {} s", b.max_wait.as_secs()))
+                .unwrap_or_default();
+            format!("{class} {:.1} s{budget}", *ms as f64 / 1000.0)
+        })
+        .collect::<Vec<_>>();
+    let _ = writeln!(
+        out,
+        "Longest retry waits (one action, per class): {}",
+        classes.join(", ")
     );
 }

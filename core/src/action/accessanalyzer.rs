@@ -26,6 +26,8 @@ macro_rules! __kinds_accessanalyzer {
 const ACCESS_ANALYZER: ActionFacts = ActionFacts {
     service: "accessanalyzer",
     reads: &[Part::Analyzers],
+    // `CreateAnalyzer`, `CreateArchiveRule` and `UpdateArchiveRule` take a `clientToken`.
+    client_token: true,
     ..ActionFacts::DEFAULT
 };
 

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, Operation, PassedRole, known};
+use crate::operation::{ActionFacts, Change, Effect, ErrorClass, Operation, PassedRole, known};
 use crate::part::Part;
 use crate::snapshot::cloudtrail::*;
 use crate::snapshot::{AwsError, RegionServices};
@@ -29,8 +29,19 @@ const CLOUDTRAIL: ActionFacts = ActionFacts {
     service: "cloudtrail",
     reads: &[Part::Trails],
     controls: &["CloudTrail.1"],
+    // "The specified resource is not ready for an operation ... before CloudTrail has time
+    // to fully load the resource" (CloudTrail API reference, `ConflictException`).
+    transient: &[("ConflictException", ErrorClass::ResourcePropagation)],
     ..ActionFacts::DEFAULT
 };
+
+/// What a trail's destination answers while it settles: its KMS key created seconds ago is
+/// not found yet (`KmsKeyNotFoundException`; the planner puts the key in the bucket's
+/// region, the other cause of that error), or the trail is not loaded yet.
+const TRAIL_SETTLING: &[(&str, ErrorClass)] = &[
+    ("KmsKeyNotFoundException", ErrorClass::ResourcePropagation),
+    ("ConflictException", ErrorClass::ResourcePropagation),
+];
 
 const TRAIL_CONTROLS: &[&str] = &[
     "CloudTrail.1",
@@ -62,6 +73,7 @@ impl Operation for CreateTrail {
         change: Change::Create,
         reads: &[Part::Trails, Part::KmsKeys, Part::Buckets],
         controls: TRAIL_CONTROLS,
+        transient: TRAIL_SETTLING,
         passes_role: Some(PassedRole::TrailLogsRole),
         ..CLOUDTRAIL
     };
@@ -108,6 +120,7 @@ impl Operation for UpdateTrail {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["cloudtrail:UpdateTrail", "iam:PassRole"],
         controls: TRAIL_CONTROLS,
+        transient: TRAIL_SETTLING,
         passes_role: Some(PassedRole::TrailLogsRole),
         ..CLOUDTRAIL
     };

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::control_sort_key;
-use crate::operation::{ActionFacts, Change, Effect, Operation, SLR, known, not_found};
+use crate::operation::{ActionFacts, Change, Effect, ErrorClass, Operation, SLR, known, not_found};
 use crate::part::Part;
 use crate::snapshot::guardduty::*;
 use crate::snapshot::{AwsError, Observed};
@@ -75,6 +75,8 @@ fn set_features(detector: &mut Detector, features: &[DetectorFeature]) {
 const GUARDDUTY: ActionFacts = ActionFacts {
     service: "guardduty",
     reads: &[Part::Guardduty],
+    // GuardDuty's own fault (HTTP 500; GuardDuty API reference, common errors).
+    transient: &[("InternalServerErrorException", ErrorClass::Throttling)],
     controls: &[
         "GuardDuty.1",
         "GuardDuty.5",
@@ -97,7 +99,10 @@ const GUARDDUTY: ActionFacts = ActionFacts {
 };
 
 /// `guardduty:CreateDetector`: the region's detector with its features. Precondition: the
-/// region has no detector (GuardDuty allows one per region).
+/// region has no detector (GuardDuty allows one per region), and every feature named is
+/// offered there. AWS turns on every offered feature the request does not name, but
+/// Runtime Monitoring: the planner names them all. Takes a `clientToken`: the same token
+/// sent again answers with the first detector instead of making a second one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateDetector {
     pub enable: bool,
@@ -109,6 +114,7 @@ impl Operation for CreateDetector {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["guardduty:CreateDetector", SLR],
         change: Change::Create,
+        client_token: true,
         ..GUARDDUTY
     };
 
@@ -116,13 +122,25 @@ impl Operation for CreateDetector {
         controls_of(&self.features)
     }
 
+    /// A new detector with the features the request names, and every other feature the
+    /// region offers turned on as AWS does, but Runtime Monitoring
+    /// ([`OFF_UNLESS_NAMED`]).
     fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let region = e.region().to_string();
         let mut d = Detector {
             detector_id: e.next_id("detector"),
             enabled: self.enable,
             finding_publishing_frequency: self.finding_publishing_frequency.clone(),
             features: Default::default(),
         };
+        for f in features() {
+            if feature_offered(&f.name, &region)
+                && !OFF_UNLESS_NAMED.contains(&f.name.as_str())
+                && !self.features.iter().any(|named| named.name == f.name)
+            {
+                d.features.insert(f.name.clone(), true);
+            }
+        }
         set_features(&mut d, &self.features);
         e.regional()?.guardduty = Observed::Known(Some(d));
         Ok(())

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, IamResource, Operation, SLR, find_mut, known};
+use crate::operation::{
+    ActionFacts, Change, Effect, ErrorClass, IamResource, Operation, SLR, find_mut, known,
+};
 use crate::part::{Part, Reach};
 use crate::snapshot::AwsError;
 use crate::snapshot::iam::*;
@@ -30,6 +32,12 @@ const IAM: ActionFacts = ActionFacts {
     service: "iam",
     reach: Reach::Account,
     reads: &[Part::Roles],
+    // Another change to the account's IAM was in progress, and IAM's own failure (IAM API
+    // reference, common to its writes).
+    transient: &[
+        ("ConcurrentModification", ErrorClass::Throttling),
+        ("ServiceFailure", ErrorClass::Throttling),
+    ],
     ..ActionFacts::DEFAULT
 };
 

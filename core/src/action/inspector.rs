@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, Operation, PerItem, SLR, Waits, known};
+use crate::operation::{
+    ActionFacts, Change, Effect, ErrorClass, Operation, PerItem, SLR, Waits, known,
+};
 use crate::part::Part;
 use crate::readiness::Readiness;
 use crate::snapshot::AwsError;
@@ -37,9 +39,21 @@ impl Operation for EnableInspector {
         change: Change::Create,
         reads: &[Part::Inspector],
         controls: &["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
+        client_token: true,
+        // `failedAccounts[].errorCode` (API_FailedAccount): `ALREADY_ENABLED` and
+        // `ENABLE_IN_PROGRESS` say where the account is heading, not that it failed;
+        // `SSM_*` and `EVENTBRIDGE_*` `THROTTLED`/`UNAVAILABLE` are another service's
+        // passing trouble: the call is sent again.
         per_item: Some(PerItem {
             field: "failedAccounts",
             not_offered: &[],
+            progress: &["ALREADY_ENABLED", "ENABLE_IN_PROGRESS"],
+            transient: &[
+                ("SSM_THROTTLED", ErrorClass::Throttling),
+                ("SSM_UNAVAILABLE", ErrorClass::Throttling),
+                ("EVENTBRIDGE_THROTTLED", ErrorClass::Throttling),
+                ("EVENTBRIDGE_UNAVAILABLE", ErrorClass::Throttling),
+            ],
         }),
         // AmazonInspector2FullAccess_v2 grants its service-linked role and the agentless
         // scanning role.

@@ -28,10 +28,19 @@ macro_rules! __kinds_kms {
 /// What every key operation shares: a key created a moment ago answers
 /// `NotFoundException` until it is visible (eventual consistency; elsewhere that code means
 /// the thing really is absent).
+///
+/// KMS's own faults are transient too (`KMSInternalException`, HTTP 500;
+/// `DependencyTimeoutException`, HTTP 503), and `KMSInvalidStateException` while a key
+/// created a moment ago still settles (the planner acts only on keys it read `Enabled`).
 const KMS: ActionFacts = ActionFacts {
     service: "kms",
     reads: &[Part::KmsKeys, Part::Trails],
-    transient: &[("NotFoundException", ErrorClass::ResourcePropagation)],
+    transient: &[
+        ("NotFoundException", ErrorClass::ResourcePropagation),
+        ("KMSInvalidStateException", ErrorClass::ResourcePropagation),
+        ("KMSInternalException", ErrorClass::Throttling),
+        ("DependencyTimeoutException", ErrorClass::Throttling),
+    ],
     ..ActionFacts::DEFAULT
 };
 
@@ -66,13 +75,16 @@ impl Operation for CreateKey {
             rotation_enabled: false,
             policy: self.policy.clone(),
             tags: self.tags.clone(),
+            read_error: None,
         });
         e.created_key(key_id);
         Ok(())
     }
 }
 
-/// `kms:CreateAlias`. Precondition: the alias is free, the key exists.
+/// `kms:CreateAlias`. Precondition: the alias is free, the key exists. An alias that
+/// names this key already is success (`kms:DescribeKey` of the alias tells, after AWS's
+/// `AlreadyExistsException`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateAlias {
     pub alias_name: String,
@@ -81,7 +93,7 @@ pub struct CreateAlias {
 
 impl Operation for CreateAlias {
     const FACTS: ActionFacts = ActionFacts {
-        iam_actions: &["kms:CreateAlias"],
+        iam_actions: &["kms:CreateAlias", "kms:DescribeKey"],
         change: Change::Create,
         ..KMS
     };

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, Operation, find_mut, known};
+use crate::operation::{ActionFacts, Change, Effect, ErrorClass, Operation, find_mut, known};
 use crate::part::Part;
 use crate::snapshot::AwsError;
 use crate::snapshot::logs::*;
@@ -26,6 +26,9 @@ macro_rules! __kinds_logs {
 const LOGS: ActionFacts = ActionFacts {
     service: "logs",
     reads: &[Part::LogGroups, Part::Roles, Part::Trails],
+    // "Multiple concurrent requests to update the same resource were in conflict"
+    // (CloudWatch Logs API reference, `OperationAbortedException`).
+    transient: &[("OperationAbortedException", ErrorClass::Throttling)],
     ..ActionFacts::DEFAULT
 };
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, Operation, SLR, known};
+use crate::operation::{ActionFacts, Change, Effect, ErrorClass, Operation, SLR, known};
 use crate::part::Part;
 use crate::snapshot::AwsError;
 
@@ -28,6 +28,15 @@ const MACIE: ActionFacts = ActionFacts {
     ..ActionFacts::DEFAULT
 };
 
+/// Macie's settings answer `AccessDeniedException` "Macie is not enabled" for a short
+/// while after `EnableMacie` (shared/research/aws-behaviour.md, second pass): propagation,
+/// not a missing permission, which answers the same code with another message.
+const MACIE_SETTLING: &[(&str, &str, ErrorClass)] = &[(
+    "AccessDeniedException",
+    "Macie is not enabled",
+    ErrorClass::ResourcePropagation,
+)];
+
 /// `macie2:EnableMacie`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnableMacie {
@@ -38,6 +47,7 @@ impl Operation for EnableMacie {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["macie2:EnableMacie", SLR],
         change: Change::Create,
+        client_token: true,
         controls: &["Macie.1"],
         // AmazonMacieFullAccess grants its service-linked role.
         service_linked_roles: &["macie.amazonaws.com"],
@@ -60,6 +70,7 @@ impl Operation for UpdateAutomatedDiscoveryConfiguration {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["macie2:UpdateAutomatedDiscoveryConfiguration"],
         controls: &["Macie.2"],
+        transient_messages: MACIE_SETTLING,
         ..MACIE
     };
 
@@ -85,6 +96,7 @@ impl Operation for UpdateClassificationScope {
         ],
         // The log buckets are left out of discovery only once known to be the tool's.
         reads: &[Part::Macie, Part::Buckets],
+        transient_messages: MACIE_SETTLING,
         ..MACIE
     };
 

@@ -44,7 +44,8 @@ use crate::part::Scope;
 use crate::snapshot::AwsError;
 
 pub use crate::operation::{
-    ActionFacts, Change, IamResource, KeyRef, Operation, Outputs, PassedRole, PerItem, SLR, Waits,
+    ActionFacts, Change, IamResource, ItemOutcome, KeyRef, Operation, Outputs, PassedRole, PerItem,
+    SLR, Waits, client_token,
 };
 
 /// The one list of action kinds, as `service::Kind` (the struct

@@ -41,9 +41,19 @@ pub struct ControlAssociationUpdate {
     pub updated_reason: Option<String>,
 }
 
+/// Security Hub's own fault (`InternalException`, HTTP 500) and its throttling
+/// (`LimitExceededException`, HTTP 429: "the request was rejected because it attempted to
+/// create resources beyond the current AWS account or throttling limits"), for every
+/// Security Hub write.
+const SECURITY_HUB_TRANSIENT: &[(&str, ErrorClass)] = &[
+    ("InternalException", ErrorClass::Throttling),
+    ("LimitExceededException", ErrorClass::Throttling),
+];
+
 const SECURITY_HUB: ActionFacts = ActionFacts {
     service: "securityhub",
     reads: &[Part::SecurityHub],
+    transient: SECURITY_HUB_TRANSIENT,
     ..ActionFacts::DEFAULT
 };
 
@@ -153,11 +163,18 @@ impl Operation for BatchUpdateStandardsControlAssociations {
         iam_actions: &["securityhub:BatchUpdateStandardsControlAssociations"],
         // The whole call fails so while `StandardsControlsUpdatable` is
         // `NOT_READY_FOR_UPDATES`.
-        transient: &[("RESOURCE_NOT_FOUND", ErrorClass::StandardNotReady)],
-        // A control the region does not offer comes back `NOT_FOUND`.
+        transient: &[
+            ("RESOURCE_NOT_FOUND", ErrorClass::StandardNotReady),
+            SECURITY_HUB_TRANSIENT[0],
+            SECURITY_HUB_TRANSIENT[1],
+        ],
+        // A control the region does not offer comes back `RESOURCE_NOT_FOUND` (or the
+        // deprecated `NOT_FOUND`; API_UnprocessedStandardsControlAssociationUpdate).
         per_item: Some(PerItem {
             field: "UnprocessedAssociationUpdates",
-            not_offered: &["NOT_FOUND"],
+            not_offered: &["RESOURCE_NOT_FOUND", "NOT_FOUND"],
+            progress: &[],
+            transient: &[],
         }),
         ..SECURITY_HUB
     };

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Effect, Operation, known};
+use crate::operation::{ActionFacts, Effect, ErrorClass, Operation, known};
 use crate::part::Part;
 use crate::snapshot::AwsError;
 use crate::snapshot::ssm::*;
@@ -38,6 +38,9 @@ impl Operation for UpdateServiceSetting {
         iam_actions: &["ssm:UpdateServiceSetting"],
         reads: &[Part::Ssm],
         controls: &["SSM.6", "SSM.7"],
+        // "There are concurrent updates for a resource that supports one update at a
+        // time" (SSM API reference, `TooManyUpdates`).
+        transient: &[("TooManyUpdates", ErrorClass::Throttling)],
         ..ActionFacts::DEFAULT
     };
 

@@ -193,6 +193,19 @@ pub struct Features {
     /// GuardDuty Runtime Monitoring and its automated agent management (GuardDuty.7, .11,
     /// .12, .13); off disables those controls with the reason of [`PAID_SWITCHES`].
     pub guardduty_runtime_monitoring: bool,
+    /// GuardDuty S3 Protection (`S3_DATA_EVENTS`, GuardDuty.10). Each GuardDuty protection
+    /// plan is sent `ENABLED` or `DISABLED` explicitly: `CreateDetector` turns on every
+    /// plan a request leaves out (but Runtime Monitoring), so one declined here is sent
+    /// `DISABLED`, and its control is disabled with the reason of [`PAID_SWITCHES`].
+    pub guardduty_s3_protection: bool,
+    /// GuardDuty EKS Audit Log Monitoring (`EKS_AUDIT_LOGS`, GuardDuty.5).
+    pub guardduty_eks_audit_logs: bool,
+    /// GuardDuty Malware Protection for EC2 (`EBS_MALWARE_PROTECTION`, GuardDuty.8).
+    pub guardduty_malware_protection: bool,
+    /// GuardDuty RDS Protection (`RDS_LOGIN_EVENTS`, GuardDuty.9).
+    pub guardduty_rds_protection: bool,
+    /// GuardDuty Lambda Protection (`LAMBDA_NETWORK_LOGS`, GuardDuty.6).
+    pub guardduty_lambda_protection: bool,
     /// Inspector Lambda code scanning (Inspector.3); off disables Inspector.3 with the
     /// reason of [`PAID_SWITCHES`].
     pub inspector_lambda_code: bool,
@@ -234,6 +247,49 @@ pub const PAID_SWITCHES: &[PaidSwitch] = &[
                  management installs an agent and a VPC endpoint into the customer's workloads",
         get: |f| f.guardduty_runtime_monitoring,
         set: |f, on| f.guardduty_runtime_monitoring = on,
+    },
+    PaidSwitch {
+        key: "guardduty_s3_protection",
+        controls: &["GuardDuty.10"],
+        reason: "declined paid feature (features.guardduty_s3_protection = false): S3 \
+                 Protection bills every S3 data event (object-level API call) of every bucket \
+                 in the region",
+        get: |f| f.guardduty_s3_protection,
+        set: |f, on| f.guardduty_s3_protection = on,
+    },
+    PaidSwitch {
+        key: "guardduty_eks_audit_logs",
+        controls: &["GuardDuty.5"],
+        reason: "declined paid feature (features.guardduty_eks_audit_logs = false): EKS Audit \
+                 Log Monitoring bills every Kubernetes audit log event of every EKS cluster",
+        get: |f| f.guardduty_eks_audit_logs,
+        set: |f, on| f.guardduty_eks_audit_logs = on,
+    },
+    PaidSwitch {
+        key: "guardduty_malware_protection",
+        controls: &["GuardDuty.8"],
+        reason: "declined paid feature (features.guardduty_malware_protection = false): \
+                 Malware Protection for EC2 bills every GB of EBS data it scans when an \
+                 instance or container workload looks compromised",
+        get: |f| f.guardduty_malware_protection,
+        set: |f, on| f.guardduty_malware_protection = on,
+    },
+    PaidSwitch {
+        key: "guardduty_rds_protection",
+        controls: &["GuardDuty.9"],
+        reason: "declined paid feature (features.guardduty_rds_protection = false): RDS \
+                 Protection bills per vCPU of every Aurora and RDS database whose logins it \
+                 monitors",
+        get: |f| f.guardduty_rds_protection,
+        set: |f, on| f.guardduty_rds_protection = on,
+    },
+    PaidSwitch {
+        key: "guardduty_lambda_protection",
+        controls: &["GuardDuty.6"],
+        reason: "declined paid feature (features.guardduty_lambda_protection = false): Lambda \
+                 Protection bills every GB of network activity of every Lambda function",
+        get: |f| f.guardduty_lambda_protection,
+        set: |f, on| f.guardduty_lambda_protection = on,
     },
     PaidSwitch {
         key: "inspector_lambda_code",
@@ -278,6 +334,11 @@ impl Default for Features {
             macie: true,
             macie_automated_discovery: true,
             guardduty_runtime_monitoring: true,
+            guardduty_s3_protection: true,
+            guardduty_eks_audit_logs: true,
+            guardduty_malware_protection: true,
+            guardduty_rds_protection: true,
+            guardduty_lambda_protection: true,
             inspector_lambda_code: true,
         }
     }
@@ -423,6 +484,13 @@ impl Baseline {
             macie: false,
             macie_automated_discovery: false,
             guardduty_runtime_monitoring: false,
+            // The protection plans of GuardDuty.5, .6, .8, .9 and .10 (reviewed: added
+            // 2024-07): what the seed's detector had, since `CreateDetector` turns them on.
+            guardduty_s3_protection: true,
+            guardduty_eks_audit_logs: true,
+            guardduty_malware_protection: true,
+            guardduty_rds_protection: true,
+            guardduty_lambda_protection: true,
             inspector_lambda_code: false,
         };
         b

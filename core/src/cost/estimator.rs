@@ -559,6 +559,46 @@ impl<'a> Estimator<'a> {
                     ),
                 );
             }
+            // The protection plans billed by workloads a baseline does not create: nothing
+            // a month until there are clusters, instances, databases or functions, but the
+            // plan is on, and a declined one is off (`features.guardduty_*`).
+            for (feature, item, grows) in [
+                (
+                    "EKS_AUDIT_LOGS",
+                    "EKS Audit Log Monitoring",
+                    "grows with the Kubernetes audit log events of each EKS cluster (GuardDuty \
+                     pricing, per million events)",
+                ),
+                (
+                    "EBS_MALWARE_PROTECTION",
+                    "Malware Protection for EC2",
+                    "grows with the EBS data scanned when an instance or container looks \
+                     compromised (GuardDuty pricing, per GB scanned)",
+                ),
+                (
+                    "RDS_LOGIN_EVENTS",
+                    "RDS Protection",
+                    "grows with the vCPUs of each Aurora and RDS database whose logins it \
+                     monitors (GuardDuty pricing, per vCPU a month)",
+                ),
+                (
+                    "LAMBDA_NETWORK_LOGS",
+                    "Lambda Protection",
+                    "grows with the network activity of each Lambda function (GuardDuty \
+                     pricing, per GB analysed)",
+                ),
+            ] {
+                if on(feature) {
+                    self.push(
+                        "guardduty",
+                        r,
+                        item,
+                        Range::ZERO,
+                        "no workload of its kind in an account the baseline sets up".into(),
+                        grows.into(),
+                    );
+                }
+            }
             if on("RUNTIME_MONITORING") {
                 let price = &p.guardduty_runtime_vcpu_month;
                 self.push(

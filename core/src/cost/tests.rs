@@ -270,6 +270,53 @@ fn guardduty_analyses_events_flow_logs_with_a_vpc_and_s3_requests() {
     assert!(items(&run(&s), "guardduty").is_empty());
 }
 
+/// Each GuardDuty protection plan the detector has on is an item of `cost` (nothing a
+/// month without its workloads), and one it has off is none: `cost` follows the features
+/// the account has, whatever the baseline says.
+#[test]
+fn guardduty_itemises_each_protection_plan_the_detector_has_on() {
+    let mut s = snapshot();
+    let with = |on: &[&str]| Detector {
+        enabled: true,
+        features: [
+            "S3_DATA_EVENTS",
+            "EKS_AUDIT_LOGS",
+            "EBS_MALWARE_PROTECTION",
+            "RDS_LOGIN_EVENTS",
+            "LAMBDA_NETWORK_LOGS",
+        ]
+        .iter()
+        .map(|f| (f.to_string(), on.contains(f)))
+        .collect(),
+        ..Detector::default()
+    };
+    services(&mut s).guardduty = Observed::Known(Some(with(&[
+        "S3_DATA_EVENTS",
+        "EKS_AUDIT_LOGS",
+        "EBS_MALWARE_PROTECTION",
+    ])));
+    let names = |s: &Snapshot| -> Vec<String> {
+        items(&run(s), "guardduty")
+            .iter()
+            .map(|i| i.item.clone())
+            .collect()
+    };
+    let got = names(&s);
+    for item in ["EKS Audit Log Monitoring", "Malware Protection for EC2"] {
+        assert!(got.iter().any(|i| i == item), "{item}: {got:?}");
+    }
+    for item in ["RDS Protection", "Lambda Protection"] {
+        assert!(!got.iter().any(|i| i == item), "{item}: {got:?}");
+    }
+    services(&mut s).guardduty = Observed::Known(Some(with(&["RDS_LOGIN_EVENTS"])));
+    let got = names(&s);
+    assert!(got.iter().any(|i| i == "RDS Protection"), "{got:?}");
+    assert!(
+        !got.iter().any(|i| i == "EKS Audit Log Monitoring"),
+        "{got:?}"
+    );
+}
+
 /// A multi-region trail into the log bucket, encrypted, to CloudWatch Logs; Config in both
 /// regions; the two log buckets logging to each other.
 fn logging_account() -> Snapshot {

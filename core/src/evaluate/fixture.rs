@@ -288,6 +288,7 @@ pub fn kms_key(id: &str) -> KmsKey {
         rotation_enabled: true,
         policy: key_policy(None),
         tags: BTreeMap::new(),
+        read_error: None,
     }
 }
 

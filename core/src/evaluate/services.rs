@@ -166,6 +166,11 @@ pub(super) fn kms_3(ctx: &Ctx<'_>, _: &str) -> Check {
     };
     let mut findings = ctx.findings();
     for key in keys {
+        // A key whose own reads failed is not judged (its state is unknown).
+        if !key.readable() {
+            findings.unknown();
+            continue;
+        }
         findings.test(!key.key_state.pending_deletion(), || {
             ctx.at(format_args!(
                 "KMS key {} is scheduled for deletion",
@@ -187,7 +192,7 @@ pub(super) fn kms_5(ctx: &Ctx<'_>, _: &str) -> Check {
     };
     let mut findings = ctx.findings();
     for key in keys {
-        let Some(doc) = policy::parse(&key.policy) else {
+        let Some(doc) = key.readable().then(|| policy::parse(&key.policy)).flatten() else {
             findings.unknown();
             continue;
         };

@@ -81,13 +81,18 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
         actions: Vec::new(),
         action_ids: BTreeSet::new(),
         log_bucket_deps: Vec::new(),
+        log_bucket_region: None,
+        notes: Vec::new(),
         skipped: Vec::new(),
         disabled_home: disabled_controls(catalog, baseline, true),
         disabled_elsewhere: disabled_controls(catalog, baseline, false),
     };
     p.run();
     let Planner {
-        actions, skipped, ..
+        actions,
+        skipped,
+        notes: area_notes,
+        ..
     } = p;
     let predicted = effects::predict(snapshot, &actions);
     let score_now = score(snapshot, catalog, &scope);
@@ -101,7 +106,8 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
     let mut skipped = skipped;
     skipped.sort();
     skipped.dedup();
-    let notes = notes(catalog, baseline, &scope.regions);
+    let mut notes = notes(catalog, baseline, &scope.regions);
+    notes.extend(area_notes);
     Plan {
         format_version: PLAN_FORMAT_VERSION,
         account_id: snapshot.account_id.clone(),
@@ -136,6 +142,11 @@ struct Planner<'a> {
     /// public access block, policy): a trail or delivery channel never writes into a
     /// bucket whose block failed.
     log_bucket_deps: Vec<String>,
+    /// The region of the log bucket (where it is, or where the plan creates it), once the
+    /// log buckets are planned: the trail's KMS key must live there.
+    log_bucket_region: Option<String>,
+    /// Notes the areas add to the plan's (a subscription subscribed again, and why).
+    notes: Vec<String>,
     skipped: Vec<Skipped>,
     /// Why each catalog control (by position) is disabled under the baseline, in the home
     /// region and elsewhere (computed once: the planner asks for every control in every

@@ -40,12 +40,27 @@ impl<'a> Planner<'a> {
                 );
                 (true, SECURITY_CONTROL, false, &empty)
             }
-            Some(h) => (
-                h.auto_enable_controls,
-                h.control_finding_generator.as_str(),
-                h.standards.contains_key(&standard),
-                &h.fsbp_controls,
-            ),
+            Some(h) => {
+                // A subscription that ended INCOMPLETE or FAILED is subscribed again, with
+                // AWS's reason in the plan's notes.
+                let ended = h.ended(&standard);
+                if let Some((status, reason)) = ended {
+                    self.notes.push(format!(
+                        "the FSBP subscription in {r} ended {status}{}: it is subscribed again",
+                        if reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (StatusReasonCode {reason})")
+                        }
+                    ));
+                }
+                (
+                    h.auto_enable_controls,
+                    h.control_finding_generator.as_str(),
+                    h.standards.contains_key(&standard) && ended.is_none(),
+                    &h.fsbp_controls,
+                )
+            }
         };
         if auto_enable || generator != SECURITY_CONTROL {
             self.push(
@@ -59,18 +74,18 @@ impl<'a> Planner<'a> {
             );
         }
         let mut standard_id = None;
-        let recorder = s
-            .config
-            .known()
-            .and_then(|c| c.recorders.first())
-            .map(|x| x.name.clone());
-        let recorder_id = format!(
-            "{r}/put_configuration_recorder/{}",
-            recorder
-                .clone()
-                .unwrap_or_else(|| self.b.names.config_recorder.clone())
-        );
-        if !subscribed && recorder.is_none() && !self.action_ids.contains(&recorder_id) {
+        let recorder = s.config.known().and_then(|c| c.recorders.first());
+        let recorder_name = recorder
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| self.b.names.config_recorder.clone());
+        let recorder_id = format!("{r}/put_configuration_recorder/{recorder_name}");
+        let start_id = format!("{r}/start_configuration_recorder/{recorder_name}");
+        // A recorder there, or one this plan makes (Config is planned first). AWS documents
+        // the end of a subscription made with no recorder (`INCOMPLETE`), not of one made
+        // while a recorder is stopped: a stopped recorder is no reason to skip the standard,
+        // and the subscription still follows the start this plan makes.
+        let has_recorder = recorder.is_some() || self.action_ids.contains(&recorder_id);
+        if !subscribed && !has_recorder {
             self.skip(
                 &format!("{r}/batch_enable_standards"),
                 r,
@@ -82,11 +97,17 @@ impl<'a> Planner<'a> {
                     .into(),
             );
         } else if !subscribed {
-            // FSBP's controls are Config rules: a subscription made while the region has no
-            // configuration recorder ends `INCOMPLETE` with
+            // FSBP's controls are Config rules, and Security Hub's user guide asks for Config
+            // recording before a standard is enabled: a subscription made while the region
+            // has no configuration recorder ends `INCOMPLETE` with
             // `NO_AVAILABLE_CONFIGURATION_RECORDER` (API_StandardsStatusReason), so the
-            // standard follows the region's recorder when this plan creates it.
-            let deps = enable_id.iter().cloned().chain([recorder_id]).collect();
+            // standard follows the region's recorder, and its start, when this plan makes
+            // them.
+            let deps = enable_id
+                .iter()
+                .cloned()
+                .chain([recorder_id, start_id])
+                .collect();
             standard_id = self.push(
                 r,
                 None,
@@ -151,6 +172,20 @@ impl<'a> Planner<'a> {
             && self.b.features.finding_aggregator
             && hub.is_none_or(|h| h.finding_aggregator.is_none())
         {
+            // One aggregator per account: one in another region is adopted, not duplicated.
+            if let Some(elsewhere) = self.aggregator_elsewhere(hub) {
+                self.skip(
+                    &format!("{r}/create_finding_aggregator"),
+                    r,
+                    SkipReason::FindingAggregatorElsewhere,
+                    format!(
+                        "the account's finding aggregator is in `{elsewhere}` (Security Hub \
+                         allows one per account): it is kept there, and none is created in the \
+                         home region `{r}`"
+                    ),
+                );
+                return;
+            }
             self.push(
                 r,
                 None,
@@ -160,5 +195,29 @@ impl<'a> Planner<'a> {
                 enable_id.iter().cloned().collect(),
             );
         }
+    }
+
+    /// The region of the account's finding aggregator when it is not the home region: as
+    /// the home region's `ListFindingAggregators` lists it, or as another region's read
+    /// found it there.
+    fn aggregator_elsewhere(&self, home_hub: Option<&SecurityHub>) -> Option<String> {
+        let listed = home_hub
+            .and_then(|h| h.finding_aggregator_region.clone())
+            .filter(|r| *r != self.home);
+        listed.or_else(|| {
+            self.s
+                .regions
+                .iter()
+                .filter(|(name, _)| **name != self.home)
+                .find(|(_, region)| {
+                    region
+                        .services
+                        .security_hub
+                        .known()
+                        .and_then(Option::as_ref)
+                        .is_some_and(|h| h.finding_aggregator.is_some())
+                })
+                .map(|(name, _)| name.clone())
+        })
     }
 }

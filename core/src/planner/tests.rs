@@ -1,6 +1,9 @@
 //! Unit tests of the planner.
 
 use super::*;
+use std::collections::BTreeMap;
+
+use crate::AwsError;
 use crate::action::{inspector, securityhub};
 use crate::snapshot::{Bucket, ControlAssociation, InternetGatewayBlockMode, PasswordPolicy};
 
@@ -465,5 +468,309 @@ fn instance_metadata_defaults_require_imdsv2() {
             .iter()
             .any(|k| k.id == format!("{region}/instance_metadata_defaults")
                 && k.reason == SkipReason::ReadFailed)
+    );
+}
+
+// ---- issue 19: the second pass over AWS's behaviour ----
+
+/// The features a plan's `create_detector` or `update_detector` in `region` sends, by name
+/// (additional configurations as `FEATURE/ADDITIONAL`).
+fn sent_features(p: &Plan, region: &str) -> Option<BTreeMap<String, String>> {
+    p.actions.iter().find_map(|a| {
+        let features = match &a.op {
+            Action::CreateDetector(d) if a.region.as_str() == region => &d.features,
+            Action::UpdateDetector(d) if a.region.as_str() == region => &d.features,
+            _ => return None,
+        };
+        let mut out = BTreeMap::new();
+        for f in features {
+            out.insert(f.name.clone(), f.status.clone());
+            for (extra, status) in &f.additional_configuration {
+                out.insert(format!("{}/{extra}", f.name), status.clone());
+            }
+        }
+        Some(out)
+    })
+}
+
+/// `CreateDetector` turns on every feature the request leaves out (but Runtime
+/// Monitoring): a new detector is sent every feature, the declined ones `DISABLED`, and
+/// their controls are disabled.
+#[test]
+fn a_new_detector_is_sent_every_feature_and_declined_ones_disabled() {
+    let mut b = Baseline::fsbp();
+    b.features.guardduty_rds_protection = false;
+    b.features.guardduty_lambda_protection = false;
+    let p = plan(&fresh(), &b);
+    for region in &p.regions {
+        let sent = sent_features(&p, region).expect("a detector in every region");
+        let expected: BTreeMap<String, String> = crate::snapshot::guardduty::detector_features()
+            .iter()
+            .map(|(key, _)| {
+                let off = key.starts_with("RDS_LOGIN_EVENTS") || key.starts_with("LAMBDA_NETWORK");
+                let status = if off { "DISABLED" } else { "ENABLED" };
+                (key.to_string(), status.to_string())
+            })
+            .collect();
+        assert_eq!(sent, expected, "{region}");
+    }
+    let disabled: BTreeSet<&str> = p
+        .actions
+        .iter()
+        .filter_map(|a| match &a.op {
+            Action::BatchUpdateStandardsControlAssociations(u) => Some(&u.updates),
+            _ => None,
+        })
+        .flatten()
+        .filter(|u| u.association_status == "DISABLED")
+        .map(|u| u.security_control_id.as_str())
+        .filter(|c| c.starts_with("GuardDuty."))
+        .collect();
+    assert_eq!(disabled, BTreeSet::from(["GuardDuty.6", "GuardDuty.9"]));
+    // The seed's baseline declines Runtime Monitoring: sent DISABLED, not left out.
+    let seed = plan(&fresh(), &Baseline::built_in("seed-2024-08").unwrap());
+    let sent = sent_features(&seed, "us-east-1").unwrap();
+    assert_eq!(sent["RUNTIME_MONITORING"], "DISABLED");
+    assert_eq!(sent["S3_DATA_EVENTS"], "ENABLED");
+}
+
+/// A region that does not offer a feature is never sent it (GuardDuty refuses the call
+/// there): RDS Protection in Asia Pacific (Taipei).
+#[test]
+fn a_feature_a_region_does_not_offer_is_not_sent_there() {
+    use crate::snapshot::guardduty::feature_offered;
+    assert!(!feature_offered("RDS_LOGIN_EVENTS", "ap-east-2"));
+    assert!(feature_offered("RDS_LOGIN_EVENTS", "us-east-1"));
+    assert!(feature_offered(
+        "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT",
+        "ap-east-2"
+    ));
+    let mut s = fresh();
+    let template = s.regions["eu-west-1"].clone();
+    s.regions.insert("ap-east-2".into(), template);
+    let mut b = Baseline::fsbp();
+    b.regions.include = vec!["us-east-1".into(), "eu-west-1".into(), "ap-east-2".into()];
+    let p = plan(&s, &b);
+    assert!(
+        p.regions.iter().any(|r| r == "ap-east-2"),
+        "{:?}",
+        p.regions
+    );
+    let sent = sent_features(&p, "ap-east-2").unwrap();
+    assert!(!sent.contains_key("RDS_LOGIN_EVENTS"), "{sent:?}");
+    assert_eq!(sent["S3_DATA_EVENTS"], "ENABLED");
+    let sent = sent_features(&p, "eu-west-1").unwrap();
+    assert_eq!(sent["RDS_LOGIN_EVENTS"], "ENABLED");
+}
+
+/// An existing detector is updated when a wanted feature is off, with every feature; one
+/// it has on stays on even when the baseline declines it (never weaken what is there).
+#[test]
+fn an_existing_detector_gains_what_is_missing_and_keeps_what_it_has() {
+    let mut s = baselined();
+    let region = "eu-west-1";
+    let d = s
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .guardduty
+        .known_mut()
+        .unwrap()
+        .as_mut()
+        .unwrap();
+    assert_eq!(d.features.get("RDS_LOGIN_EVENTS"), Some(&true));
+    d.features.insert("S3_DATA_EVENTS".into(), false);
+    let mut b = Baseline::fsbp();
+    b.features.guardduty_rds_protection = false;
+    let p = plan(&s, &b);
+    let sent = sent_features(&p, region).expect("an update");
+    assert_eq!(sent["S3_DATA_EVENTS"], "ENABLED");
+    assert_eq!(sent["RDS_LOGIN_EVENTS"], "ENABLED", "kept on");
+    assert!(
+        p.actions
+            .iter()
+            .any(|a| a.region.as_str() == region && matches!(a.op, Action::UpdateDetector(_)))
+    );
+    // Declining a feature the detector has on plans no update on its own.
+    let p = plan(&baselined(), &b);
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| matches!(a.op, Action::UpdateDetector(_) | Action::CreateDetector(_))),
+        "{:?}",
+        p.actions
+    );
+}
+
+/// Security Hub allows one finding aggregator per account: one in another region is
+/// adopted (reported), not duplicated.
+#[test]
+fn a_finding_aggregator_in_another_region_is_adopted() {
+    let mut s = baselined();
+    let home = Baseline::fsbp().home_region;
+    for (name, r) in s.regions.iter_mut() {
+        if let Some(Some(h)) = r.services.security_hub.known_mut() {
+            h.finding_aggregator = (name == "eu-west-1").then(|| "ALL_REGIONS".into());
+            h.finding_aggregator_region = Some("eu-west-1".into());
+        }
+    }
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| matches!(a.op, Action::CreateFindingAggregator(_))),
+        "{:?}",
+        p.actions
+    );
+    let skipped: Vec<_> = p
+        .skipped
+        .iter()
+        .filter(|k| k.reason == crate::plan::SkipReason::FindingAggregatorElsewhere)
+        .collect();
+    assert_eq!(skipped.len(), 1, "{:?}", p.skipped);
+    assert_eq!(skipped[0].region.as_str(), home);
+    assert!(skipped[0].detail.contains("eu-west-1"));
+    // Known only from the other region's read (the home region's list unread): the same.
+    for r in s.regions.values_mut() {
+        if let Some(Some(h)) = r.services.security_hub.known_mut() {
+            h.finding_aggregator_region = None;
+        }
+    }
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| matches!(a.op, Action::CreateFindingAggregator(_)))
+    );
+}
+
+/// A subscription that ended `INCOMPLETE` (or `FAILED`) is subscribed again, after the
+/// region's recorder and its start, and the plan says why with AWS's reason code.
+#[test]
+fn an_incomplete_standard_is_subscribed_again_with_its_reason() {
+    let mut s = baselined();
+    let region = "eu-west-1";
+    let arn = crate::catalog::fsbp_standards_arn(region);
+    let h = s
+        .regions
+        .get_mut(region)
+        .unwrap()
+        .services
+        .security_hub
+        .known_mut()
+        .unwrap()
+        .as_mut()
+        .unwrap();
+    h.standards.insert(arn.clone(), "INCOMPLETE".into());
+    h.status_reasons
+        .insert(arn.clone(), "NO_AVAILABLE_CONFIGURATION_RECORDER".into());
+    let p = plan(&s, &Baseline::fsbp());
+    let subscribe: Vec<_> = p
+        .actions
+        .iter()
+        .filter(|a| matches!(a.op, Action::BatchEnableStandards(_)))
+        .collect();
+    assert_eq!(subscribe.len(), 1, "{:?}", p.actions);
+    assert_eq!(subscribe[0].region.as_str(), region);
+    assert!(
+        p.notes.iter().any(|n| n.contains(region)
+            && n.contains("INCOMPLETE")
+            && n.contains("NO_AVAILABLE_CONFIGURATION_RECORDER")),
+        "{:?}",
+        p.notes
+    );
+    // On a fresh account the subscription waits for the recorder and its start.
+    let p = plan(&fresh(), &Baseline::fsbp());
+    let a = p
+        .actions
+        .iter()
+        .find(|a| a.region.as_str() == region && matches!(a.op, Action::BatchEnableStandards(_)))
+        .unwrap();
+    for op in ["put_configuration_recorder", "start_configuration_recorder"] {
+        assert!(
+            a.depends_on
+                .iter()
+                .any(|d| d.starts_with(&format!("{region}/{op}/"))),
+            "{op}: {:?}",
+            a.depends_on
+        );
+    }
+}
+
+/// CloudTrail wants the trail's key in the region of its bucket: with the log buckets in
+/// eu-west-1 and the trail at home in us-east-1, the key is made in eu-west-1, and its
+/// policy still names the trail by the trail's region.
+#[test]
+fn the_trail_key_goes_where_the_log_bucket_is() {
+    let mut s = baselined();
+    for b in s.global.buckets.known_mut().unwrap() {
+        b.region = "eu-west-1".into();
+    }
+    let home = s.regions.get_mut("us-east-1").unwrap();
+    home.services.kms_keys = crate::snapshot::Observed::Known(vec![]);
+    for t in home.services.trails.known_mut().unwrap() {
+        t.kms_key_id = None;
+    }
+    let p = plan(&s, &Baseline::fsbp());
+    let create = p
+        .actions
+        .iter()
+        .find(|a| matches!(a.op, Action::CreateKey(_)))
+        .expect("a key is created");
+    assert_eq!(create.region.as_str(), "eu-west-1");
+    let Action::CreateKey(k) = &create.op else {
+        unreachable!()
+    };
+    assert!(
+        k.policy
+            .contains("arn:aws:cloudtrail:us-east-1:123456789012:trail/cloudtrail"),
+        "{}",
+        k.policy
+    );
+    let update = p
+        .actions
+        .iter()
+        .find(|a| matches!(a.op, Action::UpdateTrail(_)))
+        .expect("the trail is updated");
+    assert_eq!(update.region.as_str(), "us-east-1");
+    assert!(
+        update.depends_on.contains(&create.id),
+        "{:?}",
+        update.depends_on
+    );
+}
+
+/// A key the tool's alias names whose own reads failed is not acted on (its policy and
+/// rotation are unknown); the plan says why.
+#[test]
+fn an_unreadable_key_behind_the_alias_is_left_alone() {
+    let mut s = baselined();
+    let keys = s
+        .regions
+        .get_mut("us-east-1")
+        .unwrap()
+        .services
+        .kms_keys
+        .known_mut()
+        .unwrap();
+    let k = keys.remove(0);
+    keys.push(crate::snapshot::KmsKey::unreadable(
+        k.key_id.clone(),
+        k.arn.clone(),
+        k.aliases.clone(),
+        AwsError::new(
+            "AccessDeniedException",
+            "no resource-based policy allows it",
+        ),
+    ));
+    let p = plan(&s, &Baseline::fsbp());
+    assert!(
+        !p.actions.iter().any(|a| matches!(
+            a.op,
+            Action::PutKeyPolicy(_) | Action::EnableKeyRotation(_) | Action::CreateKey(_)
+        )),
+        "{:?}",
+        p.actions
     );
 }

@@ -77,7 +77,22 @@ impl<'a> Planner<'a> {
                 ),
             );
         }
-        let key = self.trail_key(&target);
+        // CloudTrail wants the key in the region of the trail's bucket, whatever the
+        // trail's own region (`KmsKeyNotFoundException`: "the S3 bucket and the KMS key are
+        // not in the same Region").
+        let key_region = match target
+            .existing
+            .as_ref()
+            .and_then(|t| t.kms_key_id.as_deref())
+        {
+            // A trail that encrypts keeps its key, where it is.
+            Some(id) => Some(key_id_region(id).unwrap_or(&target.region).to_string()),
+            None => self.trail_bucket_region(&target),
+        };
+        let key = key_region
+            .as_deref()
+            .filter(|r| self.regions.contains(*r))
+            .and_then(|key_region| self.trail_key(&target, key_region));
         let logs = if self.b.features.cloudwatch_logs {
             self.trail_log_group(&target)
         } else {
@@ -85,7 +100,9 @@ impl<'a> Planner<'a> {
         };
         let alias_arn = format!(
             "arn:aws:kms:{}:{}:{}",
-            target.region, self.account, self.b.names.kms_alias
+            key_region.as_deref().unwrap_or(&target.region),
+            self.account,
+            self.b.names.kms_alias
         );
         let log_bucket = self.fill(&self.b.names.log_bucket);
         let region = target.region.clone();
@@ -234,10 +251,60 @@ impl<'a> Planner<'a> {
         ]
     }
 
-    /// Plans the trail key; returns the actions the trail waits for, or `None` when the key
-    /// cannot be planned.
-    fn trail_key(&mut self, target: &TrailTarget) -> Option<Vec<String>> {
-        let region = target.region.clone();
+    /// The region of the trail's bucket, where its key goes: the log bucket's (where it is,
+    /// or where the plan creates it) for a new trail or one that delivers there, the
+    /// snapshot's for an adopted trail's own bucket. `None`, after a skipped entry, when
+    /// it is not known or not a region the plan covers.
+    fn trail_bucket_region(&mut self, target: &TrailTarget) -> Option<String> {
+        let log_bucket = self.fill(&self.b.names.log_bucket);
+        let bucket = target
+            .existing
+            .as_ref()
+            .map_or(log_bucket.clone(), |t| t.s3_bucket_name.clone());
+        let region = self
+            .s
+            .bucket(&bucket)
+            .map(|b| b.region.clone())
+            .or_else(|| {
+                (bucket == log_bucket)
+                    .then(|| self.log_bucket_region.clone())
+                    .flatten()
+            });
+        let skip_id = format!("{}/kms_key/{}", target.region, self.b.names.kms_alias);
+        match region {
+            Some(r) if self.regions.contains(&r) => Some(r),
+            Some(r) => {
+                self.skip(
+                    &skip_id,
+                    &target.region.clone(),
+                    SkipReason::TrailKeyUnavailable,
+                    format!(
+                        "the trail's bucket `{bucket}` is in `{r}`, which the baseline does not \
+                         cover: its KMS key must live there, so none is planned"
+                    ),
+                );
+                None
+            }
+            None => {
+                self.skip(
+                    &skip_id,
+                    &target.region.clone(),
+                    SkipReason::TrailKeyUnavailable,
+                    format!(
+                        "the region of the trail's bucket `{bucket}` is not known (not one of \
+                         the account's buckets, or the bucket list could not be read): its \
+                         KMS key must live there, so none is planned"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Plans the trail key in `region` (the region of the trail's bucket); returns the
+    /// actions the trail waits for, or `None` when the key cannot be planned.
+    fn trail_key(&mut self, target: &TrailTarget, region: &str) -> Option<Vec<String>> {
+        let region = region.to_string();
         let snapshot: &'a Snapshot = self.s;
         let k = self.seen(
             &region,
@@ -246,13 +313,15 @@ impl<'a> Planner<'a> {
         )?;
         let keys: Vec<KmsKey> = k.clone();
         let alias = self.b.names.kms_alias.clone();
-        let statements = self.key_statements(&region, &target.name);
+        // The trail's own region names the trail, wherever its key lives.
+        let statements = self.key_statements(&target.region, &target.name);
         // A trail that already encrypts keeps its key. When that key is the tool's (a run
         // interrupted after the trail, a rotation call that was denied), its policy and
         // rotation are converged all the same; the customer's own key is left alone.
         if let Some(id) = target.existing.as_ref().and_then(|t| t.kms_key_id.clone()) {
             let ours = keys.iter().find(|k| {
                 key_named_by(k, &id)
+                    && k.readable()
                     && k.key_state == KeyState::Enabled
                     && k.tags.get(KEY_PURPOSE_TAG.0).map(String::as_str) == Some(KEY_PURPOSE_TAG.1)
             });
@@ -263,12 +332,30 @@ impl<'a> Planner<'a> {
             return Some(vec![]);
         }
         let by_alias = keys.iter().find(|k| k.aliases.contains(&alias));
+        // A key a run created before it could name it (its answer lost, or the run
+        // interrupted): found by the tag `CreateKey` gave it, and adopted, not made again.
         let orphan = keys.iter().find(|k| {
-            k.key_state == KeyState::Enabled
+            k.readable()
+                && k.key_state == KeyState::Enabled
                 && k.tags.get(KEY_PURPOSE_TAG.0).map(String::as_str) == Some(KEY_PURPOSE_TAG.1)
         });
         let mut deps = vec![];
         let key_ref;
+        if let Some(k) = by_alias
+            && let Some(e) = &k.read_error
+        {
+            self.skip(
+                &format!("{region}/kms_key/{alias}"),
+                &region,
+                SkipReason::ReadFailed,
+                format!(
+                    "key `{}` behind `{alias}` could not be read ({}: {}): nothing is planned \
+                     on it",
+                    k.key_id, e.code, e.message
+                ),
+            );
+            return None;
+        }
         if let Some(k) = by_alias
             && k.tags.get(KEY_PURPOSE_TAG.0).map(String::as_str) != Some(KEY_PURPOSE_TAG.1)
         {
@@ -629,6 +716,12 @@ impl<'a> Planner<'a> {
 fn log_group_name(arn: &str) -> Option<&str> {
     let rest = arn.split_once(":log-group:")?.1;
     Some(rest.strip_suffix(":*").unwrap_or(rest))
+}
+
+/// The region of a key or alias ARN (`arn:aws:kms:<region>:…`); `None` for a key id or an
+/// alias name, which name a key of the trail's region.
+fn key_id_region(id: &str) -> Option<&str> {
+    id.strip_prefix("arn:aws:kms:")?.split(':').next()
 }
 
 /// Whether `id` (what a trail's `KmsKeyId` holds: a key ARN, a key id, an alias ARN or an

@@ -60,6 +60,54 @@ const FEATURE_ORDER: &[&str] = &[
     "RUNTIME_MONITORING",
 ];
 
+/// A detector feature the baseline decides, as `core/data/guardduty-features.json` records
+/// it: its name, the protection plan it is, the baseline switch that declines it and the
+/// regions that do not offer it (GuardDuty's "Region-specific feature availability").
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FeatureAvailability {
+    pub name: String,
+    /// The protection plan's name in the GuardDuty user guide (`RDS Protection`).
+    pub protection: String,
+    /// The `[features]` key of the baseline that declines it (`guardduty_rds_protection`).
+    pub switch: String,
+    pub not_offered_in: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct FeatureData {
+    features: Vec<FeatureAvailability>,
+}
+
+/// Every detector feature the baseline decides, in the order the planner sends them.
+pub fn features() -> &'static [FeatureAvailability] {
+    use std::sync::OnceLock;
+    static FEATURES: OnceLock<Vec<FeatureAvailability>> = OnceLock::new();
+    FEATURES.get_or_init(|| {
+        let data: FeatureData =
+            serde_json::from_str(include_str!("../../data/guardduty-features.json"))
+                .expect("the compiled-in GuardDuty feature data parses");
+        data.features
+    })
+}
+
+/// Whether `region` offers the detector feature of `key` (a feature, or an additional
+/// configuration `FEATURE/ADDITIONAL`, which goes where its feature goes). A feature the
+/// data does not know is taken as offered.
+pub fn feature_offered(key: &str, region: &str) -> bool {
+    let feature = key.split('/').next().unwrap_or(key);
+    features()
+        .iter()
+        .find(|f| f.name == feature)
+        .is_none_or(|f| !f.not_offered_in.iter().any(|r| r == region))
+}
+
+/// The features `CreateDetector` leaves off when the request does not name them: "When
+/// you don't specify any features, with an exception to RUNTIME_MONITORING, all the
+/// optional features are enabled by default. When you specify some of the features, any
+/// feature that is not specified in the API call gets enabled by default, with an
+/// exception to RUNTIME_MONITORING" (GuardDuty API reference, CreateDetector).
+pub const OFF_UNLESS_NAMED: &[&str] = &["RUNTIME_MONITORING"];
+
 /// Whether `key` is an additional configuration of `feature` (`FEATURE/ADDITIONAL`).
 fn is_additional_of(key: &str, feature: &str) -> bool {
     key.strip_prefix(feature)

@@ -4,10 +4,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{PartFacts, Reach};
+use super::{AwsError, PartFacts, Reach};
 
 // ---- state ----
 
+/// A customer managed key. Its details (state, rotation, policy, tags) come from calls on
+/// the key itself, which its key policy may refuse this account (a customer's key whose
+/// policy does not grant the account): then only the key's id, ARN and aliases (from the
+/// region's lists) are known, `read_error` says why, and the other fields mean nothing.
+/// One such key leaves the region's other keys readable.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KmsKey {
@@ -19,6 +24,28 @@ pub struct KmsKey {
     /// The key policy (JSON text).
     pub policy: String,
     pub tags: BTreeMap<String, String>,
+    /// The error of the key's own reads (`kms:DescribeKey`, `kms:GetKeyPolicy`, …), when
+    /// one failed: the key is unreadable, not absent, and nothing is planned on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_error: Option<AwsError>,
+}
+
+impl KmsKey {
+    /// A key whose own reads failed with `error`: its id, ARN and aliases only.
+    pub fn unreadable(key_id: String, arn: String, aliases: Vec<String>, error: AwsError) -> Self {
+        KmsKey {
+            key_id,
+            arn,
+            aliases,
+            read_error: Some(error),
+            ..KmsKey::default()
+        }
+    }
+
+    /// Whether the key's details were read.
+    pub fn readable(&self) -> bool {
+        self.read_error.is_none()
+    }
 }
 
 /// A KMS key's state (`kms:DescribeKey` `KeyMetadata.KeyState`).

@@ -77,11 +77,17 @@ pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
 /// The pseudo-region used for account-wide things (IAM, S3 account settings, contacts).
 pub const GLOBAL: &str = "global";
 
-/// An AWS error as the API returned it: the error code and the message.
+/// An AWS error as the API returned it: the error code, the message, and the HTTP status
+/// of the answer when there was one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AwsError {
     pub code: String,
     pub message: String,
+    /// The HTTP status AWS answered with (`429`, `503`, `400`); absent for an error that
+    /// got no answer, one of the simulator's, and in JSON written before it was kept.
+    /// 429 and 5xx are transient whatever the operation (`retry::classify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
 }
 
 impl AwsError {
@@ -142,7 +148,24 @@ impl AwsError {
         Self {
             code: code.into(),
             message: message.into(),
+            http_status: None,
         }
+    }
+
+    /// The same error, answered with HTTP `status`.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// Whether AWS answered with HTTP 429 (too many requests) or a 5xx (a server fault):
+    /// transient for every operation. Our own codes say what happened themselves (an
+    /// emulator's HTTP 500 page is `NotImplemented`, never retried).
+    pub fn transient_status(&self) -> bool {
+        !self.is_ours()
+            && self
+                .http_status
+                .is_some_and(|s| s == 429 || (500..600).contains(&s))
     }
 
     /// Whether the code is one of ours, not AWS's.

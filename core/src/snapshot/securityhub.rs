@@ -35,6 +35,11 @@ pub struct SecurityHub {
     pub fsbp_controls: BTreeMap<String, ControlAssociation>,
     /// The cross-region finding aggregator, when one is configured in this region.
     pub finding_aggregator: Option<String>,
+    /// The region of the account's finding aggregator, wherever it is: Security Hub allows
+    /// one per account, and `ListFindingAggregators` lists it in every region. `None`
+    /// when the account has none (and in snapshots written before it was kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding_aggregator_region: Option<String>,
 }
 
 /// `StandardsControlsUpdatable` while a subscription is not ready for control updates.
@@ -53,6 +58,19 @@ pub enum StandardReadiness {
 }
 
 impl SecurityHub {
+    /// Whether the subscription to `arn` ended without becoming ready (`INCOMPLETE`, or
+    /// `FAILED`), with AWS's `StatusReasonCode` (empty when none): a standard to subscribe
+    /// again.
+    pub fn ended(&self, arn: &str) -> Option<(&str, &str)> {
+        let status = self.standards.get(arn)?.as_str();
+        matches!(status, "INCOMPLETE" | "FAILED").then(|| {
+            (
+                status,
+                self.status_reasons.get(arn).map_or("", String::as_str),
+            )
+        })
+    }
+
     /// Whether the standard `arn` can take control association updates now.
     pub fn readiness(&self, arn: &str) -> StandardReadiness {
         match self.standards.get(arn).map(String::as_str) {

@@ -107,6 +107,8 @@ async fn enable_inspector_is_done_once_every_type_it_asked_for_is_enabled() {
     );
     let wait = report.api_calls.inspector_wait;
     assert_eq!((wait.polls, wait.waited_ms), (3, 3_000));
+    // The longest wait, first poll to end: the three reads and the two pauses.
+    assert_eq!(wait.longest_ms, 3_300);
     assert_eq!(report.api_calls.standard_wait, WaitStats::default());
     assert_eq!(report.api_calls.retries, 0);
     let json = serde_json::to_value(&report).unwrap();

@@ -135,7 +135,7 @@ fn trail_dependencies(
             bucket_error(),
         ),
     ];
-    if let Some(key) = c.key_any(c.region, kms_key_id) {
+    if let Some(key) = c.trail_key(kms_key_id) {
         deps.push((
             (ResourceKind::Key, key.key_id.clone()),
             AwsError::new(
@@ -236,13 +236,19 @@ fn trail_settings(
         );
     }
     if !kms_key_id.is_empty() {
-        let Some(key) = c.key_any(c.region, kms_key_id) else {
+        // "The KMS key does not exist, when the S3 bucket and the KMS key are not in the
+        // same Region, or ..." (CloudTrail API reference, `KmsKeyNotFoundException`): the
+        // key must live where the bucket does, whatever the trail's region.
+        let key = c
+            .trail_key(kms_key_id)
+            .filter(|_| key_region(c, kms_key_id) == bucket.region);
+        let Some(key) = key else {
             return err(
                 "KmsKeyNotFoundException",
                 format!(
-                    "KMS key {kms_key_id} does not exist or is not in the same region as the \
-                     trail ({})",
-                    c.region
+                    "KMS key {kms_key_id} does not exist, or is not in the Region of the S3 \
+                     bucket {bucket_name} ({})",
+                    bucket.region
                 ),
             );
         };
@@ -344,7 +350,21 @@ fn cloudwatch_logs(c: &Check<'_>, group_arn: &str, role_arn: &str) -> Result<(),
     }
 }
 
+/// The region of the key a trail's `KmsKeyId` names: the region of a key or alias ARN, or
+/// the trail's region for a key id or alias name.
+fn key_region<'a>(c: &'a Check<'_>, kms_key_id: &'a str) -> &'a str {
+    kms_key_id
+        .strip_prefix("arn:aws:kms:")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or(c.region)
+}
+
 impl Check<'_> {
+    /// The key a trail's `KmsKeyId` names, in the region it names ([`key_region`]).
+    fn trail_key(&self, kms_key_id: &str) -> Option<&KmsKey> {
+        self.key_any(key_region(self, kms_key_id), kms_key_id)
+    }
+
     fn trail_arn(&self, name: &str) -> String {
         format!(
             "arn:aws:cloudtrail:{}:{}:trail/{name}",

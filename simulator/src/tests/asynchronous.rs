@@ -295,7 +295,10 @@ async fn control_updates_answer_200_with_unprocessed_updates() {
     // standard does not have comes back NOT_FOUND.
     assert_eq!(
         codes,
-        [("EC2.172", "LIMIT_EXCEEDED"), ("Nope.1", "NOT_FOUND")]
+        [
+            ("EC2.172", "LIMIT_EXCEEDED"),
+            ("Nope.1", "RESOURCE_NOT_FOUND")
+        ]
     );
     assert!(hub(&h, HOME).fsbp_controls["EC2.172"].enabled);
     assert!(!hub(&h, HOME).fsbp_controls.contains_key("Nope.1"));

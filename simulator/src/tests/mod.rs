@@ -339,4 +339,5 @@ mod propagation;
 mod reads;
 mod regions;
 mod scenarios;
+mod second_pass;
 mod state;

@@ -21,7 +21,7 @@ use secure_account_core::action::ActionKind;
 use secure_account_core::action::accessanalyzer;
 use secure_account_core::snapshot::{ArchiveFilter, Criterion as Planned};
 
-use super::{TOKEN, done, exactly, exec, exec_with};
+use super::{MOCK_STATUS, TOKEN, done, exactly, exec, exec_with};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -125,7 +125,8 @@ async fn an_analyzer_already_there_of_another_type_keeps_the_conflict() {
         Err(AwsError::new(
             "ConflictException",
             "Analyzer secure-account already exists"
-        ))
+        )
+        .with_status(MOCK_STATUS))
     );
 }
 

@@ -12,7 +12,7 @@ use secure_account_core::action::{account, ec2, iam, kms, s3, s3control, securit
 use secure_account_core::{Action, AwsError};
 use secure_account_engine::{ErrorClass, classify};
 
-use super::exec;
+use super::{MOCK_STATUS, exec};
 use crate::tests::{http, meta};
 
 fn create_role() -> Action {
@@ -57,7 +57,10 @@ async fn a_throttled_write_is_sent_once_and_keeps_its_code_for_the_engine_to_ret
     )
     .await
     .unwrap_err();
-    assert_eq!(e, AwsError::new("Throttling", "Rate exceeded"));
+    assert_eq!(
+        e,
+        AwsError::new("Throttling", "Rate exceeded").with_status(MOCK_STATUS)
+    );
     assert_eq!(iam_rule.num_calls(), 1, "the SDK does not retry a write");
     assert_eq!(classify(&e, &create_role()), ErrorClass::Throttling);
     assert!(classify(&e, &create_role()).is_retryable());
@@ -109,7 +112,7 @@ async fn a_throttled_write_is_sent_once_and_keeps_its_code_for_the_engine_to_ret
     .unwrap_err();
     assert_eq!(
         e,
-        AwsError::new("RequestLimitExceeded", "Request limit exceeded.")
+        AwsError::new("RequestLimitExceeded", "Request limit exceeded.").with_status(503)
     );
     assert_eq!(ec2_rule.num_calls(), 1);
     assert_eq!(classify(&e, &delete_vpc()), ErrorClass::Throttling);
@@ -166,7 +169,10 @@ async fn access_denied_names_the_iam_action_and_is_permanent() {
     )
     .await
     .unwrap_err();
-    assert_eq!(e, AwsError::new("AccessDenied", aws_words));
+    assert_eq!(
+        e,
+        AwsError::new("AccessDenied", aws_words).with_status(MOCK_STATUS)
+    );
     assert_eq!(classify(&e, &create_role()), ErrorClass::Permanent);
 
     // A message that does not: the action is added.
@@ -189,6 +195,7 @@ async fn access_denied_names_the_iam_action_and_is_permanent() {
             "AccessDeniedException",
             "Access denied (needs `kms:CreateKey`)"
         )
+        .with_status(MOCK_STATUS)
     );
 
     // S3's XML answer, through the real deserializer: the IAM action, not the operation.
@@ -216,6 +223,7 @@ async fn access_denied_names_the_iam_action_and_is_permanent() {
             "AccessDenied",
             "Access Denied (needs `s3:PutLifecycleConfiguration`)"
         )
+        .with_status(403)
     );
 }
 
@@ -387,7 +395,8 @@ async fn a_server_error_without_a_code_is_sent_once_and_retried_by_the_engine() 
 
 /// An access-denied message names the action the facts table lists first for the kind
 /// (the one `iam-policy` grants), and the writes name no other action than those and the
-/// two reads an execution makes.
+/// three reads an execution makes (an analyzer's type, Macie's classification scope, and
+/// the key an existing alias names).
 #[test]
 fn the_writes_name_exactly_the_iam_actions_of_the_facts_table() {
     let mut expected: BTreeSet<String> = ActionKind::all()
@@ -395,5 +404,6 @@ fn the_writes_name_exactly_the_iam_actions_of_the_facts_table() {
         .collect();
     expected.insert("access-analyzer:GetAnalyzer".into());
     expected.insert("macie2:ListClassificationScopes".into());
+    expected.insert("kms:DescribeKey".into());
     assert_eq!(crate::tests::sources::write_actions(), expected);
 }

@@ -142,3 +142,63 @@ async fn update_detector_sends_the_detector_id_and_every_setting() {
     .unwrap();
     assert_eq!(rule.num_calls(), 1);
 }
+
+/// What the planner sends for a baseline that declines RDS and Lambda Protection: every
+/// feature, the declined ones `DISABLED` (AWS turns on a feature the request leaves out).
+/// Sent twice (a call sent again after a timeout), the request is the same, its
+/// idempotency token included: AWS answers the second with the first detector.
+#[tokio::test]
+async fn create_detector_sends_declined_features_disabled_and_the_same_token_twice() {
+    let status = |on: bool| if on { "ENABLED" } else { "DISABLED" };
+    let planned: Vec<DetectorFeature> = [
+        ("S3_DATA_EVENTS", true),
+        ("EKS_AUDIT_LOGS", true),
+        ("EBS_MALWARE_PROTECTION", true),
+        ("RDS_LOGIN_EVENTS", false),
+        ("LAMBDA_NETWORK_LOGS", false),
+    ]
+    .into_iter()
+    .map(|(name, on)| DetectorFeature {
+        name: name.into(),
+        status: status(on).into(),
+        additional_configuration: vec![],
+    })
+    .collect();
+    let sent: Vec<DetectorFeatureConfiguration> = [
+        (Feature::S3DataEvents, FeatureStatus::Enabled),
+        (Feature::EksAuditLogs, FeatureStatus::Enabled),
+        (Feature::EbsMalwareProtection, FeatureStatus::Enabled),
+        (Feature::RdsLoginEvents, FeatureStatus::Disabled),
+        (Feature::LambdaNetworkLogs, FeatureStatus::Disabled),
+    ]
+    .into_iter()
+    .map(|(name, status)| {
+        DetectorFeatureConfiguration::builder()
+            .name(name)
+            .status(status)
+            .build()
+    })
+    .collect();
+    let expected = CreateDetectorInput::builder()
+        .enable(true)
+        .finding_publishing_frequency(FindingPublishingFrequency::FifteenMinutes)
+        .set_features(Some(sent))
+        .client_token(TOKEN)
+        .build()
+        .unwrap();
+    let rule = mock!(Client::create_detector)
+        .match_requests(exactly(expected))
+        .sequence()
+        .output(|| CreateDetectorOutput::builder().detector_id("d-123").build())
+        .times(2)
+        .build();
+    let gd = writes!(aws_sdk_guardduty, [&rule]);
+    let action = guardduty::CreateDetector {
+        enable: true,
+        finding_publishing_frequency: "FIFTEEN_MINUTES".into(),
+        features: planned,
+    };
+    exec(action.clone(), &gd).await.unwrap();
+    exec(action, &gd).await.unwrap();
+    assert_eq!(rule.num_calls(), 2);
+}

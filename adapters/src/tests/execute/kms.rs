@@ -16,7 +16,7 @@ use secure_account_core::KeyRef;
 use secure_account_core::action::ActionKind;
 use secure_account_core::action::kms;
 
-use super::{exactly, exec};
+use super::{exactly, exec, exec_with};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -106,26 +106,64 @@ async fn create_alias_names_the_key() {
         ))
     });
     let kms = writes!(aws_sdk_kms, [&rule, &taken]);
-    exec(
+    // The alias names another key: `DescribeKey` of the alias, through the read client.
+    let other = mock!(Client::describe_key)
+        .match_requests(|r| r.key_id() == Some("alias/secure-account-trail"))
+        .then_output(|| described("9999abcd-12ab-34cd-56ef-1234567890ab"));
+    let reads = writes!(aws_sdk_kms, [&other]);
+    let alias = || kms::CreateAlias {
+        alias_name: "alias/secure-account-trail".into(),
+        target_key: KeyRef::Existing(KEY.into()),
+    };
+    exec_with(alias(), &kms, &reads).await.unwrap();
+    // An alias taken since the snapshot, by another key, is not adopted.
+    let e = exec_with(alias(), &kms, &reads).await.unwrap_err();
+    assert_eq!(e.code, "AlreadyExistsException");
+    assert_eq!(
+        (rule.num_calls(), taken.num_calls(), other.num_calls()),
+        (1, 1, 1)
+    );
+}
+
+/// `DescribeKey`'s answer for the customer managed key `id`.
+fn described(id: &str) -> aws_sdk_kms::operation::describe_key::DescribeKeyOutput {
+    aws_sdk_kms::operation::describe_key::DescribeKeyOutput::builder()
+        .key_metadata(
+            KeyMetadata::builder()
+                .key_id(id)
+                .arn(format!("arn:aws:kms:us-east-1:123456789012:key/{id}"))
+                .build()
+                .unwrap(),
+        )
+        .build()
+}
+
+/// A `CreateAlias` sent again after its answer was lost finds the alias there already,
+/// naming this very key: success, not a conflict.
+#[tokio::test]
+async fn an_alias_that_already_names_the_key_is_success() {
+    let taken = mock!(Client::create_alias).then_error(|| {
+        CreateAliasError::generic(meta(
+            "AlreadyExistsException",
+            "An alias with the name arn:aws:kms:us-east-1:123456789012:alias/secure-account-trail already exists",
+        ))
+    });
+    let same = mock!(Client::describe_key)
+        .match_requests(|r| r.key_id() == Some("alias/secure-account-trail"))
+        .then_output(|| described(KEY));
+    let writes = writes!(aws_sdk_kms, [&taken]);
+    let reads = writes!(aws_sdk_kms, [&same]);
+    exec_with(
         kms::CreateAlias {
             alias_name: "alias/secure-account-trail".into(),
             target_key: KeyRef::Existing(KEY.into()),
         },
-        &kms,
+        &writes,
+        &reads,
     )
     .await
     .unwrap();
-    // An alias taken since the snapshot is not adopted.
-    let e = exec(
-        kms::CreateAlias {
-            alias_name: "alias/secure-account-trail".into(),
-            target_key: KeyRef::Existing(KEY.into()),
-        },
-        &kms,
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(e.code, "AlreadyExistsException");
+    assert_eq!((taken.num_calls(), same.num_calls()), (1, 1));
 }
 
 #[tokio::test]

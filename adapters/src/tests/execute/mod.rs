@@ -41,11 +41,21 @@ mod s3;
 mod securityhub;
 mod through_clients;
 
-/// The idempotency token the test clients fill in (`with_test_defaults_v2`).
-pub(crate) const TOKEN: &str = "00000000-0000-4000-8000-000000000000";
+/// The idempotency token of an action run as [`ACTION_ID`] for [`ACCOUNT`] in `us-east-1`
+/// ([`secure_account_core::action::client_token`]): written out, so that a change to how
+/// tokens are made shows here (a token that changed between two versions would make a
+/// retried create a second resource).
+pub(crate) const TOKEN: &str = "sa-423e4b41da0d14722d476402de7f81d4";
+
+/// The HTTP status `aws-smithy-mocks` answers an error rule with (418: no AWS error has it,
+/// so it never makes an error transient by itself).
+pub(crate) const MOCK_STATUS: u16 = 418;
 
 /// The account the executions run for.
 pub(crate) const ACCOUNT: &str = "123456789012";
+
+/// The action id [`exec`] executes under (idempotency tokens are made from it).
+pub(crate) const ACTION_ID: &str = "us-east-1/test_action";
 
 /// Sends `op` through its [`Execute`] with the mock client `writes` (and no read client),
 /// for [`ACCOUNT`], with no outputs of earlier actions. The region is the mock client's
@@ -69,6 +79,7 @@ pub(crate) async fn exec_with<O: Execute>(
         reads: &reads,
         region: "us-east-1",
         account_id: ACCOUNT,
+        action_id: ACTION_ID,
         outputs: &Outputs::default(),
     };
     op.execute(&cx).await

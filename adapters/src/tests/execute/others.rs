@@ -6,7 +6,7 @@ use secure_account_core::action::ActionKind;
 use secure_account_core::action::{account, athena, ssm};
 use secure_account_engine::Unprocessed;
 
-use super::{TOKEN, done, exactly, exec, exec_with};
+use super::{MOCK_STATUS, TOKEN, done, exactly, exec, exec_with};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -323,6 +323,7 @@ mod macie {
                 "AccessDeniedException",
                 "not authorized to perform `macie2:EnableMacie`"
             )
+            .with_status(MOCK_STATUS)
         );
     }
 

@@ -27,7 +27,7 @@ use secure_account_core::action::ActionKind;
 use secure_account_core::action::securityhub::{self, ControlAssociationUpdate};
 use secure_account_engine::Unprocessed;
 
-use super::{done, exactly, exec};
+use super::{MOCK_STATUS, done, exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -96,7 +96,10 @@ async fn enable_security_hub_on_a_hub_already_enabled_is_success_and_other_refus
     )
     .await
     .unwrap_err();
-    assert_eq!(e, AwsError::new("InvalidInputException", "bad generator"));
+    assert_eq!(
+        e,
+        AwsError::new("InvalidInputException", "bad generator").with_status(MOCK_STATUS)
+    );
 }
 
 #[tokio::test]

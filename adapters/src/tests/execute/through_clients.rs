@@ -30,6 +30,7 @@ use crate::execute::execute;
 use crate::tests::http;
 
 const ACCOUNT: &str = "123456789012";
+const ACTION_ID: &str = "us-east-1/test_action";
 
 /// One request as it left the SDK.
 #[derive(Debug, Clone)]
@@ -158,9 +159,11 @@ async fn kms_actions_use_the_key_an_earlier_create_key_of_the_run_made() {
         policy: "{}".into(),
         tags: BTreeMap::new(),
     });
-    let out = execute(&writes, &reads, &scope, ACCOUNT, &create, &outputs)
-        .await
-        .unwrap();
+    let out = execute(
+        &writes, &reads, &scope, ACCOUNT, ACTION_ID, &create, &outputs,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         out,
         ActionOutput {
@@ -184,9 +187,11 @@ async fn kms_actions_use_the_key_an_earlier_create_key_of_the_run_made() {
         }),
         Action::EnableKeyRotation(kms::EnableKeyRotation { key: created }),
     ] {
-        let out = execute(&writes, &reads, &scope, ACCOUNT, &action, &outputs)
-            .await
-            .unwrap();
+        let out = execute(
+            &writes, &reads, &scope, ACCOUNT, ACTION_ID, &action, &outputs,
+        )
+        .await
+        .unwrap();
         assert_eq!(out, ActionOutput::default());
     }
 
@@ -226,9 +231,11 @@ async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent(
     let missing = Action::EnableKeyRotation(kms::EnableKeyRotation {
         key: KeyRef::CreatedBy("create-trail-key".into()),
     });
-    let e = execute(&writes, &reads, &scope, ACCOUNT, &missing, &outputs)
-        .await
-        .unwrap_err();
+    let e = execute(
+        &writes, &reads, &scope, ACCOUNT, ACTION_ID, &missing, &outputs,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "secure-account:InvalidPlan");
     assert!(fake.sent().is_empty());
     assert_eq!(writes.write_calls(), 0);
@@ -237,9 +244,11 @@ async fn a_key_no_earlier_action_created_is_an_invalid_plan_and_nothing_is_sent(
     let existing = Action::EnableKeyRotation(kms::EnableKeyRotation {
         key: KeyRef::Existing("k-9".into()),
     });
-    execute(&writes, &reads, &scope, ACCOUNT, &existing, &outputs)
-        .await
-        .unwrap();
+    execute(
+        &writes, &reads, &scope, ACCOUNT, ACTION_ID, &existing, &outputs,
+    )
+    .await
+    .unwrap();
     assert_eq!(fake.sent()[0].json(), json!({"KeyId": "k-9"}));
 }
 
@@ -254,9 +263,17 @@ async fn account_wide_writes_go_where_aws_serves_them() {
     let block = Action::PutAccountPublicAccessBlock(s3control::PutAccountPublicAccessBlock {
         configuration: PublicAccessBlock::ALL,
     });
-    execute(&writes, &reads, &Scope::Account, ACCOUNT, &block, &outputs)
-        .await
-        .unwrap();
+    execute(
+        &writes,
+        &reads,
+        &Scope::Account,
+        ACCOUNT,
+        ACTION_ID,
+        &block,
+        &outputs,
+    )
+    .await
+    .unwrap();
     let sent = fake.take();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].method, "PUT");
@@ -288,6 +305,7 @@ async fn account_wide_writes_go_where_aws_serves_them() {
         &reads,
         &Scope::Account,
         ACCOUNT,
+        ACTION_ID,
         &contact,
         &outputs,
     )
@@ -327,9 +345,17 @@ async fn account_wide_writes_go_where_aws_serves_them() {
     let slr = Action::CreateServiceLinkedRole(iam::CreateServiceLinkedRole {
         aws_service_name: "config.amazonaws.com".into(),
     });
-    execute(&writes, &reads, &Scope::Account, ACCOUNT, &slr, &outputs)
-        .await
-        .unwrap();
+    execute(
+        &writes,
+        &reads,
+        &Scope::Account,
+        ACCOUNT,
+        ACTION_ID,
+        &slr,
+        &outputs,
+    )
+    .await
+    .unwrap();
     let sent = fake.take();
     assert_eq!(sent[0].uri, "https://iam.amazonaws.com/");
     assert!(
@@ -357,6 +383,7 @@ async fn a_regional_write_goes_to_its_regions_endpoint() {
         &reads,
         &region("us-west-2"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
@@ -388,12 +415,16 @@ async fn a_throttled_write_through_the_write_clients_is_sent_once_and_counted_on
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
     .await
     .unwrap_err();
-    assert_eq!(e, AwsError::new("ThrottlingException", "Rate exceeded"));
+    assert_eq!(
+        e,
+        AwsError::new("ThrottlingException", "Rate exceeded").with_status(400)
+    );
     assert_eq!(fake.take().len(), 1, "the SDK does not retry a write");
     assert_eq!((writes.write_calls(), reads.calls()), (1, 0));
     assert_eq!(classify(&e, &action), ErrorClass::Throttling);
@@ -404,6 +435,7 @@ async fn a_throttled_write_through_the_write_clients_is_sent_once_and_counted_on
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
@@ -436,6 +468,7 @@ async fn the_reads_an_execution_makes_go_through_the_read_clients() {
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
@@ -476,6 +509,7 @@ async fn inspectors_failed_accounts_come_back_in_the_action_output() {
         &reads,
         &region("eu-west-1"),
         ACCOUNT,
+        ACTION_ID,
         &action,
         &Outputs::default(),
     )
@@ -617,4 +651,207 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
         secure_account_engine::PortError::Aws(e) => assert_eq!(e.code, "ACCESS_DENIED", "{e}"),
         other => panic!("{other:?}"),
     }
+}
+
+/// Sends `action` once through the write clients of `region`, answered with HTTP `status`
+/// and `body`; returns the error and its class.
+async fn answered(action: &Action, status: u16, body: &str) -> (AwsError, ErrorClass) {
+    let fake = Fake::default();
+    fake.answer(status, body);
+    let (reads, writes) = clients(&fake, "eu-west-1");
+    let e = execute(
+        &writes,
+        &reads,
+        &region("eu-west-1"),
+        ACCOUNT,
+        ACTION_ID,
+        action,
+        &Outputs::default(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(fake.take().len(), 1, "a write is sent once");
+    let class = classify(&e, action);
+    (e, class)
+}
+
+/// Errors as AWS answers them (status and body, read by the SDK's own deserializers) are
+/// classified by their code where the API reference names it, and by their HTTP status
+/// for every operation: 429 and 5xx are worth another call, a 4xx is not.
+#[tokio::test(start_paused = true)]
+async fn real_error_answers_are_classified_by_code_and_http_status() {
+    use secure_account_core::action::{guardduty, logs, macie, securityhub, ssm};
+    let aggregator = Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
+        region_linking_mode: "ALL_REGIONS".into(),
+    });
+    // Security Hub's throttling is LimitExceededException with HTTP 429.
+    let (e, class) = answered(
+        &aggregator,
+        429,
+        r#"{"__type":"LimitExceededException","message":"Rate exceeded"}"#,
+    )
+    .await;
+    assert_eq!(
+        e,
+        AwsError::new("LimitExceededException", "Rate exceeded").with_status(429)
+    );
+    assert_eq!(class, ErrorClass::Throttling);
+    let (e, class) = answered(
+        &aggregator,
+        500,
+        r#"{"__type":"InternalException","message":"Internal service error"}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("InternalException", ErrorClass::Throttling)
+    );
+    // A code no table names, answered 503: transient by its status alone.
+    let (e, class) = answered(
+        &aggregator,
+        503,
+        r#"{"__type":"ServiceUnavailableException","message":"Service unavailable"}"#,
+    )
+    .await;
+    assert_eq!(e.http_status, Some(503));
+    assert_eq!(class, ErrorClass::Throttling);
+    // The control: a 400 whose code no table names stays a failure.
+    let (e, class) = answered(
+        &aggregator,
+        400,
+        r#"{"__type":"InvalidInputException","message":"Invalid region linking mode"}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("InvalidInputException", ErrorClass::Permanent)
+    );
+
+    // GuardDuty's own fault.
+    let detector = Action::CreateDetector(guardduty::CreateDetector {
+        enable: true,
+        finding_publishing_frequency: "SIX_HOURS".into(),
+        features: vec![],
+    });
+    let (e, class) = answered(
+        &detector,
+        500,
+        r#"{"__type":"InternalServerErrorException","message":"Internal server error","type":"InternalException"}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("InternalServerErrorException", ErrorClass::Throttling)
+    );
+
+    // KMS (JSON 1.1): its own fault, and a key created a moment ago still settling.
+    let rotation = Action::EnableKeyRotation(kms::EnableKeyRotation {
+        key: KeyRef::Existing("1234abcd-12ab-34cd-56ef-1234567890ab".into()),
+    });
+    let (e, class) = answered(
+        &rotation,
+        500,
+        r#"{"__type":"KMSInternalException","message":"An internal error occurred."}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("KMSInternalException", ErrorClass::Throttling)
+    );
+    let (e, class) = answered(
+        &rotation,
+        400,
+        r#"{"__type":"KMSInvalidStateException","message":"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab is pending import."}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("KMSInvalidStateException", ErrorClass::ResourcePropagation)
+    );
+    let (e, class) = answered(
+        &rotation,
+        503,
+        r#"{"__type":"DependencyTimeoutException","message":"The system timed out while trying to fulfill the request."}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("DependencyTimeoutException", ErrorClass::Throttling)
+    );
+
+    // IAM (query protocol, XML): another change to the account's IAM in progress (409).
+    let role = Action::CreateRole(iam::CreateRole {
+        role_name: "secure-account-trail-logs".into(),
+        assume_role_policy_document: "{}".into(),
+        tags: BTreeMap::new(),
+    });
+    let (e, class) = answered(
+        &role,
+        409,
+        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error>\
+         <Type>Sender</Type><Code>ConcurrentModification</Code><Message>Rate exceeded\
+         </Message></Error><RequestId>r-1</RequestId></ErrorResponse>",
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), e.http_status, class),
+        ("ConcurrentModification", Some(409), ErrorClass::Throttling)
+    );
+
+    // CloudWatch Logs and SSM: one update at a time.
+    let group = Action::CreateLogGroup(logs::CreateLogGroup {
+        log_group_name: "/aws/cloudtrail/secure-account".into(),
+        tags: BTreeMap::new(),
+    });
+    let (e, class) = answered(
+        &group,
+        400,
+        r#"{"__type":"OperationAbortedException","message":"A conflicting operation is currently in progress against this resource."}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("OperationAbortedException", ErrorClass::Throttling)
+    );
+    let setting = Action::UpdateServiceSetting(ssm::UpdateServiceSetting {
+        setting_id: "/ssm/documents/console/public-sharing-permission".into(),
+        setting_value: "Disable".into(),
+    });
+    let (e, class) = answered(
+        &setting,
+        400,
+        r#"{"__type":"TooManyUpdates","Message":"There are concurrent updates for a resource that supports one update at a time."}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("TooManyUpdates", ErrorClass::Throttling)
+    );
+
+    // Macie right after EnableMacie: propagation. Any other access denied is not.
+    let discovery = Action::UpdateAutomatedDiscoveryConfiguration(
+        macie::UpdateAutomatedDiscoveryConfiguration {
+            status: "ENABLED".into(),
+        },
+    );
+    let (e, class) = answered(
+        &discovery,
+        403,
+        r#"{"__type":"AccessDeniedException","message":"Macie is not enabled."}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("AccessDeniedException", ErrorClass::ResourcePropagation)
+    );
+    let (e, class) = answered(
+        &discovery,
+        403,
+        r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ci is not authorized to perform: macie2:UpdateAutomatedDiscoveryConfiguration"}"#,
+    )
+    .await;
+    assert_eq!(
+        (e.code.as_str(), class),
+        ("AccessDeniedException", ErrorClass::Permanent)
+    );
 }
