@@ -297,13 +297,15 @@ fn not_run_row(account: &FleetAccount) -> FleetRow {
 fn flow_error(e: &FlowError) -> AwsError {
     match e {
         FlowError::Read(PortError::Aws(e)) => e.clone(),
-        FlowError::Read(PortError::Crashed) => AwsError {
-            code: "secure-account:Crashed".into(),
-            message: "the run stopped between two calls".into(),
-        },
+        FlowError::Read(PortError::Crashed) => AwsError::new(
+            "secure-account:Crashed",
+            "the run stopped between two calls",
+        ),
         other @ (FlowError::Baseline { .. }
         | FlowError::HomeRegionNotEnabled { .. }
         | FlowError::HomeRegionNotCovered { .. }
+        | FlowError::LogBucketRegionNotCovered { .. }
+        | FlowError::LogBucketsInDifferentRegions { .. }
         | FlowError::Stale(_)
         | FlowError::OtherAccount { .. }
         | FlowError::CatalogChanged { .. }
@@ -321,15 +323,14 @@ fn flow_error(e: &FlowError) -> AwsError {
                 FlowError::Baseline { .. }
                     | FlowError::HomeRegionNotEnabled { .. }
                     | FlowError::HomeRegionNotCovered { .. }
+                    | FlowError::LogBucketRegionNotCovered { .. }
+                    | FlowError::LogBucketsInDifferentRegions { .. }
             ) {
                 "secure-account:InvalidBaseline"
             } else {
                 AwsError::INVALID_PLAN
             };
-            AwsError {
-                code: code.into(),
-                message,
-            }
+            AwsError::new(code, message)
         }
     }
 }
