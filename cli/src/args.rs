@@ -210,6 +210,45 @@ Examples:
   secure-account iam-policy --read-only > read-only-policy.json")]
     IamPolicy(IamPolicyArgs),
 
+    /// Write the handover report: one HTML page for the account's owner
+    #[command(
+        long_about = "\
+Write the handover report: one self-contained HTML page (no external assets; it works offline \
+and prints well) for the account's owner. It says which account, when, under which baseline \
+and FSBP catalog; the score with a chart per region; every control with its status; the \
+manual tasks with their instructions; the controls the baseline leaves off by decision, with \
+their reasons; and the monthly cost estimate.
+
+`report` reads the account as it is and changes nothing; `apply --report FILE` writes the same \
+page after an apply, with what the run set up and the score before it.",
+        after_help = "\
+Examples:
+  secure-account --sim-state account.json report --out report.html
+  secure-account --profile customer apply --report handover.html"
+    )]
+    Report(ReportArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    #[command(
+        long_about = "\
+Print the completion script of a shell on stdout. Load it in the running shell, or install it \
+where the shell looks for completions.",
+        after_help = "\
+Examples:
+  source <(secure-account completions bash)
+  secure-account completions zsh > \"${fpath[1]}/_secure-account\"
+  secure-account completions fish > ~/.config/fish/completions/secure-account.fish
+  secure-account completions powershell | Out-String | Invoke-Expression"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff) on stdout
+    #[command(after_help = "\
+Examples:
+  secure-account man > secure-account.1 && man -l secure-account.1
+  secure-account man | gzip > /usr/local/share/man/man1/secure-account.1.gz")]
+    Man,
+
     /// Show the baseline
     #[command(subcommand)]
     Baseline(BaselineCommand),
@@ -220,10 +259,28 @@ Examples:
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the HTML page
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Save the plan as JSON to FILE, for `secure-account apply FILE`
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// List every action (by region and service) instead of a line per kind of change
+    #[arg(long, short)]
+    pub verbose: bool,
 
     /// Exit 0 when there are no changes, 2 when there are, 1 on error
     #[arg(long)]
@@ -236,9 +293,17 @@ pub struct ApplyArgs {
     #[arg(value_name = "PLAN_FILE")]
     pub plan_file: Option<PathBuf>,
 
-    /// Apply without asking for confirmation
+    /// Apply without asking for confirmation (a saved PLAN_FILE is never asked for again)
     #[arg(long)]
     pub auto_approve: bool,
+
+    /// List every action of the plan (by region and service) instead of a line per kind
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// After the apply, write the handover report (HTML) to FILE, as `report --out` does
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 
     /// Actions in flight at once, across all regions
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -333,13 +398,16 @@ pub struct ControlsDiffArgs {
 }
 
 /// Command names, for [`normalize_args`].
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 12] = [
     "snapshot",
     "plan",
     "apply",
     "verify",
     "cost",
+    "report",
     "iam-policy",
+    "completions",
+    "man",
     "baseline",
     "controls",
     "help",

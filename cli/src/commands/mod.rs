@@ -6,6 +6,7 @@ pub mod controls;
 pub mod cost;
 pub mod iam_policy;
 pub mod plan;
+pub mod report;
 pub mod snapshot;
 pub mod verify;
 
