@@ -179,7 +179,7 @@ impl Progress {
                 let what = what.to_string();
                 if self.round.waits_told.insert(what.clone()) {
                     self.plain_line(format!(
-                        "  waiting for {what} (AWS finishes it after the call)…"
+                        "  waiting for {what}…"
                     ));
                 }
             }
@@ -200,7 +200,8 @@ impl Progress {
                     f.wait = None;
                 }
                 if !ready {
-                    self.diagnostic(format!(
+                    // The action's failure follows as a diagnostic; this says how long.
+                    self.plain_line(format!(
                         "{} {}: {what} after {}",
                         paint("wait failed", RED, self.color),
                         action.id,

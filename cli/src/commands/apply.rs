@@ -35,7 +35,15 @@ pub async fn run<P: Port>(
         (Some(path), _) => {
             let saved = load_plan(path)?;
             let baseline = baseline_for_plan(global, &saved)?;
-            flow::read_for_saved_plan(port, saved, &baseline).await?
+            // The plan computed now covers only the saved plan's regions, so it skips
+            // nothing for the regions that are not enabled: the saved plan's skipped
+            // entries are the run's, in its report and summary.
+            let skipped = saved.skipped.clone();
+            let mut planned = flow::read_for_saved_plan(port, saved, &baseline).await?;
+            if planned.plan.skipped.is_empty() {
+                planned.plan.skipped = skipped;
+            }
+            planned
         }
         (None, Some(baseline)) => flow::read_and_plan(port, baseline).await?,
         (None, None) => bail!("no plan file and no baseline to plan from"),
@@ -61,7 +69,7 @@ pub async fn run<P: Port>(
             print_text(&format!(
                 "Applying the saved plan `{}` (still the plan of the account now).\n{}",
                 path.display(),
-                render::summary_line(plan)
+                render::wrap_words(&render::summary_line(plan), "", "  ").trim_end()
             ))?;
         }
     } else if json {
@@ -335,6 +343,20 @@ fn summary(
                 1,
             ),
         );
+    }
+    if let Some(after) = &report.score_after
+        && !after.failed_controls.is_empty()
+    {
+        let _ = writeln!(out);
+        out.push_str(&render::wrap_words(
+            &format!(
+                "Still failing: {}; `{}` says where and why",
+                after.failed_controls.join(", "),
+                hint::command(global, "verify")
+            ),
+            "",
+            "  ",
+        ));
     }
     if report.rounds.len() > 1 || report.converged == Some(false) {
         let _ = writeln!(out, "\n{}", paint("Rounds:", BOLD, color));
