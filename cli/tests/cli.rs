@@ -146,6 +146,36 @@ fn without_credentials_every_command_says_how_to_provide_them() {
     }
 }
 
+/// The credential error is a sentence (no Rust debug dump); a profile the files lack is
+/// named as such, with the profiles they have.
+#[test]
+#[cfg_attr(
+    not(feature = "aws"),
+    ignore = "a build without the `aws` feature has no real-account backend"
+)]
+fn credential_errors_are_sentences_and_a_missing_profile_is_named() {
+    let home = tempfile::tempdir().unwrap();
+    let out = without_credentials(home.path(), &["plan"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for debug in ["{", "CredentialsNotLoaded", "ProviderError", "Some("] {
+        assert!(!stderr.contains(debug), "`{debug}`: {stderr}");
+    }
+    assert!(stderr.len() < 800, "{} characters: {stderr}", stderr.len());
+    std::fs::write(
+        home.path().join("no-config"),
+        "[default]\nregion = eu-west-1\n[profile work]\nregion = eu-central-1\n",
+    )
+    .unwrap();
+    let out = without_credentials(home.path(), &["--profile", "nosuch", "plan"]);
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the AWS profile `nosuch` does not exist in")
+            && stderr.contains("(they define: default, work)"),
+        "{stderr}"
+    );
+}
+
 #[cfg(feature = "aws")]
 #[test]
 fn aws_options_do_not_mix_with_the_simulator() {
