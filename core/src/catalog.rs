@@ -16,6 +16,8 @@ pub fn fsbp_standards_arn(region: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Catalog {
     pub version: String,
     pub standard: String,
@@ -28,6 +30,8 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
     Low,
@@ -37,6 +41,8 @@ pub enum Severity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ControlStatus {
     Active,
@@ -45,6 +51,7 @@ pub enum ControlStatus {
 
 /// One control of the standard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Control {
     /// Security control id, e.g. `S3.1`.
     pub id: String,
@@ -89,11 +96,14 @@ impl Control {
 
 /// Where controls are offered, when not everywhere: `core/data/regional-availability.json`.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RegionalAvailability {
     controls: Vec<AvailabilityGroup>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct AvailabilityGroup {
     ids: Vec<String>,
     regions: Vec<String>,
@@ -167,6 +177,7 @@ impl Catalog {
 /// How another catalog (a newer research file, or the live standard) differs from the
 /// reviewed one, over active controls.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CatalogDiff {
     /// Active in the other catalog, not in the reviewed one: a baseline reviewed against
     /// this catalog disables them as "not yet reviewed".
@@ -178,6 +189,8 @@ pub struct CatalogDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlChange {
     pub id: String,
     pub field: String,

@@ -43,6 +43,7 @@ const TRAIL_CONTROLS: &[&str] = &[
 /// and its policy lets CloudTrail write; the key policy lets CloudTrail encrypt; the role
 /// lets CloudTrail deliver to the log group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateTrail {
     pub name: String,
     pub s3_bucket_name: String,
@@ -90,6 +91,7 @@ impl Operation for CreateTrail {
 /// `cloudtrail:UpdateTrail`: converges an adopted trail. Fields that are `None` are not
 /// sent and keep their value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateTrail {
     pub name: String,
     pub s3_bucket_name: String,
@@ -131,6 +133,7 @@ impl Operation for UpdateTrail {
 
 /// `cloudtrail:PutEventSelectors`: management events, read and write, no data events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutEventSelectors {
     pub trail_name: String,
     pub read_write_type: String,
@@ -155,6 +158,7 @@ impl Operation for PutEventSelectors {
 
 /// `cloudtrail:StartLogging`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StartLogging {
     pub name: String,
 }

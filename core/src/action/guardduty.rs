@@ -28,6 +28,7 @@ macro_rules! __kinds_guardduty {
 /// A GuardDuty detector feature (`DetectorFeatureConfiguration`) with its additional
 /// configurations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DetectorFeature {
     pub name: String,
     pub status: String,
@@ -99,6 +100,7 @@ const GUARDDUTY: ActionFacts = ActionFacts {
 /// `guardduty:CreateDetector`: the region's detector with its features. Precondition: the
 /// region has no detector (GuardDuty allows one per region).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateDetector {
     pub enable: bool,
     pub finding_publishing_frequency: String,
@@ -132,6 +134,7 @@ impl Operation for CreateDetector {
 /// `guardduty:UpdateDetector`: converges an existing detector; features not listed keep
 /// their state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateDetector {
     pub detector_id: String,
     pub enable: bool,

@@ -37,6 +37,7 @@ const KMS: ActionFacts = ActionFacts {
 
 /// `kms:CreateKey`: a symmetric customer managed key with its policy and tags.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateKey {
     pub description: String,
     pub policy: String,
@@ -74,6 +75,7 @@ impl Operation for CreateKey {
 
 /// `kms:CreateAlias`. Precondition: the alias is free, the key exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateAlias {
     pub alias_name: String,
     pub target_key: KeyRef,
@@ -95,6 +97,7 @@ impl Operation for CreateAlias {
 
 /// `kms:PutKeyPolicy` (policy name `default`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutKeyPolicy {
     pub key: KeyRef,
     pub policy: String,
@@ -115,6 +118,7 @@ impl Operation for PutKeyPolicy {
 
 /// `kms:EnableKeyRotation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnableKeyRotation {
     pub key: KeyRef,
 }

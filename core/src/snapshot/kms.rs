@@ -9,6 +9,8 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct KmsKey {
     pub key_id: String,
@@ -35,6 +37,7 @@ pub struct KmsKey {
     Deserialize,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum KeyState {
     Creating,
     #[default]
