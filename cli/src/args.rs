@@ -505,7 +505,10 @@ mod tests {
         use clap::CommandFactory;
         fn check(cmd: &clap::Command, path: &str) {
             if cmd.get_name() != "help" {
-                let examples = cmd.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+                let examples = cmd
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
                 assert!(
                     examples.starts_with("Examples:\n") && examples.contains("secure-account "),
                     "{path}"

@@ -79,7 +79,10 @@ mod tests {
             "secure-account --profile moto --endpoint-url http://127.0.0.1:5000 --baseline \
              my.toml --region eu-west-1 --regions us-east-1,eu-west-1 verify"
         );
-        assert_eq!(command(&global("secure-account plan"), "apply"), "secure-account apply");
+        assert_eq!(
+            command(&global("secure-account plan"), "apply"),
+            "secure-account apply"
+        );
     }
 
     #[test]

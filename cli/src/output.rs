@@ -59,7 +59,11 @@ pub fn unicode() -> bool {
     static UNICODE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *UNICODE.get_or_init(|| {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        locale_is_utf8(var("LC_ALL").or_else(|| var("LC_CTYPE")).or_else(|| var("LANG")))
+        locale_is_utf8(
+            var("LC_ALL")
+                .or_else(|| var("LC_CTYPE"))
+                .or_else(|| var("LANG")),
+        )
     })
 }
 

@@ -178,9 +178,7 @@ impl Progress {
                 }
                 let what = what.to_string();
                 if self.round.waits_told.insert(what.clone()) {
-                    self.plain_line(format!(
-                        "  waiting for {what}…"
-                    ));
+                    self.plain_line(format!("  waiting for {what}…"));
                 }
             }
             ProgressEvent::StillWaiting { action, waited, .. } => {

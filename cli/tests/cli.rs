@@ -1173,7 +1173,10 @@ fn plain_progress_is_a_few_lines_per_phase_and_the_summary_counts_them() {
         "{err}"
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("\nApplied by region:\n  account-wide 5 · us-east-1 (home) 46 · "), "{stdout}");
+    assert!(
+        stdout.contains("\nApplied by region:\n  account-wide 5 · us-east-1 (home) 46 · "),
+        "{stdout}"
+    );
     let waits = stdout
         .split("\nReadiness waits: ")
         .nth(1)
@@ -1183,7 +1186,9 @@ fn plain_progress_is_a_few_lines_per_phase_and_the_summary_counts_them() {
         "{waits}"
     );
     assert!(
-        stdout.trim_end().ends_with("\nNext: secure-account --simulate fresh verify"),
+        stdout
+            .trim_end()
+            .ends_with("\nNext: secure-account --simulate fresh verify"),
         "{stdout}"
     );
 }

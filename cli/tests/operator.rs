@@ -36,7 +36,11 @@ fn transcript(out: &Output) -> String {
             .map(|l| match l.find(" s elapsed") {
                 Some(_) => {
                     let re_start = l.rfind("; ").map_or(0, |i| i + 2);
-                    format!("{}[ELAPSED] s elapsed{}", &l[..re_start], &l[l.find(" s elapsed").unwrap() + 10..])
+                    format!(
+                        "{}[ELAPSED] s elapsed{}",
+                        &l[..re_start],
+                        &l[l.find(" s elapsed").unwrap() + 10..]
+                    )
                 }
                 None => l.to_string(),
             })
@@ -82,7 +86,11 @@ fn apply_on_the_fresh_account_off_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_in(dir.path(), &["--simulate", "apply", "--auto-approve"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stderr).lines().count() <= 6, "{}", transcript(&out));
+    assert!(
+        text(&out.stderr).lines().count() <= 6,
+        "{}",
+        transcript(&out)
+    );
     insta::assert_snapshot!("apply_fresh", transcript(&out));
 }
 
@@ -110,13 +118,19 @@ fn apply_in_two_rounds_counts_each_round() {
         err.contains("\n  round 1: 436 applied, 0 failed, 0 not run; reading the account again…\n"),
         "{err}"
     );
-    assert!(err.contains("Round 2: applying 17 actions in 17 regions…"), "{err}");
+    assert!(
+        err.contains("Round 2: applying 17 actions in 17 regions…"),
+        "{err}"
+    );
     assert!(
         err.contains("\n  round 2: 17 applied, 0 failed, 0 not run; reading the account again…"),
         "{err}"
     );
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("  round 2: 17 planned, 17 applied"), "{stdout}");
+    assert!(
+        stdout.contains("  round 2: 17 planned, 17 applied"),
+        "{stdout}"
+    );
 }
 
 /// `apply PLAN_FILE` applies the saved plan without printing it or asking again; its
@@ -126,7 +140,14 @@ fn a_saved_plan_is_applied_as_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let plan = run_in(
         dir.path(),
-        &["--simulate", "--sim-state", "acct.json", "plan", "--out", "plan 2.json"],
+        &[
+            "--simulate",
+            "--sim-state",
+            "acct.json",
+            "plan",
+            "--out",
+            "plan 2.json",
+        ],
     );
     assert_eq!(plan.status.code(), Some(0), "{}", transcript(&plan));
     assert_eq!(
@@ -137,14 +158,29 @@ fn a_saved_plan_is_applied_as_it_is() {
     // No `--auto-approve` and no terminal: a saved plan is not asked for again.
     let out = run_in(
         dir.path(),
-        &["--simulate", "--sim-state", "acct.json", "apply", "plan 2.json"],
+        &[
+            "--simulate",
+            "--sim-state",
+            "acct.json",
+            "apply",
+            "plan 2.json",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("Applying the saved plan `plan 2.json`"), "{stdout}");
+    assert!(
+        stdout.starts_with("Applying the saved plan `plan 2.json`"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("Changes by service"), "{stdout}");
-    assert!(stdout.contains(" 436 applied, 0 failed, 0 not run, 15 skipped."), "{stdout}");
-    assert!(stdout.contains("\nSkipped\n  15 regions not enabled"), "{stdout}");
+    assert!(
+        stdout.contains(" 436 applied, 0 failed, 0 not run, 15 skipped."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nSkipped\n  15 regions not enabled"),
+        "{stdout}"
+    );
 }
 
 /// With `--output json`, stderr carries diagnostics only: nothing on a run that succeeds.
@@ -189,14 +225,18 @@ fn on_a_terminal(dir: &Path, args: &str, env: &[(&str, &str)]) -> Option<String>
         return None;
     }
     let mut cmd = Command::new("script");
-    cmd.args(["-qec", &format!("stty cols 80 rows 40 2>/dev/null; {BIN} {args}"), "/dev/null"])
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("LC_ALL")
-        .env_remove("LC_CTYPE")
-        .env("LANG", "C.UTF-8")
-        .env("TERM", "xterm-256color")
-        .stdin(Stdio::null());
+    cmd.args([
+        "-qec",
+        &format!("stty cols 80 rows 40 2>/dev/null; {BIN} {args}"),
+        "/dev/null",
+    ])
+    .current_dir(dir)
+    .env_remove("NO_COLOR")
+    .env_remove("LC_ALL")
+    .env_remove("LC_CTYPE")
+    .env("LANG", "C.UTF-8")
+    .env("TERM", "xterm-256color")
+    .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -226,9 +266,15 @@ fn apply_on_a_terminal_redraws_one_live_line_and_prints_the_same_summary() {
     };
     let screen = screen(&raw);
     // Colour on a terminal; the plan and the summary as off a terminal.
-    assert!(raw.contains("\x1b[1mPlan for account 123456789012"), "{raw}");
+    assert!(
+        raw.contains("\x1b[1mPlan for account 123456789012"),
+        "{raw}"
+    );
     assert!(screen.contains("Changes by service:"), "{screen}");
-    assert!(screen.contains("Apply \x1b[0m") || screen.contains("Apply complete."), "{screen}");
+    assert!(
+        screen.contains("Apply \x1b[0m") || screen.contains("Apply complete."),
+        "{screen}"
+    );
     // No line per action: the live line is redrawn in place.
     assert!(!screen.contains("applied  us-east-1/"), "{screen}");
     let lines = screen.lines().count();
@@ -237,7 +283,13 @@ fn apply_on_a_terminal_redraws_one_live_line_and_prints_the_same_summary() {
     let summary = &screen[screen.find("Apply").unwrap()..];
     let summary: String = summary
         .lines()
-        .map(|l| if l.contains(" s elapsed") { "API calls: [..] s elapsed on the simulator's" } else { l })
+        .map(|l| {
+            if l.contains(" s elapsed") {
+                "API calls: [..] s elapsed on the simulator's"
+            } else {
+                l
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!("apply_fresh_terminal_summary", summary);
@@ -245,8 +297,12 @@ fn apply_on_a_terminal_redraws_one_live_line_and_prints_the_same_summary() {
     let plain = on_a_terminal(dir.path(), "--simulate plan", &[("NO_COLOR", "1")]).unwrap();
     assert!(!plain.contains("\x1b["), "{plain}");
     // A non-UTF-8 locale on a terminal: ASCII, spinner included.
-    let ascii = on_a_terminal(dir.path(), "--simulate apply --auto-approve", &[("LANG", "C")])
-        .unwrap();
+    let ascii = on_a_terminal(
+        dir.path(),
+        "--simulate apply --auto-approve",
+        &[("LANG", "C")],
+    )
+    .unwrap();
     assert!(ascii.is_ascii(), "{ascii}");
 }
 
@@ -273,13 +329,22 @@ fn the_handover_report_lists_every_failed_control_and_manual_task() {
             &["--sim-state", "a.json", "report", "--out", "now.html"],
         );
         assert_eq!(report.status.code(), Some(0), "{}", transcript(&report));
-        let verify = run_in(dir.path(), &["--sim-state", "a.json", "--output", "json", "verify"]);
+        let verify = run_in(
+            dir.path(),
+            &["--sim-state", "a.json", "--output", "json", "verify"],
+        );
         let verify: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
         for file in ["after.html", "now.html"] {
             let html = std::fs::read_to_string(dir.path().join(file)).unwrap();
             let page = check_well_formed(&html);
-            assert!(!html.contains("http://") && !html.contains("https://"), "no external asset");
-            assert!(page.text.contains("Security baseline handover: AWS account 123456789012"));
+            assert!(
+                !html.contains("http://") && !html.contains("https://"),
+                "no external asset"
+            );
+            assert!(
+                page.text
+                    .contains("Security baseline handover: AWS account 123456789012")
+            );
             assert!(page.text.contains("2026-12-07"), "the date");
             let failed: Vec<&str> = verify["controls"]
                 .as_array()
@@ -291,21 +356,29 @@ fn the_handover_report_lists_every_failed_control_and_manual_task() {
             assert!(!failed.is_empty());
             for id in &failed {
                 assert!(
-                    page.rows.iter().any(|r| r.first().map(String::as_str) == Some(id)
-                        && r.iter().any(|c| c == "FAILED")),
+                    page.rows
+                        .iter()
+                        .any(|r| r.first().map(String::as_str) == Some(id)
+                            && r.iter().any(|c| c == "FAILED")),
                     "{scenario} {file}: failed control {id} has no FAILED row"
                 );
             }
             for t in verify["manual_tasks"].as_array().unwrap() {
                 let instructions = t["instructions"].as_str().unwrap();
-                assert!(page.text.contains(instructions), "{scenario} {file}: {instructions}");
+                assert!(
+                    page.text.contains(instructions),
+                    "{scenario} {file}: {instructions}"
+                );
             }
             assert!(page.text.contains("Monthly cost estimate"));
             assert!(page.text.contains("Every control"));
         }
         let after = std::fs::read_to_string(dir.path().join("after.html")).unwrap();
         assert!(after.contains(" change(s) applied."), "what was set up");
-        assert!(after.contains("<code>cloudtrail-logs-123456789012</code>"), "the names");
+        assert!(
+            after.contains("<code>cloudtrail-logs-123456789012</code>"),
+            "the names"
+        );
         if scenario == "fresh" {
             assert!(after.contains("create_trail <code>cloudtrail</code>"));
         }
@@ -360,7 +433,9 @@ fn check_well_formed(html: &str) -> Page {
             }
             Event::Text(t) => {
                 let t = t.decode().expect("text").into_owned();
-                let t = quick_xml::escape::unescape(&t).expect("known entities").into_owned();
+                let t = quick_xml::escape::unescape(&t)
+                    .expect("known entities")
+                    .into_owned();
                 page.text.push_str(&t);
                 if let Some(c) = &mut cell {
                     c.push_str(&t);
@@ -398,9 +473,7 @@ fn bash_loads_the_completions() {
     let Ok(bash) = Command::new("bash")
         .args([
             "-c",
-            &format!(
-                "source <(\"{BIN}\" completions bash) && complete -p secure-account"
-            ),
+            &format!("source <(\"{BIN}\" completions bash) && complete -p secure-account"),
         ])
         .output()
     else {
@@ -408,7 +481,11 @@ fn bash_loads_the_completions() {
         return;
     };
     assert!(bash.status.success(), "{}", text(&bash.stderr));
-    assert!(text(&bash.stdout).contains("secure-account"), "{}", text(&bash.stdout));
+    assert!(
+        text(&bash.stdout).contains("secure-account"),
+        "{}",
+        text(&bash.stdout)
+    );
     for shell in ["zsh", "fish", "powershell"] {
         let out = run_in(Path::new("."), &["completions", shell]);
         assert_eq!(out.status.code(), Some(0));
@@ -422,7 +499,10 @@ fn the_man_page_renders() {
     let out = run_in(dir.path(), &["man"]);
     assert_eq!(out.status.code(), Some(0));
     let page = text(&out.stdout);
-    assert!(page.starts_with(".ie \\n(.g .ds Aq \\(aq") || page.contains(".TH secure-account"), "{page}");
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq \\(aq") || page.contains(".TH secure-account"),
+        "{page}"
+    );
     std::fs::write(dir.path().join("secure-account.1"), &page).unwrap();
     // `man -l` where man is installed, else groff; neither: the roff text was checked.
     let rendered = Command::new("man")
@@ -448,5 +528,8 @@ fn the_man_page_renders() {
     };
     let rendered = text(&rendered.stdout);
     assert!(rendered.contains("secure-account"), "{rendered}");
-    assert!(rendered.contains("SUBCOMMANDS") || rendered.contains("SUBCOMMAND"), "{rendered}");
+    assert!(
+        rendered.contains("SUBCOMMANDS") || rendered.contains("SUBCOMMAND"),
+        "{rendered}"
+    );
 }

@@ -16,7 +16,6 @@ pub fn fsbp_standards_arn(region: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Catalog {
     pub version: String,
@@ -30,7 +29,6 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
@@ -41,7 +39,6 @@ pub enum Severity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ControlStatus {
@@ -102,7 +99,6 @@ struct RegionalAvailability {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct AvailabilityGroup {
     ids: Vec<String>,
@@ -189,7 +185,6 @@ pub struct CatalogDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlChange {
     pub id: String,

@@ -11,7 +11,6 @@ use crate::cost::{COST_FORMAT_VERSION, CostItem, CostModel, Estimate, Range, est
 use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SwitchCost {
     /// The baseline key (`features.macie_automated_discovery`).

@@ -12,7 +12,6 @@ use crate::manual::ManualTask;
 pub const PLAN_FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Plan {
     pub format_version: u32,

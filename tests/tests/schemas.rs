@@ -155,7 +155,11 @@ fn apply_reports_match_their_schema() {
             s => Simulator::scenario(s).unwrap(),
         };
         let (_, report): (_, ApplyReport) = runtime
-            .block_on(flow::converge(&sim, &Baseline::fsbp(), &ApplyOptions::default()))
+            .block_on(flow::converge(
+                &sim,
+                &Baseline::fsbp(),
+                &ApplyOptions::default(),
+            ))
             .unwrap();
         let value = serde_json::to_value(&report).unwrap();
         assert_valid(&schema, &format!("apply on {scenario}"), &value);

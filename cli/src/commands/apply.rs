@@ -19,8 +19,8 @@ use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
 use crate::output::{
     BOLD, GREEN, RED, Stream, eprint_line, paint, print_json, print_text, use_color, write_atomic,
 };
-use crate::{hint, interrupt};
 use crate::progress::{Progress, WaitRecord};
+use crate::{hint, interrupt};
 
 /// Runs `apply`; `save` persists the account afterwards (the simulator's state file).
 pub async fn run<P: Port>(
@@ -147,7 +147,10 @@ pub async fn run<P: Port>(
             crate::commands::report::after_apply(port, global, baseline, plan, &report).await?;
         write_atomic(path, &html).context("cannot write the report")?;
         if !json {
-            print_text(&format!("Wrote the handover report to `{}`.", path.display()))?;
+            print_text(&format!(
+                "Wrote the handover report to `{}`.",
+                path.display()
+            ))?;
         }
     }
     let again = hint::command(global, "apply");
@@ -489,11 +492,7 @@ fn changed(out: &mut String, report: &ApplyReport, plan: &Plan, color: bool) {
         }
         text
     };
-    let _ = writeln!(
-        out,
-        "\n{}",
-        paint("Applied by service:", BOLD, color)
-    );
+    let _ = writeln!(out, "\n{}", paint("Applied by service:", BOLD, color));
     let items: Vec<String> = services
         .iter()
         .map(|(s, n)| item(s.to_string(), *n))

@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
+use secure_account_core::action::ActionKind;
 use secure_account_core::cost::CostModel;
 use secure_account_core::render::{self, Applied, Exception, Handover};
-use secure_account_core::action::ActionKind;
 use secure_account_core::{Baseline, Catalog, Plan, cost_report, verify};
 use secure_account_engine::{ActionStatus, ApplyReport, Port, flow};
 

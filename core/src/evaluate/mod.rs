@@ -105,7 +105,6 @@ pub struct Scope {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlResult {
     pub id: String,
@@ -120,7 +119,6 @@ pub struct ControlResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegionScore {
     pub percent: f64,
@@ -164,7 +162,6 @@ impl Score {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Evaluation {
     pub catalog_version: String,

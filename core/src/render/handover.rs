@@ -115,7 +115,10 @@ pub fn handover_html(h: &Handover<'_>) -> String {
     let before = h.score_before.unwrap_or(&plan.score_now);
     let after = &v.score;
     let mut out = String::new();
-    let title = format!("Security baseline handover: AWS account {}", plan.account_id);
+    let title = format!(
+        "Security baseline handover: AWS account {}",
+        plan.account_id
+    );
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
@@ -307,7 +310,10 @@ fn changes_section(out: &mut String, h: &Handover<'_>) {
         return;
     };
     if changes.is_empty() {
-        let _ = writeln!(out, "<p>Nothing: the account already matched the baseline.</p>");
+        let _ = writeln!(
+            out,
+            "<p>Nothing: the account already matched the baseline.</p>"
+        );
         return;
     }
     let mut by_region: BTreeMap<(u8, &str), BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
@@ -371,8 +377,7 @@ fn controls_section(out: &mut String, v: &Verification) {
             Status::NoData => ("no_data", "no data"),
             Status::Disabled => ("disabled", "disabled"),
         };
-        let regions = if c.regions_failed.len() == v.regions_evaluated && v.regions_evaluated > 1
-        {
+        let regions = if c.regions_failed.len() == v.regions_evaluated && v.regions_evaluated > 1 {
             "every region".to_string()
         } else {
             c.regions_failed
@@ -381,10 +386,8 @@ fn controls_section(out: &mut String, v: &Verification) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let title = control.map_or_else(
-            || c.reason.clone().unwrap_or_default(),
-            |c| c.title.clone(),
-        );
+        let title =
+            control.map_or_else(|| c.reason.clone().unwrap_or_default(), |c| c.title.clone());
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{severity}</td><td>{}</td><td class=\"{class}\">{status}</td><td>{}</td></tr>",

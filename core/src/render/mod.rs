@@ -254,8 +254,8 @@ pub fn signed_usd(v: f64) -> String {
 pub use cost::cost_text;
 pub use handover::{Applied, Exception, Handover, handover_html};
 pub use overview::{
-    WIDTH, change_counts, change_counts_text, manual_task_lines, plan_overview, plural, region_rank,
-    region_title, skipped_lines, wrap, wrap_words,
+    WIDTH, change_counts, change_counts_text, manual_task_lines, plan_overview, plural,
+    region_rank, region_title, skipped_lines, wrap, wrap_words,
 };
 pub use verify::verification_text;
 

@@ -113,10 +113,7 @@ pub fn change_counts<'a>(actions: impl IntoIterator<Item = &'a PlannedAction>) -
 
 /// `120 to create, 210 to change, 106 to delete`.
 pub fn change_counts_text(n: [usize; 3]) -> String {
-    format!(
-        "{} to create, {} to change, {} to delete",
-        n[0], n[1], n[2]
-    )
+    format!("{} to create, {} to change, {} to delete", n[0], n[1], n[2])
 }
 
 /// Controls as `EC2.2, EC2.6, EC2.10 +8`.
@@ -396,7 +393,10 @@ mod tests {
         assert!(wrapped.lines().count() > 2);
         for (i, line) in wrapped.lines().enumerate() {
             assert!(line.chars().count() <= WIDTH, "{line:?}");
-            assert!(line.starts_with(if i == 0 { "  w" } else { "    w" }), "{line:?}");
+            assert!(
+                line.starts_with(if i == 0 { "  w" } else { "    w" }),
+                "{line:?}"
+            );
         }
         assert_eq!(wrap_words("short", "  ", "    "), "  short\n");
     }

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use super::{PartFacts, Reach};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AlternateContact {
     pub name: String,

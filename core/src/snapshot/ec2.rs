@@ -8,7 +8,6 @@ use super::{Observed, PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Ebs {
@@ -63,7 +62,6 @@ pub struct SnapshotBlockPublicAccess {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VpcBlockPublicAccess {
     pub internet_gateway_block_mode: InternetGatewayBlockMode,
@@ -118,7 +116,6 @@ impl InternetGatewayBlockMode {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Vpc {
@@ -138,7 +135,6 @@ pub struct Vpc {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Subnet {
     pub subnet_id: String,
@@ -146,7 +142,6 @@ pub struct Subnet {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RouteTable {
     pub route_table_id: String,
@@ -154,7 +149,6 @@ pub struct RouteTable {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct NetworkAcl {
@@ -193,7 +187,6 @@ impl NetworkRule {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct SecurityGroup {
@@ -204,7 +197,6 @@ pub struct SecurityGroup {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkInterface {
     pub network_interface_id: String,

@@ -9,7 +9,6 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PasswordPolicy {
     pub minimum_password_length: u32,
@@ -26,7 +25,6 @@ pub struct PasswordPolicy {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MfaKind {
@@ -37,7 +35,6 @@ pub enum MfaKind {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RootUser {
     pub mfa: MfaKind,
@@ -46,7 +43,6 @@ pub struct RootUser {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IamUser {
     pub name: String,
@@ -56,7 +52,6 @@ pub struct IamUser {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IamRole {
     pub name: String,

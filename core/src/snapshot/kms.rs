@@ -9,7 +9,6 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct KmsKey {

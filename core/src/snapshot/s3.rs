@@ -12,7 +12,6 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicAccessBlock {
     pub block_public_acls: bool,

@@ -10,7 +10,6 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct SecurityHub {
@@ -77,7 +76,6 @@ impl SecurityHub {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlAssociation {
     pub enabled: bool,
