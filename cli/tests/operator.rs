@@ -252,7 +252,6 @@ fn screen(raw: &str) -> String {
             let l = l.rsplit('\r').next().unwrap_or("");
             l.replace("\x1b[2K", "")
         })
-        .filter(|l| !l.is_empty() || true)
         .collect::<Vec<_>>()
         .join("\n")
 }
