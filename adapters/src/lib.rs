@@ -34,13 +34,50 @@ pub mod ssm;
 mod util;
 
 #[cfg(test)]
+mod sentence_tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Chain(&'static str, Option<Box<Chain>>);
+    impl std::fmt::Display for Chain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Chain {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|c| c as _)
+        }
+    }
+
+    #[test]
+    fn an_error_chain_reads_as_a_sentence_without_debug() {
+        let e = Chain(
+            "the credential provider was not enabled",
+            Some(Box::new(Chain(
+                "no credentials found in chain. Attempted:\n  Environment: the credential \
+                 provider was not enabled: environment variable not set\n  Profile: the \
+                 credential provider was not enabled",
+                Some(Box::new(Chain("environment variable not set", None))),
+            ))),
+        );
+        let text = credentials_sentence(&error_sentence(&e));
+        assert_eq!(
+            text,
+            "no credentials found in chain; tried Environment: environment variable not set; \
+             Profile"
+        );
+        assert!(!text.contains('{') && !text.contains("CredentialsNotLoaded"));
+    }
+}
+
+#[cfg(test)]
 mod tests;
 
 use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
@@ -141,6 +178,128 @@ pub enum ConnectError {
          with `--simulate`"
     )]
     NoCredentials { reason: String },
+    /// `--profile NAME` (or `AWS_PROFILE`) names a profile the AWS config and credentials
+    /// files do not have.
+    #[error(
+        "the AWS profile `{name}` does not exist in {files}{known}; name one of them with \
+         `--profile NAME`, create it with `aws configure --profile {name}` (or `aws configure \
+         sso --profile {name}`), or use the built-in simulated account with `--simulate`"
+    )]
+    NoSuchProfile {
+        name: String,
+        files: String,
+        known: String,
+    },
+}
+
+/// The profiles the AWS config and credentials files define, and the region each sets, as
+/// the AWS CLI reads them (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `~/.aws/`).
+#[derive(Debug, Clone, Default)]
+pub struct Profiles {
+    /// Profile name → its `region`, if it sets one.
+    pub regions: std::collections::BTreeMap<String, Option<String>>,
+}
+
+impl Profiles {
+    /// Reads the files; no file is no profile.
+    pub async fn load() -> Profiles {
+        use aws_types::os_shim_internal::{Env, Fs};
+        let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+        let Ok(set) = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await
+        else {
+            return Profiles::default();
+        };
+        Profiles {
+            regions: set
+                .profiles()
+                .map(|name| {
+                    let region = set
+                        .get_profile(name)
+                        .and_then(|p| p.get("region"))
+                        .map(str::to_string);
+                    (name.to_string(), region)
+                })
+                .collect(),
+        }
+    }
+
+    /// The region `profile` sets (the AWS CLI's default region for it): `profile`, else
+    /// `AWS_PROFILE`, else `default`.
+    pub fn region(&self, profile: Option<&str>) -> Option<String> {
+        let name = selected_profile(profile);
+        self.regions.get(&name).cloned().flatten()
+    }
+
+    /// An error when `profile` (or `AWS_PROFILE`) names a profile the files lack.
+    pub fn check(&self, profile: Option<&str>) -> Result<(), ConnectError> {
+        let explicit = profile
+            .map(str::to_string)
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+        let Some(name) = explicit else {
+            return Ok(());
+        };
+        if self.regions.contains_key(&name) {
+            return Ok(());
+        }
+        let config = std::env::var("AWS_CONFIG_FILE").unwrap_or_else(|_| "~/.aws/config".into());
+        let credentials = std::env::var("AWS_SHARED_CREDENTIALS_FILE")
+            .unwrap_or_else(|_| "~/.aws/credentials".into());
+        let known = if self.regions.is_empty() {
+            " (they define no profile)".to_string()
+        } else {
+            format!(
+                " (they define: {})",
+                self.regions.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        };
+        Err(ConnectError::NoSuchProfile {
+            name,
+            files: format!("`{config}` or `{credentials}`"),
+            known,
+        })
+    }
+}
+
+fn selected_profile(profile: Option<&str>) -> String {
+    profile
+        .map(str::to_string)
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+        .unwrap_or_else(|| "default".to_string())
+}
+
+/// The credential chain's error without the phrase its every provider repeats:
+/// `no credentials found in chain; tried Environment: environment variable not set; Profile; …`.
+fn credentials_sentence(text: &str) -> String {
+    const NOT_ENABLED: &str = "the credential provider was not enabled";
+    let text = text
+        .replace(&format!("{NOT_ENABLED}: "), "")
+        .replace(&format!(": {NOT_ENABLED}"), "")
+        .replace(NOT_ENABLED, "")
+        .replace(". Attempted:;", "; tried");
+    text.trim_matches(|c: char| c == ':' || c == ' ' || c == ';')
+        .to_string()
+}
+
+/// An error and its sources as one sentence: each cause's own message (`Display`), never
+/// a debug dump; a cause that repeats the one before it is left out, and the lines of a
+/// multi-line message are joined with `; `.
+pub fn error_sentence(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        let text = err
+            .to_string()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
 }
 
 /// A real AWS account (or an AWS-compatible endpoint) read through the SDK.
@@ -166,6 +325,7 @@ impl AwsAccount {
         cfg: AwsConfig,
         tuning: ReadTuning,
     ) -> Result<AwsAccount, ConnectError> {
+        Profiles::load().await.check(cfg.profile.as_deref())?;
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(cfg.region.clone()))
             .retry_config(tuning.retry_config())
@@ -185,7 +345,7 @@ impl AwsAccount {
         // Only whether credentials resolve is checked here; they are never printed.
         if let Err(e) = provider.provide_credentials().await {
             return Err(ConnectError::NoCredentials {
-                reason: DisplayErrorContext(&e).to_string(),
+                reason: credentials_sentence(&error_sentence(&e)),
             });
         }
         Ok(Self::from_sdk_config(sdk, cfg.endpoint_url, cfg.region))

@@ -33,6 +33,11 @@ pub enum Account {
     Aws {
         config: secure_account_adapters::AwsConfig,
         regions: Vec<String>,
+        /// The region is the baseline's, for want of `--region` and `AWS_REGION`: the
+        /// profile's `region` comes first, as the AWS CLI takes it.
+        region_from_baseline: bool,
+        /// `--output json`: stderr carries diagnostics only.
+        quiet: bool,
     },
 }
 
@@ -93,15 +98,16 @@ impl Account {
 
     #[cfg(feature = "aws")]
     fn aws(global: &GlobalArgs) -> anyhow::Result<Account> {
-        // The home region: `--region`, the environment as the AWS CLI reads it, else the
-        // baseline's.
-        let region = match global.region.clone().or_else(|| {
+        // The SDK's region: `--region`, the environment as the AWS CLI reads it, the
+        // profile's `region` (read when the account is opened), else the baseline's home
+        // region.
+        let (region, region_from_baseline) = match global.region.clone().or_else(|| {
             ["AWS_REGION", "AWS_DEFAULT_REGION"]
                 .iter()
                 .find_map(|v| std::env::var(v).ok().filter(|r| !r.is_empty()))
         }) {
-            Some(r) => r,
-            None => load_baseline(global)?.home_region,
+            Some(r) => (r, false),
+            None => (load_baseline(global)?.home_region, true),
         };
         Ok(Account::Aws {
             config: secure_account_adapters::AwsConfig {
@@ -110,6 +116,8 @@ impl Account {
                 endpoint_url: global.endpoint_url.clone(),
             },
             regions: global.regions.clone(),
+            region_from_baseline,
+            quiet: global.output == crate::args::OutputFormat::Json,
         })
     }
 
@@ -153,13 +161,26 @@ impl Account {
             // AWS runs on the real clock: on the paused one, SDK timeouts would fire while
             // a request is on the wire.
             #[cfg(feature = "aws")]
-            Account::Aws { config, regions } => {
+            Account::Aws {
+                config,
+                regions,
+                region_from_baseline,
+                quiet,
+            } => {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .context("cannot start the async runtime")?;
                 runtime.block_on(async {
-                    let aws = secure_account_adapters::AwsAccount::connect(config.clone())
+                    let mut config = config.clone();
+                    if *region_from_baseline
+                        && let Some(region) = secure_account_adapters::Profiles::load()
+                            .await
+                            .region(config.profile.as_deref())
+                    {
+                        config.region = region;
+                    }
+                    let aws = secure_account_adapters::AwsAccount::connect(config)
                         .await
                         .context("cannot open the AWS account")?
                         .with_regions(regions.iter().cloned());
@@ -169,11 +190,13 @@ impl Account {
                     };
                     let result = f(&backend).await;
                     let calls = backend.calls();
-                    eprintln!(
-                        "{} AWS read calls in {:.1} s",
-                        calls.read,
-                        backend.elapsed().as_secs_f64()
-                    );
+                    if !*quiet {
+                        crate::output::eprint_line(&format!(
+                            "{} AWS read calls in {:.1} s",
+                            calls.read,
+                            backend.elapsed().as_secs_f64()
+                        ));
+                    }
                     result
                 })
             }

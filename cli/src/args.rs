@@ -119,55 +119,70 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the account into a snapshot (JSON with `--output json`)
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Read the account into a snapshot: every region with its opt-in status and the state of the \
 services the baseline covers, plus account-wide settings (IAM, S3, contacts).
 
 Text output is a short per-region summary; `--output json` prints the whole snapshot, the \
-input of `plan` and of the FSBP evaluation.
-
-Example:
-  secure-account --simulate lived-in --output json snapshot > snapshot.json")]
+input of `plan` and of the FSBP evaluation.",
+        after_help = "\
+Examples:
+  secure-account --simulate lived-in --output json snapshot > snapshot.json"
+    )]
     Snapshot,
 
     /// Compute and show what `apply` would change
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Compute and show the plan: every change `apply` would make, the FSBP controls each one makes \
 pass, what is skipped and why, the tasks only a person can do, and the score now and after.
 
 Nothing is changed. Save the plan with `--out` and apply exactly that plan later with \
-`secure-account apply FILE`; it is refused if the account changed in between.
-
-Example:
-  secure-account --simulate plan --out plan.json --detailed-exitcode")]
+`secure-account apply FILE`; it is refused if the account changed in between.",
+        after_help = "\
+Examples:
+  secure-account --simulate plan
+  secure-account --simulate plan --verbose
+  secure-account --sim-state account.json plan --out plan.json --detailed-exitcode
+  secure-account --profile customer --output json plan > plan.json"
+    )]
     Plan(PlanArgs),
 
     /// Show the plan, ask, apply it, and verify the result
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Show the plan, ask for confirmation, apply the changes across every region concurrently \
 (dependencies first, transient AWS errors retried), read the account again and report the \
 FSBP score before and after.
 
 With PLAN_FILE, apply a plan saved by `plan --out`; it is refused if the account changed \
-since. Exits 1 if any action failed; running `apply` again continues from where it stopped.
-
-Example:
-  secure-account --simulate --sim-state account.json apply --auto-approve")]
+since. Exits 1 if any action failed; running `apply` again continues from where it stopped.",
+        after_help = "\
+Examples:
+  secure-account --simulate --sim-state account.json apply --auto-approve
+  secure-account --sim-state account.json apply plan.json
+  secure-account --profile customer apply --report handover.html
+  secure-account --endpoint-url http://127.0.0.1:5000 --regions us-east-1 apply"
+    )]
     Apply(ApplyArgs),
 
     /// Evaluate the FSBP controls now and report the score
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Evaluate the FSBP controls against the account now: the score as Security Hub computes it, \
 the failed controls with their regions, and the manual tasks left.
 
-With `--min-score N`, exit 1 when the score is below N percent (for CI).
-
-Example:
-  secure-account --sim-state account.json verify --min-score 95")]
+With `--min-score N`, exit 1 when the score is below N percent (for CI).",
+        after_help = "\
+Examples:
+  secure-account --sim-state account.json verify --min-score 95"
+    )]
     Verify(VerifyArgs),
 
     /// Estimate the baseline's monthly cost for this account, itemised
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Estimate what the account costs a month once the baseline is applied: every paid item per \
 service and region (Security Hub checks, Config items, GuardDuty analysis, KMS keys and \
 requests, CloudWatch Logs, the log buckets' requests and storage, Inspector, Macie), as low / \
@@ -178,14 +193,16 @@ features.inspector_lambda_code) adds when on.
 
 Prices come from the dated price table compiled in (core/data/prices.json; its date is \
 printed). `--output json` prints `items[]` (service, region or `global`, monthly_usd low / \
-typical / high, assumption), `total` and `prices_as_of`.
-
-Example:
-  secure-account --simulate cost --output json")]
+typical / high, assumption), `total` and `prices_as_of`.",
+        after_help = "\
+Examples:
+  secure-account --simulate cost --output json"
+    )]
     Cost,
 
     /// Print the least-privilege IAM policy these commands need (JSON)
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Print the least-privilege IAM policy that `snapshot`, `plan`, `apply` and `verify` need, as \
 an IAM policy document (JSON) on stdout. It needs no AWS access and no credentials.
 
@@ -200,22 +217,74 @@ create service-linked roles only for the services whose setup creates them.
 Create a customer managed policy from it (it fits IAM's 6,144-character limit), attach it \
 to a role you can assume, and run secure-account with a profile for that role (README, \
 \"The IAM policy it needs\"). With `--read-only`, only the reads: enough for `snapshot`, \
-`plan` and `verify`.
-
+`plan` and `verify`.",
+        after_help = "\
 Examples:
   secure-account iam-policy > policy.json
   aws iam create-policy --policy-name secure-account --policy-document file://policy.json
   aws iam attach-role-policy --role-name secure-account \\
       --policy-arn arn:aws:iam::ACCOUNT_ID:policy/secure-account
-  secure-account iam-policy --read-only > read-only-policy.json")]
+  secure-account iam-policy --read-only > read-only-policy.json"
+    )]
     IamPolicy(IamPolicyArgs),
 
+    /// Write the handover report: one HTML page for the account's owner
+    #[command(
+        long_about = "\
+Write the handover report: one self-contained HTML page (no external assets; it works offline \
+and prints well) for the account's owner. It says which account, when, under which baseline \
+and FSBP catalog; the score with a chart per region; every control with its status; the \
+manual tasks with their instructions; the controls the baseline leaves off by decision, with \
+their reasons; and the monthly cost estimate.
+
+`report` reads the account as it is and changes nothing; `apply --report FILE` writes the same \
+page after an apply, with what the run set up and the score before it.",
+        after_help = "\
+Examples:
+  secure-account --sim-state account.json report --out report.html
+  secure-account --profile customer apply --report handover.html"
+    )]
+    Report(ReportArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    #[command(
+        long_about = "\
+Print the completion script of a shell on stdout. Load it in the running shell, or install it \
+where the shell looks for completions.",
+        after_help = "\
+Examples:
+  source <(secure-account completions bash)
+  secure-account completions zsh > \"${fpath[1]}/_secure-account\"
+  secure-account completions fish > ~/.config/fish/completions/secure-account.fish
+  secure-account completions powershell | Out-String | Invoke-Expression"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff) on stdout
+    #[command(after_help = "\
+Examples:
+  secure-account man > secure-account.1 && man -l secure-account.1
+  secure-account man | gzip > /usr/local/share/man/man1/secure-account.1.gz")]
+    Man,
+
     /// Show the baseline
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  secure-account baseline show > my-baseline.toml
+  secure-account --baseline my-baseline.toml --simulate plan"
+    )]
     Baseline(BaselineCommand),
 
     /// Show the FSBP control catalog
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  secure-account controls list
+  secure-account controls diff --against next-catalog.json"
+    )]
     Controls(ControlsCommand),
 
     /// Plan, apply or verify many accounts at once (roles assumed through STS)
@@ -242,10 +311,28 @@ Examples:
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the HTML page
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Save the plan as JSON to FILE, for `secure-account apply FILE`
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// List every action (by region and service) instead of a line per kind of change
+    #[arg(long, short)]
+    pub verbose: bool,
 
     /// Exit 0 when there are no changes, 2 when there are, 1 on error
     #[arg(long)]
@@ -258,9 +345,17 @@ pub struct ApplyArgs {
     #[arg(value_name = "PLAN_FILE")]
     pub plan_file: Option<PathBuf>,
 
-    /// Apply without asking for confirmation
+    /// Apply without asking for confirmation (a saved PLAN_FILE is never asked for again)
     #[arg(long)]
     pub auto_approve: bool,
+
+    /// List every action of the plan (by region and service) instead of a line per kind
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// After the apply, write the handover report (HTML) to FILE, as `report --out` does
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 
     /// Actions in flight at once, across all regions
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -298,30 +393,35 @@ pub struct IamPolicyArgs {
 #[derive(Debug, Subcommand)]
 pub enum BaselineCommand {
     /// Print the effective baseline as TOML, every default filled in
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Print the effective baseline (the built-in or file chosen with `--baseline`, with `--region` \
 and `--regions` applied) as TOML, every default filled in. Edit it and pass it back with \
-`--baseline FILE`.
-
-Example:
-  secure-account baseline show > my-baseline.toml")]
+`--baseline FILE`.",
+        after_help = "\
+Examples:
+  secure-account baseline show > my-baseline.toml"
+    )]
     Show,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ControlsCommand {
     /// List the reviewed FSBP controls: id, severity, scope, date added, status, title
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 List the project's reviewed catalog of FSBP v1.0.0 controls: id, severity, whether the \
 control is regional or on global resources, the date it joined the standard, its status and \
-its title. `--output json` prints the catalog file itself.
-
-Example:
-  secure-account controls list --output json")]
+its title. `--output json` prints the catalog file itself.",
+        after_help = "\
+Examples:
+  secure-account controls list --output json"
+    )]
     List,
 
     /// Show how another catalog, or the account's live standard, differs from the reviewed one
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Compare the reviewed catalog with another one: controls added (a baseline reviewed against \
 this catalog disables them as \"not yet reviewed\" until the catalog is updated and the golden \
 files reviewed), controls removed or retired, and controls whose severity, scope or title \
@@ -334,12 +434,13 @@ there is no difference, 2 when there is one (like `plan --detailed-exitcode`).
 
 With `--write FILE`, the other catalog is also saved as a catalog file: review it, fill in \
 the placeholders of live controls the reviewed catalog lacks, and replace \
-`core/data/fsbp-catalog.json` with it (README, \"Reviewing an FSBP update\").
-
+`core/data/fsbp-catalog.json` with it (README, \"Reviewing an FSBP update\").",
+        after_help = "\
 Examples:
   secure-account controls diff --against next-catalog.json
   secure-account --sim-state account.json controls diff --output json
-  secure-account --sim-state account.json controls diff --write next-catalog.json")]
+  secure-account --sim-state account.json controls diff --write next-catalog.json"
+    )]
     Diff(ControlsDiffArgs),
 }
 
@@ -355,14 +456,17 @@ pub struct ControlsDiffArgs {
 }
 
 /// Command names, for [`normalize_args`].
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 13] = [
     "fleet",
     "snapshot",
     "plan",
     "apply",
     "verify",
     "cost",
+    "report",
     "iam-policy",
+    "completions",
+    "man",
     "baseline",
     "controls",
     "help",
@@ -415,6 +519,37 @@ mod tests {
     fn the_grammar_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    /// `-h` and `--help` of every command end with examples; its own options come before
+    /// the global ones, which stand under their own heading.
+    #[test]
+    fn every_command_has_examples_and_global_options_under_a_heading() {
+        use clap::CommandFactory;
+        fn check(cmd: &clap::Command, path: &str) {
+            if cmd.get_name() != "help" {
+                let examples = cmd
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    examples.starts_with("Examples:\n") && examples.contains("secure-account "),
+                    "{path}"
+                );
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        let mut cli = Cli::command();
+        check(&cli, "secure-account");
+        cli.build();
+        let plan = cli.find_subcommand_mut("plan").unwrap();
+        let help = plan.render_long_help().to_string();
+        let own = help.find("--out <FILE>").unwrap();
+        let heading = help.find("Global options:").unwrap();
+        let global = help.find("--simulate").unwrap();
+        assert!(own < heading && heading < global, "{help}");
     }
 
     #[test]

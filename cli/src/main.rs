@@ -4,6 +4,7 @@
 mod account;
 mod args;
 mod commands;
+mod hint;
 mod interrupt;
 mod journal;
 mod output;
@@ -17,7 +18,9 @@ use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
 use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
-use crate::commands::{apply, baseline, controls, cost, fleet, iam_policy, plan, snapshot, verify};
+use crate::commands::{
+    apply, baseline, controls, cost, fleet, iam_policy, plan, report, snapshot, verify,
+};
 
 /// Planning and evaluating allocate many small strings and maps. Measured on the 2-core dev
 /// machine (release, fresh 17-region plan, median): 1.17 ms with the system allocator
@@ -44,7 +47,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            output::eprint_line(&format!("error: {e:#}"));
             ExitCode::FAILURE
         }
     }
@@ -95,6 +98,25 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             account.run(async |sim| verify::run(sim, global, &baseline, args).await)
         }
         Command::Fleet(command) => fleet::run(global, command),
+        Command::Report(args) => {
+            let account = Account::from_args(global)?;
+            let baseline = load_baseline(global)?;
+            account.run(async |sim| report::run(sim, global, &baseline, args).await)
+        }
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "secure-account", &mut out);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Apply(args) => {
             let account = Account::from_args(global)?;
             let baseline = match &args.plan_file {

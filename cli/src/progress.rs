@@ -1,24 +1,28 @@
-//! The progress display of `apply` on stderr: on a terminal, a bar whose message shows what
-//! is in flight, by region and service, and what is being waited for; otherwise (logs, CI,
-//! tests) plain lines, one per action and one when a readiness wait starts and ends. With
-//! `--output json` nothing but diagnostics (failed actions, an interrupted run).
+//! The progress display of `apply` on stderr. On a terminal, a live line: a spinner, the
+//! elapsed time, a bar of the round's actions and what is in flight by region (the home
+//! region first) and service, with what is being waited for. Otherwise (logs, CI, tests), a
+//! few plain lines per phase: the round starting, each kind of readiness wait starting,
+//! every failed action, and the round's counts when its last action ends. With
+//! `--output json`, nothing but diagnostics (failed actions, an interrupted run).
 //!
+//! The counter counts the current round's actions: a later round starts it again.
 //! It also keeps every wait's length for the summary at the end.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use secure_account_core::Plan;
 use secure_account_engine::{ActionStatus, Interruption, ProgressEvent};
 
-use crate::output::{RED, YELLOW, paint};
+use crate::output::{RED, eprint_line, paint, unicode};
 
 /// Where the progress goes.
 enum Mode {
-    /// A bar on a terminal, with a message of what is in flight.
+    /// A live line on a terminal, with a message of what is in flight.
     Bar(ProgressBar),
-    /// A line per event (not a terminal).
+    /// A few lines per phase (not a terminal).
     Lines,
     /// Diagnostics only (`--output json`).
     Quiet,
@@ -44,25 +48,47 @@ pub struct WaitRecord {
     pub ready: bool,
 }
 
-pub struct Progress {
-    mode: Mode,
+/// This round's counts.
+#[derive(Default)]
+struct Round {
+    number: u32,
     total: usize,
     done: usize,
+    applied: usize,
+    failed: usize,
+    not_run: usize,
+    retries: usize,
+    /// The kinds of wait announced in this round (plain lines).
+    waits_told: BTreeSet<String>,
+}
+
+pub struct Progress {
+    mode: Mode,
     color: bool,
+    home: String,
+    round: Round,
     in_flight: BTreeMap<String, InFlight>,
     waits: Vec<WaitRecord>,
 }
 
 impl Progress {
     /// `quiet`: `--output json`, where stderr carries diagnostics only.
-    pub fn new(total: usize, color: bool, quiet: bool) -> Progress {
+    pub fn new(plan: &Plan, color: bool, quiet: bool) -> Progress {
         let mode = if quiet {
             Mode::Quiet
         } else if std::io::stderr().is_terminal() {
-            let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}")
-                .expect("the template is valid")
-                .progress_chars("=> ");
-            let bar = ProgressBar::new(total as u64).with_style(style);
+            let style = ProgressStyle::with_template(
+                "{spinner} {elapsed:>4} {prefix}[{bar:20}] {pos}/{len} {wide_msg}",
+            )
+            .expect("the template is valid")
+            .progress_chars("=> ");
+            // A braille spinner where the locale shows UTF-8, else ASCII.
+            let style = if unicode() {
+                style
+            } else {
+                style.tick_strings(&["|", "/", "-", "\\", " "])
+            };
+            let bar = ProgressBar::new(plan.actions.len() as u64).with_style(style);
             bar.enable_steady_tick(Duration::from_millis(120));
             Mode::Bar(bar)
         } else {
@@ -70,47 +96,72 @@ impl Progress {
         };
         Progress {
             mode,
-            total,
-            done: 0,
             color,
+            home: plan.home_region.clone(),
+            round: Round::default(),
             in_flight: BTreeMap::new(),
             waits: Vec::new(),
         }
     }
 
-    /// A line above the bar, or on its own.
-    fn line(&self, text: String) {
+    /// A round starts: its counter starts at 0 of its own actions.
+    pub fn start_round(&mut self, number: u32, plan: &Plan) {
+        self.round = Round {
+            number,
+            total: plan.actions.len(),
+            ..Round::default()
+        };
+        let regions = plan
+            .actions
+            .iter()
+            .filter_map(|a| a.region.region())
+            .collect::<BTreeSet<_>>()
+            .len();
+        let what = format!(
+            "{} in {}",
+            secure_account_core::render::plural(plan.actions.len(), "action", "actions"),
+            secure_account_core::render::plural(regions, "region", "regions")
+        );
         match &self.mode {
-            Mode::Bar(bar) => bar.println(text),
-            Mode::Lines | Mode::Quiet => eprintln!("{text}"),
-        }
-    }
-
-    /// A line of progress worth seeing above the bar too (a retry, an action not run);
-    /// none with `--output json`.
-    fn progress_line(&self, text: String) {
-        match &self.mode {
-            Mode::Bar(bar) => bar.println(text),
-            Mode::Lines => eprintln!("{text}"),
+            Mode::Bar(bar) => {
+                bar.set_position(0);
+                bar.set_length(plan.actions.len() as u64);
+                if number > 1 {
+                    bar.set_prefix(format!("round {number} "));
+                }
+            }
+            Mode::Lines if number == 1 => eprint_line(&format!("Applying {what}…")),
+            Mode::Lines => eprint_line(&format!("Round {number}: applying {what}…")),
             Mode::Quiet => {}
         }
     }
 
-    /// A line of progress in plain-line mode only: on a terminal the bar shows it.
-    fn plain_line(&self, text: String) {
-        if let Mode::Lines = self.mode {
-            eprintln!("{text}");
+    /// Runs `f` (a prompt, a plan printed) with the live line out of the way.
+    pub fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        match &self.mode {
+            Mode::Bar(bar) => bar.suspend(f),
+            Mode::Lines | Mode::Quiet => f(),
         }
     }
 
-    /// `[ 12/419]`: actions finished so far.
-    fn count(&self) -> String {
-        let width = self.total.to_string().len();
-        format!("[{:>width$}/{}]", self.done, self.total)
+    /// A diagnostic: above the live line, or on its own line (also with `--output json`).
+    fn diagnostic(&self, text: String) {
+        match &self.mode {
+            Mode::Bar(bar) => bar.println(crate::output::for_locale(&text)),
+            Mode::Lines | Mode::Quiet => eprint_line(&text),
+        }
+    }
+
+    /// A line of progress in plain-line mode only: on a terminal the live line shows it.
+    fn plain_line(&self, text: String) {
+        if let Mode::Lines = self.mode {
+            eprint_line(&text);
+        }
     }
 
     pub fn event(&mut self, event: ProgressEvent<'_>) {
         match event {
+            ProgressEvent::RoundStarted { round, plan } => self.start_round(round, plan),
             ProgressEvent::Started { action } => {
                 self.in_flight.insert(
                     action.id.clone(),
@@ -125,11 +176,10 @@ impl Progress {
                 if let Some(f) = self.in_flight.get_mut(&action.id) {
                     f.wait = Some((what.to_string(), Duration::ZERO));
                 }
-                self.plain_line(format!(
-                    "{} waiting  {} for {what}",
-                    self.count(),
-                    action.id
-                ));
+                let what = what.to_string();
+                if self.round.waits_told.insert(what.clone()) {
+                    self.plain_line(format!("  waiting for {what}…"));
+                }
             }
             ProgressEvent::StillWaiting { action, waited, .. } => {
                 if let Some(f) = self.in_flight.get_mut(&action.id)
@@ -147,17 +197,15 @@ impl Progress {
                 if let Some(f) = self.in_flight.get_mut(&action.id) {
                     f.wait = None;
                 }
-                let verb = if ready {
-                    "waited  ".to_string()
-                } else {
-                    paint("wait failed", RED, self.color)
-                };
-                self.plain_line(format!(
-                    "{} {verb} {} {} for {what}",
-                    self.count(),
-                    action.id,
-                    seconds(waited)
-                ));
+                if !ready {
+                    // The action's failure follows as a diagnostic; this says how long.
+                    self.plain_line(format!(
+                        "{} {}: {what} after {}",
+                        paint("wait failed", RED, self.color),
+                        action.id,
+                        seconds(waited)
+                    ));
+                }
                 self.waits.push(WaitRecord {
                     action: action.id.clone(),
                     service: what.service(),
@@ -165,58 +213,36 @@ impl Progress {
                     ready,
                 });
             }
-            ProgressEvent::Retrying {
-                action,
-                attempt,
-                error,
-                wait,
-            } => self.progress_line(format!(
-                "{} {} after `{}` (attempt {attempt}; next in {:.1} s)",
-                paint("retrying", YELLOW, self.color),
-                action.id,
-                error.code,
-                wait.as_secs_f64()
-            )),
+            ProgressEvent::Retrying { .. } => self.round.retries += 1,
             ProgressEvent::Finished { action, result } => {
                 self.in_flight.remove(&action.id);
-                self.done += 1;
-                if self.done > self.total {
-                    // A later round: its actions join the count.
-                    self.total = self.done;
-                }
+                self.round.done += 1;
                 if let Mode::Bar(bar) = &self.mode {
-                    bar.set_length(self.total as u64);
                     bar.inc(1);
                 }
-                let count = self.count();
                 match result.status {
-                    ActionStatus::Applied => {
-                        self.plain_line(format!("{count} applied  {}", action.id));
-                    }
+                    ActionStatus::Applied => self.round.applied += 1,
                     ActionStatus::Failed => {
+                        self.round.failed += 1;
                         let why = result
                             .error
                             .as_ref()
                             .map(|e| format!("{}: {}", e.code, e.message))
                             .unwrap_or_default();
-                        self.line(format!(
-                            "{count} {}   {}: {why}",
+                        self.diagnostic(format!(
+                            "{} {}: {why}",
                             paint("failed", RED, self.color),
                             action.id
                         ));
                     }
-                    ActionStatus::NotRun | ActionStatus::Skipped => {
-                        self.progress_line(format!(
-                            "{count} {} {} ({})",
-                            paint("not run", YELLOW, self.color),
-                            action.id,
-                            result.detail.as_deref().unwrap_or("not run")
-                        ));
-                    }
+                    ActionStatus::NotRun | ActionStatus::Skipped => self.round.not_run += 1,
+                }
+                if self.round.done == self.round.total {
+                    self.round_done();
                 }
             }
-            ProgressEvent::Interrupted { by } => self.line(format!(
-                "{}: {}; run `secure-account apply` again to continue from here",
+            ProgressEvent::Interrupted { by } => self.diagnostic(format!(
+                "{}: {}",
                 paint("interrupted", RED, self.color),
                 match by {
                     Interruption::Crash => {
@@ -234,11 +260,33 @@ impl Progress {
             )),
         }
         if let Mode::Bar(bar) = &self.mode {
-            bar.set_message(in_flight_message(&self.in_flight));
+            let message = if self.round.total > 0 && self.round.done == self.round.total {
+                "reading the account again to see what is left…".to_string()
+            } else {
+                in_flight_message(&self.in_flight, &self.home, self.round.retries)
+            };
+            bar.set_message(crate::output::for_locale(&message).into_owned());
         }
     }
 
-    /// Clears the bar; returns every wait that ended, for the summary.
+    /// The round's last action ended: its counts (plain lines), then the read again.
+    fn round_done(&self) {
+        let r = &self.round;
+        let mut line = format!(
+            "  round {}: {} applied, {} failed, {} not run",
+            r.number, r.applied, r.failed, r.not_run
+        );
+        if r.retries > 0 {
+            line.push_str(&format!(
+                ", {} retried",
+                secure_account_core::render::plural(r.retries, "call", "calls")
+            ));
+        }
+        line.push_str("; reading the account again…");
+        self.plain_line(line);
+    }
+
+    /// Clears the live line; returns every wait that ended, for the summary.
     pub fn finish(self) -> Vec<WaitRecord> {
         if let Mode::Bar(bar) = self.mode {
             bar.finish_and_clear();
@@ -255,17 +303,17 @@ fn seconds(d: Duration) -> String {
 /// What is in flight, by region and service, with what it waits for:
 /// `us-east-1: s3 ×3, kms; eu-west-1: securityhub (waiting for the FSBP standard to be
 /// READY, 42 s)`. Of several waits of one service in a region, the longest is named.
-fn in_flight_message(in_flight: &BTreeMap<String, InFlight>) -> String {
+fn in_flight_message(in_flight: &BTreeMap<String, InFlight>, home: &str, retries: usize) -> String {
     #[derive(Default)]
     struct Group<'a> {
         count: usize,
         waiting: usize,
         longest: Option<(&'a str, Duration)>,
     }
-    let mut regions: BTreeMap<&str, BTreeMap<&str, Group<'_>>> = BTreeMap::new();
+    let mut regions: BTreeMap<(u8, &str), BTreeMap<&str, Group<'_>>> = BTreeMap::new();
     for f in in_flight.values() {
         let g = regions
-            .entry(f.region.as_str())
+            .entry(secure_account_core::render::region_rank(&f.region, home))
             .or_default()
             .entry(f.service)
             .or_default();
@@ -277,9 +325,9 @@ fn in_flight_message(in_flight: &BTreeMap<String, InFlight>) -> String {
             }
         }
     }
-    regions
+    let text = regions
         .iter()
-        .map(|(region, services)| {
+        .map(|((_, region), services)| {
             let services = services
                 .iter()
                 .map(|(service, g)| {
@@ -305,7 +353,12 @@ fn in_flight_message(in_flight: &BTreeMap<String, InFlight>) -> String {
             format!("{region}: {services}")
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if retries > 0 {
+        format!("({retries} retried) {text}").trim_end().to_string()
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -349,11 +402,15 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         assert_eq!(
-            in_flight_message(&in_flight),
-            "eu-west-1: inspector2 ×2 (1 waiting for Inspector EC2 to be ENABLED, 3 s), \
-             securityhub (waiting for the FSBP standard to be READY, 42 s); \
-             us-east-1: kms, s3 ×3"
+            in_flight_message(&in_flight, "us-east-1", 0),
+            "us-east-1: kms, s3 ×3; \
+             eu-west-1: inspector2 ×2 (1 waiting for Inspector EC2 to be ENABLED, 3 s), \
+             securityhub (waiting for the FSBP standard to be READY, 42 s)"
         );
-        assert_eq!(in_flight_message(&BTreeMap::new()), "");
+        assert_eq!(in_flight_message(&BTreeMap::new(), "us-east-1", 0), "");
+        assert_eq!(
+            in_flight_message(&BTreeMap::new(), "us-east-1", 3),
+            "(3 retried)"
+        );
     }
 }

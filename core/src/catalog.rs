@@ -16,6 +16,7 @@ pub fn fsbp_standards_arn(region: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Catalog {
     pub version: String,
     pub standard: String,
@@ -28,6 +29,7 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
     Low,
@@ -37,6 +39,7 @@ pub enum Severity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ControlStatus {
     Active,
@@ -45,6 +48,7 @@ pub enum ControlStatus {
 
 /// One control of the standard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Control {
     /// Security control id, e.g. `S3.1`.
     pub id: String,
@@ -89,11 +93,13 @@ impl Control {
 
 /// Where controls are offered, when not everywhere: `core/data/regional-availability.json`.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RegionalAvailability {
     controls: Vec<AvailabilityGroup>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct AvailabilityGroup {
     ids: Vec<String>,
     regions: Vec<String>,
@@ -167,6 +173,7 @@ impl Catalog {
 /// How another catalog (a newer research file, or the live standard) differs from the
 /// reviewed one, over active controls.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CatalogDiff {
     /// Active in the other catalog, not in the reviewed one: a baseline reviewed against
     /// this catalog disables them as "not yet reviewed".
@@ -178,6 +185,7 @@ pub struct CatalogDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlChange {
     pub id: String,
     pub field: String,

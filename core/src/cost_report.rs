@@ -11,6 +11,7 @@ use crate::cost::{COST_FORMAT_VERSION, CostItem, CostModel, Estimate, Range, est
 use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SwitchCost {
     /// The baseline key (`features.macie_automated_discovery`).
     pub switch: String,
@@ -48,6 +49,7 @@ pub fn switches(snapshot: &Snapshot, baseline: &Baseline, model: &CostModel) -> 
 /// What `cost` reports: the account after the plan, itemised; the account now; and the
 /// cost of each paid switch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostReport {
     /// The estimate of the account once the baseline's plan is applied.
     pub after: Estimate,
@@ -78,6 +80,7 @@ pub const NOTES: &[&str] = &[
 /// The `cost --output json` document (SPEC §6: `items[]`, `total`, `prices_as_of`); its
 /// text is [`crate::render::cost_text`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostDocument {
     pub format_version: u32,
     pub account_id: String,

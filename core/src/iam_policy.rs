@@ -42,6 +42,7 @@ pub enum Access {
 /// (`Version`, `Statement`; `Sid`, `Effect`, `Action`, `Resource`, `Condition`), whatever
 /// serde_json features the build turns on; a list of one is written as a plain string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyDocument {
     #[serde(rename = "Version")]
     pub version: &'static str,
@@ -51,6 +52,7 @@ pub struct PolicyDocument {
 
 /// One `Allow` statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Statement {
     #[serde(rename = "Sid")]
     pub sid: &'static str,

@@ -9,6 +9,7 @@ use crate::snapshot::{AlternateContact, MfaKind, Observed, Snapshot};
 
 /// Work only a person can do, tied to the control it makes pass.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ManualTask {
     pub control: String,
     pub instructions: String,

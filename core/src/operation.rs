@@ -42,6 +42,7 @@ pub trait Operation: Clone + std::fmt::Debug + PartialEq {
 
 /// What a kind of change an action is, as a plan summary counts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     /// Makes something that was not there (a bucket, a key, a detector, a subscription) or
@@ -261,6 +262,7 @@ pub const SLR: &str = "iam:CreateServiceLinkedRole";
     Deserialize,
     strum::EnumIter,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
     /// The service asked us to slow down, or had a transient fault: try again later.
@@ -315,6 +317,7 @@ impl std::fmt::Display for ErrorClass {
 /// A reference to a KMS key: one that exists, or one that an earlier action of the plan
 /// creates (its id is only known once that action ran).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyRef {
     /// An existing key, by key id.
@@ -326,6 +329,7 @@ pub enum KeyRef {
 /// Outputs of executed actions that later actions refer to (the key id a `create_key`
 /// returned). The engine keeps it; the simulator and the adapters resolve [`KeyRef`]s with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Outputs {
     /// Created key ids by the id of the action that created them.
     pub key_ids: BTreeMap<String, String>,

@@ -89,6 +89,20 @@ impl Serialize for Scope {
     }
 }
 
+/// In JSON, a region name or `"global"` for the account.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Scope {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scope".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A region (`us-east-1`), or `global` for the account"
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Scope {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scope, D::Error> {
         let s = String::deserialize(d)?;
@@ -128,6 +142,7 @@ macro_rules! parts {
             strum::IntoStaticStr,
             strum::EnumString,
         )]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "snake_case")]
         #[strum(serialize_all = "snake_case")]
         pub enum Part {
@@ -327,6 +342,7 @@ impl fmt::Display for Part {
 /// Who the caller is and which regions the account has (`sts:GetCallerIdentity`,
 /// `ec2:DescribeRegions --all-regions`): what is read before any part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountInfo {
     pub account_id: String,
     /// Every region the account knows of, with its opt-in status.

@@ -12,6 +12,7 @@ use crate::manual::ManualTask;
 pub const PLAN_FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Plan {
     pub format_version: u32,
     pub account_id: String,
@@ -69,6 +70,7 @@ impl Plan {
     strum::IntoStaticStr,
     strum::Display,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum SkipReason {
@@ -134,6 +136,7 @@ impl SkipReason {
 
 /// Something the baseline wants that the plan does not do, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Skipped {
     /// What was skipped: `<region>/<what>`.
     pub id: String,

@@ -19,6 +19,7 @@ pub const VERIFY_FORMAT_VERSION: u32 = 1;
 
 /// The verdict on an account (SPEC §6, "verify").
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verification {
     pub format_version: u32,
     pub score: Score,
@@ -33,6 +34,7 @@ pub struct Verification {
 
 /// One control's status.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlLine {
     pub id: String,
     pub status: Status,

@@ -63,6 +63,10 @@ impl Default for ApplyOptions {
 /// What the engine is doing, for a progress display.
 #[derive(Debug, Clone, Copy)]
 pub enum ProgressEvent<'a> {
+    /// A round of [`crate::flow::apply_in_rounds`] starts: `plan` is what it runs (round 1
+    /// the approved plan, later rounds a plan made from a fresh read). Only the flow sends
+    /// it; [`apply`] alone does not.
+    RoundStarted { round: u32, plan: &'a Plan },
     /// The action's first call is about to be made.
     Started { action: &'a PlannedAction },
     /// A readiness wait began: AWS answered the action's call and finishes the work later

@@ -366,6 +366,10 @@ pub async fn apply_in_rounds<P: Port>(
 ) -> Result<ApplyReport, FlowError> {
     let scope = scope_of(&planned.plan);
     let catalog = Catalog::builtin();
+    on_event(ProgressEvent::RoundStarted {
+        round: 1,
+        plan: &planned.plan,
+    });
     let mut report = apply(port, &planned.plan, options, on_event).await;
     report.score_before = Some(evaluate(&planned.snapshot, catalog, &scope).score);
     let mut rounds = vec![round_summary(1, &planned.plan, &report.results, vec![])];
@@ -423,6 +427,7 @@ pub async fn apply_in_rounds<P: Port>(
             rounds.push(summary);
             break;
         }
+        on_event(ProgressEvent::RoundStarted { round, plan: &plan });
         let mut next = apply(port, &plan, options, on_event).await;
         let mut results: Vec<_> = next
             .results

@@ -9,6 +9,7 @@ use secure_account_core::{AccountInfo, Action, AwsError, Outputs, Part, PartValu
 
 /// API calls made through a port so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CallCounts {
     /// Read calls (`Describe*`, `Get*`, `List*`), including those of reading a snapshot.
     pub read: u64,
@@ -18,6 +19,7 @@ pub struct CallCounts {
 
 /// What executing one action produced, for later actions to refer to.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionOutput {
     /// The id of a key that `create_key` created.
     pub created_key_id: Option<String>,
@@ -32,6 +34,7 @@ pub struct ActionOutput {
 /// One item of an HTTP 200 answer that AWS did not process, with its `ErrorCode` and
 /// `ErrorReason`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Unprocessed {
     /// The control id (Security Hub) or account id (Inspector).
     pub id: String,

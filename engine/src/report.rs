@@ -11,6 +11,7 @@ pub const REPORT_FORMAT_VERSION: u32 = 1;
 
 /// How an action ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
     /// AWS accepted it.
@@ -27,6 +28,7 @@ pub enum ActionStatus {
 /// snake_case codes as the plan's skip reasons (`dependency_failed`, `interrupted`,
 /// `read_failed`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum ResultReason {
     NotRun(NotRun),
@@ -35,6 +37,7 @@ pub enum ResultReason {
 
 /// Why an action did not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotRun {
     /// An action it depends on failed or did not run.
@@ -68,6 +71,7 @@ impl std::fmt::Display for ResultReason {
 
 /// Why no further round of an apply in rounds followed one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoundStop {
     /// The bound on rounds was hit.
@@ -94,6 +98,7 @@ impl RoundStop {
 
 /// The ledger line of one action (or of one `skipped[]` entry of the plan).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ActionResult {
     /// The action's id in the plan (or the skipped entry's id).
     pub id: String,
@@ -130,6 +135,7 @@ fn is_first_round(round: &u32) -> bool {
 
 /// One round of an apply in rounds: the plan of that round and how its actions ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoundReport {
     pub round: u32,
     /// Actions in the round's plan (0: the account had converged; nothing ran).
@@ -152,6 +158,7 @@ pub struct RoundReport {
 /// API calls and the time they took. [`crate::apply`] counts its own run; the CLI reports
 /// the whole command instead (the reads before and after included).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiCalls {
     pub read: u64,
     pub write: u64,
@@ -180,6 +187,7 @@ pub struct ApiCalls {
 
 /// What `apply` did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApplyReport {
     pub format_version: u32,
     pub actions_applied: u32,

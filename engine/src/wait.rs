@@ -52,6 +52,7 @@ pub const INSPECTOR_NOT_STARTED_GRACE: Duration = Duration::from_secs(30);
 /// What the readiness waits of one kind cost in a run: read calls and time waited
 /// between them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WaitStats {
     /// Part reads (`GetEnabledStandards`, `BatchGetAccountStatus`) made while waiting.
     pub polls: u64,

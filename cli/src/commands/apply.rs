@@ -1,6 +1,7 @@
 //! `apply`: read, plan (or load a saved plan and check it is fresh), show, ask, run the
 //! engine with a progress display, read again, and report the score before and after.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal};
@@ -15,9 +16,11 @@ use secure_account_engine::{
 use super::percent;
 use crate::account::baseline_for_plan;
 use crate::args::{ApplyArgs, GlobalArgs, OutputFormat};
-use crate::interrupt;
-use crate::output::{BOLD, GREEN, RED, Stream, paint, print_json, print_text, use_color};
+use crate::output::{
+    BOLD, GREEN, RED, Stream, eprint_line, paint, print_json, print_text, use_color, write_atomic,
+};
 use crate::progress::{Progress, WaitRecord};
+use crate::{hint, interrupt};
 
 /// Runs `apply`; `save` persists the account afterwards (the simulator's state file).
 pub async fn run<P: Port>(
@@ -32,30 +35,52 @@ pub async fn run<P: Port>(
         (Some(path), _) => {
             let saved = load_plan(path)?;
             let baseline = baseline_for_plan(global, &saved)?;
-            flow::read_for_saved_plan(port, saved, &baseline).await?
+            // The plan computed now covers only the saved plan's regions, so it skips
+            // nothing for the regions that are not enabled: the saved plan's skipped
+            // entries are the run's, in its report and summary.
+            let skipped = saved.skipped.clone();
+            let mut planned = flow::read_for_saved_plan(port, saved, &baseline).await?;
+            if planned.plan.skipped.is_empty() {
+                planned.plan.skipped = skipped;
+            }
+            planned
         }
         (None, Some(baseline)) => flow::read_and_plan(port, baseline).await?,
         (None, None) => bail!("no plan file and no baseline to plan from"),
     };
     let plan = &planned.plan;
+    let stdout_color = use_color(global.color, Stream::Stdout);
+    let stderr_color = use_color(global.color, Stream::Stderr);
+    let plan_text = |plan: &Plan, color: bool| {
+        if args.verbose {
+            render::plan_text(plan, color)
+        } else {
+            render::plan_overview(plan, color)
+        }
+    };
 
-    // The plan the user approves: on stdout for people, on stderr when stdout is JSON and
-    // someone is asked (with `--auto-approve`, stderr carries diagnostics only).
-    if json {
+    // A saved plan was shown and approved when it was saved: it is applied as it is, as
+    // `terraform apply PLAN` does (the engine checked that it is the plan of the account
+    // now). Otherwise the plan the user approves: on stdout for people, on stderr when
+    // stdout is JSON and someone is asked (with `--auto-approve`, stderr carries
+    // diagnostics only).
+    if let Some(path) = &args.plan_file {
+        if !json {
+            print_text(&format!(
+                "Applying the saved plan `{}` (still the plan of the account now).\n{}",
+                path.display(),
+                render::wrap_words(&render::summary_line(plan), "", "  ").trim_end()
+            ))?;
+        }
+    } else if json {
         if !args.auto_approve {
-            eprintln!(
-                "{}",
-                render::plan_text(plan, use_color(global.color, Stream::Stderr)).trim_end()
-            );
+            eprint_line(plan_text(plan, stderr_color).trim_end());
         }
     } else {
-        print_text(&render::plan_text(
-            plan,
-            use_color(global.color, Stream::Stdout),
-        ))?;
+        print_text(&plan_text(plan, stdout_color))?;
     }
-    if plan.has_changes() && !args.auto_approve {
-        confirm()?;
+    if plan.has_changes() && !args.auto_approve && args.plan_file.is_none() {
+        confirm(global)?;
     }
 
     let options = ApplyOptions {
@@ -66,8 +91,7 @@ pub async fn run<P: Port>(
     };
     // From here to the save, Ctrl-C interrupts the apply instead of exiting.
     let applying = interrupt::Applying::start();
-    let stderr_color = use_color(global.color, Stream::Stderr);
-    let mut progress = Progress::new(plan.actions.len(), stderr_color, json);
+    let progress = RefCell::new(Progress::new(plan, stderr_color, json));
     // Later rounds: a plan made after the approved one ran. What the approved plan did not
     // foresee is shown and asked for again, unless `--auto-approve`.
     let auto_approve = args.auto_approve;
@@ -75,17 +99,16 @@ pub async fn run<P: Port>(
         if auto_approve && json {
             return true;
         }
-        eprintln!(
-            "\nRound {round}: reading the account again planned {} action(s); the approved plan \
-             did not foresee {}:",
-            plan.actions.len(),
-            unforeseen.len()
-        );
-        eprintln!("{}", render::plan_text(plan, stderr_color).trim_end());
-        if auto_approve {
-            return true;
-        }
-        confirm().is_ok()
+        progress.borrow().suspend(|| {
+            eprint_line(&format!(
+                "\nRound {round}: reading the account again planned {}; the approved plan did \
+                 not foresee {}:",
+                render::plural(plan.actions.len(), "action", "actions"),
+                unforeseen.len()
+            ));
+            eprint_line(plan_text(plan, stderr_color).trim_end());
+            auto_approve || confirm(global).is_ok()
+        })
     };
     let report = flow::apply_in_rounds(
         port,
@@ -93,11 +116,11 @@ pub async fn run<P: Port>(
         baseline,
         &options,
         args.max_rounds,
-        &mut |e| progress.event(e),
+        &mut |e| progress.borrow_mut().event(e),
         &mut confirm_round,
     )
     .await;
-    let waits = progress.finish();
+    let waits = progress.into_inner().finish();
     // Whatever the read after the apply gave, what the apply changed is kept.
     save(port)?;
     drop(applying);
@@ -113,41 +136,53 @@ pub async fn run<P: Port>(
             &report,
             plan,
             &waits,
-            use_color(global.color, Stream::Stdout),
+            stdout_color,
             simulated,
+            global,
+            args.plan_file.is_none(),
         ))?;
     }
+    if let Some(path) = &args.report {
+        let html =
+            crate::commands::report::after_apply(port, global, baseline, plan, &report).await?;
+        write_atomic(path, &html).context("cannot write the report")?;
+        if !json {
+            print_text(&format!(
+                "Wrote the handover report to `{}`.",
+                path.display()
+            ))?;
+        }
+    }
+    let again = hint::command(global, "apply");
     if interrupt::interrupted() {
-        eprintln!(
-            "error: interrupted ({}) after {} action(s) applied; {} did not run; run \
-             `secure-account apply` again to continue",
+        eprint_line(&format!(
+            "error: interrupted ({}) after {} applied; {} did not run; run `{again}` again to \
+             continue",
             interrupt::what(),
-            report.actions_applied,
+            render::plural(report.actions_applied as usize, "action", "actions"),
             report.actions_not_run
-        );
+        ));
         return Ok(ExitCode::from(interrupt::exit_code()));
     }
     if report.interrupted {
         bail!(
-            "the apply was interrupted after {} action(s); run `secure-account apply` again to \
-             continue",
-            report.actions_applied
+            "the apply was interrupted after {} applied; run `{again}` to continue",
+            render::plural(report.actions_applied as usize, "action", "actions"),
         );
     }
     if let Some(e) = &report.read_after_error {
         bail!(
             "the actions ran ({} applied, {} failed; see the report above), but reading the \
-             account again failed ({e}); run `secure-account verify` once the account can be \
-             read",
+             account again failed ({e}); run `{}` once the account can be read",
             report.actions_applied,
-            report.actions_failed
+            report.actions_failed,
+            hint::command(global, "verify")
         );
     }
     if !report.succeeded() {
         bail!(
-            "{} action(s) failed and {} did not run; fix the cause shown above and run \
-             `secure-account apply` again",
-            report.actions_failed,
+            "{} failed and {} did not run; fix the cause shown above and run `{again}` again",
+            render::plural(report.actions_failed as usize, "action", "actions"),
             report.actions_not_run
         );
     }
@@ -169,11 +204,12 @@ fn load_plan(path: &std::path::Path) -> anyhow::Result<Plan> {
 }
 
 /// Asks on the terminal; without one, refuses (a script must say `--auto-approve`).
-fn confirm() -> anyhow::Result<()> {
+fn confirm(global: &GlobalArgs) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
         bail!(
-            "refusing to apply without confirmation: standard input is not a terminal; pass \
-             `--auto-approve` to apply the plan shown above"
+            "refusing to apply without confirmation: standard input is not a terminal; run \
+             `{}` to apply the plan shown above",
+            hint::command(global, "apply --auto-approve")
         );
     }
     eprint!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
@@ -188,13 +224,17 @@ fn confirm() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The report for people.
+/// The report for people: what changed, what failed and why, what was left out and why,
+/// what a person must do, the score, then the rounds, waits and calls, and what to run
+/// next.
 fn summary(
     report: &ApplyReport,
     plan: &Plan,
     waits: &[WaitRecord],
     color: bool,
     simulated: bool,
+    global: &GlobalArgs,
+    plan_shown: bool,
 ) -> String {
     let mut out = String::new();
     let headline = if report.interrupted {
@@ -204,26 +244,50 @@ fn summary(
     } else {
         paint("Apply finished with failures.", RED, color)
     };
+    // The plan's skipped entries are the report's, whether the plan was made now or saved.
+    let skipped = plan.skipped.len().max(report.actions_skipped as usize);
     let _ = writeln!(
         out,
         "\n{headline} {} applied, {} failed, {} not run, {} skipped.",
-        report.actions_applied,
-        report.actions_failed,
-        report.actions_not_run,
-        report.actions_skipped
+        report.actions_applied, report.actions_failed, report.actions_not_run, skipped
     );
-    by_region(&mut out, report, color);
+    changed(&mut out, report, plan, color);
     let failed: Vec<_> = report.with_status(ActionStatus::Failed).collect();
     if !failed.is_empty() {
-        let _ = writeln!(out, "\n{}", paint("Failed:", BOLD, color));
+        let _ = writeln!(out, "\n{}", paint("Failed (and why):", BOLD, color));
         for r in failed {
             let why = r
                 .error
                 .as_ref()
                 .map(|e| format!("{}: {}", e.code, e.message))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {} ({} attempt(s)): {why}", r.id, r.attempts);
+            let _ = writeln!(
+                out,
+                "  {} ({}): {why}",
+                r.id,
+                render::plural(r.attempts as usize, "attempt", "attempts")
+            );
         }
+    }
+    if !plan.skipped.is_empty() && !plan_shown {
+        let _ = writeln!(out, "\n{}", paint("Skipped", BOLD, color));
+        out.push_str(&render::skipped_lines(plan));
+    } else if !plan.skipped.is_empty() {
+        // The plan above lists them; the summary counts them by reason.
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        for s in &plan.skipped {
+            *reasons.entry(s.reason.to_string()).or_default() += 1;
+        }
+        let _ = writeln!(
+            out,
+            "\n{} {} (listed with the plan above)",
+            paint("Skipped:", BOLD, color),
+            reasons
+                .iter()
+                .map(|(r, n)| format!("{n} {r}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if let Some(e) = &report.read_after_error {
         let _ = writeln!(
@@ -236,36 +300,66 @@ fn summary(
             )
         );
     }
-    if let (Some(before), None) = (&report.score_before, &report.score_after) {
-        let _ = writeln!(
-            out,
-            "\nFSBP score before the run: {}; see `secure-account verify` for the score now",
-            percent(before.percent)
-        );
-    }
-    if let (Some(before), Some(after)) = (&report.score_before, &report.score_after) {
-        let _ = writeln!(
-            out,
-            "\nFSBP score: {} → {} ({} passed, {} failed); {} once the manual tasks are done{}",
-            percent(before.percent),
-            paint(&percent(after.percent), BOLD, color),
-            after.passed,
-            after.failed,
-            percent(after.percent_if_manual_done),
-            render::incomplete_note(after)
-        );
-    }
     if !plan.manual_tasks.is_empty() {
         let _ = writeln!(
             out,
-            "{} manual task(s) remain: {}",
-            plan.manual_tasks.len(),
-            plan.manual_tasks
-                .iter()
-                .map(|t| t.control.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            "\n{}",
+            paint(
+                &format!(
+                    "{} (a person must do these)",
+                    render::plural(plan.manual_tasks.len(), "manual task", "manual tasks")
+                ),
+                BOLD,
+                color
+            )
         );
+        out.push_str(&render::manual_task_lines(plan));
+    }
+    if let (Some(before), None) = (&report.score_before, &report.score_after) {
+        let _ = writeln!(
+            out,
+            "\nFSBP score before the run: {}; run `{}` for the score now",
+            percent(before.percent),
+            hint::command(global, "verify")
+        );
+    }
+    if let (Some(before), Some(after)) = (&report.score_before, &report.score_after) {
+        let _ = writeln!(out);
+        out.push_str(
+            &render::wrap_words(
+                &format!(
+                    "FSBP score: {} → {} ({} passed, {} failed); {} once the manual tasks are \
+                     done{}",
+                    percent(before.percent),
+                    percent(after.percent),
+                    after.passed,
+                    after.failed,
+                    percent(after.percent_if_manual_done),
+                    render::incomplete_note(after)
+                ),
+                "",
+                "  ",
+            )
+            .replacen(
+                &format!("→ {} ", percent(after.percent)),
+                &format!("→ {} ", paint(&percent(after.percent), BOLD, color)),
+                1,
+            ),
+        );
+    }
+    if let Some(after) = &report.score_after
+        && !after.failed_controls.is_empty()
+    {
+        let _ = writeln!(out);
+        out.push_str(&render::wrap_words(
+            &format!(
+                "Still failing: {}; `{}` says where and why",
+                after.failed_controls.join(", "),
+                hint::command(global, "verify")
+            ),
+            "",
+            "  ",
+        ));
     }
     if report.rounds.len() > 1 || report.converged == Some(false) {
         let _ = writeln!(out, "\n{}", paint("Rounds:", BOLD, color));
@@ -302,12 +396,21 @@ fn summary(
             Some(false) => {
                 let _ = writeln!(
                     out,
-                    "  the plan is not empty yet: run `secure-account plan` to see what is left"
+                    "  the plan is not empty yet: run `{}` to see what is left",
+                    hint::command(global, "plan")
                 );
             }
             None => {}
         }
+        if report.rounds.len() > 1 {
+            let _ = writeln!(
+                out,
+                "  (an action applied again in a later round counts once above, as its last \
+                 round left it)"
+            );
+        }
     }
+    let _ = writeln!(out);
     waited(&mut out, report, waits);
     longest_retry_waits(&mut out, report);
     let a = &report.api_calls;
@@ -317,8 +420,7 @@ fn summary(
         .map(|(c, n)| format!("{n} {c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = writeln!(
-        out,
+    let api = format!(
         "API calls: {} read, {} write, {} retries{}; {:.1} s elapsed{}",
         a.read,
         a.write,
@@ -335,44 +437,74 @@ fn summary(
             ""
         }
     );
+    out.push_str(&render::wrap_words(&api, "", "  "));
+    let next = if !report.succeeded() || report.converged == Some(false) {
+        "apply"
+    } else {
+        "verify"
+    };
+    let _ = writeln!(out, "Next: {}", hint::command(global, next));
     out
 }
 
-/// Applied, failed and not run by region, each action counted once as its last round left
-/// it (as the report's totals are).
-fn by_region(out: &mut String, report: &ApplyReport, color: bool) {
-    let mut last: BTreeMap<&str, (&str, ActionStatus)> = BTreeMap::new();
-    for r in report.results.iter().filter(|r| r.action.is_some()) {
-        last.insert(r.id.as_str(), (r.region.as_str(), r.status));
+/// What changed: by service, then by region (account-wide, the home region, the others),
+/// each action counted once as its last round left it (as the report's totals are).
+fn changed(out: &mut String, report: &ApplyReport, plan: &Plan, color: bool) {
+    let mut last: BTreeMap<&str, (&str, &str, ActionStatus)> = BTreeMap::new();
+    for r in report.results.iter() {
+        if let Some(action) = &r.action {
+            last.insert(
+                r.id.as_str(),
+                (
+                    r.region.as_str(),
+                    super::report::service_of(action),
+                    r.status,
+                ),
+            );
+        }
     }
     if last.is_empty() {
         return;
     }
-    let mut regions: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
-    for (region, status) in last.values() {
-        let n = regions.entry(region).or_default();
-        match status {
-            ActionStatus::Applied => n[0] += 1,
-            ActionStatus::Failed => n[1] += 1,
-            ActionStatus::NotRun => n[2] += 1,
-            ActionStatus::Skipped => {}
-        }
+    let mut services: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
+    let mut regions: BTreeMap<(u8, &str), [u32; 3]> = BTreeMap::new();
+    for (region, service, status) in last.values() {
+        let i = match status {
+            ActionStatus::Applied => 0,
+            ActionStatus::Failed => 1,
+            ActionStatus::NotRun => 2,
+            ActionStatus::Skipped => continue,
+        };
+        services.entry(service).or_default()[i] += 1;
+        regions
+            .entry(render::region_rank(region, &plan.home_region))
+            .or_default()[i] += 1;
     }
-    let width = regions.keys().map(|r| r.len()).max().unwrap_or(0);
-    let _ = writeln!(out, "\n{}", paint("By region:", BOLD, color));
-    for (region, [applied, failed, not_run]) in &regions {
-        let mut line = format!("  {region:<width$}  {applied:>3} applied");
-        if *failed > 0 {
-            line.push_str(&format!(
-                ", {}",
+    let item = |name: String, [applied, failed, not_run]: [u32; 3]| {
+        let mut text = format!("{name} {applied}");
+        if failed > 0 {
+            text.push_str(&format!(
+                " ({})",
                 paint(&format!("{failed} failed"), RED, color)
             ));
         }
-        if *not_run > 0 {
-            line.push_str(&format!(", {not_run} not run"));
+        if not_run > 0 {
+            text.push_str(&format!(" ({not_run} not run)"));
         }
-        let _ = writeln!(out, "{line}");
-    }
+        text
+    };
+    let _ = writeln!(out, "\n{}", paint("Applied by service:", BOLD, color));
+    let items: Vec<String> = services
+        .iter()
+        .map(|(s, n)| item(s.to_string(), *n))
+        .collect();
+    out.push_str(&render::wrap(&items, " · ", "  "));
+    let _ = writeln!(out, "{}", paint("Applied by region:", BOLD, color));
+    let items: Vec<String> = regions
+        .iter()
+        .map(|((_, r), n)| item(render::region_title(r, &plan.home_region), *n))
+        .collect();
+    out.push_str(&render::wrap(&items, " · ", "  "));
 }
 
 /// The readiness waits by service: how many, how many did not end ready, the longest, and
@@ -407,15 +539,16 @@ fn waited(out: &mut String, report: &ApplyReport, waits: &[WaitRecord]) {
             )
         })
         .collect::<Vec<_>>();
-    let _ = writeln!(
-        out,
-        "Readiness waits: {}; {polls} read(s) while waiting",
+    let text = format!(
+        "Readiness waits: {}; {} while waiting",
         if services.is_empty() {
             "none ended".to_string()
         } else {
             services.join("; ")
-        }
+        },
+        render::plural(polls as usize, "read", "reads")
     );
+    out.push_str(&render::wrap_words(&text, "", "  "));
 }
 
 /// The longest time one action spent backing off in each class of retry, against the

@@ -8,6 +8,7 @@ pub mod fleet;
 pub mod fleet_template;
 pub mod iam_policy;
 pub mod plan;
+pub mod report;
 pub mod snapshot;
 pub mod verify;
 

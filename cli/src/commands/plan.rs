@@ -7,7 +7,8 @@ use secure_account_core::{Baseline, render};
 use secure_account_engine::{Port, flow};
 
 use crate::args::{GlobalArgs, OutputFormat, PlanArgs};
-use crate::output::{Stream, print_text, use_color, write_atomic};
+use crate::hint;
+use crate::output::{Stream, eprint_line, print_text, use_color, write_atomic};
 
 pub async fn run(
     port: &impl Port,
@@ -18,18 +19,28 @@ pub async fn run(
     let plan = flow::read_and_plan(port, baseline).await?.plan;
     match global.output {
         OutputFormat::Json => print_text(&render::plan_json(&plan))?,
-        OutputFormat::Text => print_text(&render::plan_text(
-            &plan,
-            use_color(global.color, Stream::Stdout),
-        ))?,
+        OutputFormat::Text => {
+            let color = use_color(global.color, Stream::Stdout);
+            print_text(&if args.verbose {
+                render::plan_text(&plan, color)
+            } else {
+                render::plan_overview(&plan, color)
+            })?
+        }
     }
     if let Some(path) = &args.out {
         write_atomic(path, &render::plan_json(&plan)).context("cannot save the plan")?;
-        eprintln!(
-            "saved the plan to `{}`; apply exactly this plan with `secure-account apply {}`",
-            path.display(),
-            path.display()
-        );
+        // With `--output json`, stderr carries diagnostics only.
+        if global.output == OutputFormat::Text {
+            eprint_line(&format!(
+                "saved the plan to `{}`; apply exactly this plan with `{}`",
+                path.display(),
+                hint::command(
+                    global,
+                    &format!("apply {}", hint::quote(&path.display().to_string()))
+                )
+            ));
+        }
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {
         ExitCode::from(2)

@@ -33,6 +33,7 @@ const ACCESS_ANALYZER: ActionFacts = ActionFacts {
 
 /// `access-analyzer:CreateAnalyzer` of type `ACCOUNT`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateAnalyzer {
     pub analyzer_name: String,
     pub r#type: String,
@@ -66,6 +67,7 @@ impl Operation for CreateAnalyzer {
 
 /// `access-analyzer:CreateArchiveRule`: archives findings whose filter matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateArchiveRule {
     pub analyzer_name: String,
     pub rule_name: String,
@@ -86,6 +88,7 @@ impl Operation for CreateArchiveRule {
 
 /// `access-analyzer:UpdateArchiveRule`: replaces the filter of an adopted rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateArchiveRule {
     pub analyzer_name: String,
     pub rule_name: String,

@@ -22,6 +22,7 @@ macro_rules! __kinds_account {
 
 /// `account:PutAlternateContact` of type `SECURITY`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutAlternateContact {
     pub alternate_contact_type: String,
     pub name: String,

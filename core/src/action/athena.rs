@@ -23,6 +23,7 @@ macro_rules! __kinds_athena {
 /// `athena:UpdateWorkGroup`: CloudWatch metrics, and result encryption when the workgroup
 /// has none (an existing stronger option is kept).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateWorkGroup {
     pub work_group: String,
     pub publish_cloud_watch_metrics_enabled: bool,

@@ -54,6 +54,7 @@ const TRAIL_CONTROLS: &[&str] = &[
 /// and its policy lets CloudTrail write; the key policy lets CloudTrail encrypt; the role
 /// lets CloudTrail deliver to the log group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateTrail {
     pub name: String,
     pub s3_bucket_name: String,
@@ -102,6 +103,7 @@ impl Operation for CreateTrail {
 /// `cloudtrail:UpdateTrail`: converges an adopted trail. Fields that are `None` are not
 /// sent and keep their value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateTrail {
     pub name: String,
     pub s3_bucket_name: String,
@@ -144,6 +146,7 @@ impl Operation for UpdateTrail {
 
 /// `cloudtrail:PutEventSelectors`: management events, read and write, no data events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutEventSelectors {
     pub trail_name: String,
     pub read_write_type: String,
@@ -168,6 +171,7 @@ impl Operation for PutEventSelectors {
 
 /// `cloudtrail:StartLogging`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StartLogging {
     pub name: String,
 }

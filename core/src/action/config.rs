@@ -33,6 +33,7 @@ const CONFIG: ActionFacts = ActionFacts {
 /// `config:PutConfigurationRecorder`: creates or updates the recorder.
 /// Precondition: the role exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutConfigurationRecorder {
     pub name: String,
     pub role_arn: String,
@@ -74,6 +75,7 @@ impl Operation for PutConfigurationRecorder {
 /// `config:PutDeliveryChannel`. Precondition: a recorder exists, the bucket exists and its
 /// policy lets Config write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutDeliveryChannel {
     pub name: String,
     pub s3_bucket_name: String,
@@ -106,6 +108,7 @@ impl Operation for PutDeliveryChannel {
 
 /// `config:StartConfigurationRecorder`. Precondition: a delivery channel exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StartConfigurationRecorder {
     pub name: String,
 }

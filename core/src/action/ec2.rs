@@ -46,6 +46,7 @@ const DEFAULT_VPC_TEARDOWN: ActionFacts = ActionFacts {
 
 /// `ec2:EnableEbsEncryptionByDefault`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnableEbsEncryptionByDefault {}
 
 impl Operation for EnableEbsEncryptionByDefault {
@@ -65,6 +66,7 @@ impl Operation for EnableEbsEncryptionByDefault {
 
 /// `ec2:EnableSnapshotBlockPublicAccess`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnableSnapshotBlockPublicAccess {
     pub state: String,
 }
@@ -92,6 +94,7 @@ impl Operation for EnableSnapshotBlockPublicAccess {
 /// default to `HttpTokens` (`required`: IMDSv2 only, EC2.8). Preventive: no running
 /// instance changes, and a launch that sets its own options keeps them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModifyInstanceMetadataDefaults {
     pub http_tokens: HttpTokens,
 }
@@ -117,6 +120,7 @@ impl Operation for ModifyInstanceMetadataDefaults {
 
 /// `ec2:ModifyVpcBlockPublicAccessOptions` (only when the baseline switch is on).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ModifyVpcBlockPublicAccessOptions {
     pub internet_gateway_block_mode: InternetGatewayBlockMode,
 }
@@ -140,6 +144,7 @@ impl Operation for ModifyVpcBlockPublicAccessOptions {
 /// `ec2:DetachInternetGateway` from a default VPC. Precondition: the snapshot showed the
 /// VPC without network interfaces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DetachInternetGateway {
     pub internet_gateway_id: String,
     pub vpc_id: String,
@@ -166,6 +171,7 @@ impl Operation for DetachInternetGateway {
 
 /// `ec2:DeleteInternetGateway`. Precondition: detached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeleteInternetGateway {
     pub internet_gateway_id: String,
 }
@@ -185,6 +191,7 @@ impl Operation for DeleteInternetGateway {
 
 /// `ec2:DeleteSubnet` of a default VPC. Precondition: no network interfaces in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeleteSubnet {
     pub subnet_id: String,
 }
@@ -214,6 +221,7 @@ impl Operation for DeleteSubnet {
 /// `ec2:DeleteVpc` of a default VPC. Precondition: no subnets, no attached gateway, no
 /// network interfaces (else `DependencyViolation`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeleteVpc {
     pub vpc_id: String,
 }

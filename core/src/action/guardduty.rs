@@ -28,6 +28,7 @@ macro_rules! __kinds_guardduty {
 /// A GuardDuty detector feature (`DetectorFeatureConfiguration`) with its additional
 /// configurations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DetectorFeature {
     pub name: String,
     pub status: String,
@@ -104,6 +105,7 @@ const GUARDDUTY: ActionFacts = ActionFacts {
 /// Runtime Monitoring: the planner names them all. Takes a `clientToken`: the same token
 /// sent again answers with the first detector instead of making a second one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateDetector {
     pub enable: bool,
     pub finding_publishing_frequency: String,
@@ -150,6 +152,7 @@ impl Operation for CreateDetector {
 /// `guardduty:UpdateDetector`: converges an existing detector; features not listed keep
 /// their state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateDetector {
     pub detector_id: String,
     pub enable: bool,

@@ -44,6 +44,7 @@ const IAM: ActionFacts = ActionFacts {
 /// `iam:CreateServiceLinkedRole`: e.g. `AWSServiceRoleForConfig` for
 /// `config.amazonaws.com`. Precondition: the role does not exist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateServiceLinkedRole {
     pub aws_service_name: String,
 }
@@ -80,6 +81,7 @@ impl Operation for CreateServiceLinkedRole {
 /// `iam:CreateRole`: a role that `service` may assume, with the tool's tags (so a later run
 /// knows the role is its own). Precondition: no role of that name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateRole {
     pub role_name: String,
     pub assume_role_policy_document: String,
@@ -121,6 +123,7 @@ impl Operation for CreateRole {
 /// `iam:UpdateAssumeRolePolicy`: replaces the trust policy of a role the tool owns.
 /// Precondition: the role exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateAssumeRolePolicy {
     pub role_name: String,
     pub policy_document: String,
@@ -142,6 +145,7 @@ impl Operation for UpdateAssumeRolePolicy {
 
 /// `iam:PutRolePolicy`: sets an inline policy of a role (creates or replaces it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutRolePolicy {
     pub role_name: String,
     pub policy_name: String,
@@ -170,6 +174,7 @@ fn role_mut<'e>(e: &'e mut Effect<'_>, name: &str) -> Result<&'e mut IamRole, Aw
 /// `iam:UpdateAccountPasswordPolicy`: the whole policy (the call replaces every field; the
 /// planner already merged it with the stronger existing values).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct UpdateAccountPasswordPolicy(pub PasswordPolicy);
 

@@ -28,6 +28,7 @@ macro_rules! __kinds_inspector {
 /// `inspector2:Enable` for the account in the region, for these resource types. AWS
 /// answers with the types `ENABLING`; the engine waits until each is `ENABLED`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnableInspector {
     pub resource_types: Vec<String>,
 }

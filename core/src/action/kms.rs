@@ -46,6 +46,7 @@ const KMS: ActionFacts = ActionFacts {
 
 /// `kms:CreateKey`: a symmetric customer managed key with its policy and tags.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateKey {
     pub description: String,
     pub policy: String,
@@ -86,6 +87,7 @@ impl Operation for CreateKey {
 /// names this key already is success (`kms:DescribeKey` of the alias tells, after AWS's
 /// `AlreadyExistsException`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateAlias {
     pub alias_name: String,
     pub target_key: KeyRef,
@@ -107,6 +109,7 @@ impl Operation for CreateAlias {
 
 /// `kms:PutKeyPolicy` (policy name `default`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutKeyPolicy {
     pub key: KeyRef,
     pub policy: String,
@@ -127,6 +130,7 @@ impl Operation for PutKeyPolicy {
 
 /// `kms:EnableKeyRotation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnableKeyRotation {
     pub key: KeyRef,
 }

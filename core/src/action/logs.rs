@@ -34,6 +34,7 @@ const LOGS: ActionFacts = ActionFacts {
 
 /// `logs:CreateLogGroup`, with the tool's tags. Precondition: no group of that name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateLogGroup {
     pub log_group_name: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -60,6 +61,7 @@ impl Operation for CreateLogGroup {
 
 /// `logs:PutRetentionPolicy`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutRetentionPolicy {
     pub log_group_name: String,
     pub retention_in_days: u32,

@@ -39,6 +39,7 @@ const MACIE_SETTLING: &[(&str, &str, ErrorClass)] = &[(
 
 /// `macie2:EnableMacie`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnableMacie {
     pub finding_publishing_frequency: String,
 }
@@ -62,6 +63,7 @@ impl Operation for EnableMacie {
 
 /// `macie2:UpdateAutomatedDiscoveryConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateAutomatedDiscoveryConfiguration {
     pub status: String,
 }
@@ -84,6 +86,7 @@ impl Operation for UpdateAutomatedDiscoveryConfiguration {
 /// adding these buckets to the exclusions of automated discovery (operation `ADD`: the
 /// customer's own exclusions stay).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateClassificationScope {
     pub exclude_bucket_names: Vec<String>,
 }

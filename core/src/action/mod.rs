@@ -94,6 +94,7 @@ macro_rules! define_actions {
             strum::IntoStaticStr,
             strum::EnumDiscriminants,
         )]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(tag = "action", content = "params", rename_all = "snake_case")]
         #[strum(serialize_all = "snake_case")]
         #[strum_discriminants(
@@ -208,6 +209,7 @@ impl ActionKind {
 /// Read from a file, `destructive` is recomputed from the action: a saved plan cannot
 /// make a destructive action look harmless.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "PlannedActionFile")]
 pub struct PlannedAction {
     /// Unique within the plan, stable across runs: `<region>/<action>[/<resource>]`.
@@ -226,6 +228,7 @@ pub struct PlannedAction {
 
 /// A planned action as a file holds it, before `destructive` is recomputed.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct PlannedActionFile {
     id: String,
     #[serde(flatten)]

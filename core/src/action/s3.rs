@@ -48,6 +48,7 @@ const S3: ActionFacts = ActionFacts {
 /// `CreateBucketConfiguration.LocationConstraint` = the region (and refuses it in
 /// us-east-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateBucket {
     pub bucket: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,6 +87,7 @@ impl Operation for CreateBucket {
 
 /// `s3:PutPublicAccessBlock` on a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutPublicAccessBlock {
     pub bucket: String,
     pub configuration: PublicAccessBlock,
@@ -106,6 +108,7 @@ impl Operation for PutPublicAccessBlock {
 
 /// `s3:PutBucketOwnershipControls`: `BucketOwnerEnforced` disables ACLs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutBucketOwnershipControls {
     pub bucket: String,
     pub object_ownership: String,
@@ -126,6 +129,7 @@ impl Operation for PutBucketOwnershipControls {
 
 /// `s3:PutBucketEncryption`: default encryption.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutBucketEncryption {
     pub bucket: String,
     pub sse_algorithm: String,
@@ -149,6 +153,7 @@ impl Operation for PutBucketEncryption {
 
 /// `s3:PutBucketVersioning`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutBucketVersioning {
     pub bucket: String,
     pub status: VersioningStatus,
@@ -169,6 +174,7 @@ impl Operation for PutBucketVersioning {
 /// `s3:PutBucketPolicy`: replaces the policy; the planner merged the existing statements
 /// in. Precondition: the bucket exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutBucketPolicy {
     pub bucket: String,
     pub policy: String,
@@ -190,6 +196,7 @@ impl Operation for PutBucketPolicy {
 /// `s3:PutBucketLifecycleConfiguration`: replaces the rules; the planner merged the
 /// existing ones in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutBucketLifecycleConfiguration {
     pub bucket: String,
     pub rules: BTreeMap<String, String>,
@@ -211,6 +218,7 @@ impl Operation for PutBucketLifecycleConfiguration {
 /// `s3:PutBucketLogging`: server access logs go to `target_bucket`. Precondition: the
 /// target exists and lets the logging service write (bucket policy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutBucketLogging {
     pub bucket: String,
     pub target_bucket: String,

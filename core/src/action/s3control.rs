@@ -23,6 +23,7 @@ macro_rules! __kinds_s3control {
 /// `s3control:PutPublicAccessBlock` for the whole account (named apart from the bucket
 /// operation of the same AWS name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutAccountPublicAccessBlock {
     pub configuration: PublicAccessBlock,
 }

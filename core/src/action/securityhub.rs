@@ -33,6 +33,7 @@ macro_rules! __kinds_securityhub {
 
 /// One control association update of `BatchUpdateStandardsControlAssociations`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlAssociationUpdate {
     pub security_control_id: String,
     /// `ENABLED` or `DISABLED`.
@@ -60,6 +61,7 @@ const SECURITY_HUB: ActionFacts = ActionFacts {
 /// `securityhub:EnableSecurityHub`: turns Security Hub on in the region, without the
 /// default standards. Precondition: Security Hub is off in the region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnableSecurityHub {
     pub enable_default_standards: bool,
     pub control_finding_generator: String,
@@ -93,6 +95,7 @@ impl Operation for EnableSecurityHub {
 /// `securityhub:UpdateSecurityHubConfiguration`: consolidated control findings, and new
 /// controls are not enabled automatically. Precondition: hub enabled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateSecurityHubConfiguration {
     pub auto_enable_controls: bool,
     pub control_finding_generator: String,
@@ -115,6 +118,7 @@ impl Operation for UpdateSecurityHubConfiguration {
 /// `securityhub:BatchEnableStandards`: subscribes the standard. Precondition: hub enabled.
 /// AWS answers `PENDING`; the engine waits until the subscription is `READY`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchEnableStandards {
     pub standards_arn: String,
 }
@@ -153,6 +157,7 @@ impl Operation for BatchEnableStandards {
 /// ready for updates (the engine waits for that first; until then AWS answers
 /// `RESOURCE_NOT_FOUND`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchUpdateStandardsControlAssociations {
     pub standards_arn: String,
     pub updates: Vec<ControlAssociationUpdate>,
@@ -211,6 +216,7 @@ impl Operation for BatchUpdateStandardsControlAssociations {
 /// `securityhub:CreateFindingAggregator`: aggregates findings of every region into this
 /// one. Precondition: hub enabled here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateFindingAggregator {
     pub region_linking_mode: String,
 }

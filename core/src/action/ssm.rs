@@ -27,6 +27,7 @@ const SETTINGS: &[(&str, &str)] = &[(SSM_PUBLIC_SHARING, "SSM.7"), (SSM_AUTOMATI
 
 /// `ssm:UpdateServiceSetting`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateServiceSetting {
     pub setting_id: String,
     pub setting_value: String,

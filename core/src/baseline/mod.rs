@@ -24,6 +24,7 @@ pub const BUILT_IN: [&str; 2] = ["fsbp", "seed-2024-08"];
 pub const MIN_LOG_EXPIRATION_DAYS: u32 = 90;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Baseline {
     /// A name for reports.
@@ -49,6 +50,7 @@ pub struct Baseline {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct RegionFilter {
     /// Only these regions (empty: every enabled region).
@@ -59,6 +61,7 @@ pub struct RegionFilter {
 
 /// Resource names. `{account_id}` and `{region}` are replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Names {
     pub log_bucket: String,
@@ -98,6 +101,7 @@ impl Names {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct PasswordPolicyTarget {
     pub minimum_password_length: u32,
@@ -126,6 +130,7 @@ impl Default for PasswordPolicyTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SecurityContact {
     pub name: String,
@@ -140,6 +145,7 @@ fn default_contact_title() -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ControlsPolicy {
     /// The catalog version the baseline was reviewed against.
@@ -162,6 +168,7 @@ impl Default for ControlsPolicy {
 
 /// Switches for the parts of the baseline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Features {
     pub security_hub: bool,
@@ -682,6 +689,7 @@ impl Baseline {
 /// The same shape as [`Baseline`] with every field optional, to check a user's file on its
 /// own (unknown keys and wrong types, with their lines) before merging it with defaults.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct PartialCheck {

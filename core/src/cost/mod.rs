@@ -31,6 +31,7 @@ pub const COST_FORMAT_VERSION: u32 = 1;
 
 /// One priced item: what one service meters in one region (or `global`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostItem {
     /// The AWS service (`securityhub`, `config`, `cloudtrail`, `guardduty`, `kms`, `logs`,
     /// `s3`, `inspector2`, `macie2`).
@@ -47,6 +48,7 @@ pub struct CostItem {
 
 /// An itemised monthly estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Estimate {
     pub prices_as_of: String,
     /// The region whose list prices are used for every item.
@@ -69,6 +71,7 @@ impl Estimate {
 
 /// The monthly cost change of a plan (a field of the plan JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanCost {
     pub prices_as_of: String,
     /// The account as it is.

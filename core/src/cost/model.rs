@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A low / typical / high triple (USD, or a quantity).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Range {
     pub low: f64,
     pub typical: f64,
@@ -74,6 +75,7 @@ pub fn round_cents(v: f64) -> f64 {
 
 /// One list price: `usd` for `per` units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Price {
     pub usd: f64,
@@ -102,6 +104,7 @@ impl Price {
 
 /// Every price the model uses, by name (a missing or unknown name is an error).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Prices {
     pub security_hub_check: Price,
@@ -131,6 +134,7 @@ pub struct Prices {
 
 /// The dated price table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PriceTable {
     /// The date the prices were taken from the pricing pages (`YYYY-MM-DD`).
@@ -144,6 +148,7 @@ pub struct PriceTable {
 
 /// An assumed quantity with the reason for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Assumed {
     pub low: f64,
@@ -174,6 +179,7 @@ impl Assumed {
 
 /// What an empty account does in a month (low / typical / high).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Usage {
     pub note: String,
@@ -195,6 +201,7 @@ pub struct Usage {
 
 /// Prices and usage together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostModel {
     pub prices: PriceTable,
     pub usage: Usage,

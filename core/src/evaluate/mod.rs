@@ -87,6 +87,7 @@ pub use s3::S3_6_BLOCKED_ACTIONS;
 
 /// Status of a control in a region, as Security Hub reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Passed,
@@ -104,6 +105,7 @@ pub struct Scope {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlResult {
     pub id: String,
     /// The aggregated status (a control fails if it fails in any region).
@@ -117,6 +119,7 @@ pub struct ControlResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegionScore {
     pub percent: f64,
     pub passed: u32,
@@ -125,6 +128,7 @@ pub struct RegionScore {
 
 /// The score object of SPEC §6.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Score {
     pub percent: f64,
     pub passed: u32,
@@ -158,6 +162,7 @@ impl Score {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Evaluation {
     pub catalog_version: String,
     pub controls: Vec<ControlResult>,

@@ -129,6 +129,17 @@ impl Serialize for RegionStatuses {
     }
 }
 
+/// In JSON, a map of region → status.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for RegionStatuses {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RegionStatuses".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <BTreeMap<String, Status>>::json_schema(generator)
+    }
+}
+
 impl<'de> Deserialize<'de> for RegionStatuses {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         BTreeMap::<String, Status>::deserialize(deserializer).map(RegionStatuses::from)

@@ -205,12 +205,12 @@ pub fn summary_line(plan: &Plan) -> String {
         None => String::new(),
     };
     format!(
-        "Plan: {} actions ({} destructive) in {} regions, {} skipped, {} manual tasks; FSBP score {} → {} ({} with manual tasks done){cost}",
-        plan.actions.len(),
+        "Plan: {} ({} destructive) in {}, {} skipped, {}; FSBP score {} → {} ({} with manual tasks done){cost}",
+        plural(plan.actions.len(), "action", "actions"),
         destructive,
-        regions.len(),
+        plural(regions.len(), "region", "regions"),
         plan.skipped.len(),
-        plan.manual_tasks.len(),
+        plural(plan.manual_tasks.len(), "manual task", "manual tasks"),
         percent(plan.score_now.percent),
         percent(plan.score_predicted.percent),
         percent(plan.score_predicted.percent_if_manual_done),
@@ -252,9 +252,16 @@ pub fn signed_usd(v: f64) -> String {
 }
 
 pub use cost::cost_text;
+pub use handover::{Applied, Exception, Handover, handover_html};
+pub use overview::{
+    WIDTH, change_counts, change_counts_text, manual_task_lines, plan_overview, plural,
+    region_rank, region_title, skipped_lines, wrap, wrap_words,
+};
 pub use verify::verification_text;
 
 mod cost;
+mod handover;
+mod overview;
 mod verify;
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Analyzer {
     pub name: String,
@@ -28,6 +29,7 @@ pub type ArchiveFilter = BTreeMap<String, Criterion>;
 /// equals one of `eq`, equals none of `neq`, contains one of `contains`, or exists.
 /// AWS takes at most [`Criterion::MAX_VALUES`] values in each list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Criterion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eq: Option<Vec<String>>,
@@ -57,6 +59,7 @@ impl<'de> Deserialize<'de> for Criterion {
     /// versions wrote it.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Criterion, D::Error> {
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(deny_unknown_fields)]
         struct Object {
             #[serde(default)]
@@ -69,6 +72,7 @@ impl<'de> Deserialize<'de> for Criterion {
             exists: Option<bool>,
         }
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(untagged)]
         enum Form {
             Values(Vec<String>),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{PartFacts, Reach};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AlternateContact {
     pub name: String,
     pub title: String,

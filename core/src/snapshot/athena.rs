@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{PartFacts, Reach};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct WorkGroup {
     pub name: String,

@@ -19,6 +19,7 @@ use super::{
 
 /// [`RegionServices`] as read from JSON.
 #[derive(Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub(super) struct RegionServicesIn {
     security_hub: Observed<Option<SecurityHub>>,
@@ -42,6 +43,7 @@ pub(super) struct RegionServicesIn {
 /// [`Ebs`] as read from JSON: every field of today's, and where snapshots of earlier
 /// versions kept the snapshot block public access state.
 #[derive(Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 struct EbsIn {
     #[serde(flatten)]

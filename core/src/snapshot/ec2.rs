@@ -8,6 +8,7 @@ use super::{Observed, PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Ebs {
     /// `ec2:GetEbsEncryptionByDefault` (EC2.7).
@@ -23,6 +24,7 @@ pub struct Ebs {
 /// The account-level instance metadata defaults of a region (`AccountLevel` of
 /// `GetInstanceMetadataDefaults`): what instances launched without their own options get.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct InstanceMetadataDefaults {
     /// `HttpTokens`: `required` makes new instances use IMDSv2 only (EC2.8); `None` when
@@ -35,6 +37,7 @@ pub struct InstanceMetadataDefaults {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum HttpTokens {
@@ -51,6 +54,7 @@ impl HttpTokens {
 
 /// EBS snapshot block public access (`ec2:GetSnapshotBlockPublicAccessState`, EC2.182).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct SnapshotBlockPublicAccess {
     /// `unblocked`, `block-all-sharing` or `block-new-sharing`.
@@ -58,6 +62,7 @@ pub struct SnapshotBlockPublicAccess {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VpcBlockPublicAccess {
     pub internet_gateway_block_mode: InternetGatewayBlockMode,
 }
@@ -76,6 +81,7 @@ pub struct VpcBlockPublicAccess {
     Deserialize,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum InternetGatewayBlockMode {
@@ -110,6 +116,7 @@ impl InternetGatewayBlockMode {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Vpc {
     pub vpc_id: String,
@@ -128,18 +135,21 @@ pub struct Vpc {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Subnet {
     pub subnet_id: String,
     pub map_public_ip_on_launch: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RouteTable {
     pub route_table_id: String,
     pub main: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct NetworkAcl {
     pub network_acl_id: String,
@@ -151,6 +161,7 @@ pub struct NetworkAcl {
 
 /// One allow rule of a network ACL or a security group.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkRule {
     /// `-1` for all protocols, else `tcp`, `udp`, `icmp` or a number.
     pub protocol: String,
@@ -176,6 +187,7 @@ impl NetworkRule {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct SecurityGroup {
     pub group_id: String,
@@ -185,6 +197,7 @@ pub struct SecurityGroup {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkInterface {
     pub network_interface_id: String,
     pub description: String,

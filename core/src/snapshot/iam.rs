@@ -9,6 +9,7 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PasswordPolicy {
     pub minimum_password_length: u32,
     pub require_symbols: bool,
@@ -24,6 +25,7 @@ pub struct PasswordPolicy {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MfaKind {
     #[default]
@@ -33,6 +35,7 @@ pub enum MfaKind {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RootUser {
     pub mfa: MfaKind,
     /// Number of access keys the root user has (IAM.4 wants 0).
@@ -40,6 +43,7 @@ pub struct RootUser {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IamUser {
     pub name: String,
     pub console_password: bool,
@@ -48,6 +52,7 @@ pub struct IamUser {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IamRole {
     pub name: String,
     pub path: String,

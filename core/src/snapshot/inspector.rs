@@ -10,6 +10,7 @@ use super::{PartFacts, Reach};
 /// Amazon Inspector in a region (`inspector2:BatchGetAccountStatus`, the account's
 /// `resourceState`). Each flag is true when that resource type's status is `ENABLED`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Inspector {
     pub ec2: bool,
@@ -29,6 +30,7 @@ pub struct Inspector {
 
 /// One resource type's `State` in `BatchGetAccountStatus` (API_State).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InspectorResourceState {
     pub status: InspectorStatus,
     /// `errorCode` (`ACCESS_DENIED`, `INTERNAL_ERROR`, `SSM_UNAVAILABLE`, …), when AWS
@@ -53,6 +55,7 @@ impl InspectorResourceState {
 
 /// Inspector's `Status` of an account or a resource type (API_State).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InspectorStatus {
     Enabling,

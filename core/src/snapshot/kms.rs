@@ -14,6 +14,7 @@ use super::{AwsError, PartFacts, Reach};
 /// region's lists) are known, `read_error` says why, and the other fields mean nothing.
 /// One such key leaves the region's other keys readable.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct KmsKey {
     pub key_id: String,
@@ -62,6 +63,7 @@ impl KmsKey {
     Deserialize,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum KeyState {
     Creating,
     #[default]

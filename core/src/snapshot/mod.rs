@@ -52,6 +52,7 @@ pub use self::ssm::Ssm;
 
 /// Whether something belongs to the account as a whole or to each region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reach {
     /// Read or run once for the account (`"global"`).
@@ -80,6 +81,7 @@ pub const GLOBAL: &str = "global";
 /// An AWS error as the API returned it: the error code, the message, and the HTTP status
 /// of the answer when there was one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AwsError {
     pub code: String,
     pub message: String,
@@ -189,6 +191,7 @@ impl std::fmt::Display for AwsError {
 ///
 /// In JSON a known value is the value itself; a failed read is `{"read_error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Observed<T> {
     /// The read failed: nothing is known about this part.
@@ -231,6 +234,7 @@ impl<T> Observed<T> {
 
 /// Everything the baseline and the FSBP evaluation need to know about one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Snapshot {
     pub format_version: u32,
     pub account_id: String,
@@ -303,6 +307,7 @@ impl<D: sha2::Digest> std::io::Write for HashWriter<D> {
 
 /// A region's opt-in status, as `ec2:DescribeRegions --all-regions` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OptInStatus {
     OptInNotRequired,
@@ -318,6 +323,7 @@ impl OptInStatus {
 
 /// Account-wide state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct AccountWide {
     /// `iam:GetAccountPasswordPolicy`; `None` when the account has none (`NoSuchEntity`).
@@ -336,6 +342,7 @@ pub struct AccountWide {
 
 /// The state of one region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegionSnapshot {
     pub opt_in_status: OptInStatus,
     /// The services' state; meaningless (and defaulted) in a region that is not enabled.
@@ -355,6 +362,7 @@ impl RegionSnapshot {
 /// A region's parts. Snapshots of earlier versions load too (see `earlier.rs`: the EBS
 /// part once held the snapshot block public access state).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "earlier::RegionServicesIn")]
 pub struct RegionServices {
     /// `securityhub:DescribeHub` and friends; `None` when Security Hub is not enabled.

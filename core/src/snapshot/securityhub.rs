@@ -10,6 +10,7 @@ use super::{PartFacts, Reach};
 // ---- state ----
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct SecurityHub {
     pub auto_enable_controls: bool,
@@ -93,6 +94,7 @@ impl SecurityHub {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlAssociation {
     pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -60,6 +60,7 @@ async fn run_with_events(port: &FakePort, plan: &Plan) -> (ApplyReport, Vec<Stri
     let mut events = Vec::new();
     let report = apply(port, plan, &ApplyOptions::default(), &mut |e| {
         events.push(match e {
+            ProgressEvent::RoundStarted { round, .. } => format!("round {round}"),
             ProgressEvent::Started { action } => format!("started {}", action.id),
             ProgressEvent::Waiting { action, what } => format!("waiting {} for {what}", action.id),
             ProgressEvent::StillWaiting { waited, .. } => format!("still {} s", waited.as_secs()),
