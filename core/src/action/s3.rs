@@ -245,6 +245,7 @@ impl Operation for PutBucketLogging {
 /// so) whose tag was lost: the run stopped between `CreateBucket` and its tagging, or the
 /// endpoint dropped the tags of the create call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PutBucketTagging {
     pub bucket: String,
     pub tags: BTreeMap<String, String>,
