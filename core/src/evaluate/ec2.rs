@@ -231,11 +231,19 @@ pub(super) fn ec2_18(ctx: &Ctx<'_>, _: &str) -> Check {
                 continue;
             }
             findings.test(open.iter().all(|r| authorized(r)), || {
+                let rules: Vec<String> = open
+                    .iter()
+                    .filter(|r| !authorized(r))
+                    .map(|r| r.describe())
+                    .collect();
                 ctx.at(
                     ctx.ec2_arn("security-group", &sg.group_id),
                     format_args!(
-                        "{} security group {} opens unauthorized ports to the internet",
-                        vpc.vpc_id, sg.group_id
+                        "{} security group {} opens {} (only TCP 80 and 443 may be open to \
+                         the internet)",
+                        vpc.vpc_id,
+                        sg.group_id,
+                        rules.join(", ")
                     ),
                 )
             });

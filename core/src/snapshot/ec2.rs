@@ -161,6 +161,20 @@ pub struct NetworkRule {
 }
 
 impl NetworkRule {
+    /// The rule in words: `tcp port 22 from 0.0.0.0/0`, `all traffic from ::/0`.
+    pub fn describe(&self) -> String {
+        let ports = match (self.from_port, self.to_port) {
+            (Some(a), Some(b)) if a == b => format!(" port {a}"),
+            (Some(a), Some(b)) => format!(" ports {a}-{b}"),
+            _ => String::new(),
+        };
+        let protocol = match self.protocol.as_str() {
+            "-1" | "all" => "all traffic",
+            p => p,
+        };
+        format!("{protocol}{ports} from {}", self.source)
+    }
+
     pub fn from_anywhere(&self) -> bool {
         self.source == "0.0.0.0/0" || self.source == "::/0"
     }
