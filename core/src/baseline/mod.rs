@@ -209,6 +209,11 @@ pub struct Features {
     /// Inspector Lambda code scanning (Inspector.3); off disables Inspector.3 with the
     /// reason of [`PAID_SWITCHES`].
     pub inspector_lambda_code: bool,
+    /// The customer's buckets without a lifecycle configuration get one rule that only
+    /// aborts multipart uploads left incomplete for 7 days (S3.13; issue 20): it deletes no
+    /// object and changes no access, and a bucket with rules is never touched. Free (it
+    /// frees storage).
+    pub abort_incomplete_uploads_on_customer_buckets: bool,
 }
 
 /// A paid feature a cost-conscious provider may decline: the `[features]` key, the
@@ -292,6 +297,7 @@ impl Default for Features {
             macie_automated_discovery: true,
             guardduty_runtime_monitoring: true,
             inspector_lambda_code: true,
+            abort_incomplete_uploads_on_customer_buckets: true,
         }
     }
 }
@@ -439,6 +445,8 @@ impl Baseline {
             macie_automated_discovery: false,
             guardduty_runtime_monitoring: false,
             inspector_lambda_code: false,
+            // The seed never changed the customer's own buckets.
+            abort_incomplete_uploads_on_customer_buckets: false,
         };
         b
     }
