@@ -67,7 +67,9 @@ impl Cause {
             }
             Cause::NeedsAPerson => "needs a person".into(),
             Cause::Baseline => {
-                "the baseline's own settings: `secure-account apply` makes them pass".into()
+                "the baseline's own settings: `secure-account apply` sets them (or disables \
+                 the control with the baseline's reason)"
+                    .into()
             }
         }
     }

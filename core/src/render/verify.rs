@@ -107,11 +107,38 @@ fn failures_text(out: &mut String, v: &Verification, st: &Style) {
         groups.sort_by(|a, b| a.0.cmp(b.0));
         for (cause, list) in groups {
             let _ = writeln!(out, "  {}", st.bold(&cause.describe()));
-            // An account-level failure repeats in every region: one line, its regions.
+            if *cause == Cause::Baseline {
+                // Before `apply`: the plan lists the actions; here, which controls.
+                let mut controls: Vec<(&str, usize)> = Vec::new();
+                for f in &list {
+                    match controls.iter_mut().find(|(c, _)| *c == f.control) {
+                        Some((_, n)) => *n += 1,
+                        None => controls.push((&f.control, 1)),
+                    }
+                }
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    controls
+                        .iter()
+                        .map(|(c, n)| format!("{c} ({n})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let _ = writeln!(
+                    out,
+                    "      fix: `secure-account apply` (`secure-account plan` lists the actions)"
+                );
+                continue;
+            }
+            // A failure that repeats in every region (an account-level check, the default
+            // workgroup): one line, its regions.
             let mut lines: Vec<(&Accounted, Vec<&str>)> = Vec::new();
             for f in list {
                 match lines.iter_mut().find(|(g, _)| {
-                    g.control == f.control && g.resource == f.resource && g.reason == f.reason
+                    g.control == f.control
+                        && arn::short_id(&g.resource) == arn::short_id(&f.resource)
+                        && g.reason == f.reason
                 }) {
                     Some((_, regions)) => regions.push(&f.region),
                     None => lines.push((f, vec![&f.region])),
