@@ -179,8 +179,7 @@ async fn security_hub_standards_controls_across_pages_and_aggregator() {
                 Resource::builder()
                     .r#type("AwsS3Bucket")
                     .id("arn:aws:s3:::public-site")
-                    .build()
-                    .unwrap(),
+                    .build(),
             )
             .compliance(compliance.build())
             .workflow(
@@ -193,11 +192,9 @@ async fn security_hub_standards_controls_across_pages_and_aggregator() {
                     .text("public website")
                     .updated_by("web-team")
                     .updated_at("2026-12-01T00:00:00Z")
-                    .build()
-                    .unwrap(),
+                    .build(),
             )
             .build()
-            .unwrap()
     };
     let findings = mock!(Client::get_findings)
         .match_requests(|r| {
