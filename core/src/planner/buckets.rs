@@ -172,7 +172,7 @@ impl<'a> Planner<'a> {
                     bucket: b.name.clone(),
                     rules: [(
                         ABORT_UPLOADS_RULE_ID.to_string(),
-                        abort_incomplete_uploads_rule().to_string(),
+                        policy::to_text(&abort_incomplete_uploads_rule()),
                     )]
                     .into(),
                 },
@@ -307,7 +307,7 @@ impl<'a> Planner<'a> {
                 Some(name),
                 s3::PutBucketLifecycleConfiguration {
                     bucket: name.into(),
-                    rules: [(ABORT_UPLOADS_RULE_ID.to_string(), rule.to_string())].into(),
+                    rules: [(ABORT_UPLOADS_RULE_ID.to_string(), policy::to_text(&rule))].into(),
                 },
                 deps.clone(),
             );
