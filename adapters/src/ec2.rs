@@ -378,10 +378,22 @@ pub async fn read_vpcs(ec2: &Client) -> Result<Vec<Vpc>, AwsError> {
             n.vpc_id().and_then(|v| by_id.get_mut(v)),
             n.network_interface_id(),
         ) {
+            let mut groups: Vec<String> = n
+                .groups()
+                .iter()
+                .filter_map(|g| g.group_id().map(str::to_string))
+                .collect();
+            groups.sort();
             vpc.network_interfaces.push(NetworkInterface {
                 network_interface_id: id.to_string(),
                 description: n.description().unwrap_or_default().to_string(),
                 subnet_id: n.subnet_id().map(str::to_string),
+                security_groups: Some(groups),
+                has_public_ip: Some(
+                    n.association()
+                        .and_then(|a| a.public_ip())
+                        .is_some_and(|ip| !ip.is_empty()),
+                ),
             });
         }
     }

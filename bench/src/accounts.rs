@@ -65,6 +65,7 @@ pub fn vary(fresh: &Snapshot, seed: u64) -> Snapshot {
                 network_interface_id: format!("eni-{seed:08x}{:04x}", rng.below(0xffff)),
                 description: "bench workload".into(),
                 subnet_id: None,
+                ..Default::default()
             });
         }
         if rng.chance(20) {

@@ -391,7 +391,39 @@ pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
     if !global.regions.is_empty() {
         baseline.regions.include = global.regions.clone();
     }
+    baseline.as_of = Some(today(global)?);
     Ok(baseline)
+}
+
+/// The day exceptions are judged on: `--today`, else today's date in UTC from the system
+/// clock (core reads no clock: the day comes in as data).
+pub fn today(global: &GlobalArgs) -> anyhow::Result<String> {
+    if let Some(day) = &global.today {
+        if !secure_account_core::baseline::is_day(day) {
+            bail!("`--today {day}` is not a day as `YYYY-MM-DD` (like `2027-06-30`)");
+        }
+        return Ok(day.clone());
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Ok(civil_day(secs / 86_400))
+}
+
+/// The `YYYY-MM-DD` of a count of days since 1970-01-01 (the proleptic Gregorian calendar;
+/// H. Hinnant's `civil_from_days`).
+fn civil_day(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The baseline a saved plan names, loaded as it is now (the engine checks its content
@@ -420,7 +452,8 @@ pub fn baseline_for_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Bas
     }
     match global.baseline.as_deref() {
         Some(name) => {
-            let baseline = load_named_baseline(name)?;
+            let mut baseline = load_named_baseline(name)?;
+            baseline.as_of = Some(today(global)?);
             if baseline.name != plan.baseline {
                 bail!(
                     "`--baseline {name}` contradicts the plan file, made with the baseline \
@@ -431,7 +464,9 @@ pub fn baseline_for_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Bas
             Ok(baseline)
         }
         None if BUILT_IN.contains(&plan.baseline.as_str()) => {
-            Ok(Baseline::built_in(&plan.baseline)?)
+            let mut baseline = Baseline::built_in(&plan.baseline)?;
+            baseline.as_of = Some(today(global)?);
+            Ok(baseline)
         }
         None => bail!(
             "the plan file was made with the baseline `{}`, which is not a built-in: pass its \
@@ -479,4 +514,17 @@ pub fn validate_baseline_controls(baseline: &Baseline) -> anyhow::Result<()> {
     baseline
         .validate(Catalog::builtin(), &regions)
         .with_context(|| format!("the baseline `{}` is not valid", baseline.name))
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::civil_day;
+
+    #[test]
+    fn days_since_the_epoch_are_calendar_days() {
+        assert_eq!(civil_day(0), "1970-01-01");
+        assert_eq!(civil_day(59), "1970-03-01");
+        assert_eq!(civil_day(11_016), "2000-02-29");
+        assert_eq!(civil_day(20_794), "2026-12-07");
+    }
 }

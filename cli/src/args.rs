@@ -94,6 +94,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "REGION,...", value_delimiter = ',')]
     pub regions: Vec<String>,
 
+    /// The day the baseline's `[[exceptions]]` are judged on, `YYYY-MM-DD` (default: today,
+    /// in UTC): an exception is in force up to and including its `until` day
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
     /// Output format on stdout; diagnostics go to stderr, and progress unless `json`
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

@@ -8,6 +8,7 @@
 // wherever it is matched: no wildcard arm over an enum (ARCHITECTURE.md, "Adding an action").
 #![cfg_attr(not(test), deny(clippy::wildcard_enum_match_arm))]
 
+pub mod accounting;
 pub mod action;
 pub mod baseline;
 pub mod catalog;

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::baseline::Baseline;
+use crate::accounting::{Accounted, account_for, expired_exceptions};
+use crate::baseline::{Baseline, Exception};
 use crate::catalog::Catalog;
 use crate::evaluate::{Score, Status, evaluate};
 use crate::manual::{ManualTask, manual_tasks};
@@ -26,6 +27,11 @@ pub struct Verification {
     /// Every control of the catalog, then those of the live standard the catalog lacks.
     pub controls: Vec<ControlLine>,
     pub manual_tasks: Vec<ManualTask>,
+    /// Every failing resource with its control, region, reason, cause and remedy (and the
+    /// exception that accepts it, if one is in force), in control then region order.
+    pub failures: Vec<Accounted>,
+    /// The exceptions of the baseline past their `until` day: they accept nothing any more.
+    pub expired_exceptions: Vec<Exception>,
     /// How many regions were evaluated (the text says "every region" when a control fails
     /// in all of them).
     #[serde(skip)]
@@ -55,6 +61,16 @@ impl Verification {
             .filter(|c| !c.newer_than_catalog && c.status == Status::Failed)
     }
 
+    /// The failures no exception accepts.
+    pub fn open_failures(&self) -> impl Iterator<Item = &Accounted> {
+        self.failures.iter().filter(|f| f.accepted.is_none())
+    }
+
+    /// The failures an exception in force accepts.
+    pub fn accepted_failures(&self) -> impl Iterator<Item = &Accounted> {
+        self.failures.iter().filter(|f| f.accepted.is_some())
+    }
+
     /// The controls of the live standard that the reviewed catalog lacks.
     pub fn newer_than_catalog(&self) -> impl Iterator<Item = &ControlLine> {
         self.controls.iter().filter(|c| c.newer_than_catalog)
@@ -65,6 +81,8 @@ impl Verification {
 pub fn verify(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) -> Verification {
     let scope = scope(snapshot, baseline);
     let evaluation = evaluate(snapshot, catalog, &scope);
+    let manual_tasks = manual_tasks(snapshot, baseline.security_contact.is_some());
+    let failures = account_for(snapshot, &evaluation, baseline, &manual_tasks);
     let mut controls: Vec<ControlLine> = evaluation
         .controls
         .into_iter()
@@ -81,7 +99,9 @@ pub fn verify(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) -> Ve
         format_version: VERIFY_FORMAT_VERSION,
         score: evaluation.score,
         controls,
-        manual_tasks: manual_tasks(snapshot, baseline.security_contact.is_some()),
+        manual_tasks,
+        failures,
+        expired_exceptions: expired_exceptions(baseline),
         regions_evaluated: scope.regions.len(),
     }
 }

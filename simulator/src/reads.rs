@@ -98,8 +98,14 @@ fn regional_calls(s: &RegionServices, part: Part) -> Calls {
         Part::SecurityHub => match s.security_hub.known().and_then(Option::as_ref) {
             None => Calls::fixed(1),
             // GetEnabledStandards, ListFindingAggregators, then the control associations
-            // 100 a page.
-            Some(hub) => Calls::fixed(3 + (hub.fsbp_controls.len() as u32).div_ceil(100).max(1)),
+            // 100 a page, and the failed findings 100 a page.
+            Some(hub) => {
+                let findings = hub.findings.known().map_or(0, Vec::len) as u32;
+                Calls::fixed(
+                    3 + (hub.fsbp_controls.len() as u32).div_ceil(100).max(1)
+                        + findings.div_ceil(100).max(1),
+                )
+            }
         },
         Part::Guardduty => {
             let detector = s.guardduty.known().is_some_and(Option::is_some);

@@ -209,33 +209,58 @@ pub const LIVED_IN_PUBLIC_BUCKET: &str = "acme-public-assets";
 pub fn lived_in() -> Snapshot {
     let mut s = fresh();
     let home = "us-east-1";
-    // Workloads in default VPCs: instances (and a load balancer in us-east-1).
-    let workloads: [(&str, &[&str]); 3] = [
+    // Workloads in default VPCs, all in the first default subnet: instances behind the
+    // `launch-wizard-1` group (and a load balancer on the default group in us-east-1). The
+    // instances of us-east-1 and eu-west-1 have public addresses; the one of
+    // ap-northeast-1 is private.
+    struct Eni {
+        description: &'static str,
+        default_group: bool,
+        public_ip: bool,
+    }
+    let instance = |public_ip| Eni {
+        description: "Primary network interface",
+        default_group: false,
+        public_ip,
+    };
+    let workloads: [(&str, Vec<Eni>); 3] = [
         (
             "us-east-1",
-            &[
-                "Primary network interface",
-                "Primary network interface",
-                "ELB app/web-alb/50dc6c495c0c9188",
+            vec![
+                instance(true),
+                instance(true),
+                Eni {
+                    description: "ELB app/web-alb/50dc6c495c0c9188",
+                    default_group: true,
+                    public_ip: true,
+                },
             ],
         ),
-        ("eu-west-1", &["Primary network interface"]),
-        ("ap-northeast-1", &["Primary network interface"]),
+        ("eu-west-1", vec![instance(true)]),
+        ("ap-northeast-1", vec![instance(false)]),
     ];
     for (region, enis) in workloads {
         let vpcs = region_mut(&mut s, region).vpcs.known_mut().expect("known");
         let default_vpc = vpcs.iter_mut().find(|v| v.is_default).expect("default VPC");
+        let wizard = sid("sg", &format!("{region}/default"), 2);
+        let default_group = default_vpc.security_groups[0].group_id.clone();
         default_vpc.network_interfaces = enis
             .iter()
             .enumerate()
-            .map(|(i, d)| NetworkInterface {
+            .map(|(i, e)| NetworkInterface {
                 network_interface_id: sid("eni", &format!("{region}/default"), i as u64 + 1),
-                description: (*d).into(),
+                description: e.description.into(),
                 subnet_id: default_vpc.subnets.first().map(|s| s.subnet_id.clone()),
+                security_groups: Some(vec![if e.default_group {
+                    default_group.clone()
+                } else {
+                    wizard.clone()
+                }]),
+                has_public_ip: Some(e.public_ip),
             })
             .collect();
         default_vpc.security_groups.push(SecurityGroup {
-            group_id: sid("sg", &format!("{region}/default"), 2),
+            group_id: wizard,
             group_name: "launch-wizard-1".into(),
             ingress: vec![rule("tcp", Some((22, 22)), "0.0.0.0/0")],
             egress: vec![rule("-1", None, "0.0.0.0/0")],
@@ -257,15 +282,20 @@ pub fn lived_in() -> Snapshot {
             egress: vec![rule("-1", None, "0.0.0.0/0")],
         });
         app.network_interfaces = vec![
+            // A NAT gateway's interface has no security group and a public address.
             NetworkInterface {
                 network_interface_id: sid("eni", &scope, 1),
                 description: "Interface for NAT Gateway nat-0a1b2c3d4e5f67890".into(),
                 subnet_id: app.subnets.first().map(|s| s.subnet_id.clone()),
+                security_groups: Some(vec![]),
+                has_public_ip: Some(true),
             },
             NetworkInterface {
                 network_interface_id: sid("eni", &scope, 2),
                 description: "Primary network interface".into(),
                 subnet_id: app.subnets.last().map(|s| s.subnet_id.clone()),
+                security_groups: Some(vec![sid("sg", &scope, 2)]),
+                has_public_ip: Some(false),
             },
         ];
         app.flow_logs = vec![sid("fl", &scope, 1)];

@@ -82,6 +82,7 @@ fn main() {
                 network_interface_id: id.to_string(),
                 description: "Primary network interface".into(),
                 subnet_id: None,
+                ..Default::default()
             });
         }
     }

@@ -232,6 +232,7 @@ impl AccountSpec {
                         network_interface_id: format!("eni-0{i:016x}"),
                         description: "Primary network interface".into(),
                         subnet_id: None,
+                        ..Default::default()
                     });
                 }
                 if spec.customer_sg_in_default_vpc {
@@ -296,6 +297,7 @@ impl AccountSpec {
                         network_interface_id: format!("eni-0a{i:015x}"),
                         description: "workload".into(),
                         subnet_id: None,
+                        ..Default::default()
                     }],
                     ..Vpc::default()
                 });

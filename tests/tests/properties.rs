@@ -943,6 +943,91 @@ fn a_public_bucket_stays_public_and_a_customer_bucket_never_gains_expiration() {
     );
 }
 
+/// Issue 20, the abort-incomplete-uploads fix on the customer's buckets (S3.13): after
+/// the apply, a bucket that is neither the tool's (tagged) nor under one of the baseline's
+/// names keeps its access exactly (public access block, ACL, ownership, policy: a public
+/// bucket keeps serving) and its logging; a bucket that had lifecycle rules has exactly
+/// the same rules (a configuration put replaces them all, so it is never put there); one
+/// that had none has at most the one rule that aborts incomplete uploads and deletes no
+/// object. With the switch off, no customer bucket changes at all.
+#[test]
+fn the_lifecycle_fix_never_changes_what_a_customer_bucket_serves_or_its_rules() {
+    property(
+        150,
+        (
+            account_spec(),
+            customer_names(),
+            any::<u64>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        |(spec, names, seed, switch, with_rule)| {
+            let mut s = spec.snapshot();
+            names.add_to(&mut s);
+            // Some customer buckets have a rule of their own, even a disabled one.
+            if with_rule && let Some(buckets) = s.global.buckets.known_mut() {
+                for b in buckets.iter_mut().filter(|b| b.name.starts_with("acme-")) {
+                    b.lifecycle_rules.insert(
+                        "to-glacier".into(),
+                        r#"{"ID":"to-glacier","Status":"Disabled","Filter":{},"Transitions":[{"Days":30,"StorageClass":"GLACIER"}]}"#.into(),
+                    );
+                }
+            }
+            let sim = Simulator::from_snapshot(s);
+            let before = sim.account();
+            let mut b = baseline();
+            b.features.abort_incomplete_uploads_on_customer_buckets = switch;
+            let plan = secure_account_core::plan(&read(&sim), &b);
+            let report = apply(&sim, &plan, seed);
+            prop_assert!(report.succeeded());
+            let after = sim.account();
+            let fill = |t: &str| secure_account_core::baseline::Names::fill(t, &before.account_id);
+            let own = [fill(&b.names.log_bucket), fill(&b.names.access_log_bucket)];
+            for was in before.global.buckets.known().into_iter().flatten() {
+                if own.contains(&was.name)
+                    || was.tags.get(planner::MANAGED_TAG.0).map(String::as_str)
+                        == Some(planner::MANAGED_TAG.1)
+                {
+                    continue;
+                }
+                let now = after.bucket(&was.name).expect("no bucket is deleted");
+                prop_assert_eq!(now.public_access_block, was.public_access_block);
+                prop_assert_eq!(now.public_acl, was.public_acl);
+                prop_assert_eq!(&now.object_ownership, &was.object_ownership);
+                prop_assert_eq!(&now.policy, &was.policy);
+                prop_assert_eq!(&now.logging_target, &was.logging_target);
+                prop_assert_eq!(
+                    planner::bucket_is_public(now),
+                    planner::bucket_is_public(was)
+                );
+                if !was.lifecycle_rules.is_empty() || !switch {
+                    prop_assert_eq!(&now.lifecycle_rules, &was.lifecycle_rules, "{}", was.name);
+                } else {
+                    prop_assert!(now.lifecycle_rules.len() <= 1, "{}", was.name);
+                    for rule in now.lifecycle_rules.values() {
+                        let rule: serde_json::Value = serde_json::from_str(rule).unwrap();
+                        let keys: Vec<&str> = rule
+                            .as_object()
+                            .unwrap()
+                            .keys()
+                            .map(String::as_str)
+                            .collect();
+                        prop_assert!(
+                            keys.iter().all(|k| {
+                                ["ID", "Status", "Filter", "AbortIncompleteMultipartUpload"]
+                                    .contains(k)
+                            }),
+                            "{} gained a rule that does more than abort uploads: {rule}",
+                            was.name
+                        );
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
 /// A part to deny: an index into the enabled regions and any `Part`.
 fn denied_part() -> impl Strategy<Value = (usize, Part)> {
     let parts: Vec<Part> = Part::ACCOUNT

@@ -432,6 +432,29 @@ async fn vpcs_gather_everything_in_them() {
                     .vpc_id("vpc-d")
                     .subnet_id("subnet-d1")
                     .description("web server")
+                    .groups(
+                        aws_sdk_ec2::types::GroupIdentifier::builder()
+                            .group_id("sg-web")
+                            .build(),
+                    )
+                    .groups(
+                        aws_sdk_ec2::types::GroupIdentifier::builder()
+                            .group_id("sg-d")
+                            .build(),
+                    )
+                    .association(
+                        aws_sdk_ec2::types::NetworkInterfaceAssociation::builder()
+                            .public_ip("203.0.113.7")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .network_interfaces(
+                NetworkInterface::builder()
+                    .network_interface_id("eni-2")
+                    .vpc_id("vpc-d")
+                    .subnet_id("subnet-d1")
+                    .description("private")
                     .build(),
             )
             .build()
@@ -546,11 +569,23 @@ async fn vpcs_gather_everything_in_them() {
                     source: "0.0.0.0/0".into()
                 }],
             }],
-            network_interfaces: vec![snap::NetworkInterface {
-                network_interface_id: "eni-1".into(),
-                description: "web server".into(),
-                subnet_id: Some("subnet-d1".into()),
-            }],
+            // The groups each interface uses, sorted, and whether it has a public address.
+            network_interfaces: vec![
+                snap::NetworkInterface {
+                    network_interface_id: "eni-1".into(),
+                    description: "web server".into(),
+                    subnet_id: Some("subnet-d1".into()),
+                    security_groups: Some(vec!["sg-d".into(), "sg-web".into()]),
+                    has_public_ip: Some(true),
+                },
+                snap::NetworkInterface {
+                    network_interface_id: "eni-2".into(),
+                    description: "private".into(),
+                    subnet_id: Some("subnet-d1".into()),
+                    security_groups: Some(vec![]),
+                    has_public_ip: Some(false),
+                },
+            ],
             flow_logs: vec![],
             endpoints: vec![],
         }

@@ -155,6 +155,59 @@ async fn security_hub_standards_controls_across_pages_and_aggregator() {
                 .region_linking_mode("ALL_REGIONS")
                 .build()
         });
+    // The failed control findings that are not RESOLVED: one SUPPRESSED with a note, and
+    // one without a control id (not a control finding: left out).
+    let finding = |id: &str, control: Option<&str>| {
+        use aws_sdk_securityhub::types::{
+            AwsSecurityFinding, Compliance, Note, Resource, Workflow, WorkflowStatus,
+        };
+        let mut compliance = Compliance::builder().status("FAILED".into());
+        if let Some(c) = control {
+            compliance = compliance.security_control_id(c);
+        }
+        AwsSecurityFinding::builder()
+            .schema_version("2018-10-08")
+            .id(id)
+            .product_arn("arn:aws:securityhub:eu-west-1::product/aws/securityhub")
+            .generator_id("security-control/S3.8")
+            .aws_account_id("123456789012")
+            .created_at("2026-12-01T00:00:00Z")
+            .updated_at("2026-12-01T00:00:00Z")
+            .title("t")
+            .description("d")
+            .resources(
+                Resource::builder()
+                    .r#type("AwsS3Bucket")
+                    .id("arn:aws:s3:::public-site")
+                    .build(),
+            )
+            .compliance(compliance.build())
+            .workflow(
+                Workflow::builder()
+                    .status(WorkflowStatus::Suppressed)
+                    .build(),
+            )
+            .note(
+                Note::builder()
+                    .text("public website")
+                    .updated_by("web-team")
+                    .updated_at("2026-12-01T00:00:00Z")
+                    .build(),
+            )
+            .build()
+    };
+    let findings = mock!(Client::get_findings)
+        .match_requests(|r| {
+            r.filters().is_some_and(|f| {
+                f.compliance_status().first().and_then(|s| s.value()) == Some("FAILED")
+            })
+        })
+        .then_output(move || {
+            aws_sdk_securityhub::operation::get_findings::GetFindingsOutput::builder()
+                .findings(finding("f-1", Some("S3.8")))
+                .findings(finding("f-2", None))
+                .build()
+        });
     let rules = [
         &hub,
         &standards,
@@ -162,6 +215,7 @@ async fn security_hub_standards_controls_across_pages_and_aggregator() {
         &controls_2,
         &aggregators,
         &aggregator,
+        &findings,
     ];
     let c = mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, rules);
     let got = crate::securityhub::read_security_hub(&c, "eu-west-1")
@@ -192,12 +246,29 @@ async fn security_hub_standards_controls_across_pages_and_aggregator() {
         ])
     );
     assert_eq!(got.finding_aggregator.as_deref(), Some("ALL_REGIONS"));
+    assert_eq!(
+        got.findings,
+        snap::Observed::Known(vec![snap::ControlFinding {
+            id: "f-1".into(),
+            control: "S3.8".into(),
+            resource: "arn:aws:s3:::public-site".into(),
+            workflow: snap::WorkflowStatus::Suppressed,
+            note: Some("public website".into()),
+        }])
+    );
 
     // Read from another region, the aggregator is not this region's: no GetFindingAggregator.
     let c = mock_client!(
         aws_sdk_securityhub,
         RuleMode::MatchAny,
-        [&hub, &standards, &controls_1, &controls_2, &aggregators]
+        [
+            &hub,
+            &standards,
+            &controls_1,
+            &controls_2,
+            &aggregators,
+            &findings
+        ]
     );
     let got = crate::securityhub::read_security_hub(&c, "us-east-1")
         .await

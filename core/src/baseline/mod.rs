@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 mod check;
+mod exceptions;
+
+pub use exceptions::{Exception, is_day};
 
 use crate::catalog::Catalog;
 
@@ -47,6 +50,16 @@ pub struct Baseline {
     pub log_expiration_days: u32,
     /// The address the optional notifications stack subscribes.
     pub notification_email: Option<String>,
+    /// Failures the owner of the account accepts, each with a reason, an owner and a last
+    /// day (`[[exceptions]]`; see [`Exception`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Exception>,
+    /// The day the baseline is applied on (`YYYY-MM-DD`): an exception is in force up to
+    /// and including its `until` day. Not part of the file (nor of the hash a saved plan
+    /// carries): time comes in as data, set by the caller from its clock (the CLI: the
+    /// local day); `None` takes every exception as in force.
+    #[serde(skip)]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +229,11 @@ pub struct Features {
     /// Inspector Lambda code scanning (Inspector.3); off disables Inspector.3 with the
     /// reason of [`PAID_SWITCHES`].
     pub inspector_lambda_code: bool,
+    /// The customer's buckets without a lifecycle configuration get one rule that only
+    /// aborts multipart uploads left incomplete for 7 days (S3.13; issue 20): it deletes no
+    /// object and changes no access, and a bucket with rules is never touched. Free (it
+    /// frees storage).
+    pub abort_incomplete_uploads_on_customer_buckets: bool,
 }
 
 /// A paid feature a cost-conscious provider may decline: the `[features]` key, the
@@ -347,6 +365,7 @@ impl Default for Features {
             guardduty_rds_protection: true,
             guardduty_lambda_protection: true,
             inspector_lambda_code: true,
+            abort_incomplete_uploads_on_customer_buckets: true,
         }
     }
 }
@@ -435,6 +454,8 @@ impl Baseline {
             log_retention_days: 365,
             log_expiration_days: 365,
             notification_email: None,
+            exceptions: Vec::new(),
+            as_of: None,
         }
     }
 
@@ -499,6 +520,8 @@ impl Baseline {
             guardduty_rds_protection: true,
             guardduty_lambda_protection: true,
             inspector_lambda_code: false,
+            // The seed never changed the customer's own buckets.
+            abort_incomplete_uploads_on_customer_buckets: false,
         };
         b
     }
@@ -624,6 +647,17 @@ impl Baseline {
         if let Some(address) = &self.notification_email {
             check::email("notifications.email", address)?;
         }
+        for (i, e) in self.exceptions.iter().enumerate() {
+            e.check(i)?;
+        }
+        if let Some(day) = &self.as_of
+            && !is_day(day)
+        {
+            return Err(BaselineError::Invalid {
+                field: "as_of".into(),
+                message: format!("`{day}` is not a day as `YYYY-MM-DD`"),
+            });
+        }
         Ok(())
     }
 
@@ -653,6 +687,15 @@ impl Baseline {
                 });
             }
         }
+        for (i, e) in self.exceptions.iter().enumerate() {
+            if catalog.get(&e.control).is_none() {
+                return Err(BaselineError::UnknownControl {
+                    id: e.control.clone(),
+                    field: format!("exceptions[{i}].control"),
+                    closest: closest(&e.control, catalog.controls.iter().map(|c| c.id.as_str())),
+                });
+            }
+        }
         let check = |region: &String, field: &str| {
             if known_regions.contains(region) {
                 Ok(())
@@ -672,6 +715,14 @@ impl Baseline {
             check(r, "regions.exclude")?;
         }
         Ok(())
+    }
+
+    /// The exception in force that accepts `resource` (as Security Hub names it) failing
+    /// `control`, if any (the first, in the file's order).
+    pub fn accepted(&self, control: &str, resource: &str) -> Option<&Exception> {
+        self.exceptions
+            .iter()
+            .find(|e| e.in_force(self.as_of.as_deref()) && e.covers(control, resource))
     }
 
     /// Whether the baseline covers `region` (before looking at its opt-in status).
@@ -705,6 +756,7 @@ struct PartialCheck {
     log_retention_days: Option<u32>,
     log_expiration_days: Option<u32>,
     notification_email: Option<String>,
+    exceptions: Option<Vec<Exception>>,
 }
 
 /// Blanks the `extends` line (keeping line numbers) so the check sees only baseline keys.
@@ -765,6 +817,53 @@ mod tests {
         assert_eq!(b.password_policy.minimum_password_length, 20);
         assert_eq!(b.password_policy.password_reuse_prevention, 24);
         assert_eq!(b.names, Names::default());
+    }
+
+    /// Issue 20: `[[exceptions]]` accept a failure with a reason, an owner and a last day
+    /// (as a string or a TOML date); a bad day or a missing owner names its key; an unknown
+    /// control names the closest one; the day the baseline is applied on is not in the file.
+    #[test]
+    fn exceptions_are_read_and_checked() {
+        let b = Baseline::from_toml(
+            "[[exceptions]]\ncontrol = \"S3.8\"\nresource = \"arn:aws:s3:::public-site\"\n\
+             reason = \"public website\"\nowner = \"web-team\"\nuntil = \"2027-06-30\"\n\n\
+             [[exceptions]]\ncontrol = \"EC2.10\"\nreason = \"no endpoints\"\n\
+             owner = \"net\"\nuntil = 2026-01-31\n",
+        )
+        .unwrap();
+        assert_eq!(b.exceptions.len(), 2);
+        assert_eq!(b.exceptions[1].until, "2026-01-31");
+        assert_eq!(b.exceptions[1].resource, None);
+        let site = "arn:aws:s3:::public-site";
+        assert!(b.accepted("S3.8", site).is_some());
+        let mut later = b.clone();
+        later.as_of = Some("2027-07-01".into());
+        assert!(later.accepted("S3.8", site).is_none());
+        assert_eq!(later.content_hash(), b.content_hash());
+        assert_eq!(Baseline::from_toml(&b.to_toml()).unwrap(), b);
+        let err = Baseline::from_toml(
+            "[[exceptions]]\ncontrol = \"S3.8\"\nreason = \"r\"\nowner = \"o\"\nuntil = \"soon\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("exceptions[0].until"), "{err}");
+        let err = Baseline::from_toml(
+            "[[exceptions]]\ncontrol = \"S3.8\"\nreason = \"r\"\nuntil = \"2027-01-01\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("owner"), "{err}");
+        let mut bad = Baseline::fsbp();
+        bad.exceptions = b.exceptions.clone();
+        bad.exceptions[0].control = "S3.88".into();
+        let err = bad
+            .validate(Catalog::builtin(), &["us-east-1".to_string()].into())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("exceptions[0].control") && err.contains("S3.8"),
+            "{err}"
+        );
     }
 
     #[test]

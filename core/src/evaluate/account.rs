@@ -3,7 +3,7 @@
 
 use crate::snapshot::{MfaKind, PasswordPolicy};
 
-use super::{Check, Ctx, global};
+use super::{Check, Ctx, arn};
 
 /// IAM.7 as Security Hub runs it: the parameters Security Hub passes to the
 /// `iam-password-policy` rule by default ("Parameters: RequireUppercaseCharacters: true,
@@ -49,7 +49,7 @@ pub(super) fn account_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.security_contact.known() {
         None => Check::NoData,
         Some(contact) => ctx.single(contact.is_some(), || {
-            global("account has no SECURITY alternate contact")
+            ctx.global("account has no SECURITY alternate contact")
         }),
     }
 }
@@ -59,7 +59,7 @@ pub(super) fn iam_4(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.root.known() {
         None => Check::NoData,
         Some(root) => ctx.single(root.access_keys == 0, || {
-            global(format_args!(
+            ctx.global(format_args!(
                 "root user has {} access key(s)",
                 root.access_keys
             ))
@@ -77,10 +77,10 @@ pub(super) fn iam_5(ctx: &Ctx<'_>, _: &str) -> Check {
     let mut findings = ctx.findings();
     for user in users.iter().filter(|u| u.console_password) {
         findings.test(user.mfa_devices > 0, || {
-            global(format_args!(
-                "IAM user `{}` has a console password and no MFA",
-                user.name
-            ))
+            ctx.global_at(
+                arn::iam_user(ctx.account_id, &user.name),
+                format_args!("IAM user `{}` has a console password and no MFA", user.name),
+            )
         });
     }
     findings.finish()
@@ -92,7 +92,7 @@ pub(super) fn iam_6(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.root.known() {
         None => Check::NoData,
         Some(root) => ctx.single(root.mfa == MfaKind::Hardware, || {
-            global(match root.mfa {
+            ctx.global(match root.mfa {
                 MfaKind::Virtual => "root user has a virtual MFA device, not a hardware one",
                 MfaKind::None | MfaKind::Hardware => "root user has no hardware MFA device",
             })
@@ -145,11 +145,11 @@ pub fn iam_7_shortfalls(policy: &PasswordPolicy) -> Vec<String> {
 pub(super) fn iam_7(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.password_policy.known() {
         None => Check::NoData,
-        Some(None) => ctx.failed(|| vec![global("account has no IAM password policy")]),
+        Some(None) => ctx.failed(|| vec![ctx.global("account has no IAM password policy")]),
         Some(Some(policy)) => {
             let shortfalls = iam_7_shortfalls(policy);
             ctx.single(shortfalls.is_empty(), || {
-                global(format_args!(
+                ctx.global(format_args!(
                     "IAM password policy {}",
                     shortfalls.join(", ")
                 ))
@@ -207,6 +207,6 @@ pub(super) fn config_1(ctx: &Ctx<'_>, _: &str) -> Check {
             r.name
         ),
         };
-        vec![ctx.at(why)]
+        vec![ctx.account_at(why)]
     })
 }

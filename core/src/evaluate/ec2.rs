@@ -41,7 +41,7 @@ pub(super) fn ec2_1(ctx: &Ctx<'_>, _: &str) -> Check {
         ctx.failed(|| {
             ebs.public_snapshots
                 .iter()
-                .map(|id| ctx.at(format_args!("snapshot {id} is publicly restorable")))
+                .map(|id| ctx.account_at(format_args!("snapshot {id} is publicly restorable")))
                 .collect()
         })
     }
@@ -52,7 +52,7 @@ pub(super) fn ec2_7(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.ebs) {
         None => Check::NoData,
         Some(ebs) => ctx.single(ebs.encryption_by_default, || {
-            ctx.at("EBS encryption by default is off")
+            ctx.account_at("EBS encryption by default is off")
         }),
     }
 }
@@ -64,7 +64,7 @@ pub(super) fn ec2_182(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.snapshot_block_public_access) {
         None => Check::NoData,
         Some(block) => ctx.single(block.state == "block-all-sharing", || {
-            ctx.at(format_args!(
+            ctx.account_at(format_args!(
                 "EBS snapshot block public access is `{}`, not `block-all-sharing`",
                 display_state(&block.state, "unblocked")
             ))
@@ -81,7 +81,7 @@ pub(super) fn ec2_172(ctx: &Ctx<'_>, _: &str) -> Check {
         Some(bpa) => {
             let mode = bpa.internet_gateway_block_mode.as_str();
             ctx.single(bpa.internet_gateway_block_mode.blocks(), || {
-                ctx.at(format_args!(
+                ctx.account_at(format_args!(
                     "VPC block public access mode is `{}`",
                     display_state(mode, "off")
                 ))
@@ -116,10 +116,13 @@ pub(super) fn ec2_2(ctx: &Ctx<'_>, _: &str) -> Check {
             .filter(|g| g.group_name == "default")
         {
             findings.test(sg.ingress.is_empty() && sg.egress.is_empty(), || {
-                ctx.at(format_args!(
-                    "{} default security group {} allows traffic",
-                    vpc.vpc_id, sg.group_id
-                ))
+                ctx.at(
+                    ctx.ec2_arn("security-group", &sg.group_id),
+                    format_args!(
+                        "{} default security group {} allows traffic",
+                        vpc.vpc_id, sg.group_id
+                    ),
+                )
             });
         }
     })
@@ -131,7 +134,10 @@ pub(super) fn ec2_2(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn ec2_6(ctx: &Ctx<'_>, _: &str) -> Check {
     per_vpc(ctx, |vpc, findings| {
         findings.test(!vpc.flow_logs.is_empty(), || {
-            ctx.at(format_args!("{} has no flow log", vpc.vpc_id))
+            ctx.at(
+                ctx.ec2_arn("vpc", &vpc.vpc_id),
+                format_args!("{} has no flow log", vpc.vpc_id),
+            )
         });
     })
 }
@@ -153,10 +159,13 @@ pub(super) fn vpc_endpoint(ctx: &Ctx<'_>, id: &str) -> Check {
     };
     per_vpc(ctx, |vpc, findings| {
         findings.test(vpc.endpoints.iter().any(|e| serves(e)), || {
-            ctx.at(format_args!(
-                "{} has no VPC endpoint for com.amazonaws.{}.{suffix}",
-                vpc.vpc_id, ctx.region
-            ))
+            ctx.at(
+                ctx.ec2_arn("vpc", &vpc.vpc_id),
+                format_args!(
+                    "{} has no VPC endpoint for com.amazonaws.{}.{suffix}",
+                    vpc.vpc_id, ctx.region
+                ),
+            )
         });
     })
 }
@@ -167,10 +176,13 @@ pub(super) fn ec2_15(ctx: &Ctx<'_>, _: &str) -> Check {
     per_vpc(ctx, |vpc, findings| {
         for subnet in &vpc.subnets {
             findings.test(!subnet.map_public_ip_on_launch, || {
-                ctx.at(format_args!(
-                    "{} subnet {} auto-assigns public IP addresses",
-                    vpc.vpc_id, subnet.subnet_id
-                ))
+                ctx.at(
+                    ctx.ec2_arn("subnet", &subnet.subnet_id),
+                    format_args!(
+                        "{} subnet {} auto-assigns public IP addresses",
+                        vpc.vpc_id, subnet.subnet_id
+                    ),
+                )
             });
         }
     })
@@ -182,10 +194,13 @@ pub(super) fn ec2_16(ctx: &Ctx<'_>, _: &str) -> Check {
     per_vpc(ctx, |vpc, findings| {
         for acl in &vpc.network_acls {
             findings.test(!acl.associated_subnets.is_empty(), || {
-                ctx.at(format_args!(
-                    "{} network ACL {} is not associated with a subnet",
-                    vpc.vpc_id, acl.network_acl_id
-                ))
+                ctx.at(
+                    ctx.ec2_arn("network-acl", &acl.network_acl_id),
+                    format_args!(
+                        "{} network ACL {} is not associated with a subnet",
+                        vpc.vpc_id, acl.network_acl_id
+                    ),
+                )
             });
         }
     })
@@ -216,10 +231,21 @@ pub(super) fn ec2_18(ctx: &Ctx<'_>, _: &str) -> Check {
                 continue;
             }
             findings.test(open.iter().all(|r| authorized(r)), || {
-                ctx.at(format_args!(
-                    "{} security group {} opens unauthorized ports to the internet",
-                    vpc.vpc_id, sg.group_id
-                ))
+                let rules: Vec<String> = open
+                    .iter()
+                    .filter(|r| !authorized(r))
+                    .map(|r| r.describe())
+                    .collect();
+                ctx.at(
+                    ctx.ec2_arn("security-group", &sg.group_id),
+                    format_args!(
+                        "{} security group {} opens {} (only TCP 80 and 443 may be open to \
+                         the internet)",
+                        vpc.vpc_id,
+                        sg.group_id,
+                        rules.join(", ")
+                    ),
+                )
             });
         }
     })
@@ -242,10 +268,13 @@ pub(super) fn ec2_19(ctx: &Ctx<'_>, _: &str) -> Check {
             });
             findings.test(risky.is_none(), || {
                 let (port, source) = risky.unwrap_or((&0, ""));
-                ctx.at(format_args!(
-                    "{} security group {} allows port {port} from {source}",
-                    vpc.vpc_id, sg.group_id
-                ))
+                ctx.at(
+                    ctx.ec2_arn("security-group", &sg.group_id),
+                    format_args!(
+                        "{} security group {} allows port {port} from {source}",
+                        vpc.vpc_id, sg.group_id
+                    ),
+                )
             });
         }
     })
@@ -263,10 +292,13 @@ pub(super) fn ec2_21(ctx: &Ctx<'_>, _: &str) -> Check {
                     && (r.covers_port(22) || r.covers_port(3389))
             });
             findings.test(!open, || {
-                ctx.at(format_args!(
-                    "{} network ACL {} allows SSH or RDP from the internet",
-                    vpc.vpc_id, acl.network_acl_id
-                ))
+                ctx.at(
+                    ctx.ec2_arn("network-acl", &acl.network_acl_id),
+                    format_args!(
+                        "{} network ACL {} allows SSH or RDP from the internet",
+                        vpc.vpc_id, acl.network_acl_id
+                    ),
+                )
             });
         }
     })

@@ -3,7 +3,7 @@
 
 use crate::snapshot::Trail;
 
-use super::{Check, Ctx};
+use super::{Check, Ctx, Failed, arn};
 
 /// Whether the trail satisfies `multi-region-cloudtrail-enabled` as CloudTrail.1 runs it:
 /// multi-region, logging, and recording management events of both kinds (read and write).
@@ -37,7 +37,7 @@ pub(super) fn cloudtrail_1(ctx: &Ctx<'_>, _: &str) -> Check {
         Check::NoData
     } else {
         ctx.failed(|| {
-            vec![ctx.at(
+            vec![ctx.account_at(
                 "no multi-region trail that is logging and records read and write management events",
             )]
         })
@@ -55,8 +55,10 @@ fn per_trail(ctx: &Ctx<'_>, ok: impl Fn(&Trail) -> bool, what: &str) -> Check {
         findings.unknown();
     }
     for (home, trail) in visible.trails {
-        findings.test(ok(trail), || {
-            format!("{home}: trail `{}` {what}", trail.name)
+        findings.test(ok(trail), || Failed {
+            label: home.to_string(),
+            resource: arn::trail(home, ctx.account_id, &trail.name),
+            reason: format!("trail `{}` {what}", trail.name),
         });
     }
     findings.finish()

@@ -29,6 +29,16 @@
 //!   fail instead when what they look for is missing.
 //! - **Buckets** live in `snapshot.global.buckets`; each S3 bucket control is evaluated in
 //!   the bucket's region only.
+//! - **Failing resources.** Each failure names the resource as Security Hub's finding does
+//!   (`Resources[0].Id`: the resource's ARN, or `AWS::::Account:<id>` for an account-level
+//!   check; [`arn`]) and says why in words ([`Failure`]).
+//! - **Suppressed findings.** "When determining control status, Security Hub ignores
+//!   findings that have a `RecordState` of `ARCHIVED` and findings that have a
+//!   `Workflow.Status` of `SUPPRESSED`" (user guide, "Evaluating compliance status and
+//!   control status"). A failing resource whose finding the region's Security Hub shows
+//!   `SUPPRESSED` (`SecurityHub::findings`) is left out of the control's status there
+//!   ([`ControlResult::suppressed`] keeps it): the control then passes if another resource
+//!   passed, and has no data otherwise.
 //! - **Trails.** `services.trails` lists the trails *homed* in a region. The trails evaluated
 //!   in region R are the trails homed in R plus the multi-region trails homed in any other
 //!   region of the snapshot (they are visible in R as shadow trails).
@@ -48,6 +58,7 @@
 //! `core/data/README.md` records what was verified.
 
 mod account;
+pub mod arn;
 mod ec2;
 mod logging;
 
@@ -70,7 +81,7 @@ use serde_json::Value;
 
 use crate::catalog::{Catalog, Control};
 use crate::policy;
-use crate::snapshot::{AccountWide, Observed, RegionServices, Snapshot, Trail};
+use crate::snapshot::{AccountWide, Observed, RegionServices, Snapshot, Trail, WorkflowStatus};
 
 pub use regions::RegionStatuses;
 use score::{Tally, aggregate, percent_if_manual_done};
@@ -116,6 +127,25 @@ pub struct ControlResult {
     /// The failing resources, as `region: resource` lines, for people.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failing_resources: Vec<String>,
+    /// The failing resources, each with the region it fails in and why, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Failure>,
+    /// Failing resources whose Security Hub finding is `SUPPRESSED`: left out of the
+    /// status, as Security Hub leaves them out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Failure>,
+}
+
+/// One resource a control fails on, in one region.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Failure {
+    /// The region the control fails in (where Security Hub's finding is).
+    pub region: String,
+    /// The resource as Security Hub's finding names it (`Resources[0].Id`): its ARN, or
+    /// `AWS::::Account:<id>` for an account-level check.
+    pub resource: String,
+    /// Why, in words, naming the resource.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,6 +236,8 @@ pub fn evaluate(snapshot: &Snapshot, catalog: &Catalog, scope: &Scope) -> Evalua
                                     Arc::clone(&no_data),
                                 ),
                                 failing_resources: Vec::new(),
+                                failures: Vec::new(),
+                                suppressed: Vec::new(),
                             };
                         }
                         let result = evaluate_control(
@@ -412,9 +444,37 @@ impl<'c> CatalogIndex<'c> {
 pub(crate) enum Check {
     NoData,
     Passed,
-    /// The failing resources, as full `region: what` lines (none when the evaluation does
-    /// not collect them, see [`Details`]).
-    Failed(Vec<String>),
+    Failed(Failing),
+}
+
+/// What a failed check found: the failing resources (none when the evaluation does not
+/// collect them, see [`Details`]), and what the status is without them (when every one of
+/// them is suppressed in Security Hub).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Failing {
+    pub failures: Vec<Failed>,
+    /// Some resource passed.
+    pub passed: bool,
+    /// Some resource could not be judged.
+    pub unknown: bool,
+}
+
+/// One failing resource as a check reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failed {
+    /// Where the line for people says the resource is: the region, `global` for
+    /// account-wide data, a trail's home region.
+    pub label: String,
+    /// The resource as Security Hub names it ([`arn`]).
+    pub resource: String,
+    pub reason: String,
+}
+
+impl Failed {
+    /// `label: reason`, the line of [`ControlResult::failing_resources`].
+    fn line(&self) -> String {
+        line(&self.label, &self.reason)
+    }
 }
 
 /// Whether an evaluation collects the failing resource lines ([`evaluate`]) or only needs
@@ -433,13 +493,13 @@ pub(crate) struct Findings {
     passed: bool,
     failed: bool,
     /// The failing resources, when collected.
-    lines: Vec<String>,
+    lines: Vec<Failed>,
     /// Some resource could not be judged (its data was unreadable).
     unknown: bool,
 }
 
 impl Findings {
-    fn test(&mut self, ok: bool, failure: impl FnOnce() -> String) {
+    fn test(&mut self, ok: bool, failure: impl FnOnce() -> Failed) {
         if ok {
             self.passed = true;
         } else {
@@ -458,7 +518,11 @@ impl Findings {
     /// nothing was evaluated; otherwise passed.
     fn finish(self) -> Check {
         if self.failed {
-            Check::Failed(self.lines)
+            Check::Failed(Failing {
+                failures: self.lines,
+                passed: self.passed,
+                unknown: self.unknown,
+            })
         } else if self.unknown || !self.passed {
             Check::NoData
         } else {
@@ -483,6 +547,9 @@ pub(crate) struct Ctx<'a> {
     /// By position among the catalog's active controls: disabled in the region's FSBP
     /// subscription (empty when none is).
     disabled: &'a [bool],
+    /// The resources whose finding the region's Security Hub shows `SUPPRESSED`, by
+    /// control (empty when none is).
+    suppressed: &'a BTreeMap<&'a str, BTreeSet<&'a str>>,
     /// Whether failing resource lines are collected.
     details: Details,
     shared: &'a Shared<'a>,
@@ -538,7 +605,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An account-level check on one known value: passed, or failed with one resource line.
-    fn single(&self, ok: bool, failure: impl FnOnce() -> String) -> Check {
+    fn single(&self, ok: bool, failure: impl FnOnce() -> Failed) -> Check {
         if ok {
             Check::Passed
         } else {
@@ -546,12 +613,31 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Failed, with the failing resource lines (made only when they are collected).
-    fn failed(&self, lines: impl FnOnce() -> Vec<String>) -> Check {
-        Check::Failed(match self.details {
-            Details::Collect => lines(),
-            Details::Skip => Vec::new(),
+    /// Failed, with the failing resources (made only when they are collected).
+    fn failed(&self, lines: impl FnOnce() -> Vec<Failed>) -> Check {
+        Check::Failed(Failing {
+            failures: match self.details {
+                Details::Collect => lines(),
+                Details::Skip => Vec::new(),
+            },
+            passed: false,
+            unknown: false,
         })
+    }
+
+    /// The same context, collecting failing resources.
+    fn collecting(&self) -> Ctx<'a> {
+        Ctx {
+            account_id: self.account_id,
+            global: self.global,
+            region: self.region,
+            services: self.services,
+            aggregation_region: self.aggregation_region,
+            disabled: self.disabled,
+            suppressed: self.suppressed,
+            details: Details::Collect,
+            shared: self.shared,
+        }
     }
 
     /// Per-resource verdicts, to fold into a [`Check`].
@@ -565,10 +651,40 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `region: what`, the form of a failing resource line (`what` may be
-    /// `format_args!(…)`, formatted straight into the line).
-    fn at(&self, what: impl std::fmt::Display) -> String {
-        line(self.region, what)
+    /// `resource` fails here because of `what` (`what` may be `format_args!(…)`).
+    fn at(&self, resource: String, what: impl std::fmt::Display) -> Failed {
+        Failed {
+            label: self.region.to_string(),
+            resource,
+            reason: what.to_string(),
+        }
+    }
+
+    /// The account fails an account-level check here because of `what`.
+    fn account_at(&self, what: impl std::fmt::Display) -> Failed {
+        self.at(arn::account(self.account_id), what)
+    }
+
+    /// The account fails a check on account-wide data because of `what` (the line says
+    /// `global:`).
+    fn global(&self, what: impl std::fmt::Display) -> Failed {
+        self.global_at(arn::account(self.account_id), what)
+    }
+
+    /// An account-wide `resource` (an IAM user) fails because of `what` (the line says
+    /// `global:`).
+    fn global_at(&self, resource: String, what: impl std::fmt::Display) -> Failed {
+        Failed {
+            label: GLOBAL_LABEL.to_string(),
+            resource,
+            reason: what.to_string(),
+        }
+    }
+
+    /// The ARN of an EC2 resource of this region (`security-group`, `vpc`, `subnet`,
+    /// `network-acl`).
+    fn ec2_arn(&self, kind: &str, id: &str) -> String {
+        arn::ec2(self.region, self.account_id, kind, id)
     }
 
     /// The trails evaluated in this region (see the module documentation), with their home
@@ -578,10 +694,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// `global: what`, the form of a failing resource line for account-wide data.
-fn global(what: impl std::fmt::Display) -> String {
-    line("global", what)
-}
+/// The label of a failing resource line for account-wide data.
+const GLOBAL_LABEL: &str = "global";
 
 /// `prefix: what`, written into one allocation.
 fn line(prefix: &str, what: impl std::fmt::Display) -> String {
@@ -670,6 +784,8 @@ struct Regions<'a> {
     /// The services of each scope region, in region order (`None`: missing or not enabled).
     services: Vec<Option<&'a RegionServices>>,
     disabled: DisabledSets,
+    /// The resources whose finding is `SUPPRESSED`, by control, for each scope region.
+    suppressed: Vec<BTreeMap<&'a str, BTreeSet<&'a str>>>,
     trails: TrailIndex<'a>,
     /// The region whose Security Hub has a cross-region finding aggregator, if any.
     aggregation_region: Option<&'a str>,
@@ -710,6 +826,7 @@ fn prepare<R>(
             scope,
             index,
             disabled: DisabledSets::new(index, &services),
+            suppressed: services.iter().map(|s| suppressed_findings(*s)).collect(),
             services,
             trails: TrailIndex::new(snapshot),
             aggregation_region,
@@ -745,6 +862,7 @@ impl Regions<'_> {
                 services: *services,
                 aggregation_region: self.aggregation_region,
                 disabled: self.disabled.of(i),
+                suppressed: &self.suppressed[i],
                 details,
                 shared: &shared,
             })
@@ -828,14 +946,56 @@ impl DisabledSets {
     }
 }
 
+/// The failing resources of one control, as [`region_status`] collects them.
+#[derive(Debug, Default)]
+struct Collected {
+    failures: Vec<Failure>,
+    lines: Vec<String>,
+    suppressed: Vec<Failure>,
+}
+
+impl Collected {
+    fn add(&mut self, region: &str, f: Failed, suppressed: bool) {
+        let failure = Failure {
+            region: region.to_string(),
+            reason: f.reason.clone(),
+            resource: f.resource.clone(),
+        };
+        if suppressed {
+            self.suppressed.push(failure);
+        } else {
+            self.lines.push(f.line());
+            self.failures.push(failure);
+        }
+    }
+}
+
+/// The resources whose finding the region's Security Hub shows `SUPPRESSED`, by control.
+fn suppressed_findings(services: Option<&RegionServices>) -> BTreeMap<&str, BTreeSet<&str>> {
+    let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let findings = services
+        .and_then(|s| s.security_hub.known())
+        .and_then(Option::as_ref)
+        .and_then(|hub| hub.findings.known());
+    for f in findings.into_iter().flatten() {
+        if f.workflow == WorkflowStatus::Suppressed {
+            out.entry(f.control.as_str())
+                .or_default()
+                .insert(f.resource.as_str());
+        }
+    }
+    out
+}
+
 /// The status of the control in one context; the failing resources are added to
-/// `failing` when given.
+/// `failing` when given. Failing resources whose finding is `SUPPRESSED` do not count (see
+/// the module documentation).
 fn region_status(
     position: usize,
     control: &Control,
     check: Option<CheckFn>,
     ctx: &Ctx<'_>,
-    failing: Option<&mut Vec<String>>,
+    failing: Option<&mut Collected>,
 ) -> Status {
     // A region that does not offer the control reports nothing for it.
     if !control.offered_in(ctx.region) {
@@ -844,14 +1004,39 @@ fn region_status(
     if ctx.disabled(position) {
         return Status::Disabled;
     }
-    match check.map_or(Check::NoData, |f| f(ctx, &control.id)) {
+    let suppressed = ctx.suppressed.get(control.id.as_str());
+    let Some(f) = check else {
+        return Status::NoData;
+    };
+    // Which resources fail must be known to leave the suppressed ones out.
+    let outcome = if suppressed.is_some() && ctx.details == Details::Skip {
+        f(&ctx.collecting(), &control.id)
+    } else {
+        f(ctx, &control.id)
+    };
+    match outcome {
         Check::NoData => Status::NoData,
         Check::Passed => Status::Passed,
-        Check::Failed(resources) => {
+        Check::Failed(found) => {
+            let is_suppressed =
+                |f: &Failed| suppressed.is_some_and(|s| s.contains(f.resource.as_str()));
+            let open = match suppressed {
+                None => true,
+                Some(_) => found.failures.iter().any(|f| !is_suppressed(f)),
+            };
             if let Some(failing) = failing {
-                failing.extend(resources);
+                for f in found.failures {
+                    let hidden = is_suppressed(&f);
+                    failing.add(ctx.region, f, hidden);
+                }
             }
-            Status::Failed
+            if open {
+                Status::Failed
+            } else if found.unknown || !found.passed {
+                Status::NoData
+            } else {
+                Status::Passed
+            }
         }
     }
 }
@@ -867,7 +1052,7 @@ fn evaluate_control(
     no_data: &Arc<[Status]>,
     scratch: &mut Vec<Status>,
 ) -> ControlResult {
-    let mut failing = Vec::new();
+    let mut failing = Collected::default();
     scratch.clear();
     scratch.extend(
         contexts
@@ -885,12 +1070,23 @@ fn evaluate_control(
         .filter(|(_, s)| **s == Status::Failed)
         .map(|(r, _)| r.clone())
         .collect();
+    let Collected {
+        mut failures,
+        lines,
+        mut suppressed,
+    } = failing;
+    failures.sort_unstable();
+    failures.dedup();
+    suppressed.sort_unstable();
+    suppressed.dedup();
     ControlResult {
         id: control.id.clone(),
         status: aggregate(scratch.iter().copied()),
         regions_failed,
         regions: RegionStatuses::new(Arc::clone(names), statuses),
-        failing_resources: sorted_unique(failing),
+        failing_resources: sorted_unique(lines),
+        failures,
+        suppressed,
     }
 }
 

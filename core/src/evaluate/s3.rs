@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::snapshot::{Bucket, PublicAccessBlock};
 
-use super::{Check, Ctx, Findings, global};
+use super::{Check, Ctx, Findings, arn};
 use crate::policy;
 
 /// S3.6: the actions no other account may be allowed (`blacklistedactionpatterns` of
@@ -80,7 +80,7 @@ pub(super) fn s3_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.global.account_public_access_block.known() {
         None => Check::NoData,
         Some(pab) => ctx.single(pab.is_some_and(|p| p.all()), || {
-            global("account-level S3 block public access is not fully on")
+            ctx.global("account-level S3 block public access is not fully on")
         }),
     }
 }
@@ -129,10 +129,10 @@ fn public_access(ctx: &Ctx<'_>, actions: &[&str], what: &str) -> Check {
             return;
         }
         findings.test(!public, || {
-            ctx.at(format_args!(
-                "bucket `{}` allows public {what}",
-                bucket.name
-            ))
+            ctx.at(
+                arn::bucket(&bucket.name),
+                format_args!("bucket `{}` allows public {what}", bucket.name),
+            )
         });
     })
 }
@@ -202,10 +202,13 @@ pub(super) fn s3_5(ctx: &Ctx<'_>, _: &str) -> Check {
                 .any(|s| denies_insecure_transport(s, &bucket.name))
         });
         findings.test(ok, || {
-            ctx.at(format_args!(
-                "bucket `{}` does not deny requests without TLS (aws:SecureTransport)",
-                bucket.name
-            ))
+            ctx.at(
+                arn::bucket(&bucket.name),
+                format_args!(
+                    "bucket `{}` does not deny requests without TLS (aws:SecureTransport)",
+                    bucket.name
+                ),
+            )
         });
     })
 }
@@ -248,10 +251,13 @@ pub(super) fn s3_6(ctx: &Ctx<'_>, _: &str) -> Check {
             }),
         };
         findings.test(ok, || {
-            ctx.at(format_args!(
-                "bucket `{}` policy allows another account sensitive actions",
-                bucket.name
-            ))
+            ctx.at(
+                arn::bucket(&bucket.name),
+                format_args!(
+                    "bucket `{}` policy allows another account sensitive actions",
+                    bucket.name
+                ),
+            )
         });
     })
 }
@@ -261,10 +267,13 @@ pub(super) fn s3_6(ctx: &Ctx<'_>, _: &str) -> Check {
 pub(super) fn s3_8(ctx: &Ctx<'_>, _: &str) -> Check {
     per_bucket(ctx, |bucket, findings| {
         findings.test(bucket.public_access_block.is_some_and(|p| p.all()), || {
-            ctx.at(format_args!(
-                "bucket `{}` block public access is not fully on",
-                bucket.name
-            ))
+            ctx.at(
+                arn::bucket(&bucket.name),
+                format_args!(
+                    "bucket `{}` block public access is not fully on",
+                    bucket.name
+                ),
+            )
         });
     })
 }
@@ -279,10 +288,10 @@ pub(super) fn s3_9(ctx: &Ctx<'_>, _: &str) -> Check {
                 .as_deref()
                 .is_some_and(|t| !t.is_empty()),
             || {
-                ctx.at(format_args!(
-                    "bucket `{}` has no server access logging",
-                    bucket.name
-                ))
+                ctx.at(
+                    arn::bucket(&bucket.name),
+                    format_args!("bucket `{}` has no server access logging", bucket.name),
+                )
             },
         );
     })
@@ -295,10 +304,13 @@ pub(super) fn s3_12(ctx: &Ctx<'_>, _: &str) -> Check {
         findings.test(
             bucket.object_ownership.as_deref() == Some("BucketOwnerEnforced"),
             || {
-                ctx.at(format_args!(
-                    "bucket `{}` uses ACLs (ownership is not BucketOwnerEnforced)",
-                    bucket.name
-                ))
+                ctx.at(
+                    arn::bucket(&bucket.name),
+                    format_args!(
+                        "bucket `{}` uses ACLs (ownership is not BucketOwnerEnforced)",
+                        bucket.name
+                    ),
+                )
             },
         );
     })
@@ -320,10 +332,10 @@ pub(super) fn s3_13(ctx: &Ctx<'_>, _: &str) -> Check {
                     Err(_) => true,
                 });
         findings.test(enabled, || {
-            ctx.at(format_args!(
-                "bucket `{}` has no enabled lifecycle rule",
-                bucket.name
-            ))
+            ctx.at(
+                arn::bucket(&bucket.name),
+                format_args!("bucket `{}` has no enabled lifecycle rule", bucket.name),
+            )
         });
     })
 }

@@ -4,7 +4,7 @@
 use crate::snapshot::Detector;
 use crate::snapshot::guardduty::CONTROL_FEATURES;
 
-use super::{Check, Ctx};
+use super::{Check, Ctx, arn};
 use crate::policy;
 
 /// The legacy form GuardDuty.7 also accepts: EKS Runtime Monitoring (the feature that
@@ -26,7 +26,7 @@ pub(super) fn guardduty_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.guardduty) {
         None => Check::NoData,
         Some(detector) => ctx.single(detector.as_ref().is_some_and(|d| d.enabled), || {
-            ctx.at(match detector {
+            ctx.account_at(match detector {
                 None => "GuardDuty has no detector",
                 Some(_) => "GuardDuty detector is suspended",
             })
@@ -50,7 +50,11 @@ pub(super) fn guardduty_feature(ctx: &Ctx<'_>, id: &str) -> Check {
                 || (id == "GuardDuty.7" && feature_enabled(d, GUARDDUTY_7_LEGACY)))
     });
     ctx.single(ok, || {
-        ctx.at(format_args!("GuardDuty {key} is not enabled"))
+        let resource = match detector {
+            Some(d) => arn::detector(ctx.region, ctx.account_id, &d.detector_id),
+            None => arn::account(ctx.account_id),
+        };
+        ctx.at(resource, format_args!("GuardDuty {key} is not enabled"))
     })
 }
 
@@ -69,7 +73,7 @@ pub(super) fn inspector(ctx: &Ctx<'_>, id: &str) -> Check {
         _ => return Check::NoData,
     };
     ctx.single(on, || {
-        ctx.at(format_args!("Amazon Inspector {what} scanning is off"))
+        ctx.account_at(format_args!("Amazon Inspector {what} scanning is off"))
     })
 }
 
@@ -77,7 +81,9 @@ pub(super) fn inspector(ctx: &Ctx<'_>, id: &str) -> Check {
 pub(super) fn macie_1(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.macie) {
         None => Check::NoData,
-        Some(macie) => ctx.single(macie.enabled, || ctx.at("Amazon Macie is not enabled")),
+        Some(macie) => ctx.single(macie.enabled, || {
+            ctx.account_at("Amazon Macie is not enabled")
+        }),
     }
 }
 
@@ -87,7 +93,7 @@ pub(super) fn macie_2(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.macie) {
         None => Check::NoData,
         Some(macie) => ctx.single(macie.enabled && macie.automated_discovery, || {
-            ctx.at("Macie automated sensitive data discovery is off")
+            ctx.account_at("Macie automated sensitive data discovery is off")
         }),
     }
 }
@@ -105,7 +111,12 @@ pub(super) fn ssm_4(ctx: &Ctx<'_>, _: &str) -> Check {
         ctx.failed(|| {
             ssm.public_documents
                 .iter()
-                .map(|d| ctx.at(format_args!("SSM document `{d}` is public")))
+                .map(|d| {
+                    ctx.at(
+                        arn::ssm_document(ctx.region, ctx.account_id, d),
+                        format_args!("SSM document `{d}` is public"),
+                    )
+                })
                 .collect()
         })
     }
@@ -120,7 +131,7 @@ pub(super) fn ssm_6(ctx: &Ctx<'_>, _: &str) -> Check {
             ssm.automation_log_destination
                 .as_deref()
                 .is_some_and(|d| d.eq_ignore_ascii_case("CloudWatch")),
-            || ctx.at("SSM Automation does not log to CloudWatch"),
+            || ctx.account_at("SSM Automation does not log to CloudWatch"),
         ),
     }
 }
@@ -131,7 +142,7 @@ pub(super) fn ssm_7(ctx: &Ctx<'_>, _: &str) -> Check {
     match ctx.known(|s| &s.ssm) {
         None => Check::NoData,
         Some(ssm) => ctx.single(ssm.public_sharing_blocked, || {
-            ctx.at("SSM document block public sharing is off")
+            ctx.account_at("SSM document block public sharing is off")
         }),
     }
 }
@@ -149,10 +160,13 @@ pub(super) fn athena_4(ctx: &Ctx<'_>, _: &str) -> Check {
         .filter(|w| w.state.eq_ignore_ascii_case("ENABLED"))
     {
         findings.test(wg.publish_cloud_watch_metrics_enabled, || {
-            ctx.at(format_args!(
-                "Athena workgroup `{}` does not publish CloudWatch metrics",
-                wg.name
-            ))
+            ctx.at(
+                arn::workgroup(ctx.region, ctx.account_id, &wg.name),
+                format_args!(
+                    "Athena workgroup `{}` does not publish CloudWatch metrics",
+                    wg.name
+                ),
+            )
         });
     }
     findings.finish()
@@ -172,10 +186,10 @@ pub(super) fn kms_3(ctx: &Ctx<'_>, _: &str) -> Check {
             continue;
         }
         findings.test(!key.key_state.pending_deletion(), || {
-            ctx.at(format_args!(
-                "KMS key {} is scheduled for deletion",
-                key.key_id
-            ))
+            ctx.at(
+                key_arn(ctx, key),
+                format_args!("KMS key {} is scheduled for deletion", key.key_id),
+            )
         });
     }
     findings.finish()
@@ -200,11 +214,20 @@ pub(super) fn kms_5(ctx: &Ctx<'_>, _: &str) -> Check {
             .iter()
             .any(|s| policy::allows_public(s));
         findings.test(!public, || {
-            ctx.at(format_args!(
-                "KMS key {} policy allows public access",
-                key.key_id
-            ))
+            ctx.at(
+                key_arn(ctx, key),
+                format_args!("KMS key {} policy allows public access", key.key_id),
+            )
         });
     }
     findings.finish()
+}
+
+/// The key's ARN as the snapshot has it, or as AWS makes it.
+fn key_arn(ctx: &Ctx<'_>, key: &crate::snapshot::KmsKey) -> String {
+    if key.arn.is_empty() {
+        arn::kms_key(ctx.region, ctx.account_id, &key.key_id)
+    } else {
+        key.arn.clone()
+    }
 }

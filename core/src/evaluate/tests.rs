@@ -1486,6 +1486,8 @@ fn result_with(id: &str, regions: &[(&str, Status)], status: Status) -> ControlR
         regions_failed: vec![],
         regions: regions.iter().map(|(r, s)| (r.to_string(), *s)).collect(),
         failing_resources: vec![],
+        failures: vec![],
+        suppressed: vec![],
     }
 }
 
@@ -1726,4 +1728,123 @@ fn evaluation_is_deterministic_and_serialises() {
     let json = serde_json::to_value(&a).unwrap();
     assert_eq!(json["controls"][0]["status"], "passed");
     assert!(json["score"]["percent_if_manual_done"].is_number());
+}
+
+// ---------------------------------------------------------------------------------------
+// Failing resources and suppressed findings (issue 20).
+
+/// Each failure names the resource as Security Hub's finding does and says why.
+#[test]
+fn failures_name_the_resource_and_the_reason() {
+    let got = result("EC2.2", |s| vpcs(s).push(default_vpc()));
+    assert_eq!(
+        got.failures,
+        [Failure {
+            region: REGION.into(),
+            resource: arn::ec2(REGION, ACCOUNT, "security-group", "sg-default"),
+            reason: "vpc-0abc default security group sg-default allows traffic".into(),
+        }]
+    );
+    let got = result("S3.9", |s| buckets(s).push(open_bucket("site")));
+    assert_eq!(got.failures[0].resource, "arn:aws:s3:::site");
+    let got = result("Account.1", nothing);
+    assert_eq!(
+        got.failures[0].resource,
+        format!("AWS::::Account:{ACCOUNT}")
+    );
+    assert_eq!(
+        got.failing_resources,
+        ["global: account has no SECURITY alternate contact"]
+    );
+}
+
+fn finding(control: &str, resource: &str, workflow: WorkflowStatus) -> ControlFinding {
+    ControlFinding {
+        id: format!("finding/{control}/{resource}"),
+        control: control.into(),
+        resource: resource.into(),
+        workflow,
+        note: None,
+    }
+}
+
+fn with_findings(s: &mut Snapshot, findings: Vec<ControlFinding>) {
+    services(s).security_hub = Observed::Known(Some(SecurityHub {
+        findings: Observed::Known(findings),
+        ..SecurityHub::default()
+    }));
+}
+
+/// Security Hub ignores `SUPPRESSED` findings when it derives a control's status: a control
+/// whose every failing resource is suppressed passes when another resource passed, has no
+/// data otherwise; the score follows; the evaluation keeps the suppressed ones apart.
+#[test]
+fn suppressed_findings_do_not_count() {
+    let site = arn::bucket("site");
+    let setup = |workflow: WorkflowStatus| {
+        move |s: &mut Snapshot| {
+            buckets(s).extend([open_bucket("site"), bucket("logs")]);
+            with_findings(s, vec![finding("S3.9", &arn::bucket("site"), workflow)]);
+        }
+    };
+    check("S3.9", setup(WorkflowStatus::New), Failed);
+    check("S3.9", setup(WorkflowStatus::Notified), Failed);
+    let got = result("S3.9", setup(WorkflowStatus::Suppressed));
+    assert_eq!(got.regions[REGION], Passed, "{got:#?}");
+    assert!(got.failures.is_empty());
+    assert_eq!(got.suppressed.len(), 1);
+    assert_eq!(got.suppressed[0].resource, site);
+    // Only the suppressed bucket failed, and no other bucket is here: no data.
+    check(
+        "S3.9",
+        |s| {
+            buckets(s).push(open_bucket("site"));
+            with_findings(
+                s,
+                vec![finding(
+                    "S3.9",
+                    &arn::bucket("site"),
+                    WorkflowStatus::Suppressed,
+                )],
+            );
+        },
+        NoData,
+    );
+    // Another control's suppression, or another resource's, changes nothing.
+    check(
+        "S3.9",
+        |s| {
+            buckets(s).push(open_bucket("site"));
+            with_findings(
+                s,
+                vec![
+                    finding("S3.13", &arn::bucket("site"), WorkflowStatus::Suppressed),
+                    finding("S3.9", &arn::bucket("other"), WorkflowStatus::Suppressed),
+                ],
+            );
+        },
+        Failed,
+    );
+    // The score (computed without failing resources) agrees with the evaluation.
+    let mut s = snapshot();
+    setup(WorkflowStatus::Suppressed)(&mut s);
+    let catalog = catalog_of(&["S3.9", "Account.1"]);
+    let e = evaluate(&s, &catalog, &scope(&[REGION]));
+    assert_eq!(score(&s, &catalog, &scope(&[REGION])), e.score);
+    assert_eq!(e.score.failed_controls, ["Account.1"]);
+    // An account-level control suppressed: no data.
+    check(
+        "Account.1",
+        |s| {
+            with_findings(
+                s,
+                vec![finding(
+                    "Account.1",
+                    &arn::account(ACCOUNT),
+                    WorkflowStatus::Suppressed,
+                )],
+            )
+        },
+        NoData,
+    );
 }

@@ -152,6 +152,55 @@ impl<'a> Planner<'a> {
         log_ok
     }
 
+    /// S3.13 on the customer's buckets (issue 20; `features.abort_incomplete_uploads_on_
+    /// customer_buckets`): a bucket the tool did not create and that has no lifecycle
+    /// configuration at all gets one rule, which only aborts multipart uploads left
+    /// incomplete for 7 days. It deletes no object and changes no access (a public bucket
+    /// keeps serving, a trail keeps delivering); a bucket with any rule, even a disabled
+    /// one, is left alone, since a configuration put replaces every rule of the bucket. A
+    /// bucket an exception in force accepts failing S3.13 is left alone too. The
+    /// baseline's own buckets are planned by [`Self::log_buckets`].
+    pub(super) fn customer_bucket_lifecycles(&mut self) {
+        if !self.b.features.abort_incomplete_uploads_on_customer_buckets {
+            return;
+        }
+        // An unreadable bucket list is recorded once, by `log_buckets`.
+        let snapshot: &'a Snapshot = self.s;
+        let crate::snapshot::Observed::Known(buckets) = &snapshot.global.buckets else {
+            return;
+        };
+        let own = [
+            self.fill(&self.b.names.log_bucket),
+            self.fill(&self.b.names.access_log_bucket),
+        ];
+        for b in buckets {
+            if own.contains(&b.name)
+                || b.tags.get(MANAGED_TAG.0).map(String::as_str) == Some(MANAGED_TAG.1)
+                || !b.lifecycle_rules.is_empty()
+                || !self.regions.contains(&b.region)
+                || self
+                    .b
+                    .accepted("S3.13", &crate::evaluate::arn::bucket(&b.name))
+                    .is_some()
+            {
+                continue;
+            }
+            self.push(
+                &b.region,
+                Some(&b.name),
+                s3::PutBucketLifecycleConfiguration {
+                    bucket: b.name.clone(),
+                    rules: [(
+                        ABORT_UPLOADS_RULE_ID.to_string(),
+                        policy::to_text(&abort_incomplete_uploads_rule()),
+                    )]
+                    .into(),
+                },
+                vec![],
+            );
+        }
+    }
+
     /// Whose the bucket under one of the baseline's names is. `log` is the log bucket when
     /// `existing` is the access-log bucket: the bucket it already logs to is adopted too.
     pub(super) fn bucket_owner(&self, existing: Option<&Bucket>, log: Option<&Bucket>) -> Owner {
@@ -293,18 +342,13 @@ impl<'a> Planner<'a> {
         }
         if current.lifecycle_rules.is_empty() && owner == Owner::Serving {
             // The customer's data: a rule that deletes no object.
-            let rule = json!({
-                "ID": ABORT_UPLOADS_RULE_ID,
-                "Status": "Enabled",
-                "Filter": {},
-                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}
-            });
+            let rule = abort_incomplete_uploads_rule();
             self.push(
                 region,
                 Some(name),
                 s3::PutBucketLifecycleConfiguration {
                     bucket: name.into(),
-                    rules: [(ABORT_UPLOADS_RULE_ID.to_string(), rule.to_string())].into(),
+                    rules: [(ABORT_UPLOADS_RULE_ID.to_string(), policy::to_text(&rule))].into(),
                 },
                 deps.clone(),
             );
@@ -459,6 +503,17 @@ impl<'a> Planner<'a> {
     fn access_bucket_statements(&self, bucket: &str, log: &str) -> Vec<Value> {
         vec![self.logging_grant(bucket, log), self.tls_only(bucket)]
     }
+}
+
+/// The lifecycle rule the tool puts on a bucket holding the customer's data: it only
+/// aborts multipart uploads left incomplete for 7 days, and deletes no object (S3.13).
+fn abort_incomplete_uploads_rule() -> Value {
+    json!({
+        "ID": ABORT_UPLOADS_RULE_ID,
+        "Status": "Enabled",
+        "Filter": {},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}
+    })
 }
 
 /// Whether a bucket is public now: a public ACL, or a policy statement that allows everyone

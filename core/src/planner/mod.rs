@@ -174,6 +174,7 @@ impl<'a> Planner<'a> {
         }
         self.account_wide();
         let buckets_ready = if home_ok { self.log_buckets() } else { false };
+        self.customer_bucket_lifecycles();
         if home_ok && self.b.features.cloudtrail {
             self.trail(buckets_ready);
         }

@@ -172,6 +172,20 @@ pub struct NetworkRule {
 }
 
 impl NetworkRule {
+    /// The rule in words: `tcp port 22 from 0.0.0.0/0`, `all traffic from ::/0`.
+    pub fn describe(&self) -> String {
+        let ports = match (self.from_port, self.to_port) {
+            (Some(a), Some(b)) if a == b => format!(" port {a}"),
+            (Some(a), Some(b)) => format!(" ports {a}-{b}"),
+            _ => String::new(),
+        };
+        let protocol = match self.protocol.as_str() {
+            "-1" | "all" => "all traffic",
+            p => p,
+        };
+        format!("{protocol}{ports} from {}", self.source)
+    }
+
     pub fn from_anywhere(&self) -> bool {
         self.source == "0.0.0.0/0" || self.source == "::/0"
     }
@@ -205,6 +219,37 @@ pub struct NetworkInterface {
     /// when not known, which counts as "any subnet of its VPC".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
+    /// The security groups the interface uses (`Groups[].GroupId`); `None` when not known
+    /// (a snapshot of an earlier version), which counts as "any group of its VPC": no
+    /// group can then be shown unused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// Whether a public IPv4 address is associated with the interface
+    /// (`Association.PublicIp`); `None` when not known (a snapshot of an earlier version),
+    /// which counts as "it may have one".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_public_ip: Option<bool>,
+}
+
+impl NetworkInterface {
+    /// Whether the interface may use the security group `group_id` (an unknown list of
+    /// groups may hold any).
+    pub fn may_use_group(&self, group_id: &str) -> bool {
+        self.security_groups
+            .as_ref()
+            .is_none_or(|gs| gs.iter().any(|g| g == group_id))
+    }
+
+    /// Whether the interface may be in the subnet `subnet_id` (an unknown subnet may be
+    /// any of its VPC's).
+    pub fn may_be_in_subnet(&self, subnet_id: &str) -> bool {
+        self.subnet_id.as_deref().is_none_or(|s| s == subnet_id)
+    }
+
+    /// Whether the interface may have a public IPv4 address (unknown: it may).
+    pub fn may_have_public_ip(&self) -> bool {
+        self.has_public_ip != Some(false)
+    }
 }
 
 // ---- reads ----

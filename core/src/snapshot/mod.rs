@@ -46,7 +46,8 @@ pub use self::logs::LogGroup;
 pub use self::macie::Macie;
 pub use self::s3::{Bucket, PublicAccessBlock, VersioningStatus};
 pub use self::securityhub::{
-    ControlAssociation, NOT_READY_FOR_UPDATES, SecurityHub, StandardReadiness,
+    ControlAssociation, ControlFinding, NOT_READY_FOR_UPDATES, SecurityHub, StandardReadiness,
+    WorkflowStatus,
 };
 pub use self::ssm::Ssm;
 

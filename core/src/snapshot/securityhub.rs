@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{PartFacts, Reach};
+use super::{Observed, PartFacts, Reach};
 
 // ---- state ----
 
@@ -41,6 +41,83 @@ pub struct SecurityHub {
     /// when the account has none (and in snapshots written before it was kept).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_aggregator_region: Option<String>,
+    /// The failed control findings of the region that are not `RESOLVED`
+    /// (`securityhub:GetFindings`: product Security Hub, `Compliance.Status` `FAILED`,
+    /// `RecordState` `ACTIVE`), read on their own: an endpoint that does not serve the call
+    /// (moto) leaves the rest of the part readable. Security Hub derives a control's status
+    /// ignoring findings whose workflow status is `SUPPRESSED` (user guide, "Evaluating
+    /// compliance status and control status"); the evaluator does the same.
+    #[serde(skip_serializing_if = "no_findings")]
+    pub findings: Observed<Vec<ControlFinding>>,
+}
+
+fn no_findings(o: &Observed<Vec<ControlFinding>>) -> bool {
+    o.known().is_some_and(Vec::is_empty)
+}
+
+/// One control finding (consolidated control findings: one per control and resource).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ControlFinding {
+    /// The finding's `Id`.
+    pub id: String,
+    /// `Compliance.SecurityControlId` (`S3.8`).
+    pub control: String,
+    /// `Resources[0].Id`: the resource's ARN, or `AWS::::Account:<id>` for an account-level
+    /// check.
+    pub resource: String,
+    /// `Workflow.Status`.
+    pub workflow: WorkflowStatus,
+    /// `Note.Text`, if any: the tool's notes start with [`EXCEPTION_NOTE_PREFIX`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The workflow status of a finding (`Workflow.Status`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum WorkflowStatus {
+    #[default]
+    New,
+    Notified,
+    Suppressed,
+    Resolved,
+}
+
+impl WorkflowStatus {
+    /// AWS's spelling (`SUPPRESSED`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl std::fmt::Display for WorkflowStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the tool's notes on the findings it suppresses begin: the tool reopens only the
+/// findings whose note it wrote, never a suppression of someone else's.
+pub const EXCEPTION_NOTE_PREFIX: &str = "secure-account exception:";
+
+/// The product ARN of Security Hub's own control findings in `region`
+/// (`FindingIdentifier.ProductArn` of `BatchUpdateFindings`).
+pub fn control_findings_product_arn(region: &str) -> String {
+    format!("arn:aws:securityhub:{region}::product/aws/securityhub")
 }
 
 /// `StandardsControlsUpdatable` while a subscription is not ready for control updates.
@@ -113,5 +190,6 @@ pub const READ_SECURITY_HUB: PartFacts = PartFacts {
         "securityhub:DescribeStandardsControls",
         "securityhub:ListFindingAggregators",
         "securityhub:GetFindingAggregator",
+        "securityhub:GetFindings",
     ],
 };

@@ -577,7 +577,8 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
         fake.answer(200, hub)
             .answer(200, &standards(status, updatable))
             .answer(200, r#"{"Controls":[]}"#)
-            .answer(200, r#"{"FindingAggregators":[]}"#);
+            .answer(200, r#"{"FindingAggregators":[]}"#)
+            .answer(200, r#"{"Findings":[]}"#);
     }
     let account =
         crate::AwsAccount::from_sdk_config(sdk(&fake, "us-east-1"), None, "us-east-1".into());
@@ -592,10 +593,11 @@ async fn the_engine_waits_by_reading_through_the_adapters() {
     .await
     .unwrap();
     assert_eq!(stats.polls, 3);
-    // Four reads per poll (the hub, its standards, the FSBP controls, the aggregators).
-    assert_eq!(fake.take().len(), 12);
+    // Five reads per poll (the hub, its standards, the FSBP controls, the aggregators, the
+    // failed control findings).
+    assert_eq!(fake.take().len(), 15);
     let calls = secure_account_engine::Port::calls(&account);
-    assert_eq!((calls.read, calls.write), (12, 0));
+    assert_eq!((calls.read, calls.write), (15, 0));
 
     // Inspector: the account id once (STS), then `BatchGetAccountStatus` until EC2 is on.
     fake.answer(

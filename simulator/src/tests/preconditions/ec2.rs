@@ -229,6 +229,7 @@ async fn delete_subnet_is_refused_only_where_an_interface_is() {
             network_interface_id: "eni-1".into(),
             description: "Primary network interface".into(),
             subnet_id: Some(busy.clone()),
+            ..Default::default()
         });
     let mut h = H::new(Simulator::from_snapshot(account.clone()));
     h.code(
