@@ -22,6 +22,7 @@ pub const MANUAL_CONTROLS: &[&str] = &["Account.1", "IAM.4", "IAM.5", "IAM.6"];
 
 /// Why a failure is still there.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Cause {
     /// A default VPC the tool keeps because network interfaces use it.
@@ -77,6 +78,7 @@ impl Cause {
 
 /// What to do about a failure.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Remedy {
     /// Work for a person (the manual task's instructions).
@@ -89,6 +91,7 @@ pub enum Remedy {
 
 /// A change the tool will not make on its own, for a person to decide.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
     /// Why the tool does not make the change: what it could break.
     pub could_break: String,
@@ -100,6 +103,7 @@ pub struct Decision {
 
 /// One failing resource, accounted for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Accounted {
     pub control: String,
     pub region: String,

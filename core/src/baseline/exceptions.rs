@@ -22,6 +22,7 @@ use crate::evaluate::arn;
 
 /// One accepted failure: a control, or one resource of it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Exception {
     /// The control id (`S3.8`).

@@ -138,6 +138,7 @@ pub struct ControlResult {
 
 /// One resource a control fails on, in one region.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Failure {
     /// The region the control fails in (where Security Hub's finding is).
     pub region: String,

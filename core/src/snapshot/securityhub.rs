@@ -57,6 +57,7 @@ fn no_findings(o: &Observed<Vec<ControlFinding>>) -> bool {
 
 /// One control finding (consolidated control findings: one per control and resource).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ControlFinding {
     /// The finding's `Id`.
     pub id: String,
@@ -87,6 +88,7 @@ pub struct ControlFinding {
     Deserialize,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum WorkflowStatus {
