@@ -329,7 +329,19 @@ pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
     if !global.regions.is_empty() {
         baseline.regions.include = global.regions.clone();
     }
+    notify_email(&mut baseline, global)?;
     Ok(baseline)
+}
+
+/// `--notify-email` over the baseline's `notifications.email`, checked as the file's is.
+fn notify_email(baseline: &mut Baseline, global: &GlobalArgs) -> anyhow::Result<()> {
+    if let Some(address) = &global.notify_email {
+        baseline.notifications.email = Some(address.clone());
+        baseline
+            .check_values()
+            .context("`--notify-email` is not valid")?;
+    }
+    Ok(())
 }
 
 /// The baseline a saved plan names, loaded as it is now (the engine checks its content
@@ -356,6 +368,12 @@ pub fn baseline_for_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Bas
             );
         }
     }
+    let mut baseline = baseline_named_by_plan(global, plan)?;
+    notify_email(&mut baseline, global)?;
+    Ok(baseline)
+}
+
+fn baseline_named_by_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Baseline> {
     match global.baseline.as_deref() {
         Some(name) => {
             let baseline = load_named_baseline(name)?;

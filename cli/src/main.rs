@@ -15,8 +15,10 @@ use clap::Parser;
 use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
-use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
-use crate::commands::{apply, baseline, controls, cost, iam_policy, plan, snapshot, verify};
+use crate::args::{BaselineCommand, Cli, Command, ControlsCommand, NotificationsCommand};
+use crate::commands::{
+    apply, baseline, controls, cost, iam_policy, notifications, plan, snapshot, verify,
+};
 
 /// Planning and evaluating allocate many small strings and maps. Measured on the 2-core dev
 /// machine (release, fresh 17-region plan, median): 1.17 ms with the system allocator
@@ -71,6 +73,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 validate_baseline_controls(&baseline)?;
             }
             baseline::show(&baseline, global)
+        }
+        // Nothing is read: the template comes from the baseline and the arguments.
+        Command::Notifications(NotificationsCommand::Template(args)) => {
+            notifications::template(&load_baseline(global)?, args)
+        }
+        Command::Notifications(NotificationsCommand::Deploy(_)) => {
+            anyhow::bail!("`notifications deploy` is not built yet")
         }
         // Nothing is read: the policy comes from the tables and the baseline's names.
         Command::IamPolicy(args) => iam_policy::run(&load_baseline(global)?, args),

@@ -17,6 +17,7 @@ pub mod effects;
 pub mod evaluate;
 pub mod iam_policy;
 pub mod manual;
+pub mod notifications;
 pub mod operation;
 pub mod part;
 pub mod plan;

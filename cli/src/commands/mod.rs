@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod controls;
 pub mod cost;
 pub mod iam_policy;
+pub mod notifications;
 pub mod plan;
 pub mod snapshot;
 pub mod verify;
