@@ -36,5 +36,5 @@ pub use evaluate::{ControlResult, Evaluation, Score, Status, evaluate};
 pub use manual::ManualTask;
 pub use part::{AccountInfo, Part, PartValue, Scope};
 pub use plan::{Plan, SkipReason, Skipped};
-pub use planner::plan;
+pub use planner::{plan, plan_notifications};
 pub use snapshot::{AwsError, Observed, Snapshot};

@@ -25,6 +25,10 @@ pub struct Verification {
     /// Every control of the catalog, then those of the live standard the catalog lacks.
     pub controls: Vec<ControlLine>,
     pub manual_tasks: Vec<ManualTask>,
+    /// The notification stack, when the baseline asks for one: deployed as the baseline
+    /// gives it, or deleted, drifted, failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<crate::notifications::deployed::StackCheck>,
     /// How many regions were evaluated (the text says "every region" when a control fails
     /// in all of them).
     #[serde(skip)]
@@ -80,6 +84,7 @@ pub fn verify(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) -> Ve
         score: evaluation.score,
         controls,
         manual_tasks: manual_tasks(snapshot, baseline.security_contact.is_some()),
+        notifications: crate::notifications::deployed::check(snapshot, baseline),
         regions_evaluated: scope.regions.len(),
     }
 }

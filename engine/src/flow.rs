@@ -392,6 +392,7 @@ pub async fn apply_in_rounds<P: Port>(
             .api_calls
             .inspector_wait
             .plus(next.api_calls.inspector_wait);
+        report.api_calls.stack_wait = report.api_calls.stack_wait.plus(next.api_calls.stack_wait);
         if next.interrupted {
             report.interrupted = true;
         }

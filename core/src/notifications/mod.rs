@@ -6,15 +6,16 @@
 //! All pure: the template is a value ([`yaml::Yaml`]) rendered to the same text on every
 //! run; deploying it is plan actions (`action/cloudformation.rs`) run by the engine.
 
+pub mod deployed;
 pub mod pattern;
 pub mod role;
 pub mod template;
 pub mod yaml;
 
-pub use role::{service_role_policy, service_role_trust};
+pub use role::{SERVICE_ROLE_POLICY, service_role_policy, service_role_trust};
 pub use template::{
-    EMAIL_PARAMETER, MinSeverity, PURPOSE_TAG, Rule, TemplateOptions, resolve_region, rules,
-    template, template_text,
+    EMAIL_PARAMETER, MinSeverity, PURPOSE_TAG, Rule, TemplateOptions, key_policy_text,
+    resolve_region, rules, template, template_text,
 };
 
 #[cfg(test)]

@@ -12,6 +12,9 @@ use crate::policy;
 
 use super::template::PURPOSE_TAG;
 
+/// The name of the service role's inline policy.
+pub const SERVICE_ROLE_POLICY: &str = "notification-stack-resources";
+
 /// The role's trust policy: CloudFormation may assume it. No `aws:SourceAccount` condition:
 /// the role can only be passed to CloudFormation by a principal of this account allowed to
 /// pass it, and CloudFormation's documentation of service roles shows none.

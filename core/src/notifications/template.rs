@@ -538,6 +538,32 @@ pub fn template_text(options: &TemplateOptions) -> String {
     template(options).to_text()
 }
 
+/// The key policy as KMS holds it for a stack in `account` (the `Fn::Sub`s resolved, in
+/// the `aws` partition): what the prediction of a deploy puts on the key.
+pub fn key_policy_text(account: &str) -> String {
+    fn resolve(v: &Value, account: &str) -> Value {
+        match v {
+            Value::Object(m) if m.len() == 1 && m.contains_key("Fn::Sub") => Value::String(
+                m["Fn::Sub"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace("${AWS::Partition}", "aws")
+                    .replace("${AWS::AccountId}", account),
+            ),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), resolve(v, account)))
+                    .collect(),
+            ),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|i| resolve(i, account)).collect())
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => v.clone(),
+        }
+    }
+    crate::policy::to_text(&resolve(&key_policy().to_json(), account))
+}
+
 /// The key policy: the account administers the key through IAM, and EventBridge may use it
 /// to publish to the topic. No `aws:SourceAccount`/`aws:SourceArn` condition on
 /// EventBridge's statement: EventBridge does not send them to KMS, and the messages would
