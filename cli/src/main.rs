@@ -78,8 +78,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Notifications(NotificationsCommand::Template(args)) => {
             notifications::template(&load_baseline(global)?, args)
         }
-        Command::Notifications(NotificationsCommand::Deploy(_)) => {
-            anyhow::bail!("`notifications deploy` is not built yet")
+        Command::Notifications(NotificationsCommand::Deploy(args)) => {
+            let account = Account::from_args(global)?;
+            let baseline = load_baseline(global)?;
+            account.run(async |sim| {
+                notifications::deploy(sim, global, &baseline, args, &|sim| account.save(sim)).await
+            })
         }
         // Nothing is read: the policy comes from the tables and the baseline's names.
         Command::IamPolicy(args) => iam_policy::run(&load_baseline(global)?, args),

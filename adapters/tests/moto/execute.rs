@@ -62,6 +62,10 @@ pub const APPLIED_BY_THE_FRESH_APPLY: &[ActionKind] = &[
     ActionKind::StartConfigurationRecorder,
     ActionKind::StartLogging,
     ActionKind::UpdateAccountPasswordPolicy,
+    // The notification stack's kinds: notifications.rs deploys and updates the stack.
+    ActionKind::CreateStack,
+    ActionKind::UpdateStack,
+    ActionKind::UpdateTerminationProtection,
 ];
 
 pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoint: String) {

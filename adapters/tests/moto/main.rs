@@ -17,6 +17,7 @@
 
 mod apply;
 mod execute;
+mod notifications;
 mod read;
 
 use std::future::Future;
@@ -57,6 +58,7 @@ const TESTS: &[(&str, Test)] = tests![
     apply::a_fresh_account_gets_everything_moto_serves_and_a_second_apply_writes_nothing_more,
     apply::a_lived_in_account_is_applied_without_touching_what_is_in_use,
     execute::every_action_kind_is_served_by_moto_or_fails_at_once,
+    notifications::the_notification_stack_deploys_reads_back_and_redeploys_with_no_change,
 ];
 
 fn main() -> ExitCode {

@@ -27,7 +27,6 @@ pub async fn run<P: Port>(
     args: &ApplyArgs,
     save: &dyn Fn(&P) -> anyhow::Result<()>,
 ) -> anyhow::Result<ExitCode> {
-    let json = global.output == OutputFormat::Json;
     let planned = match (&args.plan_file, baseline) {
         (Some(path), _) => {
             let saved = load_plan(path)?;
@@ -37,6 +36,21 @@ pub async fn run<P: Port>(
         (None, Some(baseline)) => flow::read_and_plan(port, baseline).await?,
         (None, None) => bail!("no plan file and no baseline to plan from"),
     };
+    run_planned(port, global, planned, baseline, args, save, "apply").await
+}
+
+/// Shows `planned`, asks, applies it (with later rounds of `baseline`'s plan when one is
+/// given) and reports; `command` is what the user runs again to continue.
+pub async fn run_planned<P: Port>(
+    port: &P,
+    global: &GlobalArgs,
+    planned: flow::Planned,
+    baseline: Option<&Baseline>,
+    args: &ApplyArgs,
+    save: &dyn Fn(&P) -> anyhow::Result<()>,
+    command: &str,
+) -> anyhow::Result<ExitCode> {
+    let json = global.output == OutputFormat::Json;
     let plan = &planned.plan;
 
     // The plan the user approves: on stdout for people, on stderr when stdout is JSON and
@@ -120,22 +134,22 @@ pub async fn run<P: Port>(
     if interrupt::interrupted() {
         eprintln!(
             "error: interrupted (Ctrl-C) after {} action(s) applied; {} did not run; run \
-             `secure-account apply` again to continue",
+             `secure-account {command}` again to continue",
             report.actions_applied, report.actions_not_run
         );
         return Ok(ExitCode::from(interrupt::EXIT_INTERRUPTED));
     }
     if report.interrupted {
         bail!(
-            "the apply was interrupted after {} action(s); run `secure-account apply` again to \
-             continue",
+            "the apply was interrupted after {} action(s); run `secure-account {command}` again \
+             to continue",
             report.actions_applied
         );
     }
     if !report.succeeded() {
         bail!(
             "{} action(s) failed and {} did not run; fix the cause shown above and run \
-             `secure-account apply` again",
+             `secure-account {command}` again",
             report.actions_failed,
             report.actions_not_run
         );
@@ -356,7 +370,7 @@ fn by_region(out: &mut String, report: &ApplyReport, color: bool) {
 /// the reads they made.
 fn waited(out: &mut String, report: &ApplyReport, waits: &[WaitRecord]) {
     let a = &report.api_calls;
-    let polls = a.standard_wait.polls + a.inspector_wait.polls;
+    let polls = a.standard_wait.polls + a.inspector_wait.polls + a.stack_wait.polls;
     if polls == 0 && waits.is_empty() {
         return;
     }

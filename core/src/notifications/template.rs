@@ -428,7 +428,10 @@ pub fn template(options: &TemplateOptions) -> Yaml {
                         ),
                         ("EnableKeyRotation", Yaml::Bool(true)),
                         ("KeyPolicy", key_policy()),
-                        ("Tags", tags()),
+                        // No `Tags` here: moto 5.1.22 fails the whole stack on tags of an
+                        // `AWS::KMS::Key` (it reads them as `TagKey`/`TagValue`), and the
+                        // stack's own tags, which `notifications deploy` sets, reach the
+                        // key anyway: CloudFormation propagates stack tags to its resources.
                     ]),
                 ),
             ]),

@@ -139,5 +139,13 @@ fn key_and_topic_policies_follow_the_issue() {
         } else {
             assert_eq!(s["Condition"]["Bool"]["aws:SecureTransport"], "false");
         }
+        // SNS.4 (`sns-topic-no-public-access`), judged as KMS.5 judges key policies.
+        assert!(!crate::policy::allows_public(s), "SNS.4: {s}");
+    }
+    // KMS.5: the key policy, as KMS holds it in an account, allows no one public access.
+    let held = crate::notifications::key_policy_text("123456789012");
+    let held: serde_json::Value = serde_json::from_str(&held).unwrap();
+    for s in held["Statement"].as_array().unwrap() {
+        assert!(!crate::policy::allows_public(s), "KMS.5: {s}");
     }
 }

@@ -81,7 +81,7 @@ pub fn verification_text(v: &Verification, color: bool) -> String {
         use crate::notifications::deployed::StackState;
         let what = match n.state {
             StackState::InSync => st.bold("deployed as the baseline gives it"),
-            StackState::Deleted => st.red("DELETED: apply deploys it again"),
+            StackState::Deleted => st.red("NOT DEPLOYED (never, or deleted): apply deploys it"),
             StackState::NotTheTools => {
                 st.red("NOT THE TOOL'S: a stack of that name that the tool did not make")
             }
