@@ -154,7 +154,7 @@ fn excluded(arg: &Value, v: &Value) -> bool {
 
 /// `["<", 0, ">=", 4]`-style comparisons, all of which must hold.
 fn numeric(ops: &[Value], n: f64) -> bool {
-    if ops.is_empty() || ops.len() % 2 != 0 {
+    if ops.is_empty() || !ops.len().is_multiple_of(2) {
         return false;
     }
     ops.chunks(2).all(|pair| {

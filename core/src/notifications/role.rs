@@ -33,7 +33,9 @@ pub fn service_role_trust() -> String {
 ///
 /// Keys: `kms:CreateKey` cannot be scoped (the key does not exist yet, its ARN is AWS's to
 /// choose); everything else acts only on keys tagged with the stack's purpose tag, which
-/// the template gives the key at creation (`kms:TagResource` is checked on the tags the
+/// the stack's own tags (set by `notifications deploy` and the plan's `create_stack`) give
+/// the key at creation: CloudFormation propagates stack tags in the resources' create
+/// requests (the template sets no tags on the key: moto fails on them) (`kms:TagResource` is checked on the tags the
 /// request sets). No `kms:Decrypt` or other use of keys (KMS.2).
 pub fn service_role_policy(account: &str, region: &str, stack: &str) -> String {
     let key = format!("arn:aws:kms:{region}:{account}:key/*");
