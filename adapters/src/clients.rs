@@ -206,6 +206,7 @@ impl Clients {
     regional_client!(securityhub, aws_sdk_securityhub);
     regional_client!(guardduty, aws_sdk_guardduty);
     regional_client!(config, aws_sdk_config);
+    regional_client!(cloudformation, aws_sdk_cloudformation);
     regional_client!(cloudtrail, aws_sdk_cloudtrail);
     regional_client!(kms, aws_sdk_kms);
     regional_client!(logs, aws_sdk_cloudwatchlogs);

@@ -171,6 +171,7 @@ sdk_clients! {
     accessanalyzer: aws_sdk_accessanalyzer,
     account: aws_sdk_account,
     athena: aws_sdk_athena,
+    cloudformation: aws_sdk_cloudformation,
     cloudtrail: aws_sdk_cloudtrail,
     config: aws_sdk_config,
     ec2: aws_sdk_ec2,

@@ -14,6 +14,7 @@ pub mod accessanalyzer;
 pub mod account;
 pub mod athena;
 pub mod clients;
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;

@@ -7,8 +7,8 @@ use secure_account_core::{AccountInfo, Action, AwsError, Outputs, Part, PartValu
 use secure_account_engine::{ActionOutput, CallCounts, Port, PortError};
 
 use crate::{
-    AwsAccount, accessanalyzer, account, athena, cloudtrail, config, ec2, guardduty, iam,
-    inspector, kms, logs, macie, s3, s3control, securityhub, ssm,
+    AwsAccount, accessanalyzer, account, athena, cloudformation, cloudtrail, config, ec2,
+    guardduty, iam, inspector, kms, logs, macie, s3, s3control, securityhub, ssm,
 };
 
 impl AwsAccount {
@@ -81,6 +81,9 @@ impl AwsAccount {
                 )
             }
             Part::Macie => PartValue::Macie(macie::read_macie(&c.macie2(region)).await?),
+            Part::CloudformationStacks => PartValue::CloudformationStacks(
+                cloudformation::read_stacks(&c.cloudformation(region)).await?,
+            ),
         })
     }
 }

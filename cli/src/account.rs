@@ -391,6 +391,7 @@ pub fn load_baseline(global: &GlobalArgs) -> anyhow::Result<Baseline> {
     if !global.regions.is_empty() {
         baseline.regions.include = global.regions.clone();
     }
+    notify_email(&mut baseline, global)?;
     baseline.as_of = Some(today(global)?);
     Ok(baseline)
 }
@@ -426,6 +427,17 @@ fn civil_day(days: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `--notify-email` over the baseline's `notifications.email`, checked as the file's is.
+fn notify_email(baseline: &mut Baseline, global: &GlobalArgs) -> anyhow::Result<()> {
+    if let Some(address) = &global.notify_email {
+        baseline.notifications.email = Some(address.clone());
+        baseline
+            .check_values()
+            .context("`--notify-email` is not valid")?;
+    }
+    Ok(())
+}
+
 /// The baseline a saved plan names, loaded as it is now (the engine checks its content
 /// hash). `--baseline`, `--region` and `--regions`, when given, must agree with the plan.
 pub fn baseline_for_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Baseline> {
@@ -450,6 +462,12 @@ pub fn baseline_for_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Bas
             );
         }
     }
+    let mut baseline = baseline_named_by_plan(global, plan)?;
+    notify_email(&mut baseline, global)?;
+    Ok(baseline)
+}
+
+fn baseline_named_by_plan(global: &GlobalArgs, plan: &Plan) -> anyhow::Result<Baseline> {
     match global.baseline.as_deref() {
         Some(name) => {
             let mut baseline = load_named_baseline(name)?;

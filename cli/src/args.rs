@@ -86,6 +86,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
+    /// Deploy the security notifications stack, alerts to ADDR (overrides the baseline's
+    /// `notifications.email`; `plan` and `apply` then include it)
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub notify_email: Option<String>,
+
     /// Send every AWS call to this endpoint instead of AWS (an emulator such as moto)
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
@@ -272,6 +277,10 @@ Examples:
   secure-account man | gzip > /usr/local/share/man/man1/secure-account.1.gz")]
     Man,
 
+    /// Security notifications by e-mail: the CloudFormation template, and deploying it
+    #[command(subcommand)]
+    Notifications(NotificationsCommand),
+
     /// Show the baseline
     #[command(
         subcommand,
@@ -396,6 +405,77 @@ pub struct IamPolicyArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum NotificationsCommand {
+    /// Print the notification CloudFormation template (YAML)
+    #[command(long_about = "\
+Print the security notifications template (CloudFormation, YAML) on stdout: an SNS topic \
+encrypted with its own customer managed KMS key (rotation on) and an e-mail subscription, \
+and EventBridge rules that send it Security Hub findings (both the ASFF `Security Hub \
+Findings - Imported` and the OCSF `Findings Imported V2` events: failed, active, new, at or \
+above `--min-severity`), GuardDuty findings of severity 4.0 or more, active IAM Access \
+Analyzer findings, root console sign-in, and the calls that stop or weaken the baseline \
+(StopLogging, DeleteTrail, UpdateTrail, DisableSecurityHub, DeleteDetector, \
+StopConfigurationRecorder, DeleteConfigurationRecorder, …).
+
+It reads nothing and needs no credentials; the same input prints the same bytes. Deploy it \
+yourself, or with `secure-account notifications deploy --email ADDR`, which also sets \
+termination protection and a service role for the stack.
+
+Examples:
+  secure-account notifications template > notifications.yaml
+  secure-account notifications template --email security@example.com --min-severity CRITICAL")]
+    Template(NotificationsTemplateArgs),
+
+    /// Create or update the notification stack in the home region
+    #[command(long_about = "\
+Create or update the CloudFormation stack `secure-account-notifications` (`[names] \
+notification_stack`) in the home region from the template of `notifications template`, with \
+termination protection on (CloudFormation.3) and a service role the tool creates for it \
+(`[names] notification_stack_role`, trusted by CloudFormation only, allowed to manage only \
+the stack's key, topic and rules; CloudFormation.4).
+
+It shows what it will do, waits for the stack with progress, and on a rollback names the \
+resource that failed and why. Run again with nothing changed, it changes nothing. AWS mails \
+a confirmation to the address: nothing is delivered until its link is opened.
+
+`plan` and `apply` do the same when `--notify-email` or `[notifications] email` in the \
+baseline is set.
+
+Example:
+  secure-account --region eu-west-1 notifications deploy --email security@example.com")]
+    Deploy(NotificationsDeployArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NotificationsTemplateArgs {
+    /// The address the template's parameter defaults to [default: the baseline's
+    /// `notifications.email`; none: CloudFormation asks for it]
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+
+    /// The lowest Security Hub severity sent: CRITICAL, HIGH or MEDIUM [default: the
+    /// baseline's `notifications.min_severity`, HIGH]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_min_severity)]
+    pub min_severity: Option<secure_account_core::notifications::MinSeverity>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotificationsDeployArgs {
+    /// The address that receives the alerts [default: the baseline's `notifications.email`]
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+
+    /// The lowest Security Hub severity sent: CRITICAL, HIGH or MEDIUM [default: the
+    /// baseline's `notifications.min_severity`, HIGH]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_min_severity)]
+    pub min_severity: Option<secure_account_core::notifications::MinSeverity>,
+
+    /// Deploy without asking for confirmation
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum BaselineCommand {
     /// Print the effective baseline as TOML, every default filled in
     #[command(
@@ -461,8 +541,9 @@ pub struct ControlsDiffArgs {
 }
 
 /// Command names, for [`normalize_args`].
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "fleet",
+    "notifications",
     "snapshot",
     "plan",
     "apply",
@@ -497,6 +578,14 @@ pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString>
         }
     }
     out
+}
+
+/// `CRITICAL`, `HIGH` or `MEDIUM`, in any case.
+fn parse_min_severity(
+    text: &str,
+) -> Result<secure_account_core::notifications::MinSeverity, String> {
+    secure_account_core::notifications::MinSeverity::parse(text)
+        .ok_or_else(|| format!("`{text}` is not one of CRITICAL, HIGH, MEDIUM"))
 }
 
 /// A percentage from 0 to 100.

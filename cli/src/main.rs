@@ -17,9 +17,10 @@ use clap::Parser;
 use crate::account::{
     Account, load_baseline, read_snapshot, validate_baseline, validate_baseline_controls,
 };
-use crate::args::{BaselineCommand, Cli, Command, ControlsCommand};
+use crate::args::{BaselineCommand, Cli, Command, ControlsCommand, NotificationsCommand};
 use crate::commands::{
-    apply, baseline, controls, cost, fleet, iam_policy, plan, report, snapshot, verify,
+    apply, baseline, controls, cost, fleet, iam_policy, notifications, plan, report, snapshot,
+    verify,
 };
 
 /// Planning and evaluating allocate many small strings and maps. Measured on the 2-core dev
@@ -75,6 +76,17 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 validate_baseline_controls(&baseline)?;
             }
             baseline::show(&baseline, global)
+        }
+        // Nothing is read: the template comes from the baseline and the arguments.
+        Command::Notifications(NotificationsCommand::Template(args)) => {
+            notifications::template(&load_baseline(global)?, args)
+        }
+        Command::Notifications(NotificationsCommand::Deploy(args)) => {
+            let account = Account::from_args(global)?;
+            let baseline = load_baseline(global)?;
+            account.run(async |sim| {
+                notifications::deploy(sim, global, &baseline, args, &|sim| account.save(sim)).await
+            })
         }
         // Nothing is read: the policy comes from the tables and the baseline's names.
         Command::IamPolicy(args) => iam_policy::run(&load_baseline(global)?, args),

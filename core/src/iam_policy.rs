@@ -78,10 +78,12 @@ pub struct Statement {
 /// Statements, each left out when empty:
 /// - `SecureAccountRead`: every read, on any resource;
 /// - `SecureAccountWrite`: every write whose resource the tool cannot know in advance;
-/// - `SecureAccountTrailLogsRole`: creating, tagging and changing the tool's CloudTrail →
-///   CloudWatch Logs role, on that role only;
-/// - `SecureAccountPassTrailLogsRole`, `SecureAccountPassConfigRole`: `iam:PassRole`, only of
-///   that role to CloudTrail and of Config's service-linked role;
+/// - `SecureAccountOwnRoles`: creating, tagging and changing the tool's own roles (the
+///   CloudTrail → CloudWatch Logs role, the notification stack's service role), on those
+///   roles only;
+/// - `SecureAccountPassTrailLogsRole`, `SecureAccountPassConfigRole`,
+///   `SecureAccountPassNotificationStackRole`: `iam:PassRole`, only of the trail's role to
+///   CloudTrail, of Config's service-linked role, and of the stack's role to CloudFormation;
 /// - `SecureAccountServiceLinkedRoles`: `iam:CreateServiceLinkedRole` for exactly the
 ///   services whose role an action may create.
 ///
@@ -89,6 +91,10 @@ pub struct Statement {
 /// statements on it to other roles).
 pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineError> {
     let trail_logs_role = trail_logs_role_arn(names)?;
+    let stack_role = role_arn(
+        "names.notification_stack_role",
+        &names.notification_stack_role,
+    )?;
     let reads: BTreeSet<&str> = PREAMBLE_IAM_ACTIONS
         .into_iter()
         .chain(Part::all().flat_map(|p| p.facts().iam_actions.iter().copied()))
@@ -99,7 +105,7 @@ pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineEr
     }
 
     let mut writes = BTreeSet::new();
-    let mut on_trail_logs_role = BTreeSet::new();
+    let mut on_own_roles = BTreeSet::new();
     let mut passed = BTreeSet::new();
     let mut service_linked = BTreeSet::new();
     for kind in ActionKind::all() {
@@ -112,7 +118,7 @@ pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineEr
                 _ => {
                     match facts.resource {
                         IamResource::Any => writes.insert(action),
-                        IamResource::TrailLogsRole => on_trail_logs_role.insert(action),
+                        IamResource::OwnRoles => on_own_roles.insert(action),
                     };
                 }
             }
@@ -122,9 +128,9 @@ pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineEr
     }
     statements.push(allow("SecureAccountWrite", &writes, vec!["*".into()]));
     statements.push(allow(
-        "SecureAccountTrailLogsRole",
-        &on_trail_logs_role,
-        vec![trail_logs_role.clone()],
+        "SecureAccountOwnRoles",
+        &on_own_roles,
+        vec![trail_logs_role.clone(), stack_role.clone()],
     ));
     for role in passed {
         statements.push(match role {
@@ -145,6 +151,16 @@ pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineEr
                 "SecureAccountPassConfigRole",
                 &[PASS_ROLE].into(),
                 vec![service_linked_role_arn("*", role.service())],
+            ),
+            PassedRole::NotificationStackRole => with_condition(
+                allow(
+                    "SecureAccountPassNotificationStackRole",
+                    &[PASS_ROLE].into(),
+                    vec![stack_role.clone()],
+                ),
+                "StringEquals",
+                "iam:PassedToService",
+                vec![role.service().into()],
             ),
         });
     }
@@ -201,7 +217,11 @@ pub fn size(policy: &PolicyDocument) -> usize {
 /// The tool's CloudTrail → CloudWatch Logs role in any account: `{account_id}` in the
 /// name matches any account id.
 pub fn trail_logs_role_arn(names: &Names) -> Result<String, BaselineError> {
-    let name = &names.trail_logs_role;
+    role_arn("names.trail_logs_role", &names.trail_logs_role)
+}
+
+/// The role `name` (a `[names]` value, the key `field`) in any account.
+fn role_arn(field: &str, name: &str) -> Result<String, BaselineError> {
     // IAM role names: letters, digits and `+=,.@_-`, at most 64 characters.
     let literal = name.replace("{account_id}", "");
     let valid = !name.is_empty()
@@ -210,7 +230,7 @@ pub fn trail_logs_role_arn(names: &Names) -> Result<String, BaselineError> {
             .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     if !valid {
         return Err(BaselineError::Invalid {
-            field: "names.trail_logs_role".into(),
+            field: field.into(),
             message: format!(
                 "`{name}` is not an IAM role name (letters, digits and `+=,.@_-` only, \
                  `{{account_id}}` allowed)"

@@ -119,6 +119,7 @@ fn every_iam_action_is_well_formed() {
         "access-analyzer",
         "account",
         "athena",
+        "cloudformation",
         "cloudtrail",
         "config",
         "ec2",
@@ -208,7 +209,7 @@ fn roles_are_passed_only_to_their_service() {
 #[test]
 fn role_writes_are_scoped_to_the_tools_role() {
     let policy = full();
-    let own = statement(&policy, "SecureAccountTrailLogsRole");
+    let own = statement(&policy, "SecureAccountOwnRoles");
     assert_eq!(
         own.actions,
         [
@@ -220,7 +221,10 @@ fn role_writes_are_scoped_to_the_tools_role() {
     );
     assert_eq!(
         own.resources,
-        ["arn:aws:iam::*:role/secure-account-cloudtrail-to-logs"]
+        [
+            "arn:aws:iam::*:role/secure-account-cloudtrail-to-logs",
+            "arn:aws:iam::*:role/secure-account-notifications-cloudformation"
+        ]
     );
     let write = statement(&policy, "SecureAccountWrite");
     assert!(write.actions.iter().all(|a| !own.actions.contains(a)));
@@ -267,8 +271,8 @@ fn the_role_name_comes_from_the_baseline() {
         ..Names::default()
     };
     let policy = build(&names, Access::Full).unwrap();
-    let own = statement(&policy, "SecureAccountTrailLogsRole");
-    assert_eq!(own.resources, ["arn:aws:iam::*:role/audit-*-trail"]);
+    let own = statement(&policy, "SecureAccountOwnRoles");
+    assert_eq!(own.resources[0], "arn:aws:iam::*:role/audit-*-trail");
     for bad in ["*", "role/x", "a b", ""] {
         let names = Names {
             trail_logs_role: bad.into(),

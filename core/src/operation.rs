@@ -218,9 +218,10 @@ pub enum IamResource {
     /// Any resource: the operation acts on resources the customer names (their buckets,
     /// keys, trails, VPCs), or on ones whose ARN only AWS knows before the call.
     Any,
-    /// The tool's own CloudTrail → CloudWatch Logs role (`[names] trail_logs_role`): the
-    /// only role the planner creates or changes.
-    TrailLogsRole,
+    /// The tool's own roles, the only roles the planner creates or changes: the CloudTrail
+    /// → CloudWatch Logs role (`[names] trail_logs_role`) and the notification stack's
+    /// service role (`[names] notification_stack_role`).
+    OwnRoles,
 }
 
 /// A role an operation hands to a service with `iam:PassRole`.
@@ -232,6 +233,9 @@ pub enum PassedRole {
     /// Config's service-linked role `AWSServiceRoleForConfig`, passed to
     /// `config.amazonaws.com` (`roleARN` of `PutConfigurationRecorder`).
     ConfigServiceLinkedRole,
+    /// The notification stack's service role (`[names] notification_stack_role`), passed
+    /// to `cloudformation.amazonaws.com` (`RoleARN` of `CreateStack`/`UpdateStack`).
+    NotificationStackRole,
 }
 
 impl PassedRole {
@@ -240,6 +244,7 @@ impl PassedRole {
         match self {
             PassedRole::TrailLogsRole => "cloudtrail.amazonaws.com",
             PassedRole::ConfigServiceLinkedRole => "config.amazonaws.com",
+            PassedRole::NotificationStackRole => "cloudformation.amazonaws.com",
         }
     }
 }

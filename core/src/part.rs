@@ -17,12 +17,12 @@ use crate::snapshot::{
     AccountWide, AlternateContact, Analyzer, AwsError, Bucket, ConfigService, Detector, Ebs,
     GLOBAL, IamRole, IamUser, Inspector, KmsKey, LogGroup, Macie, Observed, OptInStatus,
     PasswordPolicy, PublicAccessBlock, RegionServices, RegionSnapshot, RootUser, SecurityHub,
-    Snapshot, SnapshotBlockPublicAccess, Ssm, Trail, Vpc, VpcBlockPublicAccess, WorkGroup,
+    Snapshot, SnapshotBlockPublicAccess, Ssm, Stack, Trail, Vpc, VpcBlockPublicAccess, WorkGroup,
 };
 pub use crate::snapshot::{PartFacts, Reach};
 use crate::snapshot::{
-    accessanalyzer, account, athena, cloudtrail, config, ec2, guardduty, iam, inspector, kms, logs,
-    macie, s3, s3control, securityhub, ssm,
+    accessanalyzer, account, athena, cloudformation, cloudtrail, config, ec2, guardduty, iam,
+    inspector, kms, logs, macie, s3, s3control, securityhub, ssm,
 };
 
 /// Where a part is read or an action runs: the account as a whole (IAM, S3 account
@@ -304,6 +304,7 @@ parts! {
         Ssm => ssm: Ssm = ssm::READ_SSM,
         Inspector => inspector: Inspector = inspector::READ_INSPECTOR,
         Macie => macie: Macie = macie::READ_MACIE,
+        CloudformationStacks => cloudformation_stacks: Vec<Stack> = cloudformation::READ_STACKS,
     }
 }
 

@@ -29,7 +29,7 @@ fn names_are_the_snapshot_field_names() {
             "{p}"
         );
     }
-    assert_eq!(Part::all().count(), 22);
+    assert_eq!(Part::all().count(), 23);
     assert!(Part::ACCOUNT.iter().all(|p| p.reach() == Reach::Account));
     assert!(Part::REGIONAL.iter().all(|p| p.reach() == Reach::Regional));
 }
@@ -38,7 +38,7 @@ fn names_are_the_snapshot_field_names() {
 fn every_part_can_be_set_read_and_marked_unreadable() {
     let mut s = Snapshot::from_account_info(&info());
     let reads = reads_of(&info());
-    assert_eq!(reads.len(), 7 + 15, "only the enabled region is read");
+    assert_eq!(reads.len(), 7 + 16, "only the enabled region is read");
     for (scope, part) in &reads {
         let value = s.part(scope, *part).unwrap().unwrap();
         assert_eq!(value, PartValue::empty(*part), "a new snapshot is empty");

@@ -125,6 +125,9 @@ pub enum SkipReason {
     /// not the tool's (no tag, not serving this account's trail or Config): it is left
     /// alone; `[names]` in the baseline picks another name.
     NameTaken,
+    /// The notification stack is in progress, or failed at creation: CloudFormation
+    /// cannot update it now.
+    StackNotUpdatable,
 }
 
 impl SkipReason {

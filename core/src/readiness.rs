@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::part::{Part, PartValue};
-use crate::snapshot::{AwsError, InspectorReadiness, StandardReadiness};
+use crate::snapshot::{AwsError, InspectorReadiness, StackPhase, StandardReadiness};
 
 /// What a readiness wait waits for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,6 +20,10 @@ pub enum Readiness {
     StandardUpdatable { standards_arn: String },
     /// Inspector resource types `ENABLED`, after `enable_inspector` answered.
     InspectorEnabled { resource_types: Vec<String> },
+    /// A CloudFormation stack done with its operation (`CREATE_COMPLETE`,
+    /// `UPDATE_COMPLETE`), after `create_stack` or `update_stack` answered; a rollback
+    /// fails the action with the resource that failed and AWS's reason.
+    StackSettled { stack_name: String },
 }
 
 /// What one poll found.
@@ -42,6 +46,7 @@ impl Readiness {
                 Part::SecurityHub
             }
             Readiness::InspectorEnabled { .. } => Part::Inspector,
+            Readiness::StackSettled { .. } => Part::CloudformationStacks,
         }
     }
 
@@ -56,7 +61,7 @@ impl Readiness {
         match self {
             Readiness::StandardReady { standards_arn }
             | Readiness::StandardUpdatable { standards_arn } => Some(standards_arn),
-            Readiness::InspectorEnabled { .. } => None,
+            Readiness::InspectorEnabled { .. } | Readiness::StackSettled { .. } => None,
         }
     }
 
@@ -121,10 +126,31 @@ impl Readiness {
                     }
                 }
             }
+            (Readiness::StackSettled { stack_name }, PartValue::CloudformationStacks(stacks)) => {
+                match stacks.iter().find(|s| &s.name == stack_name) {
+                    // Not visible yet (eventual consistency): keep waiting.
+                    None => Progress::Pending,
+                    Some(stack) => match stack.phase() {
+                        StackPhase::Complete => Progress::Done,
+                        StackPhase::InProgress => Progress::Pending,
+                        StackPhase::RolledBack | StackPhase::Failed => {
+                            Progress::Failed(AwsError::new(
+                                stack.status.clone(),
+                                format!(
+                                    "the stack {stack_name} ended {}: {}",
+                                    stack.status,
+                                    stack.failure_text()
+                                ),
+                            ))
+                        }
+                    },
+                }
+            }
             // Security Hub not (yet) visible, or an answer of another part: keep waiting
             // within the budget.
             (Readiness::StandardReady { .. } | Readiness::StandardUpdatable { .. }, _)
-            | (Readiness::InspectorEnabled { .. }, _) => Progress::Pending,
+            | (Readiness::InspectorEnabled { .. }, _)
+            | (Readiness::StackSettled { .. }, _) => Progress::Pending,
         }
     }
 
@@ -144,6 +170,13 @@ impl Readiness {
                 format!(
                     "Inspector {} was still not ENABLED after {so_secs} s",
                     resource_types.join(", ")
+                ),
+            ),
+            Readiness::StackSettled { stack_name } => AwsError::new(
+                "StackNotSettled",
+                format!(
+                    "the stack {stack_name} was still in progress after {so_secs} s; it goes \
+                     on in CloudFormation, and the next plan sees where it ended"
                 ),
             ),
         }
@@ -192,6 +225,9 @@ impl fmt::Display for Readiness {
             ),
             Readiness::InspectorEnabled { resource_types } => {
                 write!(f, "Inspector {} to be ENABLED", resource_types.join(", "))
+            }
+            Readiness::StackSettled { stack_name } => {
+                write!(f, "the stack {stack_name} to be COMPLETE")
             }
         }
     }

@@ -32,6 +32,10 @@ pub struct Verification {
     pub failures: Vec<Accounted>,
     /// The exceptions of the baseline past their `until` day: they accept nothing any more.
     pub expired_exceptions: Vec<Exception>,
+    /// The notification stack, when the baseline asks for one: deployed as the baseline
+    /// gives it, or deleted, drifted, failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<crate::notifications::deployed::StackCheck>,
     /// How many regions were evaluated (the text says "every region" when a control fails
     /// in all of them).
     #[serde(skip)]
@@ -102,6 +106,7 @@ pub fn verify(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) -> Ve
         manual_tasks,
         failures,
         expired_exceptions: expired_exceptions(baseline),
+        notifications: crate::notifications::deployed::check(snapshot, baseline),
         regions_evaluated: scope.regions.len(),
     }
 }

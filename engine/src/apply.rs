@@ -253,6 +253,7 @@ struct Shared<'p> {
     ready_standards: RefCell<BTreeSet<(String, String)>>,
     standard_wait: Cell<WaitStats>,
     inspector_wait: Cell<WaitStats>,
+    stack_wait: Cell<WaitStats>,
     /// Calls made so far by each action (by index), for the ledger of an action abandoned
     /// in flight.
     calls: RefCell<Vec<u32>>,
@@ -292,6 +293,7 @@ pub async fn apply<P: Port>(
         ready_standards: RefCell::new(BTreeSet::new()),
         standard_wait: Cell::new(WaitStats::default()),
         inspector_wait: Cell::new(WaitStats::default()),
+        stack_wait: Cell::new(WaitStats::default()),
         calls: RefCell::new(vec![0; n]),
     };
     let mut results: Vec<Option<ActionResult>> = vec![None; n];
@@ -514,6 +516,7 @@ pub async fn apply<P: Port>(
                 .collect(),
             standard_wait: shared.standard_wait.get(),
             inspector_wait: shared.inspector_wait.get(),
+            stack_wait: shared.stack_wait.get(),
             elapsed_ms: port.elapsed().saturating_sub(started_at).as_millis() as u64,
         },
         results,
@@ -660,6 +663,7 @@ async fn ready<P: Port>(
             &shared.standard_wait
         }
         Readiness::InspectorEnabled { .. } => &shared.inspector_wait,
+        Readiness::StackSettled { .. } => &shared.stack_wait,
     };
     counter.set(counter.get().plus(stats));
     if result == Err(PortError::Crashed) {

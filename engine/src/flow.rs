@@ -193,10 +193,27 @@ fn region_rules(baseline: &Baseline, snapshot: &Snapshot) -> Result<(), FlowErro
 
 /// Reads the account and plans `baseline` for it.
 pub async fn read_and_plan<P: Port>(port: &P, baseline: &Baseline) -> Result<Planned, FlowError> {
+    read_and_plan_by(port, baseline, secure_account_core::plan).await
+}
+
+/// Reads the account and plans the notification stack alone (`notifications deploy`;
+/// [`secure_account_core::plan_notifications`]).
+pub async fn read_and_plan_notifications<P: Port>(
+    port: &P,
+    baseline: &Baseline,
+) -> Result<Planned, FlowError> {
+    read_and_plan_by(port, baseline, secure_account_core::plan_notifications).await
+}
+
+async fn read_and_plan_by<P: Port>(
+    port: &P,
+    baseline: &Baseline,
+    plan: fn(&Snapshot, &Baseline) -> Plan,
+) -> Result<Planned, FlowError> {
     let started = (port.calls(), port.elapsed());
     let snapshot = read(port).await?;
     validate(baseline, &snapshot)?;
-    let plan = secure_account_core::plan(&snapshot, baseline);
+    let plan = plan(&snapshot, baseline);
     Ok(Planned {
         snapshot,
         plan,
@@ -459,6 +476,7 @@ pub async fn apply_in_rounds<P: Port>(
             .api_calls
             .inspector_wait
             .plus(next.api_calls.inspector_wait);
+        report.api_calls.stack_wait = report.api_calls.stack_wait.plus(next.api_calls.stack_wait);
         if next.interrupted {
             report.interrupted = true;
         }

@@ -181,6 +181,10 @@ pub struct ApiCalls {
     /// `enable_inspector`, and the time waited between them.
     #[serde(default)]
     pub inspector_wait: crate::wait::WaitStats,
+    /// Reads made while waiting for the notification stack to be done with its create or
+    /// update (`cloudformation:DescribeStacks`), and the time waited between them.
+    #[serde(default)]
+    pub stack_wait: crate::wait::WaitStats,
     /// On the port's clock (virtual time for the simulator).
     pub elapsed_ms: u64,
 }

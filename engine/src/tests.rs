@@ -709,8 +709,8 @@ async fn read_snapshot_reads_every_part_of_every_enabled_region_bounded() {
     *port.account.borrow_mut() = Some(account.clone());
     let read = read_snapshot(&port, 5).await.unwrap();
     assert_eq!(read, account);
-    // 7 account-wide parts and 15 in each of the two enabled regions.
-    assert_eq!(port.calls().read, 7 + 2 * 15);
+    // 7 account-wide parts and 16 in each of the two enabled regions.
+    assert_eq!(port.calls().read, 7 + 2 * 16);
     assert_eq!(port.max_in_flight.get(), 5);
     // 37 reads of 100 ms, 5 at a time.
     assert_eq!(port.elapsed(), LATENCY * 8);

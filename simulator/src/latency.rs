@@ -95,6 +95,7 @@ impl LatencyModel {
             ("ssm", 70),
             ("inspector2", 110),
             ("macie2", 110),
+            ("cloudformation", 100),
         ];
         let limits: &[(&str, f64, u32)] = &[
             ("ec2", 5.0, 50),
@@ -113,6 +114,7 @@ impl LatencyModel {
             ("account", 2.0, 5),
             ("inspector2", 5.0, 10),
             ("macie2", 5.0, 10),
+            ("cloudformation", 5.0, 10),
         ];
         LatencyModel {
             writes: ActionKind::all()

@@ -85,7 +85,8 @@ pub(crate) fn calls(account: &Snapshot, scope: &Scope, part: Part) -> Calls {
         | Part::AthenaWorkgroups
         | Part::Ssm
         | Part::Inspector
-        | Part::Macie => match regional() {
+        | Part::Macie
+        | Part::CloudformationStacks => match regional() {
             Some(s) => regional_calls(s, part),
             None => Calls::fixed(1),
         },
@@ -138,6 +139,16 @@ fn regional_calls(s: &RegionServices, part: Part) -> Calls {
         Part::Macie => {
             let enabled = s.macie.known().is_some_and(|m| m.enabled);
             Calls::fixed(1 + u32::from(enabled))
+        }
+        // DescribeStacks; GetTemplate and DescribeStackEvents per stack of the tool's.
+        Part::CloudformationStacks => {
+            let own = s.cloudformation_stacks.known().map_or(0, |stacks| {
+                stacks
+                    .iter()
+                    .filter(|st| st.template_body.is_some())
+                    .count()
+            });
+            Calls::each(1, own, 2)
         }
         Part::PasswordPolicy
         | Part::Root

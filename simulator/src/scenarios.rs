@@ -157,6 +157,7 @@ fn fresh_region(region: &str, azs: u32) -> RegionServices {
         }),
         inspector: Observed::Known(Inspector::default()),
         macie: Observed::Known(Macie::default()),
+        cloudformation_stacks: Observed::Known(vec![]),
     }
 }
 

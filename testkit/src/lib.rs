@@ -5,4 +5,5 @@
 //!
 //! Only the standard library: the crate adds nothing to what the tests compile.
 
+pub mod cfn_lint;
 pub mod moto;

@@ -224,7 +224,7 @@ pub fn venv_dir() -> Option<PathBuf> {
     Some(cache.join("secure-account").join(format!("moto-{VERSION}")))
 }
 
-fn venv_python(venv: &Path) -> PathBuf {
+pub(crate) fn venv_python(venv: &Path) -> PathBuf {
     if cfg!(windows) {
         venv.join("Scripts").join("python.exe")
     } else {
@@ -308,7 +308,7 @@ fn install(venv: &Path) -> Result<(), String> {
 }
 
 /// Runs `cmd` (called `what` in messages); its failure with what it said.
-fn run(what: &str, cmd: &mut Command) -> Result<Output, String> {
+pub(crate) fn run(what: &str, cmd: &mut Command) -> Result<Output, String> {
     let out = cmd
         .stdin(Stdio::null())
         .output()
@@ -324,7 +324,7 @@ fn run(what: &str, cmd: &mut Command) -> Result<Output, String> {
 
 /// What `bytes` (a program's output) says, on one line: its `ERROR` lines (pip's reasons,
 /// without its retry warnings) if it has any, else its last lines.
-fn tail(bytes: &[u8]) -> String {
+pub(crate) fn tail(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let errors: Vec<&str> = lines

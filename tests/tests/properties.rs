@@ -1154,3 +1154,133 @@ fn a_denied_key_rotation_and_log_retention_are_planned_again() {
         Vec::<String>::new()
     );
 }
+
+/// Issue 21's safety rules: with notifications asked for, a stack under the baseline's
+/// stack name that is not the tool's (no purpose tag), a stack of the tool's that
+/// CloudFormation cannot update (failed at creation, in progress), every other stack of
+/// the account and a role under the stack role's name that is not the tool's are left
+/// exactly as they were; otherwise the stack ends deployed with termination protection
+/// and the tool's role, and a second plan has nothing to do for it.
+#[test]
+fn the_notification_stack_never_touches_what_is_not_the_tools() {
+    use secure_account_core::notifications::PURPOSE_TAG;
+    use secure_account_core::snapshot::Stack;
+    let statuses = ["CREATE_COMPLETE", "ROLLBACK_COMPLETE", "UPDATE_IN_PROGRESS"];
+    property(
+        120,
+        (
+            account_spec(),
+            0usize..4,
+            0usize..3,
+            any::<bool>(),
+            any::<bool>(),
+            proptest::collection::vec("[a-z]{1,8}", 0..3),
+            any::<u64>(),
+        ),
+        |(spec, existing, status, protected, customer_role, others, seed)| {
+            let mut b = baseline();
+            b.notifications.email = Some("security@example.com".into());
+            let mut s = spec.snapshot();
+            let account = s.account_id.clone();
+            let home = b.home_region.clone();
+            let name = "secure-account-notifications";
+            let Some(stacks) = s
+                .regions
+                .get_mut(&home)
+                .and_then(|r| r.services.cloudformation_stacks.known_mut())
+            else {
+                return Ok(());
+            };
+            for o in &others {
+                stacks.push(Stack {
+                    name: format!("customer-{o}"),
+                    status: "CREATE_COMPLETE".into(),
+                    ..Stack::default()
+                });
+            }
+            // 0: none; 1: the customer's under the tool's name; 2, 3: the tool's.
+            if existing > 0 {
+                let mut tags = std::collections::BTreeMap::new();
+                if existing >= 2 {
+                    tags.insert(PURPOSE_TAG.0.to_string(), PURPOSE_TAG.1.to_string());
+                }
+                stacks.push(Stack {
+                    name: name.into(),
+                    id: format!("arn:aws:cloudformation:{home}:{account}:stack/{name}/x"),
+                    status: statuses[status].into(),
+                    termination_protection: protected,
+                    role_arn: None,
+                    tags,
+                    template_body: (existing == 3).then(|| "old".to_string()),
+                    ..Stack::default()
+                });
+            }
+            let role = "secure-account-notifications-cloudformation";
+            if customer_role && let Some(roles) = s.global.roles.known_mut() {
+                roles.retain(|r| r.name != role);
+                roles.push(secure_account_core::snapshot::IamRole {
+                    name: role.into(),
+                    arn: format!("arn:aws:iam::{account}:role/{role}"),
+                    assume_role_policy_document: r#"{"Version":"2012-10-17","Statement":[]}"#
+                        .into(),
+                    ..Default::default()
+                });
+            }
+            let sim = Simulator::from_snapshot(s);
+            let before = sim.account();
+            let planned = secure_account_core::plan(&before, &b);
+            apply(&sim, &planned, seed);
+            let after = sim.account();
+            let stacks_of = |s: &Snapshot| {
+                s.regions[&home]
+                    .services
+                    .cloudformation_stacks
+                    .known()
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let (was, now) = (stacks_of(&before), stacks_of(&after));
+            let ours =
+                |st: &Stack| st.tags.get(PURPOSE_TAG.0).map(String::as_str) == Some(PURPOSE_TAG.1);
+            for st in &was {
+                let untouchable = !ours(st) || status > 0;
+                if untouchable {
+                    prop_assert_eq!(
+                        Some(st),
+                        now.iter().find(|n| n.name == st.name),
+                        "stack {} was changed",
+                        st.name
+                    );
+                }
+            }
+            let role_of = |s: &Snapshot| {
+                s.global
+                    .roles
+                    .known()
+                    .and_then(|rs| rs.iter().find(|r| r.name == role).cloned())
+            };
+            if customer_role {
+                prop_assert_eq!(
+                    role_of(&before),
+                    role_of(&after),
+                    "the customer's role changed"
+                );
+            }
+            let blocked = customer_role || existing == 1 || (existing >= 2 && status > 0);
+            if !blocked
+                && planned
+                    .skipped
+                    .iter()
+                    .all(|k| !k.id.contains("notifications"))
+            {
+                let st = now.iter().find(|n| n.name == name).expect("the stack");
+                prop_assert!(st.termination_protection);
+                let role_arn = format!("arn:aws:iam::{}:role/{role}", after.account_id);
+                prop_assert_eq!(st.role_arn.as_deref(), Some(role_arn.as_str()));
+                let again = secure_account_core::plan_notifications(&after, &b);
+                prop_assert!(again.actions.is_empty(), "{:?}", again.actions);
+            }
+            Ok(())
+        },
+    );
+}

@@ -64,6 +64,13 @@ pub const APPLIED_BY_THE_FRESH_APPLY: &[ActionKind] = &[
     ActionKind::UpdateAccountPasswordPolicy,
 ];
 
+/// The notification stack's kinds: notifications.rs deploys and updates the stack.
+const BY_THE_NOTIFICATIONS_TEST: &[ActionKind] = &[
+    ActionKind::CreateStack,
+    ActionKind::UpdateStack,
+    ActionKind::UpdateTerminationProtection,
+];
+
 pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoint: String) {
     let (config, account_id) = own_account(&endpoint, 6).await;
     let port = adapters(&config, &endpoint);
@@ -425,6 +432,7 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
     let covered: std::collections::BTreeSet<ActionKind> = results
         .keys()
         .chain(APPLIED_BY_THE_FRESH_APPLY)
+        .chain(BY_THE_NOTIFICATIONS_TEST)
         .copied()
         .collect();
     let missing: Vec<ActionKind> = ActionKind::all().filter(|k| !covered.contains(k)).collect();

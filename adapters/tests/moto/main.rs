@@ -17,6 +17,7 @@
 
 mod apply;
 mod execute;
+mod notifications;
 mod read;
 
 use std::future::Future;
@@ -58,6 +59,7 @@ const TESTS: &[(&str, Test)] = tests![
     apply::a_lived_in_account_is_applied_without_touching_what_is_in_use,
     apply::declined_guardduty_features_are_disabled_in_every_region,
     execute::every_action_kind_is_served_by_moto_or_fails_at_once,
+    notifications::the_notification_stack_deploys_reads_back_and_redeploys_with_no_change,
 ];
 
 fn main() -> ExitCode {

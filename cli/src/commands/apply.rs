@@ -30,7 +30,6 @@ pub async fn run<P: Port>(
     args: &ApplyArgs,
     save: &dyn Fn(&P) -> anyhow::Result<()>,
 ) -> anyhow::Result<ExitCode> {
-    let json = global.output == OutputFormat::Json;
     let planned = match (&args.plan_file, baseline) {
         (Some(path), _) => {
             let saved = load_plan(path)?;
@@ -48,6 +47,21 @@ pub async fn run<P: Port>(
         (None, Some(baseline)) => flow::read_and_plan(port, baseline).await?,
         (None, None) => bail!("no plan file and no baseline to plan from"),
     };
+    run_planned(port, global, planned, baseline, args, save, "apply").await
+}
+
+/// Shows `planned`, asks, applies it (with later rounds of `baseline`'s plan when one is
+/// given) and reports; `command` is what the user runs again to continue.
+pub async fn run_planned<P: Port>(
+    port: &P,
+    global: &GlobalArgs,
+    planned: flow::Planned,
+    baseline: Option<&Baseline>,
+    args: &ApplyArgs,
+    save: &dyn Fn(&P) -> anyhow::Result<()>,
+    command: &str,
+) -> anyhow::Result<ExitCode> {
+    let json = global.output == OutputFormat::Json;
     let plan = &planned.plan;
     let stdout_color = use_color(global.color, Stream::Stdout);
     let stderr_color = use_color(global.color, Stream::Stderr);
@@ -153,7 +167,7 @@ pub async fn run<P: Port>(
             ))?;
         }
     }
-    let again = hint::command(global, "apply");
+    let again = hint::command(global, command);
     if interrupt::interrupted() {
         eprint_line(&format!(
             "error: interrupted ({}) after {} applied; {} did not run; run `{again}` again to \
@@ -511,7 +525,7 @@ fn changed(out: &mut String, report: &ApplyReport, plan: &Plan, color: bool) {
 /// the reads they made.
 fn waited(out: &mut String, report: &ApplyReport, waits: &[WaitRecord]) {
     let a = &report.api_calls;
-    let polls = a.standard_wait.polls + a.inspector_wait.polls;
+    let polls = a.standard_wait.polls + a.inspector_wait.polls + a.stack_wait.polls;
     if polls == 0 && waits.is_empty() {
         return;
     }

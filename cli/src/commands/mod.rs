@@ -7,6 +7,7 @@ pub mod cost;
 pub mod fleet;
 pub mod fleet_template;
 pub mod iam_policy;
+pub mod notifications;
 pub mod plan;
 pub mod report;
 pub mod snapshot;

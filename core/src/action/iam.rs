@@ -89,20 +89,40 @@ pub struct CreateRole {
     pub tags: BTreeMap<String, String>,
 }
 
-/// The planner creates and changes no role but the trail's delivery role
-/// (planner/trail.rs), so its IAM writes are scoped to that role.
-const TRAIL_ROLE: ActionFacts = ActionFacts {
-    controls: &["CloudTrail.5"],
-    resource: IamResource::TrailLogsRole,
+/// The planner creates and changes no role but its own two: the trail's delivery role
+/// (planner/trail.rs, CloudTrail.5) and the notification stack's service role
+/// (planner/notifications.rs, CloudFormation.4), so its IAM writes are scoped to those.
+/// Which of them an action is for, its trust policy or its inline policy's name says.
+const OWN_ROLE: ActionFacts = ActionFacts {
+    controls: &["CloudTrail.5", "CloudFormation.4"],
+    resource: IamResource::OwnRoles,
     ..IAM
 };
+
+/// The control a role of the tool serves, from the services its trust policy trusts.
+fn controls_of_trust(document: &str) -> Vec<&'static str> {
+    let trusted = trusted_services(document);
+    OWN_ROLE
+        .controls
+        .iter()
+        .copied()
+        .filter(|c| match *c {
+            "CloudTrail.5" => trusted.contains("cloudtrail.amazonaws.com"),
+            _ => trusted.contains("cloudformation.amazonaws.com"),
+        })
+        .collect()
+}
 
 impl Operation for CreateRole {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["iam:CreateRole", "iam:TagRole"],
         change: Change::Create,
-        ..TRAIL_ROLE
+        ..OWN_ROLE
     };
+
+    fn satisfies(&self) -> Vec<&'static str> {
+        controls_of_trust(&self.assume_role_policy_document)
+    }
 
     fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
         let account_id = e.account_id().to_string();
@@ -132,8 +152,12 @@ pub struct UpdateAssumeRolePolicy {
 impl Operation for UpdateAssumeRolePolicy {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["iam:UpdateAssumeRolePolicy"],
-        ..TRAIL_ROLE
+        ..OWN_ROLE
     };
+
+    fn satisfies(&self) -> Vec<&'static str> {
+        controls_of_trust(&self.policy_document)
+    }
 
     fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
         let role = role_mut(e, &self.role_name)?;
@@ -155,8 +179,18 @@ pub struct PutRolePolicy {
 impl Operation for PutRolePolicy {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["iam:PutRolePolicy"],
-        ..TRAIL_ROLE
+        ..OWN_ROLE
     };
+
+    /// The notification stack role's policy has its own name; every other is the trail
+    /// role's.
+    fn satisfies(&self) -> Vec<&'static str> {
+        if self.policy_name == crate::notifications::SERVICE_ROLE_POLICY {
+            vec!["CloudFormation.4"]
+        } else {
+            vec!["CloudTrail.5"]
+        }
+    }
 
     fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
         role_mut(e, &self.role_name)?

@@ -23,6 +23,7 @@
 pub mod accessanalyzer;
 pub mod account;
 pub mod athena;
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
@@ -60,7 +61,7 @@ pub use crate::operation::{
 #[macro_export]
 macro_rules! for_each_action {
     ($m:ident) => {
-        $crate::__kinds_securityhub! { $m [] [__kinds_guardduty __kinds_iam __kinds_config __kinds_s3 __kinds_s3control __kinds_kms __kinds_logs __kinds_cloudtrail __kinds_accessanalyzer __kinds_ec2 __kinds_athena __kinds_account __kinds_ssm __kinds_inspector __kinds_macie] }
+        $crate::__kinds_securityhub! { $m [] [__kinds_guardduty __kinds_iam __kinds_config __kinds_s3 __kinds_s3control __kinds_kms __kinds_logs __kinds_cloudtrail __kinds_accessanalyzer __kinds_ec2 __kinds_athena __kinds_account __kinds_ssm __kinds_inspector __kinds_macie __kinds_cloudformation] }
     };
 }
 

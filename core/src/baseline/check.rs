@@ -36,6 +36,11 @@ impl Names {
         analyzer_name("names.archive_rule", &fill(&self.archive_rule))?;
         log_group_name("names.trail_log_group", &fill(&self.trail_log_group))?;
         role_name("names.trail_logs_role", &fill(&self.trail_logs_role))?;
+        stack_name("names.notification_stack", &fill(&self.notification_stack))?;
+        role_name(
+            "names.notification_stack_role",
+            &fill(&self.notification_stack_role),
+        )?;
         Ok(())
     }
 }
@@ -78,6 +83,25 @@ fn length(field: &str, value: &str, min: usize, max: usize) -> Result<(), Baseli
 }
 
 /// An e-mail address as AWS accepts it: `local@domain.tld`, at most 254 characters.
+/// A CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128
+/// characters (CreateStack's `StackName`). The topic is named after it (SNS allows 256).
+fn stack_name(field: &str, value: &str) -> Result<(), BaselineError> {
+    let ok = value.len() <= 128
+        && value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!(
+                "`{value}` is not a CloudFormation stack name (a letter, then letters, digits \
+                 and hyphens, at most 128 characters)"
+            ),
+        ))
+    }
+}
+
 pub fn email(field: &str, value: &str) -> Result<(), BaselineError> {
     let bad = || {
         invalid(

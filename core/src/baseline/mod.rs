@@ -48,8 +48,6 @@ pub struct Baseline {
     pub log_retention_days: u32,
     /// Days before log objects expire in the log bucket (the lifecycle rule of S3.13).
     pub log_expiration_days: u32,
-    /// The address the optional notifications stack subscribes.
-    pub notification_email: Option<String>,
     /// Failures the owner of the account accepts, each with a reason, an owner and a last
     /// day (`[[exceptions]]`; see [`Exception`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -60,6 +58,19 @@ pub struct Baseline {
     /// local day); `None` takes every exception as in force.
     #[serde(skip)]
     pub as_of: Option<String>,
+    /// The optional security notifications (`[notifications]`): with an address, the plan
+    /// deploys the notification stack.
+    pub notifications: Notifications,
+}
+
+/// The security notifications stack (SPEC §2 last row): its e-mail address and threshold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Notifications {
+    /// The address the stack subscribes; without one, no stack is planned.
+    pub email: Option<String>,
+    /// The lowest Security Hub severity sent (`MEDIUM`, `HIGH`, `CRITICAL`).
+    pub min_severity: crate::notifications::MinSeverity,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +98,10 @@ pub struct Names {
     pub archive_rule: String,
     pub trail_log_group: String,
     pub trail_logs_role: String,
+    /// The security notifications stack, in the home region.
+    pub notification_stack: String,
+    /// The notification stack's CloudFormation service role (CloudFormation.4).
+    pub notification_stack_role: String,
 }
 
 impl Default for Names {
@@ -102,6 +117,8 @@ impl Default for Names {
             archive_rule: "swx-iam-access-analyzer-archiver".into(),
             trail_log_group: "aws-cloudtrail-logs-{account_id}".into(),
             trail_logs_role: "secure-account-cloudtrail-to-logs".into(),
+            notification_stack: "secure-account-notifications".into(),
+            notification_stack_role: "secure-account-notifications-cloudformation".into(),
         }
     }
 }
@@ -453,9 +470,9 @@ impl Baseline {
             features: Features::default(),
             log_retention_days: 365,
             log_expiration_days: 365,
-            notification_email: None,
             exceptions: Vec::new(),
             as_of: None,
+            notifications: Notifications::default(),
         }
     }
 
@@ -644,7 +661,7 @@ impl Baseline {
         if let Some(contact) = &self.security_contact {
             contact.check()?;
         }
-        if let Some(address) = &self.notification_email {
+        if let Some(address) = &self.notifications.email {
             check::email("notifications.email", address)?;
         }
         for (i, e) in self.exceptions.iter().enumerate() {
@@ -755,8 +772,8 @@ struct PartialCheck {
     features: Option<Features>,
     log_retention_days: Option<u32>,
     log_expiration_days: Option<u32>,
-    notification_email: Option<String>,
     exceptions: Option<Vec<Exception>>,
+    notifications: Option<Notifications>,
 }
 
 /// Blanks the `extends` line (keeping line numbers) so the check sees only baseline keys.

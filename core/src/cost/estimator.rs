@@ -758,4 +758,48 @@ impl<'a> Estimator<'a> {
             );
         }
     }
+
+    // ---- notifications ----
+
+    /// The tool's notification stack: its KMS key is priced with the other keys
+    /// ([`Estimator::kms`]); its SNS topic, e-mail subscription and EventBridge rules cost
+    /// next to nothing, priced here as zero with the reason (the prices as of the price
+    /// list: SNS e-mail notifications 2 USD per 100,000 after the first 1,000 a month;
+    /// EventBridge rules on the default bus matching AWS service events free).
+    pub(super) fn notifications(&mut self) {
+        let s: &'a Snapshot = self.s;
+        for (r, rs) in s.enabled_regions() {
+            let Some(stacks) = rs.services.cloudformation_stacks.known() else {
+                continue;
+            };
+            for stack in stacks.iter().filter(|st| {
+                st.tags
+                    .get(crate::notifications::PURPOSE_TAG.0)
+                    .map(String::as_str)
+                    == Some(crate::notifications::PURPOSE_TAG.1)
+            }) {
+                self.push(
+                    "sns",
+                    r,
+                    &format!(
+                        "notification topic and e-mail subscription of {}",
+                        stack.name
+                    ),
+                    Range::ZERO,
+                    "e-mail notifications: the first 1,000 a month are free, then 2 USD per \
+                     100,000; security alerts stay far below"
+                        .into(),
+                    "the number of alerts".into(),
+                );
+                self.push(
+                    "events",
+                    r,
+                    &format!("EventBridge rules of {}", stack.name),
+                    Range::ZERO,
+                    "rules on the default event bus matching AWS service events are free".into(),
+                    "flat: free whatever the volume".into(),
+                );
+            }
+        }
+    }
 }

@@ -123,6 +123,7 @@ pub fn estimate(
     e.guardduty(&s3_requests);
     e.inspector();
     e.macie(&s3_requests);
+    e.notifications();
     let mut items = e.items;
     for i in &mut items {
         i.monthly_usd = i.monthly_usd.cents();

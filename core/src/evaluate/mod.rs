@@ -318,6 +318,8 @@ type CheckFn = fn(&Ctx<'_>, &str) -> Check;
 const CHECKS: &[(&str, CheckFn)] = &[
     ("Account.1", account::account_1),
     ("Athena.4", services::athena_4),
+    ("CloudFormation.3", services::cloudformation_3),
+    ("CloudFormation.4", services::cloudformation_4),
     ("CloudTrail.1", logging::cloudtrail_1),
     ("CloudTrail.2", logging::cloudtrail_2),
     ("CloudTrail.4", logging::cloudtrail_4),

@@ -1,5 +1,6 @@
 //! Regional service controls: GuardDuty (GuardDuty.1, .5–.13), Inspector (.1–.4), Macie
-//! (.1, .2), Systems Manager (SSM.4, .6, .7), Athena (Athena.4) and KMS (KMS.3, .5).
+//! (.1, .2), Systems Manager (SSM.4, .6, .7), Athena (Athena.4), KMS (KMS.3, .5) and
+//! CloudFormation (CloudFormation.3, .4).
 
 use crate::snapshot::Detector;
 use crate::snapshot::guardduty::CONTROL_FEATURES;
@@ -168,6 +169,45 @@ pub(super) fn athena_4(ctx: &Ctx<'_>, _: &str) -> Check {
                 ),
             )
         });
+    }
+    findings.finish()
+}
+
+/// CloudFormation.3 (`cloudformation-termination-protection-check`): every stack of the
+/// region has termination protection enabled. No stack: `no_data`.
+pub(super) fn cloudformation_3(ctx: &Ctx<'_>, _: &str) -> Check {
+    let Some(stacks) = ctx.known(|s| &s.cloudformation_stacks) else {
+        return Check::NoData;
+    };
+    let mut findings = ctx.findings();
+    for stack in stacks {
+        findings.test(stack.termination_protection, || {
+            ctx.at(format_args!(
+                "CloudFormation stack `{}` has no termination protection",
+                stack.name
+            ))
+        });
+    }
+    findings.finish()
+}
+
+/// CloudFormation.4 (`cloudformation-stack-service-role-check`): every stack of the region
+/// has a service role (`RoleARN`). No stack: `no_data`.
+pub(super) fn cloudformation_4(ctx: &Ctx<'_>, _: &str) -> Check {
+    let Some(stacks) = ctx.known(|s| &s.cloudformation_stacks) else {
+        return Check::NoData;
+    };
+    let mut findings = ctx.findings();
+    for stack in stacks {
+        findings.test(
+            stack.role_arn.as_deref().is_some_and(|r| !r.is_empty()),
+            || {
+                ctx.at(format_args!(
+                    "CloudFormation stack `{}` has no service role",
+                    stack.name
+                ))
+            },
+        );
     }
     findings.finish()
 }

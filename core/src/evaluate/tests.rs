@@ -1349,7 +1349,7 @@ fn every_modelled_control_is_an_active_catalog_control() {
             "{id}"
         );
     }
-    assert_eq!(modelled_controls().count(), 58);
+    assert_eq!(modelled_controls().count(), 60);
     assert!(!is_modelled("EC2.8"));
 }
 
@@ -1845,6 +1845,45 @@ fn suppressed_findings_do_not_count() {
                 )],
             )
         },
+        NoData,
+    );
+}
+
+#[test]
+fn cloudformation_3_and_4_look_at_every_stack() {
+    use crate::snapshot::Stack;
+    let with = |protected: bool, role: Option<&str>| {
+        let role = role.map(str::to_string);
+        move |s: &mut Snapshot| {
+            services(s).cloudformation_stacks = Observed::Known(vec![
+                Stack {
+                    name: "a".into(),
+                    status: "CREATE_COMPLETE".into(),
+                    termination_protection: true,
+                    role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+                    ..Stack::default()
+                },
+                Stack {
+                    name: "b".into(),
+                    status: "CREATE_COMPLETE".into(),
+                    termination_protection: protected,
+                    role_arn: role,
+                    ..Stack::default()
+                },
+            ]);
+        }
+    };
+    let role = Some("arn:aws:iam::123456789012:role/secure-account-notifications-cloudformation");
+    check("CloudFormation.3", with(true, role), Passed);
+    check("CloudFormation.3", with(false, role), Failed);
+    check("CloudFormation.4", with(true, role), Passed);
+    check("CloudFormation.4", with(true, None), Failed);
+    check("CloudFormation.4", with(false, Some("")), Failed);
+    check("CloudFormation.3", nothing, NoData);
+    check("CloudFormation.4", nothing, NoData);
+    check(
+        "CloudFormation.3",
+        |s| services(s).cloudformation_stacks = unreadable(),
         NoData,
     );
 }

@@ -9,6 +9,7 @@ mod buckets;
 mod config;
 mod ec2;
 mod guardduty;
+mod notifications;
 mod security_hub;
 mod services;
 mod trail;
@@ -17,6 +18,8 @@ mod trail;
 mod tests;
 #[cfg(test)]
 mod tests_names;
+#[cfg(test)]
+mod tests_notifications;
 
 use std::collections::BTreeSet;
 
@@ -34,6 +37,7 @@ use crate::snapshot::{GLOBAL, Observed, Snapshot};
 pub use crate::catalog::control_sort_key;
 pub use account::merged_password_policy;
 pub use buckets::bucket_is_public;
+pub use notifications::stack_tags;
 
 /// The tag that marks the trail key as the tool's, so a key created before a crash (and
 /// before its alias) is adopted rather than created again.
@@ -70,6 +74,37 @@ pub fn plan(snapshot: &Snapshot, baseline: &Baseline) -> Plan {
 
 /// Plans the baseline for the snapshot against `catalog`.
 pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) -> Plan {
+    plan_by(snapshot, baseline, catalog, |p| p.run())
+}
+
+/// Plans the notification stack alone (`notifications deploy`): its service role and the
+/// stack, as [`plan`] plans them when the baseline names an address, and nothing else;
+/// the scores and costs are the whole account's before and after those actions.
+pub fn plan_notifications(snapshot: &Snapshot, baseline: &Baseline) -> Plan {
+    plan_by(snapshot, baseline, Catalog::builtin(), |p| {
+        if p.regions.contains(&p.home) {
+            p.notifications();
+        } else {
+            let home = p.home.clone();
+            p.skip(
+                &format!("{home}/stack"),
+                &home,
+                SkipReason::HomeRegionNotEnabled,
+                format!(
+                    "the home region {home} is not enabled or not covered: the notification \
+                     stack is deployed there only"
+                ),
+            );
+        }
+    })
+}
+
+fn plan_by(
+    snapshot: &Snapshot,
+    baseline: &Baseline,
+    catalog: &Catalog,
+    run: fn(&mut Planner<'_>),
+) -> Plan {
     let scope = scope(snapshot, baseline);
     let mut p = Planner {
         s: snapshot,
@@ -87,7 +122,7 @@ pub fn plan_with(snapshot: &Snapshot, baseline: &Baseline, catalog: &Catalog) ->
         disabled_home: disabled_controls(catalog, baseline, true),
         disabled_elsewhere: disabled_controls(catalog, baseline, false),
     };
-    p.run();
+    run(&mut p);
     let Planner {
         actions,
         skipped,
@@ -177,6 +212,9 @@ impl<'a> Planner<'a> {
         self.customer_bucket_lifecycles();
         if home_ok && self.b.features.cloudtrail {
             self.trail(buckets_ready);
+        }
+        if home_ok {
+            self.notifications();
         }
         let slr = self.config_role();
         let regions: Vec<String> = self.ordered_regions();
@@ -270,6 +308,49 @@ impl<'a> Planner<'a> {
             op,
             region: crate::part::Scope::parse(region),
             satisfies: satisfies.iter().map(|s| s.to_string()).collect(),
+            depends_on,
+        });
+        Some(id)
+    }
+
+    /// Plans `op` as [`Planner::push`] does, but for something the baseline asks for in
+    /// itself (the notification stack and its role), not for its controls: never skipped
+    /// because the baseline disables them, and naming only those it keeps enabled.
+    fn push_wanted(
+        &mut self,
+        region: &str,
+        resource: Option<&str>,
+        op: impl Into<Action>,
+        depends_on: Vec<String>,
+    ) -> Option<String> {
+        let op: Action = op.into();
+        let scope_region = if region == GLOBAL {
+            self.home.clone()
+        } else {
+            region.to_string()
+        };
+        let satisfies: Vec<String> = op
+            .satisfies()
+            .into_iter()
+            .filter(|c| self.disabled_reason(c, &scope_region).is_none())
+            .map(str::to_string)
+            .collect();
+        let name = op.name();
+        let id = match resource {
+            Some(r) => format!("{region}/{name}/{r}"),
+            None => format!("{region}/{name}"),
+        };
+        let depends_on: Vec<String> = depends_on
+            .into_iter()
+            .filter(|d| self.action_ids.contains(d))
+            .collect();
+        self.action_ids.insert(id.clone());
+        self.actions.push(PlannedAction {
+            id: id.clone(),
+            destructive: op.is_destructive(),
+            op,
+            region: crate::part::Scope::parse(region),
+            satisfies,
             depends_on,
         });
         Some(id)

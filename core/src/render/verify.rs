@@ -79,6 +79,30 @@ pub fn verification_text(v: &Verification, color: bool) -> String {
             let _ = writeln!(out, "  {}: {}", t.control, t.instructions);
         }
     }
+    if let Some(n) = &v.notifications {
+        use crate::notifications::deployed::StackState;
+        let what = match n.state {
+            StackState::InSync => st.bold("deployed as the baseline gives it"),
+            StackState::Deleted => st.red("NOT DEPLOYED (never, or deleted): apply deploys it"),
+            StackState::NotTheTools => {
+                st.red("NOT THE TOOL'S: a stack of that name that the tool did not make")
+            }
+            StackState::Drifted => st.red("DRIFTED: apply deploys it again"),
+            StackState::Failed => st.red("FAILED"),
+            StackState::InProgress => "in progress".to_string(),
+            StackState::Unreadable => st.red("UNREADABLE"),
+        };
+        let _ = writeln!(
+            out,
+            "\n{} stack `{}` in {}: {what}",
+            st.bold("Notifications:"),
+            n.stack,
+            n.region
+        );
+        for d in &n.details {
+            let _ = writeln!(out, "  {d}");
+        }
+    }
     out
 }
 

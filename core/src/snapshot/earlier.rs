@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::{
     Analyzer, ConfigService, Detector, Ebs, Inspector, KmsKey, LogGroup, Macie, Observed,
-    RegionServices, SecurityHub, SnapshotBlockPublicAccess, Ssm, Trail, Vpc, VpcBlockPublicAccess,
-    WorkGroup,
+    RegionServices, SecurityHub, SnapshotBlockPublicAccess, Ssm, Stack, Trail, Vpc,
+    VpcBlockPublicAccess, WorkGroup,
 };
 
 /// [`RegionServices`] as read from JSON.
@@ -38,6 +38,8 @@ pub(super) struct RegionServicesIn {
     ssm: Observed<Ssm>,
     inspector: Observed<Inspector>,
     macie: Observed<Macie>,
+    /// Absent from snapshots of earlier versions: no stack then.
+    cloudformation_stacks: Observed<Vec<Stack>>,
 }
 
 /// [`Ebs`] as read from JSON: every field of today's, and where snapshots of earlier
@@ -69,6 +71,7 @@ impl From<RegionServicesIn> for RegionServices {
             ssm,
             inspector,
             macie,
+            cloudformation_stacks,
         } = r;
         let (ebs, earlier_state) = match ebs {
             Observed::Known(EbsIn {
@@ -104,6 +107,7 @@ impl From<RegionServicesIn> for RegionServices {
             ssm,
             inspector,
             macie,
+            cloudformation_stacks,
         }
     }
 }

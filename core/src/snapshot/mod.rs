@@ -14,6 +14,7 @@ mod earlier;
 pub mod accessanalyzer;
 pub mod account;
 pub mod athena;
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
@@ -32,6 +33,7 @@ pub mod ssm;
 pub use self::accessanalyzer::{Analyzer, ArchiveFilter, Criterion};
 pub use self::account::AlternateContact;
 pub use self::athena::WorkGroup;
+pub use self::cloudformation::{Stack, StackFailure, StackPhase};
 pub use self::cloudtrail::Trail;
 pub use self::config::{ConfigRecorder, ConfigService, DeliveryChannel};
 pub use self::ec2::{
@@ -389,4 +391,6 @@ pub struct RegionServices {
     pub ssm: Observed<Ssm>,
     pub inspector: Observed<Inspector>,
     pub macie: Observed<Macie>,
+    /// The region's CloudFormation stacks.
+    pub cloudformation_stacks: Observed<Vec<Stack>>,
 }

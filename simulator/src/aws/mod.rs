@@ -14,6 +14,7 @@
 mod accessanalyzer;
 mod account;
 mod athena;
+mod cloudformation;
 mod cloudtrail;
 mod config;
 mod ec2;

@@ -28,6 +28,7 @@ macro_rules! writes {
 }
 
 mod accessanalyzer;
+mod cloudformation;
 mod cloudtrail;
 mod config;
 mod ec2;
@@ -107,6 +108,7 @@ where
 fn every_action_kind_is_covered() {
     let covered: BTreeSet<ActionKind> = [
         accessanalyzer::KINDS,
+        cloudformation::KINDS,
         cloudtrail::KINDS,
         config::KINDS,
         ec2::KINDS,
