@@ -278,7 +278,13 @@ Examples:
     Man,
 
     /// Security notifications by e-mail: the CloudFormation template, and deploying it
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  secure-account notifications template > notifications.yaml
+  secure-account --region eu-west-1 notifications deploy --email security@example.com"
+    )]
     Notifications(NotificationsCommand),
 
     /// Show the baseline
@@ -407,7 +413,8 @@ pub struct IamPolicyArgs {
 #[derive(Debug, Subcommand)]
 pub enum NotificationsCommand {
     /// Print the notification CloudFormation template (YAML)
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Print the security notifications template (CloudFormation, YAML) on stdout: an SNS topic \
 encrypted with its own customer managed KMS key (rotation on) and an e-mail subscription, \
 and EventBridge rules that send it Security Hub findings (both the ASFF `Security Hub \
@@ -419,15 +426,17 @@ StopConfigurationRecorder, DeleteConfigurationRecorder, …).
 
 It reads nothing and needs no credentials; the same input prints the same bytes. Deploy it \
 yourself, or with `secure-account notifications deploy --email ADDR`, which also sets \
-termination protection and a service role for the stack.
-
+termination protection and a service role for the stack.",
+        after_help = "\
 Examples:
   secure-account notifications template > notifications.yaml
-  secure-account notifications template --email security@example.com --min-severity CRITICAL")]
+  secure-account notifications template --email security@example.com --min-severity CRITICAL"
+    )]
     Template(NotificationsTemplateArgs),
 
     /// Create or update the notification stack in the home region
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Create or update the CloudFormation stack `secure-account-notifications` (`[names] \
 notification_stack`) in the home region from the template of `notifications template`, with \
 termination protection on (CloudFormation.3) and a service role the tool creates for it \
@@ -439,10 +448,11 @@ resource that failed and why. Run again with nothing changed, it changes nothing
 a confirmation to the address: nothing is delivered until its link is opened.
 
 `plan` and `apply` do the same when `--notify-email` or `[notifications] email` in the \
-baseline is set.
-
-Example:
-  secure-account --region eu-west-1 notifications deploy --email security@example.com")]
+baseline is set.",
+        after_help = "\
+Examples:
+  secure-account --region eu-west-1 notifications deploy --email security@example.com"
+    )]
     Deploy(NotificationsDeployArgs),
 }
 

@@ -135,7 +135,11 @@ fn case_2_the_report_survives_a_failed_read_after_apply() {
     let text = at(&[&args[..], &["apply", "--auto-approve"]].concat());
     assert_eq!(code(&text), 1, "{}", transcript(&text));
     let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(stdout.contains("By region:"), "{}", transcript(&text));
+    assert!(
+        stdout.contains("Applied by region:"),
+        "{}",
+        transcript(&text)
+    );
     assert!(
         stdout.contains("The account could not be read again after the run"),
         "{}",

@@ -77,6 +77,8 @@ pub async fn deploy<P: Port>(
         concurrency: 4,
         seed: 0,
         max_rounds: 1,
+        verbose: false,
+        report: None,
     };
     let code = crate::commands::apply::run_planned(
         port,

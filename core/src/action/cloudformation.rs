@@ -48,6 +48,7 @@ const CLOUDFORMATION: ActionFacts = ActionFacts {
 /// resource) and termination protection. Precondition: no stack of that name; the role
 /// exists and CloudFormation may assume it. The engine then waits for `CREATE_COMPLETE`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateStack {
     pub stack_name: String,
     pub template_body: String,
@@ -133,6 +134,7 @@ impl Operation for CreateStack {
             aliases: vec![],
             key_state: KeyState::Enabled,
             rotation_enabled: true,
+            read_error: None,
             policy: notifications::key_policy_text(&account),
             tags: self
                 .tags
@@ -150,6 +152,7 @@ impl Operation for CreateStack {
 /// progress, not failed at creation). The engine then waits for `UPDATE_COMPLETE`; an
 /// answer "No updates are to be performed." is success.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateStack {
     pub stack_name: String,
     pub template_body: String,
@@ -192,6 +195,7 @@ impl Operation for UpdateStack {
 /// `cloudformation:UpdateTerminationProtection` (CloudFormation.3), for the tool's stack
 /// made without it (by hand, or by an earlier version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateTerminationProtection {
     pub stack_name: String,
     pub enable_termination_protection: bool,

@@ -65,6 +65,7 @@ pub struct Baseline {
 
 /// The security notifications stack (SPEC §2 last row): its e-mail address and threshold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Notifications {
     /// The address the stack subscribes; without one, no stack is planned.

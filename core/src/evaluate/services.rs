@@ -173,6 +173,18 @@ pub(super) fn athena_4(ctx: &Ctx<'_>, _: &str) -> Check {
     findings.finish()
 }
 
+/// A stack's ARN as its finding names it: its `StackId`, else built from its name.
+fn stack_arn(ctx: &Ctx<'_>, stack: &crate::snapshot::Stack) -> String {
+    if stack.id.starts_with("arn:") {
+        stack.id.clone()
+    } else {
+        format!(
+            "arn:aws:cloudformation:{}:{}:stack/{}",
+            ctx.region, ctx.account_id, stack.name
+        )
+    }
+}
+
 /// CloudFormation.3 (`cloudformation-termination-protection-check`): every stack of the
 /// region has termination protection enabled. No stack: `no_data`.
 pub(super) fn cloudformation_3(ctx: &Ctx<'_>, _: &str) -> Check {
@@ -182,10 +194,13 @@ pub(super) fn cloudformation_3(ctx: &Ctx<'_>, _: &str) -> Check {
     let mut findings = ctx.findings();
     for stack in stacks {
         findings.test(stack.termination_protection, || {
-            ctx.at(format_args!(
-                "CloudFormation stack `{}` has no termination protection",
-                stack.name
-            ))
+            ctx.at(
+                stack_arn(ctx, stack),
+                format_args!(
+                    "CloudFormation stack `{}` has no termination protection",
+                    stack.name
+                ),
+            )
         });
     }
     findings.finish()
@@ -202,10 +217,10 @@ pub(super) fn cloudformation_4(ctx: &Ctx<'_>, _: &str) -> Check {
         findings.test(
             stack.role_arn.as_deref().is_some_and(|r| !r.is_empty()),
             || {
-                ctx.at(format_args!(
-                    "CloudFormation stack `{}` has no service role",
-                    stack.name
-                ))
+                ctx.at(
+                    stack_arn(ctx, stack),
+                    format_args!("CloudFormation stack `{}` has no service role", stack.name),
+                )
             },
         );
     }

@@ -13,6 +13,7 @@ use super::{EMAIL_PARAMETER, PURPOSE_TAG, TemplateOptions, template_text};
 
 /// Where the notification stack stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StackState {
     /// As the baseline gives it.
@@ -33,6 +34,7 @@ pub enum StackState {
 
 /// The notification stack's verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StackCheck {
     pub stack: String,
     pub region: String,

@@ -25,6 +25,7 @@ pub const PURPOSE_TAG: (&str, &str) = ("secure-account:purpose", "notifications"
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MinSeverity {
     Medium,

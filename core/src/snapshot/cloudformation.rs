@@ -12,6 +12,7 @@ use super::{PartFacts, Reach};
 
 /// A stack (`cloudformation:DescribeStacks`), deleted ones left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Stack {
     pub name: String,
@@ -50,6 +51,7 @@ pub struct Stack {
 
 /// A resource that failed in a stack operation (`DescribeStackEvents`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StackFailure {
     /// The resource's logical id in the template (`NotificationTopic`).
     pub logical_id: String,
