@@ -320,8 +320,8 @@ account that cannot be opened or read is reported and never stops the others.
 
 With `--simulate` the fleet is a simulated organisation: `--simulate mixed` mixes fresh, \
 lived-in and partly baselined accounts (`--sim-accounts`, `--sim-seed`); `--sim-state DIR` \
-keeps each account's state in DIR between runs.
-
+keeps each account's state in DIR between runs.",
+        after_help = "\
 Examples:
   secure-account --simulate mixed --sim-state org fleet plan
   secure-account --simulate mixed --sim-state org fleet apply --auto-approve

@@ -34,17 +34,35 @@ use crate::output::{print_json, print_text, write_atomic};
 #[derive(Debug, Subcommand)]
 pub enum FleetCommand {
     /// Plan every account of the fleet (nothing changes)
+    #[command(after_help = "\
+Examples:
+  secure-account --simulate mixed --sim-state org fleet plan
+  secure-account --profile management fleet plan --accounts accounts.csv")]
     Plan(FleetArgs),
     /// Apply the baseline to every account of the fleet, without asking per account
+    #[command(after_help = "\
+Examples:
+  secure-account --simulate mixed --sim-state org fleet apply --auto-approve
+  secure-account --profile management fleet apply --organization --auto-approve")]
     Apply(FleetApplyArgs),
     /// Read and evaluate every account of the fleet
+    #[command(after_help = "\
+Examples:
+  secure-account --simulate mixed --sim-state org fleet verify --output json
+  secure-account --profile management fleet verify --accounts accounts.csv")]
     Verify(FleetArgs),
     /// Print the CloudFormation template that runs the fleet on AWS Lambda and Step
     /// Functions (a Distributed Map over the accounts CSV in S3, on a schedule)
+    #[command(after_help = "\
+Examples:
+  secure-account fleet template > fleet.yaml")]
     Template,
     /// Handle one item of the state machine's Distributed Map (what the Lambda function
     /// does with each invocation): the event JSON in, the account's row and whether to
     /// run it again out
+    #[command(after_help = "\
+Examples:
+  secure-account --simulate fresh fleet handle event.json")]
     Handle(HandleArgs),
 }
 
