@@ -143,6 +143,8 @@ pub fn template() -> Value {
         "Resources": {
             "ResultsBucket": {
                 "Type": "AWS::S3::Bucket",
+                "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain",
                 "Properties": {
                     "BucketEncryption": {"ServerSideEncryptionConfiguration": [
                         {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
@@ -177,6 +179,8 @@ pub fn template() -> Value {
             },
             "FunctionLogGroup": {
                 "Type": "AWS::Logs::LogGroup",
+                "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain",
                 "Properties": {"RetentionInDays": {"Ref": "LogRetentionDays"}}
             },
             "FunctionRole": {
@@ -224,6 +228,8 @@ pub fn template() -> Value {
             },
             "StateMachineLogGroup": {
                 "Type": "AWS::Logs::LogGroup",
+                "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain",
                 "Properties": {"RetentionInDays": {"Ref": "LogRetentionDays"}}
             },
             "StateMachineRole": {
