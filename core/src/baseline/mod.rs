@@ -556,14 +556,21 @@ impl Baseline {
     /// Parses a baseline file. Keys it does not set keep the `fsbp` defaults; a file may
     /// start from the seed's instead with `extends = "seed-2024-08"`.
     pub fn from_toml(text: &str) -> Result<Baseline, BaselineError> {
-        let parse_err = |e: toml::de::Error| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        // An error's span is an offset into the text that was parsed: its line is counted
+        // in that text (the `extends` line is blanked for the check below, which moves the
+        // offsets of every later line).
+        let error_in = |parsed: &str, e: toml::de::Error| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(parsed, s.start))
+                .unwrap_or((1, 1));
             BaselineError::Parse {
                 line,
                 column,
                 message: e.message().trim_end_matches('.').to_string(),
             }
         };
+        let parse_err = |e: toml::de::Error| error_in(text, e);
         let mut table: toml::Table = text.parse().map_err(parse_err)?;
         let base = match table.remove("extends") {
             None => Baseline::fsbp(),
@@ -581,7 +588,8 @@ impl Baseline {
         merge(&mut merged, table);
         // Parse the user's text first on its own, so that type errors and unknown keys
         // point at the user's lines.
-        let _: PartialCheck = toml::from_str(&strip_extends(text)).map_err(parse_err)?;
+        let checked = strip_extends(text);
+        let _: PartialCheck = toml::from_str(&checked).map_err(|e| error_in(&checked, e))?;
         let b: Baseline = merged
             .try_into()
             .map_err(|e: toml::de::Error| BaselineError::Parse {
@@ -882,6 +890,15 @@ mod tests {
             err.contains("exceptions[0].control") && err.contains("S3.8"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_unknown_key_after_extends_is_reported_on_its_own_line() {
+        let text = "extends = \"fsbp\"\n\n[names]\nlog_bucket = \"x-logs\"\nbogus_key = 1\n";
+        match Baseline::from_toml(text) {
+            Err(BaselineError::Parse { line, column, .. }) => assert_eq!((line, column), (5, 1)),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
