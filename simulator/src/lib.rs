@@ -49,6 +49,7 @@ mod faults;
 pub mod fleet;
 mod latency;
 mod policy;
+mod port;
 mod reads;
 mod scenarios;
 mod state;
@@ -68,7 +69,7 @@ use secure_account_core::part::Reach;
 use secure_account_core::{
     AccountInfo, Action, AwsError, Outputs, Part, PartValue, Scope, Snapshot,
 };
-use secure_account_engine::{ActionOutput, CallCounts, Port, PortError};
+use secure_account_engine::{ActionOutput, CallCounts, PortError};
 
 pub use faults::{CALLER_NAME, FaultPlan, THROTTLING_CODES, access_denied_code, throttling_code};
 pub use latency::{LatencyModel, RateLimit};
@@ -717,7 +718,7 @@ impl Simulator {
                 "sts:GetCallerIdentity: the request got no answer: connection refused",
             )));
         }
-        let mut reader = Reader {
+        let mut reader = reads::Reader {
             run: &mut inner.run,
             faults: &self.faults,
             latency: &self.latency,
@@ -754,7 +755,7 @@ impl Simulator {
                 .get(r)
                 .is_some_and(|r| r.opt_in_status.is_enabled()),
         };
-        let mut reader = Reader {
+        let mut reader = reads::Reader {
             run: &mut inner.run,
             faults: &self.faults,
             latency: &self.latency,
@@ -783,55 +784,6 @@ impl Simulator {
             value
         });
         Ok((answer, delay))
-    }
-}
-
-/// Read calls: counts them and injects read faults.
-struct Reader<'a> {
-    run: &'a mut Run,
-    faults: &'a FaultPlan,
-    latency: &'a LatencyModel,
-}
-
-impl Reader<'_> {
-    /// One read call with the SDK's retries (3 attempts): its result and attempts made.
-    fn call(&mut self, service: &str) -> (Result<(), AwsError>, u32) {
-        for attempt in 1..=3 {
-            self.run.calls.read += 1;
-            if !self.run.throttle(
-                self.faults.read_throttle_probability,
-                self.faults.max_throttles,
-            ) {
-                return (Ok(()), attempt);
-            }
-        }
-        (Err(faults::throttled(service)), 3)
-    }
-
-    /// The calls of one part: its result and how long it takes.
-    fn part(
-        &mut self,
-        account_id: &str,
-        scope: &Scope,
-        part: Part,
-        calls: reads::Calls,
-    ) -> (Result<(), AwsError>, Duration) {
-        let service = part.facts().service;
-        let latency = self.latency.read_latency(service);
-        if self.faults.read_denied(scope, part) {
-            self.run.calls.read += 1;
-            let e = faults::access_denied(account_id, service, part.first_call());
-            return (Err(e), latency);
-        }
-        let mut extra_attempts = 0;
-        for _ in 0..calls.total() {
-            let (result, attempts) = self.call(service);
-            extra_attempts += attempts - 1;
-            if let Err(e) = result {
-                return (Err(e), latency * (calls.chain() + extra_attempts));
-            }
-        }
-        (Ok(()), latency * (calls.chain() + extra_attempts))
     }
 }
 
@@ -913,50 +865,6 @@ fn apply_effects(
         outputs,
         &mut ids,
     )
-}
-
-impl Port for Simulator {
-    async fn read_account(&self) -> Result<AccountInfo, PortError> {
-        let (info, delay) = self.read_account_now()?;
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        Ok(info)
-    }
-
-    async fn read_part(&self, scope: &Scope, part: Part) -> Result<PartValue, PortError> {
-        let (answer, delay) = self.read_part_now(scope, part)?;
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        answer.map_err(PortError::Aws)
-    }
-
-    async fn execute(
-        &self,
-        region: &Scope,
-        action_id: &str,
-        action: &Action,
-        outputs: &Outputs,
-    ) -> Result<ActionOutput, PortError> {
-        let (answer, delay) = self.execute_now(region, action_id, action, outputs)?;
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        answer
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        tokio::time::sleep(duration).await;
-    }
-
-    fn elapsed(&self) -> Duration {
-        self.now()
-    }
-
-    fn calls(&self) -> CallCounts {
-        self.lock().run.calls
-    }
 }
 
 #[cfg(test)]

@@ -3,10 +3,63 @@
 
 use secure_account_core::part::reads_of;
 use secure_account_core::snapshot::{AccountWide, RegionServices};
-use secure_account_core::{Observed, Part, Scope, Snapshot};
+use std::time::Duration;
+
+use secure_account_core::{AwsError, Observed, Part, Scope, Snapshot};
+
+use crate::{FaultPlan, LatencyModel, Run, faults};
 
 /// The calls made before any part: `sts:GetCallerIdentity`, `ec2:DescribeRegions`.
 pub(crate) const PREAMBLE: [&str; 2] = ["sts", "ec2"];
+
+/// Read calls: counts them and injects read faults.
+pub(crate) struct Reader<'a> {
+    pub(crate) run: &'a mut Run,
+    pub(crate) faults: &'a FaultPlan,
+    pub(crate) latency: &'a LatencyModel,
+}
+
+impl Reader<'_> {
+    /// One read call with the SDK's retries (3 attempts): its result and attempts made.
+    pub(crate) fn call(&mut self, service: &str) -> (Result<(), AwsError>, u32) {
+        for attempt in 1..=3 {
+            self.run.calls.read += 1;
+            if !self.run.throttle(
+                self.faults.read_throttle_probability,
+                self.faults.max_throttles,
+            ) {
+                return (Ok(()), attempt);
+            }
+        }
+        (Err(faults::throttled(service)), 3)
+    }
+
+    /// The calls of one part: its result and how long it takes.
+    pub(crate) fn part(
+        &mut self,
+        account_id: &str,
+        scope: &Scope,
+        part: Part,
+        calls: Calls,
+    ) -> (Result<(), AwsError>, Duration) {
+        let service = part.facts().service;
+        let latency = self.latency.read_latency(service);
+        if self.faults.read_denied(scope, part) {
+            self.run.calls.read += 1;
+            let e = faults::access_denied(account_id, service, part.first_call());
+            return (Err(e), latency);
+        }
+        let mut extra_attempts = 0;
+        for _ in 0..calls.total() {
+            let (result, attempts) = self.call(service);
+            extra_attempts += attempts - 1;
+            if let Err(e) = result {
+                return (Err(e), latency * (calls.chain() + extra_attempts));
+            }
+        }
+        (Ok(()), latency * (calls.chain() + extra_attempts))
+    }
+}
 
 /// The calls reading a part makes: `list` calls, then `per_item` calls for each of `items`
 /// (items are read concurrently, an item's calls one after another).
