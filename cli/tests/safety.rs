@@ -47,6 +47,29 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
+/// Starts the binary in `dir` with `args` and waits until it says it waits for the lock of
+/// the state file another command holds.
+fn spawn_waiting_for_the_lock(dir: &Path, args: &[&str]) -> std::process::Child {
+    use std::io::BufRead as _;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.starts_with("waiting for another secure-account command"),
+        "{line}"
+    );
+    child
+}
+
 /// Case 1: two actions denied once; the next apply plans them again (the trail exists by
 /// then, so they are compared with the account, not only planned with its creation) and
 /// converges; the plan after it is empty and the key rotates.
@@ -331,7 +354,6 @@ fn case_5_files_are_written_safely() {
 /// second command on the same account waits.
 #[test]
 fn case_5_a_linked_state_file_shares_the_lock_of_its_file() {
-    use std::io::BufRead as _;
     let dir = tempfile::tempdir().unwrap();
     let made = run_in(
         dir.path(),
@@ -348,21 +370,9 @@ fn case_5_a_linked_state_file_shares_the_lock_of_its_file() {
     std::os::unix::fs::symlink(dir.path().join("a.json"), dir.path().join("link.json")).unwrap();
     let lock = std::fs::File::create(dir.path().join(".a.json.lock")).unwrap();
     lock.lock().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["--sim-state", "link.json", "--regions", "us-east-1", "plan"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stderr.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(
-        line.starts_with("waiting for another secure-account command"),
-        "{line}"
+    let child = spawn_waiting_for_the_lock(
+        dir.path(),
+        &["--sim-state", "link.json", "--regions", "us-east-1", "plan"],
     );
     drop(lock);
     let out = child.wait_with_output().unwrap();
@@ -495,23 +505,13 @@ fn case_7_a_bucket_whose_tag_was_lost_is_still_the_tools() {
 /// killed by the signal), leaving no temporary file.
 #[test]
 fn case_4_sigterm_stops_like_ctrl_c() {
-    use std::io::BufRead as _;
     let dir = tempfile::tempdir().unwrap();
     let lock = std::fs::File::create(dir.path().join(".a.json.lock")).unwrap();
     lock.lock().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["--sim-state", "a.json", "apply", "--auto-approve"])
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stderr.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.starts_with("waiting for another"), "{line}");
+    let child = spawn_waiting_for_the_lock(
+        dir.path(),
+        &["--sim-state", "a.json", "apply", "--auto-approve"],
+    );
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

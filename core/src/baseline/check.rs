@@ -248,36 +248,38 @@ fn analyzer_name(field: &str, name: &str) -> Result<(), BaselineError> {
 
 /// CloudWatch Logs' log group names.
 fn log_group_name(field: &str, name: &str) -> Result<(), BaselineError> {
-    let ok = (1..=512).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-/#".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            field,
-            format!(
-                "`{name}` is not a valid log group name: 1 to 512 letters, digits, `.`, `_`, \
-                 `-`, `/` and `#`"
-            ),
-        ))
-    }
+    charset(field, name, 1..=512, "._-/#", || {
+        format!(
+            "`{name}` is not a valid log group name: 1 to 512 letters, digits, `.`, `_`, `-`, \
+             `/` and `#`"
+        )
+    })
 }
 
 /// IAM's role names.
 fn role_name(field: &str, name: &str) -> Result<(), BaselineError> {
-    let ok = (1..=64).contains(&name.len())
+    charset(field, name, 1..=64, "_+=,.@-", || {
+        format!("`{name}` is not a valid IAM role name: 1 to 64 letters, digits and `_+=,.@-`")
+    })
+}
+
+/// `name` is `len` characters long, each an ASCII letter or digit or one of `extra`; else
+/// the error `why` says.
+fn charset(
+    field: &str,
+    name: &str,
+    len: std::ops::RangeInclusive<usize>,
+    extra: &str,
+    why: impl FnOnce() -> String,
+) -> Result<(), BaselineError> {
+    let ok = len.contains(&name.len())
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || extra.contains(c));
     if ok {
         Ok(())
     } else {
-        Err(invalid(
-            field,
-            format!("`{name}` is not a valid IAM role name: 1 to 64 letters, digits and `_+=,.@-`"),
-        ))
+        Err(invalid(field, why()))
     }
 }
 
