@@ -320,6 +320,97 @@ async fn failed_accounts_fail_before_the_wait() {
     assert_eq!(report.api_calls.inspector_wait.polls, 0);
 }
 
+fn failed_account(code: &str) -> Result<ActionOutput, PortError> {
+    Ok(ActionOutput {
+        unprocessed: vec![Unprocessed {
+            id: "123456789012".into(),
+            error: AwsError::new(code, format!("{code} reason")),
+        }],
+        ..ActionOutput::default()
+    })
+}
+
+/// `failedAccounts` with `SSM_THROTTLED` is throttling: the call is sent again (counted
+/// as a retry), and the second answer decides.
+#[tokio::test(start_paused = true)]
+async fn a_throttled_failed_account_sends_the_call_again() {
+    let port = FakePort::new()
+        .answers(
+            "us-east-1/enable_inspector",
+            vec![failed_account("SSM_THROTTLED"), Ok(ActionOutput::default())],
+        )
+        .reads(Part::Inspector, vec![Ok(inspector(&["EC2"], &[]))]);
+    let report = run(
+        &port,
+        &plan_of(vec![enable_inspector(&["EC2"])]),
+        &ApplyOptions::default(),
+    )
+    .await;
+    assert_eq!(
+        status_of(&report, "us-east-1/enable_inspector"),
+        ActionStatus::Applied
+    );
+    assert_eq!(port.calls_of("us-east-1/enable_inspector").len(), 2);
+    assert_eq!(report.api_calls.retries, 1);
+    assert_eq!(result_of(&report, "us-east-1/enable_inspector").attempts, 2);
+}
+
+/// Throttled items that never clear fail the action with their code once the budget is
+/// spent, not silently.
+#[tokio::test(start_paused = true)]
+async fn throttled_failed_accounts_fail_when_the_budget_is_spent() {
+    let port = FakePort::new().answers(
+        "us-east-1/enable_inspector",
+        (0..50).map(|_| failed_account("SSM_THROTTLED")).collect(),
+    );
+    let report = run(
+        &port,
+        &plan_of(vec![enable_inspector(&["EC2"])]),
+        &ApplyOptions::default(),
+    )
+    .await;
+    let r = result_of(&report, "us-east-1/enable_inspector");
+    assert_eq!(r.status, ActionStatus::Failed);
+    assert_eq!(r.error.as_ref().unwrap().code, "SSM_THROTTLED");
+    let budget = RetryPolicy::default().throttling.max_attempts;
+    assert_eq!(
+        port.calls_of("us-east-1/enable_inspector").len() as u32,
+        budget
+    );
+}
+
+/// `ENABLE_IN_PROGRESS` and `ALREADY_ENABLED` are progress: no retry, no failure; the wait
+/// after the call says when the types are on.
+#[tokio::test(start_paused = true)]
+async fn failed_accounts_in_progress_are_waited_for_not_failed() {
+    for code in ["ENABLE_IN_PROGRESS", "ALREADY_ENABLED"] {
+        let port = FakePort::new()
+            .answers("us-east-1/enable_inspector", vec![failed_account(code)])
+            .reads(
+                Part::Inspector,
+                vec![
+                    Ok(inspector(&[], &[("EC2", enabling())])),
+                    Ok(inspector(&["EC2"], &[])),
+                ],
+            );
+        let report = run(
+            &port,
+            &plan_of(vec![enable_inspector(&["EC2"])]),
+            &ApplyOptions::default(),
+        )
+        .await;
+        let r = result_of(&report, "us-east-1/enable_inspector");
+        assert_eq!(r.status, ActionStatus::Applied, "{code}: {r:?}");
+        assert_eq!(
+            port.calls_of("us-east-1/enable_inspector").len(),
+            1,
+            "{code}"
+        );
+        assert_eq!(report.api_calls.retries, 0, "{code}");
+        assert_eq!(report.api_calls.inspector_wait.polls, 2, "{code}");
+    }
+}
+
 /// The standard's wait says what it waits for; a control update after it does not wait
 /// again.
 #[tokio::test(start_paused = true)]
