@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::action::{ActionKind, IamResource, PassedRole};
 use crate::baseline::{BaselineError, Names};
 use crate::part::{PREAMBLE_IAM_ACTIONS, Part};
+use crate::planner::KEY_PURPOSE_TAG;
 use crate::policy::wildcard_match;
 use crate::snapshot::iam::service_linked_role_arn;
 
@@ -28,6 +29,8 @@ pub const INLINE_ROLE_POLICY_LIMIT: usize = 10_240;
 
 const PASS_ROLE: &str = "iam:PassRole";
 const CREATE_SLR: &str = "iam:CreateServiceLinkedRole";
+/// Every KMS key of the account (the policy is written before the account id is known).
+const ANY_KEY: &str = "arn:aws:kms:*:*:key/*";
 
 /// Which commands the policy is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,22 +72,26 @@ pub struct Statement {
         skip_serializing_if = "BTreeMap::is_empty",
         serialize_with = "condition"
     )]
-    pub condition: BTreeMap<&'static str, BTreeMap<&'static str, Vec<String>>>,
+    pub condition: BTreeMap<&'static str, BTreeMap<String, Vec<String>>>,
 }
 
 /// The policy for `access`, with the tool's role named as `names` names it (`[names]
 /// trail_logs_role` of the baseline).
 ///
 /// Statements, each left out when empty:
-/// - `SecureAccountRead`: every read, on any resource;
-/// - `SecureAccountWrite`: every write whose resource the tool cannot know in advance;
-/// - `SecureAccountOwnRoles`: creating, tagging and changing the tool's own roles (the
+/// - `Read`: every read, on any resource;
+/// - `Write`: every write whose resource the tool cannot know in advance;
+/// - `OwnRoles`: creating, tagging and changing the tool's own roles (the
 ///   CloudTrail → CloudWatch Logs role, the notification stack's service role), on those
 ///   roles only;
-/// - `SecureAccountPassTrailLogsRole`, `SecureAccountPassConfigRole`,
-///   `SecureAccountPassNotificationStackRole`: `iam:PassRole`, only of the trail's role to
+/// - `CreateTrailKey`, `TrailKeyAlias`, `TrailKeyPolicy`: the trail's key, made only with
+///   the tool's purpose tag, its alias by name, its policy only on keys with that tag (see
+///   [`IamResource`] for why the alias's key, and rotation in `Write`, are any key);
+/// - `TrailLogGroup`: the trail's log group, by name;
+/// - `PassTrailLogsRole`, `PassConfigRole`,
+///   `PassNotificationStackRole`: `iam:PassRole`, only of the trail's role to
 ///   CloudTrail, of Config's service-linked role, and of the stack's role to CloudFormation;
-/// - `SecureAccountServiceLinkedRoles`: `iam:CreateServiceLinkedRole` for exactly the
+/// - `ServiceLinkedRoles`: `iam:CreateServiceLinkedRole` for exactly the
 ///   services whose role an action may create.
 ///
 /// Fails when the role name is not one IAM accepts (a wildcard there would widen the
@@ -99,13 +106,12 @@ pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineEr
         .into_iter()
         .chain(Part::all().flat_map(|p| p.facts().iam_actions.iter().copied()))
         .collect();
-    let mut statements = vec![allow("SecureAccountRead", &reads, vec!["*".into()])];
+    let mut statements = vec![allow("Read", &reads, vec!["*".into()])];
     if access == Access::ReadOnly {
         return Ok(document(statements));
     }
 
-    let mut writes = BTreeSet::new();
-    let mut on_own_roles = BTreeSet::new();
+    let mut writes: BTreeMap<IamResource, BTreeSet<&str>> = BTreeMap::new();
     let mut passed = BTreeSet::new();
     let mut service_linked = BTreeSet::new();
     for kind in ActionKind::all() {
@@ -116,68 +122,113 @@ pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineEr
                 PASS_ROLE | CREATE_SLR => {}
                 _ if reads.contains(action) => {}
                 _ => {
-                    match facts.resource {
-                        IamResource::Any => writes.insert(action),
-                        IamResource::OwnRoles => on_own_roles.insert(action),
-                    };
+                    writes.entry(facts.resource).or_default().insert(action);
                 }
             }
         }
         passed.extend(facts.passes_role);
         service_linked.extend(facts.service_linked_roles.iter().copied());
     }
-    statements.push(allow("SecureAccountWrite", &writes, vec!["*".into()]));
-    statements.push(allow(
-        "SecureAccountOwnRoles",
-        &on_own_roles,
-        vec![trail_logs_role.clone(), stack_role.clone()],
-    ));
+    let (tag_key, tag_value) = KEY_PURPOSE_TAG;
+    for (resource, actions) in &writes {
+        statements.push(match resource {
+            IamResource::Any => allow("Write", actions, vec!["*".into()]),
+            IamResource::OwnRoles => allow(
+                "OwnRoles",
+                actions,
+                vec![trail_logs_role.clone(), stack_role.clone()],
+            ),
+            // `kms:CreateKey` names no resource; its `Tags` need `kms:TagResource`, on the
+            // key being made. Both only with the purpose tag and no other tag key: IAM
+            // cannot tell that tagging from a later `TagResource`, so the tag could still
+            // be put on another key (and that key's policy then changed); the conditions
+            // keep every other tag out.
+            IamResource::NewTrailKey => with_condition(
+                with_condition(
+                    allow("CreateTrailKey", actions, vec!["*".into()]),
+                    "StringEquals",
+                    format!("aws:RequestTag/{tag_key}"),
+                    vec![tag_value.into()],
+                ),
+                "ForAllValues:StringEquals",
+                "aws:TagKeys".into(),
+                vec![tag_key.into()],
+            ),
+            IamResource::TrailKeyAlias => allow(
+                "TrailKeyAlias",
+                actions,
+                vec![
+                    format!("arn:aws:kms:*:*:{}", Names::fill(&names.kms_alias, "*")),
+                    ANY_KEY.into(),
+                ],
+            ),
+            IamResource::TaggedTrailKey => with_condition(
+                allow("TrailKeyPolicy", actions, vec![ANY_KEY.into()]),
+                "StringEquals",
+                format!("aws:ResourceTag/{tag_key}"),
+                vec![tag_value.into()],
+            ),
+            // The log group's ARN without `:*` (what `TagResource` is authorised on) and
+            // with it (every other action; CloudWatch Logs user guide, "Overview of
+            // managing access permissions to your CloudWatch Logs resources").
+            IamResource::TrailLogGroup => {
+                let group = format!(
+                    "arn:aws:logs:*:*:log-group:{}",
+                    Names::fill(&names.trail_log_group, "*")
+                );
+                allow(
+                    "TrailLogGroup",
+                    actions,
+                    vec![group.clone(), format!("{group}:*")],
+                )
+            }
+        });
+    }
     for role in passed {
         statements.push(match role {
             PassedRole::TrailLogsRole => with_condition(
                 allow(
-                    "SecureAccountPassTrailLogsRole",
+                    "PassTrailLogsRole",
                     &[PASS_ROLE].into(),
                     vec![trail_logs_role.clone()],
                 ),
                 "StringEquals",
-                "iam:PassedToService",
+                "iam:PassedToService".into(),
                 vec![role.service().into()],
             ),
             // No `iam:PassedToService` condition: AWS's own policy for setting up Config
             // (AWSSystemsManagerEnableConfigRecordingExecutionPolicy) passes this role
             // without one, and its trust policy lets only Config assume it anyway.
             PassedRole::ConfigServiceLinkedRole => allow(
-                "SecureAccountPassConfigRole",
+                "PassConfigRole",
                 &[PASS_ROLE].into(),
                 vec![service_linked_role_arn("*", role.service())],
             ),
             PassedRole::NotificationStackRole => with_condition(
                 allow(
-                    "SecureAccountPassNotificationStackRole",
+                    "PassNotificationStackRole",
                     &[PASS_ROLE].into(),
                     vec![stack_role.clone()],
                 ),
                 "StringEquals",
-                "iam:PassedToService",
+                "iam:PassedToService".into(),
                 vec![role.service().into()],
             ),
         });
     }
     if !service_linked.is_empty() {
-        // The role's path names its service (`/aws-service-role/<service>/`), and the
-        // condition is the one AWS's managed policies use for the same grant.
+        // Service-linked roles only (their path), of exactly these services: the
+        // condition AWS's managed policies use for the same grant. The services are named
+        // once, in the condition, not again in one ARN each: the policy must fit IAM's
+        // 6,144 characters.
         statements.push(with_condition(
             allow(
-                "SecureAccountServiceLinkedRoles",
+                "ServiceLinkedRoles",
                 &[CREATE_SLR].into(),
-                service_linked
-                    .iter()
-                    .map(|s| format!("arn:aws:iam::*:role/aws-service-role/{s}/*"))
-                    .collect(),
+                vec!["arn:aws:iam::*:role/aws-service-role/*".into()],
             ),
             "StringEquals",
-            "iam:AWSServiceName",
+            "iam:AWSServiceName".into(),
             service_linked.iter().map(|s| s.to_string()).collect(),
         ));
     }
@@ -260,7 +311,7 @@ fn allow(sid: &'static str, actions: &BTreeSet<&str>, resources: Vec<String>) ->
 fn with_condition(
     mut statement: Statement,
     operator: &'static str,
-    key: &'static str,
+    key: String,
     values: Vec<String>,
 ) -> Statement {
     statement
@@ -279,7 +330,7 @@ fn one_or_many<S: Serializer>(values: &[String], s: S) -> Result<S::Ok, S::Error
 }
 
 fn condition<S: Serializer>(
-    condition: &BTreeMap<&'static str, BTreeMap<&'static str, Vec<String>>>,
+    condition: &BTreeMap<&'static str, BTreeMap<String, Vec<String>>>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     let one_or_many = |values: &Vec<String>| match values.as_slice() {
@@ -291,7 +342,9 @@ fn condition<S: Serializer>(
         .map(|(op, keys)| {
             (
                 *op,
-                keys.iter().map(|(k, v)| (*k, one_or_many(v))).collect(),
+                keys.iter()
+                    .map(|(k, v)| (k.as_str(), one_or_many(v)))
+                    .collect(),
             )
         })
         .collect();

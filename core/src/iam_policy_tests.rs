@@ -1,6 +1,6 @@
 //! Tests of the IAM policy: built from the tables, valid, small enough, least privilege.
 
-use crate::action::{cloudtrail, config, iam};
+use crate::action::{KeyRef, cloudtrail, config, iam, kms, logs};
 use serde_json::Value;
 
 use super::*;
@@ -20,6 +20,44 @@ fn reads() -> BTreeSet<&'static str> {
     PREAMBLE_IAM_ACTIONS
         .into_iter()
         .chain(Part::all().flat_map(|p| p.facts().iam_actions.iter().copied()))
+        .collect()
+}
+
+/// Whether some statement allows `iam_action` on `resource` in the request context
+/// `context` (condition key → values), evaluating the operators the policy uses as IAM
+/// does: `StringEquals` needs the key present with one of the values; `ForAllValues:` needs
+/// every value of the key among them (and holds when the key is absent).
+fn allowed(
+    policy: &PolicyDocument,
+    iam_action: &str,
+    resource: &str,
+    context: &BTreeMap<String, Vec<String>>,
+) -> bool {
+    policy.statements.iter().any(|s| {
+        s.effect == "Allow"
+            && s.actions.iter().any(|a| wildcard_match(a, iam_action))
+            && s.resources.iter().any(|r| wildcard_match(r, resource))
+            && s.condition.iter().all(|(op, keys)| {
+                keys.iter().all(|(key, values)| {
+                    let given = context.get(key);
+                    match *op {
+                        "StringEquals" => {
+                            given.is_some_and(|g| g.iter().any(|v| values.contains(v)))
+                        }
+                        "ForAllValues:StringEquals" => {
+                            given.is_none_or(|g| g.iter().all(|v| values.contains(v)))
+                        }
+                        other => panic!("the test does not evaluate `{other}`"),
+                    }
+                })
+            })
+    })
+}
+
+fn context(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.iter().map(|v| v.to_string()).collect()))
         .collect()
 }
 
@@ -169,7 +207,7 @@ fn size_counts_no_whitespace() {
 #[test]
 fn roles_are_passed_only_to_their_service() {
     let policy = full();
-    let trail = statement(&policy, "SecureAccountPassTrailLogsRole");
+    let trail = statement(&policy, "PassTrailLogsRole");
     assert_eq!(trail.actions, ["iam:PassRole"]);
     assert_eq!(
         trail.resources,
@@ -179,7 +217,7 @@ fn roles_are_passed_only_to_their_service() {
         trail.condition["StringEquals"]["iam:PassedToService"],
         ["cloudtrail.amazonaws.com"]
     );
-    let config = statement(&policy, "SecureAccountPassConfigRole");
+    let config = statement(&policy, "PassConfigRole");
     assert_eq!(
         config.resources,
         ["arn:aws:iam::*:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"]
@@ -209,7 +247,7 @@ fn roles_are_passed_only_to_their_service() {
 #[test]
 fn role_writes_are_scoped_to_the_tools_role() {
     let policy = full();
-    let own = statement(&policy, "SecureAccountOwnRoles");
+    let own = statement(&policy, "OwnRoles");
     assert_eq!(
         own.actions,
         [
@@ -226,15 +264,114 @@ fn role_writes_are_scoped_to_the_tools_role() {
             "arn:aws:iam::*:role/secure-account-notifications-cloudformation"
         ]
     );
-    let write = statement(&policy, "SecureAccountWrite");
+    let write = statement(&policy, "Write");
     assert!(write.actions.iter().all(|a| !own.actions.contains(a)));
     assert!(write.actions.iter().all(|a| a != "iam:PassRole"));
+}
+
+/// The trail's key and log group: the key made only with the tool's purpose tag, its
+/// policy changed only on keys with that tag, the alias and the log group by name.
+#[test]
+fn key_and_log_group_writes_are_scoped_to_the_tools_own() {
+    let policy = full();
+    let (k, v) = KEY_PURPOSE_TAG;
+    let request_tag = format!("aws:RequestTag/{k}");
+    let resource_tag = format!("aws:ResourceTag/{k}");
+    let ours = context(&[(&request_tag, &[v]), ("aws:TagKeys", &[k])]);
+    assert!(allowed(&policy, "kms:CreateKey", "*", &ours));
+    let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    assert!(allowed(&policy, "kms:TagResource", key, &ours));
+    for other in [
+        context(&[]),
+        context(&[(&request_tag, &["other"]), ("aws:TagKeys", &[k])]),
+        context(&[(&request_tag, &[v]), ("aws:TagKeys", &[k, "owner"])]),
+    ] {
+        assert!(!allowed(&policy, "kms:CreateKey", "*", &other), "{other:?}");
+        assert!(
+            !allowed(&policy, "kms:TagResource", key, &other),
+            "{other:?}"
+        );
+    }
+
+    let tagged = context(&[(&resource_tag, &[v])]);
+    assert!(allowed(&policy, "kms:PutKeyPolicy", key, &tagged));
+    assert!(!allowed(&policy, "kms:PutKeyPolicy", key, &context(&[])));
+    assert!(!allowed(
+        &policy,
+        "kms:PutKeyPolicy",
+        key,
+        &context(&[(&resource_tag, &["other"])])
+    ));
+    assert!(allowed(
+        &policy,
+        "kms:EnableKeyRotation",
+        key,
+        &context(&[])
+    ));
+
+    let alias = "arn:aws:kms:eu-west-1:123456789012:alias/trail_encrypt_key";
+    assert!(allowed(&policy, "kms:CreateAlias", alias, &context(&[])));
+    assert!(allowed(&policy, "kms:CreateAlias", key, &context(&[])));
+    assert!(!allowed(
+        &policy,
+        "kms:CreateAlias",
+        "arn:aws:kms:eu-west-1:123456789012:alias/customer",
+        &context(&[])
+    ));
+
+    let group = "arn:aws:logs:eu-west-1:123456789012:log-group:aws-cloudtrail-logs-123456789012";
+    for action in [
+        "logs:CreateLogGroup",
+        "logs:TagResource",
+        "logs:PutRetentionPolicy",
+    ] {
+        assert!(allowed(&policy, action, group, &context(&[])), "{action}");
+        assert!(
+            allowed(&policy, action, &format!("{group}:*"), &context(&[])),
+            "{action}"
+        );
+        let other = "arn:aws:logs:eu-west-1:123456789012:log-group:application";
+        assert!(!allowed(&policy, action, other, &context(&[])), "{action}");
+    }
+    // No scoped action is granted again on any resource; rotation alone is on any key.
+    let write = statement(&policy, "Write");
+    let unscoped: Vec<&String> = write
+        .actions
+        .iter()
+        .filter(|a| a.starts_with("kms:") || a.starts_with("logs:"))
+        .collect();
+    assert_eq!(unscoped, ["kms:EnableKeyRotation"]);
+}
+
+/// The names come from the baseline: another alias and log group name move the scopes.
+#[test]
+fn the_key_alias_and_log_group_come_from_the_baseline() {
+    let names = Names {
+        kms_alias: "alias/org/{account_id}/trail".into(),
+        trail_log_group: "/org/cloudtrail".into(),
+        ..Names::default()
+    };
+    let policy = build(&names, Access::Full).unwrap();
+    assert_eq!(
+        statement(&policy, "TrailKeyAlias").resources[0],
+        "arn:aws:kms:*:*:alias/org/*/trail"
+    );
+    assert!(allows_on(
+        &policy,
+        "logs:PutRetentionPolicy",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/org/cloudtrail"
+    ));
+    assert!(!allows_on(
+        &policy,
+        "logs:PutRetentionPolicy",
+        "arn:aws:logs:us-east-1:123456789012:log-group:aws-cloudtrail-logs-123456789012"
+    ));
 }
 
 #[test]
 fn service_linked_roles_only_for_the_services_that_create_them() {
     let policy = full();
-    let slr = statement(&policy, "SecureAccountServiceLinkedRoles");
+    let slr = statement(&policy, "ServiceLinkedRoles");
     let services = &slr.condition["StringEquals"]["iam:AWSServiceName"];
     assert_eq!(
         services,
@@ -249,16 +386,26 @@ fn service_linked_roles_only_for_the_services_that_create_them() {
             "securityhub.amazonaws.com",
         ]
     );
-    assert_eq!(slr.resources.len(), services.len());
-    assert!(allows_on(
+    assert_eq!(slr.resources, ["arn:aws:iam::*:role/aws-service-role/*"]);
+    let guardduty = context(&[("iam:AWSServiceName", &["guardduty.amazonaws.com"])]);
+    assert!(allowed(
         &policy,
         "iam:CreateServiceLinkedRole",
-        "arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
+        "arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty",
+        &guardduty
     ));
-    assert!(!allows_on(
+    assert!(!allowed(
         &policy,
         "iam:CreateServiceLinkedRole",
-        "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+        "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+        &context(&[("iam:AWSServiceName", &["ecs.amazonaws.com"])])
+    ));
+    // A role outside the service-linked path is not created, whatever the service.
+    assert!(!allowed(
+        &policy,
+        "iam:CreateServiceLinkedRole",
+        "arn:aws:iam::123456789012:role/Admin",
+        &guardduty
     ));
 }
 
@@ -271,7 +418,7 @@ fn the_role_name_comes_from_the_baseline() {
         ..Names::default()
     };
     let policy = build(&names, Access::Full).unwrap();
-    let own = statement(&policy, "SecureAccountOwnRoles");
+    let own = statement(&policy, "OwnRoles");
     assert_eq!(own.resources[0], "arn:aws:iam::*:role/audit-*-trail");
     for bad in ["*", "role/x", "a b", ""] {
         let names = Names {
@@ -356,11 +503,77 @@ fn planned_actions_stay_inside_the_scoped_statements() {
                     assert!(allows_on(&policy, PASS_ROLE, arn), "{arn}");
                     seen.insert(kind.name());
                 }
+                Action::CreateKey(kms::CreateKey { tags, .. }) => {
+                    let keys: Vec<&str> = tags.keys().map(String::as_str).collect();
+                    let mut ctx = context(&[("aws:TagKeys", &keys)]);
+                    for (k, v) in tags {
+                        ctx.insert(format!("aws:RequestTag/{k}"), vec![v.clone()]);
+                    }
+                    assert!(allowed(&policy, "kms:CreateKey", "*", &ctx), "{ctx:?}");
+                    let key = format!("arn:aws:kms:{}:{account}:key/new", planned.region);
+                    assert!(allowed(&policy, "kms:TagResource", &key, &ctx), "{ctx:?}");
+                    seen.insert(kind.name());
+                }
+                Action::CreateAlias(kms::CreateAlias { alias_name, .. }) => {
+                    let alias = format!("arn:aws:kms:{}:{account}:{alias_name}", planned.region);
+                    let key = format!("arn:aws:kms:{}:{account}:key/any", planned.region);
+                    assert!(allowed(
+                        &policy,
+                        "kms:CreateAlias",
+                        &alias,
+                        &BTreeMap::new()
+                    ));
+                    assert!(allowed(&policy, "kms:CreateAlias", &key, &BTreeMap::new()));
+                    seen.insert(kind.name());
+                }
+                Action::PutKeyPolicy(kms::PutKeyPolicy { key, .. })
+                | Action::EnableKeyRotation(kms::EnableKeyRotation { key }) => {
+                    // A key read in the snapshot carries its tags; a key made by the same
+                    // plan carries the tags of its `CreateKey`.
+                    let tags = match key {
+                        KeyRef::Existing(id) => snapshot.regions[planned.region.as_str()]
+                            .services
+                            .kms_keys
+                            .known()
+                            .and_then(|keys| keys.iter().find(|k| &k.key_id == id))
+                            .map(|k| k.tags.clone())
+                            .unwrap_or_else(|| panic!("{id} is not in the snapshot")),
+                        KeyRef::CreatedBy(_) => {
+                            [(KEY_PURPOSE_TAG.0.into(), KEY_PURPOSE_TAG.1.into())].into()
+                        }
+                    };
+                    let ctx = tags
+                        .iter()
+                        .map(|(k, v)| (format!("aws:ResourceTag/{k}"), vec![v.clone()]))
+                        .collect();
+                    let arn = format!("arn:aws:kms:{}:{account}:key/k", planned.region);
+                    assert!(
+                        allowed(&policy, kind.iam_action(), &arn, &ctx),
+                        "{planned:?}"
+                    );
+                    seen.insert(kind.name());
+                }
+                Action::CreateLogGroup(logs::CreateLogGroup { log_group_name, .. })
+                | Action::PutRetentionPolicy(logs::PutRetentionPolicy { log_group_name, .. }) => {
+                    let arn = format!(
+                        "arn:aws:logs:{}:{account}:log-group:{log_group_name}",
+                        planned.region
+                    );
+                    for action in kind.facts().iam_actions {
+                        assert!(allowed(&policy, action, &arn, &BTreeMap::new()), "{arn}");
+                    }
+                    seen.insert(kind.name());
+                }
                 _ => {}
             }
         }
     }
     for kind in [
+        "create_key",
+        "create_alias",
+        "enable_key_rotation",
+        "create_log_group",
+        "put_retention_policy",
         "create_role",
         "put_role_policy",
         "create_service_linked_role",

@@ -222,6 +222,21 @@ pub enum IamResource {
     /// → CloudWatch Logs role (`[names] trail_logs_role`) and the notification stack's
     /// service role (`[names] notification_stack_role`).
     OwnRoles,
+    /// Creating the trail's key: `kms:CreateKey` acts on no ARN, but the request carries
+    /// the tool's purpose tag (`aws:RequestTag`), and no other tag key (`aws:TagKeys`).
+    NewTrailKey,
+    /// The trail's alias (`[names] kms_alias`) and the key it names: `kms:CreateAlias` is
+    /// authorised on both, the alias by its ARN; the key is one the tool created a moment
+    /// ago, which a tag condition could deny for up to five minutes (KMS: "It might take
+    /// up to five minutes for tag and alias changes to affect KMS key authorization"), so
+    /// the key side is any key of the account.
+    TrailKeyAlias,
+    /// Keys carrying the tool's purpose tag (`aws:ResourceTag`): the key policy, the one
+    /// write that could hand a key to someone else, is only ever planned on a key read
+    /// with that tag.
+    TaggedTrailKey,
+    /// The trail's log group (`[names] trail_log_group`), by its ARN.
+    TrailLogGroup,
 }
 
 /// A role an operation hands to a service with `iam:PassRole`.

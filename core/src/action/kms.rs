@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, ErrorClass, KeyRef, Operation, known};
+use crate::operation::{
+    ActionFacts, Change, Effect, ErrorClass, IamResource, KeyRef, Operation, known,
+};
 use crate::part::Part;
 use crate::snapshot::AwsError;
 use crate::snapshot::kms::*;
@@ -56,6 +58,7 @@ pub struct CreateKey {
 impl Operation for CreateKey {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["kms:CreateKey", "kms:TagResource"],
+        resource: IamResource::NewTrailKey,
         change: Change::Create,
         controls: &["CloudTrail.2"],
         // `CreateKey` takes no idempotency token: a timed-out call sent again could make a
@@ -96,6 +99,7 @@ pub struct CreateAlias {
 impl Operation for CreateAlias {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["kms:CreateAlias", "kms:DescribeKey"],
+        resource: IamResource::TrailKeyAlias,
         change: Change::Create,
         ..KMS
     };
@@ -118,6 +122,7 @@ pub struct PutKeyPolicy {
 impl Operation for PutKeyPolicy {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["kms:PutKeyPolicy"],
+        resource: IamResource::TaggedTrailKey,
         ..KMS
     };
 
@@ -138,6 +143,8 @@ pub struct EnableKeyRotation {
 impl Operation for EnableKeyRotation {
     const FACTS: ActionFacts = ActionFacts {
         iam_actions: &["kms:EnableKeyRotation"],
+        // Any key: rotation is turned on seconds after `CreateKey`, when the key's tag may
+        // not authorise yet (see `IamResource::TrailKeyAlias`); it weakens no key.
         change: Change::Create,
         ..KMS
     };

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{ActionFacts, Change, Effect, ErrorClass, Operation, find_mut, known};
+use crate::operation::{
+    ActionFacts, Change, Effect, ErrorClass, IamResource, Operation, find_mut, known,
+};
 use crate::part::Part;
 use crate::snapshot::AwsError;
 use crate::snapshot::logs::*;
@@ -29,6 +31,8 @@ const LOGS: ActionFacts = ActionFacts {
     // "Multiple concurrent requests to update the same resource were in conflict"
     // (CloudWatch Logs API reference, `OperationAbortedException`).
     transient: &[("OperationAbortedException", ErrorClass::Throttling)],
+    // The planner writes only the trail's log group, `[names] trail_log_group`.
+    resource: IamResource::TrailLogGroup,
     ..ActionFacts::DEFAULT
 };
 
