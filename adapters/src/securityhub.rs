@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::types::{
-    AssociationStatus, ControlFindingGenerator, ControlStatus, StandardsControlAssociationUpdate,
-    StandardsSubscriptionRequest,
+    AssociationStatus, AwsSecurityFindingIdentifier, ControlFindingGenerator, ControlStatus,
+    NoteUpdate, StandardsControlAssociationUpdate, StandardsSubscriptionRequest,
+    WorkflowStatus as SdkWorkflowStatus, WorkflowUpdate,
 };
 use secure_account_core::AwsError;
 use secure_account_core::action::securityhub::{
-    BatchEnableStandards, BatchUpdateStandardsControlAssociations, CreateFindingAggregator,
-    EnableSecurityHub, UpdateSecurityHubConfiguration,
+    BatchEnableStandards, BatchUpdateFindings, BatchUpdateStandardsControlAssociations,
+    CreateFindingAggregator, EnableSecurityHub, UpdateSecurityHubConfiguration,
 };
 use secure_account_core::snapshot::{
     ControlAssociation, ControlFinding, Observed, SecurityHub, WorkflowStatus,
@@ -331,6 +332,60 @@ impl Execute for BatchUpdateStandardsControlAssociations {
                 error: AwsError::new(
                     u.error_code().map_or("", |c| c.as_str()),
                     u.error_reason().unwrap_or_default(),
+                ),
+            })
+            .collect();
+        Ok(ActionOutput {
+            unprocessed,
+            ..ActionOutput::default()
+        })
+    }
+}
+
+/// `securityhub:BatchUpdateFindings`: the findings, their workflow status and the note
+/// (`UpdatedBy` `secure-account`); the findings AWS could not update come back in
+/// `UnprocessedFindings`, each with its `ErrorCode`.
+impl Execute for BatchUpdateFindings {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let mut request = cx
+            .writes
+            .securityhub(cx.region)
+            .batch_update_findings()
+            .workflow(
+                WorkflowUpdate::builder()
+                    .status(SdkWorkflowStatus::from(self.workflow_status.as_str()))
+                    .build(),
+            )
+            .note(
+                NoteUpdate::builder()
+                    .text(&self.note)
+                    .updated_by("secure-account")
+                    .build(),
+            );
+        for f in &self.finding_identifiers {
+            request = request.finding_identifiers(
+                AwsSecurityFindingIdentifier::builder()
+                    .id(&f.id)
+                    .product_arn(&f.product_arn)
+                    .build(),
+            );
+        }
+        let out = request
+            .send()
+            .await
+            .map_err(aws("securityhub:BatchUpdateFindings"))?;
+        let unprocessed = out
+            .unprocessed_findings()
+            .iter()
+            .map(|u| Unprocessed {
+                id: u
+                    .finding_identifier()
+                    .and_then(|f| f.id())
+                    .map(str::to_string)
+                    .unwrap_or_default(),
+                error: AwsError::new(
+                    u.error_code().unwrap_or_default(),
+                    u.error_message().unwrap_or_default(),
                 ),
             })
             .collect();

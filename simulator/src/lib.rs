@@ -46,6 +46,7 @@
 mod asynchronous;
 mod aws;
 mod faults;
+mod findings;
 pub mod fleet;
 mod latency;
 mod policy;
@@ -634,6 +635,14 @@ impl Simulator {
             };
             return (Some(effective.into()), unprocessed);
         }
+        if let Action::BatchUpdateFindings(op) = action {
+            let unprocessed = findings::unprocessed(&inner.account, region, op);
+            let mut effective = op.clone();
+            effective
+                .finding_identifiers
+                .retain(|i| !unprocessed.iter().any(|u| u.id == i.id));
+            return (Some(effective.into()), unprocessed);
+        }
         // `Enable` for a type still `ENABLING` lists the account with `ENABLE_IN_PROGRESS`
         // (API_FailedAccount): where it is heading, not a failure.
         if let Action::EnableInspector(op) = action {
@@ -745,6 +754,9 @@ impl Simulator {
             return Err(PortError::Crashed);
         }
         self.settle(inner);
+        if let (Part::SecurityHub, Scope::Region(r)) = (part, scope) {
+            findings::refresh(&mut inner.account, r);
+        }
         let account_id = inner.account.account_id.clone();
         let calls = reads::calls(&inner.account, scope, part);
         let enabled = match scope {

@@ -163,3 +163,102 @@ fn exceptions_accept_failures_until_their_day_then_are_reported() {
     let text = render::verification_text(&v, false);
     assert!(text.contains("Exceptions past their day"), "{text}");
 }
+
+/// The S3.8 finding of the public bucket in `snapshot`, if Security Hub has one.
+fn public_bucket_finding(
+    snapshot: &Snapshot,
+) -> Option<secure_account_core::snapshot::ControlFinding> {
+    snapshot.regions.values().find_map(|r| {
+        r.services
+            .security_hub
+            .known()
+            .and_then(Option::as_ref)
+            .and_then(|h| h.findings.known())
+            .into_iter()
+            .flatten()
+            .find(|f| f.control == "S3.8" && f.resource.ends_with(LIVED_IN_PUBLIC_BUCKET))
+            .cloned()
+    })
+}
+
+fn findings_updates(plan: &secure_account_core::Plan) -> Vec<&secure_account_core::PlannedAction> {
+    plan.actions
+        .iter()
+        .filter(|a| a.op.name() == "batch_update_findings")
+        .collect()
+}
+
+/// Issue 20: an exception is recorded in Security Hub itself (its finding `SUPPRESSED`
+/// with the exception as the note), which Security Hub leaves out of the control's
+/// status, so the console agrees with `verify`; past its day the tool reopens it.
+#[test]
+fn exceptions_are_recorded_in_security_hub_and_reopened_after_their_day() {
+    let mut baseline = Baseline::fsbp();
+    baseline.exceptions = vec![Exception {
+        control: "S3.8".into(),
+        resource: Some(LIVED_IN_PUBLIC_BUCKET.into()),
+        reason: "public website".into(),
+        owner: "web-team".into(),
+        until: "2027-06-30".into(),
+    }];
+    baseline.as_of = Some("2026-12-07".into());
+    let sim = Simulator::scenario("lived-in").expect("a built-in scenario");
+    // The first apply turns Security Hub on: there is no finding to record yet.
+    let first = secure_account_core::plan(&secure_account_tests::read(&sim), &baseline);
+    assert!(findings_updates(&first).is_empty());
+    assert!(secure_account_tests::apply(&sim, &first, 0).succeeded());
+
+    // The next run finds the bucket's S3.8 finding and records the exception on it.
+    let before = secure_account_tests::read(&sim);
+    let finding = public_bucket_finding(&before).expect("Security Hub has the S3.8 finding");
+    assert_eq!(
+        finding.workflow,
+        secure_account_core::snapshot::WorkflowStatus::New
+    );
+    let v_before = verify(&before, &baseline, Catalog::builtin());
+    assert!(v_before.score.failed_controls.contains(&"S3.8".to_string()));
+    let second = secure_account_core::plan(&before, &baseline);
+    let updates = findings_updates(&second);
+    assert_eq!(updates.len(), 1, "{:?}", second.actions);
+    assert!(
+        second.score_predicted.percent > second.score_now.percent,
+        "{} → {}",
+        second.score_now.percent,
+        second.score_predicted.percent
+    );
+    assert!(secure_account_tests::apply(&sim, &second, 0).succeeded());
+
+    let after = secure_account_tests::read(&sim);
+    let recorded = public_bucket_finding(&after).unwrap();
+    assert_eq!(recorded.id, finding.id);
+    assert_eq!(
+        recorded.workflow,
+        secure_account_core::snapshot::WorkflowStatus::Suppressed
+    );
+    assert_eq!(
+        recorded.note.as_deref(),
+        Some("secure-account exception: public website (owner web-team, until 2027-06-30)")
+    );
+    let v_after = verify(&after, &baseline, Catalog::builtin());
+    assert!(!v_after.score.failed_controls.contains(&"S3.8".to_string()));
+    assert_eq!(v_after.score.percent, second.score_predicted.percent);
+    println!(
+        "exception recorded in Security Hub: {} % → {} % (predicted {} %)",
+        v_before.score.percent, v_after.score.percent, second.score_predicted.percent
+    );
+    // Recorded once: the next plan has nothing more to do with findings.
+    assert!(findings_updates(&secure_account_core::plan(&after, &baseline)).is_empty());
+
+    // Past its day: the tool reopens what it suppressed, and S3.8 fails again.
+    baseline.as_of = Some("2027-07-01".into());
+    let reopen = secure_account_core::plan(&after, &baseline);
+    assert_eq!(findings_updates(&reopen).len(), 1, "{:?}", reopen.actions);
+    assert!(secure_account_tests::apply(&sim, &reopen, 0).succeeded());
+    let reopened = secure_account_tests::read(&sim);
+    assert_eq!(
+        public_bucket_finding(&reopened).unwrap().workflow,
+        secure_account_core::snapshot::WorkflowStatus::New
+    );
+    let v = verify(&reopened, &baseline, Catalog::builtin());
+    assert!(v.score.failed_controls.contains(&"S3.8".to_string()));
+}

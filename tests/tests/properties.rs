@@ -52,7 +52,7 @@ fn config(default_cases: u32) -> Config {
 }
 
 /// The properties below, for the closing line.
-const PROPERTIES: usize = 11;
+const PROPERTIES: usize = 12;
 static CASES: AtomicU64 = AtomicU64::new(0);
 static FINISHED: AtomicUsize = AtomicUsize::new(0);
 
@@ -1280,6 +1280,151 @@ fn the_notification_stack_never_touches_what_is_not_the_tools() {
                 let again = secure_account_core::plan_notifications(&after, &b);
                 prop_assert!(again.actions.is_empty(), "{:?}", again.actions);
             }
+            Ok(())
+        },
+    );
+}
+
+/// A generated control finding: control, resource, workflow status and who wrote its note
+/// (0 none, 1 the tool, 2 someone else).
+fn any_finding() -> impl Strategy<Value = (usize, usize, usize, usize)> {
+    (0..3usize, 0..3usize, 0..4usize, 0..3usize)
+}
+
+/// A generated exception: control, resource (none: the whole control), and its day.
+fn any_exception() -> impl Strategy<Value = (usize, Option<usize>, usize)> {
+    (0..3usize, proptest::option::of(0..3usize), 0..3usize)
+}
+
+/// Issue 20's record of exceptions in Security Hub: a finding is suppressed only when an
+/// exception in force covers it, reopened only when the tool suppressed it and no
+/// exception covers it any more, and a suppression someone else made is never touched;
+/// every finding an exception covers ends suppressed, and a second plan has nothing left.
+#[test]
+fn findings_are_suppressed_only_for_exceptions_and_others_suppressions_are_never_touched() {
+    use secure_account_core::action::Action;
+    use secure_account_core::baseline::Exception;
+    use secure_account_core::snapshot::securityhub::{
+        ControlFinding, EXCEPTION_NOTE_PREFIX, WorkflowStatus,
+    };
+    const CONTROLS: [&str; 3] = ["S3.8", "S3.2", "EC2.2"];
+    const RESOURCES: [&str; 3] = [
+        "arn:aws:s3:::public-site",
+        "arn:aws:s3:::assets",
+        "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-1",
+    ];
+    const DAYS: [&str; 3] = ["2026-11-30", "2026-12-07", "2027-06-30"];
+    const WORKFLOWS: [WorkflowStatus; 4] = [
+        WorkflowStatus::New,
+        WorkflowStatus::Notified,
+        WorkflowStatus::Suppressed,
+        WorkflowStatus::Resolved,
+    ];
+    let baselined: Snapshot = serde_json::from_str(include_str!(
+        "../../golden/fully_baselined_account/snapshot.json"
+    ))
+    .unwrap();
+    property(
+        300,
+        (
+            proptest::collection::vec(any_finding(), 0..12),
+            proptest::collection::vec(any_exception(), 0..4),
+            0..3usize,
+        ),
+        |(findings, exceptions, today)| {
+            let mut b = baseline();
+            b.as_of = Some(DAYS[today].into());
+            b.exceptions = exceptions
+                .iter()
+                .map(|&(c, r, d)| Exception {
+                    control: CONTROLS[c].into(),
+                    resource: r.map(|r| RESOURCES[r].into()),
+                    reason: "decided".into(),
+                    owner: "team".into(),
+                    until: DAYS[d].into(),
+                })
+                .collect();
+            let mut s = baselined.clone();
+            let findings: Vec<ControlFinding> = findings
+                .iter()
+                .enumerate()
+                .map(|(i, &(c, r, w, note))| ControlFinding {
+                    id: format!("finding-{i}"),
+                    control: CONTROLS[c].into(),
+                    resource: RESOURCES[r].into(),
+                    workflow: WORKFLOWS[w],
+                    note: match note {
+                        0 => None,
+                        1 => Some(format!("{EXCEPTION_NOTE_PREFIX} an older decision")),
+                        _ => Some("risk accepted by the CISO".into()),
+                    },
+                })
+                .collect();
+            s.regions
+                .get_mut("eu-west-1")
+                .unwrap()
+                .services
+                .security_hub
+                .known_mut()
+                .unwrap()
+                .as_mut()
+                .unwrap()
+                .findings = secure_account_core::Observed::Known(findings.clone());
+            let p = secure_account_core::plan(&s, &b);
+            let mut touched = std::collections::BTreeMap::new();
+            for a in &p.actions {
+                let Action::BatchUpdateFindings(u) = &a.op else {
+                    continue;
+                };
+                for i in &u.finding_identifiers {
+                    prop_assert!(
+                        touched.insert(i.id.clone(), u.workflow_status).is_none(),
+                        "{} in two actions",
+                        i.id
+                    );
+                }
+            }
+            for f in &findings {
+                let ours = f
+                    .note
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with(EXCEPTION_NOTE_PREFIX));
+                let accepted = b.accepted(&f.control, &f.resource).is_some();
+                match touched.get(&f.id) {
+                    Some(WorkflowStatus::Suppressed) => {
+                        prop_assert!(accepted, "suppressed without an exception: {f:?}");
+                        prop_assert!(
+                            f.workflow != WorkflowStatus::Suppressed || ours,
+                            "someone else's suppression changed: {f:?}"
+                        );
+                        prop_assert!(f.workflow != WorkflowStatus::Resolved, "{f:?}");
+                    }
+                    Some(WorkflowStatus::New) => {
+                        prop_assert!(ours && !accepted, "reopened: {f:?}");
+                        prop_assert_eq!(f.workflow, WorkflowStatus::Suppressed);
+                    }
+                    Some(other) => prop_assert!(false, "{other:?} for {f:?}"),
+                    None => prop_assert!(
+                        !(accepted
+                            && matches!(
+                                f.workflow,
+                                WorkflowStatus::New | WorkflowStatus::Notified
+                            )),
+                        "an accepted finding left open: {f:?}"
+                    ),
+                }
+            }
+            // The plan's effect leaves nothing to do.
+            let after = secure_account_core::effects::predict(&s, &p.actions);
+            let again = secure_account_core::plan(&after, &b);
+            prop_assert!(
+                again
+                    .actions
+                    .iter()
+                    .all(|a| !matches!(a.op, Action::BatchUpdateFindings(_))),
+                "{:?}",
+                again.actions
+            );
             Ok(())
         },
     );

@@ -25,6 +25,7 @@ const NOT_SERVED: &[ActionKind] = &[
     ActionKind::BatchUpdateStandardsControlAssociations,
     ActionKind::UpdateSecurityHubConfiguration,
     ActionKind::CreateFindingAggregator,
+    ActionKind::BatchUpdateFindings,
     ActionKind::CreateAnalyzer,
     ActionKind::CreateArchiveRule,
     ActionKind::UpdateArchiveRule,
@@ -147,6 +148,17 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
             home.clone(),
             Action::CreateFindingAggregator(securityhub::CreateFindingAggregator {
                 region_linking_mode: "ALL_REGIONS".into(),
+            }),
+        ),
+        (
+            home.clone(),
+            Action::BatchUpdateFindings(securityhub::BatchUpdateFindings {
+                finding_identifiers: vec![securityhub::FindingIdentifier {
+                    id: format!("arn:aws:securityhub:{HOME}:123456789012:security-control/S3.8/finding/1"),
+                    product_arn: format!("arn:aws:securityhub:{HOME}::product/aws/securityhub"),
+                }],
+                workflow_status: secure_account_core::snapshot::WorkflowStatus::Suppressed,
+                note: "secure-account exception: test".into(),
             }),
         ),
         (

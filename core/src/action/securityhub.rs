@@ -27,6 +27,7 @@ macro_rules! __kinds_securityhub {
             securityhub::BatchEnableStandards,
             securityhub::BatchUpdateStandardsControlAssociations,
             securityhub::CreateFindingAggregator,
+            securityhub::BatchUpdateFindings,
         ] $rest }
     };
 }
@@ -230,6 +231,68 @@ impl Operation for CreateFindingAggregator {
 
     fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
         hub_mut(e.regional()?)?.finding_aggregator = Some(self.region_linking_mode.clone());
+        Ok(())
+    }
+}
+
+/// One finding of `BatchUpdateFindings` (`FindingIdentifiers`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FindingIdentifier {
+    pub id: String,
+    pub product_arn: String,
+}
+
+/// The most findings one `BatchUpdateFindings` call names (API reference).
+pub const FINDINGS_PER_CALL: usize = 100;
+
+/// The longest `Note.Text` AWS takes (API reference, `NoteUpdate`).
+pub const NOTE_MAX_CHARS: usize = 512;
+
+/// `securityhub:BatchUpdateFindings`: records a decided exception of the baseline in
+/// Security Hub itself, on the control findings it covers (workflow `SUPPRESSED`, the
+/// exception as the note, so the console's control status agrees with `verify`), or
+/// reopens (`NEW`) a finding the tool suppressed once its exception is over. At most
+/// [`FINDINGS_PER_CALL`] findings a call; a finding AWS could not update comes back in
+/// `UnprocessedFindings`.
+///
+/// It fixes nothing, so it satisfies no control: it changes what Security Hub counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BatchUpdateFindings {
+    pub finding_identifiers: Vec<FindingIdentifier>,
+    pub workflow_status: WorkflowStatus,
+    /// `Note.Text`; `Note.UpdatedBy` is `secure-account`.
+    pub note: String,
+}
+
+impl Operation for BatchUpdateFindings {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["securityhub:BatchUpdateFindings"],
+        // `ConcurrentUpdateError`: "another request attempted to update the finding while
+        // this request was being processed" (API_BatchUpdateFindingsUnprocessedFinding).
+        per_item: Some(PerItem {
+            field: "UnprocessedFindings",
+            not_offered: &[],
+            progress: &[],
+            transient: &[
+                ("ConcurrentUpdateError", ErrorClass::Throttling),
+                ("InternalFailure", ErrorClass::Throttling),
+            ],
+        }),
+        ..SECURITY_HUB
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let hub = hub_mut(e.regional()?)?;
+        let findings = known(&mut hub.findings, "Security Hub findings")?;
+        for f in findings
+            .iter_mut()
+            .filter(|f| self.finding_identifiers.iter().any(|i| i.id == f.id))
+        {
+            f.workflow = self.workflow_status;
+            f.note = Some(self.note.clone());
+        }
         Ok(())
     }
 }

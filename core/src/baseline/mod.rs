@@ -252,6 +252,12 @@ pub struct Features {
     /// object and changes no access, and a bucket with rules is never touched. Free (it
     /// frees storage).
     pub abort_incomplete_uploads_on_customer_buckets: bool,
+    /// The decided exceptions (`[[exceptions]]`) are recorded in Security Hub too: the
+    /// control findings an exception in force covers are suppressed with the exception as
+    /// their note (Security Hub leaves `SUPPRESSED` findings out of a control's status, so
+    /// the console agrees with `verify`), and reopened once it is over. Only findings the
+    /// tool suppressed are ever reopened. Free.
+    pub record_exceptions_in_security_hub: bool,
 }
 
 /// A paid feature a cost-conscious provider may decline: the `[features]` key, the
@@ -384,6 +390,7 @@ impl Default for Features {
             guardduty_lambda_protection: true,
             inspector_lambda_code: true,
             abort_incomplete_uploads_on_customer_buckets: true,
+            record_exceptions_in_security_hub: true,
         }
     }
 }
@@ -540,6 +547,7 @@ impl Baseline {
             inspector_lambda_code: false,
             // The seed never changed the customer's own buckets.
             abort_incomplete_uploads_on_customer_buckets: false,
+            record_exceptions_in_security_hub: false,
         };
         b
     }

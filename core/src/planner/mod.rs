@@ -8,6 +8,7 @@ mod account;
 mod buckets;
 mod config;
 mod ec2;
+mod exceptions;
 mod guardduty;
 mod notifications;
 mod security_hub;
@@ -226,6 +227,7 @@ impl<'a> Planner<'a> {
             }
             if self.b.features.security_hub {
                 self.security_hub(r, services);
+                self.exception_findings(r, services);
             }
             if self.b.features.guardduty {
                 self.guardduty(r, services);

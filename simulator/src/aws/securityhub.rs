@@ -2,8 +2,9 @@
 //! finding aggregator.
 
 use secure_account_core::action::securityhub::{
-    BatchEnableStandards, BatchUpdateStandardsControlAssociations, CreateFindingAggregator,
-    EnableSecurityHub, UpdateSecurityHubConfiguration,
+    BatchEnableStandards, BatchUpdateFindings, BatchUpdateStandardsControlAssociations,
+    CreateFindingAggregator, EnableSecurityHub, FINDINGS_PER_CALL, NOTE_MAX_CHARS,
+    UpdateSecurityHubConfiguration,
 };
 use secure_account_core::snapshot::{SecurityHub, StandardReadiness};
 
@@ -128,6 +129,30 @@ impl Simulate for CreateFindingAggregator {
                 format!("Invalid RegionLinkingMode {region_linking_mode}"),
             );
         }
+        Ok(())
+    }
+}
+
+impl Simulate for BatchUpdateFindings {
+    const AWS_LATENCY_MS: u64 = 400;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        require_hub(c)?;
+        let n = self.finding_identifiers.len();
+        if n == 0 || n > FINDINGS_PER_CALL {
+            return err(
+                "InvalidInputException",
+                format!("FindingIdentifiers must name 1 to {FINDINGS_PER_CALL} findings, not {n}"),
+            );
+        }
+        if self.note.is_empty() || self.note.chars().count() > NOTE_MAX_CHARS {
+            return err(
+                "InvalidInputException",
+                format!("Note.Text must be 1 to {NOTE_MAX_CHARS} characters"),
+            );
+        }
+        // A finding the region does not have is not an error of the call: AWS answers 200
+        // and lists it in UnprocessedFindings (`findings::unprocessed`).
         Ok(())
     }
 }

@@ -4,6 +4,9 @@ use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::operation::batch_enable_standards::{
     BatchEnableStandardsInput, BatchEnableStandardsOutput,
 };
+use aws_sdk_securityhub::operation::batch_update_findings::{
+    BatchUpdateFindingsInput, BatchUpdateFindingsOutput,
+};
 use aws_sdk_securityhub::operation::batch_update_standards_control_associations::{
     BatchUpdateStandardsControlAssociationsInput, BatchUpdateStandardsControlAssociationsOutput,
 };
@@ -17,9 +20,11 @@ use aws_sdk_securityhub::operation::update_security_hub_configuration::{
     UpdateSecurityHubConfigurationInput, UpdateSecurityHubConfigurationOutput,
 };
 use aws_sdk_securityhub::types::{
-    AssociationStatus, ControlFindingGenerator, StandardsControlAssociationUpdate,
+    AssociationStatus, AwsSecurityFindingIdentifier, BatchUpdateFindingsUnprocessedFinding,
+    ControlFindingGenerator, NoteUpdate, StandardsControlAssociationUpdate,
     StandardsSubscriptionRequest, UnprocessedErrorCode,
-    UnprocessedStandardsControlAssociationUpdate,
+    UnprocessedStandardsControlAssociationUpdate, WorkflowStatus as SdkWorkflowStatus,
+    WorkflowUpdate,
 };
 use aws_smithy_mocks::mock;
 use secure_account_core::AwsError;
@@ -36,6 +41,7 @@ pub(super) const KINDS: &[ActionKind] = &[
     ActionKind::BatchEnableStandards,
     ActionKind::BatchUpdateStandardsControlAssociations,
     ActionKind::CreateFindingAggregator,
+    ActionKind::BatchUpdateFindings,
 ];
 
 const CIS: &str = "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0";
@@ -288,4 +294,80 @@ async fn create_finding_aggregator_sends_its_linking_mode() {
     .await
     .unwrap();
     assert_eq!(rule.num_calls(), 1);
+}
+
+const FINDING: &str = "arn:aws:securityhub:eu-west-1:111122223333:security-control/S3.8/finding/1a2b3c4d-0000-1111-2222-333344445555";
+const PRODUCT: &str = "arn:aws:securityhub:eu-west-1::product/aws/securityhub";
+
+fn suppress() -> securityhub::BatchUpdateFindings {
+    securityhub::BatchUpdateFindings {
+        finding_identifiers: vec![securityhub::FindingIdentifier {
+            id: FINDING.into(),
+            product_arn: PRODUCT.into(),
+        }],
+        workflow_status: secure_account_core::snapshot::WorkflowStatus::Suppressed,
+        note: "secure-account exception: public website (owner web-team, until 2027-06-30)".into(),
+    }
+}
+
+#[tokio::test]
+async fn batch_update_findings_sends_the_findings_the_status_and_the_note() {
+    let rule = mock!(Client::batch_update_findings)
+        .match_requests(exactly(
+            BatchUpdateFindingsInput::builder()
+                .finding_identifiers(
+                    AwsSecurityFindingIdentifier::builder()
+                        .id(FINDING)
+                        .product_arn(PRODUCT)
+                        .build(),
+                )
+                .note(
+                    NoteUpdate::builder()
+                        .text("secure-account exception: public website (owner web-team, until 2027-06-30)")
+                        .updated_by("secure-account")
+                        .build(),
+                )
+                .workflow(
+                    WorkflowUpdate::builder()
+                        .status(SdkWorkflowStatus::Suppressed)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| BatchUpdateFindingsOutput::builder().build());
+    let hub = writes!(aws_sdk_securityhub, [&rule]);
+    let out = exec(suppress(), &hub).await.unwrap();
+    assert_eq!(out.unprocessed, vec![]);
+    assert_eq!(rule.num_calls(), 1);
+}
+
+/// `UnprocessedFindings` come back by finding id, with AWS's `ErrorCode` and message.
+#[tokio::test]
+async fn unprocessed_findings_come_back_by_id_with_code_and_message() {
+    let rule = mock!(Client::batch_update_findings).then_output(|| {
+        BatchUpdateFindingsOutput::builder()
+            .unprocessed_findings(
+                BatchUpdateFindingsUnprocessedFinding::builder()
+                    .finding_identifier(
+                        AwsSecurityFindingIdentifier::builder()
+                            .id(FINDING)
+                            .product_arn(PRODUCT)
+                            .build(),
+                    )
+                    .error_code("FindingNotFound")
+                    .error_message("Finding not found")
+                    .build(),
+            )
+            .build()
+    });
+    let hub = writes!(aws_sdk_securityhub, [&rule]);
+    let out = exec(suppress(), &hub).await.unwrap();
+    assert_eq!(
+        out.unprocessed,
+        vec![Unprocessed {
+            id: FINDING.into(),
+            error: AwsError::new("FindingNotFound", "Finding not found"),
+        }]
+    );
 }
