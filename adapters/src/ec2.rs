@@ -1,17 +1,22 @@
 //! EC2: the account's regions, and per region EBS settings, VPCs with everything in them,
 //! and VPC block public access (plus STS for the account id); the EBS and snapshot
-//! defaults, VPC block public access, and the removal of a default VPC the snapshot showed
+//! defaults, VPC block public access, the rules of an unused default security group, a
+//! default subnet's public addresses, and the removal of a default VPC the snapshot showed
 //! unused.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{Filter, IpPermission, RuleAction, SnapshotBlockPublicAccessState};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, RuleAction,
+    SnapshotBlockPublicAccessState, UserIdGroupPair,
+};
 use secure_account_core::AwsError;
 use secure_account_core::action::ec2::{
     DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
     EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess, ModifyInstanceMetadataDefaults,
-    ModifyVpcBlockPublicAccessOptions,
+    ModifySubnetAttribute, ModifyVpcBlockPublicAccessOptions, RevokeSecurityGroupEgress,
+    RevokeSecurityGroupIngress,
 };
 use secure_account_core::snapshot::ec2::{HttpTokens, InstanceMetadataDefaults};
 use secure_account_core::snapshot::{
@@ -304,6 +309,7 @@ pub async fn read_vpcs(ec2: &Client) -> Result<Vec<Vpc>, AwsError> {
             vpc.subnets.push(Subnet {
                 subnet_id: id.to_string(),
                 map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+                default_for_az: Some(s.default_for_az().unwrap_or(false)),
             });
         }
     }
@@ -522,6 +528,82 @@ impl Execute for ModifyVpcBlockPublicAccessOptions {
             .send()
             .await
             .map_err(aws("ec2:ModifyVpcBlockPublicAccessOptions"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// The `IpPermissions` entry that names one rule of the snapshot exactly: its protocol, its
+/// ports (`-1` for a protocol other than all whose ports read as "all", as ICMP's all types
+/// are stored), and its one source — an IPv6 range, a security group, a prefix list or an
+/// IPv4 range, as [`rules`] read them.
+pub fn ip_permission(r: &NetworkRule) -> IpPermission {
+    let mut p = IpPermission::builder().ip_protocol(&r.protocol);
+    if r.protocol != "-1" {
+        p = p
+            .from_port(r.from_port.map_or(-1, i32::from))
+            .to_port(r.to_port.map_or(-1, i32::from));
+    }
+    let source = r.source.as_str();
+    p = if source.starts_with("sg-") {
+        p.user_id_group_pairs(UserIdGroupPair::builder().group_id(source).build())
+    } else if source.starts_with("pl-") {
+        p.prefix_list_ids(PrefixListId::builder().prefix_list_id(source).build())
+    } else if source.contains(':') {
+        p.ipv6_ranges(Ipv6Range::builder().cidr_ipv6(source).build())
+    } else {
+        p.ip_ranges(IpRange::builder().cidr_ip(source).build())
+    };
+    p.build()
+}
+
+/// `ec2:RevokeSecurityGroupIngress` of the rules the plan names, by their properties. The
+/// planner plans it only on the default group of a default VPC no interface uses; there EC2
+/// answers a rule gone already in `UnknownIpPermissions`, and the others are revoked.
+impl Execute for RevokeSecurityGroupIngress {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ec2(cx.region)
+            .revoke_security_group_ingress()
+            .group_id(&self.group_id)
+            .set_ip_permissions(Some(self.rules.iter().map(ip_permission).collect()))
+            .send()
+            .await
+            .map_err(aws("ec2:RevokeSecurityGroupIngress"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `ec2:RevokeSecurityGroupEgress`, as [`RevokeSecurityGroupIngress`] for outbound rules.
+impl Execute for RevokeSecurityGroupEgress {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ec2(cx.region)
+            .revoke_security_group_egress()
+            .group_id(&self.group_id)
+            .set_ip_permissions(Some(self.rules.iter().map(ip_permission).collect()))
+            .send()
+            .await
+            .map_err(aws("ec2:RevokeSecurityGroupEgress"))?;
+        Ok(ActionOutput::default())
+    }
+}
+
+/// `ec2:ModifySubnetAttribute` with `MapPublicIpOnLaunch` only (one attribute per call, as
+/// EC2 requires).
+impl Execute for ModifySubnetAttribute {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        cx.writes
+            .ec2(cx.region)
+            .modify_subnet_attribute()
+            .subnet_id(&self.subnet_id)
+            .map_public_ip_on_launch(
+                AttributeBooleanValue::builder()
+                    .value(self.map_public_ip_on_launch)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws("ec2:ModifySubnetAttribute"))?;
         Ok(ActionOutput::default())
     }
 }

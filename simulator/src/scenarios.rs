@@ -82,6 +82,7 @@ fn vpc(region: &str, n: u64, cidr: &str, is_default: bool, subnets: u32) -> Vpc 
         .map(|i| Subnet {
             subnet_id: sid("subnet", &scope, i),
             map_public_ip_on_launch: is_default,
+            default_for_az: None,
         })
         .collect();
     let sg_id = sid("sg", &scope, 1);

@@ -268,6 +268,7 @@ impl AccountSpec {
                     subnets: vec![Subnet {
                         subnet_id: format!("subnet-0e{i:015x}"),
                         map_public_ip_on_launch: false,
+                        default_for_az: Some(false),
                     }],
                     security_groups: vec![SecurityGroup {
                         group_id: format!("sg-0e{i:015x}"),
@@ -286,6 +287,7 @@ impl AccountSpec {
                     subnets: vec![Subnet {
                         subnet_id: format!("subnet-0a{i:015x}"),
                         map_public_ip_on_launch: false,
+                        default_for_az: Some(false),
                     }],
                     security_groups: vec![SecurityGroup {
                         group_id: format!("sg-0a{i:015x}"),

@@ -310,6 +310,64 @@ fn holds_customer_resources(v: &secure_account_core::snapshot::Vpc) -> bool {
         || !v.flow_logs.is_empty()
 }
 
+/// The group whose rules `op` revokes, if it revokes any.
+fn revoked_group(op: &secure_account_core::Action) -> Option<&str> {
+    use secure_account_core::Action;
+    use secure_account_core::action::ec2;
+    match op {
+        Action::RevokeSecurityGroupIngress(ec2::RevokeSecurityGroupIngress {
+            group_id, ..
+        })
+        | Action::RevokeSecurityGroupEgress(ec2::RevokeSecurityGroupEgress { group_id, .. }) => {
+            Some(group_id)
+        }
+        _ => None,
+    }
+}
+
+/// `before` with the changes issue 20's fixes may make to a kept default VPC taken from
+/// `after`: the default group loses its inbound or outbound rules only when no interface
+/// may use it; a subnet stops mapping public addresses only when no interface that may be
+/// in it may have one. Anything else `after` changed stays as `before` had it.
+fn allowed_fixes(
+    before: &secure_account_core::snapshot::Vpc,
+    after: &secure_account_core::snapshot::Vpc,
+) -> secure_account_core::snapshot::Vpc {
+    let mut allowed = before.clone();
+    for g in &mut allowed.security_groups {
+        let unused = !before
+            .network_interfaces
+            .iter()
+            .any(|e| e.may_use_group(&g.group_id));
+        let Some(now) = after
+            .security_groups
+            .iter()
+            .find(|x| x.group_id == g.group_id)
+        else {
+            continue;
+        };
+        if g.group_name == "default" && unused {
+            if now.ingress.is_empty() {
+                g.ingress.clear();
+            }
+            if now.egress.is_empty() {
+                g.egress.clear();
+            }
+        }
+    }
+    for sn in &mut allowed.subnets {
+        let public = before
+            .network_interfaces
+            .iter()
+            .any(|e| e.may_be_in_subnet(&sn.subnet_id) && e.may_have_public_ip());
+        let now = after.subnets.iter().find(|x| x.subnet_id == sn.subnet_id);
+        if !public && now.is_some_and(|x| !x.map_public_ip_on_launch) {
+            sn.map_public_ip_on_launch = false;
+        }
+    }
+    allowed
+}
+
 fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), TestCaseError> {
     // A bucket that was public (through its policy or its ACL) is still public.
     for b in before.global.buckets.known().into_iter().flatten() {
@@ -358,10 +416,13 @@ fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), T
                 );
             } else if !vb.network_interfaces.is_empty() || holds_customer_resources(vb) {
                 // A default VPC with network interfaces, or holding anything besides its
-                // defaults, is kept whole.
+                // defaults, is kept whole, but for issue 20's fixes of what nothing uses:
+                // the rules of its default group when no interface may use it, and the
+                // public addresses of a subnet where no interface may have one.
+                let allowed = va.map(|va| allowed_fixes(vb, va));
                 prop_assert_eq!(
                     va,
-                    Some(vb),
+                    allowed.as_ref(),
                     "{}: default VPC {} in use or holding customer resources changed",
                     region,
                     &vb.vpc_id
@@ -369,8 +430,34 @@ fn assert_safe(before: &Snapshot, after: &Snapshot, plan: &Plan) -> Result<(), T
             }
         }
     }
-    // Destructive actions only ever target default VPCs the snapshot showed empty.
+    // Destructive actions only ever target default VPCs the snapshot showed empty, or the
+    // default group of a default VPC that no interface may use.
     for a in plan.actions.iter().filter(|a| a.destructive) {
+        if let Some(group_id) = revoked_group(&a.op) {
+            let vpcs = before.regions[a.region.as_str()]
+                .services
+                .vpcs
+                .known()
+                .expect("planned from a known list");
+            let vpc = vpcs
+                .iter()
+                .find(|v| v.security_groups.iter().any(|g| g.group_id == group_id));
+            prop_assert!(
+                vpc.is_some_and(|v| {
+                    v.is_default
+                        && v.security_groups
+                            .iter()
+                            .any(|g| g.group_id == group_id && g.group_name == "default")
+                        && !v
+                            .network_interfaces
+                            .iter()
+                            .any(|e| e.may_use_group(group_id))
+                }),
+                "{} revokes rules of a group that is not an unused default group",
+                a.id
+            );
+            continue;
+        }
         let vpcs = before.regions[a.region.as_str()]
             .services
             .vpcs
@@ -1020,6 +1107,153 @@ fn the_lifecycle_fix_never_changes_what_a_customer_bucket_serves_or_its_rules() 
                             "{} gained a rule that does more than abort uploads: {rule}",
                             was.name
                         );
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// One network interface of a default VPC: its subnet (0: not known, else one of the
+/// VPC's), its groups (0: not known, 1: none, 2: the default group, 3: another group), its
+/// public address (0: not known, 1: none, 2: one).
+fn eni_spec() -> impl Strategy<Value = (usize, u8, u8)> {
+    (0usize..4, 0u8..4, 0u8..3)
+}
+
+/// Issue 20, the fixes on kept default VPCs (EC2.2, EC2.15), over generated lived-in
+/// states whose interfaces use the default group or not, sit in some subnet or an unknown
+/// one, have a public address or not (or not known), with default subnets marked or not:
+/// after the apply no interface changed; a group some interface may use, any group not
+/// named `default`, and every group with the switch off keep their rules exactly; a subnet
+/// where some interface may have a public address, a subnet that is not a default one,
+/// and every subnet with the switch off keep mapping as they did. With a switch on, what
+/// nothing uses is fixed: the unused default group has no rule left, the subnet no longer
+/// maps public addresses.
+#[test]
+fn the_default_vpc_fixes_never_change_what_an_interface_uses() {
+    use secure_account_core::snapshot::NetworkInterface;
+    property(
+        150,
+        (
+            account_spec(),
+            proptest::collection::vec(eni_spec(), 0..4),
+            proptest::collection::vec(0u8..3, 6),
+            (any::<bool>(), any::<bool>()),
+            any::<u64>(),
+        ),
+        |(spec, enis, default_for_az, (close_groups, no_public_ips), seed)| {
+            let mut s = spec.snapshot();
+            for (n, r) in s.regions.values_mut().enumerate() {
+                let Some(vpcs) = r.services.vpcs.known_mut() else {
+                    continue;
+                };
+                let Some(v) = vpcs.iter_mut().find(|v| v.is_default) else {
+                    continue;
+                };
+                let default_group = v
+                    .security_groups
+                    .iter()
+                    .find(|g| g.group_name == "default")
+                    .map(|g| g.group_id.clone())
+                    .unwrap_or_default();
+                let subnets: Vec<String> = v.subnets.iter().map(|x| x.subnet_id.clone()).collect();
+                v.network_interfaces = enis
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (subnet, groups, ip))| NetworkInterface {
+                        network_interface_id: format!("eni-0f{n:04x}{i:011x}"),
+                        description: "Primary network interface".into(),
+                        subnet_id: match subnet {
+                            0 => None,
+                            k => subnets.get((k - 1) % subnets.len().max(1)).cloned(),
+                        },
+                        security_groups: match groups {
+                            0 => None,
+                            1 => Some(vec![]),
+                            2 => Some(vec![default_group.clone()]),
+                            _ => Some(vec!["sg-0f0000000000000ff".into()]),
+                        },
+                        has_public_ip: match ip {
+                            0 => None,
+                            1 => Some(false),
+                            _ => Some(true),
+                        },
+                    })
+                    .collect();
+                for (sn, d) in v.subnets.iter_mut().zip(&default_for_az) {
+                    sn.default_for_az = match d {
+                        0 => None,
+                        1 => Some(false),
+                        _ => Some(true),
+                    };
+                }
+            }
+            let sim = Simulator::from_snapshot(s);
+            let before = sim.account();
+            let mut b = baseline();
+            b.features.close_unused_default_security_groups = close_groups;
+            b.features.no_auto_public_ip_on_default_subnets = no_public_ips;
+            let plan = secure_account_core::plan(&read(&sim), &b);
+            let report = apply(&sim, &plan, seed);
+            prop_assert!(report.succeeded());
+            let after = sim.account();
+            assert_safe(&before, &after, &plan)?;
+            for (region, rb) in &before.regions {
+                let Some(vpcs_after) = after.regions[region].services.vpcs.known() else {
+                    continue;
+                };
+                for vb in rb.services.vpcs.known().into_iter().flatten() {
+                    let Some(va) = vpcs_after.iter().find(|v| v.vpc_id == vb.vpc_id) else {
+                        continue;
+                    };
+                    prop_assert_eq!(&va.network_interfaces, &vb.network_interfaces);
+                    for g in &vb.security_groups {
+                        let now = va
+                            .security_groups
+                            .iter()
+                            .find(|x| x.group_id == g.group_id)
+                            .expect("no group is deleted");
+                        let used = vb
+                            .network_interfaces
+                            .iter()
+                            .any(|e| e.may_use_group(&g.group_id));
+                        if !vb.is_default || g.group_name != "default" || used || !close_groups {
+                            prop_assert_eq!(now, g, "{}: {} changed", region, &g.group_id);
+                        } else {
+                            prop_assert!(
+                                now.ingress.is_empty() && now.egress.is_empty(),
+                                "{}: unused default group {} still has rules",
+                                region,
+                                &g.group_id
+                            );
+                        }
+                    }
+                    for sn in &vb.subnets {
+                        let now = va
+                            .subnets
+                            .iter()
+                            .find(|x| x.subnet_id == sn.subnet_id)
+                            .expect("a kept VPC keeps its subnets");
+                        let public = vb
+                            .network_interfaces
+                            .iter()
+                            .any(|e| e.may_be_in_subnet(&sn.subnet_id) && e.may_have_public_ip());
+                        if !vb.is_default
+                            || public
+                            || sn.default_for_az == Some(false)
+                            || !no_public_ips
+                        {
+                            prop_assert_eq!(now, sn, "{}: {} changed", region, &sn.subnet_id);
+                        } else {
+                            prop_assert!(
+                                !now.map_public_ip_on_launch,
+                                "{}: {} still maps public addresses",
+                                region,
+                                &sn.subnet_id
+                            );
+                        }
                     }
                 }
             }

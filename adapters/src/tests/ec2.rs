@@ -304,6 +304,7 @@ async fn vpcs_gather_everything_in_them() {
                         .subnet_id("subnet-b")
                         .vpc_id("vpc-d")
                         .map_public_ip_on_launch(true)
+                        .default_for_az(true)
                         .build(),
                 )
                 .next_token("more")
@@ -510,11 +511,13 @@ async fn vpcs_gather_everything_in_them() {
             subnets: vec![
                 snap::Subnet {
                     subnet_id: "subnet-a".into(),
-                    map_public_ip_on_launch: false
+                    map_public_ip_on_launch: false,
+                    default_for_az: Some(false),
                 },
                 snap::Subnet {
                     subnet_id: "subnet-b".into(),
-                    map_public_ip_on_launch: true
+                    map_public_ip_on_launch: true,
+                    default_for_az: Some(true),
                 },
             ],
             internet_gateways: vec!["igw-1".into()],

@@ -398,6 +398,68 @@ pub(crate) async fn a_lived_in_account_is_applied_without_touching_what_is_in_us
         .await
         .unwrap();
     assert_eq!(eni.network_interfaces().len(), 1);
+    // Issue 20's fixes of a kept default VPC: its default group, which the interface uses
+    // (moto gives an interface created without groups the default one, as EC2 does), keeps
+    // its rules; no group of another VPC is touched; every default subnet where no
+    // interface has a public address stops mapping them (moto gives the interface none).
+    let eni = &eni.network_interfaces()[0];
+    assert!(eni.association().and_then(|a| a.public_ip()).is_none());
+    let used: Vec<&str> = eni.groups().iter().filter_map(|g| g.group_id()).collect();
+    for a in &planned.plan.actions {
+        if let Action::RevokeSecurityGroupIngress(ec2::RevokeSecurityGroupIngress {
+            group_id,
+            ..
+        })
+        | Action::RevokeSecurityGroupEgress(ec2::RevokeSecurityGroupEgress {
+            group_id, ..
+        }) = &a.op
+        {
+            assert!(!used.contains(&group_id.as_str()), "{group_id} is in use");
+        }
+    }
+    let groups = ec2
+        .describe_security_groups()
+        .filters(
+            Filter::builder()
+                .name("vpc-id")
+                .values(&lived.default_vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let default_group = groups
+        .security_groups()
+        .iter()
+        .find(|g| g.group_name() == Some("default"))
+        .unwrap();
+    assert!(
+        used.contains(&default_group.group_id().unwrap()),
+        "{used:?}"
+    );
+    assert!(!default_group.ip_permissions_egress().is_empty());
+    let subnets = ec2
+        .describe_subnets()
+        .filters(
+            Filter::builder()
+                .name("vpc-id")
+                .values(&lived.default_vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(!subnets.subnets().is_empty());
+    for s in subnets.subnets() {
+        assert_eq!(s.map_public_ip_on_launch(), Some(false), "{s:?}");
+    }
+    let modified = planned
+        .plan
+        .actions
+        .iter()
+        .filter(|a| matches!(a.op, Action::ModifySubnetAttribute(_)))
+        .count();
+    assert_eq!(modified, subnets.subnets().len());
     // The other region's default VPC had nothing in it: it is gone.
     let other = aws_sdk_ec2::Client::new(&config.to_builder().region(Region::new(OTHER)).build());
     let defaults = other

@@ -104,6 +104,73 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
         .await
         .unwrap();
 
+    // The VPC's default group, with the self-referencing inbound rule AWS gives it (moto
+    // gives only the outbound one), and a subnet that maps public addresses.
+    let default_group = ec2
+        .describe_security_groups()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("vpc-id")
+                .values(&vpc)
+                .build(),
+        )
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("group-name")
+                .values("default")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .security_groups()[0]
+        .group_id()
+        .unwrap()
+        .to_string();
+    ec2.authorize_security_group_ingress()
+        .group_id(&default_group)
+        .ip_permissions(
+            aws_sdk_ec2::types::IpPermission::builder()
+                .ip_protocol("-1")
+                .user_id_group_pairs(
+                    aws_sdk_ec2::types::UserIdGroupPair::builder()
+                        .group_id(&default_group)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc)
+        .cidr_block("10.30.1.0/24")
+        .send()
+        .await
+        .unwrap()
+        .subnet()
+        .unwrap()
+        .subnet_id()
+        .unwrap()
+        .to_string();
+    ec2.modify_subnet_attribute()
+        .subnet_id(&subnet)
+        .map_public_ip_on_launch(
+            aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                .value(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let all = |source: &str| secure_account_core::snapshot::NetworkRule {
+        protocol: "-1".into(),
+        from_port: None,
+        to_port: None,
+        source: source.into(),
+    };
+
     let mut outputs = Outputs::default();
     let mut results: BTreeMap<ActionKind, Result<(), String>> = BTreeMap::new();
     let filter = || {
@@ -303,6 +370,27 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
         ),
         (
             home.clone(),
+            Action::RevokeSecurityGroupIngress(ec2::RevokeSecurityGroupIngress {
+                group_id: default_group.clone(),
+                rules: vec![all(&default_group)],
+            }),
+        ),
+        (
+            home.clone(),
+            Action::RevokeSecurityGroupEgress(ec2::RevokeSecurityGroupEgress {
+                group_id: default_group.clone(),
+                rules: vec![all("0.0.0.0/0")],
+            }),
+        ),
+        (
+            home.clone(),
+            Action::ModifySubnetAttribute(ec2::ModifySubnetAttribute {
+                subnet_id: subnet.clone(),
+                map_public_ip_on_launch: false,
+            }),
+        ),
+        (
+            home.clone(),
             Action::DetachInternetGateway(ec2::DetachInternetGateway {
                 internet_gateway_id: igw.clone(),
                 vpc_id: vpc.clone(),
@@ -431,6 +519,23 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
         tags,
         BTreeMap::from([("owner", "exec-test"), ("secure-account:managed", "true")])
     );
+    // The default group has no rule left, and the subnet no longer maps public addresses.
+    let group = ec2
+        .describe_security_groups()
+        .group_ids(&default_group)
+        .send()
+        .await
+        .unwrap();
+    let group = &group.security_groups()[0];
+    assert!(group.ip_permissions().is_empty(), "{group:?}");
+    assert!(group.ip_permissions_egress().is_empty(), "{group:?}");
+    let subnets = ec2
+        .describe_subnets()
+        .subnet_ids(&subnet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(subnets.subnets()[0].map_public_ip_on_launch(), Some(false));
     for (kind, result) in &results {
         eprintln!(
             "moto {:<45} {}",

@@ -1,6 +1,7 @@
 //! EC2: the region's EBS and snapshot settings, its VPCs and VPC block public access;
-//! reading them; EBS encryption by default, snapshot block public access, and the teardown
-//! of an unused default VPC.
+//! reading them; EBS encryption by default, snapshot block public access, the rules of an
+//! unused default security group, a default subnet's public addresses, and the teardown of
+//! an unused default VPC.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,9 @@ macro_rules! __kinds_ec2 {
             ec2::EnableSnapshotBlockPublicAccess,
             ec2::ModifyInstanceMetadataDefaults,
             ec2::ModifyVpcBlockPublicAccessOptions,
+            ec2::RevokeSecurityGroupIngress,
+            ec2::RevokeSecurityGroupEgress,
+            ec2::ModifySubnetAttribute,
             ec2::DetachInternetGateway,
             ec2::DeleteInternetGateway,
             ec2::DeleteSubnet,
@@ -137,6 +141,114 @@ impl Operation for ModifyVpcBlockPublicAccessOptions {
         e.regional()?.vpc_block_public_access = Observed::Known(VpcBlockPublicAccess {
             internet_gateway_block_mode: self.internet_gateway_block_mode,
         });
+        Ok(())
+    }
+}
+
+/// The rules of a VPC's default security group that no network interface uses, removed
+/// (EC2.2; issue 20): destructive, planned only when the snapshot shows every interface of
+/// the VPC and none of them in the group.
+const DEFAULT_GROUP_CLOSING: ActionFacts = ActionFacts {
+    change: Change::Delete,
+    reads: &[Part::Vpcs],
+    controls: &["EC2.2"],
+    ..EC2
+};
+
+/// `ec2:RevokeSecurityGroupIngress` of the inbound rules the snapshot showed on a VPC's
+/// default security group, by their properties (`IpPermissions`: protocol, ports, source).
+/// A rule added after the snapshot stays. In a default VPC a rule that is gone already is
+/// answered in `UnknownIpPermissions`; in another VPC EC2 answers
+/// `InvalidPermission.NotFound` and revokes none of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RevokeSecurityGroupIngress {
+    pub group_id: String,
+    pub rules: Vec<NetworkRule>,
+}
+
+impl Operation for RevokeSecurityGroupIngress {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["ec2:RevokeSecurityGroupIngress"],
+        ..DEFAULT_GROUP_CLOSING
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let group = group_mut(e, &self.group_id)?;
+        group.ingress.retain(|r| !self.rules.contains(r));
+        Ok(())
+    }
+}
+
+/// `ec2:RevokeSecurityGroupEgress` of the outbound rules the snapshot showed on a VPC's
+/// default security group, as [`RevokeSecurityGroupIngress`] does for inbound ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RevokeSecurityGroupEgress {
+    pub group_id: String,
+    pub rules: Vec<NetworkRule>,
+}
+
+impl Operation for RevokeSecurityGroupEgress {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["ec2:RevokeSecurityGroupEgress"],
+        ..DEFAULT_GROUP_CLOSING
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let group = group_mut(e, &self.group_id)?;
+        group.egress.retain(|r| !self.rules.contains(r));
+        Ok(())
+    }
+}
+
+/// The security group `group_id` of the region's VPCs.
+fn group_mut<'e>(e: &'e mut Effect<'_>, group_id: &str) -> Result<&'e mut SecurityGroup, AwsError> {
+    let vpcs = known(&mut e.regional()?.vpcs, "VPCs")?;
+    let vpc = find_mut(
+        vpcs,
+        |v| v.security_groups.iter().any(|g| g.group_id == group_id),
+        || format!("security group `{group_id}`"),
+    )?;
+    find_mut(
+        &mut vpc.security_groups,
+        |g| g.group_id == group_id,
+        || format!("security group `{group_id}`"),
+    )
+}
+
+/// `ec2:ModifySubnetAttribute` `MapPublicIpOnLaunch` of a default subnet of a kept default
+/// VPC (EC2.15; issue 20): instances launched there from now on get no public IPv4 address
+/// unless their launch asks for one. No interface changes; planned only when the snapshot
+/// shows no interface of the subnet with a public address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ModifySubnetAttribute {
+    pub subnet_id: String,
+    pub map_public_ip_on_launch: bool,
+}
+
+impl Operation for ModifySubnetAttribute {
+    const FACTS: ActionFacts = ActionFacts {
+        iam_actions: &["ec2:ModifySubnetAttribute"],
+        reads: &[Part::Vpcs],
+        controls: &["EC2.15"],
+        ..EC2
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        let vpcs = known(&mut e.regional()?.vpcs, "VPCs")?;
+        let vpc = find_mut(
+            vpcs,
+            |v| v.subnets.iter().any(|s| s.subnet_id == self.subnet_id),
+            || format!("subnet `{}`", self.subnet_id),
+        )?;
+        find_mut(
+            &mut vpc.subnets,
+            |s| s.subnet_id == self.subnet_id,
+            || format!("subnet `{}`", self.subnet_id),
+        )?
+        .map_public_ip_on_launch = self.map_public_ip_on_launch;
         Ok(())
     }
 }

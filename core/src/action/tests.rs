@@ -19,7 +19,7 @@ fn every_kind_has_a_row_and_its_name_round_trips() {
         assert!(names.insert(kind.name()));
         assert_eq!(kind.name().parse::<ActionKind>().unwrap(), kind);
     }
-    assert_eq!(names.len(), 57);
+    assert_eq!(names.len(), 60);
     let destructive: Vec<_> = ActionKind::all()
         .filter(|k| k.facts().destructive())
         .map(ActionKind::name)
@@ -27,6 +27,8 @@ fn every_kind_has_a_row_and_its_name_round_trips() {
     assert_eq!(
         destructive,
         [
+            "revoke_security_group_ingress",
+            "revoke_security_group_egress",
             "detach_internet_gateway",
             "delete_internet_gateway",
             "delete_subnet",
@@ -110,13 +112,16 @@ fn name_is_the_json_action_tag() {
 }
 
 /// The kind of change follows the operation's verb: `create_*`, `enable_*` and
-/// `batch_enable_standards` add or turn something on, `delete_*`/`detach_*` remove, the
-/// rest change settings (the plan's `+`, `-` and `~`).
+/// `batch_enable_standards` add or turn something on, `delete_*`/`detach_*`/`revoke_*`
+/// remove, the rest change settings (the plan's `+`, `-` and `~`).
 #[test]
 fn the_change_follows_the_verb() {
     for kind in ActionKind::all() {
         let name = kind.name();
-        let expected = if name.starts_with("delete_") || name.starts_with("detach_") {
+        let expected = if name.starts_with("delete_")
+            || name.starts_with("detach_")
+            || name.starts_with("revoke_")
+        {
             Change::Delete
         } else if name.starts_with("create_")
             || name.starts_with("enable_")

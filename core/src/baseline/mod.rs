@@ -252,6 +252,14 @@ pub struct Features {
     /// object and changes no access, and a bucket with rules is never touched. Free (it
     /// frees storage).
     pub abort_incomplete_uploads_on_customer_buckets: bool,
+    /// A VPC's default security group that no network interface uses loses every inbound
+    /// and outbound rule (EC2.2; issue 20): nothing uses it, so no traffic stops. A group
+    /// an interface uses, or whose VPC's interfaces were not read, is left alone. Free.
+    pub close_unused_default_security_groups: bool,
+    /// A default subnet of a kept default VPC with no network interface holding a public
+    /// IPv4 address stops auto-assigning public addresses to new instances (EC2.15; issue
+    /// 20): no running workload changes. Free.
+    pub no_auto_public_ip_on_default_subnets: bool,
     /// The decided exceptions (`[[exceptions]]`) are recorded in Security Hub too: the
     /// control findings an exception in force covers are suppressed with the exception as
     /// their note (Security Hub leaves `SUPPRESSED` findings out of a control's status, so
@@ -390,6 +398,8 @@ impl Default for Features {
             guardduty_lambda_protection: true,
             inspector_lambda_code: true,
             abort_incomplete_uploads_on_customer_buckets: true,
+            close_unused_default_security_groups: true,
+            no_auto_public_ip_on_default_subnets: true,
             record_exceptions_in_security_hub: true,
         }
     }
@@ -547,6 +557,8 @@ impl Baseline {
             inspector_lambda_code: false,
             // The seed never changed the customer's own buckets.
             abort_incomplete_uploads_on_customer_buckets: false,
+            close_unused_default_security_groups: false,
+            no_auto_public_ip_on_default_subnets: false,
             record_exceptions_in_security_hub: false,
         };
         b

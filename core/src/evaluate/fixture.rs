@@ -93,6 +93,7 @@ pub fn default_vpc() -> Vpc {
         subnets: vec![Subnet {
             subnet_id: "subnet-1".into(),
             map_public_ip_on_launch: true,
+            default_for_az: None,
         }],
         internet_gateways: vec!["igw-1".into()],
         route_tables: vec![RouteTable {

@@ -22,8 +22,16 @@ impl<'a> Planner<'a> {
         if self.b.features.imdsv2_default {
             self.instance_metadata_defaults(r, s);
         }
-        if self.b.features.delete_default_vpcs {
-            self.default_vpcs(r, s);
+        let f = &self.b.features;
+        if (f.delete_default_vpcs
+            || f.close_unused_default_security_groups
+            || f.no_auto_public_ip_on_default_subnets)
+            && let Some(vpcs) = self.seen(r, Part::Vpcs, &s.vpcs)
+        {
+            if self.b.features.delete_default_vpcs {
+                self.default_vpcs(r, vpcs);
+            }
+            self.kept_default_vpcs(r, vpcs);
         }
         if self.b.features.vpc_block_public_access {
             self.vpc_block_public_access(r, s);
@@ -92,10 +100,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn default_vpcs(&mut self, r: &str, s: &RegionServices) {
-        let Some(vpcs) = self.seen(r, Part::Vpcs, &s.vpcs) else {
-            return;
-        };
+    fn default_vpcs(&mut self, r: &str, vpcs: &[Vpc]) {
         for vpc in vpcs.iter().filter(|v| v.is_default) {
             if !vpc.network_interfaces.is_empty() {
                 let enis: Vec<String> = vpc
@@ -195,7 +200,7 @@ impl<'a> Planner<'a> {
 }
 
 /// What a default VPC holds besides its defaults (a reason to keep it).
-fn customer_resources(vpc: &Vpc) -> Vec<String> {
+pub(super) fn customer_resources(vpc: &Vpc) -> Vec<String> {
     let mut out = vec![];
     for sg in vpc
         .security_groups

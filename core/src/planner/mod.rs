@@ -8,6 +8,7 @@ mod account;
 mod buckets;
 mod config;
 mod ec2;
+mod ec2_kept;
 mod exceptions;
 mod guardduty;
 mod notifications;
@@ -17,6 +18,8 @@ mod trail;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_kept;
 #[cfg(test)]
 mod tests_names;
 #[cfg(test)]

@@ -139,6 +139,11 @@ pub struct Vpc {
 pub struct Subnet {
     pub subnet_id: String,
     pub map_public_ip_on_launch: bool,
+    /// Whether it is the default subnet of its Availability Zone (`DefaultForAz`); `None`
+    /// when not known (a snapshot of an earlier version), which in a default VPC counts as
+    /// a default subnet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_for_az: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,12 +1,13 @@
-//! EC2: EBS, snapshot and instance metadata settings, VPC block public access, default-VPC
-//! teardown.
+//! EC2: EBS, snapshot and instance metadata settings, VPC block public access, the rules of
+//! a default security group, a subnet's public addresses, default-VPC teardown.
 
 use secure_account_core::action::ec2::{
     DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
     EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess, ModifyInstanceMetadataDefaults,
-    ModifyVpcBlockPublicAccessOptions,
+    ModifySubnetAttribute, ModifyVpcBlockPublicAccessOptions, RevokeSecurityGroupEgress,
+    RevokeSecurityGroupIngress,
 };
-use secure_account_core::snapshot::Vpc;
+use secure_account_core::snapshot::{NetworkRule, SecurityGroup, Vpc};
 
 use super::*;
 
@@ -47,6 +48,71 @@ impl Simulate for ModifyVpcBlockPublicAccessOptions {
 
     /// Every mode the type can hold is one AWS accepts.
     fn check(&self, _: &Check<'_>) -> Result<(), AwsError> {
+        Ok(())
+    }
+}
+
+impl Simulate for RevokeSecurityGroupIngress {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        revoke_check(c, &self.group_id, &self.rules, |g| &g.ingress)
+    }
+}
+
+impl Simulate for RevokeSecurityGroupEgress {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        revoke_check(c, &self.group_id, &self.rules, |g| &g.egress)
+    }
+}
+
+/// A revoke by rule properties, as EC2 answers it: an unknown group is
+/// `InvalidGroup.NotFound`; in a default VPC a rule the group does not have is answered in
+/// `UnknownIpPermissions` (success, the others are revoked); in another VPC it is
+/// `InvalidPermission.NotFound` and nothing is revoked.
+fn revoke_check(
+    c: &Check<'_>,
+    group_id: &str,
+    rules: &[NetworkRule],
+    side: impl Fn(&SecurityGroup) -> &Vec<NetworkRule>,
+) -> Result<(), AwsError> {
+    let Some((vpc, group)) = c.vpcs().iter().find_map(|v| {
+        v.security_groups
+            .iter()
+            .find(|g| g.group_id == group_id)
+            .map(|g| (v, g))
+    }) else {
+        return err(
+            "InvalidGroup.NotFound",
+            format!("The security group '{group_id}' does not exist"),
+        );
+    };
+    if !vpc.is_default && rules.iter().any(|r| !side(group).contains(r)) {
+        return err(
+            "InvalidPermission.NotFound",
+            "The specified rule does not exist in this security group.".to_string(),
+        );
+    }
+    Ok(())
+}
+
+impl Simulate for ModifySubnetAttribute {
+    const AWS_LATENCY_MS: u64 = 300;
+
+    fn check(&self, c: &Check<'_>) -> Result<(), AwsError> {
+        let subnet_id = self.subnet_id.as_str();
+        if !c
+            .vpcs()
+            .iter()
+            .any(|v| v.subnets.iter().any(|s| s.subnet_id == subnet_id))
+        {
+            return err(
+                "InvalidSubnetID.NotFound",
+                format!("The subnet ID '{subnet_id}' does not exist"),
+            );
+        }
         Ok(())
     }
 }

@@ -22,17 +22,28 @@ use aws_sdk_ec2::operation::enable_snapshot_block_public_access::{
 use aws_sdk_ec2::operation::modify_instance_metadata_defaults::{
     ModifyInstanceMetadataDefaultsInput, ModifyInstanceMetadataDefaultsOutput,
 };
+use aws_sdk_ec2::operation::modify_subnet_attribute::{
+    ModifySubnetAttributeInput, ModifySubnetAttributeOutput,
+};
 use aws_sdk_ec2::operation::modify_vpc_block_public_access_options::{
     ModifyVpcBlockPublicAccessOptionsInput, ModifyVpcBlockPublicAccessOptionsOutput,
 };
+use aws_sdk_ec2::operation::revoke_security_group_egress::{
+    RevokeSecurityGroupEgressInput, RevokeSecurityGroupEgressOutput,
+};
+use aws_sdk_ec2::operation::revoke_security_group_ingress::{
+    RevokeSecurityGroupIngressInput, RevokeSecurityGroupIngressOutput,
+};
 use aws_sdk_ec2::types::{
-    InternetGatewayBlockMode, MetadataDefaultHttpTokensState, SnapshotBlockPublicAccessState,
+    AttributeBooleanValue, InternetGatewayBlockMode, IpPermission, IpRange, Ipv6Range,
+    MetadataDefaultHttpTokensState, PrefixListId, SnapshotBlockPublicAccessState, UserIdGroupPair,
 };
 use aws_smithy_mocks::mock;
 use secure_account_core::Action;
 use secure_account_core::action::ActionKind;
 use secure_account_core::action::ec2;
 use secure_account_core::snapshot::InternetGatewayBlockMode as Mode;
+use secure_account_core::snapshot::NetworkRule;
 use secure_account_engine::{ErrorClass, classify};
 
 use super::{done, exactly, exec};
@@ -43,6 +54,9 @@ pub(super) const KINDS: &[ActionKind] = &[
     ActionKind::EnableSnapshotBlockPublicAccess,
     ActionKind::ModifyInstanceMetadataDefaults,
     ActionKind::ModifyVpcBlockPublicAccessOptions,
+    ActionKind::RevokeSecurityGroupIngress,
+    ActionKind::RevokeSecurityGroupEgress,
+    ActionKind::ModifySubnetAttribute,
     ActionKind::DetachInternetGateway,
     ActionKind::DeleteInternetGateway,
     ActionKind::DeleteSubnet,
@@ -99,6 +113,152 @@ async fn modify_instance_metadata_defaults_sends_http_tokens_only() {
     .await
     .unwrap();
     assert_eq!(rule.num_calls(), 1);
+}
+
+fn rule(protocol: &str, ports: Option<(u16, u16)>, source: &str) -> NetworkRule {
+    NetworkRule {
+        protocol: protocol.into(),
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+        source: source.into(),
+    }
+}
+
+/// The default group's rules by their properties, one `IpPermissions` entry per rule with
+/// its one source: all traffic from the group itself (no ports), a TCP range from an IPv4
+/// range, ICMP's all types (`-1`) from an IPv6 range, UDP from a prefix list.
+#[tokio::test]
+async fn revoke_security_group_ingress_names_each_rule_exactly() {
+    let rules = vec![
+        rule("-1", None, "sg-0d"),
+        rule("tcp", Some((22, 22)), "0.0.0.0/0"),
+        rule("icmpv6", None, "::/0"),
+        rule("udp", Some((53, 53)), "pl-0a1b"),
+    ];
+    let expected = RevokeSecurityGroupIngressInput::builder()
+        .group_id("sg-0d")
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("-1")
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id("sg-0d").build())
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("icmpv6")
+                .from_port(-1)
+                .to_port(-1)
+                .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("udp")
+                .from_port(53)
+                .to_port(53)
+                .prefix_list_ids(PrefixListId::builder().prefix_list_id("pl-0a1b").build())
+                .build(),
+        )
+        .build()
+        .unwrap();
+    let call = mock!(Client::revoke_security_group_ingress)
+        .match_requests(exactly(expected))
+        .then_output(|| {
+            RevokeSecurityGroupIngressOutput::builder()
+                .r#return(true)
+                .build()
+        });
+    let ec2 = writes!(aws_sdk_ec2, [&call]);
+    exec(
+        ec2::RevokeSecurityGroupIngress {
+            group_id: "sg-0d".into(),
+            rules,
+        },
+        &ec2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(call.num_calls(), 1);
+}
+
+/// Outbound: the default group's all-traffic rules to the world (IPv4 and IPv6). A default
+/// VPC's answer that lists a rule as unknown (gone already) is success: the rest is
+/// revoked.
+#[tokio::test]
+async fn revoke_security_group_egress_names_each_rule_and_an_unknown_one_is_gone() {
+    let expected = RevokeSecurityGroupEgressInput::builder()
+        .group_id("sg-0d")
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("-1")
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("-1")
+                .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                .build(),
+        )
+        .build()
+        .unwrap();
+    let call = mock!(Client::revoke_security_group_egress)
+        .match_requests(exactly(expected))
+        .then_output(|| {
+            RevokeSecurityGroupEgressOutput::builder()
+                .r#return(true)
+                .unknown_ip_permissions(
+                    IpPermission::builder()
+                        .ip_protocol("-1")
+                        .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                        .build(),
+                )
+                .build()
+        });
+    let ec2 = writes!(aws_sdk_ec2, [&call]);
+    exec(
+        ec2::RevokeSecurityGroupEgress {
+            group_id: "sg-0d".into(),
+            rules: vec![rule("-1", None, "0.0.0.0/0"), rule("-1", None, "::/0")],
+        },
+        &ec2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(call.num_calls(), 1);
+}
+
+/// `MapPublicIpOnLaunch=false` and no other attribute.
+#[tokio::test]
+async fn modify_subnet_attribute_sends_map_public_ip_on_launch_only() {
+    let call = mock!(Client::modify_subnet_attribute)
+        .match_requests(exactly(
+            ModifySubnetAttributeInput::builder()
+                .subnet_id(SUBNET)
+                .map_public_ip_on_launch(AttributeBooleanValue::builder().value(false).build())
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| ModifySubnetAttributeOutput::builder().build());
+    let ec2 = writes!(aws_sdk_ec2, [&call]);
+    exec(
+        ec2::ModifySubnetAttribute {
+            subnet_id: SUBNET.into(),
+            map_public_ip_on_launch: false,
+        },
+        &ec2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(call.num_calls(), 1);
 }
 
 #[tokio::test]
