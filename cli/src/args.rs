@@ -218,23 +218,27 @@ an IAM policy document (JSON) on stdout. It needs no AWS access and no credentia
 
 The policy is built from the tables the tool's reads and changes are made of, so it lists \
 exactly the IAM actions they call: every read on any resource, and every change whose \
-resource the tool cannot know in advance (your buckets, keys, trails, default VPCs). Roles \
+resource the tool cannot know in advance (your buckets, trails, default VPCs). The trail's \
+key and log group are the tool's own: a key made only with its purpose tag, a key policy \
+changed only on a key with that tag, the alias and the log group by their `[names]`. Roles \
 are scoped: the only role it may create, change or pass (to CloudTrail) is its own \
 CloudTrail → CloudWatch Logs role, named by `trail_logs_role` under `[names]` of \
 `--baseline`; the only other role it may pass is Config's service-linked role; it may \
 create service-linked roles only for the services whose setup creates them.
 
-Create a customer managed policy from it (it fits IAM's 6,144-character limit), attach it \
-to a role you can assume, and run secure-account with a profile for that role (README, \
-\"The IAM policy it needs\"). With `--read-only`, only the reads: enough for `snapshot`, \
-`plan` and `verify`.",
+Create a customer managed policy from it (it fits IAM's 6,144-character limit; should a \
+later version not fit, it says so, and `--read-only` plus `--writes-only` are the same \
+policy as two managed policies that each fit), attach it to a role you can assume, and run \
+secure-account with a profile for that role (README, \"The IAM policy it needs\"). With \
+`--read-only`, only the reads: enough for `snapshot`, `plan` and `verify`.",
         after_help = "\
 Examples:
   secure-account iam-policy > policy.json
   aws iam create-policy --policy-name secure-account --policy-document file://policy.json
   aws iam attach-role-policy --role-name secure-account \\
       --policy-arn arn:aws:iam::ACCOUNT_ID:policy/secure-account
-  secure-account iam-policy --read-only > read-only-policy.json"
+  secure-account iam-policy --read-only > read-only-policy.json
+  secure-account iam-policy --writes-only > writes-policy.json"
     )]
     IamPolicy(IamPolicyArgs),
 
@@ -406,8 +410,12 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 pub struct IamPolicyArgs {
     /// Only the reads, for `snapshot`, `plan` and `verify` (no `apply`)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "writes_only")]
     pub read_only: bool,
+    /// Only what `apply` needs beyond the reads: with `--read-only`, the whole policy as two
+    /// managed policies
+    #[arg(long)]
+    pub writes_only: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -279,6 +279,21 @@ fn iam_policy_needs_no_account() {
     ] {
         assert!(!read_only.iter().any(|a| a == write), "{write}");
     }
+    // The writes alone: with the reads, every action of the whole policy.
+    let out = without_credentials(home.path(), &["iam-policy", "--writes-only"]);
+    assert_eq!(code(&out), 0, "{}", transcript(&out));
+    let writes = actions(&json(&out));
+    assert!(writes.iter().any(|a| a == "cloudtrail:CreateTrail"));
+    assert!(!writes.iter().any(|a| a == "cloudtrail:DescribeTrails"));
+    let mut both: Vec<String> = read_only.iter().chain(&writes).cloned().collect();
+    both.sort();
+    both.dedup();
+    let mut whole = full.clone();
+    whole.sort();
+    whole.dedup();
+    assert_eq!(both, whole);
+    let out = without_credentials(home.path(), &["iam-policy", "--read-only", "--writes-only"]);
+    assert_eq!(code(&out), 2, "{}", transcript(&out));
 
     std::fs::write(
         home.path().join("names.toml"),

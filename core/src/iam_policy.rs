@@ -39,6 +39,9 @@ pub enum Access {
     Full,
     /// `snapshot`, `plan` and `verify`: reads only.
     ReadOnly,
+    /// What `apply` needs beyond the reads: with [`Access::ReadOnly`] it is [`Access::Full`]
+    /// in two documents, each within a managed policy's limit when the whole is not.
+    WritesOnly,
 }
 
 /// An IAM policy document. Serialises with its keys in the order IAM's own examples use
@@ -106,7 +109,10 @@ pub fn build(names: &Names, access: Access) -> Result<PolicyDocument, BaselineEr
         .into_iter()
         .chain(Part::all().flat_map(|p| p.facts().iam_actions.iter().copied()))
         .collect();
-    let mut statements = vec![allow("Read", &reads, vec!["*".into()])];
+    let mut statements = vec![];
+    if access != Access::WritesOnly {
+        statements.push(allow("Read", &reads, vec!["*".into()]));
+    }
     if access == Access::ReadOnly {
         return Ok(document(statements));
     }

@@ -185,14 +185,34 @@ fn every_iam_action_is_well_formed() {
     assert_eq!(used, known, "a new service prefix: check its IAM spelling");
 }
 
-/// IAM's limit for a customer managed policy; the inline limit of a role is larger.
+/// IAM's limit for a customer managed policy; the inline limit of a role is larger. The
+/// whole policy fits a role's inline policies; the reads and the writes each fit a managed
+/// policy, so two managed policies always do, when one no longer does.
 #[test]
 fn the_policy_fits_a_managed_policy() {
     let full = size(&full());
     let read_only = size(&read_only());
-    assert!(full <= MANAGED_POLICY_LIMIT, "{full} characters");
-    assert!(read_only < full);
+    let writes_only = size(&build(&Names::default(), Access::WritesOnly).unwrap());
+    println!("iam-policy: {full} characters, --read-only {read_only}, --writes-only {writes_only}");
+    assert!(full <= INLINE_ROLE_POLICY_LIMIT, "{full} characters");
+    assert!(read_only <= MANAGED_POLICY_LIMIT, "{read_only} characters");
+    assert!(
+        writes_only <= MANAGED_POLICY_LIMIT,
+        "{writes_only} characters"
+    );
+    assert!(read_only < full && writes_only < full);
     const { assert!(MANAGED_POLICY_LIMIT < INLINE_ROLE_POLICY_LIMIT) };
+}
+
+/// The read-only and writes-only documents together are the whole policy, statement for
+/// statement.
+#[test]
+fn reads_and_writes_together_are_the_whole_policy() {
+    let writes = build(&Names::default(), Access::WritesOnly).unwrap();
+    assert!(writes.statements.iter().all(|s| s.sid != "Read"));
+    let mut both = read_only().statements;
+    both.extend(writes.statements);
+    assert_eq!(both, full().statements);
 }
 
 #[test]

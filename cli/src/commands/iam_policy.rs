@@ -17,13 +17,16 @@ use crate::output::print_json;
 pub fn run(baseline: &Baseline, args: &IamPolicyArgs) -> anyhow::Result<ExitCode> {
     let access = if args.read_only {
         Access::ReadOnly
+    } else if args.writes_only {
+        Access::WritesOnly
     } else {
         Access::Full
     };
     let policy = iam_policy::build(&baseline.names, access)
         .with_context(|| format!("the baseline `{}` is not valid", baseline.name))?;
-    // A test keeps both variants under the managed-policy limit; should a new table row
-    // push one over, say which limit applies instead of printing a policy IAM refuses.
+    // A test keeps the read-only and writes-only documents under the managed-policy limit
+    // and the whole under a role's inline limit; should a new table row push the whole
+    // over the managed limit, say what to attach instead.
     let size = iam_policy::size(&policy);
     if size > INLINE_ROLE_POLICY_LIMIT {
         bail!(
@@ -34,8 +37,9 @@ pub fn run(baseline: &Baseline, args: &IamPolicyArgs) -> anyhow::Result<ExitCode
     if size > MANAGED_POLICY_LIMIT {
         eprintln!(
             "warning: the policy has {size} characters, more than the {MANAGED_POLICY_LIMIT} \
-             of a managed policy: attach it as an inline role policy (`aws iam \
-             put-role-policy`, up to {INLINE_ROLE_POLICY_LIMIT})"
+             of a managed policy: attach `iam-policy --read-only` and `iam-policy \
+             --writes-only` as two managed policies, or this one as an inline role policy \
+             (`aws iam put-role-policy`, up to {INLINE_ROLE_POLICY_LIMIT})"
         );
     }
     print_json(&policy)?;
