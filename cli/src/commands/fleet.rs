@@ -25,6 +25,7 @@ use secure_account_simulator::fleet::{
 };
 use secure_account_simulator::{LatencyModel, Simulator};
 
+use super::fleet_deploy::{self, DeployArgs};
 use super::fleet_lambda::{self, HandleArgs, LambdaArgs};
 use super::percent;
 use crate::account::{load_baseline, load_named_baseline};
@@ -58,6 +59,29 @@ Examples:
 Examples:
   secure-account fleet template > fleet.yaml")]
     Template,
+    /// Deploy the template's stack (CloudFormation) in the operator's account and region,
+    /// after showing what it will do and asking
+    #[command(
+        long_about = "\
+Deploy the stack of `fleet template` (CloudFormation, in the region of `--region`, \
+AWS_REGION or the baseline's home region): created when absent, updated when settled, then \
+waited for, its statuses on stderr. The template makes IAM roles, so CAPABILITY_IAM is \
+acknowledged; termination protection is on. The function's zip must be in S3 first \
+(`--code-bucket`, `--code-key`), and the accounts CSV at `--accounts-bucket`/`--accounts-key` \
+before the first scheduled run. A stack that is busy, or whose creation failed, is reported \
+and left alone (the tool deletes no stack); a failed deployment names the first resource that \
+failed. The caller needs cloudformation:CreateStack/UpdateStack/DescribeStacks/\
+DescribeStackEvents and what the stack creates (IAM roles, Lambda, Step Functions, S3, Logs, \
+EventBridge).",
+        after_help = "\
+Examples:
+  cargo lambda build --release --arm64 --output-format zip --bin secure-account
+  aws s3 cp target/lambda/secure-account/bootstrap.zip s3://my-code/secure-account/bootstrap.zip
+  secure-account --region eu-west-1 fleet deploy --code-bucket my-code --accounts-bucket my-accounts
+  secure-account fleet deploy --code-bucket my-code --accounts-bucket my-accounts \\
+      --command verify --schedule 'cron(0 6 * * ? *)' --auto-approve"
+    )]
+    Deploy(DeployArgs),
     /// Handle one item of the state machine's Distributed Map (what the Lambda function
     /// does with each invocation): the event JSON in, the account's row and whether to
     /// run it again out
@@ -162,6 +186,7 @@ pub fn run(global: &GlobalArgs, command: &FleetCommand) -> anyhow::Result<ExitCo
         }
         FleetCommand::Handle(h) => return fleet_lambda::handle(global, h),
         FleetCommand::Lambda(l) => return fleet_lambda::lambda(global, l),
+        FleetCommand::Deploy(d) => return fleet_deploy::run(global, d),
         FleetCommand::Plan(a) => (Command::Plan, a, FleetOptions::default()),
         FleetCommand::Verify(a) => (Command::Verify, a, FleetOptions::default()),
         FleetCommand::Apply(a) => {
