@@ -15,6 +15,16 @@ use secure_account_core::snapshot::StackFailure;
 use crate::cloudformation::NO_UPDATES;
 use crate::error::aws;
 
+/// The IAM actions `fleet deploy` calls with the operator's credentials (besides those
+/// CloudFormation needs to create the stack's resources, which the caller's credentials
+/// also need: `iam:CreateRole`, `lambda:CreateFunction`, `states:CreateStateMachine`, …).
+pub const DEPLOY_IAM_ACTIONS: [&str; 4] = [
+    "cloudformation:CreateStack",
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:DescribeStacks",
+    "cloudformation:UpdateStack",
+];
+
 /// What to deploy.
 #[derive(Debug, Clone)]
 pub struct FleetStack {

@@ -225,3 +225,21 @@ async fn a_stack_in_progress_or_rolled_back_is_not_deployable() {
         }
     );
 }
+
+/// The calls of `fleet_stack.rs` and of the stack events it reads are exactly
+/// [`DEPLOY_IAM_ACTIONS`] (kept out of `iam-policy`, the member accounts' policy).
+#[test]
+fn the_deploys_calls_are_exactly_its_iam_actions() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src")
+            .join(super::sources::DEPLOY_FILE),
+    )
+    .unwrap();
+    let mut named = super::sources::named_actions(&text);
+    // The first failed resource: `cloudformation.rs`'s reading of the stack's events.
+    named.insert("cloudformation:DescribeStackEvents".to_string());
+    let expected: std::collections::BTreeSet<String> =
+        DEPLOY_IAM_ACTIONS.iter().map(|a| a.to_string()).collect();
+    assert_eq!(named, expected);
+}
