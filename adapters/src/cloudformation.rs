@@ -102,7 +102,10 @@ pub async fn read_stacks(cfn: &Client) -> Result<Vec<Stack>, AwsError> {
 /// first, back to the stack's own `*_IN_PROGRESS` event that started the operation; of
 /// those, the oldest `*_FAILED` of a resource (the later ones are usually "Resource
 /// creation cancelled" because of it).
-async fn read_failure(cfn: &Client, stack_name: &str) -> Result<Option<StackFailure>, AwsError> {
+pub(crate) async fn read_failure(
+    cfn: &Client,
+    stack_name: &str,
+) -> Result<Option<StackFailure>, AwsError> {
     let out = cfn
         .describe_stack_events()
         .stack_name(stack_name)

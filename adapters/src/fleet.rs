@@ -143,19 +143,33 @@ impl AwsFleet {
     }
 
     /// Assumes the role in `account_id`: the account's own configuration, with the role's
-    /// credentials for [`SESSION`].
+    /// credentials for [`SESSION`], assumed again when they run out. The first
+    /// `AssumeRole` is made here, so that an account whose role cannot be assumed fails
+    /// to open with STS's error; later ones by the SDK's `AssumeRoleProvider`, when the
+    /// SDK's identity cache finds the credentials expiring (a fleet run longer than an
+    /// hour, or an apply waiting on Security Hub for long).
     pub async fn assume(&self, account_id: &str) -> Result<SdkConfig, AwsError> {
+        let role_arn = self.role_arn(account_id);
+        let session_name = format!("secure-account-{account_id}");
         let credentials = assume_role(
             &aws_sdk_sts::Client::new(&self.sdk),
-            &self.role_arn(account_id),
+            &role_arn,
             self.role.external_id.as_deref(),
-            &format!("secure-account-{account_id}"),
+            &session_name,
         )
         .await?;
+        let mut again = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(session_name)
+            .session_length(SESSION)
+            .configure(&self.sdk);
+        if let Some(id) = &self.role.external_id {
+            again = again.external_id(id);
+        }
+        let provider = Renewed::new(credentials, again.build().await);
         Ok(self
             .sdk
             .to_builder()
-            .credentials_provider(SharedCredentialsProvider::new(credentials))
+            .credentials_provider(SharedCredentialsProvider::new(provider))
             .build())
     }
 }
@@ -190,6 +204,52 @@ pub async fn assume_role(
         expiry,
         "AssumeRole",
     ))
+}
+
+/// The first credentials of an assumed role while they have more than [`RENEW_BEFORE`]
+/// left, then whatever `renew` gives (the SDK's `AssumeRoleProvider`: `AssumeRole` again
+/// with the operator's credentials). The SDK's identity cache asks again only when what it
+/// holds is about to expire.
+#[derive(Debug)]
+pub struct Renewed<P> {
+    first: std::sync::Mutex<Option<Credentials>>,
+    renew: P,
+}
+
+/// Credentials this close to their expiry are not handed out: the next call might be
+/// signed with them after they expire (a call waits, retries and is signed again).
+pub const RENEW_BEFORE: Duration = Duration::from_secs(300);
+
+impl<P: ProvideCredentials> Renewed<P> {
+    pub fn new(first: Credentials, renew: P) -> Renewed<P> {
+        Renewed {
+            first: std::sync::Mutex::new(Some(first)),
+            renew,
+        }
+    }
+}
+
+impl<P: ProvideCredentials> ProvideCredentials for Renewed<P> {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        let first = self
+            .first
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let fresh = |c: &Credentials| {
+            c.expiry()
+                .is_none_or(|e| e > SystemTime::now() + RENEW_BEFORE)
+        };
+        match first.filter(fresh) {
+            Some(c) => aws_credential_types::provider::future::ProvideCredentials::ready(Ok(c)),
+            None => self.renew.provide_credentials(),
+        }
+    }
 }
 
 /// `organizations:ListAccounts`, every page.

@@ -21,6 +21,7 @@ pub mod ec2;
 pub mod error;
 pub mod execute;
 pub mod fleet;
+pub mod fleet_stack;
 pub mod guardduty;
 pub mod iam;
 pub mod inspector;

@@ -576,6 +576,23 @@ const COMMANDS: [&str; 14] = [
     "help",
 ];
 
+/// The Lambda function's `bootstrap` (`provided.al2023`) is this binary, started by Lambda
+/// without arguments and with `AWS_LAMBDA_RUNTIME_API` set: that is `fleet lambda`, its
+/// files under /tmp (the only writable folder of a Lambda function). With any argument, or
+/// without the variable, the arguments are as given.
+pub fn lambda_bootstrap(
+    args: impl IntoIterator<Item = OsString>,
+    runtime_api: bool,
+) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if runtime_api && args.len() == 1 {
+        args.extend(
+            ["fleet", "lambda", "--out-dir", "/tmp/secure-account-fleet"].map(OsString::from),
+        );
+    }
+    args
+}
+
 /// `--simulate` takes an optional value, so `secure-account --simulate plan` would read
 /// `plan` as the scenario. A command name right after a bare `--simulate` is the command:
 /// the scenario is then the default.
@@ -677,6 +694,24 @@ mod tests {
         assert_eq!(cli.global.simulate.as_deref(), Some("fresh"));
         let cli = parse("secure-account plan");
         assert_eq!(cli.global.simulate, None);
+    }
+
+    #[test]
+    fn the_lambda_bootstrap_without_arguments_is_fleet_lambda() {
+        let bare = || vec![OsString::from("/var/task/bootstrap")];
+        let cli = Cli::try_parse_from(lambda_bootstrap(bare(), true)).unwrap();
+        let Command::Fleet(crate::commands::fleet::FleetCommand::Lambda(args)) = cli.command else {
+            panic!("not `fleet lambda`: {:?}", cli.command);
+        };
+        assert_eq!(
+            args.fleet.out_dir,
+            PathBuf::from("/tmp/secure-account-fleet")
+        );
+        assert_eq!(args.deadline_margin, 60);
+        // Without the Runtime API, or with arguments, nothing is added.
+        assert_eq!(lambda_bootstrap(bare(), false), bare());
+        let given = vec![OsString::from("secure-account"), OsString::from("plan")];
+        assert_eq!(lambda_bootstrap(given.clone(), true), given);
     }
 
     #[test]

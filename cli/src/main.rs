@@ -31,7 +31,10 @@ use crate::commands::{
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(args::normalize_args(std::env::args_os())) {
+    let cli = match Cli::try_parse_from(args::normalize_args(args::lambda_bootstrap(
+        std::env::args_os(),
+        std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some(),
+    ))) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

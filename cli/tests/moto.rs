@@ -16,6 +16,9 @@ use libtest_mimic::{Arguments, Completion, Trial};
 use secure_account_testkit::moto::{self, Verdict};
 use serde_json::Value;
 
+#[path = "moto/fleet_deploy.rs"]
+mod fleet_deploy;
+
 /// The `secure-account` binary, built by cargo for this integration test.
 const BIN: &str = env!("CARGO_BIN_EXE_secure-account");
 
@@ -34,6 +37,10 @@ const TESTS: &[(&str, Test)] = &[
     (
         "fleet_apply_on_moto_applies_three_accounts_and_a_second_run_writes_nothing",
         fleet_apply_on_moto_applies_three_accounts_and_a_second_run_writes_nothing,
+    ),
+    (
+        "fleet_deploy_on_moto_creates_the_stack_and_deploys_it_again",
+        fleet_deploy::fleet_deploy_on_moto_creates_the_stack_and_deploys_it_again,
     ),
 ];
 

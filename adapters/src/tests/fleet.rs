@@ -120,3 +120,56 @@ fn the_operators_calls_are_exactly_its_iam_actions() {
     // GetCallerIdentity (for the partition) is the only call that may fail silently.
     assert_eq!(text.matches(".send()").count(), 3);
 }
+
+/// The assumed role's credentials are renewed: the first ones while they have more than
+/// five minutes left, then `AssumeRole` again (here a provider that counts its calls).
+#[tokio::test]
+async fn an_assumed_roles_credentials_are_renewed_when_they_run_out() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{Duration, SystemTime};
+
+    use aws_credential_types::Credentials;
+    use aws_credential_types::credential_fn::provide_credentials_fn;
+    use aws_credential_types::provider::ProvideCredentials;
+
+    let renewed = Arc::new(AtomicU32::new(0));
+    let counter = renewed.clone();
+    let renew = provide_credentials_fn(move || {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok(Credentials::new(
+                "ASIARENEWED",
+                "s",
+                Some("t".into()),
+                Some(SystemTime::now() + Duration::from_secs(3600)),
+                "test",
+            ))
+        }
+    });
+    let first = |left: u64| {
+        Credentials::new(
+            "ASIAFIRST",
+            "s",
+            Some("t".into()),
+            Some(SystemTime::now() + Duration::from_secs(left)),
+            "AssumeRole",
+        )
+    };
+    // Fresh: the first credentials, once; then renewed.
+    let provider = Renewed::new(first(3600), renew.clone());
+    let c = provider.provide_credentials().await.unwrap();
+    assert_eq!(c.access_key_id(), "ASIAFIRST");
+    assert_eq!(renewed.load(Ordering::SeqCst), 0);
+    let c = provider.provide_credentials().await.unwrap();
+    assert_eq!(c.access_key_id(), "ASIARENEWED");
+    assert_eq!(renewed.load(Ordering::SeqCst), 1);
+    // Less than five minutes left (or expired): renewed at once.
+    for left in [60, 0] {
+        let provider = Renewed::new(first(left), renew.clone());
+        let c = provider.provide_credentials().await.unwrap();
+        assert_eq!(c.access_key_id(), "ASIARENEWED", "{left} s left");
+    }
+    assert_eq!(renewed.load(Ordering::SeqCst), 3);
+}

@@ -5,6 +5,7 @@ mod ec2;
 mod errors;
 mod execute;
 mod fleet;
+mod fleet_stack;
 mod iam;
 mod regional;
 mod s3;

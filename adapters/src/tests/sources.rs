@@ -14,6 +14,10 @@ pub(crate) const ACTIONS: &str = "// ---- actions ----";
 /// credentials and not covered by `iam-policy`.
 pub(crate) const OPERATOR_FILE: &str = "fleet.rs";
 
+/// The file of `fleet deploy`'s calls ([`crate::fleet_stack`]): the fleet's own stack,
+/// deployed with the operator's credentials, not in the member accounts.
+pub(crate) const DEPLOY_FILE: &str = "fleet_stack.rs";
+
 /// One source file, cut in two.
 pub(crate) struct Source {
     /// The path under `src/` (`s3/mod.rs`).
@@ -68,9 +72,13 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             if path.file_name().is_some_and(|n| n != "tests") {
                 collect(&path, out);
             }
-        } else if path.file_name().is_some_and(|n| n == OPERATOR_FILE) {
-            // The operator's calls (assuming the role, listing the organisation) are made
-            // outside the member accounts: `fleet.rs` has its own test.
+        } else if path
+            .file_name()
+            .is_some_and(|n| n == OPERATOR_FILE || n == DEPLOY_FILE)
+        {
+            // The operator's calls (assuming the role, listing the organisation, deploying
+            // the fleet's stack) are made outside the member accounts: `fleet.rs` and
+            // `fleet_stack.rs` have their own tests.
         } else if path.extension().is_some_and(|e| e == "rs") {
             out.push(path);
         }

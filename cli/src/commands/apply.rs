@@ -94,7 +94,7 @@ pub async fn run_planned<P: Port>(
         print_text(&plan_text(plan, stdout_color))?;
     }
     if plan.has_changes() && !args.auto_approve && args.plan_file.is_none() {
-        confirm(global)?;
+        confirm(global, "apply --auto-approve")?;
     }
 
     let options = ApplyOptions {
@@ -121,7 +121,7 @@ pub async fn run_planned<P: Port>(
                 unforeseen.len()
             ));
             eprint_line(plan_text(plan, stderr_color).trim_end());
-            auto_approve || confirm(global).is_ok()
+            auto_approve || confirm(global, "apply --auto-approve").is_ok()
         })
     };
     let report = flow::apply_in_rounds(
@@ -217,13 +217,14 @@ fn load_plan(path: &std::path::Path) -> anyhow::Result<Plan> {
     Ok(plan)
 }
 
-/// Asks on the terminal; without one, refuses (a script must say `--auto-approve`).
-fn confirm(global: &GlobalArgs) -> anyhow::Result<()> {
+/// Asks on the terminal; without one, refuses (a script must say `--auto-approve`, as in
+/// `rerun`, the command to run instead).
+pub(crate) fn confirm(global: &GlobalArgs, rerun: &str) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
         bail!(
             "refusing to apply without confirmation: standard input is not a terminal; run \
              `{}` to apply the plan shown above",
-            hint::command(global, "apply --auto-approve")
+            hint::command(global, rerun)
         );
     }
     eprint!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");

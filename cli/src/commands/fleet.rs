@@ -25,6 +25,8 @@ use secure_account_simulator::fleet::{
 };
 use secure_account_simulator::{LatencyModel, Simulator};
 
+use super::fleet_deploy::{self, DeployArgs};
+use super::fleet_lambda::{self, HandleArgs, LambdaArgs};
 use super::percent;
 use crate::account::{load_baseline, load_named_baseline};
 use crate::args::{GlobalArgs, OutputFormat};
@@ -57,6 +59,29 @@ Examples:
 Examples:
   secure-account fleet template > fleet.yaml")]
     Template,
+    /// Deploy the template's stack (CloudFormation) in the operator's account and region,
+    /// after showing what it will do and asking
+    #[command(
+        long_about = "\
+Deploy the stack of `fleet template` (CloudFormation, in the region of `--region`, \
+AWS_REGION or the baseline's home region): created when absent, updated when settled, then \
+waited for, its statuses on stderr. The template makes IAM roles, so CAPABILITY_IAM is \
+acknowledged; termination protection is on. The function's zip must be in S3 first \
+(`--code-bucket`, `--code-key`), and the accounts CSV at `--accounts-bucket`/`--accounts-key` \
+before the first scheduled run. A stack that is busy, or whose creation failed, is reported \
+and left alone (the tool deletes no stack); a failed deployment names the first resource that \
+failed. The caller needs cloudformation:CreateStack/UpdateStack/DescribeStacks/\
+DescribeStackEvents and what the stack creates (IAM roles, Lambda, Step Functions, S3, Logs, \
+EventBridge).",
+        after_help = "\
+Examples:
+  cargo lambda build --release --arm64 --output-format zip --bin secure-account
+  aws s3 cp target/lambda/secure-account/bootstrap.zip s3://my-code/secure-account/bootstrap.zip
+  secure-account --region eu-west-1 fleet deploy --code-bucket my-code --accounts-bucket my-accounts
+  secure-account fleet deploy --code-bucket my-code --accounts-bucket my-accounts \\
+      --command verify --schedule 'cron(0 6 * * ? *)' --auto-approve"
+    )]
+    Deploy(DeployArgs),
     /// Handle one item of the state machine's Distributed Map (what the Lambda function
     /// does with each invocation): the event JSON in, the account's row and whether to
     /// run it again out
@@ -64,33 +89,28 @@ Examples:
 Examples:
   secure-account --simulate fresh fleet handle event.json")]
     Handle(HandleArgs),
-}
+    /// The Lambda function's runtime: handles the invocations the Lambda Runtime API
+    /// (`AWS_LAMBDA_RUNTIME_API`) gives, one account each, until it fails. The function's
+    /// `bootstrap` run without arguments under Lambda is this command
+    #[command(
+        long_about = "\
+The Lambda function's runtime (the `provided.al2023` runtime's `bootstrap`): asks the Lambda \
+Runtime API named by AWS_LAMBDA_RUNTIME_API for the next invocation, handles its event as \
+`fleet handle` does, posts the answer (or the error) back, and asks again. Run without any \
+argument while AWS_LAMBDA_RUNTIME_API is set, the binary runs `fleet lambda`.
 
-#[derive(Debug, Args)]
-pub struct HandleArgs {
-    /// The event: `{"account": ID, "name": ..., "baseline": ..., "command": "plan|apply|verify", "round": N}`
-    #[arg(value_name = "EVENT_FILE")]
-    pub event: PathBuf,
-
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-}
-
-/// One item of the Distributed Map, as the template's `ItemSelector` makes it.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-pub struct Event {
-    pub account: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub baseline: Option<String>,
-    pub command: Command,
-    #[serde(default = "first_round")]
-    pub round: u32,
-}
-
-fn first_round() -> u32 {
-    1
+The environment of the template's function gives the role (SECURE_ACCOUNT_ROLE_NAME) and \
+the external id (SECURE_ACCOUNT_EXTERNAL_ID). `--deadline-margin` seconds before the \
+invocation's deadline (Lambda-Runtime-Deadline-Ms) no new action starts: the account is \
+answered `resume: true`, and the state machine invokes its `next` event, which reads the \
+account again and applies what is left. Files go to `--out-dir` (give a folder under /tmp: \
+the rest of a Lambda function's disk is read-only).",
+        after_help = "\
+Examples:
+  secure-account fleet lambda --out-dir /tmp/fleet
+  AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001 secure-account --simulate fresh fleet lambda"
+    )]
+    Lambda(LambdaArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -164,7 +184,9 @@ pub fn run(global: &GlobalArgs, command: &FleetCommand) -> anyhow::Result<ExitCo
             print_json(&super::fleet_template::template())?;
             return Ok(ExitCode::SUCCESS);
         }
-        FleetCommand::Handle(h) => return handle(global, h),
+        FleetCommand::Handle(h) => return fleet_lambda::handle(global, h),
+        FleetCommand::Lambda(l) => return fleet_lambda::lambda(global, l),
+        FleetCommand::Deploy(d) => return fleet_deploy::run(global, d),
         FleetCommand::Plan(a) => (Command::Plan, a, FleetOptions::default()),
         FleetCommand::Verify(a) => (Command::Verify, a, FleetOptions::default()),
         FleetCommand::Apply(a) => {
@@ -220,71 +242,6 @@ pub fn run(global: &GlobalArgs, command: &FleetCommand) -> anyhow::Result<ExitCo
     Ok(code)
 }
 
-/// The Lambda handler's work for one event: the account through the same engine, one
-/// account per invocation. Prints `{"row": …, "resume": bool, "next": event}`: `resume`
-/// when an apply left the account incomplete (the state machine runs `next` again, which
-/// continues where this one stopped), never for an account that could not be opened.
-fn handle(global: &GlobalArgs, h: &HandleArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&h.event)
-        .with_context(|| format!("cannot read the event `{}`", h.event.display()))?;
-    let event: Event = serde_json::from_str(&text)
-        .with_context(|| format!("`{}` is not an event of the fleet", h.event.display()))?;
-    let line = format!(
-        "{},{},{}",
-        event.account,
-        event.name.clone().unwrap_or_default().replace(',', " "),
-        event.baseline.clone().unwrap_or_default()
-    );
-    let default_baseline = Arc::new(load_baseline(global)?);
-    let accounts = parse_accounts(&line, global, &default_baseline)?;
-    let mut options = FleetOptions {
-        accounts_in_flight: 1,
-        ..FleetOptions::default()
-    };
-    options.apply.concurrency = 64;
-    let mut args = h.fleet.clone();
-    args.accounts_in_flight = 1;
-    let json_global = GlobalArgs {
-        output: OutputFormat::Json,
-        ..global.clone()
-    };
-    // The summary of one account, as JSON, through the same code as `fleet`.
-    let simulated = global.simulate.is_some() || global.sim_state.is_some();
-    let (_, summary) = if simulated {
-        simulate(
-            &json_global,
-            &args,
-            event.command,
-            &options,
-            Some(accounts),
-            default_baseline,
-            false,
-        )?
-    } else {
-        aws(
-            &json_global,
-            &args,
-            event.command,
-            &options,
-            Some(accounts),
-            default_baseline,
-            false,
-        )?
-    };
-    let row = summary
-        .accounts
-        .into_iter()
-        .next()
-        .context("the fleet of one account has no row")?;
-    let resume = row.status == AccountStatus::Incomplete;
-    let next = Event {
-        round: event.round + 1,
-        ..event
-    };
-    print_json(&serde_json::json!({"row": row, "resume": resume, "next": next}))?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// Reads the accounts file: ids, or CSV `id,name,baseline`.
 fn read_accounts(
     path: &Path,
@@ -297,7 +254,7 @@ fn read_accounts(
         .with_context(|| format!("in the accounts file `{}`", path.display()))
 }
 
-fn parse_accounts(
+pub(super) fn parse_accounts(
     text: &str,
     global: &GlobalArgs,
     default: &Arc<Baseline>,
@@ -367,7 +324,7 @@ fn with_overrides(mut baseline: Baseline, global: &GlobalArgs) -> Baseline {
     baseline
 }
 
-fn simulate(
+pub(super) fn simulate(
     global: &GlobalArgs,
     args: &FleetArgs,
     which: Command,
@@ -433,7 +390,7 @@ fn state_path(dir: &Path, id: &str) -> PathBuf {
 }
 
 #[cfg(feature = "aws")]
-fn aws(
+pub(super) fn aws(
     global: &GlobalArgs,
     args: &FleetArgs,
     which: Command,
@@ -516,7 +473,7 @@ fn aws(
 }
 
 #[cfg(not(feature = "aws"))]
-fn aws(
+pub(super) fn aws(
     _: &GlobalArgs,
     _: &FleetArgs,
     _: Command,
@@ -763,7 +720,8 @@ mod tests {
             };
             event.insert(field.to_string(), value);
         }
-        let event: Event = serde_json::from_value(serde_json::Value::Object(event)).unwrap();
+        let event: super::super::fleet_lambda::Event =
+            serde_json::from_value(serde_json::Value::Object(event)).unwrap();
         assert_eq!(event.command, Command::Apply);
         for bad in [
             "12345",

@@ -128,7 +128,7 @@ pub fn template() -> Value {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "secure-account fleet: a Step Functions Distributed Map over the accounts CSV, one Lambda invocation per account",
         "Parameters": {
-            "CodeBucket": {"Type": "String", "Description": "The S3 bucket of the function's zip (cargo lambda build --release --arm64 --output-format zip)"},
+            "CodeBucket": {"Type": "String", "Description": "The S3 bucket of the function's zip (cargo lambda build --release --arm64 --output-format zip --bin secure-account: the binary is the bootstrap)"},
             "CodeKey": {"Type": "String", "Description": "The S3 key of the function's zip"},
             "AccountsBucket": {"Type": "String", "Description": "The S3 bucket of the accounts CSV (header id,name,baseline)"},
             "AccountsKey": {"Type": "String", "Default": "accounts.csv"},

@@ -5,6 +5,8 @@ pub mod baseline;
 pub mod controls;
 pub mod cost;
 pub mod fleet;
+pub mod fleet_deploy;
+pub mod fleet_lambda;
 pub mod fleet_template;
 pub mod iam_policy;
 pub mod notifications;
