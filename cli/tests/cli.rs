@@ -292,8 +292,14 @@ fn iam_policy_needs_no_account() {
     whole.sort();
     whole.dedup();
     assert_eq!(both, whole);
+    // Both at once is a usage error (exit 1: 2 means "changes" for this tool).
     let out = without_credentials(home.path(), &["iam-policy", "--read-only", "--writes-only"]);
-    assert_eq!(code(&out), 2, "{}", transcript(&out));
+    assert_eq!(code(&out), 1, "{}", transcript(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot be used with"),
+        "{}",
+        transcript(&out)
+    );
 
     std::fs::write(
         home.path().join("names.toml"),

@@ -1,5 +1,5 @@
-//! Security Hub's control findings, as the simulator plays them. Where the FSBP standard
-//! is `READY`, the region's findings are the failures of its enabled controls as the
+//! Security Hub's control findings, as the simulator plays them. After a write call, on
+//! the next read of a region where the FSBP standard is `READY`, the region's findings are the failures of its enabled controls as the
 //! evaluator finds them in the account's state, one finding per control and resource
 //! (consolidated control findings), with a stable `Id`; a finding keeps its workflow
 //! status and note while its resource still fails, and goes (AWS archives it, and

@@ -173,6 +173,9 @@ struct Run {
     /// HTTP 200 answers with failures injected so far (the fault plan's
     /// `partial_failures`): control association updates, Inspector enables.
     partial_failures: [u32; 2],
+    /// Regions whose Security Hub has checked the account since the last write call
+    /// (`findings::refresh` runs on the next read of a region not listed).
+    findings_checked: std::collections::BTreeSet<String>,
 }
 
 impl Run {
@@ -185,6 +188,7 @@ impl Run {
             crashed: false,
             rate: latency::RateLimiter::default(),
             partial_failures: [0; 2],
+            findings_checked: Default::default(),
         }
     }
 
@@ -397,6 +401,7 @@ impl Simulator {
         }
         self.settle(inner);
         inner.run.calls.write += 1;
+        inner.run.findings_checked.clear();
         let service = action.service();
         let region = scope.as_str();
         let (result, rejected) = match self.decide(inner, scope, action_id, action, outputs) {
@@ -754,7 +759,12 @@ impl Simulator {
             return Err(PortError::Crashed);
         }
         self.settle(inner);
-        if let (Part::SecurityHub, Scope::Region(r)) = (part, scope) {
+        // Security Hub checks what changed: after a write, the region's findings follow the
+        // account (an account given as it is keeps the findings it was given).
+        if let (Part::SecurityHub, Scope::Region(r)) = (part, scope)
+            && inner.run.calls.write > 0
+            && inner.run.findings_checked.insert(r.clone())
+        {
             findings::refresh(&mut inner.account, r);
         }
         let account_id = inner.account.account_id.clone();
