@@ -193,13 +193,10 @@ fn the_policy_fits_a_managed_policy() {
     let full = size(&full());
     let read_only = size(&read_only());
     let writes_only = size(&build(&Names::default(), Access::WritesOnly).unwrap());
-    println!("iam-policy: {full} characters, --read-only {read_only}, --writes-only {writes_only}");
-    assert!(full <= INLINE_ROLE_POLICY_LIMIT, "{full} characters");
-    assert!(read_only <= MANAGED_POLICY_LIMIT, "{read_only} characters");
-    assert!(
-        writes_only <= MANAGED_POLICY_LIMIT,
-        "{writes_only} characters"
-    );
+    let sizes = format!("{full} characters, --read-only {read_only}, --writes-only {writes_only}");
+    assert!(full <= INLINE_ROLE_POLICY_LIMIT, "{sizes}");
+    assert!(read_only <= MANAGED_POLICY_LIMIT, "{sizes}");
+    assert!(writes_only <= MANAGED_POLICY_LIMIT, "{sizes}");
     assert!(read_only < full && writes_only < full);
     const { assert!(MANAGED_POLICY_LIMIT < INLINE_ROLE_POLICY_LIMIT) };
 }
