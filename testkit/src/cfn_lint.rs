@@ -64,9 +64,7 @@ pub fn lint(template: &Path) -> Lint {
             venv.display()
         ));
     }
-    let bin = venv
-        .join(if cfg!(windows) { "Scripts" } else { "bin" })
-        .join("cfn-lint");
+    let bin = cfn_lint_bin(&venv);
     match Command::new(&bin)
         .args(["--include-checks", "I", "--"])
         .arg(template)
@@ -83,6 +81,12 @@ pub fn lint(template: &Path) -> Lint {
         }
         Err(e) => Lint::Unavailable(format!("{} did not run: {e}", bin.display())),
     }
+}
+
+/// The `cfn-lint` command of the virtual environment `venv`.
+fn cfn_lint_bin(venv: &Path) -> PathBuf {
+    venv.join(if cfg!(windows) { "Scripts" } else { "bin" })
+        .join("cfn-lint")
 }
 
 const MARKER: &str = ".secure-account-cfn-lint";
@@ -133,9 +137,11 @@ fn install(venv: &Path) -> Result<(), String> {
             ])
             .arg(format!("cfn-lint=={VERSION}")),
     )?;
+    // The installed command itself: cfnlint has no `__main__`, so `python -m cfnlint` is
+    // no check (it fails on a good installation).
     run(
         "cfn-lint --version",
-        Command::new(python).args(["-m", "cfnlint", "--version"]),
+        Command::new(cfn_lint_bin(venv)).arg("--version"),
     )?;
     fs::write(&marker, VERSION).map_err(|e| format!("writing {}: {e}", marker.display()))?;
     eprintln!(

@@ -62,19 +62,37 @@ pub fn state_machine_definition() -> Value {
                             "Next": "Resume?"
                         },
                         // An invocation that stopped before its deadline with work left
-                        // says so: the account is run again, from where it stopped.
+                        // says so: the account is run again, from where it stopped. An
+                        // account that could not be opened, or still has work left after
+                        // five rounds, fails its item, so `ToleratedFailurePercentage`
+                        // counts it and the results' FAILED file lists it with its row.
                         "Resume?": {
                             "Type": "Choice",
-                            "Choices": [{
-                                "And": [
-                                    {"Variable": "$.resume", "BooleanEquals": true},
-                                    {"Variable": "$.next.round", "NumericLessThanEquals": 5}
-                                ],
-                                "Next": "Again"
-                            }],
+                            "Choices": [
+                                {
+                                    "And": [
+                                        {"Variable": "$.resume", "BooleanEquals": true},
+                                        {"Variable": "$.next.round", "NumericLessThanEquals": 5}
+                                    ],
+                                    "Next": "Again"
+                                },
+                                {"Variable": "$.row.status", "StringEquals": "failed", "Next": "AccountFailed"},
+                                {"Variable": "$.row.status", "StringEquals": "incomplete", "Next": "AccountIncomplete"},
+                                {"Variable": "$.row.status", "StringEquals": "not_run", "Next": "AccountIncomplete"}
+                            ],
                             "Default": "Done"
                         },
                         "Again": {"Type": "Pass", "OutputPath": "$.next", "Next": "Baseline"},
+                        "AccountFailed": {
+                            "Type": "Fail",
+                            "Error": "secure-account.AccountFailed",
+                            "CausePath": "States.JsonToString($.row)"
+                        },
+                        "AccountIncomplete": {
+                            "Type": "Fail",
+                            "Error": "secure-account.AccountIncomplete",
+                            "CausePath": "States.JsonToString($.row)"
+                        },
                         "Done": {"Type": "Succeed"}
                     }
                 },
@@ -364,6 +382,27 @@ mod tests {
         let task = &map["ItemProcessor"]["States"]["Baseline"];
         assert_eq!(task["Resource"], "arn:aws:states:::lambda:invoke");
         assert_eq!(task["TimeoutSeconds"], 900);
+        // A failed account, or one unfinished after its rounds, fails its item (what
+        // `ToleratedFailurePercentage` counts); the others succeed.
+        let states = &map["ItemProcessor"]["States"];
+        let choices = states["Resume?"]["Choices"].as_array().unwrap();
+        for (status, next) in [
+            ("failed", "AccountFailed"),
+            ("incomplete", "AccountIncomplete"),
+            ("not_run", "AccountIncomplete"),
+        ] {
+            assert!(
+                choices
+                    .iter()
+                    .any(|c| c["StringEquals"] == status && c["Next"] == next),
+                "{choices:?}"
+            );
+            assert_eq!(states[next]["Type"], "Fail");
+            assert_eq!(states[next]["CausePath"], "States.JsonToString($.row)");
+        }
+        // Resuming comes first: an incomplete account within its rounds runs again.
+        assert_eq!(choices[0]["Next"], "Again");
+        assert_eq!(states["Resume?"]["Default"], "Done");
     }
 
     #[test]
