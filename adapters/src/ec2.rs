@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, RuleAction,
-    SnapshotBlockPublicAccessState, UserIdGroupPair,
+    AttributeBooleanValue, Filter, FlowLogsResourceType, IpPermission, IpRange, Ipv6Range,
+    LogDestinationType, PrefixListId, RuleAction, SnapshotBlockPublicAccessState, TrafficType,
+    UserIdGroupPair,
 };
 use secure_account_core::AwsError;
 use secure_account_core::action::ec2::{
-    DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
+    CreateFlowLogs, DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
     EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess, ModifyInstanceMetadataDefaults,
     ModifySubnetAttribute, ModifyVpcBlockPublicAccessOptions, RevokeSecurityGroupEgress,
     RevokeSecurityGroupIngress,
@@ -605,6 +606,42 @@ impl Execute for ModifySubnetAttribute {
             .await
             .map_err(aws("ec2:ModifySubnetAttribute"))?;
         Ok(ActionOutput::default())
+    }
+}
+
+/// `ec2:CreateFlowLogs` for the VPCs, with the action's client token: a call sent again
+/// after a timeout makes no second flow log. What AWS could not create comes back in
+/// `Unsuccessful`, by resource, with its code and message.
+impl Execute for CreateFlowLogs {
+    async fn execute(&self, cx: &Exec<'_>) -> Result<ActionOutput, AwsError> {
+        let out = cx
+            .writes
+            .ec2(cx.region)
+            .create_flow_logs()
+            .set_resource_ids(Some(self.vpc_ids.clone()))
+            .resource_type(FlowLogsResourceType::Vpc)
+            .traffic_type(TrafficType::from(self.traffic_type.as_str()))
+            .log_destination_type(LogDestinationType::S3)
+            .log_destination(&self.log_destination)
+            .client_token(cx.client_token())
+            .send()
+            .await
+            .map_err(aws("ec2:CreateFlowLogs"))?;
+        let unprocessed = out
+            .unsuccessful()
+            .iter()
+            .map(|u| secure_account_engine::Unprocessed {
+                id: u.resource_id().unwrap_or_default().to_string(),
+                error: AwsError::new(
+                    u.error().and_then(|e| e.code()).unwrap_or_default(),
+                    u.error().and_then(|e| e.message()).unwrap_or_default(),
+                ),
+            })
+            .collect();
+        Ok(ActionOutput {
+            unprocessed,
+            ..ActionOutput::default()
+        })
     }
 }
 

@@ -226,19 +226,23 @@ CloudTrail → CloudWatch Logs role, named by `trail_logs_role` under `[names]` 
 `--baseline`; the only other role it may pass is Config's service-linked role; it may \
 create service-linked roles only for the services whose setup creates them.
 
-Create a customer managed policy from it (it fits IAM's 6,144-character limit; should a \
-later version not fit, it says so, and `--read-only` plus `--writes-only` are the same \
-policy as two managed policies that each fit), attach it to a role you can assume, and run \
-secure-account with a profile for that role (README, \"The IAM policy it needs\"). With \
-`--read-only`, only the reads: enough for `snapshot`, `plan` and `verify`.",
+The whole policy is larger than IAM's 6,144 characters for a customer managed policy (it \
+says so on stderr): create two managed policies, from `--read-only` (the reads: enough for \
+`snapshot`, `plan` and `verify`) and `--writes-only` (what `apply` needs beyond them), the \
+same statements split in two, attach both to a role you can assume, and run secure-account \
+with a profile for that role (README, \"The IAM policy it needs\"). The whole fits a role's \
+inline policies (10,240 characters).",
         after_help = "\
 Examples:
-  secure-account iam-policy > policy.json
-  aws iam create-policy --policy-name secure-account --policy-document file://policy.json
+  secure-account iam-policy --read-only > read-policy.json
+  secure-account iam-policy --writes-only > write-policy.json
+  aws iam create-policy --policy-name secure-account-read --policy-document file://read-policy.json
+  aws iam create-policy --policy-name secure-account-write --policy-document file://write-policy.json
   aws iam attach-role-policy --role-name secure-account \\
-      --policy-arn arn:aws:iam::ACCOUNT_ID:policy/secure-account
-  secure-account iam-policy --read-only > read-only-policy.json
-  secure-account iam-policy --writes-only > writes-policy.json"
+      --policy-arn arn:aws:iam::ACCOUNT_ID:policy/secure-account-read
+  aws iam attach-role-policy --role-name secure-account \\
+      --policy-arn arn:aws:iam::ACCOUNT_ID:policy/secure-account-write
+  secure-account iam-policy > policy.json   # the whole, for a role's inline policies"
     )]
     IamPolicy(IamPolicyArgs),
 

@@ -250,9 +250,15 @@ fn iam_policy_needs_no_account() {
             .collect()
     };
 
+    // The whole policy is larger than a managed policy: it says what to attach instead.
     let out = without_credentials(home.path(), &["iam-policy"]);
     assert_eq!(code(&out), 0, "{}", transcript(&out));
-    assert!(out.stderr.is_empty(), "{}", transcript(&out));
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warning.contains("--read-only") && warning.contains("--writes-only"),
+        "{}",
+        transcript(&out)
+    );
     let policy = json(&out);
     assert_eq!(policy["Version"], "2012-10-17");
     let full = actions(&policy);
@@ -282,6 +288,7 @@ fn iam_policy_needs_no_account() {
     // The writes alone: with the reads, every action of the whole policy.
     let out = without_credentials(home.path(), &["iam-policy", "--writes-only"]);
     assert_eq!(code(&out), 0, "{}", transcript(&out));
+    assert!(out.stderr.is_empty(), "{}", transcript(&out));
     let writes = actions(&json(&out));
     assert!(writes.iter().any(|a| a == "cloudtrail:CreateTrail"));
     assert!(!writes.iter().any(|a| a == "cloudtrail:DescribeTrails"));

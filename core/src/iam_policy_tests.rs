@@ -350,14 +350,22 @@ fn key_and_log_group_writes_are_scoped_to_the_tools_own() {
         let other = "arn:aws:logs:eu-west-1:123456789012:log-group:application";
         assert!(!allowed(&policy, action, other, &context(&[])), "{action}");
     }
-    // No scoped action is granted again on any resource; rotation alone is on any key.
+    // No scoped action is granted again on any resource; rotation alone is on any key, and
+    // the log-delivery actions of flow logs take no resource.
     let write = statement(&policy, "Write");
     let unscoped: Vec<&String> = write
         .actions
         .iter()
         .filter(|a| a.starts_with("kms:") || a.starts_with("logs:"))
         .collect();
-    assert_eq!(unscoped, ["kms:EnableKeyRotation"]);
+    assert_eq!(
+        unscoped,
+        [
+            "kms:EnableKeyRotation",
+            "logs:CreateLogDelivery",
+            "logs:DeleteLogDelivery"
+        ]
+    );
 }
 
 /// The names come from the baseline: another alias and log group name move the scopes.

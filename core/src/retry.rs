@@ -377,6 +377,7 @@ mod tests {
                     | "update_archive_rule"
                     | "enable_inspector"
                     | "enable_macie"
+                    | "create_flow_logs"
             );
             assert_eq!(kind.facts().client_token, takes, "{}", kind.name());
         }

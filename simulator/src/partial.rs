@@ -3,6 +3,7 @@
 //! enabling, and the injected partial failures of the fault plan.
 
 use super::*;
+use secure_account_core::action::ec2::CreateFlowLogs;
 
 impl Simulator {
     /// The part of `action` AWS processes when it answers 200 with failures (`None`: all
@@ -54,6 +55,47 @@ impl Simulator {
                 .finding_identifiers
                 .retain(|i| !unprocessed.iter().any(|u| u.id == i.id));
             return (Some(effective.into()), unprocessed);
+        }
+        // `CreateFlowLogs` answers 200 with `Unsuccessful` for a VPC that is not there or a
+        // bucket it cannot find (API_CreateFlowLogs, `Unsuccessful`).
+        if let Action::CreateFlowLogs(op) = action {
+            let vpc_known = inner
+                .account
+                .regions
+                .get(region)
+                .and_then(|r| r.services.vpcs.known())
+                .is_some_and(|vpcs| {
+                    op.vpc_ids
+                        .iter()
+                        .all(|id| vpcs.iter().any(|v| &v.vpc_id == id))
+                });
+            let bucket = op.log_destination.trim_start_matches("arn:aws:s3:::");
+            let bucket = bucket.split('/').next().unwrap_or(bucket);
+            let error = if !vpc_known {
+                Some(AwsError::new(
+                    "InvalidVpcID.NotFound",
+                    format!("The vpc ID '{}' does not exist", op.vpc_ids.join(", ")),
+                ))
+            } else if inner.account.bucket(bucket).is_none() {
+                Some(AwsError::new(
+                    "400",
+                    format!("LogDestination: {bucket} does not exist"),
+                ))
+            } else {
+                None
+            };
+            if let Some(error) = error {
+                let failed = secure_account_engine::Unprocessed {
+                    id: op.vpc_ids.join(","),
+                    error,
+                };
+                // Nothing was created: the effect runs on no VPC.
+                let nothing = CreateFlowLogs {
+                    vpc_ids: vec![],
+                    ..op.clone()
+                };
+                return (Some(nothing.into()), vec![failed]);
+            }
         }
         // `Enable` for a type still `ENABLING` lists the account with `ENABLE_IN_PROGRESS`
         // (API_FailedAccount): where it is heading, not a failure.

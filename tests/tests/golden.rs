@@ -179,14 +179,16 @@ fn default_vpc_in_use_is_kept() {
             // use them: here the one kept for its customer group, without interfaces (the
             // interfaces of this snapshot have no groups, subnet or address recorded, so
             // they may use anything).
+            // A flow log (EC2.6) changes no traffic: every kept VPC may get one.
             let fix = |a: &secure_account_core::PlannedAction| {
-                vpc.network_interfaces.is_empty()
-                    && matches!(
-                        a.op,
-                        Action::ModifySubnetAttribute(_)
-                            | Action::RevokeSecurityGroupIngress(_)
-                            | Action::RevokeSecurityGroupEgress(_)
-                    )
+                matches!(a.op, Action::CreateFlowLogs(_))
+                    || vpc.network_interfaces.is_empty()
+                        && matches!(
+                            a.op,
+                            Action::ModifySubnetAttribute(_)
+                                | Action::RevokeSecurityGroupIngress(_)
+                                | Action::RevokeSecurityGroupEgress(_)
+                        )
             };
             let touched = plan.actions.iter().any(|a| {
                 let op = serde_json::to_string(&a.op).unwrap();

@@ -391,6 +391,14 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
         ),
         (
             home.clone(),
+            Action::CreateFlowLogs(ec2::CreateFlowLogs {
+                vpc_ids: vec![vpc.clone()],
+                traffic_type: "REJECT".into(),
+                log_destination: format!("arn:aws:s3:::{bucket}"),
+            }),
+        ),
+        (
+            home.clone(),
             Action::DetachInternetGateway(ec2::DetachInternetGateway {
                 internet_gateway_id: igw.clone(),
                 vpc_id: vpc.clone(),
@@ -503,6 +511,19 @@ pub(crate) async fn every_action_kind_is_served_by_moto_or_fails_at_once(endpoin
         aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(true)
             .build(),
+    );
+    // The flow log is there: one, of the VPC, rejected traffic, into the bucket.
+    let logs = ec2.describe_flow_logs().send().await.unwrap();
+    let logs: Vec<_> = logs
+        .flow_logs()
+        .iter()
+        .filter(|f| f.resource_id() == Some(vpc.as_str()))
+        .collect();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    assert_eq!(logs[0].traffic_type().map(|t| t.as_str()), Some("REJECT"));
+    assert_eq!(
+        logs[0].log_destination(),
+        Some(format!("arn:aws:s3:::{bucket}").as_str())
     );
     let tagging = s3
         .get_bucket_tagging()

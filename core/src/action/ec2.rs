@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::operation::{
-    ActionFacts, Change, Effect, ErrorClass, Operation, find_mut, known, not_found,
+    ActionFacts, Change, Effect, ErrorClass, Operation, PerItem, find_mut, known, not_found,
 };
 use crate::part::Part;
 use crate::snapshot::ec2::*;
@@ -27,6 +27,7 @@ macro_rules! __kinds_ec2 {
             ec2::RevokeSecurityGroupIngress,
             ec2::RevokeSecurityGroupEgress,
             ec2::ModifySubnetAttribute,
+            ec2::CreateFlowLogs,
             ec2::DetachInternetGateway,
             ec2::DeleteInternetGateway,
             ec2::DeleteSubnet,
@@ -249,6 +250,55 @@ impl Operation for ModifySubnetAttribute {
             || format!("subnet `{}`", self.subnet_id),
         )?
         .map_public_ip_on_launch = self.map_public_ip_on_launch;
+        Ok(())
+    }
+}
+
+/// `ec2:CreateFlowLogs` for one VPC the plan keeps (EC2.6; issue 20): rejected traffic
+/// logged to the tool's log bucket (`LogDestinationType` `s3`). It changes no traffic.
+/// AWS answers 200 and lists what it could not create in `Unsuccessful` (a VPC that is
+/// gone, a bucket it cannot write to).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CreateFlowLogs {
+    /// `ResourceIds` (`ResourceType` `VPC`): the planner names one VPC an action.
+    pub vpc_ids: Vec<String>,
+    /// `REJECT`: what EC2.6's rule asks for (`trafficType` `REJECT`), and the least volume.
+    pub traffic_type: String,
+    /// The bucket's ARN.
+    pub log_destination: String,
+}
+
+impl Operation for CreateFlowLogs {
+    const FACTS: ActionFacts = ActionFacts {
+        // Delivering to S3 is a CloudWatch Logs "vended log" delivery the caller sets up
+        // (VPC user guide, "Create a flow log that publishes to Amazon S3").
+        iam_actions: &[
+            "ec2:CreateFlowLogs",
+            "logs:CreateLogDelivery",
+            "logs:DeleteLogDelivery",
+        ],
+        change: Change::Create,
+        reads: &[Part::Vpcs, Part::Buckets],
+        controls: &["EC2.6"],
+        client_token: true,
+        per_item: Some(PerItem {
+            field: "Unsuccessful",
+            not_offered: &[],
+            progress: &[],
+            transient: &[],
+        }),
+        ..EC2
+    };
+
+    fn effect(&self, e: &mut Effect<'_>) -> Result<(), AwsError> {
+        for vpc_id in &self.vpc_ids {
+            let id = e.next_id("fl");
+            let vpcs = known(&mut e.regional()?.vpcs, "VPCs")?;
+            find_mut(vpcs, |v| &v.vpc_id == vpc_id, || format!("VPC `{vpc_id}`"))?
+                .flow_logs
+                .push(id);
+        }
         Ok(())
     }
 }

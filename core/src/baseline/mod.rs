@@ -260,6 +260,10 @@ pub struct Features {
     /// IPv4 address stops auto-assigning public addresses to new instances (EC2.15; issue
     /// 20): no running workload changes. Free.
     pub no_auto_public_ip_on_default_subnets: bool,
+    /// Every VPC the plan keeps (a default VPC in use, the customer's own) that has no flow
+    /// log gets one logging rejected traffic to the log bucket (EC2.6; issue 20). It
+    /// changes no traffic; it costs CloudWatch's vended-log delivery per GB (`cost`).
+    pub flow_logs_on_vpcs: bool,
     /// The decided exceptions (`[[exceptions]]`) are recorded in Security Hub too: the
     /// control findings an exception in force covers are suppressed with the exception as
     /// their note (Security Hub leaves `SUPPRESSED` findings out of a control's status, so
@@ -400,6 +404,7 @@ impl Default for Features {
             abort_incomplete_uploads_on_customer_buckets: true,
             close_unused_default_security_groups: true,
             no_auto_public_ip_on_default_subnets: true,
+            flow_logs_on_vpcs: true,
             record_exceptions_in_security_hub: true,
         }
     }
@@ -559,6 +564,7 @@ impl Baseline {
             abort_incomplete_uploads_on_customer_buckets: false,
             close_unused_default_security_groups: false,
             no_auto_public_ip_on_default_subnets: false,
+            flow_logs_on_vpcs: false,
             record_exceptions_in_security_hub: false,
         };
         b

@@ -493,6 +493,41 @@ impl<'a> Estimator<'a> {
         }
     }
 
+    // ---- VPC flow logs ----
+
+    /// The flow logs of the region's VPCs, delivered to S3 as vended logs (EC2.6).
+    pub(super) fn flow_logs(&mut self) {
+        let (s, p, u): (&'a Snapshot, &'a Prices, &'a Usage) = (self.s, self.p, self.u);
+        let price = &p.vended_logs_s3_gb;
+        for (r, rs) in s.enabled_regions() {
+            let n = rs.services.vpcs.known().map_or(0, |vpcs| {
+                vpcs.iter().filter(|v| !v.flow_logs.is_empty()).count()
+            });
+            if n == 0 {
+                continue;
+            }
+            let gb = u.flow_log_reject_gb_per_vpc.range().scale(n as f64);
+            self.push(
+                "vpc",
+                r,
+                &format!("flow logs of {n} VPC{}", if n == 1 { "" } else { "s" }),
+                gb.scale(price.each()),
+                format!(
+                    "{} GB of rejected-traffic records a month ({} GB per VPC) delivered to S3 \
+                     at {} per GB",
+                    range_num(gb),
+                    range_num(u.flow_log_reject_gb_per_vpc.range()),
+                    usd(price.each())
+                ),
+                format!(
+                    "grows with the traffic the VPCs refuse (probes of public addresses): {} \
+                     per GB",
+                    usd(price.each())
+                ),
+            );
+        }
+    }
+
     // ---- GuardDuty ----
 
     pub(super) fn guardduty(&mut self, s3_requests: &BTreeMap<String, Range>) {

@@ -120,6 +120,7 @@ pub fn estimate(
     let s3_requests = e.log_buckets(&trails);
     e.kms(&trails);
     e.cloudwatch_logs(&trails);
+    e.flow_logs();
     e.guardduty(&s3_requests);
     e.inspector();
     e.macie(&s3_requests);

@@ -120,6 +120,7 @@ pub struct Prices {
     /// `per` is the number of free requests a month; `usd` is 0.
     pub kms_free_requests: Price,
     pub logs_ingestion_gb: Price,
+    pub vended_logs_s3_gb: Price,
     pub logs_storage_gb_month: Price,
     pub s3_storage_gb_month: Price,
     pub s3_put_request: Price,
@@ -193,6 +194,7 @@ pub struct Usage {
     pub config_deliveries_per_region: Assumed,
     pub checks_per_control: Assumed,
     pub flow_dns_gb_per_vpc_region: Assumed,
+    pub flow_log_reject_gb_per_vpc: Assumed,
     pub access_log_ratio: Assumed,
     pub kms_extra_request_fraction: Assumed,
     pub macie_gb_inspected_per_region: Assumed,

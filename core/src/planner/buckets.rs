@@ -495,6 +495,34 @@ impl<'a> Planner<'a> {
                 "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": self.account}}
             }));
         }
+        // VPC flow logs (EC2.6): CloudWatch Logs' log delivery writes them, for this account
+        // only (VPC user guide, "Amazon S3 bucket permissions for flow logs"); only when the
+        // plan has a VPC to give a flow log.
+        if self.flow_logs_wanted() {
+            let source = format!("arn:aws:logs:*:{}:*", self.account);
+            v.push(json!({
+                "Sid": "SecureAccountFlowLogsAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+                "Resource": arn,
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": self.account},
+                    "ArnLike": {"aws:SourceArn": source}
+                }
+            }));
+            v.push(json!({
+                "Sid": "SecureAccountFlowLogsWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": format!("{arn}/AWSLogs/{}/*", self.account),
+                "Condition": {
+                    "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": self.account},
+                    "ArnLike": {"aws:SourceArn": source}
+                }
+            }));
+        }
         v.push(self.logging_grant(bucket, access));
         v.push(self.tls_only(bucket));
         v

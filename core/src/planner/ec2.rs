@@ -25,13 +25,15 @@ impl<'a> Planner<'a> {
         let f = &self.b.features;
         if (f.delete_default_vpcs
             || f.close_unused_default_security_groups
-            || f.no_auto_public_ip_on_default_subnets)
+            || f.no_auto_public_ip_on_default_subnets
+            || f.flow_logs_on_vpcs)
             && let Some(vpcs) = self.seen(r, Part::Vpcs, &s.vpcs)
         {
             if self.b.features.delete_default_vpcs {
                 self.default_vpcs(r, vpcs);
             }
             self.kept_default_vpcs(r, vpcs);
+            self.flow_logs(r, vpcs);
         }
         if self.b.features.vpc_block_public_access {
             self.vpc_block_public_access(r, s);

@@ -27,6 +27,54 @@ impl Planner<'_> {
         }
     }
 
+    /// EC2.6: every VPC of region `r` the plan keeps that has no flow log gets one, logging
+    /// rejected traffic to the log bucket, once the log bucket and its policy are there.
+    /// It changes no traffic. Without a log bucket of the tool's, nothing is planned.
+    pub(super) fn flow_logs(&mut self, r: &str, vpcs: &[Vpc]) {
+        if !self.b.features.flow_logs_on_vpcs || !self.log_bucket_ready {
+            return;
+        }
+        let bucket = self.fill(&self.b.names.log_bucket);
+        for vpc in vpcs {
+            if !self.needs_flow_log(vpc)
+                || self
+                    .b
+                    .accepted("EC2.6", &arn::ec2(r, &self.account, "vpc", &vpc.vpc_id))
+                    .is_some()
+            {
+                continue;
+            }
+            self.push(
+                r,
+                Some(&vpc.vpc_id),
+                ec2::CreateFlowLogs {
+                    vpc_ids: vec![vpc.vpc_id.clone()],
+                    traffic_type: "REJECT".into(),
+                    log_destination: format!("arn:aws:s3:::{bucket}"),
+                },
+                self.log_bucket_deps.clone(),
+            );
+        }
+    }
+
+    /// Whether `vpc` is kept by the plan and has no flow log.
+    fn needs_flow_log(&self, vpc: &Vpc) -> bool {
+        vpc.flow_logs.is_empty() && !(vpc.is_default && self.deletes_default_vpc(vpc))
+    }
+
+    /// Whether the plan gives some VPC a flow log (the log bucket's policy then lets log
+    /// delivery write): the switch is on and a covered region shows a kept VPC without one.
+    pub(super) fn flow_logs_wanted(&self) -> bool {
+        self.b.features.flow_logs_on_vpcs
+            && self.regions.iter().any(|r| {
+                self.s.regions[r]
+                    .services
+                    .vpcs
+                    .known()
+                    .is_some_and(|vpcs| vpcs.iter().any(|v| self.needs_flow_log(v)))
+            })
+    }
+
     /// Whether the plan deletes the default VPC (no interface, nothing of the customer's).
     fn deletes_default_vpc(&self, vpc: &Vpc) -> bool {
         self.b.features.delete_default_vpcs

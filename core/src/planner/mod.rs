@@ -19,6 +19,8 @@ mod trail;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_flow_logs;
+#[cfg(test)]
 mod tests_kept;
 #[cfg(test)]
 mod tests_names;
@@ -121,6 +123,7 @@ fn plan_by(
         action_ids: BTreeSet::new(),
         log_bucket_deps: Vec::new(),
         log_bucket_region: None,
+        log_bucket_ready: false,
         notes: Vec::new(),
         skipped: Vec::new(),
         disabled_home: disabled_controls(catalog, baseline, true),
@@ -184,6 +187,8 @@ struct Planner<'a> {
     /// The region of the log bucket (where it is, or where the plan creates it), once the
     /// log buckets are planned: the trail's KMS key must live there.
     log_bucket_region: Option<String>,
+    /// Whether the log bucket is the tool's and planned (flow logs are written there).
+    log_bucket_ready: bool,
     /// Notes the areas add to the plan's (a subscription subscribed again, and why).
     notes: Vec<String>,
     skipped: Vec<Skipped>,
@@ -213,6 +218,7 @@ impl<'a> Planner<'a> {
         }
         self.account_wide();
         let buckets_ready = if home_ok { self.log_buckets() } else { false };
+        self.log_bucket_ready = buckets_ready;
         self.customer_bucket_lifecycles();
         if home_ok && self.b.features.cloudtrail {
             self.trail(buckets_ready);

@@ -36,6 +36,13 @@ fn eni(groups: Option<&[&str]>, subnet: Option<&str>, public: Option<bool>) -> N
     }
 }
 
+/// fsbp without flow logs (tested in `tests_flow_logs`): the EC2.2 and EC2.15 fixes alone.
+fn fsbp() -> Baseline {
+    let mut b = Baseline::fsbp();
+    b.features.flow_logs_on_vpcs = false;
+    b
+}
+
 fn ids(p: &Plan) -> Vec<&str> {
     p.actions.iter().map(|a| a.id.as_str()).collect()
 }
@@ -46,7 +53,7 @@ fn ids(p: &Plan) -> Vec<&str> {
 #[test]
 fn an_unused_default_group_is_closed_and_a_public_subnet_is_kept() {
     let s = with_default_vpc(eni(Some(&["sg-app"]), Some("subnet-1"), Some(true)));
-    let p = plan(&s, &Baseline::fsbp());
+    let p = plan(&s, &fsbp());
     assert_eq!(
         ids(&p),
         [
@@ -72,7 +79,7 @@ fn an_unused_default_group_is_closed_and_a_public_subnet_is_kept() {
 fn what_an_interface_may_use_is_left_alone() {
     let p = plan(
         &with_default_vpc(eni(Some(&["sg-default"]), Some("subnet-1"), Some(false))),
-        &Baseline::fsbp(),
+        &fsbp(),
     );
     assert_eq!(ids(&p), ["us-east-1/modify_subnet_attribute/subnet-1"]);
     assert_eq!(p.actions[0].satisfies, ["EC2.15"]);
@@ -82,7 +89,7 @@ fn what_an_interface_may_use_is_left_alone() {
         eni(Some(&["sg-default"]), None, Some(true)),
         eni(Some(&["sg-default"]), Some("subnet-1"), Some(true)),
     ] {
-        let p = plan(&with_default_vpc(unknown.clone()), &Baseline::fsbp());
+        let p = plan(&with_default_vpc(unknown.clone()), &fsbp());
         assert_eq!(ids(&p), Vec::<&str>::new(), "{unknown:?}");
     }
     let mut s = with_default_vpc(eni(Some(&["sg-default"]), Some("subnet-2"), Some(true)));
@@ -95,7 +102,7 @@ fn what_an_interface_may_use_is_left_alone() {
         .known_mut()
         .unwrap();
     vpcs.last_mut().unwrap().subnets[0].default_for_az = Some(false);
-    assert_eq!(ids(&plan(&s, &Baseline::fsbp())), Vec::<&str>::new());
+    assert_eq!(ids(&plan(&s, &fsbp())), Vec::<&str>::new());
 }
 
 /// The switches: off in the seed's baseline, and each on its own; an exception in force
@@ -103,9 +110,9 @@ fn what_an_interface_may_use_is_left_alone() {
 #[test]
 fn the_fixes_follow_their_switches_and_exceptions() {
     let s = with_default_vpc(eni(Some(&["sg-app"]), Some("subnet-1"), Some(false)));
-    assert_eq!(ids(&plan(&s, &Baseline::fsbp())).len(), 3);
+    assert_eq!(ids(&plan(&s, &fsbp())).len(), 3);
     let b = {
-        let mut b = Baseline::fsbp();
+        let mut b = fsbp();
         b.features.close_unused_default_security_groups = false;
         b
     };
@@ -113,13 +120,13 @@ fn the_fixes_follow_their_switches_and_exceptions() {
         ids(&plan(&s, &b)),
         ["us-east-1/modify_subnet_attribute/subnet-1"]
     );
-    let mut b = Baseline::fsbp();
+    let mut b = fsbp();
     b.features.no_auto_public_ip_on_default_subnets = false;
     assert_eq!(ids(&plan(&s, &b)).len(), 2);
     let seed = Baseline::built_in("seed-2024-08").unwrap();
     assert!(!seed.features.close_unused_default_security_groups);
     assert!(!seed.features.no_auto_public_ip_on_default_subnets);
-    let mut b = Baseline::fsbp();
+    let mut b = fsbp();
     let exception = |control: &str, resource: &str| crate::baseline::Exception {
         control: control.into(),
         resource: Some(resource.into()),

@@ -2,7 +2,7 @@
 //! a default security group, a subnet's public addresses, default-VPC teardown.
 
 use secure_account_core::action::ec2::{
-    DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
+    CreateFlowLogs, DeleteInternetGateway, DeleteSubnet, DeleteVpc, DetachInternetGateway,
     EnableEbsEncryptionByDefault, EnableSnapshotBlockPublicAccess, ModifyInstanceMetadataDefaults,
     ModifySubnetAttribute, ModifyVpcBlockPublicAccessOptions, RevokeSecurityGroupEgress,
     RevokeSecurityGroupIngress,
@@ -113,6 +113,31 @@ impl Simulate for ModifySubnetAttribute {
                 format!("The subnet ID '{subnet_id}' does not exist"),
             );
         }
+        Ok(())
+    }
+}
+
+impl Simulate for CreateFlowLogs {
+    const AWS_LATENCY_MS: u64 = 600;
+
+    fn check(&self, _: &Check<'_>) -> Result<(), AwsError> {
+        if !matches!(self.traffic_type.as_str(), "ACCEPT" | "REJECT" | "ALL") {
+            return err(
+                "InvalidParameterValue",
+                format!("Invalid TrafficType: {}", self.traffic_type),
+            );
+        }
+        if !self.log_destination.starts_with("arn:aws:s3:::") {
+            return err(
+                "InvalidParameter",
+                format!(
+                    "LogDestination {} is not an S3 bucket ARN",
+                    self.log_destination
+                ),
+            );
+        }
+        // A VPC or bucket that is not there is no error of the call: AWS answers 200 and
+        // lists it in `Unsuccessful` (`partial`).
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! failure).
 
 use aws_sdk_ec2::Client;
+use aws_sdk_ec2::operation::create_flow_logs::{CreateFlowLogsInput, CreateFlowLogsOutput};
 use aws_sdk_ec2::operation::delete_internet_gateway::{
     DeleteInternetGatewayError, DeleteInternetGatewayInput, DeleteInternetGatewayOutput,
 };
@@ -35,8 +36,10 @@ use aws_sdk_ec2::operation::revoke_security_group_ingress::{
     RevokeSecurityGroupIngressInput, RevokeSecurityGroupIngressOutput,
 };
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, InternetGatewayBlockMode, IpPermission, IpRange, Ipv6Range,
-    MetadataDefaultHttpTokensState, PrefixListId, SnapshotBlockPublicAccessState, UserIdGroupPair,
+    AttributeBooleanValue, FlowLogsResourceType, InternetGatewayBlockMode, IpPermission, IpRange,
+    Ipv6Range, LogDestinationType, MetadataDefaultHttpTokensState, PrefixListId,
+    SnapshotBlockPublicAccessState, TrafficType, UnsuccessfulItem, UnsuccessfulItemError,
+    UserIdGroupPair,
 };
 use aws_smithy_mocks::mock;
 use secure_account_core::Action;
@@ -46,7 +49,7 @@ use secure_account_core::snapshot::InternetGatewayBlockMode as Mode;
 use secure_account_core::snapshot::NetworkRule;
 use secure_account_engine::{ErrorClass, classify};
 
-use super::{done, exactly, exec};
+use super::{TOKEN, done, exactly, exec};
 use crate::tests::meta;
 
 pub(super) const KINDS: &[ActionKind] = &[
@@ -57,6 +60,7 @@ pub(super) const KINDS: &[ActionKind] = &[
     ActionKind::RevokeSecurityGroupIngress,
     ActionKind::RevokeSecurityGroupEgress,
     ActionKind::ModifySubnetAttribute,
+    ActionKind::CreateFlowLogs,
     ActionKind::DetachInternetGateway,
     ActionKind::DeleteInternetGateway,
     ActionKind::DeleteSubnet,
@@ -523,4 +527,64 @@ async fn a_vpc_with_dependencies_fails_once_here_and_the_engine_retries_it_withi
     assert_eq!(rule.num_calls(), 1);
     let action = Action::DeleteVpc(ec2::DeleteVpc { vpc_id: VPC.into() });
     assert_eq!(classify(&e, &action), ErrorClass::VpcDependency);
+}
+
+fn flow_logs() -> ec2::CreateFlowLogs {
+    ec2::CreateFlowLogs {
+        vpc_ids: vec![VPC.into()],
+        traffic_type: "REJECT".into(),
+        log_destination: "arn:aws:s3:::cloudtrail-logs-123456789012".into(),
+    }
+}
+
+/// One VPC, rejected traffic, into the log bucket, with the action's client token.
+#[tokio::test]
+async fn create_flow_logs_sends_the_vpc_the_bucket_and_the_token() {
+    let call = mock!(Client::create_flow_logs)
+        .match_requests(exactly(
+            CreateFlowLogsInput::builder()
+                .client_token(TOKEN)
+                .resource_ids(VPC)
+                .resource_type(FlowLogsResourceType::Vpc)
+                .traffic_type(TrafficType::Reject)
+                .log_destination_type(LogDestinationType::S3)
+                .log_destination("arn:aws:s3:::cloudtrail-logs-123456789012")
+                .build()
+                .unwrap(),
+        ))
+        .then_output(|| {
+            CreateFlowLogsOutput::builder()
+                .flow_log_ids("fl-0a1b2c3d")
+                .build()
+        });
+    let ec2 = writes!(aws_sdk_ec2, [&call]);
+    let out = exec(flow_logs(), &ec2).await.unwrap();
+    assert!(out.unprocessed.is_empty());
+    assert_eq!(call.num_calls(), 1);
+}
+
+/// `Unsuccessful` comes back by resource, with its code and message.
+#[tokio::test]
+async fn unsuccessful_flow_logs_come_back_by_vpc() {
+    let call = mock!(Client::create_flow_logs).then_output(|| {
+        CreateFlowLogsOutput::builder()
+            .unsuccessful(
+                UnsuccessfulItem::builder()
+                    .resource_id(VPC)
+                    .error(
+                        UnsuccessfulItemError::builder()
+                            .code("400")
+                            .message("LogDestination: cloudtrail-logs-123456789012 does not exist")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let ec2 = writes!(aws_sdk_ec2, [&call]);
+    let out = exec(flow_logs(), &ec2).await.unwrap();
+    assert_eq!(out.unprocessed.len(), 1);
+    assert_eq!(out.unprocessed[0].id, VPC);
+    assert_eq!(out.unprocessed[0].error.code, "400");
+    assert!(out.unprocessed[0].error.message.contains("does not exist"));
 }
