@@ -264,6 +264,12 @@ pub struct Features {
     /// log gets one logging rejected traffic to the log bucket (EC2.6; issue 20). It
     /// changes no traffic; it costs CloudWatch's vended-log delivery per GB (`cost`).
     pub flow_logs_on_vpcs: bool,
+    /// The customer's buckets in the access-log bucket's region that log nowhere get S3
+    /// server access logging into it (S3.9; issue 20): it changes nothing a bucket serves;
+    /// a bucket logging elsewhere keeps its target. It costs the log objects' storage
+    /// (`cost`). A bucket in another region stays a decision (S3 wants the target bucket
+    /// in the source bucket's region).
+    pub access_logging_on_customer_buckets: bool,
     /// The decided exceptions (`[[exceptions]]`) are recorded in Security Hub too: the
     /// control findings an exception in force covers are suppressed with the exception as
     /// their note (Security Hub leaves `SUPPRESSED` findings out of a control's status, so
@@ -405,6 +411,7 @@ impl Default for Features {
             close_unused_default_security_groups: true,
             no_auto_public_ip_on_default_subnets: true,
             flow_logs_on_vpcs: true,
+            access_logging_on_customer_buckets: true,
             record_exceptions_in_security_hub: true,
         }
     }
@@ -565,6 +572,7 @@ impl Baseline {
             close_unused_default_security_groups: false,
             no_auto_public_ip_on_default_subnets: false,
             flow_logs_on_vpcs: false,
+            access_logging_on_customer_buckets: false,
             record_exceptions_in_security_hub: false,
         };
         b

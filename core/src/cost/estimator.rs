@@ -493,6 +493,41 @@ impl<'a> Estimator<'a> {
         }
     }
 
+    // ---- S3 server access logs of the customer's buckets ----
+
+    /// The log objects of the customer's buckets that log into the tool's access-log
+    /// bucket (S3.9): storage only (S3 charges nothing to deliver them).
+    pub(super) fn customer_access_logs(&mut self) {
+        let (s, p, u): (&'a Snapshot, &'a Prices, &'a Usage) = (self.s, self.p, self.u);
+        let log = Names::fill(&self.b.names.log_bucket, &s.account_id);
+        let access = Names::fill(&self.b.names.access_log_bucket, &s.account_id);
+        let store = &p.s3_storage_gb_month;
+        for b in s.global.buckets.known().into_iter().flatten() {
+            if b.name == log || b.name == access || b.logging_target.as_deref() != Some(&access) {
+                continue;
+            }
+            let gb = u.access_log_gb_per_customer_bucket.range();
+            let stored = gb.times(u.log_bucket_months.range());
+            self.push(
+                "s3",
+                &b.region,
+                &format!("server access logs of {}", b.name),
+                stored.scale(store.each()),
+                format!(
+                    "{} GB of log objects a month, {} months kept, at {} per GB-month",
+                    range_num(gb),
+                    range_num(u.log_bucket_months.range()),
+                    usd(store.each())
+                ),
+                format!(
+                    "grows with the requests the bucket serves: a few hundred bytes each, {} \
+                     per GB-month kept",
+                    usd(store.each())
+                ),
+            );
+        }
+    }
+
     // ---- VPC flow logs ----
 
     /// The flow logs of the region's VPCs, delivered to S3 as vended logs (EC2.6).

@@ -121,6 +121,7 @@ pub fn estimate(
     e.kms(&trails);
     e.cloudwatch_logs(&trails);
     e.flow_logs();
+    e.customer_access_logs();
     e.guardduty(&s3_requests);
     e.inspector();
     e.macie(&s3_requests);

@@ -195,6 +195,7 @@ pub struct Usage {
     pub checks_per_control: Assumed,
     pub flow_dns_gb_per_vpc_region: Assumed,
     pub flow_log_reject_gb_per_vpc: Assumed,
+    pub access_log_gb_per_customer_bucket: Assumed,
     pub access_log_ratio: Assumed,
     pub kms_extra_request_fraction: Assumed,
     pub macie_gb_inspected_per_region: Assumed,

@@ -66,6 +66,7 @@ fn model() -> CostModel {
             },
             flow_dns_gb_per_vpc_region: Assumed::flat(0.5),
             flow_log_reject_gb_per_vpc: Assumed::flat(0.1),
+            access_log_gb_per_customer_bucket: Assumed::flat(0.1),
             access_log_ratio: Assumed::flat(0.5),
             kms_extra_request_fraction: Assumed::flat(0.0),
             macie_gb_inspected_per_region: Assumed::flat(2.0),

@@ -89,8 +89,27 @@ impl<'a> Planner<'a> {
         let access_region = access_existing
             .as_ref()
             .map_or_else(|| pair_region.clone(), |b| b.region.clone());
+        // S3.9 on the customer's buckets of the access-log bucket's region: they log into it
+        // too, so its policy names them as sources.
+        let customers = self.customer_buckets_to_log(&buckets, &log, &access, &access_region);
         let log_policy = self.log_bucket_statements(&log, &access);
-        let access_policy = self.access_bucket_statements(&access, &log);
+        // Every bucket that logs into it stays a source: those that already do, and those
+        // the plan makes do.
+        let mut sources = vec![log.clone()];
+        sources.extend(
+            buckets
+                .iter()
+                .filter(|b| {
+                    b.name != log
+                        && b.region == access_region
+                        && b.logging_target.as_deref() == Some(access.as_str())
+                })
+                .map(|b| b.name.clone()),
+        );
+        sources.extend(customers.iter().cloned());
+        sources.sort();
+        sources.dedup();
+        let access_policy = self.access_bucket_statements(&access, &sources);
         let log_ok = log_owner != Owner::Customer
             && self.bucket(
                 &log,
@@ -136,6 +155,11 @@ impl<'a> Planner<'a> {
                 &log,
                 &log_region,
             );
+        }
+        if access_ok {
+            for name in &customers {
+                self.bucket_logging(name, &access_region, None, &access, &access_region);
+            }
         }
         // What logs written into the log bucket wait for: it exists, blocks public access
         // and lets CloudTrail and Config write (those planned).
@@ -437,7 +461,48 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn logging_grant(&self, bucket: &str, source: &str) -> Value {
+    /// S3.9 on the customer's buckets (`features.access_logging_on_customer_buckets`):
+    /// each bucket the tool did not create, in the access-log bucket's region (S3 wants the
+    /// target there), that logs nowhere yet, and that no exception in force accepts failing
+    /// S3.9. Logging changes nothing the bucket serves; a bucket that logs elsewhere keeps
+    /// its target.
+    fn customer_buckets_to_log(
+        &self,
+        buckets: &[Bucket],
+        log: &str,
+        access: &str,
+        access_region: &str,
+    ) -> Vec<String> {
+        if !self.b.features.access_logging_on_customer_buckets {
+            return vec![];
+        }
+        buckets
+            .iter()
+            .filter(|b| {
+                b.name != log
+                    && b.name != access
+                    && b.tags.get(MANAGED_TAG.0).map(String::as_str) != Some(MANAGED_TAG.1)
+                    && b.logging_target.is_none()
+                    && b.region == access_region
+                    && self.regions.contains(&b.region)
+                    && self
+                        .b
+                        .accepted("S3.9", &crate::evaluate::arn::bucket(&b.name))
+                        .is_none()
+            })
+            .map(|b| b.name.clone())
+            .collect()
+    }
+
+    fn logging_grant(&self, bucket: &str, sources: &[String]) -> Value {
+        let arns: Vec<String> = sources
+            .iter()
+            .map(|s| format!("arn:aws:s3:::{s}"))
+            .collect();
+        let source_arn = match arns.as_slice() {
+            [one] => json!(one),
+            many => json!(many),
+        };
         json!({
             "Sid": "SecureAccountServerAccessLogs",
             "Effect": "Allow",
@@ -445,7 +510,7 @@ impl<'a> Planner<'a> {
             "Action": "s3:PutObject",
             "Resource": format!("arn:aws:s3:::{bucket}/*"),
             "Condition": {
-                "ArnLike": {"aws:SourceArn": format!("arn:aws:s3:::{source}")},
+                "ArnLike": {"aws:SourceArn": source_arn},
                 "StringEquals": {"aws:SourceAccount": self.account}
             }
         })
@@ -523,13 +588,13 @@ impl<'a> Planner<'a> {
                 }
             }));
         }
-        v.push(self.logging_grant(bucket, access));
+        v.push(self.logging_grant(bucket, &[access.to_string()]));
         v.push(self.tls_only(bucket));
         v
     }
 
-    fn access_bucket_statements(&self, bucket: &str, log: &str) -> Vec<Value> {
-        vec![self.logging_grant(bucket, log), self.tls_only(bucket)]
+    fn access_bucket_statements(&self, bucket: &str, sources: &[String]) -> Vec<Value> {
+        vec![self.logging_grant(bucket, sources), self.tls_only(bucket)]
     }
 }
 

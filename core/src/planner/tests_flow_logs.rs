@@ -135,3 +135,72 @@ fn bucket_policy(p: &Plan) -> Option<&str> {
         _ => None,
     })
 }
+
+/// S3.9 on the customer's buckets: one in the access-log bucket's region that logs
+/// nowhere logs into it, and the access-log bucket's policy names it as a source; one in
+/// another region, one that logs elsewhere, and one an exception accepts are left alone;
+/// with the switch off nothing changes.
+#[test]
+fn customer_buckets_of_the_access_log_region_log_into_it() {
+    let mut s = baselined();
+    let mut quiet = fixture::bucket("acme-archive");
+    quiet.logging_target = None;
+    let mut far = fixture::bucket("acme-tokyo");
+    far.logging_target = None;
+    far.region = "ap-northeast-1".into();
+    let elsewhere = fixture::bucket("acme-logged");
+    let mut accepted = fixture::bucket("acme-scratch");
+    accepted.logging_target = None;
+    s.global
+        .buckets
+        .known_mut()
+        .unwrap()
+        .extend([quiet, far, elsewhere, accepted]);
+    let mut b = Baseline::fsbp();
+    b.exceptions = vec![crate::baseline::Exception {
+        control: "S3.9".into(),
+        resource: Some("acme-scratch".into()),
+        reason: "scratch space".into(),
+        owner: "data".into(),
+        until: "2099-01-01".into(),
+    }];
+    let access = Names::fill(&b.names.access_log_bucket, &s.account_id);
+    let p = plan(&s, &b);
+    let logging: Vec<(&str, &s3::PutBucketLogging)> = p
+        .actions
+        .iter()
+        .filter_map(|a| match &a.op {
+            Action::PutBucketLogging(l) => Some((a.id.as_str(), l)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(logging.len(), 1, "{logging:?}");
+    let (id, l) = logging[0];
+    assert_eq!(id, "us-east-1/put_bucket_logging/acme-archive");
+    assert_eq!(l.target_bucket, access);
+    assert_eq!(l.target_prefix, "acme-archive/");
+    let policy = p
+        .actions
+        .iter()
+        .find_map(|a| match &a.op {
+            Action::PutBucketPolicy(s3::PutBucketPolicy { bucket, policy })
+                if *bucket == access =>
+            {
+                Some(policy.as_str())
+            }
+            _ => None,
+        })
+        .expect("the access-log bucket's policy names the new source");
+    assert!(policy.contains("arn:aws:s3:::acme-archive"), "{policy}");
+    assert!(!policy.contains("acme-tokyo"), "{policy}");
+    // Once applied, nothing is left to do.
+    let after = crate::effects::predict(&s, &p.actions);
+    assert!(
+        plan(&after, &b).actions.is_empty(),
+        "{:?}",
+        plan(&after, &b).actions
+    );
+
+    b.features.access_logging_on_customer_buckets = false;
+    assert!(plan(&s, &b).actions.is_empty());
+}
