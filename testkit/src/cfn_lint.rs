@@ -7,12 +7,11 @@
 //! Where it cannot be installed (no `python3`, no network) [`lint`] says so, and the test
 //! is skipped unless `CI` requires it ([`crate::moto::required`]).
 
-use std::fs::{self, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
-use crate::moto::{run, venv_python};
+use crate::moto::run;
+use crate::venv;
 
 /// The cfn-lint release the template is linted with (its rules change between releases;
 /// a new one is taken on deliberately).
@@ -85,68 +84,26 @@ pub fn lint(template: &Path) -> Lint {
 
 /// The `cfn-lint` command of the virtual environment `venv`.
 fn cfn_lint_bin(venv: &Path) -> PathBuf {
-    venv.join(if cfg!(windows) { "Scripts" } else { "bin" })
-        .join("cfn-lint")
+    venv::bin(venv, "cfn-lint")
 }
 
-const MARKER: &str = ".secure-account-cfn-lint";
-
-/// Installs cfn-lint into `venv` unless a finished installation of [`VERSION`] is there,
-/// holding `<venv>.lock` meanwhile.
+/// Installs cfn-lint into `venv` unless a finished installation of [`VERSION`] is there
+/// (the marker `.secure-account-cfn-lint`, written once `cfn-lint --version` answers).
 fn install(venv: &Path) -> Result<(), String> {
-    let parent = venv.parent().ok_or("the folder has no parent")?;
-    fs::create_dir_all(parent).map_err(|e| format!("creating {}: {e}", parent.display()))?;
-    let mut lock_name = venv.file_name().ok_or("the folder has no name")?.to_owned();
-    lock_name.push(".lock");
-    let lock_path = parent.join(lock_name);
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| format!("opening {}: {e}", lock_path.display()))?;
-    lock.lock()
-        .map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
-    let marker = venv.join(MARKER);
-    if fs::read_to_string(&marker).is_ok_and(|v| v.trim() == VERSION) && venv_python(venv).exists()
-    {
-        return Ok(());
-    }
-    eprintln!(
-        "cfn-lint: installing cfn-lint=={VERSION} from PyPI into {} (first use)",
-        venv.display()
-    );
-    let started = Instant::now();
-    if venv.exists() {
-        fs::remove_dir_all(venv).map_err(|e| format!("removing {}: {e}", venv.display()))?;
-    }
-    run(
-        "python3 -m venv",
-        Command::new("python3").args(["-m", "venv"]).arg(venv),
-    )?;
-    let python = venv_python(venv);
-    run(
-        "pip install",
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .arg(format!("cfn-lint=={VERSION}")),
-    )?;
+    let requirement = format!("cfn-lint=={VERSION}");
+    let pinned = venv::Pinned {
+        name: "cfn-lint",
+        requirement: &requirement,
+        version: VERSION,
+        marker: ".secure-account-cfn-lint",
+    };
     // The installed command itself: cfnlint has no `__main__`, so `python -m cfnlint` is
     // no check (it fails on a good installation).
-    run(
-        "cfn-lint --version",
-        Command::new(cfn_lint_bin(venv)).arg("--version"),
-    )?;
-    fs::write(&marker, VERSION).map_err(|e| format!("writing {}: {e}", marker.display()))?;
-    eprintln!(
-        "cfn-lint: installed in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    venv::install(venv, &pinned, |_| {
+        run(
+            "cfn-lint --version",
+            Command::new(cfn_lint_bin(venv)).arg("--version"),
+        )
+        .map(|_| ())
+    })
 }

@@ -7,3 +7,4 @@
 
 pub mod cfn_lint;
 pub mod moto;
+mod venv;

@@ -22,7 +22,7 @@
 //! [`run_alone`] runs one test in a child process of the test binary, against this
 //! process's server, and shows its output only when it fails.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -30,6 +30,8 @@ use std::process::{ChildStdin, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use crate::venv;
 
 /// The moto release the tests are written against. 5.2.x answers GetBucketVersioning with
 /// a root element the Rust SDK rejects.
@@ -224,87 +226,29 @@ pub fn venv_dir() -> Option<PathBuf> {
     Some(cache.join("secure-account").join(format!("moto-{VERSION}")))
 }
 
-pub(crate) fn venv_python(venv: &Path) -> PathBuf {
-    if cfg!(windows) {
-        venv.join("Scripts").join("python.exe")
-    } else {
-        venv.join("bin").join("python")
-    }
-}
-
-/// Written into the virtual environment once moto is installed and imports.
-const MARKER: &str = ".secure-account-moto";
-
-/// Installs moto into `venv` unless a finished installation of [`VERSION`] is there, holding
-/// `<venv>.lock` meanwhile.
+/// Installs moto into `venv` unless a finished installation of [`VERSION`] is there (the
+/// marker `.secure-account-moto`, written once moto imports at that version).
 fn install(venv: &Path) -> Result<(), String> {
-    let parent = venv.parent().ok_or("the folder has no parent")?;
-    fs::create_dir_all(parent).map_err(|e| format!("creating {}: {e}", parent.display()))?;
-    let mut lock_name = venv.file_name().ok_or("the folder has no name")?.to_owned();
-    lock_name.push(".lock");
-    let lock_path = parent.join(lock_name);
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| format!("opening {}: {e}", lock_path.display()))?;
-    if lock.try_lock().is_err() {
-        eprintln!(
-            "moto: waiting for another test process installing moto into {}",
-            venv.display()
-        );
-        lock.lock()
-            .map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
-    }
-    let marker = venv.join(MARKER);
-    if fs::read_to_string(&marker).is_ok_and(|v| v.trim() == VERSION) && venv_python(venv).exists()
-    {
-        return Ok(());
-    }
-    eprintln!(
-        "moto: installing moto[server]=={VERSION} from PyPI into {} (first use; later runs \
-         reuse it)",
-        venv.display()
-    );
-    let started = Instant::now();
-    if venv.exists() {
-        fs::remove_dir_all(venv).map_err(|e| format!("removing {}: {e}", venv.display()))?;
-    }
-    run(
-        "python3 -m venv",
-        Command::new("python3").args(["-m", "venv"]).arg(venv),
-    )?;
-    let python = venv_python(venv);
-    run(
-        "pip install",
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .arg(format!("moto[server]=={VERSION}")),
-    )?;
-    run(
-        "import moto",
-        Command::new(&python).args([
-            "-c",
-            &format!(
-                "import sys, moto, moto.server; sys.exit(moto.__version__ != '{VERSION}' \
-             and 'moto ' + moto.__version__ + ' was installed')"
-            ),
-        ]),
-    )?;
-    fs::write(&marker, VERSION).map_err(|e| format!("writing {}: {e}", marker.display()))?;
-    eprintln!(
-        "moto: installed in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-    // `lock` is released here, when the file closes.
+    let requirement = format!("moto[server]=={VERSION}");
+    let pinned = venv::Pinned {
+        name: "moto",
+        requirement: &requirement,
+        version: VERSION,
+        marker: ".secure-account-moto",
+    };
+    venv::install(venv, &pinned, |python| {
+        run(
+            "import moto",
+            Command::new(python).args([
+                "-c",
+                &format!(
+                    "import sys, moto, moto.server; sys.exit(moto.__version__ != '{VERSION}' \
+                 and 'moto ' + moto.__version__ + ' was installed')"
+                ),
+            ]),
+        )
+        .map(|_| ())
+    })
 }
 
 /// Runs `cmd` (called `what` in messages); its failure with what it said.
@@ -369,7 +313,7 @@ main(["-H", "127.0.0.1", "-p", port])
 /// Starts moto from `venv` on a free port (a second port if another process took the first
 /// meanwhile), and waits until it answers.
 fn start(venv: &Path) -> State {
-    let python = venv_python(venv);
+    let python = venv::python(venv);
     let mut problem = String::new();
     for _ in 0..3 {
         let port = match free_port() {
