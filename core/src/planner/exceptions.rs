@@ -117,17 +117,11 @@ mod tests {
     use super::*;
     use crate::action::Action;
     use crate::baseline::{Baseline, Exception};
+    use crate::planner::tests::baselined;
     use crate::snapshot::Snapshot;
 
     const REGION: &str = "eu-west-1";
     const BUCKET: &str = "arn:aws:s3:::public-site";
-
-    fn baselined() -> Snapshot {
-        serde_json::from_str(include_str!(
-            "../../../golden/fully_baselined_account/snapshot.json"
-        ))
-        .expect("the golden snapshot parses")
-    }
 
     fn finding(
         id: &str,

@@ -7,7 +7,8 @@ use crate::AwsError;
 use crate::action::{inspector, securityhub};
 use crate::snapshot::{Bucket, ControlAssociation, InternetGatewayBlockMode, PasswordPolicy};
 
-fn baselined() -> Snapshot {
+/// The fully baselined golden account: every other planner test starts from it.
+pub(super) fn baselined() -> Snapshot {
     serde_json::from_str(include_str!(
         "../../../golden/fully_baselined_account/snapshot.json"
     ))

@@ -1,18 +1,12 @@
 //! Unit tests of the flow logs on the VPCs the plan keeps (issue 20: EC2.6).
 
+use super::tests::baselined;
 use super::*;
 use crate::action::{ec2, s3};
 use crate::evaluate::fixture;
 use crate::snapshot::{NetworkInterface, Vpc};
 
 const REGION: &str = "us-east-1";
-
-fn baselined() -> Snapshot {
-    serde_json::from_str(include_str!(
-        "../../../golden/fully_baselined_account/snapshot.json"
-    ))
-    .expect("the golden snapshot parses")
-}
 
 fn with_vpcs(vpcs: Vec<Vpc>) -> Snapshot {
     let mut s = baselined();

@@ -9,10 +9,7 @@ const REGION: &str = "us-east-1";
 /// The baselined account with the default VPC of the fixture in us-east-1, kept by
 /// `eni`.
 fn with_default_vpc(eni: NetworkInterface) -> Snapshot {
-    let mut s: Snapshot = serde_json::from_str(include_str!(
-        "../../../golden/fully_baselined_account/snapshot.json"
-    ))
-    .expect("the golden snapshot parses");
+    let mut s = super::tests::baselined();
     let mut vpc: Vpc = fixture::default_vpc();
     vpc.network_interfaces = vec![eni];
     s.regions

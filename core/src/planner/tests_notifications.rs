@@ -1,16 +1,10 @@
 //! Unit tests of the notification stack's planning (planner/notifications.rs).
 
+use super::tests::baselined;
 use super::*;
 use crate::action::{cloudformation, iam};
 use crate::notifications::{EMAIL_PARAMETER, PURPOSE_TAG};
 use crate::snapshot::Stack;
-
-fn baselined() -> Snapshot {
-    serde_json::from_str(include_str!(
-        "../../../golden/fully_baselined_account/snapshot.json"
-    ))
-    .expect("the golden snapshot parses")
-}
 
 fn with_email(email: &str) -> Baseline {
     let mut b = Baseline::fsbp();
