@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -72,18 +72,7 @@ impl AwsFleet {
         regions: Vec<String>,
         role: AssumeRole,
     ) -> Result<AwsFleet, ConnectError> {
-        let tuning = ReadTuning::from_env();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(cfg.region.clone()))
-            .retry_config(tuning.retry_config())
-            .timeout_config(tuning.timeout_config());
-        if let Some(p) = &cfg.profile {
-            loader = loader.profile_name(p);
-        }
-        if let Some(url) = &cfg.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        let sdk = loader.load().await;
+        let sdk = crate::operator_sdk_config(&cfg, &ReadTuning::from_env()).await;
         let provider = sdk
             .credentials_provider()
             .ok_or_else(|| ConnectError::NoCredentials {

@@ -35,6 +35,22 @@ pub mod securityhub;
 pub mod ssm;
 mod util;
 
+/// The SDK configuration of the operator's own credentials: the region, the profile and
+/// the endpoint of `cfg`, with the read retry and timeout settings of `tuning`.
+pub(crate) async fn operator_sdk_config(cfg: &AwsConfig, tuning: &ReadTuning) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(cfg.region.clone()))
+        .retry_config(tuning.retry_config())
+        .timeout_config(tuning.timeout_config());
+    if let Some(p) = &cfg.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &cfg.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
 #[cfg(test)]
 mod sentence_tests {
     use super::*;
@@ -328,17 +344,7 @@ impl AwsAccount {
         tuning: ReadTuning,
     ) -> Result<AwsAccount, ConnectError> {
         Profiles::load().await.check(cfg.profile.as_deref())?;
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(cfg.region.clone()))
-            .retry_config(tuning.retry_config())
-            .timeout_config(tuning.timeout_config());
-        if let Some(p) = &cfg.profile {
-            loader = loader.profile_name(p);
-        }
-        if let Some(url) = &cfg.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        let sdk = loader.load().await;
+        let sdk = operator_sdk_config(&cfg, &tuning).await;
         let provider = sdk
             .credentials_provider()
             .ok_or_else(|| ConnectError::NoCredentials {
