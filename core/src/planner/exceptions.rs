@@ -42,45 +42,31 @@ impl<'a> Planner<'a> {
         // By (status, note): the findings to move there.
         let mut moves: BTreeMap<(WorkflowStatus, String, String), Vec<&ControlFinding>> =
             BTreeMap::new();
+        let suppress = |e: &crate::baseline::Exception| {
+            let key = format!("{}/{}", e.control, e.resource.as_deref().unwrap_or("*"));
+            (WorkflowStatus::Suppressed, exception_note(e), key)
+        };
         for f in findings {
             let ours = f
                 .note
                 .as_deref()
                 .is_some_and(|n| n.starts_with(EXCEPTION_NOTE_PREFIX));
-            match (f.workflow, self.b.accepted(&f.control, &f.resource)) {
+            let target = match (f.workflow, self.b.accepted(&f.control, &f.resource)) {
+                (WorkflowStatus::New | WorkflowStatus::Notified, Some(e)) => Some(suppress(e)),
+                // Already recorded, unless the exception's words changed; someone else's
+                // suppression stays theirs.
                 (WorkflowStatus::Suppressed, Some(e)) if ours => {
-                    // Already recorded, unless the exception's words changed.
-                    let note = exception_note(e);
-                    if f.note.as_deref() != Some(note.as_str()) {
-                        let key = format!("{}/{}", e.control, e.resource.as_deref().unwrap_or("*"));
-                        moves
-                            .entry((WorkflowStatus::Suppressed, note, key))
-                            .or_default()
-                            .push(f);
-                    }
+                    Some(suppress(e)).filter(|(_, note, _)| f.note.as_deref() != Some(note))
                 }
-                // Someone else's suppression stays theirs.
-                (WorkflowStatus::Suppressed, Some(_)) => {}
-                (WorkflowStatus::Suppressed, None) if ours => {
-                    moves
-                        .entry((
-                            WorkflowStatus::New,
-                            REOPENED_NOTE.to_string(),
-                            format!("reopen/{}", f.control),
-                        ))
-                        .or_default()
-                        .push(f);
-                }
-                (WorkflowStatus::Suppressed, None) => {}
-                (WorkflowStatus::Resolved, _) => {}
-                (WorkflowStatus::New | WorkflowStatus::Notified, Some(e)) => {
-                    let key = format!("{}/{}", e.control, e.resource.as_deref().unwrap_or("*"));
-                    moves
-                        .entry((WorkflowStatus::Suppressed, exception_note(e), key))
-                        .or_default()
-                        .push(f);
-                }
-                (WorkflowStatus::New | WorkflowStatus::Notified, None) => {}
+                (WorkflowStatus::Suppressed, None) if ours => Some((
+                    WorkflowStatus::New,
+                    REOPENED_NOTE.to_string(),
+                    format!("reopen/{}", f.control),
+                )),
+                _ => None,
+            };
+            if let Some(target) = target {
+                moves.entry(target).or_default().push(f);
             }
         }
         let product_arn = control_findings_product_arn(r);
